@@ -1,0 +1,299 @@
+//! The crate's error type, [`Error`], and [`HttpError`], the typed outcome of a
+//! failed Hub request that the crates above carry unchanged.
+
+use std::fmt;
+use std::time::Duration;
+
+/// Everything that can go wrong in `hf-auth`.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A Hub request failed; see [`HttpError::kind`].
+    #[error(transparent)]
+    Http(#[from] HttpError),
+    /// A configuration value (usually an environment variable) is malformed.
+    #[error("invalid {name}: {reason}")]
+    Config {
+        /// The variable or option name.
+        name: String,
+        /// What is wrong and what is expected.
+        reason: String,
+    },
+    /// No token was found anywhere it was looked for.
+    #[error("no access token found (looked in: {looked_in})")]
+    NoToken {
+        /// The places searched, in order.
+        looked_in: String,
+    },
+    /// A token was rejected before any request (format, organisation API key, ...).
+    #[error("{0}")]
+    InvalidToken(String),
+    /// A stored token name does not exist.
+    #[error("no stored token named '{name}' in {path}")]
+    UnknownTokenName {
+        /// The name asked for.
+        name: String,
+        /// The `stored_tokens` file searched.
+        path: String,
+    },
+    /// The OS keyring could not be used.
+    #[error("the OS keyring is unavailable: {0}")]
+    Keyring(String),
+    /// A file could not be read or written.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done, with the path.
+        context: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A file has unexpected content.
+    #[error("{0}")]
+    Parse(String),
+    /// The token lacks the permission an operation needs (checked before any traffic).
+    #[error("{0}")]
+    PermissionDenied(String),
+}
+
+impl Error {
+    /// The HTTP details when this is a failed request.
+    #[must_use]
+    pub fn as_http(&self) -> Option<&HttpError> {
+        match self {
+            Self::Http(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Self::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}
+
+/// What kind of failure a Hub request ended in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HttpErrorKind {
+    /// `X-Error-Code: RepoNotFound`, or a 401 on a repo URL: missing, private, or a typo.
+    RepoNotFound,
+    /// `X-Error-Code: RevisionNotFound`.
+    RevisionNotFound,
+    /// `X-Error-Code: EntryNotFound`: the file does not exist at that revision.
+    EntryNotFound,
+    /// `X-Error-Code: GatedRepo`: access must be requested on the repo page.
+    GatedRepo,
+    /// `Access to this resource is disabled.`
+    DisabledRepo,
+    /// 400.
+    BadRequest,
+    /// 401: the token is missing, invalid, expired or revoked.
+    Unauthorized,
+    /// 403: the token is valid but lacks the permission.
+    Forbidden,
+    /// Any other 404.
+    NotFound,
+    /// 409: it already exists, or a conflicting operation is in progress.
+    Conflict,
+    /// 412: a precondition (such as the parent commit) no longer holds.
+    PreconditionFailed,
+    /// 416: the requested byte range is not satisfiable.
+    RangeNotSatisfiable,
+    /// 422: the server could not process the input.
+    Unprocessable,
+    /// 429: rate limited; see [`HttpError::retry_after`].
+    RateLimited,
+    /// A 5xx answer.
+    Server,
+    /// Any other non-success status.
+    OtherStatus,
+    /// Offline mode is on: nothing was sent.
+    Offline,
+    /// Connecting or reading took longer than allowed.
+    Timeout,
+    /// The connection could not be made or broke off.
+    Connection,
+    /// Too many redirects, or a redirect that may not be followed.
+    Redirect,
+    /// The body could not be decoded (invalid JSON, too large, ...).
+    Decode,
+    /// The request could not be built (bad URL, header, ...).
+    Request,
+}
+
+/// A failed Hub request: its kind, status, the server's message and request id.
+/// The URL kept here has its query string and userinfo removed (signed URLs must not leak).
+#[derive(Debug)]
+pub struct HttpError {
+    pub(crate) kind: HttpErrorKind,
+    pub(crate) status: Option<u16>,
+    pub(crate) method: String,
+    pub(crate) url: String,
+    pub(crate) server_message: Option<String>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) error_code: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) attempts: u32,
+    pub(crate) detail: Option<String>,
+}
+
+impl HttpError {
+    pub(crate) fn new(kind: HttpErrorKind, method: &str, url: &str) -> Self {
+        Self {
+            kind,
+            status: None,
+            method: method.to_owned(),
+            url: redact_url(url),
+            server_message: None,
+            request_id: None,
+            error_code: None,
+            retry_after: None,
+            attempts: 1,
+            detail: None,
+        }
+    }
+
+    pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    /// What kind of failure this is.
+    #[must_use]
+    pub fn kind(&self) -> &HttpErrorKind {
+        &self.kind
+    }
+    /// The HTTP status, when a response was received.
+    #[must_use]
+    pub fn status(&self) -> Option<u16> {
+        self.status
+    }
+    /// The request URL without query string or credentials.
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+    /// The request method.
+    #[must_use]
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+    /// The server's explanation (`X-Error-Message` or the body's `error`).
+    #[must_use]
+    pub fn server_message(&self) -> Option<&str> {
+        self.server_message.as_deref()
+    }
+    /// The request id (`X-Request-Id`, `X-Amzn-Trace-Id` or `X-Amz-Cf-Id`), for bug reports.
+    #[must_use]
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// The `X-Error-Code` header, when present.
+    #[must_use]
+    pub fn error_code(&self) -> Option<&str> {
+        self.error_code.as_deref()
+    }
+    /// How long the server asked us to wait (`Retry-After` or `RateLimit ... t=N`).
+    #[must_use]
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+    /// How many attempts were made, retries included.
+    #[must_use]
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+    /// Whether the failure is transient (worth retrying later, or falling back to a cache).
+    #[must_use]
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self.kind,
+            HttpErrorKind::Timeout
+                | HttpErrorKind::Connection
+                | HttpErrorKind::Server
+                | HttpErrorKind::RateLimited
+        ) || self.status == Some(408)
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match &self.kind {
+            HttpErrorKind::RepoNotFound => "repository not found",
+            HttpErrorKind::RevisionNotFound => "revision not found",
+            HttpErrorKind::EntryNotFound => "file not found",
+            HttpErrorKind::GatedRepo => "access to this gated repository is restricted",
+            HttpErrorKind::DisabledRepo => "access to this repository is disabled",
+            HttpErrorKind::BadRequest => "bad request",
+            HttpErrorKind::Unauthorized => "unauthorized (401)",
+            HttpErrorKind::Forbidden => "forbidden (403)",
+            HttpErrorKind::NotFound => "not found (404)",
+            HttpErrorKind::Conflict => "conflict (409)",
+            HttpErrorKind::PreconditionFailed => "precondition failed (412)",
+            HttpErrorKind::RangeNotSatisfiable => "requested range not satisfiable (416)",
+            HttpErrorKind::Unprocessable => "unprocessable input (422)",
+            HttpErrorKind::RateLimited => "rate limited (429)",
+            HttpErrorKind::Server => "server error",
+            HttpErrorKind::OtherStatus => "request failed",
+            HttpErrorKind::Offline => "offline mode is enabled (HF_HUB_OFFLINE)",
+            HttpErrorKind::Timeout => "timed out",
+            HttpErrorKind::Connection => "connection failed",
+            HttpErrorKind::Redirect => "redirect refused",
+            HttpErrorKind::Decode => "invalid response",
+            HttpErrorKind::Request => "invalid request",
+        };
+        write!(f, "{what}")?;
+        if let Some(status) = self.status
+            && !what.contains(&status.to_string())
+        {
+            write!(f, " (HTTP {status})")?;
+        }
+        write!(f, " for {} {}", self.method, self.url)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id: {id})")?;
+        }
+        if let Some(message) = &self.server_message {
+            write!(f, ": {message}")?;
+        }
+        if let Some(detail) = &self.detail {
+            write!(f, ": {detail}")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for HttpError {}
+
+/// Removes the query string, fragment and userinfo from a URL before it is shown or logged.
+#[must_use]
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            let _ = parsed.set_username("");
+            let _ = parsed.set_password(None);
+            parsed.set_query(None);
+            parsed.set_fragment(None);
+            parsed.to_string()
+        }
+        Err(_) => url.split(['?', '#']).next().unwrap_or_default().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redaction_drops_query_and_credentials() {
+        assert_eq!(
+            redact_url("https://user:pw@cdn.example/lfs/abc?sig=secret&exp=1"),
+            "https://cdn.example/lfs/abc"
+        );
+    }
+}

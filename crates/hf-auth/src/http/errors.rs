@@ -1,0 +1,170 @@
+//! Mapping error responses to [`HttpError`] (the Python client's `hf_raise_for_status` rules).
+
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+
+use super::retry::server_wait;
+use crate::error::{HttpError, HttpErrorKind};
+
+/// How much of an error body is read to find the server's message.
+const ERROR_BODY_LIMIT: u64 = 64 * 1024;
+
+/// Reads a whole body, failing once it exceeds `limit` bytes (bounded memory).
+///
+/// # Errors
+/// A message when the body is too large or the transfer breaks.
+pub async fn read_body_limited(response: reqwest::Response, limit: u64) -> Result<Bytes, String> {
+    if let Some(len) = response.content_length()
+        && len > limit
+    {
+        return Err(format!("the body is {len} bytes, more than the {limit} allowed"));
+    }
+    let mut out = BytesMut::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| format!("the body could not be read: {e}"))?;
+        if out.len() as u64 + chunk.len() as u64 > limit {
+            return Err(format!("the body is larger than the {limit} bytes allowed"));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out.freeze())
+}
+
+/// Turns a non-success response into a typed [`HttpError`], reading at most 64 KiB of its body.
+pub async fn error_from_response(response: reqwest::Response, method: &str) -> HttpError {
+    let status = response.status().as_u16();
+    let url = response.url().clone();
+    let headers = response.headers().clone();
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let error_code = header("x-error-code");
+    let error_message = header("x-error-message");
+    let request_id = header("x-request-id")
+        .or_else(|| header("x-amzn-trace-id"))
+        .or_else(|| header("x-amz-cf-id"));
+    let is_html = header("content-type").is_some_and(|ct| ct.contains("html"));
+    let body = read_body_limited_lossy(response).await;
+
+    let mut messages: Vec<String> = Vec::new();
+    let mut push = |m: String| {
+        let m = m.trim().to_owned();
+        if !m.is_empty() && !messages.contains(&m) {
+            messages.push(m);
+        }
+    };
+    if let Some(m) = &error_message {
+        push(m.clone());
+    }
+    match serde_json::from_slice::<serde_json::Value>(&body) {
+        Ok(json) => {
+            for m in json_messages(&json) {
+                push(m);
+            }
+        }
+        Err(_) if !is_html && !body.is_empty() => {
+            let text = String::from_utf8_lossy(&body);
+            if !text.trim_start().starts_with('<') {
+                push(text.chars().take(500).collect());
+            }
+        }
+        Err(_) => {}
+    }
+
+    let path = url.path();
+    let is_repo_url = path.starts_with("/api/models/")
+        || path.starts_with("/api/datasets/")
+        || path.starts_with("/api/spaces/")
+        || path.contains("/resolve/");
+    let invalid_credentials = error_message.as_deref() == Some("Invalid credentials in Authorization header");
+    let kind = match (error_code.as_deref(), status) {
+        (Some("RevisionNotFound"), _) => HttpErrorKind::RevisionNotFound,
+        (Some("EntryNotFound"), _) => HttpErrorKind::EntryNotFound,
+        (Some("GatedRepo"), _) => HttpErrorKind::GatedRepo,
+        _ if error_message.as_deref() == Some("Access to this resource is disabled.") => HttpErrorKind::DisabledRepo,
+        (Some("RepoNotFound"), _) => HttpErrorKind::RepoNotFound,
+        (_, 401) if is_repo_url && !invalid_credentials => HttpErrorKind::RepoNotFound,
+        (_, 400) => HttpErrorKind::BadRequest,
+        (_, 401) => HttpErrorKind::Unauthorized,
+        (_, 403) => HttpErrorKind::Forbidden,
+        (_, 404) => HttpErrorKind::NotFound,
+        (_, 409) => HttpErrorKind::Conflict,
+        (_, 412) => HttpErrorKind::PreconditionFailed,
+        (_, 416) => HttpErrorKind::RangeNotSatisfiable,
+        (_, 422) => HttpErrorKind::Unprocessable,
+        (_, 429) => HttpErrorKind::RateLimited,
+        (_, 500..=599) => HttpErrorKind::Server,
+        _ => HttpErrorKind::OtherStatus,
+    };
+    let mut error = HttpError::new(kind, method, url.as_str());
+    error.status = Some(status);
+    error.error_code = error_code;
+    error.request_id = request_id;
+    error.retry_after = server_wait(&headers);
+    if !messages.is_empty() {
+        error.server_message = Some(messages.join(" "));
+    }
+    error
+}
+
+async fn read_body_limited_lossy(response: reqwest::Response) -> Bytes {
+    let mut out = BytesMut::new();
+    let mut stream = response.bytes_stream();
+    while let Some(Ok(chunk)) = stream.next().await {
+        let room = ERROR_BODY_LIMIT as usize - out.len();
+        out.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if out.len() as u64 >= ERROR_BODY_LIMIT {
+            break;
+        }
+    }
+    out.freeze()
+}
+
+/// Messages in a JSON error body: `error` (string or list), `error_description`, `errors[].message`.
+fn json_messages(json: &serde_json::Value) -> Vec<String> {
+    let mut out = Vec::new();
+    match json.get("error") {
+        Some(serde_json::Value::String(s)) => out.push(s.clone()),
+        Some(serde_json::Value::Array(items)) => {
+            out.extend(items.iter().filter_map(|i| i.as_str().map(str::to_owned)));
+        }
+        Some(serde_json::Value::Object(obj)) => {
+            if let Some(m) = obj.get("message").and_then(|m| m.as_str()) {
+                out.push(m.to_owned());
+            }
+        }
+        _ => {}
+    }
+    if let Some(d) = json.get("error_description").and_then(|d| d.as_str()) {
+        out.push(d.to_owned());
+    }
+    if let Some(errors) = json.get("errors").and_then(|e| e.as_array()) {
+        out.extend(
+            errors
+                .iter()
+                .filter_map(|e| e.get("message").and_then(|m| m.as_str()).map(str::to_owned)),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_messages_cover_the_hub_shapes() {
+        let v = serde_json::json!({"error": "Repository not found"});
+        assert_eq!(json_messages(&v), vec!["Repository not found"]);
+        let v = serde_json::json!({"error": ["a", "b"], "error_description": "c"});
+        assert_eq!(json_messages(&v), vec!["a", "b", "c"]);
+        let v = serde_json::json!({"errors": [{"message": "x"}]});
+        assert_eq!(json_messages(&v), vec!["x"]);
+    }
+}

@@ -1,0 +1,22 @@
+//! Hugging Face Hub access tokens, and the one HTTP core every Hub request goes through.
+//!
+//! - [`Token`]: a secret that never prints; [`TokenSource`]: where it came from.
+//! - [`env`]: the registry of every environment variable the project reads.
+//! - [`http`]: endpoint, User-Agent, auth-header rules, timeouts, retries, error mapping, offline mode.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), hf_auth::Error> {
+//! use hf_auth::http::{HubClient, HubConfig};
+//! let client = HubClient::builder(HubConfig::from_env()?).caller("my-app", "1.0").build()?;
+//! let url = client.url("/api/models/gpt2")?;
+//! let info: serde_json::Value = client.get(url).send_json().await?;
+//! # Ok(()) }
+//! ```
+
+pub mod env;
+mod error;
+pub mod http;
+mod token;
+
+pub use error::{Error, HttpError, HttpErrorKind, redact_url};
+pub use token::{Token, TokenSource};

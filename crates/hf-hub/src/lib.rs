@@ -1,0 +1,12 @@
+//! Hugging Face Hub repos and files for Rust: downloads into the cache shared with the
+//! Python client (verified and resumable), repo management, uploads and commits.
+//!
+//! All HTTP goes through `hf_auth::http` (endpoint, token, retries, error mapping).
+
+mod client;
+mod error;
+pub mod repo;
+
+pub use client::HubApi;
+pub use error::{Error, HttpError, HttpErrorKind};
+pub use repo::{Repo, RepoId, RepoType};

@@ -1,0 +1,288 @@
+//! Repo ids, repo types and revisions, with the Hub's validation rules and URL encoding.
+
+use std::fmt;
+use std::str::FromStr;
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::Error;
+
+/// The kind of repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RepoType {
+    /// A model repo (the default).
+    #[default]
+    Model,
+    /// A dataset repo.
+    Dataset,
+    /// A Space.
+    Space,
+}
+
+impl RepoType {
+    /// `model`, `dataset` or `space`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Model => "model",
+            Self::Dataset => "dataset",
+            Self::Space => "space",
+        }
+    }
+
+    /// The plural used in API paths and cache folders: `models`, `datasets`, `spaces`.
+    #[must_use]
+    pub fn plural(self) -> &'static str {
+        match self {
+            Self::Model => "models",
+            Self::Dataset => "datasets",
+            Self::Space => "spaces",
+        }
+    }
+
+    /// The prefix of resolve URLs: empty for models, `datasets/`, `spaces/`.
+    #[must_use]
+    pub fn url_prefix(self) -> &'static str {
+        match self {
+            Self::Model => "",
+            Self::Dataset => "datasets/",
+            Self::Space => "spaces/",
+        }
+    }
+}
+
+impl fmt::Display for RepoType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RepoType {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "model" | "models" => Ok(Self::Model),
+            "dataset" | "datasets" => Ok(Self::Dataset),
+            "space" | "spaces" => Ok(Self::Space),
+            other => Err(Error::InvalidInput(format!(
+                "unknown repo type '{other}' (expected model, dataset or space)"
+            ))),
+        }
+    }
+}
+
+/// A validated repo id: `name` or `namespace/name`, following the Hub's rules
+/// (`[\w\-.]{1,96}` per part, no `--` or `..`, no trailing `.git`, ASCII only).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RepoId(String);
+
+impl RepoId {
+    /// Validates `id`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] explaining which rule the id breaks.
+    pub fn new(id: &str) -> Result<Self, Error> {
+        let bad = |why: &str| Error::InvalidInput(format!("invalid repo id '{id}': {why}"));
+        if id.is_empty() {
+            return Err(bad("it is empty"));
+        }
+        let parts: Vec<&str> = id.split('/').collect();
+        if parts.len() > 2 {
+            return Err(bad("expected 'name' or 'namespace/name'"));
+        }
+        for part in &parts {
+            if part.is_empty() || part.len() > 96 {
+                return Err(bad("each part must be 1 to 96 characters long"));
+            }
+            if !part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            {
+                return Err(bad(
+                    "only ASCII letters, digits, '-', '_' and '.' are allowed",
+                ));
+            }
+            if part.starts_with(['-', '.']) || part.ends_with(['-', '.']) {
+                return Err(bad("a part cannot start or end with '-' or '.'"));
+            }
+        }
+        if id.contains("--") || id.contains("..") {
+            return Err(bad("'--' and '..' are not allowed"));
+        }
+        if id.ends_with(".git") {
+            return Err(bad("it cannot end with '.git'"));
+        }
+        Ok(Self(id.to_owned()))
+    }
+
+    /// The id as written.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The namespace (user or organisation), when the id has one.
+    #[must_use]
+    pub fn namespace(&self) -> Option<&str> {
+        self.0.split_once('/').map(|(ns, _)| ns)
+    }
+
+    /// The name without namespace.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        self.0.rsplit('/').next().unwrap_or(&self.0)
+    }
+}
+
+impl fmt::Display for RepoId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl FromStr for RepoId {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Self::new(s)
+    }
+}
+
+/// A repo: its id and type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Repo {
+    /// The repo id.
+    pub id: RepoId,
+    /// The repo type.
+    pub repo_type: RepoType,
+}
+
+impl Repo {
+    /// A repo of `repo_type`.
+    #[must_use]
+    pub fn new(id: RepoId, repo_type: RepoType) -> Self {
+        Self { id, repo_type }
+    }
+
+    /// A model repo.
+    #[must_use]
+    pub fn model(id: RepoId) -> Self {
+        Self::new(id, RepoType::Model)
+    }
+
+    /// `/api/{type}s/{id}`.
+    #[must_use]
+    pub fn api_path(&self) -> String {
+        format!("/api/{}/{}", self.repo_type.plural(), self.id)
+    }
+
+    /// `/{prefix}{id}/resolve/{revision}/{path}` with the revision fully encoded and the path's `/` kept.
+    #[must_use]
+    pub fn resolve_path(&self, revision: &str, path: &str) -> String {
+        format!(
+            "/{}{}/resolve/{}/{}",
+            self.repo_type.url_prefix(),
+            self.id,
+            encode_revision(revision),
+            encode_path(path)
+        )
+    }
+
+    /// The cache folder name: `models--org--name` (as the Python client).
+    #[must_use]
+    pub fn cache_folder_name(&self) -> String {
+        format!("{}--{}", self.repo_type.plural(), self.id.as_str().replace('/', "--"))
+    }
+
+    /// The repo's page on the Hub, relative to the endpoint: `/{prefix}{id}`.
+    #[must_use]
+    pub fn web_path(&self) -> String {
+        format!("/{}{}", self.repo_type.url_prefix(), self.id)
+    }
+}
+
+impl fmt::Display for Repo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.repo_type {
+            RepoType::Model => write!(f, "{}", self.id),
+            other => write!(f, "{} {}", other, self.id),
+        }
+    }
+}
+
+/// The default revision.
+pub const DEFAULT_REVISION: &str = "main";
+
+/// Encodes a revision for a URL path segment: everything but unreserved characters,
+/// so `refs/pr/1` becomes `refs%2Fpr%2F1` (as `quote(revision, safe="")`).
+#[must_use]
+pub fn encode_revision(revision: &str) -> String {
+    const SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    utf8_percent_encode(revision, SET).to_string()
+}
+
+/// Encodes a file path for a URL, keeping its `/` separators (as `quote(path)`).
+#[must_use]
+pub fn encode_path(path: &str) -> String {
+    const SET: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b'/');
+    utf8_percent_encode(path, SET).to_string()
+}
+
+/// Whether `revision` is a full 40-hex commit id.
+#[must_use]
+pub fn is_commit_hash(revision: &str) -> bool {
+    revision.len() == 40 && revision.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Checks that a revision is plausible before it is used in a URL or a cache path.
+///
+/// # Errors
+/// [`Error::InvalidInput`] for empty revisions, `..` segments, control characters, or a leading `/`.
+pub fn validate_revision(revision: &str) -> Result<(), Error> {
+    let bad = |why: &str| Error::InvalidInput(format!("invalid revision '{revision}': {why}"));
+    if revision.is_empty() {
+        return Err(bad("it is empty"));
+    }
+    if revision.starts_with('/') || revision.ends_with('/') || revision.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
+        return Err(bad("it has an empty, '.' or '..' path segment"));
+    }
+    if revision.chars().any(|c| c.is_control() || c == '\\') {
+        return Err(bad("it contains control characters or backslashes"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repo_ids_follow_hub_rules() {
+        for ok in ["gpt2", "org/name", "a-b_c.d/x.y-z", "google-t5/t5-small"] {
+            assert!(RepoId::new(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "a/b/c", "a--b", "a..b", "x.git", "ns/", "/name", "ünï/x", "a b", "-a", &"x".repeat(97)] {
+            assert!(RepoId::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_and_cache_names_match_python() {
+        let repo = Repo::new(RepoId::new("org/name").unwrap(), RepoType::Dataset);
+        assert_eq!(repo.api_path(), "/api/datasets/org/name");
+        assert_eq!(
+            repo.resolve_path("refs/pr/1", "data/train file.csv"),
+            "/datasets/org/name/resolve/refs%2Fpr%2F1/data/train%20file.csv"
+        );
+        assert_eq!(repo.cache_folder_name(), "datasets--org--name");
+        assert!(is_commit_hash(&"a".repeat(40)));
+        assert!(!is_commit_hash("main"));
+        assert!(validate_revision("refs/pr/1").is_ok());
+        assert!(validate_revision("../x").is_err());
+    }
+}
