@@ -66,6 +66,7 @@ impl Error {
         }
     }
 
+    #[allow(dead_code)] // used by the token-store modules
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Self::Io {
             context: context.into(),
@@ -127,7 +128,10 @@ pub enum HttpErrorKind {
 /// A failed Hub request: its kind, status, the server's message and request id.
 /// The URL kept here has its query string and userinfo removed (signed URLs must not leak).
 #[derive(Debug)]
-pub struct HttpError {
+pub struct HttpError(pub(crate) Box<HttpErrorInner>);
+
+#[derive(Debug)]
+pub(crate) struct HttpErrorInner {
     pub(crate) kind: HttpErrorKind,
     pub(crate) status: Option<u16>,
     pub(crate) method: String,
@@ -135,6 +139,7 @@ pub struct HttpError {
     pub(crate) server_message: Option<String>,
     pub(crate) request_id: Option<String>,
     pub(crate) error_code: Option<String>,
+    pub(crate) error_type: Option<String>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) attempts: u32,
     pub(crate) detail: Option<String>,
@@ -142,7 +147,7 @@ pub struct HttpError {
 
 impl HttpError {
     pub(crate) fn new(kind: HttpErrorKind, method: &str, url: &str) -> Self {
-        Self {
+        Self(Box::new(HttpErrorInner {
             kind,
             status: None,
             method: method.to_owned(),
@@ -150,78 +155,86 @@ impl HttpError {
             server_message: None,
             request_id: None,
             error_code: None,
+            error_type: None,
             retry_after: None,
             attempts: 1,
             detail: None,
-        }
+        }))
     }
 
     pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {
-        self.detail = Some(detail.into());
+        self.0.detail = Some(detail.into());
         self
     }
 
     /// What kind of failure this is.
     #[must_use]
     pub fn kind(&self) -> &HttpErrorKind {
-        &self.kind
+        &self.0.kind
     }
     /// The HTTP status, when a response was received.
     #[must_use]
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.0.status
     }
     /// The request URL without query string or credentials.
     #[must_use]
     pub fn url(&self) -> &str {
-        &self.url
+        &self.0.url
     }
     /// The request method.
     #[must_use]
     pub fn method(&self) -> &str {
-        &self.method
+        &self.0.method
     }
     /// The server's explanation (`X-Error-Message` or the body's `error`).
     #[must_use]
     pub fn server_message(&self) -> Option<&str> {
-        self.server_message.as_deref()
+        self.0.server_message.as_deref()
     }
     /// The request id (`X-Request-Id`, `X-Amzn-Trace-Id` or `X-Amz-Cf-Id`), for bug reports.
     #[must_use]
     pub fn request_id(&self) -> Option<&str> {
-        self.request_id.as_deref()
+        self.0.request_id.as_deref()
     }
     /// The `X-Error-Code` header, when present.
     #[must_use]
     pub fn error_code(&self) -> Option<&str> {
-        self.error_code.as_deref()
+        self.0.error_code.as_deref()
+    }
+    /// The machine-readable error type in a JSON error body: `error_type` (text-generation-inference:
+    /// `validation`, `generation`, `overloaded`, `incomplete_generation`, ...) or `error.type`
+    /// (OpenAI-compatible servers). Used by `hf-inference` to build typed errors.
+    #[must_use]
+    pub fn error_type(&self) -> Option<&str> {
+        self.0.error_type.as_deref()
     }
     /// How long the server asked us to wait (`Retry-After` or `RateLimit ... t=N`).
     #[must_use]
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.0.retry_after
     }
     /// How many attempts were made, retries included.
     #[must_use]
     pub fn attempts(&self) -> u32 {
-        self.attempts
+        self.0.attempts
     }
     /// Whether the failure is transient (worth retrying later, or falling back to a cache).
     #[must_use]
     pub fn is_transient(&self) -> bool {
         matches!(
-            self.kind,
+            self.0.kind,
             HttpErrorKind::Timeout
                 | HttpErrorKind::Connection
                 | HttpErrorKind::Server
                 | HttpErrorKind::RateLimited
-        ) || self.status == Some(408)
+        ) || self.0.status == Some(408)
     }
 }
 
 impl fmt::Display for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match &self.kind {
+        let what = match &self.0.kind {
             HttpErrorKind::RepoNotFound => "repository not found",
             HttpErrorKind::RevisionNotFound => "revision not found",
             HttpErrorKind::EntryNotFound => "file not found",
@@ -246,23 +259,23 @@ impl fmt::Display for HttpError {
             HttpErrorKind::Request => "invalid request",
         };
         write!(f, "{what}")?;
-        if let Some(status) = self.status
+        if let Some(status) = self.0.status
             && !what.contains(&status.to_string())
         {
             write!(f, " (HTTP {status})")?;
         }
-        write!(f, " for {} {}", self.method, self.url)?;
-        if let Some(id) = &self.request_id {
+        write!(f, " for {} {}", self.0.method, self.0.url)?;
+        if let Some(id) = &self.0.request_id {
             write!(f, " (request id: {id})")?;
         }
-        if let Some(message) = &self.server_message {
+        if let Some(message) = &self.0.server_message {
             write!(f, ": {message}")?;
         }
-        if let Some(detail) = &self.detail {
+        if let Some(detail) = &self.0.detail {
             write!(f, ": {detail}")?;
         }
-        if self.attempts > 1 {
-            write!(f, " (after {} attempts)", self.attempts)?;
+        if self.0.attempts > 1 {
+            write!(f, " (after {} attempts)", self.0.attempts)?;
         }
         Ok(())
     }

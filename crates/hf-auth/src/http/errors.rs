@@ -53,6 +53,7 @@ pub async fn error_from_response(response: reqwest::Response, method: &str) -> H
     let body = read_body_limited_lossy(response).await;
 
     let mut messages: Vec<String> = Vec::new();
+    let mut error_type = None;
     let mut push = |m: String| {
         let m = m.trim().to_owned();
         if !m.is_empty() && !messages.contains(&m) {
@@ -64,6 +65,7 @@ pub async fn error_from_response(response: reqwest::Response, method: &str) -> H
     }
     match serde_json::from_slice::<serde_json::Value>(&body) {
         Ok(json) => {
+            error_type = json_error_type(&json);
             for m in json_messages(&json) {
                 push(m);
             }
@@ -103,12 +105,13 @@ pub async fn error_from_response(response: reqwest::Response, method: &str) -> H
         _ => HttpErrorKind::OtherStatus,
     };
     let mut error = HttpError::new(kind, method, url.as_str());
-    error.status = Some(status);
-    error.error_code = error_code;
-    error.request_id = request_id;
-    error.retry_after = server_wait(&headers);
+    error.0.status = Some(status);
+    error.0.error_code = error_code;
+    error.0.error_type = error_type;
+    error.0.request_id = request_id;
+    error.0.retry_after = server_wait(&headers);
     if !messages.is_empty() {
-        error.server_message = Some(messages.join(" "));
+        error.0.server_message = Some(messages.join(" "));
     }
     error
 }
@@ -124,6 +127,14 @@ async fn read_body_limited_lossy(response: reqwest::Response) -> Bytes {
         }
     }
     out.freeze()
+}
+
+/// The error type in a JSON error body: TGI's `error_type`, or OpenAI's `error.type`.
+fn json_error_type(json: &serde_json::Value) -> Option<String> {
+    json.get("error_type")
+        .or_else(|| json.get("error").and_then(|e| e.get("type")))
+        .and_then(|t| t.as_str())
+        .map(str::to_owned)
 }
 
 /// Messages in a JSON error body: `error` (string or list), `error_description`, `errors[].message`.
@@ -166,5 +177,14 @@ mod tests {
         assert_eq!(json_messages(&v), vec!["a", "b", "c"]);
         let v = serde_json::json!({"errors": [{"message": "x"}]});
         assert_eq!(json_messages(&v), vec!["x"]);
+    }
+
+    #[test]
+    fn error_types_cover_tgi_and_openai_bodies() {
+        let tgi = serde_json::json!({"error": "Input validation error", "error_type": "validation"});
+        assert_eq!(json_error_type(&tgi).as_deref(), Some("validation"));
+        let openai = serde_json::json!({"error": {"message": "bad", "type": "invalid_request_error"}});
+        assert_eq!(json_error_type(&openai).as_deref(), Some("invalid_request_error"));
+        assert_eq!(json_error_type(&serde_json::json!({"error": "plain"})), None);
     }
 }

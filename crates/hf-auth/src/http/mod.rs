@@ -534,13 +534,13 @@ impl HubRequest {
                         }
                     }
                     let mut error = error_from_response(response, self.method.as_str()).await;
-                    error.attempts = attempt;
+                    error.0.attempts = attempt;
                     return Err(error);
                 }
                 Err(error) => {
                     // A connection that was never established sent nothing: safe to retry for any method.
-                    let retryable = matches!(error.kind, HttpErrorKind::Connection | HttpErrorKind::Timeout)
-                        && (self.idempotent || error.detail.as_deref() == Some(CONNECT_FAILED));
+                    let retryable = matches!(error.0.kind, HttpErrorKind::Connection | HttpErrorKind::Timeout)
+                        && (self.idempotent || error.0.detail.as_deref() == Some(CONNECT_FAILED));
                     if retryable && can_retry {
                         let delay = policy.backoff(attempt);
                         tracing::debug!(attempt, ?delay, "retrying after a transport error");
@@ -548,7 +548,7 @@ impl HubRequest {
                         continue;
                     }
                     let mut error = error;
-                    error.attempts = attempt;
+                    error.0.attempts = attempt;
                     return Err(error);
                 }
             }

@@ -1,0 +1,337 @@
+//! The HTTP core against a scripted local server: auth-header rules on redirects, retries,
+//! error mapping and offline mode (issue 2's acceptance).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hf_auth::http::{HubClient, HubConfig, Redirects, RetryPolicy};
+use hf_auth::{HttpErrorKind, Token};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const FAKE_TOKEN: &str = "hf_fakeHTTPCOREtestTOKENxxxxxxxxxxxxx";
+
+#[derive(Debug, Clone)]
+struct Seen {
+    method: String,
+    path: String,
+    authorization: Option<String>,
+    user_agent: Option<String>,
+}
+
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+fn reply(status: u16) -> Reply {
+    Reply { status, headers: Vec::new(), body: String::new() }
+}
+
+impl Reply {
+    fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_owned(), value.to_owned()));
+        self
+    }
+    fn body(mut self, body: &str) -> Self {
+        self.body = body.to_owned();
+        self
+    }
+}
+
+type Script = Arc<dyn Fn(&Seen, usize) -> Reply + Send + Sync>;
+
+/// A one-origin HTTP/1.1 server on 127.0.0.1 that answers each request with `script(request, index)`.
+struct Scripted {
+    base: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+    accepted: Arc<AtomicUsize>,
+}
+
+impl Scripted {
+    async fn start(script: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let script: Script = Arc::new(script);
+        let (seen2, accepted2) = (seen.clone(), accepted.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut stream, _)) = listener.accept().await else { return };
+                accepted2.fetch_add(1, Ordering::SeqCst);
+                let (seen, script) = (seen2.clone(), script.clone());
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 4096];
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match stream.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let head = String::from_utf8_lossy(&buf).to_string();
+                    let mut lines = head.split("\r\n");
+                    let mut first = lines.next().unwrap_or_default().split(' ');
+                    let method = first.next().unwrap_or_default().to_owned();
+                    let path = first.next().unwrap_or_default().to_owned();
+                    let mut request = Seen { method, path, authorization: None, user_agent: None };
+                    for line in lines {
+                        if let Some((k, v)) = line.split_once(':') {
+                            match k.trim().to_ascii_lowercase().as_str() {
+                                "authorization" => request.authorization = Some(v.trim().to_owned()),
+                                "user-agent" => request.user_agent = Some(v.trim().to_owned()),
+                                _ => {}
+                            }
+                        }
+                    }
+                    let index = {
+                        let mut seen = seen.lock().unwrap();
+                        seen.push(request.clone());
+                        seen.len() - 1
+                    };
+                    let r = script(&request, index);
+                    let mut out = format!("HTTP/1.1 {} X\r\nconnection: close\r\ncontent-length: {}\r\n", r.status, r.body.len());
+                    for (k, v) in &r.headers {
+                        out.push_str(&format!("{k}: {v}\r\n"));
+                    }
+                    out.push_str("\r\n");
+                    out.push_str(&r.body);
+                    let _ = stream.write_all(out.as_bytes()).await;
+                    let _ = stream.shutdown().await;
+                });
+            }
+        });
+        Self { base, seen, accepted }
+    }
+
+    fn url(&self, path: &str) -> url::Url {
+        url::Url::parse(&format!("{}{path}", self.base)).unwrap()
+    }
+
+    fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn fast_retry() -> RetryPolicy {
+    RetryPolicy {
+        max_attempts: 4,
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(40),
+        max_server_wait: Duration::from_secs(5),
+    }
+}
+
+fn client_for(hub: &Scripted) -> HubClient {
+    let mut config = HubConfig::new(&hub.base).unwrap();
+    config.retry = fast_retry();
+    HubClient::builder(config)
+        .token(Some(Token::new(FAKE_TOKEN)))
+        .caller("hf-auth-tests", "0.0.0")
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn token_reaches_the_hub_but_never_another_origin_after_a_redirect() {
+    let cdn = Scripted::start(|_, _| reply(200).body("blob")).await;
+    let cdn_base = cdn.base.clone();
+    let hub = Scripted::start(move |req, _| match req.path.as_str() {
+        "/old-name/resolve/main/f" => reply(307).header("location", "/new-name/resolve/main/f"),
+        "/new-name/resolve/main/f" => reply(302).header("location", &format!("{cdn_base}/lfs/abc?sig=1")),
+        "/back" => reply(200).body("back on the hub"),
+        _ => reply(404),
+    })
+    .await;
+    let client = client_for(&hub);
+
+    let response = client.get(hub.url("/old-name/resolve/main/f")).send().await.unwrap();
+    assert_eq!(response.text().await.unwrap(), "blob");
+
+    let hub_seen = hub.seen();
+    assert_eq!(hub_seen.len(), 2, "relative redirect followed on the hub");
+    for req in &hub_seen {
+        assert_eq!(req.authorization.as_deref(), Some(format!("Bearer {FAKE_TOKEN}").as_str()), "{}", req.path);
+        let ua = req.user_agent.as_deref().unwrap();
+        assert!(ua.starts_with("hf-rs/") && ua.contains("hf-auth-tests/0.0.0"), "{ua}");
+    }
+    let cdn_seen = cdn.seen();
+    assert_eq!(cdn_seen.len(), 1);
+    assert_eq!(cdn_seen[0].authorization, None, "the token leaked to another origin");
+}
+
+#[tokio::test]
+async fn a_chain_that_leaves_the_hub_and_comes_back_never_regains_the_token() {
+    let hub_base = Arc::new(Mutex::new(String::new()));
+    let hub_base2 = hub_base.clone();
+    let other = Scripted::start(move |_, _| {
+        reply(302).header("location", &format!("{}/back", hub_base2.lock().unwrap()))
+    })
+    .await;
+    let other_base = other.base.clone();
+    let hub = Scripted::start(move |req, _| match req.path.as_str() {
+        "/start" => reply(302).header("location", &format!("{other_base}/bounce")),
+        _ => reply(200).body("ok"),
+    })
+    .await;
+    *hub_base.lock().unwrap() = hub.base.clone();
+    let client = client_for(&hub);
+    client.get(hub.url("/start")).send().await.unwrap();
+    let seen = hub.seen();
+    assert_eq!(seen.len(), 2);
+    assert!(seen[0].authorization.is_some());
+    assert_eq!(seen[1].authorization, None, "token re-attached after leaving the hub");
+    assert_eq!(other.seen()[0].authorization, None);
+}
+
+#[tokio::test]
+async fn userinfo_redirects_are_refused_and_cdn_redirects_can_be_stopped_at() {
+    let hub = Scripted::start(|req, _| match req.path.as_str() {
+        "/evil" => reply(302).header("location", "http://hub@127.0.0.1:9/x"),
+        _ => reply(302)
+            .header("location", "http://127.0.0.1:9/lfs/x")
+            .header("x-linked-etag", "\"abc\"")
+            .header("x-linked-size", "42"),
+    })
+    .await;
+    let client = client_for(&hub);
+    let err = client.get(hub.url("/evil")).send().await.unwrap_err();
+    assert_eq!(err.kind(), &HttpErrorKind::Redirect);
+
+    let response = client
+        .head(hub.url("/org/model/resolve/main/model.safetensors"))
+        .redirects(Redirects::StopAtUntrusted)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 302);
+    assert_eq!(response.headers()["x-linked-size"], "42");
+}
+
+#[tokio::test]
+async fn idempotent_requests_are_retried_through_503s() {
+    let hub = Scripted::start(|_, index| if index < 2 { reply(503) } else { reply(200).body("{\"ok\":true}") }).await;
+    let client = client_for(&hub);
+    let value: serde_json::Value = client.get(hub.url("/api/models/x")).send_json().await.unwrap();
+    assert_eq!(value["ok"], true);
+    assert_eq!(hub.seen().len(), 3);
+}
+
+#[tokio::test]
+async fn a_post_is_not_retried_unless_marked_idempotent() {
+    let hub = Scripted::start(|_, _| reply(503)).await;
+    let client = client_for(&hub);
+    let err = client.post(hub.url("/api/repos/create")).json(&serde_json::json!({})).send().await.unwrap_err();
+    assert_eq!(err.kind(), &HttpErrorKind::Server);
+    assert_eq!(err.status(), Some(503));
+    let seen = hub.seen();
+    assert_eq!(seen.len(), 1, "a non-idempotent POST was retried");
+    assert_eq!(seen[0].method, "POST");
+
+    let err = client.post(hub.url("/preupload")).idempotent(true).send().await.unwrap_err();
+    assert_eq!(err.attempts(), 4);
+    assert_eq!(hub.seen().len(), 5);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_and_long_waits_fail_fast() {
+    let hub = Scripted::start(|req, index| match (req.path.as_str(), index) {
+        ("/short", 0) => reply(429).header("retry-after", "1"),
+        ("/short", _) => reply(200),
+        _ => reply(429).header("ratelimit", "\"api\";r=0;t=3600").header("x-request-id", "req-429"),
+    })
+    .await;
+    let client = client_for(&hub);
+    let started = Instant::now();
+    client.get(hub.url("/short")).send().await.unwrap();
+    assert!(started.elapsed() >= Duration::from_millis(950), "Retry-After ignored: {:?}", started.elapsed());
+
+    let started = Instant::now();
+    let err = client.get(hub.url("/long")).send().await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(err.kind(), &HttpErrorKind::RateLimited);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(err.request_id(), Some("req-429"));
+}
+
+#[tokio::test]
+async fn error_codes_map_to_typed_errors_with_message_and_request_id() {
+    let hub = Scripted::start(|req, _| {
+        let (status, code) = match req.path.as_str() {
+            "/repo" => (404, "RepoNotFound"),
+            "/rev" => (404, "RevisionNotFound"),
+            "/entry" => (404, "EntryNotFound"),
+            "/gated" => (403, "GatedRepo"),
+            _ => (401, ""),
+        };
+        let mut r = reply(status)
+            .header("x-error-message", &format!("message for {}", req.path))
+            .header("x-request-id", "Root=1-abc")
+            .header("content-type", "application/json")
+            .body("{\"error\":\"body message\"}");
+        if !code.is_empty() {
+            r = r.header("x-error-code", code);
+        }
+        r
+    })
+    .await;
+    let client = client_for(&hub);
+    for (path, kind) in [
+        ("/repo", HttpErrorKind::RepoNotFound),
+        ("/rev", HttpErrorKind::RevisionNotFound),
+        ("/entry", HttpErrorKind::EntryNotFound),
+        ("/gated", HttpErrorKind::GatedRepo),
+        ("/whoami", HttpErrorKind::Unauthorized),
+    ] {
+        let err = client.get(hub.url(path)).send().await.unwrap_err();
+        assert_eq!(err.kind(), &kind, "{path}");
+        assert_eq!(err.server_message(), Some(format!("message for {path} body message").as_str()));
+        assert_eq!(err.request_id(), Some("Root=1-abc"));
+        let text = err.to_string();
+        assert!(text.contains("Root=1-abc") && text.contains(path), "{text}");
+        assert!(!text.contains(FAKE_TOKEN));
+    }
+}
+
+#[tokio::test]
+async fn a_401_on_a_repo_url_means_repo_not_found_unless_credentials_are_invalid() {
+    let hub = Scripted::start(|req, _| {
+        if req.path.starts_with("/api/models/bad-token") {
+            reply(401).header("x-error-message", "Invalid credentials in Authorization header")
+        } else {
+            reply(401)
+        }
+    })
+    .await;
+    let client = client_for(&hub);
+    let err = client.get(hub.url("/api/models/org/private")).send().await.unwrap_err();
+    assert_eq!(err.kind(), &HttpErrorKind::RepoNotFound);
+    let err = client.get(hub.url("/api/models/bad-token")).send().await.unwrap_err();
+    assert_eq!(err.kind(), &HttpErrorKind::Unauthorized);
+}
+
+#[tokio::test]
+async fn offline_mode_fails_before_any_connection() {
+    let hub = Scripted::start(|_, _| reply(200)).await;
+    let mut config = HubConfig::new(&hub.base).unwrap();
+    config.offline = true;
+    let client = HubClient::builder(config).build().unwrap();
+    let err = client.get(hub.url("/api/whoami-v2")).send().await.unwrap_err();
+    assert_eq!(err.kind(), &HttpErrorKind::Offline);
+    assert!(err.to_string().contains("HF_HUB_OFFLINE"));
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(hub.accepted.load(Ordering::SeqCst), 0, "a connection was opened in offline mode");
+}
+
+#[tokio::test]
+async fn signed_urls_do_not_leak_into_errors() {
+    let cdn = Scripted::start(|_, _| reply(403)).await;
+    let hub = Scripted::start(|_, _| reply(200)).await;
+    let client = client_for(&hub);
+    let err = client.get(cdn.url("/lfs/abc?X-Amz-Signature=supersecret")).without_auth().send().await.unwrap_err();
+    assert!(!err.to_string().contains("supersecret"), "{err}");
+    assert_eq!(cdn.seen()[0].authorization, None);
+}
