@@ -1,0 +1,320 @@
+//! File routes: resolve (Hub), tree / paths-info listings, and the CDN origin.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::Response;
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+use crate::Shared;
+use crate::hub::{
+    Ctx, content_type, entry_json, find_or_return, gated_error, next_link, revision_not_found,
+};
+use crate::model::RepoType;
+use crate::upload;
+use crate::util::{error_response, now_secs, ok_json, parse_query, set_header, sha256_hex};
+
+/// Signature of a CDN path: `sha256(secret + path + expires)`.
+pub(crate) fn sign(shared: &Shared, path: &str, expires: u64) -> String {
+    sha256_hex(format!("{}{path}{expires}", shared.secret).as_bytes())
+}
+
+/// An absolute signed URL on the CDN, valid for an hour.
+pub(crate) fn signed_url(shared: &Shared, path: &str) -> String {
+    let expires = now_secs() + 3600;
+    format!(
+        "{}{path}?expires={expires}&sig={}",
+        shared.cdn,
+        sign(shared, path, expires)
+    )
+}
+
+fn check_sig(shared: &Shared, path: &str, query: &[(String, String)]) -> Result<(), Response> {
+    let get = |k: &str| query.iter().find(|(q, _)| q == k).map(|(_, v)| v.as_str());
+    let (Some(expires), Some(sig)) = (get("expires"), get("sig")) else {
+        return Err(error_response(403, None, "Missing signature"));
+    };
+    let Ok(exp) = expires.parse::<u64>() else {
+        return Err(error_response(403, None, "Invalid expiry"));
+    };
+    if exp < now_secs() {
+        return Err(error_response(403, None, "Request has expired"));
+    }
+    if sign(shared, path, exp) != sig {
+        return Err(error_response(403, None, "Signature does not match"));
+    }
+    Ok(())
+}
+
+enum RangeReq {
+    Full,
+    Part(u64, u64),
+    Unsatisfiable,
+}
+
+fn parse_range(headers: &HeaderMap, len: u64) -> RangeReq {
+    let Some(r) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return RangeReq::Full;
+    };
+    let Some(spec) = r.trim().strip_prefix("bytes=") else {
+        return RangeReq::Full;
+    };
+    let spec = spec.split(',').next().unwrap_or("").trim();
+    let Some((a, b)) = spec.split_once('-') else {
+        return RangeReq::Full;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_empty() {
+        let Ok(n) = b.parse::<u64>() else {
+            return RangeReq::Full;
+        };
+        if n == 0 || len == 0 {
+            return RangeReq::Unsatisfiable;
+        }
+        return RangeReq::Part(len.saturating_sub(n), len - 1);
+    }
+    let Ok(start) = a.parse::<u64>() else {
+        return RangeReq::Full;
+    };
+    let end = if b.is_empty() {
+        len.saturating_sub(1)
+    } else {
+        match b.parse::<u64>() {
+            Ok(e) => e.min(len.saturating_sub(1)),
+            Err(_) => return RangeReq::Full,
+        }
+    };
+    if start >= len || start > end {
+        return RangeReq::Unsatisfiable;
+    }
+    RangeReq::Part(start, end)
+}
+
+/// Serves bytes with `Content-Length`, `Accept-Ranges`, `Range` (206/416); HEAD without body.
+fn serve_bytes(method: &Method, headers: &HeaderMap, data: Bytes, mut resp: Response) -> Response {
+    let len = data.len() as u64;
+    set_header(&mut resp, "accept-ranges", "bytes");
+    let range = if *method == Method::GET {
+        parse_range(headers, len)
+    } else {
+        RangeReq::Full
+    };
+    let (status, body) = match range {
+        RangeReq::Full => (StatusCode::OK, data),
+        RangeReq::Part(a, b) => {
+            set_header(&mut resp, "content-range", &format!("bytes {a}-{b}/{len}"));
+            (
+                StatusCode::PARTIAL_CONTENT,
+                data.slice(a as usize..=b as usize),
+            )
+        }
+        RangeReq::Unsatisfiable => {
+            let mut r = error_response(416, None, "Requested Range Not Satisfiable");
+            set_header(&mut r, "content-range", &format!("bytes */{len}"));
+            return r;
+        }
+    };
+    *resp.status_mut() = status;
+    resp.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len() as u64));
+    if *method != Method::HEAD {
+        *resp.body_mut() = Body::from(body);
+    }
+    resp
+}
+
+/// `GET|HEAD /{prefix}{repo}/resolve/{rev}/{path}`
+pub(crate) fn resolve(ctx: &Ctx, kind: RepoType, id: &str, rev: &str, path: &str) -> Response {
+    let repo = find_or_return!(ctx, kind, id);
+    if !ctx.db().can_download(&ctx.caller, &repo) {
+        return gated_error(&repo);
+    }
+    let Some(commit) = repo.resolve_rev(rev) else {
+        return revision_not_found(rev);
+    };
+    let Some(entry) = commit.tree.get(path) else {
+        let mut r = error_response(404, Some("EntryNotFound"), "Entry not found");
+        set_header(&mut r, "x-repo-commit", &commit.id);
+        return r;
+    };
+    let mut resp = Response::new(Body::empty());
+    set_header(&mut resp, "x-repo-commit", &commit.id);
+    set_header(&mut resp, "etag", &format!("\"{}\"", entry.oid));
+    if let Some(sha) = &entry.lfs {
+        let location = signed_url(&ctx.shared, &format!("/lfs/{sha}"));
+        *resp.status_mut() = StatusCode::FOUND;
+        set_header(&mut resp, "location", &location);
+        set_header(&mut resp, "x-linked-etag", &format!("\"{sha}\""));
+        set_header(&mut resp, "x-linked-size", &entry.size.to_string());
+        set_header(&mut resp, "content-length", "0");
+        return resp;
+    }
+    let Some(data) = ctx.shared.blobs.get(&entry.blob_key()) else {
+        return error_response(500, None, "blob missing from storage");
+    };
+    set_header(&mut resp, "content-type", content_type(path));
+    serve_bytes(&ctx.method, &ctx.headers, data, resp)
+}
+
+/// `GET /api/{t}/{repo}/tree/{rev}[/{path}]`
+pub(crate) fn tree(ctx: &Ctx, kind: RepoType, id: &str, rev: &str, path: &str) -> Response {
+    let repo = find_or_return!(ctx, kind, id);
+    let Some(commit) = repo.resolve_rev(rev) else {
+        return revision_not_found(rev);
+    };
+    let recursive = ctx.q_bool("recursive");
+    let expand = ctx.q_bool("expand");
+    let base = path.trim_matches('/');
+    let prefix = if base.is_empty() {
+        String::new()
+    } else {
+        format!("{base}/")
+    };
+    if !base.is_empty() && !commit.tree.keys().any(|p| p.starts_with(&prefix)) {
+        let mut r = error_response(404, Some("EntryNotFound"), &format!("Entry not found: {base}"));
+        set_header(&mut r, "x-repo-commit", &commit.id);
+        return r;
+    }
+    // Collect files and directories below `prefix`.
+    let mut items: BTreeMap<String, Option<&crate::model::Entry>> = BTreeMap::new();
+    for (p, e) in commit.tree.iter() {
+        let Some(rel) = p.strip_prefix(&prefix) else {
+            continue;
+        };
+        let parts: Vec<&str> = rel.split('/').collect();
+        let depth = if recursive { parts.len() } else { 1 };
+        for d in 1..parts.len().min(depth + 1) {
+            if d < parts.len() {
+                items.entry(format!("{prefix}{}", parts[..d].join("/"))).or_insert(None);
+            }
+        }
+        if parts.len() == 1 || recursive {
+            items.insert(p.clone(), Some(e));
+        }
+    }
+    // Directories first at each level is not required; keep path order.
+    let page = if expand { 50 } else { 1000 };
+    let start: usize = ctx.q("cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
+    let total = items.len();
+    let out: Vec<Value> = items
+        .iter()
+        .skip(start)
+        .take(page)
+        .map(|(p, e)| match e {
+            Some(e) => {
+                let lc = repo.commits.get(&e.last_commit);
+                entry_json(p, e, expand, lc)
+            }
+            None => dir_json(p, &commit.tree),
+        })
+        .collect();
+    let mut resp = ok_json(Value::Array(out));
+    if start + page < total {
+        set_header(&mut resp, "link", &next_link(ctx, start + page));
+    }
+    resp
+}
+
+fn dir_json(path: &str, tree: &crate::model::Tree) -> Value {
+    let prefix = format!("{path}/");
+    let mut material = String::new();
+    for (p, e) in tree.range(prefix.clone()..) {
+        if !p.starts_with(&prefix) {
+            break;
+        }
+        material.push_str(&e.oid);
+        material.push_str(p);
+    }
+    json!({
+        "type": "directory",
+        "oid": crate::util::sha1_hex(material.as_bytes()),
+        "size": 0,
+        "path": path,
+    })
+}
+
+/// `POST /api/{t}/{repo}/paths-info/{rev}` with a form (or JSON) body.
+pub(crate) fn paths_info(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Response {
+    let repo = find_or_return!(ctx, kind, id);
+    let rev = if rev.is_empty() { "main" } else { rev };
+    let Some(commit) = repo.resolve_rev(rev) else {
+        return revision_not_found(rev);
+    };
+    let (paths, expand) = if ctx.body.first() == Some(&b'{') {
+        let v: Value = serde_json::from_slice(&ctx.body).unwrap_or(json!({}));
+        let paths = v["paths"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        (paths, v["expand"].as_bool().unwrap_or(false))
+    } else {
+        let form = parse_query(&String::from_utf8_lossy(&ctx.body));
+        let paths: Vec<String> = form
+            .iter()
+            .filter(|(k, _)| k == "paths" || k == "paths[]")
+            .map(|(_, v)| v.clone())
+            .collect();
+        let expand = form
+            .iter()
+            .any(|(k, v)| k == "expand" && (v == "true" || v == "True" || v == "1"));
+        (paths, expand)
+    };
+    let mut out = Vec::new();
+    for p in paths {
+        let p = p.trim_matches('/').to_owned();
+        if let Some(e) = commit.tree.get(&p) {
+            out.push(entry_json(&p, e, expand, repo.commits.get(&e.last_commit)));
+        } else if commit.tree.keys().any(|k| k.starts_with(&format!("{p}/"))) {
+            out.push(dir_json(&p, &commit.tree));
+        }
+    }
+    ok_json(Value::Array(out))
+}
+
+/// Entry point for every request on the CDN origin.
+pub(crate) async fn cdn_dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let query = parse_query(parts.uri.query().unwrap_or(""));
+    if let Err(r) = check_sig(&shared, &path, &query) {
+        return r;
+    }
+    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    match (&parts.method, segs.as_slice()) {
+        (&Method::GET | &Method::HEAD, ["lfs", sha]) => {
+            let Some(data) = shared.blobs.get(&format!("lfs/{sha}")) else {
+                return error_response(404, None, "NoSuchKey: The specified key does not exist.");
+            };
+            let mut resp = Response::new(Body::empty());
+            set_header(&mut resp, "etag", &format!("\"{sha}\""));
+            set_header(&mut resp, "content-type", "application/octet-stream");
+            serve_bytes(&parts.method, &parts.headers, data, resp)
+        }
+        (&Method::PUT, ["upload", oid, size]) => {
+            let body = match axum::body::to_bytes(body, usize::MAX).await {
+                Ok(b) => b,
+                Err(e) => return error_response(400, None, &format!("could not read body: {e}")),
+            };
+            upload::store_lfs_object(&shared, oid, size.parse().unwrap_or(0), body).await
+        }
+        (&Method::PUT, ["upload", oid, _size, "part", n]) => {
+            let body = match axum::body::to_bytes(body, usize::MAX).await {
+                Ok(b) => b,
+                Err(e) => return error_response(400, None, &format!("could not read body: {e}")),
+            };
+            upload::store_part(&shared, oid, n, body).await
+        }
+        (&Method::POST, ["upload", oid, size, "complete"]) => {
+            let body = match axum::body::to_bytes(body, usize::MAX).await {
+                Ok(b) => b,
+                Err(e) => return error_response(400, None, &format!("could not read body: {e}")),
+            };
+            upload::complete_multipart(&shared, oid, size.parse().unwrap_or(0), body).await
+        }
+        _ => error_response(404, None, "Not found"),
+    }
+}

@@ -1,0 +1,1080 @@
+//! The Hub origin: routing by hand (repo ids may or may not contain a `/`), auth,
+//! repo metadata and management.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::Response;
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+use crate::model::{Caller, Db, Discussion, Entry, Gated, Repo, RepoType, Tree};
+use crate::util::{
+    error_response, iso8601, json_response, now_secs, ok_json, parse_query, pct_decode,
+    pct_encode, set_header, text_response,
+};
+use crate::{FaultRule, Shared, files, inference, seed, upload};
+
+/// Everything a handler needs about the request.
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) method: Method,
+    /// Raw (still percent-encoded) path.
+    pub(crate) path: String,
+    pub(crate) raw_query: String,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: HeaderMap,
+    pub(crate) caller: Caller,
+    pub(crate) body: Bytes,
+}
+
+impl Ctx {
+    pub(crate) fn q(&self, key: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+    pub(crate) fn q_all(&self, key: &str) -> Vec<String> {
+        self.query
+            .iter()
+            .filter(|(k, _)| k == key || k.strip_suffix("[]") == Some(key))
+            .flat_map(|(_, v)| v.split(',').map(str::to_owned).collect::<Vec<_>>())
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+    pub(crate) fn q_bool(&self, key: &str) -> bool {
+        self.q(key)
+            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
+    }
+    pub(crate) fn json_body(&self) -> Result<Value, Response> {
+        if self.body.is_empty() {
+            return Ok(json!({}));
+        }
+        serde_json::from_slice(&self.body)
+            .map_err(|e| error_response(400, None, &format!("Invalid JSON body: {e}")))
+    }
+    pub(crate) fn db(&self) -> std::sync::MutexGuard<'_, Db> {
+        match self.shared.db.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        }
+    }
+    pub(crate) fn user(&self) -> Option<&str> {
+        self.caller.token().map(|t| t.user.as_str())
+    }
+}
+
+pub(crate) const INVALID_CREDENTIALS: &str = "Invalid credentials in Authorization header";
+
+pub(crate) fn caller_from(headers: &HeaderMap, db: &Db) -> Caller {
+    let Some(v) = headers.get(header::AUTHORIZATION) else {
+        return Caller::Anonymous;
+    };
+    let v = v.to_str().unwrap_or("").trim();
+    let tok = v
+        .strip_prefix("Bearer ")
+        .or_else(|| v.strip_prefix("bearer "))
+        .unwrap_or(v)
+        .trim();
+    match db.tokens.get(tok) {
+        Some(t) if !t.expired => Caller::Token(t.clone()),
+        _ => Caller::Invalid,
+    }
+}
+
+pub(crate) fn invalid_credentials() -> Response {
+    let mut r = error_response(401, None, INVALID_CREDENTIALS);
+    set_header(&mut r, "www-authenticate", "Bearer realm=\"Authentication required\", charset=\"UTF-8\"");
+    r
+}
+
+pub(crate) fn repo_not_found(caller: &Caller) -> Response {
+    let status = if matches!(caller, Caller::Anonymous) { 401 } else { 404 };
+    error_response(status, Some("RepoNotFound"), "Repository not found")
+}
+
+pub(crate) fn revision_not_found(rev: &str) -> Response {
+    error_response(404, Some("RevisionNotFound"), &format!("Invalid rev id: {rev}"))
+}
+
+pub(crate) fn forbidden(msg: &str) -> Response {
+    error_response(403, None, msg)
+}
+
+pub(crate) fn gated_error(repo: &Repo) -> Response {
+    error_response(
+        403,
+        Some("GatedRepo"),
+        &format!(
+            "Access to {} {} is restricted. You must have access to it and be authenticated to access it. Please log in.",
+            repo.kind.singular(),
+            repo.id
+        ),
+    )
+}
+
+/// Entry point for every request on the Hub origin.
+pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => return error_response(400, None, &format!("could not read body: {e}")),
+    };
+    let caller = {
+        let db = match shared.db.lock() {
+            Ok(g) => g,
+            Err(p) => p.into_inner(),
+        };
+        caller_from(&parts.headers, &db)
+    };
+    let raw_query = parts.uri.query().unwrap_or("").to_owned();
+    let ctx = Ctx {
+        shared,
+        method: parts.method,
+        path: parts.uri.path().to_owned(),
+        query: parse_query(&raw_query),
+        raw_query,
+        headers: parts.headers,
+        caller,
+        body,
+    };
+    let segs: Vec<String> = ctx
+        .path
+        .trim_start_matches('/')
+        .split('/')
+        .map(pct_decode)
+        .collect();
+    if segs.first().map(String::as_str) == Some("_admin") {
+        return admin(&ctx, &segs[1..]);
+    }
+    if matches!(ctx.caller, Caller::Invalid) {
+        return invalid_credentials();
+    }
+    let first = segs.first().map(String::as_str).unwrap_or("");
+    match first {
+        "api" => api(&ctx, &segs[1..]).await,
+        "v1" | "hf-inference" => inference::dispatch(&ctx, &segs).await,
+        "" => text_response(200, "hf-test-server"),
+        _ => web(&ctx, &segs).await,
+    }
+}
+
+/// `/_admin/...`
+fn admin(ctx: &Ctx, segs: &[String]) -> Response {
+    let s = &ctx.shared;
+    match (ctx.method.clone(), segs.first().map(String::as_str).unwrap_or("")) {
+        (Method::POST, "faults") => match serde_json::from_slice::<FaultRule>(&ctx.body) {
+            Ok(rule) => {
+                s.add_fault(rule);
+                ok_json(json!({"ok": true}))
+            }
+            Err(e) => error_response(400, None, &format!("invalid FaultRule: {e}")),
+        },
+        (Method::DELETE, "faults") => {
+            s.clear_faults();
+            ok_json(json!({"ok": true}))
+        }
+        (Method::GET, "faults") => {
+            let rules: Vec<Value> = s
+                .faults
+                .lock()
+                .map(|f| {
+                    f.iter()
+                        .map(|a| json!({"rule": a.rule, "applied": a.applied}))
+                        .collect()
+                })
+                .unwrap_or_default();
+            ok_json(Value::Array(rules))
+        }
+        (Method::GET, "requests") => ok_json(json!(s.requests())),
+        (Method::DELETE, "requests") => {
+            s.clear_requests();
+            ok_json(json!({"ok": true}))
+        }
+        (Method::GET, "stats") => {
+            let n = s.requests.lock().map(|r| r.len()).unwrap_or(0);
+            ok_json(json!({
+                "cdn_auth_violations": s.cdn_auth_violations.load(std::sync::atomic::Ordering::SeqCst),
+                "requests": n,
+            }))
+        }
+        (Method::POST, "grant") => {
+            let v: Value = serde_json::from_slice(&ctx.body).unwrap_or(json!({}));
+            match (v["user"].as_str(), v["repo"].as_str()) {
+                (Some(u), Some(r)) => {
+                    s.grant(u, r);
+                    ok_json(json!({"ok": true}))
+                }
+                _ => error_response(400, None, "expected {\"user\", \"repo\"}"),
+            }
+        }
+        (Method::POST, "config") => {
+            let v: Value = serde_json::from_slice(&ctx.body).unwrap_or(json!({}));
+            let cur = s.upload_config();
+            s.set_upload_config(
+                v["multipart_threshold"].as_u64().unwrap_or(cur.multipart_threshold),
+                v["chunk_size"].as_u64().unwrap_or(cur.chunk_size),
+            );
+            let u = s.upload_config();
+            ok_json(json!({"multipart_threshold": u.multipart_threshold, "chunk_size": u.chunk_size}))
+        }
+        _ => error_response(404, None, "unknown admin route"),
+    }
+}
+
+/// Words that follow a repo id in `/api/{t}/{repo}/...`.
+const REPO_ACTIONS: &[&str] = &[
+    "revision",
+    "tree",
+    "paths-info",
+    "preupload",
+    "commit",
+    "branch",
+    "tag",
+    "refs",
+    "commits",
+    "discussions",
+    "settings",
+    "auth-check",
+    "xet-read-token",
+    "xet-write-token",
+    "lfs-files",
+];
+
+/// Splits `segs` (after the type) into a repo id and the rest.
+fn split_repo(db: &Db, kind: RepoType, segs: &[String]) -> (String, usize) {
+    if segs.len() >= 2 {
+        let two = format!("{}/{}", segs[0], segs[1]);
+        let key = (kind, two.clone());
+        if db.repos.contains_key(&key) || db.redirects.contains_key(&key) {
+            return (two, 2);
+        }
+        let one = (kind, segs[0].clone());
+        if (db.repos.contains_key(&one) || db.redirects.contains_key(&one))
+            && REPO_ACTIONS.contains(&segs[1].as_str())
+        {
+            return (segs[0].clone(), 1);
+        }
+        if REPO_ACTIONS.contains(&segs[1].as_str()) && segs.len() == 2 {
+            return (segs[0].clone(), 1);
+        }
+        return (two, 2);
+    }
+    (segs.first().cloned().unwrap_or_default(), 1)
+}
+
+/// A 307 to the new name of a renamed repo, keeping the rest of the path and the query.
+fn redirect(ctx: &Ctx, old: &str, new: &str) -> Response {
+    let old_enc = old.to_owned();
+    let location = ctx.path.replacen(&format!("/{old_enc}"), &format!("/{new}"), 1);
+    let location = if ctx.raw_query.is_empty() {
+        location
+    } else {
+        format!("{location}?{}", ctx.raw_query)
+    };
+    let mut r = text_response(307, &format!("Temporary Redirect. Redirecting to {location}"));
+    *r.status_mut() = StatusCode::TEMPORARY_REDIRECT;
+    set_header(&mut r, "location", &location);
+    r
+}
+
+pub(crate) enum Found {
+    Repo(Box<Repo>),
+    Redirect(Response),
+    Error(Response),
+}
+
+/// Looks up a repo the caller may see (or a redirect).
+pub(crate) fn find(ctx: &Ctx, kind: RepoType, id: &str) -> Found {
+    let db = ctx.db();
+    match db.repos.get(&(kind, id.to_owned())) {
+        Some(r) if db.can_read(&ctx.caller, r) => Found::Repo(Box::new(r.clone())),
+        Some(_) => Found::Error(repo_not_found(&ctx.caller)),
+        None => match db.redirects.get(&(kind, id.to_owned())) {
+            Some(new) => Found::Redirect(redirect(ctx, id, new)),
+            None => Found::Error(repo_not_found(&ctx.caller)),
+        },
+    }
+}
+
+macro_rules! find_or_return {
+    ($ctx:expr, $kind:expr, $id:expr) => {
+        match $crate::hub::find($ctx, $kind, $id) {
+            $crate::hub::Found::Repo(r) => *r,
+            $crate::hub::Found::Redirect(r) | $crate::hub::Found::Error(r) => return r,
+        }
+    };
+}
+pub(crate) use find_or_return;
+
+/// `/api/...`
+async fn api(ctx: &Ctx, segs: &[String]) -> Response {
+    let first = segs.first().map(String::as_str).unwrap_or("");
+    match (first, &ctx.method) {
+        ("whoami-v2" | "whoami", &Method::GET) => match ctx.caller.token() {
+            Some(t) => ok_json(ctx.db().whoami(t)),
+            None => error_response(401, None, "Invalid username or password."),
+        },
+        ("validate-yaml", &Method::POST) => ok_json(json!({})),
+        ("agent-harnesses", _) => ok_json(json!([])),
+        ("repos", _) => repos_admin(ctx, segs.get(1).map(String::as_str).unwrap_or("")),
+        _ => {
+            let Some(kind) = RepoType::from_plural(first) else {
+                return error_response(404, None, &format!("Not found: /api/{first}"));
+            };
+            if segs.len() == 1 || (segs.len() == 2 && segs[1].is_empty()) {
+                return listing(ctx, kind);
+            }
+            let (id, used) = {
+                let db = ctx.db();
+                split_repo(&db, kind, &segs[1..])
+            };
+            let rest: Vec<String> = segs[1 + used..].to_vec();
+            repo_api(ctx, kind, &id, &rest).await
+        }
+    }
+}
+
+async fn repo_api(ctx: &Ctx, kind: RepoType, id: &str, rest: &[String]) -> Response {
+    let action = rest.first().map(String::as_str).unwrap_or("");
+    let tail = if rest.len() > 1 { rest[1..].join("/") } else { String::new() };
+    let m = &ctx.method;
+    match (action, m) {
+        ("", &Method::GET | &Method::HEAD) => repo_info(ctx, kind, id, None),
+        ("revision", &Method::GET | &Method::HEAD) => repo_info(ctx, kind, id, Some(&tail)),
+        ("tree", &Method::GET) => {
+            let rev = rest.get(1).cloned().unwrap_or_else(|| "main".to_owned());
+            let path = if rest.len() > 2 { rest[2..].join("/") } else { String::new() };
+            files::tree(ctx, kind, id, &rev, &path)
+        }
+        ("paths-info", &Method::POST) => files::paths_info(ctx, kind, id, &tail),
+        ("preupload", &Method::POST) => upload::preupload(ctx, kind, id, &tail),
+        ("commit", &Method::POST) => upload::commit(ctx, kind, id, &tail).await,
+        ("branch", &Method::POST | &Method::DELETE) => branch(ctx, kind, id, &tail),
+        ("tag", &Method::POST | &Method::DELETE) => tag(ctx, kind, id, &tail),
+        ("refs", &Method::GET) => refs(ctx, kind, id),
+        ("commits", &Method::GET) => commits(ctx, kind, id, if tail.is_empty() { "main" } else { &tail }),
+        ("discussions", _) => discussions(ctx, kind, id, &tail),
+        ("settings", &Method::PUT) => settings(ctx, kind, id),
+        ("auth-check", &Method::GET) => auth_check(ctx, kind, id, tail == "write"),
+        _ => error_response(
+            404,
+            None,
+            &format!("Not found: {} {}", ctx.method, ctx.path),
+        ),
+    }
+}
+
+/// Web-style routes: resolve, LFS batch/verify, discussions pages.
+async fn web(ctx: &Ctx, segs: &[String]) -> Response {
+    let (kind, segs) = match segs.first().map(String::as_str) {
+        Some("datasets") => (RepoType::Dataset, &segs[1..]),
+        Some("spaces") => (RepoType::Space, &segs[1..]),
+        _ => (RepoType::Model, segs),
+    };
+    // LFS: /{repo}.git/info/lfs/objects/{batch,verify}
+    for n in [1usize, 2] {
+        if segs.len() > n && segs[n - 1].ends_with(".git") && segs[n] == "info" {
+            let id = segs[..n].join("/");
+            let id = id.trim_end_matches(".git").to_owned();
+            let what = segs[n + 1..].join("/");
+            return match (what.as_str(), &ctx.method) {
+                ("lfs/objects/batch", &Method::POST) => upload::lfs_batch(ctx, kind, &id),
+                ("lfs/objects/verify", &Method::POST) => upload::lfs_verify(ctx, kind, &id),
+                _ => error_response(404, None, "Not found"),
+            };
+        }
+    }
+    // resolve: /{repo}/resolve/{rev}/{path}
+    let at = if segs.len() > 2 && segs[1] == "resolve" {
+        Some(1)
+    } else if segs.len() > 3 && segs[2] == "resolve" {
+        Some(2)
+    } else {
+        None
+    };
+    if let Some(at) = at {
+        if matches!(ctx.method, Method::GET | Method::HEAD) {
+            let id = segs[..at].join("/");
+            let rev = segs[at + 1].clone();
+            let path = segs[at + 2..].join("/");
+            return files::resolve(ctx, kind, &id, &rev, &path);
+        }
+    }
+    error_response(404, None, &format!("Not found: {}", ctx.path))
+}
+
+pub(crate) fn repo_url(ctx: &Ctx, kind: RepoType, id: &str) -> String {
+    format!("{}/{}{}", ctx.shared.endpoint, kind.prefix(), id)
+}
+
+fn siblings(repo: &Repo, tree: &Tree, blobs: bool) -> Vec<Value> {
+    let _ = repo;
+    tree.iter()
+        .map(|(p, e)| {
+            let mut v = json!({"rfilename": p});
+            if blobs {
+                v["size"] = json!(e.size);
+                v["blobId"] = json!(e.oid);
+                if let Some(sha) = &e.lfs {
+                    v["lfs"] = json!({"size": e.size, "sha256": sha, "pointerSize": e.pointer_size});
+                }
+            }
+            v
+        })
+        .collect()
+}
+
+/// The full info object of a repo at a commit.
+pub(crate) fn info_json(ctx: &Ctx, repo: &Repo, commit: Option<&crate::model::Commit>, blobs: bool) -> Value {
+    let author = repo.namespace().to_owned();
+    let mut v = json!({
+        "_id": repo.mongo_id,
+        "id": repo.id,
+        "author": if author.is_empty() { Value::Null } else { json!(author) },
+        "sha": commit.map(|c| c.id.clone()),
+        "lastModified": iso8601(commit.map(|c| c.date).unwrap_or(repo.created)),
+        "private": repo.private,
+        "gated": repo.gated.to_json(),
+        "disabled": false,
+        "downloads": repo.downloads,
+        "downloadsAllTime": repo.downloads * 3,
+        "likes": repo.likes,
+        "trendingScore": repo.likes / 10,
+        "tags": repo.tags,
+        "createdAt": iso8601(repo.created),
+        "siblings": commit.map(|c| siblings(repo, &c.tree, blobs)).unwrap_or_default(),
+        "usedStorage": commit.map(|c| c.tree.values().map(|e| e.size).sum::<u64>()).unwrap_or(0),
+        "xetEnabled": false,
+    });
+    if let Some(card) = &repo.card_data {
+        v["cardData"] = card.clone();
+    }
+    match repo.kind {
+        RepoType::Model => {
+            v["modelId"] = json!(repo.id);
+            v["pipeline_tag"] = json!(repo.pipeline_tag);
+            v["library_name"] = json!(repo.library_name);
+            v["spaces"] = json!([]);
+            v["widgetData"] = json!([]);
+            if repo.pipeline_tag.is_some() {
+                v["inference"] = json!("warm");
+            }
+            if let Some(m) = &repo.provider_mapping {
+                v["inferenceProviderMapping"] = m.clone();
+            }
+        }
+        RepoType::Dataset => {
+            v["description"] = json!(format!("Dataset {}", repo.id));
+            v["citation"] = Value::Null;
+            v["paperswithcode_id"] = Value::Null;
+        }
+        RepoType::Space => {
+            v["sdk"] = json!(repo.sdk.clone().unwrap_or_else(|| "gradio".into()));
+            v["subdomain"] = json!(repo.id.replace(['/', '_', '.'], "-").to_lowercase());
+            v["host"] = json!(format!("{}/spaces/{}", ctx.shared.endpoint, repo.id));
+            v["runtime"] = json!({
+                "stage": "RUNNING",
+                "hardware": {"current": "cpu-basic", "requested": "cpu-basic"},
+                "storage": null,
+                "gcTimeout": 172800,
+                "replicas": {"current": 1, "requested": 1}
+            });
+        }
+    }
+    v
+}
+
+/// Keeps only `_id`, `id` and the expanded keys.
+pub(crate) fn apply_expand(full: Value, expand: &[String]) -> Value {
+    let mut out = serde_json::Map::new();
+    out.insert("_id".into(), full["_id"].clone());
+    out.insert("id".into(), full["id"].clone());
+    for key in expand {
+        let val = match key.as_str() {
+            "inferenceProviderMapping" => {
+                let m = full.get(key).cloned().unwrap_or(json!({}));
+                if m.is_null() { json!({}) } else { m }
+            }
+            "config" => json!({}),
+            "safetensors" | "gguf" | "transformersInfo" | "baseModels" | "evalResults" => continue,
+            k => match full.get(k) {
+                Some(v) => v.clone(),
+                None => continue,
+            },
+        };
+        out.insert(key.clone(), val);
+    }
+    Value::Object(out)
+}
+
+fn repo_info(ctx: &Ctx, kind: RepoType, id: &str, rev: Option<&str>) -> Response {
+    let repo = find_or_return!(ctx, kind, id);
+    let commit = match rev {
+        Some(r) => match repo.resolve_rev(r) {
+            Some(c) => Some(c.clone()),
+            None => return revision_not_found(r),
+        },
+        None => repo.head().cloned(),
+    };
+    let full = info_json(ctx, &repo, commit.as_ref(), ctx.q_bool("blobs"));
+    let expand = ctx.q_all("expand");
+    let v = if expand.is_empty() { full } else { apply_expand(full, &expand) };
+    ok_json(v)
+}
+
+fn listing(ctx: &Ctx, kind: RepoType) -> Response {
+    let db = ctx.db();
+    let search = ctx.q_all("search");
+    let author = ctx.q("author").map(str::to_owned);
+    let filters = ctx.q_all("filter");
+    let expand = ctx.q_all("expand");
+    let full = ctx.q_bool("full");
+    let gated = ctx.q("gated").map(|g| g == "true");
+    let pipeline = ctx.q("pipeline_tag").map(str::to_owned);
+    let mut items: Vec<&Repo> = db
+        .repos
+        .values()
+        .filter(|r| r.kind == kind && db.can_read(&ctx.caller, r))
+        .filter(|r| {
+            search
+                .iter()
+                .all(|s| r.id.to_lowercase().contains(&s.to_lowercase()))
+        })
+        .filter(|r| author.as_ref().is_none_or(|a| r.namespace() == a))
+        .filter(|r| gated.is_none_or(|g| (r.gated != Gated::No) == g))
+        .filter(|r| pipeline.as_ref().is_none_or(|p| r.pipeline_tag.as_ref() == Some(p)))
+        .filter(|r| {
+            filters.iter().all(|f| {
+                r.tags.contains(f)
+                    || r.pipeline_tag.as_ref() == Some(f)
+                    || r.library_name.as_ref() == Some(f)
+                    || r.id == *f
+            })
+        })
+        .collect();
+    let sort = ctx.q("sort").unwrap_or("");
+    let key = |r: &Repo| -> u64 {
+        match sort {
+            "downloads" => r.downloads,
+            "likes" | "trendingScore" | "trending_score" => r.likes,
+            "createdAt" | "created_at" => r.created,
+            "lastModified" | "last_modified" => r.last_modified(),
+            _ => 0,
+        }
+    };
+    if !sort.is_empty() {
+        let asc = ctx.q("direction") == Some("1");
+        items.sort_by(|a, b| {
+            let o = key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id));
+            if asc { o } else { o.reverse() }
+        });
+    }
+    let page = ctx
+        .q("limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(1000)
+        .clamp(1, 1000);
+    let start: usize = ctx.q("cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
+    let total = items.len();
+    let out: Vec<Value> = items
+        .into_iter()
+        .skip(start)
+        .take(page)
+        .map(|r| {
+            let head = r.head();
+            let mut v = info_json(ctx, r, head, false);
+            if !full {
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("siblings");
+                    o.remove("cardData");
+                    o.remove("widgetData");
+                    o.remove("spaces");
+                }
+            }
+            if expand.is_empty() { v } else { apply_expand(v, &expand) }
+        })
+        .collect();
+    let mut resp = ok_json(Value::Array(out));
+    if start + page < total {
+        let link = next_link(ctx, start + page);
+        set_header(&mut resp, "link", &link);
+    }
+    resp
+}
+
+/// `<{endpoint}{path}?{query with cursor=next}>; rel="next"`
+pub(crate) fn next_link(ctx: &Ctx, cursor: usize) -> String {
+    let mut q: Vec<String> = ctx
+        .query
+        .iter()
+        .filter(|(k, _)| k != "cursor" && k != "p")
+        .map(|(k, v)| format!("{}={}", pct_encode(k, false), pct_encode(v, false)))
+        .collect();
+    q.push(format!("cursor={cursor}"));
+    format!("<{}{}?{}>; rel=\"next\"", ctx.shared.endpoint, ctx.path, q.join("&"))
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 96
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+        && !name.contains("--")
+        && !name.contains("..")
+        && !name.ends_with(".git")
+}
+
+/// `/api/repos/{create,delete,move}`
+fn repos_admin(ctx: &Ctx, what: &str) -> Response {
+    let Some(t) = ctx.caller.token() else {
+        return error_response(401, None, "You must be authenticated to manage repositories");
+    };
+    let body = match ctx.json_body() {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let kind = body["type"]
+        .as_str()
+        .and_then(RepoType::from_singular)
+        .unwrap_or(RepoType::Model);
+    let full_id = |body: &Value| -> String {
+        let name = body["name"].as_str().unwrap_or("");
+        match body["organization"].as_str() {
+            Some(org) if !org.is_empty() => format!("{org}/{name}"),
+            _ if name.contains('/') => name.to_owned(),
+            _ => format!("{}/{name}", t.user),
+        }
+    };
+    match (what, &ctx.method) {
+        ("create", &Method::POST) => {
+            let id = full_id(&body);
+            let name = id.split('/').nth(1).unwrap_or("");
+            if !valid_name(name) {
+                return error_response(400, None, &format!("Invalid repo name: {name}"));
+            }
+            let mut db = ctx.db();
+            if let Err(msg) = db.check_write(&ctx.caller, kind, &id) {
+                return forbidden(&msg);
+            }
+            let url = repo_url(ctx, kind, &id);
+            if db.repos.contains_key(&(kind, id.clone())) {
+                let mut r = json_response(
+                    StatusCode::CONFLICT,
+                    &json!({"error": format!("You already created this {} repo", kind.singular()), "url": url}),
+                );
+                set_header(
+                    &mut r,
+                    "x-error-message",
+                    &format!("You already created this {} repo", kind.singular()),
+                );
+                return r;
+            }
+            let now = now_secs();
+            let mut repo = Repo::new(kind, &id, now);
+            repo.private = body["private"].as_bool().unwrap_or(false)
+                || matches!(body["visibility"].as_str(), Some("private" | "protected"));
+            repo.sdk = body["sdk"].as_str().map(str::to_owned);
+            let (entry, data) = seed::gitattributes_entry("");
+            let _ = ctx.shared.blobs.put(&entry.blob_key(), data);
+            let mut tree = Tree::new();
+            tree.insert(".gitattributes".into(), entry);
+            let c = repo.add_commit(None, "initial commit", "", &t.user, now, tree, &[".gitattributes".to_owned()]);
+            repo.branches.insert("main".into(), c);
+            let mongo = repo.mongo_id.clone();
+            db.redirects.remove(&(kind, id.clone()));
+            db.repos.insert((kind, id.clone()), repo);
+            ok_json(json!({"url": url, "name": id, "id": mongo}))
+        }
+        ("delete", &Method::DELETE) => {
+            let id = full_id(&body);
+            let mut db = ctx.db();
+            let visible = db
+                .repos
+                .get(&(kind, id.clone()))
+                .is_some_and(|r| db.can_read(&ctx.caller, r));
+            if !visible {
+                return repo_not_found(&ctx.caller);
+            }
+            if let Err(msg) = db.check_write(&ctx.caller, kind, &id) {
+                return forbidden(&msg);
+            }
+            db.repos.remove(&(kind, id));
+            text_response(200, "OK")
+        }
+        ("move", &Method::POST) => {
+            let from = body["fromRepo"].as_str().unwrap_or("").to_owned();
+            let to = body["toRepo"].as_str().unwrap_or("").to_owned();
+            let mut db = ctx.db();
+            let visible = db
+                .repos
+                .get(&(kind, from.clone()))
+                .is_some_and(|r| db.can_read(&ctx.caller, r));
+            if !visible {
+                return repo_not_found(&ctx.caller);
+            }
+            for id in [&from, &to] {
+                if let Err(msg) = db.check_write(&ctx.caller, kind, id) {
+                    return forbidden(&msg);
+                }
+            }
+            if db.repos.contains_key(&(kind, to.clone())) {
+                return error_response(409, None, &format!("Repository {to} already exists"));
+            }
+            let Some(mut repo) = db.repos.remove(&(kind, from.clone())) else {
+                return repo_not_found(&ctx.caller);
+            };
+            repo.id = to.clone();
+            db.repos.insert((kind, to.clone()), repo);
+            for v in db.redirects.values_mut() {
+                if *v == from {
+                    *v = to.clone();
+                }
+            }
+            db.redirects.remove(&(kind, to.clone()));
+            db.redirects.insert((kind, from), to);
+            text_response(200, "OK")
+        }
+        _ => error_response(404, None, "Not found"),
+    }
+}
+
+/// Loads a repo for writing: visible + write permission. Returns the lock.
+pub(crate) fn writable<'a>(
+    ctx: &'a Ctx,
+    kind: RepoType,
+    id: &str,
+) -> Result<std::sync::MutexGuard<'a, Db>, Response> {
+    let db = ctx.db();
+    match db.repos.get(&(kind, id.to_owned())) {
+        Some(r) if db.can_read(&ctx.caller, r) => {}
+        Some(_) => return Err(repo_not_found(&ctx.caller)),
+        None => {
+            return Err(match db.redirects.get(&(kind, id.to_owned())) {
+                Some(new) => redirect(ctx, id, new),
+                None => repo_not_found(&ctx.caller),
+            });
+        }
+    }
+    if let Err(msg) = db.check_write(&ctx.caller, kind, id) {
+        return Err(forbidden(&msg));
+    }
+    Ok(db)
+}
+
+fn branch(ctx: &Ctx, kind: RepoType, id: &str, name: &str) -> Response {
+    let mut db = match writable(ctx, kind, id) {
+        Ok(db) => db,
+        Err(r) => return r,
+    };
+    let body = ctx.json_body().unwrap_or(json!({}));
+    let Some(repo) = db.repos.get_mut(&(kind, id.to_owned())) else {
+        return repo_not_found(&ctx.caller);
+    };
+    if ctx.method == Method::DELETE {
+        if name == "main" {
+            return forbidden("Cannot delete the default branch 'main'");
+        }
+        if repo.branches.remove(name).is_none() {
+            return revision_not_found(name);
+        }
+        return ok_json(json!({}));
+    }
+    if name.is_empty() || name.starts_with("refs/") {
+        return error_response(400, None, &format!("Invalid branch name: {name}"));
+    }
+    if repo.branches.contains_key(name) {
+        return error_response(409, None, &format!("Reference already exists: refs/heads/{name}"));
+    }
+    let start = body["startingPoint"].as_str().unwrap_or("main");
+    let Some(c) = repo.resolve_rev(start).map(|c| c.id.clone()) else {
+        return revision_not_found(start);
+    };
+    repo.branches.insert(name.to_owned(), c);
+    ok_json(json!({}))
+}
+
+fn tag(ctx: &Ctx, kind: RepoType, id: &str, tail: &str) -> Response {
+    let mut db = match writable(ctx, kind, id) {
+        Ok(db) => db,
+        Err(r) => return r,
+    };
+    let body = ctx.json_body().unwrap_or(json!({}));
+    let Some(repo) = db.repos.get_mut(&(kind, id.to_owned())) else {
+        return repo_not_found(&ctx.caller);
+    };
+    if ctx.method == Method::DELETE {
+        if repo.tag_refs.remove(tail).is_none() {
+            return revision_not_found(tail);
+        }
+        return ok_json(json!({}));
+    }
+    let rev = if tail.is_empty() { "main" } else { tail };
+    let Some(name) = body["tag"].as_str().filter(|t| !t.is_empty()) else {
+        return error_response(400, None, "Missing tag name");
+    };
+    if repo.tag_refs.contains_key(name) {
+        return error_response(409, None, &format!("Tag {name} already exists"));
+    }
+    let Some(c) = repo.resolve_rev(rev).map(|c| c.id.clone()) else {
+        return revision_not_found(rev);
+    };
+    repo.tag_refs.insert(name.to_owned(), c);
+    ok_json(json!({}))
+}
+
+fn refs(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
+    let repo = find_or_return!(ctx, kind, id);
+    let r = |name: &str, full: String, target: &str| json!({"name": name, "ref": full, "targetCommit": target});
+    let mut branches: Vec<Value> = Vec::new();
+    if let Some(main) = repo.branches.get("main") {
+        branches.push(r("main", "refs/heads/main".into(), main));
+    }
+    for (b, c) in repo.branches.iter().filter(|(b, _)| *b != "main") {
+        branches.push(r(b, format!("refs/heads/{b}"), c));
+    }
+    let tags: Vec<Value> = repo
+        .tag_refs
+        .iter()
+        .map(|(t, c)| r(t, format!("refs/tags/{t}"), c))
+        .collect();
+    let mut v = json!({"branches": branches, "converts": [], "tags": tags});
+    if ctx.q_bool("include_prs") {
+        v["pullRequests"] = repo
+            .prs
+            .iter()
+            .map(|(n, c)| r(&format!("refs/pr/{n}"), format!("refs/pr/{n}"), c))
+            .collect();
+    }
+    ok_json(v)
+}
+
+fn commits(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Response {
+    let repo = find_or_return!(ctx, kind, id);
+    let Some(head) = repo.resolve_rev(rev) else {
+        return revision_not_found(rev);
+    };
+    let history = repo.history(&head.id);
+    let per_page = ctx
+        .q("limit")
+        .and_then(|l| l.parse::<usize>().ok())
+        .unwrap_or(50)
+        .clamp(1, 1000);
+    let start = ctx
+        .q("cursor")
+        .and_then(|c| c.parse::<usize>().ok())
+        .or_else(|| ctx.q("p").and_then(|p| p.parse::<usize>().ok()).map(|p| p * per_page))
+        .unwrap_or(0);
+    let formatted = ctx.q_all("expand").iter().any(|e| e == "formatted");
+    let out: Vec<Value> = history
+        .iter()
+        .skip(start)
+        .take(per_page)
+        .map(|c| {
+            let mut v = json!({
+                "id": c.id,
+                "title": c.title,
+                "message": c.message,
+                "date": iso8601(c.date),
+                "authors": [{"user": c.author, "avatar": format!("/avatars/{}.svg", c.author)}],
+            });
+            if formatted {
+                v["formatted"] = json!({"title": c.title, "message": c.message});
+            }
+            v
+        })
+        .collect();
+    let mut resp = ok_json(Value::Array(out));
+    set_header(&mut resp, "x-total-count", &history.len().to_string());
+    if start + per_page < history.len() {
+        set_header(&mut resp, "link", &next_link(ctx, start + per_page));
+    }
+    resp
+}
+
+fn discussion_json(ctx: &Ctx, repo: &Repo, d: &Discussion) -> Value {
+    let target = "refs/heads/main";
+    json!({
+        "num": d.num,
+        "title": d.title,
+        "status": "open",
+        "author": {"name": d.author, "type": "user"},
+        "createdAt": iso8601(d.created),
+        "isPullRequest": d.is_pr,
+        "pullRequest": d.is_pr,
+        "url": format!("{}/discussions/{}", repo_url(ctx, repo.kind, &repo.id), d.num),
+        "repo": {"name": repo.id, "type": repo.kind.singular()},
+        "events": [{
+            "id": crate::util::sha1_hex(format!("{}#{}", repo.id, d.num).as_bytes())[..24],
+            "type": "comment",
+            "createdAt": iso8601(d.created),
+            "author": {"name": d.author, "type": "user"},
+            "data": {"latest": {"raw": d.description, "html": d.description, "updatedAt": iso8601(d.created)}, "hidden": false, "numEdits": 0, "editors": [d.author]},
+        }],
+        "conflictingFiles": [],
+        "changes": if d.is_pr { json!({"base": target}) } else { Value::Null },
+        "targetBranch": if d.is_pr { json!(target) } else { Value::Null },
+        "mergeCommitOid": null,
+        "diff": "",
+        "pinned": false,
+        "locked": false,
+        "numComments": 1,
+        "topReactions": [],
+    })
+}
+
+/// Opens a discussion or PR; a PR gets `refs/pr/N` at `base`.
+pub(crate) fn open_discussion(
+    repo: &mut Repo,
+    title: &str,
+    description: &str,
+    author: &str,
+    is_pr: bool,
+    base: Option<String>,
+) -> u64 {
+    let num = repo.discussions.len() as u64 + 1;
+    repo.discussions.push(Discussion {
+        num,
+        title: title.to_owned(),
+        description: description.to_owned(),
+        author: author.to_owned(),
+        is_pr,
+        created: now_secs(),
+    });
+    if is_pr {
+        if let Some(b) = base.or_else(|| repo.branches.get("main").cloned()) {
+            repo.prs.insert(num, b);
+        }
+    }
+    num
+}
+
+fn discussions(ctx: &Ctx, kind: RepoType, id: &str, tail: &str) -> Response {
+    if ctx.method == Method::POST && tail.is_empty() {
+        let Some(user) = ctx.user().map(str::to_owned) else {
+            return error_response(401, None, "You must be authenticated to open a discussion");
+        };
+        let repo = find_or_return!(ctx, kind, id);
+        let body = match ctx.json_body() {
+            Ok(b) => b,
+            Err(r) => return r,
+        };
+        let is_pr = body["pullRequest"].as_bool().unwrap_or(false);
+        let mut db = ctx.db();
+        let Some(r) = db.repos.get_mut(&(kind, repo.id.clone())) else {
+            return repo_not_found(&ctx.caller);
+        };
+        let num = open_discussion(
+            r,
+            body["title"].as_str().unwrap_or("Untitled"),
+            body["description"].as_str().unwrap_or(""),
+            &user,
+            is_pr,
+            None,
+        );
+        let d = r.discussions[(num - 1) as usize].clone();
+        let v = discussion_json(ctx, r, &d);
+        return ok_json(v);
+    }
+    let repo = find_or_return!(ctx, kind, id);
+    if ctx.method == Method::GET {
+        if tail.is_empty() {
+            let list: Vec<Value> = repo
+                .discussions
+                .iter()
+                .rev()
+                .map(|d| discussion_json(ctx, &repo, d))
+                .collect();
+            let count = list.len();
+            return ok_json(json!({"discussions": list, "count": count, "start": 0, "numClosedDiscussions": 0}));
+        }
+        if let Some(d) = tail
+            .parse::<u64>()
+            .ok()
+            .and_then(|n| repo.discussions.get((n.max(1) - 1) as usize))
+        {
+            return ok_json(discussion_json(ctx, &repo, d));
+        }
+        return error_response(404, None, "Discussion not found");
+    }
+    error_response(404, None, "Not found")
+}
+
+fn settings(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
+    let mut db = match writable(ctx, kind, id) {
+        Ok(db) => db,
+        Err(r) => return r,
+    };
+    let body = match ctx.json_body() {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let Some(repo) = db.repos.get_mut(&(kind, id.to_owned())) else {
+        return repo_not_found(&ctx.caller);
+    };
+    if let Some(p) = body["private"].as_bool() {
+        repo.private = p;
+    }
+    match body["visibility"].as_str() {
+        Some("private" | "protected") => repo.private = true,
+        Some("public") => repo.private = false,
+        _ => {}
+    }
+    match &body["gated"] {
+        Value::Bool(false) => repo.gated = Gated::No,
+        Value::String(s) if s == "auto" => repo.gated = Gated::Auto,
+        Value::String(s) if s == "manual" => repo.gated = Gated::Manual,
+        _ => {}
+    }
+    ok_json(json!({"private": repo.private, "gated": repo.gated.to_json()}))
+}
+
+fn auth_check(ctx: &Ctx, kind: RepoType, id: &str, write: bool) -> Response {
+    if write {
+        return match writable(ctx, kind, id) {
+            Ok(_) => ok_json(json!({})),
+            Err(r) => r,
+        };
+    }
+    let repo = find_or_return!(ctx, kind, id);
+    if !ctx.db().can_download(&ctx.caller, &repo) {
+        return gated_error(&repo);
+    }
+    ok_json(json!({}))
+}
+
+/// A regular-file entry's content type by extension.
+pub(crate) fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit('.').next().unwrap_or("");
+    match ext {
+        "json" => "application/json",
+        "md" | "txt" | "csv" | "gitattributes" | "yaml" | "yml" | "py" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Builds the JSON of a tree entry.
+pub(crate) fn entry_json(path: &str, e: &Entry, expand: bool, last_commit: Option<&crate::model::Commit>) -> Value {
+    let mut v = json!({"type": "file", "oid": e.oid, "size": e.size, "path": path});
+    if let Some(sha) = &e.lfs {
+        v["lfs"] = json!({"oid": sha, "size": e.size, "pointerSize": e.pointer_size});
+    }
+    if expand {
+        if let Some(c) = last_commit {
+            v["lastCommit"] = json!({"id": c.id, "title": c.title, "date": iso8601(c.date)});
+        }
+        v["securityFileStatus"] = json!({"status": "safe"});
+    }
+    v
+}
+
+pub(crate) fn empty_body_response(status: StatusCode) -> Response {
+    let mut r = Response::new(Body::empty());
+    *r.status_mut() = status;
+    r
+}

@@ -1,0 +1,387 @@
+//! A local, Hub-compatible server for tests and demos.
+//!
+//! It serves two origins on `127.0.0.1`: the **Hub** (`endpoint()`: API, resolve,
+//! LFS batch, router/inference routes, admin) and a **CDN** (`cdn()`: LFS
+//! downloads and upload URLs, signed and expiring). It is an independent oracle:
+//! it keeps its own wire types and depends on no `hf-*` crate.
+//!
+//! # Routes
+//!
+//! | Origin | Method | Path | What |
+//! |---|---|---|---|
+//! | Hub | GET | `/api/whoami-v2` | token owner, orgs, token role and fine-grained scopes |
+//! | Hub | GET | `/api/{models,datasets,spaces}` | listing: `search`, `author`, `filter`, `sort`, `limit`, `expand`, `full`, `cursor` (+ `Link` rel=next) |
+//! | Hub | GET | `/api/{t}/{repo}[/revision/{rev}]` | repo info (`expand`, `blobs=true`) |
+//! | Hub | GET | `/api/{t}/{repo}/tree/{rev}[/{path}]` | tree (`recursive`, `expand`, 1000 per page, `Link`) |
+//! | Hub | POST | `/api/{t}/{repo}/paths-info/{rev}` | form `paths=..&expand=` |
+//! | Hub | GET | `/api/{t}/{repo}/refs[?include_prs=1]` | branches, tags, converts, pullRequests |
+//! | Hub | GET | `/api/{t}/{repo}/commits/{rev}` | history, 50 per page (`p=`), `Link` |
+//! | Hub | POST, DELETE | `/api/{t}/{repo}/branch/{branch}` | `{"startingPoint"?}` |
+//! | Hub | POST | `/api/{t}/{repo}/tag/{rev}` | `{"tag","message"?}`; DELETE `/tag/{tag}` |
+//! | Hub | PUT | `/api/{t}/{repo}/settings` | `{"private"?, "visibility"?, "gated"?}` |
+//! | Hub | POST | `/api/{t}/{repo}/discussions` | `{"title","description","pullRequest"}`; GET `/discussions/{num}` |
+//! | Hub | GET | `/api/{t}/{repo}/auth-check[/write]` | read / write access check |
+//! | Hub | POST | `/api/{t}/{repo}/preupload/{rev}[?create_pr=1]` | upload modes (`.gitattributes` + 10 MiB rule) |
+//! | Hub | POST | `/api/{t}/{repo}/commit/{rev}[?create_pr=1]` | NDJSON commit (`header`, `file`, `lfsFile`, `deletedFile`, `deletedFolder`) |
+//! | Hub | POST | `/api/repos/{create,delete,move}` | repo management |
+//! | Hub | POST | `/api/validate-yaml` | always `{}` |
+//! | Hub | GET, HEAD | `/{prefix}{repo}/resolve/{rev}/{path}` | regular: 200 + `Range`; LFS: 302 to a signed CDN URL |
+//! | Hub | POST | `/{prefix}{repo}.git/info/lfs/objects/batch` | LFS batch (basic or multipart) |
+//! | Hub | POST | `/{prefix}{repo}.git/info/lfs/objects/verify` | LFS verify `{"oid","size"}` |
+//! | Hub | POST | `/v1/chat/completions` | router chat (JSON or SSE) |
+//! | Hub | POST | `/hf-inference/models/{id}[/pipeline/{task}|/v1/chat/completions]` | hf-inference tasks |
+//! | Hub | POST, DELETE, GET | `/_admin/faults`, `/_admin/requests`, `/_admin/stats`, `/_admin/grant`, `/_admin/config` | test control (never recorded, never faulted) |
+//! | CDN | GET, HEAD | `/lfs/{sha256}?expires=&sig=` | LFS bytes (`Range`, 206/416) |
+//! | CDN | PUT | `/upload/{oid}/{size}?expires=&sig=` | basic LFS upload |
+//! | CDN | PUT | `/upload/{oid}/{size}/part/{n}?expires=&sig=` | multipart part (answers `ETag`) |
+//! | CDN | POST | `/upload/{oid}/{size}/complete?expires=&sig=` | multipart completion |
+//!
+//! Renamed repos answer `307` with a relative `Location` on `/api/...` and `/resolve/...`.
+//! Every response carries `X-Request-Id`; every error carries `X-Error-Message` and
+//! a JSON `{"error": ...}` body, plus `X-Error-Code` where the Hub sends one.
+
+mod faults;
+mod files;
+mod hub;
+mod inference;
+mod model;
+mod seed;
+mod upload;
+mod util;
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use axum::Router;
+
+pub use faults::{FaultAction, FaultRule, Origin, RecordedRequest};
+
+use crate::faults::{ActiveFault, RecordEntry};
+use crate::model::{Blobs, Db};
+
+/// What the server starts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seed {
+    /// Users, orgs, tokens and the demo repos.
+    Demo,
+    /// Users, orgs and tokens, no repos.
+    Empty,
+}
+
+/// How to start a [`TestServer`].
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Where blobs are stored. `None` = a temporary directory removed on drop.
+    pub data_dir: Option<PathBuf>,
+    /// Hub port (`0` = any free port).
+    pub port: u16,
+    /// CDN port (`0` = any free port).
+    pub cdn_port: u16,
+    /// Initial content.
+    pub seed: Seed,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            data_dir: None,
+            port: 0,
+            cdn_port: 0,
+            seed: Seed::Demo,
+        }
+    }
+}
+
+/// The fake tokens of a server (generated at start-up, different for every server).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Tokens {
+    /// `demo-user`, role `read`, display name `demo-read`.
+    pub read: String,
+    /// `demo-user`, role `write`, display name `demo-write`.
+    pub write: String,
+    /// `demo-user`, fine-grained `demo-fine-grained`: write only on `demo-user/scoped-model`.
+    pub fine_grained: String,
+    /// `demo-user`, fine-grained `demo-org-write`: read+write on `demo-org` repos only.
+    pub org_write: String,
+    /// Always answered with 401.
+    pub expired: String,
+}
+
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Tokens { .. }")
+    }
+}
+
+/// Upload knobs (LFS multipart threshold and part size).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct UploadConfig {
+    pub(crate) multipart_threshold: u64,
+    pub(crate) chunk_size: u64,
+}
+
+/// Default: objects of 8 MiB or more are uploaded in multipart.
+pub const DEFAULT_MULTIPART_THRESHOLD: u64 = 8 * 1024 * 1024;
+/// Default multipart part size: 5 MiB.
+pub const DEFAULT_CHUNK_SIZE: u64 = 5 * 1024 * 1024;
+
+/// State shared by all handlers.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) endpoint: String,
+    pub(crate) cdn: String,
+    pub(crate) secret: String,
+    pub(crate) db: Mutex<Db>,
+    pub(crate) blobs: Blobs,
+    pub(crate) faults: Mutex<Vec<ActiveFault>>,
+    pub(crate) requests: Mutex<Vec<Arc<RecordEntry>>>,
+    pub(crate) cdn_auth_violations: AtomicU64,
+    pub(crate) upload: Mutex<UploadConfig>,
+}
+
+impl Shared {
+    pub(crate) fn add_fault(&self, rule: FaultRule) {
+        if let Ok(mut f) = self.faults.lock() {
+            f.push(ActiveFault { rule, applied: 0 });
+        }
+    }
+    pub(crate) fn clear_faults(&self) {
+        if let Ok(mut f) = self.faults.lock() {
+            f.clear();
+        }
+    }
+    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
+        self.requests
+            .lock()
+            .map(|r| r.iter().map(|e| e.snapshot()).collect())
+            .unwrap_or_default()
+    }
+    pub(crate) fn clear_requests(&self) {
+        if let Ok(mut r) = self.requests.lock() {
+            r.clear();
+        }
+    }
+    pub(crate) fn grant(&self, user: &str, repo_id: &str) {
+        if let Ok(mut db) = self.db.lock() {
+            db.grants.insert((user.to_owned(), repo_id.to_owned()));
+        }
+    }
+    pub(crate) fn upload_config(&self) -> UploadConfig {
+        self.upload.lock().map(|u| *u).unwrap_or(UploadConfig {
+            multipart_threshold: DEFAULT_MULTIPART_THRESHOLD,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+        })
+    }
+    pub(crate) fn set_upload_config(&self, threshold: u64, chunk: u64) {
+        if let Ok(mut u) = self.upload.lock() {
+            u.multipart_threshold = threshold;
+            u.chunk_size = chunk.max(1);
+        }
+    }
+}
+
+/// A running server. Dropping it (or [`TestServer::shutdown`]) stops it.
+pub struct TestServer {
+    endpoint: String,
+    cdn: String,
+    tokens: Tokens,
+    data_dir: PathBuf,
+    remove_data_dir: bool,
+    shared: Arc<Shared>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for TestServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TestServer")
+            .field("endpoint", &self.endpoint)
+            .field("cdn", &self.cdn)
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+fn temp_data_dir() -> std::io::Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!(
+        "hf-test-server-{}-{}",
+        std::process::id(),
+        util::random_hex(12)
+    ));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+impl TestServer {
+    /// Starts the server on its own thread with its own tokio runtime, so it works
+    /// from sync tests and from inside another runtime. Returns once both ports
+    /// accept connections.
+    pub fn spawn(config: ServerConfig) -> std::io::Result<TestServer> {
+        let (data_dir, remove_data_dir) = match config.data_dir {
+            Some(d) => {
+                std::fs::create_dir_all(&d)?;
+                (d, false)
+            }
+            None => (temp_data_dir()?, true),
+        };
+        let hub = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], config.port)))?;
+        let cdn = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], config.cdn_port)))?;
+        hub.set_nonblocking(true)?;
+        cdn.set_nonblocking(true)?;
+        let endpoint = format!("http://127.0.0.1:{}", hub.local_addr()?.port());
+        let cdn_url = format!("http://127.0.0.1:{}", cdn.local_addr()?.port());
+        let (db, tokens) = seed::build_db(config.seed);
+        let shared = Arc::new(Shared {
+            endpoint: endpoint.clone(),
+            cdn: cdn_url.clone(),
+            secret: util::random_hex(32),
+            db: Mutex::new(db),
+            blobs: Blobs::new(&data_dir, seed::seed_blobs()),
+            faults: Mutex::new(Vec::new()),
+            requests: Mutex::new(Vec::new()),
+            cdn_auth_violations: AtomicU64::new(0),
+            upload: Mutex::new(UploadConfig {
+                multipart_threshold: DEFAULT_MULTIPART_THRESHOLD,
+                chunk_size: DEFAULT_CHUNK_SIZE,
+            }),
+        });
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("hf-test-server")
+            .enable_all()
+            .build()?;
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let hub_app = router(shared.clone(), Origin::Hub);
+        let cdn_app = router(shared.clone(), Origin::Cdn);
+        // Convert the listeners inside the runtime, so errors surface here.
+        let (hub_l, cdn_l) = {
+            let _guard = rt.enter();
+            (
+                tokio::net::TcpListener::from_std(hub)?,
+                tokio::net::TcpListener::from_std(cdn)?,
+            )
+        };
+        let thread = std::thread::Builder::new()
+            .name("hf-test-server".into())
+            .spawn(move || {
+                rt.block_on(async move {
+                    let a = tokio::spawn(async move {
+                        let _ = axum::serve(hub_l, hub_app).await;
+                    });
+                    let b = tokio::spawn(async move {
+                        let _ = axum::serve(cdn_l, cdn_app).await;
+                    });
+                    let _ = stop_rx.await;
+                    a.abort();
+                    b.abort();
+                    let _ = a.await;
+                    let _ = b.await;
+                });
+                rt.shutdown_timeout(std::time::Duration::from_millis(500));
+            })?;
+        Ok(TestServer {
+            endpoint,
+            cdn: cdn_url,
+            tokens,
+            data_dir,
+            remove_data_dir,
+            shared,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`: Hub API, resolve and router routes.
+    pub fn endpoint(&self) -> &str {
+        &self.endpoint
+    }
+
+    /// `http://127.0.0.1:PORT2`: LFS downloads and upload part URLs.
+    pub fn cdn(&self) -> &str {
+        &self.cdn
+    }
+
+    /// The server's fake tokens.
+    pub fn tokens(&self) -> &Tokens {
+        &self.tokens
+    }
+
+    /// Adds a fault rule (rules are checked in insertion order; several may apply).
+    pub fn add_fault(&self, rule: FaultRule) {
+        self.shared.add_fault(rule);
+    }
+
+    /// Removes all fault rules.
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults();
+    }
+
+    /// Every request seen (admin requests excluded), in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.shared.requests()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.shared.clear_requests();
+    }
+
+    /// Number of requests to the CDN origin that carried an `Authorization` header.
+    pub fn cdn_auth_violations(&self) -> u64 {
+        self.shared.cdn_auth_violations.load(Ordering::SeqCst)
+    }
+
+    /// Lets `user` download files of the gated repo `repo_id`.
+    pub fn grant_gated_access(&self, user: &str, repo_id: &str) {
+        self.shared.grant(user, repo_id);
+    }
+
+    /// Sets the LFS multipart threshold (objects of at least this size go multipart) and part size.
+    pub fn set_multipart(&self, threshold: u64, chunk_size: u64) {
+        self.shared.set_upload_config(threshold, chunk_size);
+    }
+
+    /// Where blobs are stored.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// Stops the server; nothing is left listening afterwards.
+    pub fn shutdown(mut self) {
+        self.stop_now();
+    }
+
+    fn stop_now(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        if self.remove_data_dir {
+            let _ = std::fs::remove_dir_all(&self.data_dir);
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop_now();
+    }
+}
+
+fn router(shared: Arc<Shared>, origin: Origin) -> Router {
+    let app = match origin {
+        Origin::Hub => Router::new().fallback(hub::dispatch),
+        Origin::Cdn => Router::new().fallback(files::cdn_dispatch),
+    };
+    app.layer(axum::middleware::from_fn_with_state(
+        (shared.clone(), origin),
+        faults::layer,
+    ))
+    .with_state(shared)
+}

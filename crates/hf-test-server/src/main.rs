@@ -1,0 +1,113 @@
+//! `hf-test-server`: runs the fake Hub standalone.
+//!
+//! Prints one JSON line on stdout once both ports accept connections:
+//! `{"endpoint", "cdn", "tokens": {...}, "pid"}`, then serves until SIGTERM/SIGINT.
+//! Logs go to stderr.
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+use hf_test_server::{DEFAULT_CHUNK_SIZE, DEFAULT_MULTIPART_THRESHOLD, Seed, ServerConfig, TestServer};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SeedArg {
+    Demo,
+    Empty,
+}
+
+/// A local Hugging Face Hub-compatible server for tests.
+#[derive(Debug, Parser)]
+#[command(name = "hf-test-server", version)]
+struct Args {
+    /// Where blobs are stored (created if missing).
+    #[arg(long)]
+    data_dir: PathBuf,
+    /// Hub port (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// CDN port (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    cdn_port: u16,
+    /// Initial content.
+    #[arg(long, value_enum, default_value_t = SeedArg::Demo)]
+    seed: SeedArg,
+    /// LFS objects of at least this many bytes are uploaded in multipart.
+    #[arg(long, default_value_t = DEFAULT_MULTIPART_THRESHOLD)]
+    multipart_threshold: u64,
+    /// Multipart part size in bytes.
+    #[arg(long, default_value_t = DEFAULT_CHUNK_SIZE)]
+    chunk_size: u64,
+}
+
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    let server = match TestServer::spawn(ServerConfig {
+        data_dir: Some(args.data_dir),
+        port: args.port,
+        cdn_port: args.cdn_port,
+        seed: match args.seed {
+            SeedArg::Demo => Seed::Demo,
+            SeedArg::Empty => Seed::Empty,
+        },
+    }) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("hf-test-server: failed to start: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    server.set_multipart(args.multipart_threshold, args.chunk_size);
+    let t = server.tokens();
+    let line = serde_json::json!({
+        "endpoint": server.endpoint(),
+        "cdn": server.cdn(),
+        "tokens": {
+            "read": t.read,
+            "write": t.write,
+            "fine_grained": t.fine_grained,
+            "org_write": t.org_write,
+            "expired": t.expired,
+        },
+        "pid": std::process::id(),
+    });
+    println!("{line}");
+    eprintln!(
+        "hf-test-server: hub {} cdn {} data {}",
+        server.endpoint(),
+        server.cdn(),
+        server.data_dir().display()
+    );
+    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("hf-test-server: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    rt.block_on(async {
+        let ctrl_c = tokio::signal::ctrl_c();
+        #[cfg(unix)]
+        {
+            let mut term =
+                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                    Ok(s) => s,
+                    Err(_) => {
+                        let _ = ctrl_c.await;
+                        return;
+                    }
+                };
+            tokio::select! {
+                _ = ctrl_c => {},
+                _ = term.recv() => {},
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = ctrl_c.await;
+        }
+    });
+    eprintln!("hf-test-server: shutting down");
+    server.shutdown();
+    std::process::ExitCode::SUCCESS
+}

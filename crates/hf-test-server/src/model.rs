@@ -1,0 +1,632 @@
+//! In-memory Hub state: users, orgs, tokens, repos with a linear git-like history, blobs.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+use crate::util::{git_blob_sha1, iso8601, lfs_pointer, sha1_hex};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum RepoType {
+    Model,
+    Dataset,
+    Space,
+}
+
+impl RepoType {
+    pub(crate) fn from_plural(s: &str) -> Option<Self> {
+        match s {
+            "models" => Some(Self::Model),
+            "datasets" => Some(Self::Dataset),
+            "spaces" => Some(Self::Space),
+            _ => None,
+        }
+    }
+    pub(crate) fn from_singular(s: &str) -> Option<Self> {
+        match s {
+            "model" => Some(Self::Model),
+            "dataset" => Some(Self::Dataset),
+            "space" => Some(Self::Space),
+            _ => None,
+        }
+    }
+    pub(crate) fn singular(self) -> &'static str {
+        match self {
+            Self::Model => "model",
+            Self::Dataset => "dataset",
+            Self::Space => "space",
+        }
+    }
+    pub(crate) fn plural(self) -> &'static str {
+        match self {
+            Self::Model => "models",
+            Self::Dataset => "datasets",
+            Self::Space => "spaces",
+        }
+    }
+    /// URL prefix for resolve/web URLs: "", "datasets/", "spaces/".
+    pub(crate) fn prefix(self) -> &'static str {
+        match self {
+            Self::Model => "",
+            Self::Dataset => "datasets/",
+            Self::Space => "spaces/",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Gated {
+    No,
+    Auto,
+    Manual,
+}
+
+impl Gated {
+    pub(crate) fn to_json(&self) -> Value {
+        match self {
+            Gated::No => json!(false),
+            Gated::Auto => json!("auto"),
+            Gated::Manual => json!("manual"),
+        }
+    }
+}
+
+/// One file in a commit's tree.
+#[derive(Clone, Debug)]
+pub(crate) struct Entry {
+    pub(crate) size: u64,
+    /// Git blob id (of the content, or of the LFS pointer).
+    pub(crate) oid: String,
+    /// sha256 of the content for LFS files.
+    pub(crate) lfs: Option<String>,
+    pub(crate) pointer_size: u64,
+    pub(crate) last_commit: String,
+}
+
+impl Entry {
+    pub(crate) fn regular(data: &[u8], commit: &str) -> Self {
+        Entry {
+            size: data.len() as u64,
+            oid: git_blob_sha1(data),
+            lfs: None,
+            pointer_size: 0,
+            last_commit: commit.to_owned(),
+        }
+    }
+    pub(crate) fn lfs(sha256: &str, size: u64, commit: &str) -> Self {
+        let pointer = lfs_pointer(sha256, size);
+        Entry {
+            size,
+            oid: git_blob_sha1(pointer.as_bytes()),
+            lfs: Some(sha256.to_owned()),
+            pointer_size: pointer.len() as u64,
+            last_commit: commit.to_owned(),
+        }
+    }
+    /// Key in the blob store.
+    pub(crate) fn blob_key(&self) -> String {
+        match &self.lfs {
+            Some(sha) => format!("lfs/{sha}"),
+            None => format!("git/{}", self.oid),
+        }
+    }
+}
+
+pub(crate) type Tree = BTreeMap<String, Entry>;
+
+#[derive(Clone, Debug)]
+pub(crate) struct Commit {
+    pub(crate) id: String,
+    pub(crate) parent: Option<String>,
+    pub(crate) title: String,
+    pub(crate) message: String,
+    pub(crate) date: u64,
+    pub(crate) author: String,
+    pub(crate) tree: Arc<Tree>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Discussion {
+    pub(crate) num: u64,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) author: String,
+    pub(crate) is_pr: bool,
+    pub(crate) created: u64,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Repo {
+    pub(crate) kind: RepoType,
+    pub(crate) id: String,
+    pub(crate) mongo_id: String,
+    pub(crate) private: bool,
+    pub(crate) gated: Gated,
+    pub(crate) created: u64,
+    pub(crate) downloads: u64,
+    pub(crate) likes: u64,
+    pub(crate) tags: Vec<String>,
+    pub(crate) pipeline_tag: Option<String>,
+    pub(crate) library_name: Option<String>,
+    pub(crate) sdk: Option<String>,
+    pub(crate) card_data: Option<Value>,
+    pub(crate) provider_mapping: Option<Value>,
+    pub(crate) commits: HashMap<String, Commit>,
+    pub(crate) branches: BTreeMap<String, String>,
+    pub(crate) tag_refs: BTreeMap<String, String>,
+    pub(crate) prs: BTreeMap<u64, String>,
+    pub(crate) discussions: Vec<Discussion>,
+}
+
+impl Repo {
+    pub(crate) fn new(kind: RepoType, id: &str, created: u64) -> Self {
+        Repo {
+            kind,
+            id: id.to_owned(),
+            mongo_id: sha1_hex(format!("{}/{id}", kind.singular()).as_bytes())[..24].to_owned(),
+            private: false,
+            gated: Gated::No,
+            created,
+            downloads: 0,
+            likes: 0,
+            tags: Vec::new(),
+            pipeline_tag: None,
+            library_name: None,
+            sdk: None,
+            card_data: None,
+            provider_mapping: None,
+            commits: HashMap::new(),
+            branches: BTreeMap::new(),
+            tag_refs: BTreeMap::new(),
+            prs: BTreeMap::new(),
+            discussions: Vec::new(),
+        }
+    }
+
+    pub(crate) fn namespace(&self) -> &str {
+        self.id.split_once('/').map(|(ns, _)| ns).unwrap_or("")
+    }
+
+    /// Resolves a revision (branch, tag, `refs/heads/x`, `refs/tags/x`, `refs/pr/N`, commit id).
+    pub(crate) fn resolve_rev(&self, rev: &str) -> Option<&Commit> {
+        let id = if let Some(id) = self.branches.get(rev) {
+            id
+        } else if let Some(id) = self.tag_refs.get(rev) {
+            id
+        } else if let Some(b) = rev.strip_prefix("refs/heads/") {
+            self.branches.get(b)?
+        } else if let Some(t) = rev.strip_prefix("refs/tags/") {
+            self.tag_refs.get(t)?
+        } else if let Some(n) = rev.strip_prefix("refs/pr/") {
+            self.prs.get(&n.parse::<u64>().ok()?)?
+        } else if rev.len() >= 7 && rev.len() <= 40 && rev.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if rev.len() == 40 {
+                return self.commits.get(rev);
+            }
+            let mut found = self.commits.keys().filter(|k| k.starts_with(rev));
+            let first = found.next()?;
+            if found.next().is_some() {
+                return None;
+            }
+            first
+        } else {
+            return None;
+        };
+        self.commits.get(id)
+    }
+
+    pub(crate) fn head(&self) -> Option<&Commit> {
+        self.resolve_rev("main")
+    }
+
+    /// Which ref a revision writes to, if it is writable (a branch or a PR ref).
+    pub(crate) fn writable_ref(&self, rev: &str) -> Option<RefName> {
+        let b = rev.strip_prefix("refs/heads/").unwrap_or(rev);
+        if self.branches.contains_key(b) {
+            return Some(RefName::Branch(b.to_owned()));
+        }
+        if let Some(n) = rev.strip_prefix("refs/pr/").and_then(|n| n.parse::<u64>().ok()) {
+            if self.prs.contains_key(&n) {
+                return Some(RefName::Pr(n));
+            }
+        }
+        None
+    }
+
+    pub(crate) fn set_ref(&mut self, r: &RefName, commit: &str) {
+        match r {
+            RefName::Branch(b) => {
+                self.branches.insert(b.clone(), commit.to_owned());
+            }
+            RefName::Pr(n) => {
+                self.prs.insert(*n, commit.to_owned());
+            }
+        }
+    }
+
+    pub(crate) fn get_ref(&self, r: &RefName) -> Option<&String> {
+        match r {
+            RefName::Branch(b) => self.branches.get(b),
+            RefName::Pr(n) => self.prs.get(n),
+        }
+    }
+
+    /// Creates a commit on top of `parent` with `tree`; returns its id. Does not move refs.
+    pub(crate) fn add_commit(
+        &mut self,
+        parent: Option<&str>,
+        title: &str,
+        message: &str,
+        author: &str,
+        date: u64,
+        mut tree: Tree,
+        changed: &[String],
+    ) -> String {
+        let mut material = format!(
+            "repo {}\nparent {}\nseq {}\nauthor {author}\ndate {date}\n\n{title}\n\n{message}\n",
+            self.id,
+            parent.unwrap_or("-"),
+            self.commits.len()
+        );
+        for (p, e) in &tree {
+            material.push_str(&format!("{} {}\n", e.oid, p));
+        }
+        let id = sha1_hex(material.as_bytes());
+        for p in changed {
+            if let Some(e) = tree.get_mut(p) {
+                e.last_commit = id.clone();
+            }
+        }
+        self.commits.insert(
+            id.clone(),
+            Commit {
+                id: id.clone(),
+                parent: parent.map(str::to_owned),
+                title: title.to_owned(),
+                message: message.to_owned(),
+                date,
+                author: author.to_owned(),
+                tree: Arc::new(tree),
+            },
+        );
+        id
+    }
+
+    /// Commits from `from` back to the root, newest first.
+    pub(crate) fn history(&self, from: &str) -> Vec<&Commit> {
+        let mut out = Vec::new();
+        let mut cur = self.commits.get(from);
+        while let Some(c) = cur {
+            out.push(c);
+            cur = c.parent.as_ref().and_then(|p| self.commits.get(p));
+        }
+        out
+    }
+
+    pub(crate) fn last_modified(&self) -> u64 {
+        self.head().map(|c| c.date).unwrap_or(self.created)
+    }
+
+    /// LFS patterns from `.gitattributes` at the given commit.
+    pub(crate) fn lfs_patterns(&self, blobs: &Blobs, commit: &Commit) -> Vec<String> {
+        let Some(e) = commit.tree.get(".gitattributes") else {
+            return Vec::new();
+        };
+        let Some(data) = blobs.get(&e.blob_key()) else {
+            return Vec::new();
+        };
+        String::from_utf8_lossy(&data)
+            .lines()
+            .filter(|l| l.contains("filter=lfs"))
+            .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+            .collect()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum RefName {
+    Branch(String),
+    Pr(u64),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct User {
+    pub(crate) name: String,
+    pub(crate) fullname: String,
+    pub(crate) orgs: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Org {
+    pub(crate) name: String,
+    pub(crate) fullname: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Role {
+    Read,
+    Write,
+    FineGrained,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Scope {
+    /// "user" | "org" | "model" | "dataset" | "space"
+    pub(crate) kind: &'static str,
+    pub(crate) name: String,
+    pub(crate) permissions: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct TokenInfo {
+    pub(crate) user: String,
+    pub(crate) role: Role,
+    pub(crate) display_name: String,
+    pub(crate) scopes: Vec<Scope>,
+    pub(crate) global: Vec<&'static str>,
+    pub(crate) can_read_gated: bool,
+    pub(crate) expired: bool,
+}
+
+/// Who is calling.
+#[derive(Clone, Debug)]
+pub(crate) enum Caller {
+    Anonymous,
+    Invalid,
+    Token(TokenInfo),
+}
+
+impl Caller {
+    pub(crate) fn token(&self) -> Option<&TokenInfo> {
+        match self {
+            Caller::Token(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// Content-addressed blobs: `git/<sha1>` and `lfs/<sha256>`.
+///
+/// Seed content is shared in memory between servers of one process; everything
+/// uploaded is written under `<data_dir>/objects/`.
+#[derive(Debug)]
+pub(crate) struct Blobs {
+    seed: Arc<HashMap<String, Bytes>>,
+    dir: PathBuf,
+    cache: Mutex<HashMap<String, Bytes>>,
+}
+
+impl Blobs {
+    pub(crate) fn new(dir: &Path, seed: Arc<HashMap<String, Bytes>>) -> Self {
+        Blobs {
+            seed,
+            dir: dir.join("objects"),
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub(crate) fn get(&self, key: &str) -> Option<Bytes> {
+        if let Some(b) = self.seed.get(key) {
+            return Some(b.clone());
+        }
+        if let Some(b) = self.cache.lock().ok()?.get(key) {
+            return Some(b.clone());
+        }
+        let data = std::fs::read(self.dir.join(key)).ok()?;
+        Some(Bytes::from(data))
+    }
+
+    pub(crate) fn contains(&self, key: &str) -> bool {
+        self.seed.contains_key(key)
+            || self.cache.lock().map(|c| c.contains_key(key)).unwrap_or(false)
+            || self.dir.join(key).exists()
+    }
+
+    pub(crate) fn size(&self, key: &str) -> Option<u64> {
+        if let Some(b) = self.seed.get(key) {
+            return Some(b.len() as u64);
+        }
+        std::fs::metadata(self.dir.join(key)).ok().map(|m| m.len())
+    }
+
+    /// Stores a blob on disk (small ones are also kept in memory).
+    pub(crate) fn put(&self, key: &str, data: Bytes) -> std::io::Result<()> {
+        if self.contains(key) {
+            return Ok(());
+        }
+        let path = self.dir.join(key);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        let tmp = path.with_extension(format!("tmp{}", crate::util::random_hex(8)));
+        std::fs::write(&tmp, &data)?;
+        std::fs::rename(&tmp, &path)?;
+        if data.len() < 64 * 1024 {
+            if let Ok(mut c) = self.cache.lock() {
+                c.insert(key.to_owned(), data);
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn parts_dir(&self) -> PathBuf {
+        self.dir.join("parts")
+    }
+}
+
+/// Everything mutable about the Hub.
+#[derive(Debug, Default)]
+pub(crate) struct Db {
+    pub(crate) users: BTreeMap<String, User>,
+    pub(crate) orgs: BTreeMap<String, Org>,
+    pub(crate) tokens: HashMap<String, TokenInfo>,
+    pub(crate) repos: BTreeMap<(RepoType, String), Repo>,
+    pub(crate) redirects: HashMap<(RepoType, String), String>,
+    pub(crate) grants: HashSet<(String, String)>,
+}
+
+impl Db {
+    pub(crate) fn is_member(&self, user: &str, namespace: &str) -> bool {
+        user == namespace
+            || self
+                .users
+                .get(user)
+                .is_some_and(|u| u.orgs.iter().any(|o| o == namespace))
+    }
+
+    fn scope_allows(t: &TokenInfo, repo_kind: RepoType, repo_id: &str, perm: &str) -> bool {
+        let ns = repo_id.split_once('/').map(|(n, _)| n).unwrap_or("");
+        t.scopes.iter().any(|s| {
+            let matches = match s.kind {
+                "user" | "org" => s.name == ns,
+                k => k == repo_kind.singular() && s.name == repo_id,
+            };
+            matches && s.permissions.contains(&perm)
+        })
+    }
+
+    /// Can this caller see the repo at all (metadata)?
+    pub(crate) fn can_read(&self, caller: &Caller, repo: &Repo) -> bool {
+        if !repo.private {
+            return true;
+        }
+        let Some(t) = caller.token() else {
+            return false;
+        };
+        if !self.is_member(&t.user, repo.namespace()) {
+            return false;
+        }
+        match t.role {
+            Role::Read | Role::Write => true,
+            Role::FineGrained => {
+                Self::scope_allows(t, repo.kind, &repo.id, "repo.content.read")
+                    || Self::scope_allows(t, repo.kind, &repo.id, "repo.write")
+            }
+        }
+    }
+
+    /// Can the caller download files (gating)?
+    pub(crate) fn can_download(&self, caller: &Caller, repo: &Repo) -> bool {
+        if repo.gated == Gated::No {
+            return true;
+        }
+        let Some(t) = caller.token() else {
+            return false;
+        };
+        if self.is_member(&t.user, repo.namespace()) {
+            return true;
+        }
+        let granted = self.grants.contains(&(t.user.clone(), repo.id.clone()));
+        granted && (t.role != Role::FineGrained || t.can_read_gated)
+    }
+
+    /// Can the caller write in `repo_id` (existing or to be created)? Err = message for 403.
+    pub(crate) fn check_write(
+        &self,
+        caller: &Caller,
+        kind: RepoType,
+        repo_id: &str,
+    ) -> Result<(), String> {
+        let Some(t) = caller.token() else {
+            return Err("You must be authenticated to write".to_owned());
+        };
+        let ns = repo_id.split_once('/').map(|(n, _)| n).unwrap_or("");
+        if !self.is_member(&t.user, ns) {
+            return Err(format!(
+                "You don't have the rights to write to {repo_id}: {} is not a member of {ns}",
+                t.user
+            ));
+        }
+        match t.role {
+            Role::Write => Ok(()),
+            Role::Read => Err(format!(
+                "You don't have the rights to write to {repo_id}: this token has a read role (token \"{}\")",
+                t.display_name
+            )),
+            Role::FineGrained => {
+                if Self::scope_allows(t, kind, repo_id, "repo.write") {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "This fine-grained token (\"{}\") does not have the repo.write permission on {} {repo_id}",
+                        t.display_name,
+                        kind.singular()
+                    ))
+                }
+            }
+        }
+    }
+
+    pub(crate) fn whoami(&self, t: &TokenInfo) -> Value {
+        let user = self.users.get(&t.user);
+        let orgs: Vec<Value> = user
+            .map(|u| u.orgs.clone())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|o| self.orgs.get(o))
+            .map(|o| {
+                json!({
+                    "type": "org",
+                    "id": sha1_hex(format!("org/{}", o.name).as_bytes())[..24],
+                    "name": o.name,
+                    "fullname": o.fullname,
+                    "email": null,
+                    "canPay": false,
+                    "isEnterprise": false,
+                    "avatarUrl": format!("/avatars/{}.svg", o.name),
+                    "periodEnd": null,
+                    "roleInOrg": "write",
+                })
+            })
+            .collect();
+        let role = match t.role {
+            Role::Read => "read",
+            Role::Write => "write",
+            Role::FineGrained => "fineGrained",
+        };
+        let mut access = json!({
+            "displayName": t.display_name,
+            "role": role,
+            "createdAt": iso8601(1_704_067_200),
+        });
+        if t.role == Role::FineGrained {
+            let scoped: Vec<Value> = t
+                .scopes
+                .iter()
+                .map(|s| {
+                    json!({
+                        "entity": {
+                            "_id": sha1_hex(format!("{}/{}", s.kind, s.name).as_bytes())[..24],
+                            "type": s.kind,
+                            "name": s.name,
+                        },
+                        "permissions": s.permissions,
+                    })
+                })
+                .collect();
+            access["fineGrained"] = json!({
+                "canReadGatedRepos": t.can_read_gated,
+                "global": t.global,
+                "scoped": scoped,
+            });
+        }
+        let name = &t.user;
+        json!({
+            "type": "user",
+            "id": sha1_hex(format!("user/{name}").as_bytes())[..24],
+            "name": name,
+            "fullname": user.map(|u| u.fullname.clone()).unwrap_or_default(),
+            "email": format!("{name}@example.com"),
+            "emailVerified": true,
+            "canPay": false,
+            "isPro": false,
+            "periodEnd": null,
+            "avatarUrl": format!("/avatars/{name}.svg"),
+            "orgs": orgs,
+            "auth": { "type": "access_token", "accessToken": access },
+        })
+    }
+}

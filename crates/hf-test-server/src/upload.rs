@@ -1,0 +1,524 @@
+//! Uploads: preupload, LFS batch (basic + multipart) and verify, CDN upload targets,
+//! and the NDJSON commit endpoint.
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use base64::Engine as _;
+use bytes::Bytes;
+use serde_json::{Value, json};
+
+use crate::Shared;
+use crate::files::signed_url;
+use crate::hub::{
+    Ctx, find_or_return, open_discussion, repo_not_found, repo_url, revision_not_found, writable,
+};
+use crate::model::{Entry, RefName, RepoType};
+use crate::seed::parse_card;
+use crate::util::{
+    error_response, gitattributes_match, iso8601, json_response, now_secs, ok_json, set_header,
+    sha1_hex, sha256_hex,
+};
+
+const TEN_MIB: u64 = 10 * 1024 * 1024;
+
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `POST /api/{t}/{repo}/preupload/{rev}`
+pub(crate) fn preupload(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Response {
+    let repo = find_or_return!(ctx, kind, id);
+    let rev = if rev.is_empty() { "main" } else { rev };
+    let Some(commit) = repo.resolve_rev(rev) else {
+        return revision_not_found(rev);
+    };
+    let body = match ctx.json_body() {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let patterns = repo.lfs_patterns(&ctx.shared.blobs, commit);
+    let files: Vec<Value> = body["files"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|f| {
+            let path = f["path"].as_str().unwrap_or("");
+            let size = f["size"].as_u64().unwrap_or(0);
+            let sample = f["sample"]
+                .as_str()
+                .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
+                .unwrap_or_default();
+            let binary = sample.contains(&0);
+            let lfs = size > 0
+                && (size >= TEN_MIB
+                    || binary
+                    || patterns.iter().any(|p| gitattributes_match(p, path)));
+            let mut v = json!({
+                "path": path,
+                "uploadMode": if lfs { "lfs" } else { "regular" },
+                "shouldIgnore": path.starts_with(".git/") || path == ".git",
+            });
+            if let Some(e) = commit.tree.get(path) {
+                v["oid"] = json!(e.lfs.clone().unwrap_or_else(|| e.oid.clone()));
+            }
+            v
+        })
+        .collect();
+    ok_json(json!({"files": files, "commitOid": commit.id}))
+}
+
+fn lfs_json(status: StatusCode, v: &Value) -> Response {
+    let mut r = json_response(status, v);
+    set_header(&mut r, "content-type", "application/vnd.git-lfs+json");
+    r
+}
+
+/// `POST /{prefix}{repo}.git/info/lfs/objects/batch`
+pub(crate) fn lfs_batch(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
+    if ctx.caller.token().is_none() {
+        return error_response(401, None, "Authentication required to upload LFS objects");
+    }
+    drop(match writable(ctx, kind, id) {
+        Ok(db) => db,
+        Err(r) => return r,
+    });
+    let body = match ctx.json_body() {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    if body["operation"].as_str() != Some("upload") {
+        return lfs_json(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &json!({"message": "Only the upload operation is supported"}),
+        );
+    }
+    let transfers: Vec<&str> = body["transfers"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_else(|| vec!["basic"]);
+    let cfg = ctx.shared.upload_config();
+    let verify_href = format!(
+        "{}/{}{id}.git/info/lfs/objects/verify",
+        ctx.shared.endpoint,
+        kind.prefix()
+    );
+    let mut any_multipart = false;
+    let objects: Vec<Value> = body["objects"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|o| {
+            let oid = o["oid"].as_str().unwrap_or("").to_owned();
+            let size = o["size"].as_u64().unwrap_or(0);
+            if !is_sha256(&oid) {
+                return json!({"oid": oid, "size": size, "error": {"code": 422, "message": "Invalid oid"}});
+            }
+            let key = format!("lfs/{oid}");
+            if ctx.shared.blobs.contains(&key) {
+                return json!({"oid": oid, "size": size});
+            }
+            let expires_at = iso8601(now_secs() + 3600);
+            let multipart = transfers.contains(&"multipart")
+                && (size >= cfg.multipart_threshold || !transfers.contains(&"basic"));
+            let upload = if multipart {
+                any_multipart = true;
+                let n = size.div_ceil(cfg.chunk_size).max(1);
+                let mut header = serde_json::Map::new();
+                header.insert("chunk_size".into(), json!(cfg.chunk_size.to_string()));
+                for i in 1..=n {
+                    header.insert(
+                        i.to_string(),
+                        json!(signed_url(&ctx.shared, &format!("/upload/{oid}/{size}/part/{i}"))),
+                    );
+                }
+                json!({
+                    "href": signed_url(&ctx.shared, &format!("/upload/{oid}/{size}/complete")),
+                    "header": header,
+                    "expires_at": expires_at,
+                })
+            } else {
+                json!({
+                    "href": signed_url(&ctx.shared, &format!("/upload/{oid}/{size}")),
+                    "expires_at": expires_at,
+                })
+            };
+            json!({
+                "oid": oid,
+                "size": size,
+                "authenticated": true,
+                "actions": {
+                    "upload": upload,
+                    "verify": {"href": verify_href, "expires_at": expires_at},
+                },
+            })
+        })
+        .collect();
+    lfs_json(
+        StatusCode::OK,
+        &json!({
+            "transfer": if any_multipart { "multipart" } else { "basic" },
+            "objects": objects,
+            "hash_algo": "sha256",
+        }),
+    )
+}
+
+/// `POST /{prefix}{repo}.git/info/lfs/objects/verify`
+pub(crate) fn lfs_verify(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
+    if ctx.caller.token().is_none() {
+        return error_response(401, None, "Authentication required");
+    }
+    let _repo = find_or_return!(ctx, kind, id);
+    let body = match ctx.json_body() {
+        Ok(b) => b,
+        Err(r) => return r,
+    };
+    let oid = body["oid"].as_str().unwrap_or("");
+    let size = body["size"].as_u64();
+    match ctx.shared.blobs.size(&format!("lfs/{oid}")) {
+        Some(s) if size.is_none_or(|x| x == s) => ok_json(json!({"message": "Object verified"})),
+        Some(s) => error_response(
+            422,
+            None,
+            &format!("Size mismatch for {oid}: stored {s}, declared {}", size.unwrap_or(0)),
+        ),
+        None => error_response(404, None, &format!("Object {oid} not found")),
+    }
+}
+
+async fn verify_and_store(shared: &Arc<Shared>, oid: &str, size: u64, data: Bytes) -> Response {
+    if !is_sha256(oid) {
+        return error_response(400, None, "Invalid oid");
+    }
+    if data.len() as u64 != size {
+        return error_response(
+            400,
+            None,
+            &format!("Size mismatch: expected {size} bytes, got {}", data.len()),
+        );
+    }
+    let d = data.clone();
+    let actual = tokio::task::spawn_blocking(move || sha256_hex(&d))
+        .await
+        .unwrap_or_default();
+    if actual != oid {
+        return error_response(
+            400,
+            None,
+            &format!("sha256 mismatch: expected {oid}, got {actual}"),
+        );
+    }
+    let s = shared.clone();
+    let key = format!("lfs/{oid}");
+    match tokio::task::spawn_blocking(move || s.blobs.put(&key, data)).await {
+        Ok(Ok(())) => ok_json(json!({})),
+        Ok(Err(e)) => error_response(500, None, &format!("storage error: {e}")),
+        Err(e) => error_response(500, None, &format!("storage error: {e}")),
+    }
+}
+
+/// CDN `PUT /upload/{oid}/{size}` (basic transfer).
+pub(crate) async fn store_lfs_object(shared: &Arc<Shared>, oid: &str, size: u64, data: Bytes) -> Response {
+    verify_and_store(shared, oid, size, data).await
+}
+
+/// CDN `PUT /upload/{oid}/{size}/part/{n}`: answers an `ETag`.
+pub(crate) async fn store_part(shared: &Arc<Shared>, oid: &str, n: &str, data: Bytes) -> Response {
+    if !is_sha256(oid) || n.parse::<u32>().is_err() {
+        return error_response(400, None, "Invalid part");
+    }
+    let dir = shared.blobs.parts_dir().join(oid);
+    let etag = format!("\"{}\"", sha1_hex(&data));
+    let path = dir.join(n);
+    let res = tokio::task::spawn_blocking(move || {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(path, &data)
+    })
+    .await;
+    match res {
+        Ok(Ok(())) => {
+            let mut r = crate::hub::empty_body_response(StatusCode::OK);
+            set_header(&mut r, "etag", &etag);
+            r
+        }
+        _ => error_response(500, None, "could not store part"),
+    }
+}
+
+/// CDN `POST /upload/{oid}/{size}/complete` with `{"oid","parts":[{"partNumber","etag"}]}`.
+pub(crate) async fn complete_multipart(shared: &Arc<Shared>, oid: &str, size: u64, body: Bytes) -> Response {
+    let v: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => return error_response(400, None, &format!("Invalid JSON body: {e}")),
+    };
+    if v["oid"].as_str().is_some_and(|o| o != oid) {
+        return error_response(400, None, "oid does not match the upload URL");
+    }
+    let mut parts: Vec<(u64, String)> = v["parts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|p| {
+            (
+                p["partNumber"].as_u64().unwrap_or(0),
+                p["etag"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    if parts.is_empty() {
+        return error_response(400, None, "No parts given");
+    }
+    parts.sort_by_key(|p| p.0);
+    let dir = shared.blobs.parts_dir().join(oid);
+    let mut data = Vec::with_capacity(size as usize);
+    for (n, etag) in &parts {
+        let Ok(chunk) = std::fs::read(dir.join(n.to_string())) else {
+            return error_response(400, None, &format!("Part {n} was not uploaded"));
+        };
+        let expected = format!("\"{}\"", sha1_hex(&chunk));
+        if etag.trim_matches('"') != expected.trim_matches('"') {
+            return error_response(400, None, &format!("ETag mismatch for part {n}"));
+        }
+        data.extend_from_slice(&chunk);
+    }
+    let resp = verify_and_store(shared, oid, size, Bytes::from(data)).await;
+    if resp.status().is_success() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    resp
+}
+
+enum Op {
+    File(String, Vec<u8>),
+    Lfs(String, String, Option<u64>),
+    Delete(String),
+    DeleteFolder(String),
+}
+
+fn valid_path(p: &str) -> bool {
+    !p.is_empty()
+        && !p.starts_with('/')
+        && !p.split('/').any(|s| s.is_empty() || s == "." || s == "..")
+        && !p.starts_with(".git/")
+        && p != ".git"
+}
+
+/// `POST /api/{t}/{repo}/commit/{rev}[?create_pr=1]` with an NDJSON body.
+pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Response {
+    let rev = if rev.is_empty() { "main" } else { rev };
+    let create_pr = ctx.q_bool("create_pr");
+    // Parse the body first (no lock held).
+    let mut summary = String::new();
+    let mut description = String::new();
+    let mut parent_commit: Option<String> = None;
+    let mut ops = Vec::new();
+    let text = String::from_utf8_lossy(&ctx.body).into_owned();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let v: Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(e) => return error_response(400, None, &format!("Invalid NDJSON line {}: {e}", i + 1)),
+        };
+        let val = &v["value"];
+        let path = val["path"].as_str().unwrap_or("").trim_start_matches("./").to_owned();
+        match v["key"].as_str().unwrap_or("") {
+            "header" => {
+                summary = val["summary"].as_str().unwrap_or("").to_owned();
+                description = val["description"].as_str().unwrap_or("").to_owned();
+                parent_commit = val["parentCommit"].as_str().map(str::to_owned);
+            }
+            "file" => {
+                let content = val["content"].as_str().unwrap_or("");
+                let data = if val["encoding"].as_str().unwrap_or("base64") == "base64" {
+                    match base64::engine::general_purpose::STANDARD.decode(content) {
+                        Ok(d) => d,
+                        Err(e) => return error_response(400, None, &format!("Invalid base64 for {path}: {e}")),
+                    }
+                } else {
+                    content.as_bytes().to_vec()
+                };
+                ops.push(Op::File(path, data));
+            }
+            "lfsFile" => {
+                let oid = val["oid"].as_str().unwrap_or("").to_owned();
+                if val["algo"].as_str().unwrap_or("sha256") != "sha256" || !is_sha256(&oid) {
+                    return error_response(400, None, &format!("Invalid LFS oid for {path}"));
+                }
+                ops.push(Op::Lfs(path, oid, val["size"].as_u64()));
+            }
+            "deletedFile" => ops.push(Op::Delete(path)),
+            "deletedFolder" => ops.push(Op::DeleteFolder(path.trim_end_matches('/').to_owned())),
+            other => return error_response(400, None, &format!("Unknown commit operation: {other}")),
+        }
+    }
+    for op in &ops {
+        let p = match op {
+            Op::File(p, _) | Op::Lfs(p, _, _) | Op::Delete(p) => p,
+            Op::DeleteFolder(p) => p,
+        };
+        if !valid_path(p) {
+            return error_response(400, None, &format!("Invalid path in repo: {p:?}"));
+        }
+    }
+    if summary.trim().is_empty() {
+        summary = "Update files".to_owned();
+    }
+    // Store regular blobs before taking the lock.
+    let mut stored = Vec::new();
+    for op in &ops {
+        if let Op::File(_, data) = op {
+            let e = Entry::regular(data, "");
+            if let Err(e) = ctx.shared.blobs.put(&e.blob_key(), Bytes::from(data.clone())) {
+                return error_response(500, None, &format!("storage error: {e}"));
+            }
+            stored.push(e);
+        }
+    }
+    let user = ctx.user().unwrap_or("").to_owned();
+    let mut db = match writable(ctx, kind, id) {
+        Ok(db) => db,
+        Err(r) => return r,
+    };
+    let Some(repo) = db.repos.get_mut(&(kind, id.to_owned())) else {
+        return repo_not_found(&ctx.caller);
+    };
+    let (target, base) = if create_pr {
+        let Some(base) = repo.resolve_rev(rev).map(|c| c.id.clone()) else {
+            return revision_not_found(rev);
+        };
+        (None, base)
+    } else {
+        match repo.writable_ref(rev) {
+            Some(r) => {
+                let head = repo.get_ref(&r).cloned().unwrap_or_default();
+                (Some(r), head)
+            }
+            None if repo.resolve_rev(rev).is_some() => {
+                return error_response(
+                    400,
+                    None,
+                    &format!("Invalid rev id: {rev} is not a branch; commits can only be pushed to branches or pull requests"),
+                );
+            }
+            None => return revision_not_found(rev),
+        }
+    };
+    if let Some(pc) = &parent_commit {
+        if !base.starts_with(pc.as_str()) || pc.len() < 5 {
+            return error_response(
+                412,
+                None,
+                "A commit has happened since. Please refresh and try again.",
+            );
+        }
+    }
+    let mut tree = repo
+        .commits
+        .get(&base)
+        .map(|c| (*c.tree).clone())
+        .unwrap_or_default();
+    let mut changed = Vec::new();
+    let mut regular = stored.into_iter();
+    let mut readme_changed = false;
+    for op in ops {
+        match op {
+            Op::File(p, _) => {
+                let Some(e) = regular.next() else {
+                    return error_response(500, None, "internal error");
+                };
+                readme_changed |= p == "README.md";
+                tree.insert(p.clone(), e);
+                changed.push(p);
+            }
+            Op::Lfs(p, oid, size) => {
+                let Some(stored_size) = ctx.shared.blobs.size(&format!("lfs/{oid}")) else {
+                    return error_response(
+                        422,
+                        None,
+                        &format!("LFS object {oid} for {p} was not uploaded; upload it before committing"),
+                    );
+                };
+                if size.is_some_and(|s| s != stored_size) {
+                    return error_response(
+                        422,
+                        None,
+                        &format!("Size mismatch for {p}: declared {}, uploaded {stored_size}", size.unwrap_or(0)),
+                    );
+                }
+                tree.insert(p.clone(), Entry::lfs(&oid, stored_size, ""));
+                changed.push(p);
+            }
+            Op::Delete(p) => {
+                if tree.remove(&p).is_none() {
+                    let mut r = error_response(404, Some("EntryNotFound"), &format!("Cannot delete {p}: entry not found"));
+                    set_header(&mut r, "x-repo-commit", &base);
+                    return r;
+                }
+            }
+            Op::DeleteFolder(p) => {
+                let prefix = format!("{p}/");
+                let before = tree.len();
+                tree.retain(|k, _| !k.starts_with(&prefix));
+                if tree.len() == before {
+                    let mut r = error_response(404, Some("EntryNotFound"), &format!("Cannot delete folder {p}: not found"));
+                    set_header(&mut r, "x-repo-commit", &base);
+                    return r;
+                }
+            }
+        }
+    }
+    let target = match target {
+        Some(t) => t,
+        None => {
+            let num = open_discussion(repo, &summary, &description, &user, true, Some(base.clone()));
+            RefName::Pr(num)
+        }
+    };
+    let oid = repo.add_commit(
+        Some(&base),
+        &summary,
+        &description,
+        &user,
+        now_secs(),
+        tree,
+        &changed,
+    );
+    repo.set_ref(&target, &oid);
+    if readme_changed && target == RefName::Branch("main".into()) {
+        if let Some(data) = repo
+            .commits
+            .get(&oid)
+            .and_then(|c| c.tree.get("README.md"))
+            .and_then(|e| ctx.shared.blobs.get(&e.blob_key()))
+        {
+            let card = parse_card(&String::from_utf8_lossy(&data));
+            if let Some(tag) = card.as_ref().and_then(|c| c["pipeline_tag"].as_str()) {
+                repo.pipeline_tag = Some(tag.to_owned());
+            }
+            if let Some(lib) = card.as_ref().and_then(|c| c["library_name"].as_str()) {
+                repo.library_name = Some(lib.to_owned());
+            }
+            repo.card_data = card;
+        }
+    }
+    let url = repo_url(ctx, kind, id);
+    let mut v = json!({
+        "success": true,
+        "commitOid": oid,
+        "commitUrl": format!("{url}/commit/{oid}"),
+        "hookOutput": "",
+    });
+    if let RefName::Pr(n) = target {
+        if create_pr {
+            v["pullRequestUrl"] = json!(format!("{url}/discussions/{n}"));
+        }
+    }
+    ok_json(v)
+}
