@@ -320,7 +320,7 @@ async fn api(ctx: &Ctx, segs: &[String]) -> Response {
             None => error_response(401, None, "Invalid username or password."),
         },
         ("validate-yaml", &Method::POST) => ok_json(json!({})),
-        ("agent-harnesses", _) => ok_json(json!([])),
+        ("agent-harnesses", _) => ok_json(json!({"standardEnvVars": [], "harnesses": {}})),
         ("repos", _) => repos_admin(ctx, segs.get(1).map(String::as_str).unwrap_or("")),
         _ => {
             let Some(kind) = RepoType::from_plural(first) else {

@@ -1,0 +1,595 @@
+#!/usr/bin/env python3
+"""Conformance check: the Python reference client (huggingface_hub 2.4.0) against hf-test-server.
+
+Usage:
+    python3 -m venv .venv && .venv/bin/pip install -r tests/python/requirements.txt
+    cargo build -p hf-test-server
+    .venv/bin/python tests/python/conformance.py target/debug/hf-test-server
+    (or set HF_TEST_SERVER_BIN)
+
+Starts the server with a temp data dir, runs every check (one line each: `PASS name`
+or `FAIL name: reason`), prints `N passed, M failed` and exits non-zero on any failure.
+The server it started is always killed.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import urllib.request
+
+RESULTS = []
+
+
+def check(name):
+    def deco(fn):
+        def run(*args, **kwargs):
+            try:
+                fn(*args, **kwargs)
+            except Exception as e:  # noqa: BLE001
+                msg = f"{type(e).__name__}: {e}".replace("\n", " ")[:400]
+                RESULTS.append((name, False))
+                print(f"FAIL {name}: {msg}", flush=True)
+                if os.environ.get("CONFORMANCE_DEBUG"):
+                    traceback.print_exc()
+                return
+            RESULTS.append((name, True))
+            print(f"PASS {name}", flush=True)
+
+        run.__name__ = name
+        return run
+
+    return deco
+
+
+def expect(cond, msg):
+    if not cond:
+        raise AssertionError(msg)
+
+
+def raises(exc_type, fn, *args, **kwargs):
+    try:
+        fn(*args, **kwargs)
+    except exc_type as e:
+        return e
+    except Exception as e:  # noqa: BLE001
+        raise AssertionError(f"expected {exc_type.__name__}, got {type(e).__name__}: {e}") from e
+    raise AssertionError(f"expected {exc_type.__name__}, nothing raised")
+
+
+class Server:
+    def __init__(self, binary, data_dir):
+        self.log = open(os.path.join(data_dir, "..", "server.log"), "wb")
+        self.proc = subprocess.Popen(
+            [binary, "--data-dir", data_dir],
+            stdout=subprocess.PIPE,
+            stderr=self.log,
+        )
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("hf-test-server exited without printing its start-up line")
+        self.info = json.loads(line)
+        self.endpoint = self.info["endpoint"]
+        self.cdn = self.info["cdn"]
+        self.tokens = self.info["tokens"]
+
+    def admin(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.endpoint + path, data=data, method=method)
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
+    def requests(self):
+        return self.admin("GET", "/_admin/requests")
+
+    def clear(self):
+        self.admin("DELETE", "/_admin/requests")
+        self.admin("DELETE", "/_admin/faults")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def main():
+    binary = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("HF_TEST_SERVER_BIN")
+    if not binary:
+        print("usage: conformance.py <path to hf-test-server> (or HF_TEST_SERVER_BIN)", file=sys.stderr)
+        return 2
+    tmp = tempfile.mkdtemp(prefix="hf-conformance-")
+    data_dir = os.path.join(tmp, "data")
+    os.makedirs(data_dir)
+    server = Server(os.path.abspath(binary), data_dir)
+    try:
+        run_all(server, tmp)
+    finally:
+        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    passed = sum(1 for _, ok in RESULTS if ok)
+    failed = len(RESULTS) - passed
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def run_all(server, tmp):
+    hf_home = os.path.join(tmp, "hf_home")
+    env = {
+        "HF_ENDPOINT": server.endpoint,
+        "HF_HUB_DISABLE_XET": "1",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+        "HF_HUB_DISABLE_UPDATE_CHECK": "1",
+        "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
+        "HF_HOME": hf_home,
+        "NO_PROXY": "127.0.0.1,localhost",
+        "no_proxy": "127.0.0.1,localhost",
+    }
+    for k in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HUB_OFFLINE"):
+        os.environ.pop(k, None)
+    os.environ.update(env)
+
+    # Imported only now: huggingface_hub reads its constants at import time.
+    import huggingface_hub
+    from huggingface_hub import HfApi, hf_hub_download, snapshot_download
+    from huggingface_hub.errors import (
+        EntryNotFoundError,
+        GatedRepoError,
+        HfHubHTTPError,
+        RepositoryNotFoundError,
+        RevisionNotFoundError,
+    )
+
+    expect(huggingface_hub.__version__ == "2.4.0", f"huggingface_hub {huggingface_hub.__version__}")
+    T = server.tokens
+    api = HfApi(endpoint=server.endpoint, token=T["write"])
+    anon = HfApi(endpoint=server.endpoint, token=False)
+    cache = os.path.join(hf_home, "hub")
+    repo = "demo-user/conf-model"
+
+    # ---------------------------------------------------------------- whoami
+    for role, expected_role, display in [
+        ("read", "read", "demo-read"),
+        ("write", "write", "demo-write"),
+        ("fine_grained", "fineGrained", "demo-fine-grained"),
+        ("org_write", "fineGrained", "demo-org-write"),
+    ]:
+
+        @check(f"whoami_{role}")
+        def _():
+            me = api.whoami(token=T[role])
+            expect(me["name"] == "demo-user", me["name"])
+            expect(me["fullname"] == "Demo User", me)
+            expect([o["name"] for o in me["orgs"]] == ["demo-org"], me["orgs"])
+            at = me["auth"]["accessToken"]
+            expect(at["role"] == expected_role, at)
+            expect(at["displayName"] == display, at)
+            if expected_role == "fineGrained":
+                expect("scoped" in at["fineGrained"], at)
+
+        _()
+
+    @check("whoami_expired")
+    def _():
+        raises(HfHubHTTPError, api.whoami, token=T["expired"])
+
+    _()
+
+    # ---------------------------------------------------------------- repos
+    @check("create_repo")
+    def _():
+        url = api.create_repo(repo)
+        expect(str(url).endswith("/demo-user/conf-model"), url)
+        api.create_repo(repo, exist_ok=True)
+        e = raises(HfHubHTTPError, api.create_repo, repo)
+        expect(e.response.status_code == 409, e.response.status_code)
+        api.create_repo("demo-org/conf-dataset", repo_type="dataset", private=True)
+        info = api.dataset_info("demo-org/conf-dataset")
+        expect(info.private is True, info)
+
+    _()
+
+    @check("create_repo_forbidden_for_read_token")
+    def _():
+        e = raises(HfHubHTTPError, api.create_repo, "demo-user/nope", token=T["read"])
+        expect(e.response.status_code == 403, e.response.status_code)
+
+    _()
+
+    # ---------------------------------------------------------------- uploads
+    small = b'{"hello": "world"}\n'
+
+    @check("upload_file_regular")
+    def _():
+        server.clear()
+        info = api.upload_file(path_or_fileobj=small, path_in_repo="hello.json", repo_id=repo)
+        expect(len(info.oid) == 40, info)
+        p = hf_hub_download(repo, "hello.json", token=T["write"])
+        expect(open(p, "rb").read() == small, "content mismatch")
+        paths = [r["path_and_query"] for r in server.requests()]
+        expect(any("/preupload/main" in x for x in paths), paths)
+        expect(not any("/info/lfs/" in x for x in paths), "regular file went through LFS")
+
+    _()
+
+    lfs_small = os.urandom(2 * 1024 * 1024 + 3)
+
+    @check("upload_file_lfs_basic")
+    def _():
+        server.clear()
+        api.upload_file(path_or_fileobj=lfs_small, path_in_repo="weights/small.bin", repo_id=repo)
+        reqs = server.requests()
+        puts = [r for r in reqs if r["method"] == "PUT" and r["origin"] == "Cdn"]
+        expect(len(puts) == 1 and "/part/" not in puts[0]["path_and_query"], puts)
+        expect(not puts[0]["authorization"], "auth sent to CDN")
+        expect(any(r["path_and_query"].endswith("/objects/verify") for r in reqs), "no verify")
+        p = hf_hub_download(repo, "weights/small.bin", token=T["write"])
+        data = open(p, "rb").read()
+        expect(data == lfs_small, "content mismatch")
+        expect(os.path.basename(os.path.realpath(p)) == hashlib.sha256(lfs_small).hexdigest(), "blob name")
+
+    _()
+
+    lfs_big = os.urandom(9 * 1024 * 1024 + 11)
+
+    @check("upload_file_lfs_multipart")
+    def _():
+        server.clear()
+        api.upload_file(path_or_fileobj=lfs_big, path_in_repo="big.bin", repo_id=repo)
+        reqs = server.requests()
+        parts = [r for r in reqs if r["method"] == "PUT" and "/part/" in r["path_and_query"]]
+        expect(len(parts) == 2, [r["path_and_query"] for r in reqs])
+        expect(any(r["method"] == "POST" and "/complete" in r["path_and_query"] for r in reqs), "no completion")
+        p = hf_hub_download(repo, "big.bin", token=T["write"])
+        expect(hashlib.sha256(open(p, "rb").read()).hexdigest() == hashlib.sha256(lfs_big).hexdigest(), "mismatch")
+
+    _()
+
+    @check("upload_unchanged_file_is_skipped")
+    def _():
+        server.clear()
+        before = api.model_info(repo).sha
+        api.upload_file(path_or_fileobj=small, path_in_repo="hello.json", repo_id=repo)
+        expect(api.model_info(repo).sha == before, "a new commit was created")
+
+    _()
+
+    @check("upload_folder")
+    def _():
+        folder = os.path.join(tmp, "folder")
+        os.makedirs(os.path.join(folder, "sub"))
+        open(os.path.join(folder, "a.txt"), "w").write("a\n")
+        open(os.path.join(folder, "sub", "b.txt"), "w").write("b\n")
+        w = os.urandom(1536000)
+        open(os.path.join(folder, "w.bin"), "wb").write(w)
+        info = api.upload_folder(folder_path=folder, path_in_repo="dst", repo_id=repo, commit_message="folder")
+        expect("/commit/" in info.commit_url, info.commit_url)
+        files = api.list_repo_files(repo)
+        for f in ("dst/a.txt", "dst/sub/b.txt", "dst/w.bin"):
+            expect(f in files, files)
+        entries = {e.path: e for e in api.get_paths_info(repo, ["dst/w.bin", "dst/a.txt", "dst"])}
+        expect(entries["dst/w.bin"].lfs is not None and entries["dst/w.bin"].lfs.sha256 == hashlib.sha256(w).hexdigest(), entries)
+        expect(entries["dst/a.txt"].lfs is None, entries)
+
+    _()
+
+    @check("fine_grained_token_scopes")
+    def _():
+        e = raises(
+            HfHubHTTPError,
+            api.upload_file,
+            path_or_fileobj=b"x",
+            path_in_repo="x.txt",
+            repo_id=repo,
+            token=T["fine_grained"],
+        )
+        expect(e.response.status_code == 403, e.response.status_code)
+        api.upload_file(
+            path_or_fileobj=b"scoped\n", path_in_repo="scoped.txt", repo_id="demo-user/scoped-model", token=T["fine_grained"]
+        )
+        api.upload_file(
+            path_or_fileobj=b"org\n", path_in_repo="org.txt", repo_id="demo-org/demo-dataset", repo_type="dataset", token=T["org_write"]
+        )
+        e = raises(
+            HfHubHTTPError,
+            api.upload_file,
+            path_or_fileobj=b"x",
+            path_in_repo="x.txt",
+            repo_id=repo,
+            token=T["read"],
+        )
+        expect(e.response.status_code == 403, e.response.status_code)
+
+    _()
+
+    # ---------------------------------------------------------------- downloads
+    @check("hf_hub_download_cache_layout")
+    def _():
+        server.clear()
+        p = hf_hub_download("demo-org/demo-model", "config.json", token=T["read"])
+        root = os.path.join(cache, "models--demo-org--demo-model")
+        commit = open(os.path.join(root, "refs", "main")).read()
+        expect(len(commit) == 40, commit)
+        expect(p == os.path.join(root, "snapshots", commit, "config.json"), p)
+        expect(os.path.islink(p), "not a symlink")
+        target = os.readlink(p)
+        expect(target.startswith("../../blobs/"), target)
+        data = open(p, "rb").read()
+        etag = os.path.basename(target)
+        git_sha = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+        expect(etag == git_sha, (etag, git_sha))
+        expect(json.loads(data)["model_type"] == "distilbert", data[:50])
+        # LFS file via the CDN
+        p = hf_hub_download("demo-org/demo-model", "model.safetensors", token=T["read"])
+        data = open(p, "rb").read()
+        sha = hashlib.sha256(data).hexdigest()
+        expect(os.path.basename(os.path.realpath(p)) == sha, "LFS blob not named by sha256")
+        header_len = int.from_bytes(data[:8], "little")
+        header = json.loads(data[8 : 8 + header_len])
+        expect("weight" in header, header)
+        reqs = server.requests()
+        expect(any(r["origin"] == "Cdn" for r in reqs), "CDN not used")
+        expect(not any(r["origin"] == "Cdn" and r["authorization"] for r in reqs), "auth sent to CDN")
+
+    _()
+
+    @check("snapshot_download_patterns")
+    def _():
+        d = snapshot_download("demo-org/demo-model", allow_patterns=["*.json"], token=T["read"], cache_dir=os.path.join(tmp, "c1"))
+        got = sorted(os.listdir(d))
+        expect(got == ["config.json", "tokenizer.json", "tokenizer_config.json"], got)
+        d = snapshot_download(
+            "demo-org/demo-dataset", repo_type="dataset", ignore_patterns=["*.parquet"], token=T["read"], cache_dir=os.path.join(tmp, "c2")
+        )
+        files = sorted(os.path.relpath(os.path.join(a, f), d) for a, _, fs in os.walk(d) for f in fs)
+        expect("data/train.csv" in files and not any(f.endswith(".parquet") for f in files), files)
+        d = snapshot_download("demo-org/demo-dataset", repo_type="dataset", token=T["read"], cache_dir=os.path.join(tmp, "c3"))
+        expect(os.path.exists(os.path.join(d, "data", "train-00000-of-00001.parquet")), "parquet missing")
+
+    _()
+
+    @check("list_repo_files_pagination")
+    def _():
+        server.clear()
+        files = api.list_repo_files("demo-org/many-files")
+        expect(len(files) == 1202, len(files))
+        expect("shard-11/file-1199.txt" in files, "last file missing")
+        tree_reqs = [r["path_and_query"] for r in server.requests() if "/tree/" in r["path_and_query"]]
+        expect(len(tree_reqs) == 2 and "cursor=" in tree_reqs[1], tree_reqs)
+
+    _()
+
+    @check("model_info_dataset_info")
+    def _():
+        info = api.model_info("demo-org/demo-model")
+        expect(info.id == "demo-org/demo-model" and len(info.sha) == 40, info.id)
+        expect(info.pipeline_tag == "text-classification", info.pipeline_tag)
+        expect(info.card_data is not None and info.card_data.get("license") == "apache-2.0", info.card_data)
+        names = sorted(s.rfilename for s in info.siblings)
+        expect("model.safetensors" in names and "config.json" in names, names)
+        info = api.model_info("demo-org/demo-model", files_metadata=True)
+        st = [s for s in info.siblings if s.rfilename == "model.safetensors"][0]
+        expect(st.lfs is not None and st.size == st.lfs.size and len(st.lfs.sha256) == 64, st)
+        d = api.dataset_info("demo-org/demo-dataset")
+        expect(d.id == "demo-org/demo-dataset", d.id)
+        expect(any(s.rfilename == "data/train.csv" for s in d.siblings), d.siblings)
+        dev = api.model_info("demo-org/demo-model", revision="dev")
+        expect(any(s.rfilename == "dev-notes.md" for s in dev.siblings), "dev branch")
+        expect(api.repo_exists("demo-org/demo-model") and not api.repo_exists("demo-org/nope"), "repo_exists")
+        expect(api.file_exists("demo-org/demo-model", "config.json"), "file_exists")
+        expect(not api.file_exists("demo-org/demo-model", "nope.json"), "file_exists false")
+        models = list(api.list_models(author="demo-org"))
+        expect(any(m.id == "demo-org/demo-model" for m in models), [m.id for m in models])
+        models = list(api.list_models(search="bert", limit=2))
+        expect(len(models) == 2, models)
+
+    _()
+
+    @check("branches_tags_refs_commits")
+    def _():
+        api.create_branch(repo, branch="feature", revision="main")
+        api.create_branch(repo, branch="feature", exist_ok=True)
+        api.create_tag(repo, tag="v0.1", tag_message="first")
+        refs = api.list_repo_refs(repo)
+        expect({b.name for b in refs.branches} == {"main", "feature"}, refs.branches)
+        expect([t.name for t in refs.tags] == ["v0.1"], refs.tags)
+        api.upload_file(path_or_fileobj=b"on feature\n", path_in_repo="feature.txt", repo_id=repo, revision="feature")
+        expect("feature.txt" in api.list_repo_files(repo, revision="feature"), "branch commit")
+        expect("feature.txt" not in api.list_repo_files(repo), "leaked to main")
+        commits = api.list_repo_commits(repo)
+        expect(len(commits) >= 5 and commits[-1].title == "initial commit", [c.title for c in commits])
+        api.delete_tag(repo, tag="v0.1")
+        api.delete_branch(repo, branch="feature")
+        refs = api.list_repo_refs(repo)
+        expect([b.name for b in refs.branches] == ["main"] and not refs.tags, refs)
+        refs = api.list_repo_refs("demo-org/demo-model")
+        expect({b.name for b in refs.branches} == {"main", "dev"} and [t.name for t in refs.tags] == ["v1.0"], refs)
+
+    _()
+
+    @check("create_pr_commit")
+    def _():
+        info = api.upload_file(path_or_fileobj=b"pr content\n", path_in_repo="pr.txt", repo_id=repo, create_pr=True)
+        expect(info.pr_revision == "refs/pr/1", info.pr_revision)
+        expect(info.pr_url.endswith("/demo-user/conf-model/discussions/1"), info.pr_url)
+        refs = api.list_repo_refs(repo, include_pull_requests=True)
+        expect([p.ref for p in refs.pull_requests] == ["refs/pr/1"], refs.pull_requests)
+        p = hf_hub_download(repo, "pr.txt", revision="refs/pr/1", token=T["write"])
+        expect(open(p, "rb").read() == b"pr content\n", "pr content")
+        expect("pr.txt" not in api.list_repo_files(repo), "PR leaked to main")
+
+    _()
+
+    @check("renamed_repo")
+    def _():
+        server.clear()
+        p = hf_hub_download("demo-org/old-model-name", "config.json", token=T["read"], cache_dir=os.path.join(tmp, "c4"))
+        expect(json.loads(open(p).read())["model_type"] == "distilbert", "content")
+        reqs = server.requests()
+        expect(reqs[0]["status"] == 307, reqs[0])
+        info = api.model_info("demo-org/old-model-name")
+        expect(info.id == "demo-org/demo-model", info.id)
+        api.move_repo("demo-org/conf-dataset", "demo-org/conf-dataset-2", repo_type="dataset")
+        expect(api.dataset_info("demo-org/conf-dataset").id == "demo-org/conf-dataset-2", "moved")
+
+    _()
+
+    # ---------------------------------------------------------------- errors
+    @check("gated_repo_error")
+    def _():
+        info = api.model_info("demo-org/gated-model", token=T["read"])
+        expect(info.gated == "manual", info.gated)
+        e = raises(GatedRepoError, hf_hub_download, "demo-org/gated-model", "config.json", token=T["read"])
+        expect(e.response.status_code == 403, e.response.status_code)
+        server.admin("POST", "/_admin/grant", {"user": "demo-user", "repo": "demo-org/gated-model"})
+        p = hf_hub_download("demo-org/gated-model", "config.json", token=T["read"])
+        expect(os.path.exists(p), p)
+
+    _()
+
+    @check("repository_not_found_error")
+    def _():
+        raises(RepositoryNotFoundError, hf_hub_download, "demo-user/private-model", "config.json", token=False)
+        raises(RepositoryNotFoundError, anon.model_info, "demo-user/private-model")
+        raises(RepositoryNotFoundError, api.model_info, "demo-org/does-not-exist")
+        info = api.model_info("demo-user/private-model")
+        expect(info.private is True, info)
+
+    _()
+
+    @check("revision_not_found_error")
+    def _():
+        raises(RevisionNotFoundError, hf_hub_download, "demo-org/demo-model", "config.json", revision="does-not-exist", token=T["read"])
+        raises(RevisionNotFoundError, api.model_info, "demo-org/demo-model", revision="nope")
+
+    _()
+
+    @check("entry_not_found_error")
+    def _():
+        raises(EntryNotFoundError, hf_hub_download, "demo-org/demo-model", "nope.txt", token=T["read"])
+
+    _()
+
+    @check("rate_limit_then_success")
+    def _():
+        server.clear()
+        server.admin(
+            "POST",
+            "/_admin/faults",
+            {"origin": "Hub", "path_contains": "/api/models/demo-org/demo-model/tree/", "action": {"RateLimit": {"retry_after_secs": 1}}, "times": 1},
+        )
+        t0 = time.time()
+        files = api.list_repo_files("demo-org/demo-model")
+        expect("config.json" in files, files)
+        statuses = [r["status"] for r in server.requests() if "/tree/" in r["path_and_query"]]
+        expect(statuses == [429, 200], statuses)
+        expect(time.time() - t0 >= 1.5, "did not wait for Retry-After")
+
+    _()
+
+    @check("server_error_then_success")
+    def _():
+        server.clear()
+        server.admin(
+            "POST",
+            "/_admin/faults",
+            {"path_contains": "/api/models/demo-org/many-files/tree/", "action": {"StatusSequence": [503]}},
+        )
+        files = api.list_repo_files("demo-org/many-files")
+        expect(len(files) == 1202, len(files))
+
+    _()
+
+    @check("cut_body_then_resume")
+    def _():
+        server.clear()
+        server.admin(
+            "POST",
+            "/_admin/faults",
+            {"origin": "Cdn", "method": "GET", "path_contains": "/lfs/", "action": {"CutBodyAfter": 1000000}, "times": 1},
+        )
+        p = hf_hub_download("demo-org/demo-model", "model.safetensors", token=T["read"], cache_dir=os.path.join(tmp, "c5"))
+        data = open(p, "rb").read()
+        expect(hashlib.sha256(data).hexdigest() == os.path.basename(os.path.realpath(p)), "content mismatch")
+        cdn = [r for r in server.requests() if r["origin"] == "Cdn"]
+        expect(len(cdn) == 2, server.requests())
+        expect(cdn[0]["body_bytes"] == 1000000, cdn[0])
+        expect(cdn[1]["range"] in (None, "bytes=0-"), cdn[1])
+        # A resume past the first 10 MiB chunk uses a Range request (206).
+        blob = os.urandom(12 * 1024 * 1024 + 5)
+        api.upload_file(path_or_fileobj=blob, path_in_repo="resume.bin", repo_id=repo)
+        server.clear()
+        server.admin(
+            "POST",
+            "/_admin/faults",
+            {"origin": "Cdn", "method": "GET", "path_contains": "/lfs/", "action": {"CutBodyAfter": 11 * 1024 * 1024}, "times": 1},
+        )
+        p = hf_hub_download(repo, "resume.bin", token=T["write"], cache_dir=os.path.join(tmp, "c6"))
+        expect(open(p, "rb").read() == blob, "content mismatch after resume")
+        cdn = [r for r in server.requests() if r["origin"] == "Cdn"]
+        expect(len(cdn) == 2 and cdn[1]["range"] == "bytes=10485760-" and cdn[1]["status"] == 206, cdn)
+
+    _()
+
+    # ---------------------------------------------------------------- CLI
+    hf_bin = os.path.join(os.path.dirname(sys.executable), "hf")
+
+    def run_cli(*args, token=None):
+        e = dict(os.environ)
+        if token:
+            e["HF_TOKEN"] = token
+        e.pop("HF_HUB_DISABLE_IMPLICIT_TOKEN", None)
+        return subprocess.run([hf_bin, *args], env=e, capture_output=True, text=True, timeout=120)
+
+    @check("cli_auth_whoami")
+    def _():
+        r = run_cli("auth", "whoami", token=T["read"])
+        expect(r.returncode == 0 and "demo-user" in r.stdout, (r.returncode, r.stdout, r.stderr[-300:]))
+        r = run_cli("auth", "whoami", token=T["expired"])
+        expect(r.returncode != 0, (r.returncode, r.stdout))
+
+    _()
+
+    @check("cli_download")
+    def _():
+        out = os.path.join(tmp, "cli-dl")
+        r = run_cli("download", "demo-org/demo-model", "config.json", "--local-dir", out, token=T["read"])
+        expect(r.returncode == 0, (r.returncode, r.stderr[-400:]))
+        expect(json.load(open(os.path.join(out, "config.json")))["model_type"] == "distilbert", "content")
+
+    _()
+
+    @check("cli_upload")
+    def _():
+        f = os.path.join(tmp, "cli-up.txt")
+        open(f, "w").write("uploaded by the CLI\n")
+        r = run_cli("upload", repo, f, "cli/uploaded.txt", token=T["write"])
+        expect(r.returncode == 0, (r.returncode, r.stderr[-400:]))
+        p = hf_hub_download(repo, "cli/uploaded.txt", token=T["write"])
+        expect(open(p).read() == "uploaded by the CLI\n", "content")
+
+    _()
+
+    # ---------------------------------------------------------------- final
+    @check("no_cdn_auth_violations")
+    def _():
+        stats = server.admin("GET", "/_admin/stats")
+        expect(stats["cdn_auth_violations"] == 0, stats)
+
+    _()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
