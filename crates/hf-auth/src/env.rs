@@ -118,6 +118,10 @@ pub fn is_truthy(value: &str) -> bool {
 pub struct ProcessEnv;
 
 impl EnvSource for ProcessEnv {
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the one place that reads the process environment"
+    )]
     fn raw(&self, var: &EnvVar) -> Option<String> {
         std::env::var_os(var.name).map(|v| v.to_string_lossy().into_owned())
     }

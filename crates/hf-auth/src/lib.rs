@@ -2,6 +2,7 @@
 //!
 //! - [`Token`]: a secret that never prints; [`TokenSource`]: where it came from.
 //! - [`env`]: the registry of every environment variable the project reads.
+//! - [`paths`]: where `HF_HOME`, the hub cache and the token file are.
 //! - [`http`]: endpoint, User-Agent, auth-header rules, timeouts, retries, error mapping, offline mode.
 //!
 //! ```no_run
@@ -16,6 +17,7 @@
 pub mod env;
 mod error;
 pub mod http;
+pub mod paths;
 mod token;
 
 pub use error::{Error, HttpError, HttpErrorKind, redact_url};

@@ -1,0 +1,59 @@
+//! The command line, declared with clap's derive API.
+//!
+//! To add a command: write `src/commands/<name>.rs` with an `Args` struct (clap
+//! derive) and a `run` function, add one variant to [`Command`] below, and one
+//! match arm in `commands::dispatch`. Global options live in [`GlobalArgs`].
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands;
+use crate::output::OutputFormat;
+
+/// The `hf` command line.
+#[derive(Debug, Parser)]
+#[command(
+    name = "hf",
+    version,
+    about = "Hugging Face Hub CLI",
+    long_about = "Hugging Face Hub CLI: access tokens, repos, downloads, uploads and inference.",
+    propagate_version = true,
+    disable_help_subcommand = true,
+    after_help = "Use `hf <command> --help` for more information about a command."
+)]
+pub(crate) struct Cli {
+    #[command(flatten)]
+    pub(crate) global: GlobalArgs,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Options accepted before or after any subcommand.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct GlobalArgs {
+    /// Output format for data written to stdout.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human)]
+    pub(crate) format: OutputFormat,
+
+    /// More log output on stderr (-v info, -vv debug, -vvv trace for every crate).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+
+    /// Only errors on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub(crate) quiet: bool,
+
+    /// Read variables such as HF_TOKEN from this .env file.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) env_file: Option<PathBuf>,
+}
+
+/// The subcommands. Keep one variant per line of `hf --help`, in display order.
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Print information about the environment (paths, endpoint, where a token would come from).
+    Env(commands::env::EnvArgs),
+    /// Print the hf version.
+    Version(commands::version::VersionArgs),
+}

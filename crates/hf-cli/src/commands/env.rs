@@ -1,0 +1,188 @@
+//! `hf env`: versions, endpoint, paths, offline mode, timeouts, proxies and *where* a
+//! token would come from. The token itself is never read into the output, not even masked.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use hf_auth::env::{self, EnvSource};
+use hf_auth::http::HubConfig;
+use hf_auth::paths;
+use serde::Serialize;
+
+use crate::commands::Context;
+use crate::output::{Human, Render};
+
+/// Arguments of `hf env` (none).
+#[derive(Debug, clap::Args)]
+pub(crate) struct EnvArgs {}
+
+/// Proxy variables shown by name; their values have credentials removed.
+const PROXY_VARS: &[&env::EnvVar] = &[&env::HTTPS_PROXY, &env::HTTP_PROXY, &env::NO_PROXY];
+
+#[derive(Debug, Serialize)]
+struct EnvReport {
+    hf_version: &'static str,
+    platform: String,
+    endpoint: String,
+    hf_home: String,
+    hub_cache: String,
+    token_path: String,
+    /// `HF_TOKEN`, `HUGGING_FACE_HUB_TOKEN`, `token_file` or `none`.
+    token_source: &'static str,
+    /// False when `HF_HUB_DISABLE_IMPLICIT_TOKEN` is set: the token is sent only when asked for.
+    implicit_token: bool,
+    offline: bool,
+    etag_timeout_secs: f64,
+    download_timeout_secs: f64,
+    user_agent_origin: Option<String>,
+    progress_bars: bool,
+    no_color: bool,
+    proxies: BTreeMap<&'static str, Option<String>>,
+}
+
+impl Render for EnvReport {
+    fn human(&self) -> Human {
+        let on_off = |on: bool| if on { "enabled" } else { "disabled" }.to_owned();
+        let unset = || "(unset)".to_owned();
+        let token_source = match self.token_source {
+            "HF_TOKEN" => "HF_TOKEN environment variable".to_owned(),
+            "HUGGING_FACE_HUB_TOKEN" => "HUGGING_FACE_HUB_TOKEN environment variable".to_owned(),
+            "token_file" => format!("token file ({})", self.token_path),
+            _ => "none (not logged in)".to_owned(),
+        };
+        let mut fields = vec![
+            ("hf version", self.hf_version.to_owned()),
+            ("platform", self.platform.clone()),
+            ("endpoint", self.endpoint.clone()),
+            ("HF_HOME", self.hf_home.clone()),
+            ("hub cache", self.hub_cache.clone()),
+            ("token path", self.token_path.clone()),
+            ("token source", token_source),
+            ("implicit token", on_off(self.implicit_token)),
+            ("offline", self.offline.to_string()),
+            ("etag timeout", format!("{}s", self.etag_timeout_secs)),
+            (
+                "download timeout",
+                format!("{}s", self.download_timeout_secs),
+            ),
+            (
+                "user agent origin",
+                self.user_agent_origin.clone().unwrap_or_else(unset),
+            ),
+            ("progress bars", on_off(self.progress_bars)),
+            ("no color", self.no_color.to_string()),
+        ];
+        for (name, value) in &self.proxies {
+            fields.push((name, value.clone().unwrap_or_else(unset)));
+        }
+        Human::Fields(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    }
+}
+
+/// Prints the report. Fails with one line naming the variable when one is malformed.
+pub(crate) fn run(_args: &EnvArgs, context: &mut Context) -> anyhow::Result<()> {
+    let report = collect(context.env.as_ref())?;
+    context.output.emit(&report)
+}
+
+fn collect(source: &dyn EnvSource) -> Result<EnvReport, hf_auth::Error> {
+    let config = HubConfig::from_env_source(source)?;
+    let token_path = paths::token_path(source);
+    Ok(EnvReport {
+        hf_version: env!("CARGO_PKG_VERSION"),
+        platform: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
+        endpoint: config.endpoint().as_str().trim_end_matches('/').to_owned(),
+        hf_home: paths::hf_home(source).display().to_string(),
+        hub_cache: paths::hub_cache_dir(source).display().to_string(),
+        token_source: token_source(source, &token_path),
+        token_path: token_path.display().to_string(),
+        implicit_token: !source.flag(&env::HF_HUB_DISABLE_IMPLICIT_TOKEN),
+        offline: config.offline,
+        etag_timeout_secs: config.metadata_timeout.as_secs_f64(),
+        download_timeout_secs: config.read_timeout.as_secs_f64(),
+        user_agent_origin: config.user_agent_origin.clone(),
+        progress_bars: !source.flag(&env::HF_HUB_DISABLE_PROGRESS_BARS),
+        no_color: source.get(&env::NO_COLOR).is_some(),
+        proxies: PROXY_VARS
+            .iter()
+            .map(|var| (var.name, source.get(var).map(|v| redact_userinfo(&v))))
+            .collect(),
+    })
+}
+
+/// Which source would supply a token, by the Python client's order. Only presence is
+/// checked; the value is dropped at once.
+fn token_source(source: &dyn EnvSource, token_path: &Path) -> &'static str {
+    let present = |value: Option<String>| value.is_some_and(|v| !clean(&v).is_empty());
+    if present(source.get(&env::HF_TOKEN)) {
+        "HF_TOKEN"
+    } else if present(source.get(&env::HUGGING_FACE_HUB_TOKEN)) {
+        "HUGGING_FACE_HUB_TOKEN"
+    } else if present(std::fs::read_to_string(token_path).ok()) {
+        "token_file"
+    } else {
+        "none"
+    }
+}
+
+/// A token as the Python client cleans it: no CR/LF anywhere, no surrounding blanks.
+fn clean(value: &str) -> String {
+    value.replace(['\r', '\n'], "").trim().to_owned()
+}
+
+/// Replaces the `user:password@` part of a proxy URL with `****@`.
+fn redact_userinfo(value: &str) -> String {
+    let authority_start = value.find("://").map_or(0, |i| i + 3);
+    let rest = &value[authority_start..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!(
+            "{}****{}",
+            &value[..authority_start],
+            &value[authority_start + at..]
+        ),
+        None => value.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hf_auth::env::MapEnv;
+
+    #[test]
+    fn proxy_credentials_are_removed() {
+        assert_eq!(
+            redact_userinfo("http://alice:s3cret@proxy:3128/x"),
+            "http://****@proxy:3128/x"
+        );
+        assert_eq!(
+            redact_userinfo("alice:s3cret@proxy:3128"),
+            "****@proxy:3128"
+        );
+        assert_eq!(redact_userinfo("http://proxy:3128"), "http://proxy:3128");
+        assert_eq!(redact_userinfo("localhost,.corp"), "localhost,.corp");
+    }
+
+    #[test]
+    fn token_source_follows_python_order_and_never_keeps_the_value() {
+        let missing = Path::new("/nonexistent/token");
+        let env = MapEnv::new().with("HUGGING_FACE_HUB_TOKEN", "hf_legacy");
+        assert_eq!(token_source(&env, missing), "HUGGING_FACE_HUB_TOKEN");
+        let env = env.with("HF_TOKEN", " \n");
+        assert_eq!(token_source(&env, missing), "HUGGING_FACE_HUB_TOKEN");
+        let env = env.with("HF_TOKEN", "hf_new");
+        assert_eq!(token_source(&env, missing), "HF_TOKEN");
+        assert_eq!(token_source(&MapEnv::new(), missing), "none");
+    }
+
+    #[test]
+    fn malformed_endpoint_names_the_variable() {
+        let env = MapEnv::new().with("HF_ENDPOINT", "not a url");
+        let error = collect(&env).unwrap_err().to_string();
+        assert!(
+            error.starts_with("invalid HF_ENDPOINT: 'not a url'"),
+            "{error}"
+        );
+    }
+}

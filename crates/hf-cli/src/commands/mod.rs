@@ -1,0 +1,46 @@
+//! One module per command group. Each has an `Args` struct (clap derive, referenced
+//! from `cli::Command`) and a `run` function; [`dispatch`] maps one to the other.
+
+pub(crate) mod env;
+pub(crate) mod version;
+
+use std::sync::Arc;
+
+use hf_auth::env::EnvSource;
+
+use crate::cli::{Command, GlobalArgs};
+use crate::output::Output;
+
+/// What every command gets: the global options, the environment and the stdout printer.
+pub(crate) struct Context {
+    /// `--format`, `-v`, `-q`, `--env-file`.
+    #[allow(dead_code, reason = "read by commands added by later issues")]
+    pub(crate) global: GlobalArgs,
+    /// Where settings are read from; commands never call `std::env`.
+    pub(crate) env: Arc<dyn EnvSource>,
+    /// stdout, for data only.
+    pub(crate) output: Output,
+    /// Whether the binary was started as `huggingface-cli`.
+    #[allow(
+        dead_code,
+        reason = "read by the legacy command mappings of later issues"
+    )]
+    pub(crate) legacy: bool,
+}
+
+impl std::fmt::Debug for Context {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("global", &self.global)
+            .field("legacy", &self.legacy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Runs one parsed command.
+pub(crate) async fn dispatch(command: Command, context: &mut Context) -> anyhow::Result<()> {
+    match command {
+        Command::Env(args) => env::run(&args, context),
+        Command::Version(args) => version::run(&args, context),
+    }
+}

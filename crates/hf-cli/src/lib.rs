@@ -1,0 +1,83 @@
+//! The `hf` command-line tool. Both binaries, `hf` and the legacy `huggingface-cli`,
+//! call [`run`]; this library is not a public API.
+//!
+//! Layout: `cli` (clap declarations), `commands/` (one module per command group),
+//! `output` (stdout data in human or JSON form), `logging` (stderr via tracing),
+//! `exit` (exit codes, `error:`/`hint:` lines). See docs/CONTRIBUTING.md to add a command.
+
+mod cli;
+mod commands;
+mod exit;
+mod logging;
+mod output;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{CommandFactory, FromArgMatches};
+use hf_auth::env::{self, EnvSource, ProcessEnv};
+
+use crate::cli::Cli;
+use crate::commands::Context;
+use crate::output::Output;
+
+/// Parses `argv` (program name first), runs the command and returns the exit code:
+/// 0 success, 1 failure, 2 usage error. `legacy` selects the `huggingface-cli` name.
+pub fn run<I, T>(argv: I, legacy: bool) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let process_env = ProcessEnv;
+    let name = if legacy { "huggingface-cli" } else { "hf" };
+    let color = if process_env.get(&env::NO_COLOR).is_some() {
+        clap::ColorChoice::Never
+    } else {
+        clap::ColorChoice::Auto
+    };
+    let command = Cli::command()
+        .name(name)
+        .bin_name(name)
+        .color(color)
+        .arg_required_else_help(true);
+    let parsed = command
+        .try_get_matches_from(argv)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(error) => {
+            // Help and --version land here too, with exit code 0; a closed stdout is ignored.
+            let _ = error.print();
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(exit::USAGE));
+        }
+    };
+
+    logging::init(cli.global.verbose, cli.global.quiet, &process_env);
+    if legacy {
+        tracing::warn!("`huggingface-cli` is deprecated; use `hf` instead (same commands)");
+    }
+
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| anyhow::Error::new(error).context("could not start the async runtime"))
+        .and_then(|runtime| {
+            let mut context = Context {
+                output: Output::stdout(cli.global.format),
+                global: cli.global,
+                env: Arc::new(process_env),
+                legacy,
+            };
+            runtime.block_on(commands::dispatch(cli.command, &mut context))
+        });
+
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if exit::is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            exit::report(&error, &mut std::io::stderr().lock());
+            ExitCode::from(exit::exit_code(&error))
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the `hf` binary (one test binary; one module per command group).
+
+#[macro_use]
+mod common;
+
+mod basics;
+mod env;
