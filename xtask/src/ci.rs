@@ -1,0 +1,173 @@
+//! `cargo xtask ci`: every check CI runs, in order, with a summary at the end.
+//!
+//! Steps: `fmt` (rustfmt --check), `clippy` (all targets, warnings denied), `test`
+//! (`cargo test --workspace`), `doc` (rustdoc warnings denied), `deny` (licences, bans,
+//! sources; skipped with a note when cargo-deny is not installed), `codegen` (generated
+//! docs up to date), `conformance` (the Python client against hf-test-server; needs
+//! `.venv/bin/python`). `--step` picks steps; `--keep-going` runs the rest after a failure.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::bail;
+
+use crate::util;
+
+const STEPS: &[&str] = &[
+    "fmt",
+    "clippy",
+    "test",
+    "doc",
+    "deny",
+    "codegen",
+    "conformance",
+];
+
+enum Outcome {
+    Passed,
+    Skipped(String),
+    Failed(String),
+}
+
+/// Runs the selected steps.
+pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
+    let mut selected: Vec<&str> = Vec::new();
+    let mut keep_going = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--keep-going" => keep_going = true,
+            "--step" => {
+                let Some(step) = args.next() else {
+                    bail!("--step needs a value: one of {}", STEPS.join(", "));
+                };
+                selected.extend(parse_steps(step)?);
+            }
+            other => match other.strip_prefix("--step=") {
+                Some(step) => selected.extend(parse_steps(step)?),
+                None => bail!(
+                    "unknown option '{other}' (usage: cargo xtask ci [--step STEP]... [--keep-going])"
+                ),
+            },
+        }
+    }
+    if selected.is_empty() {
+        selected = STEPS.to_vec();
+    }
+
+    let mut results: Vec<(&str, Outcome, f64)> = Vec::new();
+    for step in selected {
+        println!("\n==> xtask ci: {step}");
+        let started = Instant::now();
+        let outcome = match run_step(step) {
+            Ok(outcome) => outcome,
+            Err(error) => Outcome::Failed(format!("{error:#}")),
+        };
+        let failed = matches!(outcome, Outcome::Failed(_));
+        results.push((step, outcome, started.elapsed().as_secs_f64()));
+        if failed && !keep_going {
+            break;
+        }
+    }
+
+    println!("\n==> xtask ci: summary");
+    let mut failures = 0;
+    for (step, outcome, secs) in &results {
+        let line = match outcome {
+            Outcome::Passed => "ok".to_owned(),
+            Outcome::Skipped(why) => format!("skipped ({why})"),
+            Outcome::Failed(why) => {
+                failures += 1;
+                format!("FAILED: {why}")
+            }
+        };
+        println!("  {step:<12} {secs:>6.1}s  {line}");
+    }
+    if failures > 0 {
+        bail!("{failures} step(s) failed");
+    }
+    println!("all steps passed");
+    Ok(())
+}
+
+fn parse_steps(value: &str) -> anyhow::Result<Vec<&'static str>> {
+    value
+        .split(',')
+        .map(|name| {
+            STEPS
+                .iter()
+                .copied()
+                .find(|step| *step == name)
+                .ok_or_else(|| {
+                    anyhow::anyhow!("unknown step '{name}' (steps: {})", STEPS.join(", "))
+                })
+        })
+        .collect()
+}
+
+fn run_step(step: &str) -> anyhow::Result<Outcome> {
+    match step {
+        "fmt" => util::run(&mut util::cargo(&["fmt", "--all", "--", "--check"]))?,
+        "clippy" => util::run(&mut util::cargo(&[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]))?,
+        "test" => util::run(&mut util::cargo(&["test", "--workspace"]))?,
+        "doc" => util::run(
+            util::cargo(&["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-Dwarnings"),
+        )?,
+        "deny" => {
+            if !util::succeeds(&mut util::cargo(&["deny", "--version"])) {
+                return Ok(Outcome::Skipped(
+                    "cargo-deny is not installed; `cargo install cargo-deny --locked`".to_owned(),
+                ));
+            }
+            util::run(&mut util::cargo(&[
+                "deny", "check", "bans", "licenses", "sources",
+            ]))?;
+        }
+        "codegen" => crate::codegen::run(&["--check".to_owned()])?,
+        "conformance" => return conformance(),
+        other => bail!("unknown step '{other}'"),
+    }
+    Ok(Outcome::Passed)
+}
+
+/// The Python reference client against hf-test-server (keeps the fake Hub honest).
+fn conformance() -> anyhow::Result<Outcome> {
+    let root = util::root();
+    let python = if cfg!(windows) {
+        root.join(".venv/Scripts/python.exe")
+    } else {
+        root.join(".venv/bin/python")
+    };
+    let script = root.join("tests/python/conformance.py");
+    if !script.exists() {
+        println!("tests/python/conformance.py is missing; nothing to run");
+        return Ok(Outcome::Skipped(
+            "tests/python/conformance.py is missing".to_owned(),
+        ));
+    }
+    if !python.exists() {
+        return Ok(Outcome::Skipped(format!(
+            "no {}; create it with `python3 -m venv .venv && .venv/bin/pip install -r tests/python/requirements.txt`",
+            relative(&root, &python)
+        )));
+    }
+    let server = util::build_binary("hf-test-server", "hf-test-server")?;
+    let mut command = std::process::Command::new(&python);
+    command.arg(&script).arg(&server).current_dir(&root);
+    util::run(&mut command)?;
+    Ok(Outcome::Passed)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}

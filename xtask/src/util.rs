@@ -1,0 +1,81 @@
+//! Running commands from the workspace root.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+/// The workspace root (the parent of `xtask/`).
+pub(crate) fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// `cargo <args>` in the workspace root.
+pub(crate) fn cargo(args: &[&str]) -> Command {
+    let mut command = Command::new("cargo");
+    command.args(args).current_dir(root());
+    command
+}
+
+/// Runs `command`, echoing it first; fails when it exits non-zero.
+pub(crate) fn run(command: &mut Command) -> anyhow::Result<()> {
+    println!("$ {}", describe(command));
+    let status = command
+        .status()
+        .with_context(|| format!("could not start `{}`", describe(command)))?;
+    if !status.success() {
+        bail!("`{}` failed ({status})", describe(command));
+    }
+    Ok(())
+}
+
+/// Whether `command` can be started and exits successfully (output discarded).
+pub(crate) fn succeeds(command: &mut Command) -> bool {
+    command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+/// The command line as a string, for logs (environment settings first).
+pub(crate) fn describe(command: &Command) -> String {
+    let mut parts: Vec<String> = command
+        .get_envs()
+        .filter_map(|(k, v)| v.map(|v| format!("{}={}", k.to_string_lossy(), v.to_string_lossy())))
+        .collect();
+    parts.push(command.get_program().to_string_lossy().into_owned());
+    parts.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
+    parts.join(" ")
+}
+
+/// Builds `bin` of `package` and returns the path of the executable
+/// (read from cargo's JSON messages, so any target directory works).
+pub(crate) fn build_binary(package: &str, bin: &str) -> anyhow::Result<PathBuf> {
+    let mut command = cargo(&[
+        "build",
+        "-p",
+        package,
+        "--bin",
+        bin,
+        "--message-format=json",
+    ]);
+    println!("$ {}", describe(&command));
+    let output = command
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("could not start cargo build")?;
+    if !output.status.success() {
+        bail!("building {package} failed");
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    stdout
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+        .find(|message| message["target"]["name"] == bin)
+        .and_then(|message| message["executable"].as_str().map(PathBuf::from))
+        .with_context(|| format!("cargo did not report the {bin} executable"))
+}
