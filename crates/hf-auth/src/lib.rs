@@ -1,8 +1,11 @@
 //! Hugging Face Hub access tokens, and the one HTTP core every Hub request goes through.
 //!
 //! - [`Token`]: a secret that never prints; [`TokenSource`]: where it came from.
-//! - [`env`]: the registry of every environment variable the project reads.
+//! - [`mod@env`]: the registry of every environment variable the project reads.
 //! - [`paths`]: where `HF_HOME`, the hub cache and the token file are.
+//! - [`discovery`]: which token to use and where it came from; [`store`]: the token files
+//!   shared with the Python client; [`keyring`]: the OS keyring; [`dotenv`]: `.env` files on request.
+//! - [`whoami`]: token validation and the write-permission check run before uploads.
 //! - [`http`]: endpoint, User-Agent, auth-header rules, timeouts, retries, error mapping, offline mode.
 //!
 //! ```no_run
@@ -14,11 +17,16 @@
 //! # Ok(()) }
 //! ```
 
+pub mod discovery;
+pub mod dotenv;
 pub mod env;
 mod error;
 pub mod http;
+pub mod keyring;
 pub mod paths;
+pub mod store;
 mod token;
+pub mod whoami;
 
 pub use error::{Error, HttpError, HttpErrorKind, redact_url};
 pub use token::{Token, TokenSource};
