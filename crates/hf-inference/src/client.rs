@@ -1,0 +1,1199 @@
+//! [`InferenceClient`]: where requests go (router, provider, explicit base URL), how they are
+//! sent (through the `hf-auth` HTTP core, with the inference retry rules) and the task methods.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use hf_auth::Token;
+use hf_auth::env::{self, EnvSource};
+use hf_auth::http::{HubClient, HubConfig, HubRequest, MAX_JSON_BODY, read_body_limited};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use url::Url;
+
+use crate::chat::{ChatCompletion, ChatCompletionRequest, ResponseFormat};
+use crate::error::{CallContext, Error, from_http};
+use crate::stream::{ChatStream, EventStream, TextGenerationStream, error_in};
+use crate::tasks::{
+    AsrOutput, BinaryOutput, ClassificationLabel, FeatureExtractionParameters, FillMaskCandidate,
+    FillMaskParameters, QuestionAnsweringAnswer, QuestionAnsweringParameters, SummarizationOutput,
+    Task, Tensor, Text2TextParameters, TextClassificationParameters, TextGenerationOutput,
+    TextGenerationParameters, TextToImageParameters, TokenClassificationEntity,
+    TokenClassificationParameters, TranslationOutput, ZeroShotParameters, first_of, list_of,
+    zero_shot_labels,
+};
+
+/// The Inference Providers router.
+pub const DEFAULT_ROUTER_URL: &str = "https://router.huggingface.co";
+/// How long a read may stall by default: models can think for a long time before the first byte.
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(120);
+/// The provider that serves the task APIs (`/models/{id}`).
+pub const HF_INFERENCE: &str = "hf-inference";
+
+/// Which provider serves the calls.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Provider {
+    /// Let the router choose for chat (model suffixes such as `:fastest` or `:cheapest` are passed
+    /// through); for the other tasks, use `hf-inference` when the model's provider mapping lists it.
+    #[default]
+    Auto,
+    /// Hugging Face's own `hf-inference` provider.
+    HfInference,
+    /// Another provider by name (`together`, `groq`, `novita`, ...). Chat is routed through the
+    /// router as `model:provider`; the task APIs are only available on `hf-inference`.
+    Other(String),
+}
+
+impl Provider {
+    /// The provider's name (`auto`, `hf-inference`, ...).
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Auto => "auto",
+            Self::HfInference => HF_INFERENCE,
+            Self::Other(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for Provider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Provider {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let name = s.trim().to_ascii_lowercase();
+        match name.as_str() {
+            "" | "auto" => Ok(Self::Auto),
+            HF_INFERENCE => Ok(Self::HfInference),
+            _ if name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.') =>
+            {
+                Ok(Self::Other(name))
+            }
+            _ => Err(Error::InvalidInput(format!(
+                "'{s}' is not a provider name (expected auto, hf-inference, together, groq, ...)"
+            ))),
+        }
+    }
+}
+
+/// One provider's entry in a model's provider mapping (`GET /api/models/{id}?expand=inferenceProviderMapping`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProviderMapping {
+    /// The provider (`hf-inference`, `together`, ...).
+    pub provider: String,
+    /// The model's id at that provider.
+    pub provider_id: String,
+    /// The task it serves the model for (`conversational`, `text-classification`, ...).
+    pub task: String,
+    /// `live` or `staging`.
+    pub status: String,
+}
+
+/// Builds an [`InferenceClient`].
+#[derive(Debug)]
+pub struct InferenceClientBuilder {
+    token: Option<Token>,
+    hub_config: Option<HubConfig>,
+    router_url: Option<String>,
+    base_url: Option<String>,
+    send_token_to_base_url: Option<bool>,
+    provider: Provider,
+    bill_to: Option<String>,
+    read_timeout: Duration,
+    connect_timeout: Option<Duration>,
+    retry_transient: bool,
+    caller: (String, String),
+}
+
+impl InferenceClientBuilder {
+    /// The access token (from `hf_auth` discovery). Without one, calls are anonymous and the
+    /// router will answer 401.
+    #[must_use]
+    pub fn token(mut self, token: Option<Token>) -> Self {
+        self.token = token;
+        self
+    }
+
+    /// Reads `HF_ROUTER_URL` and the HTTP core's variables (`HF_ENDPOINT`, `HF_HUB_OFFLINE`, ...)
+    /// from `source`. Values set on the builder afterwards win.
+    ///
+    /// # Errors
+    /// When a variable is malformed; the error names it.
+    pub fn from_env_source(mut self, source: &dyn EnvSource) -> Result<Self, Error> {
+        self.hub_config =
+            Some(HubConfig::from_env_source(source).map_err(|e| Error::Config(e.to_string()))?);
+        if let Some(router) = source.get(&env::HF_ROUTER_URL) {
+            self.router_url = Some(router);
+        }
+        Ok(self)
+    }
+
+    /// The HTTP core configuration (Hub endpoint for provider-mapping lookups, offline mode,
+    /// retry policy). Its read timeout is replaced by [`InferenceClientBuilder::read_timeout`].
+    #[must_use]
+    pub fn hub_config(mut self, config: HubConfig) -> Self {
+        self.hub_config = Some(config);
+        self
+    }
+
+    /// The router's base URL (default [`DEFAULT_ROUTER_URL`], or `HF_ROUTER_URL`).
+    #[must_use]
+    pub fn router_url(mut self, url: impl Into<String>) -> Self {
+        self.router_url = Some(url.into());
+        self
+    }
+
+    /// Send every call to this server instead of the router: a dedicated Inference Endpoint
+    /// (`https://xyz.endpoints.huggingface.cloud`) or a local OpenAI-compatible server
+    /// (TGI, vLLM, llama.cpp: `http://127.0.0.1:8080` or `.../v1`). Chat goes to
+    /// `{base}/v1/chat/completions` (or `{base}/chat/completions` when the URL ends in `/v1`,
+    /// or the URL itself when it ends in `/chat/completions`); tasks post to the URL itself.
+    #[must_use]
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Whether the token is sent to the [`InferenceClientBuilder::base_url`]. Default: only for
+    /// `https` Inference Endpoints (`*.endpoints.huggingface.cloud`), so a local server never sees it.
+    #[must_use]
+    pub fn send_token_to_base_url(mut self, send: bool) -> Self {
+        self.send_token_to_base_url = Some(send);
+        self
+    }
+
+    /// The provider (default [`Provider::Auto`]).
+    #[must_use]
+    pub fn provider(mut self, provider: Provider) -> Self {
+        self.provider = provider;
+        self
+    }
+
+    /// Bill an organization you belong to (`X-HF-Bill-To`).
+    #[must_use]
+    pub fn bill_to(mut self, organization: impl Into<String>) -> Self {
+        self.bill_to = Some(organization.into());
+        self
+    }
+
+    /// How long a read may stall (default [`DEFAULT_READ_TIMEOUT`]).
+    #[must_use]
+    pub fn read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+
+    /// How long connecting may take (default: the HTTP core's, `HF_HUB_ETAG_TIMEOUT`).
+    #[must_use]
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Whether calls are retried on 502/503 (model loading, provider overloaded) and on 429 when
+    /// the server says when (`Retry-After` within the retry policy's limit). Default: on.
+    ///
+    /// Inference calls are `POST`s, which the HTTP core never retries on error statuses. They
+    /// have no side effect on the server, though, so retrying them is safe; the delays are the
+    /// HTTP core's [`hf_auth::http::RetryPolicy`]. A 504 is never retried (streaming avoids it).
+    #[must_use]
+    pub fn retry_transient(mut self, retry: bool) -> Self {
+        self.retry_transient = retry;
+        self
+    }
+
+    /// The program making the calls, named in the User-Agent.
+    #[must_use]
+    pub fn caller(mut self, name: &str, version: &str) -> Self {
+        self.caller = (name.to_owned(), version.to_owned());
+        self
+    }
+
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// When a URL is malformed or the HTTP client cannot be created.
+    pub fn build(self) -> Result<InferenceClient, Error> {
+        let config_error = |e: hf_auth::Error| Error::Config(e.to_string());
+        let mut config = match self.hub_config {
+            Some(config) => config,
+            None => HubConfig::new(hf_auth::http::DEFAULT_ENDPOINT).map_err(config_error)?,
+        };
+        config.read_timeout = self.read_timeout;
+        if let Some(connect) = self.connect_timeout {
+            config.connect_timeout = connect;
+        }
+        let router = parse_base(
+            "router URL",
+            self.router_url.as_deref().unwrap_or(DEFAULT_ROUTER_URL),
+        )?;
+        config.trust_origin(router.as_str()).map_err(config_error)?;
+        let base_url = match &self.base_url {
+            Some(raw) => {
+                let url = parse_base("base URL", raw)?;
+                let is_endpoint = url.scheme() == "https"
+                    && url
+                        .host_str()
+                        .is_some_and(|h| h.ends_with(".endpoints.huggingface.cloud"));
+                if self.send_token_to_base_url.unwrap_or(is_endpoint) {
+                    config.trust_origin(url.as_str()).map_err(config_error)?;
+                }
+                Some(url)
+            }
+            None => None,
+        };
+        let hub = HubClient::builder(config)
+            .token(self.token)
+            .caller(&self.caller.0, &self.caller.1)
+            .build()
+            .map_err(config_error)?;
+        Ok(InferenceClient {
+            hub,
+            router,
+            base_url,
+            provider: self.provider,
+            bill_to: self.bill_to,
+            retry_transient: self.retry_transient,
+            mappings: Arc::new(Mutex::new(HashMap::new())),
+        })
+    }
+}
+
+fn parse_base(what: &str, raw: &str) -> Result<Url, Error> {
+    let url = Url::parse(raw.trim()).map_err(|e| {
+        Error::Config(format!(
+            "the {what} '{raw}' is not a URL ({e}); expected e.g. {DEFAULT_ROUTER_URL}"
+        ))
+    })?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::Config(format!(
+            "the {what} '{raw}' must be an absolute http(s) URL"
+        )));
+    }
+    if url.query().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::Config(format!(
+            "the {what} '{}' must not contain a query or credentials",
+            hf_auth::redact_url(raw)
+        )));
+    }
+    let trimmed = url.as_str().trim_end_matches('/').to_owned();
+    Url::parse(&trimmed)
+        .map_err(|e| Error::Config(format!("the {what} '{raw}' is not a URL ({e})")))
+}
+
+/// Calls models through Inference Providers (or a dedicated endpoint / local server).
+/// Cheap to clone: clones share the connection pool and the provider-mapping cache.
+#[derive(Clone)]
+pub struct InferenceClient {
+    hub: HubClient,
+    router: Url,
+    base_url: Option<Url>,
+    provider: Provider,
+    bill_to: Option<String>,
+    retry_transient: bool,
+    mappings: Arc<Mutex<HashMap<String, Vec<ProviderMapping>>>>,
+}
+
+impl fmt::Debug for InferenceClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InferenceClient")
+            .field("router", &self.router.as_str())
+            .field("base_url", &self.base_url.as_ref().map(Url::as_str))
+            .field("provider", &self.provider)
+            .field("token", &self.hub.token())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A request body.
+enum Payload {
+    Json(Bytes),
+    Binary(Bytes, &'static str),
+}
+
+impl InferenceClient {
+    /// Starts building a client.
+    #[must_use]
+    pub fn builder() -> InferenceClientBuilder {
+        InferenceClientBuilder {
+            token: None,
+            hub_config: None,
+            router_url: None,
+            base_url: None,
+            send_token_to_base_url: None,
+            provider: Provider::Auto,
+            bill_to: None,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+            connect_timeout: None,
+            retry_transient: true,
+            caller: (
+                "hf-inference".to_owned(),
+                env!("CARGO_PKG_VERSION").to_owned(),
+            ),
+        }
+    }
+
+    /// A client configured from the process environment (`HF_ROUTER_URL`, `HF_ENDPOINT`, ...)
+    /// with `token`.
+    ///
+    /// # Errors
+    /// When a variable is malformed.
+    pub fn from_env(token: Option<Token>) -> Result<Self, Error> {
+        Self::builder()
+            .token(token)
+            .from_env_source(&env::ProcessEnv)?
+            .build()
+    }
+
+    /// The router's base URL.
+    #[must_use]
+    pub fn router_url(&self) -> &Url {
+        &self.router
+    }
+
+    /// The provider in use.
+    #[must_use]
+    pub fn provider(&self) -> &Provider {
+        &self.provider
+    }
+
+    /// A client sharing this one's connections, with another provider.
+    #[must_use]
+    pub fn with_provider(&self, provider: Provider) -> Self {
+        Self {
+            provider,
+            ..self.clone()
+        }
+    }
+
+    // ----- chat -------------------------------------------------------------------------------
+
+    /// Sends a chat completion and waits for the whole answer.
+    ///
+    /// `model` is a Hub model id, optionally with a router suffix (`:fastest`, `:cheapest`,
+    /// `:provider`). It fills `request.model`.
+    ///
+    /// # Errors
+    /// HTTP failures (with a hint), model errors ([`Error::Model`]) and unexpected responses.
+    pub async fn chat_completion(
+        &self,
+        model: &str,
+        request: ChatCompletionRequest,
+    ) -> Result<ChatCompletion, Error> {
+        let (url, ctx, body) = self.chat_call(model, request, false)?;
+        let response = self.send(url, Payload::Json(body), None, &ctx).await?;
+        decode_json(response).await
+    }
+
+    /// Sends a chat completion and streams the answer as it is generated.
+    ///
+    /// The stream yields [`crate::ChatCompletionChunk`]s until `data: [DONE]`; an error event
+    /// ends it with [`Error::Model`]. Drop it to cancel.
+    ///
+    /// # Errors
+    /// Failures before the first byte (HTTP status, connection); later ones come through the stream.
+    pub async fn chat_completion_stream(
+        &self,
+        model: &str,
+        request: ChatCompletionRequest,
+    ) -> Result<ChatStream, Error> {
+        let (url, ctx, body) = self.chat_call(model, request, true)?;
+        let response = self
+            .send(url, Payload::Json(body), Some("text/event-stream"), &ctx)
+            .await?;
+        Ok(EventStream::from_response(response))
+    }
+
+    fn chat_call(
+        &self,
+        model: &str,
+        mut request: ChatCompletionRequest,
+        stream: bool,
+    ) -> Result<(Url, CallContext, Bytes), Error> {
+        let model = model.trim();
+        let (url, provider, wire_model) = if let Some(base) = self.base_for(model)? {
+            (
+                chat_path(&base)?,
+                "base-url".to_owned(),
+                explicit_model(model),
+            )
+        } else {
+            check_model_id(model, true)?;
+            match &self.provider {
+                Provider::Auto => (
+                    self.router_join("/v1/chat/completions")?,
+                    "auto".to_owned(),
+                    model.to_owned(),
+                ),
+                Provider::HfInference => (
+                    self.router_join(&format!(
+                        "/{HF_INFERENCE}/models/{model}/v1/chat/completions"
+                    ))?,
+                    HF_INFERENCE.to_owned(),
+                    model.to_owned(),
+                ),
+                Provider::Other(name) => {
+                    // The router resolves `model:provider` to that provider's model id and route.
+                    let wire = if model.contains(':') {
+                        model.to_owned()
+                    } else {
+                        format!("{model}:{name}")
+                    };
+                    (
+                        self.router_join("/v1/chat/completions")?,
+                        name.clone(),
+                        wire,
+                    )
+                }
+            }
+        };
+        request.model = wire_model;
+        request.stream = stream;
+        let mut body =
+            serde_json::to_value(&request).map_err(|e| Error::InvalidInput(e.to_string()))?;
+        if provider == HF_INFERENCE
+            && let Some(ResponseFormat::JsonSchema { json_schema }) = &request.response_format
+        {
+            // hf-inference (TGI) takes a JSON schema as `{"type": "json_object", "value": schema}`.
+            body["response_format"] = json!({"type": "json_object", "value": json_schema.schema});
+        }
+        let ctx = self.context(model, &provider, stream);
+        Ok((url, ctx, Bytes::from(body.to_string())))
+    }
+
+    // ----- provider mapping -------------------------------------------------------------------
+
+    /// The providers serving `model`, from the Hub (`GET /api/models/{id}?expand=inferenceProviderMapping`).
+    /// Results are cached for the life of the client.
+    ///
+    /// # Errors
+    /// When the model does not exist or the Hub cannot be reached.
+    pub async fn provider_mapping(&self, model: &str) -> Result<Vec<ProviderMapping>, Error> {
+        let model = model.trim();
+        check_model_id(model, false)?;
+        if let Some(cached) = self
+            .mappings
+            .lock()
+            .ok()
+            .and_then(|m| m.get(model).cloned())
+        {
+            return Ok(cached);
+        }
+        let ctx = self.context(model, "the Hub", false);
+        let url = self
+            .hub
+            .url(&format!("/api/models/{model}"))
+            .map_err(|e| from_http(e, 1, &ctx))?;
+        let info: Value = self
+            .hub
+            .get(url)
+            .query(&[("expand", "inferenceProviderMapping")])
+            .metadata_timeout()
+            .send_json()
+            .await
+            .map_err(|e| from_http(e, 1, &ctx))?;
+        let mappings = parse_mapping(info.get("inferenceProviderMapping").unwrap_or(&Value::Null));
+        if let Ok(mut cache) = self.mappings.lock() {
+            cache.insert(model.to_owned(), mappings.clone());
+        }
+        Ok(mappings)
+    }
+
+    /// Where a task call goes, checking the provider mapping under [`Provider::Auto`].
+    async fn task_url(&self, model: &str, task: Task) -> Result<(Url, String), Error> {
+        let model = model.trim();
+        if let Some(base) = self.base_for(model)? {
+            return Ok((base, "base-url".to_owned()));
+        }
+        check_model_id(model, false)?;
+        match &self.provider {
+            Provider::HfInference => {}
+            Provider::Auto => {
+                let mappings = self.provider_mapping(model).await?;
+                if !mappings.iter().any(|m| m.provider == HF_INFERENCE) {
+                    return Err(Error::ProviderUnavailable {
+                        model: model.to_owned(),
+                        provider: HF_INFERENCE.to_owned(),
+                        task: task.to_string(),
+                        available: mappings
+                            .iter()
+                            .map(|m| format!("{} ({})", m.provider, m.task))
+                            .collect(),
+                    });
+                }
+            }
+            Provider::Other(name) => {
+                return Err(Error::InvalidInput(format!(
+                    "the {task} task is only available on the {HF_INFERENCE} provider in this client, not on '{name}' \
+                     (chat completion works with any provider)"
+                )));
+            }
+        }
+        let path = if task.uses_pipeline_route() {
+            format!("/{HF_INFERENCE}/models/{model}/pipeline/{task}")
+        } else {
+            format!("/{HF_INFERENCE}/models/{model}")
+        };
+        Ok((self.router_join(&path)?, HF_INFERENCE.to_owned()))
+    }
+
+    // ----- tasks ------------------------------------------------------------------------------
+
+    async fn run_json(&self, model: &str, task: Task, body: Value) -> Result<Value, Error> {
+        let (url, provider) = self.task_url(model, task).await?;
+        let ctx = self.context(model, &provider, false);
+        let response = self
+            .send(
+                url,
+                Payload::Json(Bytes::from(body.to_string())),
+                None,
+                &ctx,
+            )
+            .await?;
+        decode_json(response).await
+    }
+
+    async fn run_binary_input(
+        &self,
+        model: &str,
+        task: Task,
+        input: Bytes,
+    ) -> Result<Value, Error> {
+        let (url, provider) = self.task_url(model, task).await?;
+        let ctx = self.context(model, &provider, false);
+        let content_type = sniff_content_type(&input);
+        let response = self
+            .send(url, Payload::Binary(input, content_type), None, &ctx)
+            .await?;
+        decode_json(response).await
+    }
+
+    /// Continues `prompt`.
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`].
+    pub async fn text_generation(
+        &self,
+        model: &str,
+        prompt: &str,
+        parameters: &TextGenerationParameters,
+    ) -> Result<TextGenerationOutput, Error> {
+        let body = json!({"inputs": prompt, "parameters": parameters, "stream": false});
+        let value = self.run_json(model, Task::TextGeneration, body).await?;
+        decode_value(first_of(value), "text generation")
+    }
+
+    /// Continues `prompt`, streaming tokens as they are generated.
+    ///
+    /// # Errors
+    /// Failures before the first byte; later ones come through the stream.
+    pub async fn text_generation_stream(
+        &self,
+        model: &str,
+        prompt: &str,
+        parameters: &TextGenerationParameters,
+    ) -> Result<TextGenerationStream, Error> {
+        let (url, provider) = self.task_url(model, Task::TextGeneration).await?;
+        let ctx = self.context(model, &provider, true);
+        let body = json!({"inputs": prompt, "parameters": parameters, "stream": true});
+        let response = self
+            .send(
+                url,
+                Payload::Json(Bytes::from(body.to_string())),
+                Some("text/event-stream"),
+                &ctx,
+            )
+            .await?;
+        Ok(EventStream::from_response(response))
+    }
+
+    /// Labels `text` (sentiment, topic, ...), best first.
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`].
+    pub async fn text_classification(
+        &self,
+        model: &str,
+        text: &str,
+        parameters: &TextClassificationParameters,
+    ) -> Result<Vec<ClassificationLabel>, Error> {
+        let value = self
+            .run_json(
+                model,
+                Task::TextClassification,
+                json!({"inputs": text, "parameters": parameters}),
+            )
+            .await?;
+        decode_value(
+            list_of(value).map_err(|e| e.to_string()),
+            "text classification",
+        )
+    }
+
+    /// Finds entities in `text`.
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`].
+    pub async fn token_classification(
+        &self,
+        model: &str,
+        text: &str,
+        parameters: &TokenClassificationParameters,
+    ) -> Result<Vec<TokenClassificationEntity>, Error> {
+        let value = self
+            .run_json(
+                model,
+                Task::TokenClassification,
+                json!({"inputs": text, "parameters": parameters}),
+            )
+            .await?;
+        decode_value(
+            list_of(value).map_err(|e| e.to_string()),
+            "token classification",
+        )
+    }
+
+    /// Fills the mask token (`[MASK]` or `<mask>`, depending on the model) in `text`.
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`].
+    pub async fn fill_mask(
+        &self,
+        model: &str,
+        text: &str,
+        parameters: &FillMaskParameters,
+    ) -> Result<Vec<FillMaskCandidate>, Error> {
+        let value = self
+            .run_json(
+                model,
+                Task::FillMask,
+                json!({"inputs": text, "parameters": parameters}),
+            )
+            .await?;
+        decode_value(list_of(value).map_err(|e| e.to_string()), "fill-mask")
+    }
+
+    /// Summarizes `text`.
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`].
+    pub async fn summarization(
+        &self,
+        model: &str,
+        text: &str,
+        parameters: &Text2TextParameters,
+    ) -> Result<SummarizationOutput, Error> {
+        let value = self
+            .run_json(
+                model,
+                Task::Summarization,
+                json!({"inputs": text, "parameters": parameters}),
+            )
+            .await?;
+        decode_value(first_of(value), "summarization")
+    }
+
+    /// Translates `text`.
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`].
+    pub async fn translation(
+        &self,
+        model: &str,
+        text: &str,
+        parameters: &Text2TextParameters,
+    ) -> Result<TranslationOutput, Error> {
+        let value = self
+            .run_json(
+                model,
+                Task::Translation,
+                json!({"inputs": text, "parameters": parameters}),
+            )
+            .await?;
+        decode_value(first_of(value), "translation")
+    }
+
+    /// Answers `question` from `context`, best answer first.
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`].
+    pub async fn question_answering(
+        &self,
+        model: &str,
+        question: &str,
+        context: &str,
+        parameters: &QuestionAnsweringParameters,
+    ) -> Result<Vec<QuestionAnsweringAnswer>, Error> {
+        let body =
+            json!({"inputs": {"question": question, "context": context}, "parameters": parameters});
+        let value = self.run_json(model, Task::QuestionAnswering, body).await?;
+        decode_value(
+            list_of(value).map_err(|e| e.to_string()),
+            "question answering",
+        )
+    }
+
+    /// Scores `text` against `parameters.candidate_labels`, best first.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] without candidate labels; otherwise see [`InferenceClient::chat_completion`].
+    pub async fn zero_shot_classification(
+        &self,
+        model: &str,
+        text: &str,
+        parameters: &ZeroShotParameters,
+    ) -> Result<Vec<ClassificationLabel>, Error> {
+        if parameters.candidate_labels.is_empty() {
+            return Err(Error::InvalidInput(
+                "zero-shot classification needs at least one candidate label".to_owned(),
+            ));
+        }
+        let value = self
+            .run_json(
+                model,
+                Task::ZeroShotClassification,
+                json!({"inputs": text, "parameters": parameters}),
+            )
+            .await?;
+        decode_value(zero_shot_labels(value), "zero-shot classification")
+    }
+
+    /// Embeds `text`. Sentence-transformers models give `[dims]` (or `[1, dims]`); other models
+    /// give per-token features `[1, tokens, dims]`.
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`].
+    pub async fn feature_extraction(
+        &self,
+        model: &str,
+        text: &str,
+        parameters: &FeatureExtractionParameters,
+    ) -> Result<Tensor, Error> {
+        let mut body =
+            serde_json::to_value(parameters).map_err(|e| Error::InvalidInput(e.to_string()))?;
+        body["inputs"] = Value::String(text.to_owned());
+        let value = self.run_json(model, Task::FeatureExtraction, body).await?;
+        decode_value(Tensor::from_json(&value), "feature extraction")
+    }
+
+    /// Similarity of `source` with each of `sentences` (cosine, in input order).
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`].
+    pub async fn sentence_similarity(
+        &self,
+        model: &str,
+        source: &str,
+        sentences: &[String],
+    ) -> Result<Vec<f64>, Error> {
+        let body = json!({"inputs": {"source_sentence": source, "sentences": sentences}});
+        let value = self.run_json(model, Task::SentenceSimilarity, body).await?;
+        decode_value(
+            serde_json::from_value(value).map_err(|e| e.to_string()),
+            "sentence similarity",
+        )
+    }
+
+    /// Labels an image (PNG, JPEG, GIF, WebP, ... bytes), best first.
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`].
+    pub async fn image_classification(
+        &self,
+        model: &str,
+        image: Bytes,
+    ) -> Result<Vec<ClassificationLabel>, Error> {
+        let value = self
+            .run_binary_input(model, Task::ImageClassification, image)
+            .await?;
+        decode_value(
+            list_of(value).map_err(|e| e.to_string()),
+            "image classification",
+        )
+    }
+
+    /// Transcribes audio (FLAC, WAV, MP3, OGG, ... bytes).
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`].
+    pub async fn automatic_speech_recognition(
+        &self,
+        model: &str,
+        audio: Bytes,
+    ) -> Result<AsrOutput, Error> {
+        let value = self
+            .run_binary_input(model, Task::AutomaticSpeechRecognition, audio)
+            .await?;
+        decode_value(first_of(value), "speech recognition")
+    }
+
+    /// Draws an image for `prompt`; returns its bytes (PNG or JPEG, see `content_type`).
+    ///
+    /// # Errors
+    /// See [`InferenceClient::chat_completion`]; [`Error::Decode`] when the answer is not an image.
+    pub async fn text_to_image(
+        &self,
+        model: &str,
+        prompt: &str,
+        parameters: &TextToImageParameters,
+    ) -> Result<BinaryOutput, Error> {
+        let (url, provider) = self.task_url(model, Task::TextToImage).await?;
+        let ctx = self.context(model, &provider, false);
+        let body = json!({"inputs": prompt, "parameters": parameters});
+        let response = self
+            .send(
+                url,
+                Payload::Json(Bytes::from(body.to_string())),
+                Some("image/png"),
+                &ctx,
+            )
+            .await?;
+        let url = response.url().to_string();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let bytes = read_body_limited(response, MAX_BINARY_BODY)
+            .await
+            .map_err(|e| Error::decode(&url, e))?;
+        if content_type
+            .as_deref()
+            .is_some_and(|ct| ct.contains("json"))
+        {
+            // A 200 with a JSON body is an error report, not an image.
+            let value: Value =
+                serde_json::from_slice(&bytes).map_err(|e| Error::decode(&url, e.to_string()))?;
+            return Err(error_in(&value)
+                .unwrap_or_else(|| Error::decode(&url, "expected an image, got JSON")));
+        }
+        Ok(BinaryOutput {
+            bytes,
+            content_type,
+        })
+    }
+
+    // ----- plumbing ---------------------------------------------------------------------------
+
+    fn context(&self, model: &str, provider: &str, streaming: bool) -> CallContext {
+        CallContext {
+            model: model.to_owned(),
+            provider: provider.to_owned(),
+            has_token: self.hub.token().is_some(),
+            streaming,
+        }
+    }
+
+    fn router_join(&self, path: &str) -> Result<Url, Error> {
+        let base = self.router.as_str().trim_end_matches('/');
+        Url::parse(&format!("{base}{path}"))
+            .map_err(|e| Error::InvalidInput(format!("bad model path {path:?}: {e}")))
+    }
+
+    /// The explicit base URL for this call: the client's, or `model` itself when it is a URL.
+    fn base_for(&self, model: &str) -> Result<Option<Url>, Error> {
+        if model.starts_with("http://") || model.starts_with("https://") {
+            return parse_base("model URL", model).map(Some);
+        }
+        Ok(self.base_url.clone())
+    }
+
+    /// Sends a POST with the inference retry rules (see [`InferenceClientBuilder::retry_transient`]).
+    async fn send(
+        &self,
+        url: Url,
+        payload: Payload,
+        accept: Option<&str>,
+        ctx: &CallContext,
+    ) -> Result<reqwest::Response, Error> {
+        let policy = self.hub.config().retry.clone();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let request = self.build_request(url.clone(), &payload, accept);
+            match request.send().await {
+                Ok(response) => return Ok(response),
+                Err(error) => {
+                    let wait = if self.retry_transient && attempt < policy.max_attempts {
+                        match error.status() {
+                            Some(502 | 503) => match error.retry_after() {
+                                Some(wait) if wait > policy.max_server_wait => None,
+                                Some(wait) => Some(wait),
+                                None => Some(policy.backoff(attempt)),
+                            },
+                            // Only when the server says when: blind retries would only burn quota.
+                            Some(429) => {
+                                error.retry_after().filter(|w| *w <= policy.max_server_wait)
+                            }
+                            _ => None,
+                        }
+                    } else {
+                        None
+                    };
+                    match wait {
+                        Some(wait) => {
+                            tracing::info!(
+                                status = error.status(),
+                                attempt,
+                                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                                model = %ctx.model,
+                                "inference call failed transiently; retrying"
+                            );
+                            tokio::time::sleep(wait).await;
+                        }
+                        None => return Err(from_http(error, attempt, ctx)),
+                    }
+                }
+            }
+        }
+    }
+
+    fn build_request(&self, url: Url, payload: &Payload, accept: Option<&str>) -> HubRequest {
+        let mut request = self.hub.post(url);
+        request = match payload {
+            Payload::Json(bytes) => request
+                .header("content-type", "application/json")
+                .body(bytes.clone()),
+            Payload::Binary(bytes, content_type) => request
+                .header("content-type", content_type)
+                .body(bytes.clone()),
+        };
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
+        if let Some(org) = &self.bill_to {
+            request = request.header("x-hf-bill-to", org);
+        }
+        // Retries are decided in `send` (the core retries only connections that never opened).
+        request.idempotent(false)
+    }
+}
+
+/// The largest binary answer accepted (an image).
+const MAX_BINARY_BODY: u64 = 256 * 1024 * 1024;
+
+async fn decode_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, Error> {
+    let url = response.url().to_string();
+    let body = read_body_limited(response, MAX_JSON_BODY)
+        .await
+        .map_err(|e| Error::decode(&url, e))?;
+    let value: Value = serde_json::from_slice(&body).map_err(|e| {
+        let start = String::from_utf8_lossy(&body[..body.len().min(200)]).into_owned();
+        Error::decode(
+            &url,
+            format!("invalid JSON ({e}); the body starts with {start:?}"),
+        )
+    })?;
+    if let Some(error) = error_in(&value) {
+        return Err(error);
+    }
+    serde_json::from_value(value).map_err(|e| Error::decode(&url, e.to_string()))
+}
+
+fn decode_value<T>(result: Result<T, String>, what: &str) -> Result<T, Error> {
+    result.map_err(|detail| Error::Decode {
+        url: what.to_owned(),
+        detail,
+    })
+}
+
+/// Chat path rules for explicit URLs (as the Python client applies them).
+fn chat_path(base: &Url) -> Result<Url, Error> {
+    let raw = base.as_str().trim_end_matches('/');
+    let full = if raw.ends_with("/chat/completions") {
+        raw.to_owned()
+    } else if raw.ends_with("/v1") {
+        format!("{raw}/chat/completions")
+    } else {
+        format!("{raw}/v1/chat/completions")
+    };
+    Url::parse(&full).map_err(|e| Error::Config(format!("bad chat URL {full:?}: {e}")))
+}
+
+/// The `model` sent to an explicit URL: the given name, or `tgi` when the model *is* the URL.
+fn explicit_model(model: &str) -> String {
+    if model.is_empty() || model.starts_with("http://") || model.starts_with("https://") {
+        "tgi".to_owned()
+    } else {
+        model.to_owned()
+    }
+}
+
+/// Model ids go into URL paths: allow only what Hub ids (and router suffixes, for chat) use.
+fn check_model_id(model: &str, allow_suffix: bool) -> Result<(), Error> {
+    let (id, suffix) = match model.split_once(':') {
+        Some((id, suffix)) if allow_suffix => (id, Some(suffix)),
+        _ => (model, None),
+    };
+    let valid_part = |s: &str| {
+        !s.is_empty()
+            && s != "."
+            && s != ".."
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    let parts: Vec<&str> = id.split('/').collect();
+    let id_ok = (1..=2).contains(&parts.len()) && parts.iter().all(|p| valid_part(p));
+    let suffix_ok = suffix.is_none_or(valid_part);
+    if id_ok && suffix_ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidInput(format!(
+            "'{model}' is not a model id (expected 'namespace/name'{}, or a URL)",
+            if allow_suffix {
+                ", optionally with ':provider' or ':fastest'"
+            } else {
+                ""
+            }
+        )))
+    }
+}
+
+/// Reads the mapping in either shape the Hub has used: an object keyed by provider, or a list
+/// of entries with a `provider` field.
+fn parse_mapping(value: &Value) -> Vec<ProviderMapping> {
+    let entry = |provider: &str, v: &Value| ProviderMapping {
+        provider: provider.to_owned(),
+        provider_id: v
+            .get("providerId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        task: v
+            .get("task")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        status: v
+            .get("status")
+            .and_then(Value::as_str)
+            .unwrap_or("live")
+            .to_owned(),
+    };
+    match value {
+        Value::Object(map) => map.iter().map(|(provider, v)| entry(provider, v)).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|v| Some(entry(v.get("provider")?.as_str()?, v)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The media type of an image or audio file, from its first bytes.
+fn sniff_content_type(bytes: &[u8]) -> &'static str {
+    let starts = |magic: &[u8]| bytes.starts_with(magic);
+    if starts(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if starts(b"\xff\xd8\xff") {
+        "image/jpeg"
+    } else if starts(b"GIF87a") || starts(b"GIF89a") {
+        "image/gif"
+    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
+        "image/webp"
+    } else if starts(b"RIFF") && bytes.get(8..12) == Some(b"WAVE") {
+        "audio/wav"
+    } else if starts(b"fLaC") {
+        "audio/flac"
+    } else if starts(b"OggS") {
+        "audio/ogg"
+    } else if starts(b"ID3") || starts(b"\xff\xfb") || starts(b"\xff\xf3") || starts(b"\xff\xf2") {
+        "audio/mpeg"
+    } else if starts(b"BM") {
+        "image/bmp"
+    } else {
+        "application/octet-stream"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hf_auth::env::MapEnv;
+
+    #[test]
+    fn router_url_comes_from_the_environment_and_is_checked() {
+        let env = MapEnv::new().with("HF_ROUTER_URL", "http://127.0.0.1:9/");
+        let client = InferenceClient::builder()
+            .from_env_source(&env)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.router_url().as_str(), "http://127.0.0.1:9/");
+        let bad = InferenceClient::builder()
+            .router_url("router.huggingface.co")
+            .build();
+        assert!(matches!(bad, Err(Error::Config(_))));
+    }
+
+    #[test]
+    fn providers_parse() {
+        assert_eq!("auto".parse::<Provider>().unwrap(), Provider::Auto);
+        assert_eq!(
+            "HF-Inference".parse::<Provider>().unwrap(),
+            Provider::HfInference
+        );
+        assert_eq!(
+            "together".parse::<Provider>().unwrap(),
+            Provider::Other("together".to_owned())
+        );
+        assert!("a/b".parse::<Provider>().is_err());
+    }
+
+    #[test]
+    fn model_ids_are_checked_before_they_reach_a_path() {
+        assert!(check_model_id("gpt2", false).is_ok());
+        assert!(check_model_id("meta-llama/Llama-3.1-8B-Instruct", false).is_ok());
+        assert!(check_model_id("meta-llama/Llama-3.1-8B-Instruct:fastest", true).is_ok());
+        assert!(check_model_id("meta-llama/Llama-3.1-8B-Instruct:fastest", false).is_err());
+        for bad in ["", "../x", "a/b/c", "a//b", "a b", "a/..", "a?b"] {
+            assert!(check_model_id(bad, true).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn chat_paths_for_explicit_urls() {
+        let path = |s: &str| chat_path(&parse_base("x", s).unwrap()).unwrap().to_string();
+        assert_eq!(
+            path("http://127.0.0.1:8080"),
+            "http://127.0.0.1:8080/v1/chat/completions"
+        );
+        assert_eq!(
+            path("http://127.0.0.1:8080/v1/"),
+            "http://127.0.0.1:8080/v1/chat/completions"
+        );
+        assert_eq!(
+            path("https://x.endpoints.huggingface.cloud/v1/chat/completions"),
+            "https://x.endpoints.huggingface.cloud/v1/chat/completions"
+        );
+    }
+
+    #[test]
+    fn both_mapping_shapes_parse() {
+        let object = json!({"hf-inference": {"status": "live", "providerId": "gpt2", "task": "text-generation"}});
+        let list = json!([{"provider": "hf-inference", "status": "live", "providerId": "gpt2", "task": "text-generation"}]);
+        assert_eq!(parse_mapping(&object), parse_mapping(&list));
+        assert_eq!(parse_mapping(&object)[0].provider_id, "gpt2");
+        assert!(parse_mapping(&Value::Null).is_empty());
+    }
+
+    #[test]
+    fn content_types_are_sniffed() {
+        assert_eq!(sniff_content_type(b"\x89PNG\r\n\x1a\nrest"), "image/png");
+        assert_eq!(sniff_content_type(b"fLaC...."), "audio/flac");
+        assert_eq!(sniff_content_type(b"RIFF\0\0\0\0WAVEfmt "), "audio/wav");
+        assert_eq!(sniff_content_type(b"??"), "application/octet-stream");
+    }
+}

@@ -1,0 +1,61 @@
+//! Call hosted models through Hugging Face Inference Providers: typed tasks and streaming chat.
+//!
+//! - [`InferenceClient`]: built from a token, the router URL (`HF_ROUTER_URL`, default
+//!   `https://router.huggingface.co`), a [`Provider`] (auto, `hf-inference`, or another by name),
+//!   optional `bill_to`, timeouts, or an explicit base URL for an Inference Endpoint or a local
+//!   OpenAI-compatible server (TGI, vLLM, llama.cpp).
+//! - Chat: [`InferenceClient::chat_completion`] and [`InferenceClient::chat_completion_stream`]
+//!   (server-sent events decoded by the small [`sse`] parser into [`ChatCompletionChunk`]s).
+//! - Tasks on the `hf-inference` provider: text generation (plain, with details, streamed),
+//!   classification, token classification, fill-mask, summarization, translation, question
+//!   answering, zero-shot classification, feature extraction, sentence similarity, image
+//!   classification and speech recognition (bytes in), and text-to-image (bytes out).
+//! - Errors ([`Error`]) carry a hint for 401/403 (token or permission), 404 (model not served by
+//!   that provider), 422, 429 (when to retry; PRO raises limits), 503 (loading: retried with backoff,
+//!   see [`InferenceClientBuilder::retry_transient`]) and 504 (stream instead); TGI-style
+//!   `{error, error_type}` bodies become [`Error::Model`].
+//!
+//! All HTTP goes through [`hf_auth::http::HubClient`], which sends the token only to the Hub and
+//! the router (and to an Inference Endpoint base URL).
+//!
+//! ```no_run
+//! use futures_util::StreamExt;
+//! use hf_inference::{ChatCompletionRequest, ChatMessage, InferenceClient, TextClassificationParameters};
+//!
+//! # async fn demo(token: hf_auth::Token) -> Result<(), hf_inference::Error> {
+//! let client = InferenceClient::from_env(Some(token))?;
+//!
+//! let request = ChatCompletionRequest::new(vec![ChatMessage::user("What is deep learning?")]).max_tokens(100);
+//! let mut stream = client
+//!     .chat_completion_stream("meta-llama/Llama-3.1-8B-Instruct", request)
+//!     .await?;
+//! while let Some(chunk) = stream.next().await {
+//!     print!("{}", chunk?.text());
+//! }
+//!
+//! let labels = client
+//!     .text_classification(
+//!         "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+//!         "I love Hugging Face!",
+//!         &TextClassificationParameters::default(),
+//!     )
+//!     .await?;
+//! println!("{} ({:.3})", labels[0].label, labels[0].score);
+//! # Ok(()) }
+//! ```
+
+pub mod chat;
+mod client;
+mod error;
+pub mod sse;
+mod stream;
+pub mod tasks;
+
+pub use chat::{ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Role};
+pub use client::{
+    DEFAULT_READ_TIMEOUT, DEFAULT_ROUTER_URL, HF_INFERENCE, InferenceClient,
+    InferenceClientBuilder, Provider, ProviderMapping,
+};
+pub use error::{Error, ModelErrorKind};
+pub use stream::{ChatStream, EventStream, TextGenerationStream};
+pub use tasks::*;
