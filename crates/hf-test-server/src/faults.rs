@@ -140,7 +140,9 @@ fn plan(shared: &Shared, origin: Origin, method: &str, pq: &str) -> Plan {
     for f in faults.iter_mut() {
         let r = &f.rule;
         if r.origin.is_some_and(|o| o != origin)
-            || r.method.as_ref().is_some_and(|m| !m.eq_ignore_ascii_case(method))
+            || r.method
+                .as_ref()
+                .is_some_and(|m| !m.eq_ignore_ascii_case(method))
             || !pq.contains(&r.path_contains)
             || r.times.is_some_and(|t| f.applied >= t)
         {
@@ -179,16 +181,15 @@ fn fault_response(status: u16, retry_after: Option<u64>, path: &str) -> Response
         .strip_prefix("/hf-inference/models/")
         .map(|m| m.split("/pipeline/").next().unwrap_or(m))
         .map(|m| m.trim_end_matches("/v1/chat/completions"))
+        && status == 503
     {
-        if status == 503 {
-            return json_response(
-                axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                &serde_json::json!({
-                    "error": format!("Model {model} is currently loading"),
-                    "estimated_time": 20.0
-                }),
-            );
-        }
+        return json_response(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            &serde_json::json!({
+                "error": format!("Model {model} is currently loading"),
+                "estimated_time": 20.0
+            }),
+        );
     }
     let msg = match status {
         429 => "You have exceeded our hourly quotas for action: api. Retry later.".to_owned(),
@@ -202,7 +203,11 @@ fn fault_response(status: u16, retry_after: Option<u64>, path: &str) -> Response
     if let Some(secs) = retry_after {
         set_header(&mut resp, "retry-after", &secs.to_string());
         set_header(&mut resp, "ratelimit", &format!("\"api\";r=0;t={secs}"));
-        set_header(&mut resp, "ratelimit-policy", "\"fixed window\";\"api\";q=500;w=300");
+        set_header(
+            &mut resp,
+            "ratelimit-policy",
+            "\"fixed window\";\"api\";q=500;w=300",
+        );
     }
     resp
 }
@@ -274,10 +279,12 @@ pub(crate) async fn layer(
         return resp;
     }
     let (mut parts, body) = resp.into_parts();
-    if !parts.headers.contains_key(header::CONTENT_LENGTH) {
-        if let Some(n) = body.size_hint().exact() {
-            parts.headers.insert(header::CONTENT_LENGTH, HeaderValue::from(n));
-        }
+    if !parts.headers.contains_key(header::CONTENT_LENGTH)
+        && let Some(n) = body.size_hint().exact()
+    {
+        parts
+            .headers
+            .insert(header::CONTENT_LENGTH, HeaderValue::from(n));
     }
     let ctl = BodyCtl {
         cut_after: plan.cut_after,
@@ -324,8 +331,7 @@ fn wrap_body(body: Body, ctl: BodyCtl) -> Body {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 ctl.done = true;
                 return Some((
-                    Err(std::io::Error::other("fault: body cut"))
-                        as Result<Bytes, std::io::Error>,
+                    Err(std::io::Error::other("fault: body cut")) as Result<Bytes, std::io::Error>,
                     (stream, ctl),
                 ));
             }

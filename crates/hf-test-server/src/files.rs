@@ -175,7 +175,11 @@ pub(crate) fn tree(ctx: &Ctx, kind: RepoType, id: &str, rev: &str, path: &str) -
         format!("{base}/")
     };
     if !base.is_empty() && !commit.tree.keys().any(|p| p.starts_with(&prefix)) {
-        let mut r = error_response(404, Some("EntryNotFound"), &format!("Entry not found: {base}"));
+        let mut r = error_response(
+            404,
+            Some("EntryNotFound"),
+            &format!("Entry not found: {base}"),
+        );
         set_header(&mut r, "x-repo-commit", &commit.id);
         return r;
     }
@@ -189,7 +193,9 @@ pub(crate) fn tree(ctx: &Ctx, kind: RepoType, id: &str, rev: &str, path: &str) -
         let depth = if recursive { parts.len() } else { 1 };
         for d in 1..parts.len().min(depth + 1) {
             if d < parts.len() {
-                items.entry(format!("{prefix}{}", parts[..d].join("/"))).or_insert(None);
+                items
+                    .entry(format!("{prefix}{}", parts[..d].join("/")))
+                    .or_insert(None);
             }
         }
         if parts.len() == 1 || recursive {
@@ -248,7 +254,11 @@ pub(crate) fn paths_info(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Resp
         let v: Value = serde_json::from_slice(&ctx.body).unwrap_or(json!({}));
         let paths = v["paths"]
             .as_array()
-            .map(|a| a.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| p.as_str().map(str::to_owned))
+                    .collect()
+            })
             .unwrap_or_default();
         (paths, v["expand"].as_bool().unwrap_or(false))
     } else {

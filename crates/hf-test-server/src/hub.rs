@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 
 use crate::model::{Caller, Db, Discussion, Entry, Gated, Repo, RepoType, Tree};
 use crate::util::{
-    error_response, iso8601, json_response, now_secs, ok_json, parse_query, pct_decode,
-    pct_encode, set_header, text_response,
+    error_response, iso8601, json_response, now_secs, ok_json, parse_query, pct_decode, pct_encode,
+    set_header, text_response,
 };
 use crate::{FaultRule, Shared, files, inference, seed, upload};
 
@@ -88,17 +88,29 @@ pub(crate) fn caller_from(headers: &HeaderMap, db: &Db) -> Caller {
 
 pub(crate) fn invalid_credentials() -> Response {
     let mut r = error_response(401, None, INVALID_CREDENTIALS);
-    set_header(&mut r, "www-authenticate", "Bearer realm=\"Authentication required\", charset=\"UTF-8\"");
+    set_header(
+        &mut r,
+        "www-authenticate",
+        "Bearer realm=\"Authentication required\", charset=\"UTF-8\"",
+    );
     r
 }
 
 pub(crate) fn repo_not_found(caller: &Caller) -> Response {
-    let status = if matches!(caller, Caller::Anonymous) { 401 } else { 404 };
+    let status = if matches!(caller, Caller::Anonymous) {
+        401
+    } else {
+        404
+    };
     error_response(status, Some("RepoNotFound"), "Repository not found")
 }
 
 pub(crate) fn revision_not_found(rev: &str) -> Response {
-    error_response(404, Some("RevisionNotFound"), &format!("Invalid rev id: {rev}"))
+    error_response(
+        404,
+        Some("RevisionNotFound"),
+        &format!("Invalid rev id: {rev}"),
+    )
 }
 
 pub(crate) fn forbidden(msg: &str) -> Response {
@@ -166,7 +178,10 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) ->
 /// `/_admin/...`
 fn admin(ctx: &Ctx, segs: &[String]) -> Response {
     let s = &ctx.shared;
-    match (ctx.method.clone(), segs.first().map(String::as_str).unwrap_or("")) {
+    match (
+        ctx.method.clone(),
+        segs.first().map(String::as_str).unwrap_or(""),
+    ) {
         (Method::POST, "faults") => match serde_json::from_slice::<FaultRule>(&ctx.body) {
             Ok(rule) => {
                 s.add_fault(rule);
@@ -216,11 +231,15 @@ fn admin(ctx: &Ctx, segs: &[String]) -> Response {
             let v: Value = serde_json::from_slice(&ctx.body).unwrap_or(json!({}));
             let cur = s.upload_config();
             s.set_upload_config(
-                v["multipart_threshold"].as_u64().unwrap_or(cur.multipart_threshold),
+                v["multipart_threshold"]
+                    .as_u64()
+                    .unwrap_or(cur.multipart_threshold),
                 v["chunk_size"].as_u64().unwrap_or(cur.chunk_size),
             );
             let u = s.upload_config();
-            ok_json(json!({"multipart_threshold": u.multipart_threshold, "chunk_size": u.chunk_size}))
+            ok_json(
+                json!({"multipart_threshold": u.multipart_threshold, "chunk_size": u.chunk_size}),
+            )
         }
         _ => error_response(404, None, "unknown admin route"),
     }
@@ -270,13 +289,18 @@ fn split_repo(db: &Db, kind: RepoType, segs: &[String]) -> (String, usize) {
 /// A 307 to the new name of a renamed repo, keeping the rest of the path and the query.
 fn redirect(ctx: &Ctx, old: &str, new: &str) -> Response {
     let old_enc = old.to_owned();
-    let location = ctx.path.replacen(&format!("/{old_enc}"), &format!("/{new}"), 1);
+    let location = ctx
+        .path
+        .replacen(&format!("/{old_enc}"), &format!("/{new}"), 1);
     let location = if ctx.raw_query.is_empty() {
         location
     } else {
         format!("{location}?{}", ctx.raw_query)
     };
-    let mut r = text_response(307, &format!("Temporary Redirect. Redirecting to {location}"));
+    let mut r = text_response(
+        307,
+        &format!("Temporary Redirect. Redirecting to {location}"),
+    );
     *r.status_mut() = StatusCode::TEMPORARY_REDIRECT;
     set_header(&mut r, "location", &location);
     r
@@ -341,14 +365,22 @@ async fn api(ctx: &Ctx, segs: &[String]) -> Response {
 
 async fn repo_api(ctx: &Ctx, kind: RepoType, id: &str, rest: &[String]) -> Response {
     let action = rest.first().map(String::as_str).unwrap_or("");
-    let tail = if rest.len() > 1 { rest[1..].join("/") } else { String::new() };
+    let tail = if rest.len() > 1 {
+        rest[1..].join("/")
+    } else {
+        String::new()
+    };
     let m = &ctx.method;
     match (action, m) {
         ("", &Method::GET | &Method::HEAD) => repo_info(ctx, kind, id, None),
         ("revision", &Method::GET | &Method::HEAD) => repo_info(ctx, kind, id, Some(&tail)),
         ("tree", &Method::GET) => {
             let rev = rest.get(1).cloned().unwrap_or_else(|| "main".to_owned());
-            let path = if rest.len() > 2 { rest[2..].join("/") } else { String::new() };
+            let path = if rest.len() > 2 {
+                rest[2..].join("/")
+            } else {
+                String::new()
+            };
             files::tree(ctx, kind, id, &rev, &path)
         }
         ("paths-info", &Method::POST) => files::paths_info(ctx, kind, id, &tail),
@@ -357,7 +389,9 @@ async fn repo_api(ctx: &Ctx, kind: RepoType, id: &str, rest: &[String]) -> Respo
         ("branch", &Method::POST | &Method::DELETE) => branch(ctx, kind, id, &tail),
         ("tag", &Method::POST | &Method::DELETE) => tag(ctx, kind, id, &tail),
         ("refs", &Method::GET) => refs(ctx, kind, id),
-        ("commits", &Method::GET) => commits(ctx, kind, id, if tail.is_empty() { "main" } else { &tail }),
+        ("commits", &Method::GET) => {
+            commits(ctx, kind, id, if tail.is_empty() { "main" } else { &tail })
+        }
         ("discussions", _) => discussions(ctx, kind, id, &tail),
         ("settings", &Method::PUT) => settings(ctx, kind, id),
         ("auth-check", &Method::GET) => auth_check(ctx, kind, id, tail == "write"),
@@ -397,13 +431,13 @@ async fn web(ctx: &Ctx, segs: &[String]) -> Response {
     } else {
         None
     };
-    if let Some(at) = at {
-        if matches!(ctx.method, Method::GET | Method::HEAD) {
-            let id = segs[..at].join("/");
-            let rev = segs[at + 1].clone();
-            let path = segs[at + 2..].join("/");
-            return files::resolve(ctx, kind, &id, &rev, &path);
-        }
+    if let Some(at) = at
+        && matches!(ctx.method, Method::GET | Method::HEAD)
+    {
+        let id = segs[..at].join("/");
+        let rev = segs[at + 1].clone();
+        let path = segs[at + 2..].join("/");
+        return files::resolve(ctx, kind, &id, &rev, &path);
     }
     error_response(404, None, &format!("Not found: {}", ctx.path))
 }
@@ -421,7 +455,8 @@ fn siblings(repo: &Repo, tree: &Tree, blobs: bool) -> Vec<Value> {
                 v["size"] = json!(e.size);
                 v["blobId"] = json!(e.oid);
                 if let Some(sha) = &e.lfs {
-                    v["lfs"] = json!({"size": e.size, "sha256": sha, "pointerSize": e.pointer_size});
+                    v["lfs"] =
+                        json!({"size": e.size, "sha256": sha, "pointerSize": e.pointer_size});
                 }
             }
             v
@@ -430,7 +465,12 @@ fn siblings(repo: &Repo, tree: &Tree, blobs: bool) -> Vec<Value> {
 }
 
 /// The full info object of a repo at a commit.
-pub(crate) fn info_json(ctx: &Ctx, repo: &Repo, commit: Option<&crate::model::Commit>, blobs: bool) -> Value {
+pub(crate) fn info_json(
+    ctx: &Ctx,
+    repo: &Repo,
+    commit: Option<&crate::model::Commit>,
+    blobs: bool,
+) -> Value {
     let author = repo.namespace().to_owned();
     let mut v = json!({
         "_id": repo.mongo_id,
@@ -523,7 +563,11 @@ fn repo_info(ctx: &Ctx, kind: RepoType, id: &str, rev: Option<&str>) -> Response
     };
     let full = info_json(ctx, &repo, commit.as_ref(), ctx.q_bool("blobs"));
     let expand = ctx.q_all("expand");
-    let v = if expand.is_empty() { full } else { apply_expand(full, &expand) };
+    let v = if expand.is_empty() {
+        full
+    } else {
+        apply_expand(full, &expand)
+    };
     ok_json(v)
 }
 
@@ -547,7 +591,11 @@ fn listing(ctx: &Ctx, kind: RepoType) -> Response {
         })
         .filter(|r| author.as_ref().is_none_or(|a| r.namespace() == a))
         .filter(|r| gated.is_none_or(|g| (r.gated != Gated::No) == g))
-        .filter(|r| pipeline.as_ref().is_none_or(|p| r.pipeline_tag.as_ref() == Some(p)))
+        .filter(|r| {
+            pipeline
+                .as_ref()
+                .is_none_or(|p| r.pipeline_tag.as_ref() == Some(p))
+        })
         .filter(|r| {
             filters.iter().all(|f| {
                 r.tags.contains(f)
@@ -588,15 +636,17 @@ fn listing(ctx: &Ctx, kind: RepoType) -> Response {
         .map(|r| {
             let head = r.head();
             let mut v = info_json(ctx, r, head, false);
-            if !full {
-                if let Some(o) = v.as_object_mut() {
-                    o.remove("siblings");
-                    o.remove("cardData");
-                    o.remove("widgetData");
-                    o.remove("spaces");
-                }
+            if !full && let Some(o) = v.as_object_mut() {
+                o.remove("siblings");
+                o.remove("cardData");
+                o.remove("widgetData");
+                o.remove("spaces");
             }
-            if expand.is_empty() { v } else { apply_expand(v, &expand) }
+            if expand.is_empty() {
+                v
+            } else {
+                apply_expand(v, &expand)
+            }
         })
         .collect();
     let mut resp = ok_json(Value::Array(out));
@@ -616,7 +666,12 @@ pub(crate) fn next_link(ctx: &Ctx, cursor: usize) -> String {
         .map(|(k, v)| format!("{}={}", pct_encode(k, false), pct_encode(v, false)))
         .collect();
     q.push(format!("cursor={cursor}"));
-    format!("<{}{}?{}>; rel=\"next\"", ctx.shared.endpoint, ctx.path, q.join("&"))
+    format!(
+        "<{}{}?{}>; rel=\"next\"",
+        ctx.shared.endpoint,
+        ctx.path,
+        q.join("&")
+    )
 }
 
 fn valid_name(name: &str) -> bool {
@@ -633,7 +688,11 @@ fn valid_name(name: &str) -> bool {
 /// `/api/repos/{create,delete,move}`
 fn repos_admin(ctx: &Ctx, what: &str) -> Response {
     let Some(t) = ctx.caller.token() else {
-        return error_response(401, None, "You must be authenticated to manage repositories");
+        return error_response(
+            401,
+            None,
+            "You must be authenticated to manage repositories",
+        );
     };
     let body = match ctx.json_body() {
         Ok(b) => b,
@@ -684,7 +743,15 @@ fn repos_admin(ctx: &Ctx, what: &str) -> Response {
             let _ = ctx.shared.blobs.put(&entry.blob_key(), data);
             let mut tree = Tree::new();
             tree.insert(".gitattributes".into(), entry);
-            let c = repo.add_commit(None, "initial commit", "", &t.user, now, tree, &[".gitattributes".to_owned()]);
+            let c = repo.add_commit(
+                None,
+                "initial commit",
+                "",
+                &t.user,
+                now,
+                tree,
+                &[".gitattributes".to_owned()],
+            );
             repo.branches.insert("main".into(), c);
             let mongo = repo.mongo_id.clone();
             db.redirects.remove(&(kind, id.clone()));
@@ -789,7 +856,11 @@ fn branch(ctx: &Ctx, kind: RepoType, id: &str, name: &str) -> Response {
         return error_response(400, None, &format!("Invalid branch name: {name}"));
     }
     if repo.branches.contains_key(name) {
-        return error_response(409, None, &format!("Reference already exists: refs/heads/{name}"));
+        return error_response(
+            409,
+            None,
+            &format!("Reference already exists: refs/heads/{name}"),
+        );
     }
     let start = body["startingPoint"].as_str().unwrap_or("main");
     let Some(c) = repo.resolve_rev(start).map(|c| c.id.clone()) else {
@@ -868,7 +939,11 @@ fn commits(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Response {
     let start = ctx
         .q("cursor")
         .and_then(|c| c.parse::<usize>().ok())
-        .or_else(|| ctx.q("p").and_then(|p| p.parse::<usize>().ok()).map(|p| p * per_page))
+        .or_else(|| {
+            ctx.q("p")
+                .and_then(|p| p.parse::<usize>().ok())
+                .map(|p| p * per_page)
+        })
         .unwrap_or(0);
     let formatted = ctx.q_all("expand").iter().any(|e| e == "formatted");
     let out: Vec<Value> = history
@@ -946,10 +1021,8 @@ pub(crate) fn open_discussion(
         is_pr,
         created: now_secs(),
     });
-    if is_pr {
-        if let Some(b) = base.or_else(|| repo.branches.get("main").cloned()) {
-            repo.prs.insert(num, b);
-        }
+    if is_pr && let Some(b) = base.or_else(|| repo.branches.get("main").cloned()) {
+        repo.prs.insert(num, b);
     }
     num
 }
@@ -966,7 +1039,7 @@ fn discussions(ctx: &Ctx, kind: RepoType, id: &str, tail: &str) -> Response {
         };
         let is_pr = body["pullRequest"].as_bool().unwrap_or(false);
         let mut db = ctx.db();
-        let Some(r) = db.repos.get_mut(&(kind, repo.id.clone())) else {
+        let Some(r) = db.repos.get_mut(&(kind, repo.id)) else {
             return repo_not_found(&ctx.caller);
         };
         let num = open_discussion(
@@ -991,7 +1064,9 @@ fn discussions(ctx: &Ctx, kind: RepoType, id: &str, tail: &str) -> Response {
                 .map(|d| discussion_json(ctx, &repo, d))
                 .collect();
             let count = list.len();
-            return ok_json(json!({"discussions": list, "count": count, "start": 0, "numClosedDiscussions": 0}));
+            return ok_json(
+                json!({"discussions": list, "count": count, "start": 0, "numClosedDiscussions": 0}),
+            );
         }
         if let Some(d) = tail
             .parse::<u64>()
@@ -1053,13 +1128,20 @@ pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path.rsplit('.').next().unwrap_or("");
     match ext {
         "json" => "application/json",
-        "md" | "txt" | "csv" | "gitattributes" | "yaml" | "yml" | "py" => "text/plain; charset=utf-8",
+        "md" | "txt" | "csv" | "gitattributes" | "yaml" | "yml" | "py" => {
+            "text/plain; charset=utf-8"
+        }
         _ => "application/octet-stream",
     }
 }
 
 /// Builds the JSON of a tree entry.
-pub(crate) fn entry_json(path: &str, e: &Entry, expand: bool, last_commit: Option<&crate::model::Commit>) -> Value {
+pub(crate) fn entry_json(
+    path: &str,
+    e: &Entry,
+    expand: bool,
+    last_commit: Option<&crate::model::Commit>,
+) -> Value {
     let mut v = json!({"type": "file", "oid": e.oid, "size": e.size, "path": path});
     if let Some(sha) = &e.lfs {
         v["lfs"] = json!({"oid": sha, "size": e.size, "pointerSize": e.pointer_size});

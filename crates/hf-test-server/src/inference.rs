@@ -40,16 +40,86 @@ const fn m(
 }
 
 pub(crate) const DEMO_MODELS: &[DemoModel] = &[
-    m("distilbert/distilbert-base-uncased-finetuned-sst-2-english", "text-classification", "transformers", "text-classification", "DistilBertForSequenceClassification", false),
-    m("gpt2", "text-generation", "transformers", "text-generation", "GPT2LMHeadModel", false),
-    m("dbmdz/bert-large-cased-finetuned-conll03-english", "token-classification", "transformers", "token-classification", "BertForTokenClassification", false),
-    m("distilbert/distilroberta-base", "fill-mask", "transformers", "fill-mask", "RobertaForMaskedLM", false),
-    m("facebook/bart-large-cnn", "summarization", "transformers", "summarization", "BartForConditionalGeneration", false),
-    m("google-t5/t5-small", "translation", "transformers", "translation", "T5ForConditionalGeneration", false),
-    m("deepset/roberta-base-squad2", "question-answering", "transformers", "question-answering", "RobertaForQuestionAnswering", false),
-    m("facebook/bart-large-mnli", "zero-shot-classification", "transformers", "zero-shot-classification", "BartForSequenceClassification", false),
-    m("sentence-transformers/all-MiniLM-L6-v2", "sentence-similarity", "sentence-transformers", "feature-extraction", "BertModel", false),
-    m("meta-llama/Llama-3.1-8B-Instruct", "text-generation", "transformers", "conversational", "LlamaForCausalLM", true),
+    m(
+        "distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+        "text-classification",
+        "transformers",
+        "text-classification",
+        "DistilBertForSequenceClassification",
+        false,
+    ),
+    m(
+        "gpt2",
+        "text-generation",
+        "transformers",
+        "text-generation",
+        "GPT2LMHeadModel",
+        false,
+    ),
+    m(
+        "dbmdz/bert-large-cased-finetuned-conll03-english",
+        "token-classification",
+        "transformers",
+        "token-classification",
+        "BertForTokenClassification",
+        false,
+    ),
+    m(
+        "distilbert/distilroberta-base",
+        "fill-mask",
+        "transformers",
+        "fill-mask",
+        "RobertaForMaskedLM",
+        false,
+    ),
+    m(
+        "facebook/bart-large-cnn",
+        "summarization",
+        "transformers",
+        "summarization",
+        "BartForConditionalGeneration",
+        false,
+    ),
+    m(
+        "google-t5/t5-small",
+        "translation",
+        "transformers",
+        "translation",
+        "T5ForConditionalGeneration",
+        false,
+    ),
+    m(
+        "deepset/roberta-base-squad2",
+        "question-answering",
+        "transformers",
+        "question-answering",
+        "RobertaForQuestionAnswering",
+        false,
+    ),
+    m(
+        "facebook/bart-large-mnli",
+        "zero-shot-classification",
+        "transformers",
+        "zero-shot-classification",
+        "BartForSequenceClassification",
+        false,
+    ),
+    m(
+        "sentence-transformers/all-MiniLM-L6-v2",
+        "sentence-similarity",
+        "sentence-transformers",
+        "feature-extraction",
+        "BertModel",
+        false,
+    ),
+    m(
+        "meta-llama/Llama-3.1-8B-Instruct",
+        "text-generation",
+        "transformers",
+        "conversational",
+        "LlamaForCausalLM",
+        true,
+    ),
 ];
 
 fn alias(id: &str) -> &str {
@@ -100,7 +170,11 @@ pub(crate) async fn dispatch(ctx: &Ctx, segs: &[String]) -> Response {
     }
     if matches!(ctx.caller, Caller::Anonymous) {
         let mut r = error_response(401, None, "Invalid username or password.");
-        crate::util::set_header(&mut r, "www-authenticate", "Bearer realm=\"Authentication required\"");
+        crate::util::set_header(
+            &mut r,
+            "www-authenticate",
+            "Bearer realm=\"Authentication required\"",
+        );
         return r;
     }
     let body: Value = if ctx.body.is_empty() {
@@ -118,17 +192,14 @@ pub(crate) async fn dispatch(ctx: &Ctx, segs: &[String]) -> Response {
             let base = model.split(':').next().unwrap_or(model);
             match task_of(ctx, base) {
                 Some((id, task)) if task == "text-generation" => chat(&id, &body),
-                Some(_) => error_response(
-                    400,
-                    None,
-                    &format!("Model {base} is not a chat model"),
-                ),
+                Some(_) => error_response(400, None, &format!("Model {base} is not a chat model")),
                 None if model.is_empty() => validation("`model` is required"),
                 None => not_found(base),
             }
         }
         ["hf-inference", "models", rest @ ..] => {
-            let (id, explicit) = if rest.len() > 3 && rest.ends_with(&["v1", "chat", "completions"]) {
+            let (id, explicit) = if rest.len() > 3 && rest.ends_with(&["v1", "chat", "completions"])
+            {
                 (rest[..rest.len() - 3].join("/"), Some("chat"))
             } else if rest.len() > 2 && rest[rest.len() - 2] == "pipeline" {
                 (rest[..rest.len() - 2].join("/"), Some(rest[rest.len() - 1]))
@@ -141,7 +212,11 @@ pub(crate) async fn dispatch(ctx: &Ctx, segs: &[String]) -> Response {
             let task = match explicit {
                 Some("chat") => {
                     if task != "text-generation" {
-                        return error_response(400, None, &format!("Model {id} is not a chat model"));
+                        return error_response(
+                            400,
+                            None,
+                            &format!("Model {id} is not a chat model"),
+                        );
                     }
                     return chat(&real_id, &body);
                 }
@@ -187,7 +262,9 @@ fn cosine(a: &[f64], b: &[f64]) -> f64 {
     ((dot / (na * nb).max(1e-9)) as f32) as f64
 }
 
-const NEGATIVE_WORDS: &[&str] = &["hate", "bad", "terrible", "awful", "worst", "horrible", "sad", "not", "never"];
+const NEGATIVE_WORDS: &[&str] = &[
+    "hate", "bad", "terrible", "awful", "worst", "horrible", "sad", "not", "never",
+];
 
 fn classify(text: &str) -> Value {
     let lower = text.to_lowercase();
@@ -199,7 +276,10 @@ fn classify(text: &str) -> Value {
     } else {
         (0.9998695850372314, 0.00013043530634604394)
     };
-    let mut v = vec![json!({"label": "POSITIVE", "score": pos}), json!({"label": "NEGATIVE", "score": neg})];
+    let mut v = vec![
+        json!({"label": "POSITIVE", "score": pos}),
+        json!({"label": "NEGATIVE", "score": neg}),
+    ];
     if negative {
         v.reverse();
     }
@@ -207,9 +287,23 @@ fn classify(text: &str) -> Value {
 }
 
 fn entities(text: &str) -> Value {
-    const SKIP: &[&str] = &["My", "The", "I", "A", "An", "This", "That", "It", "We", "You", "He", "She", "They", "Our", "In", "On", "At", "But", "And"];
-    const LOC: &[&str] = &["Paris", "London", "Berlin", "France", "Germany", "England", "Europe", "America", "New", "York", "Nice"];
-    const ORG: &[&str] = &["Google", "Microsoft", "Apple", "Hugging", "Face", "Amazon", "Meta"];
+    const SKIP: &[&str] = &[
+        "My", "The", "I", "A", "An", "This", "That", "It", "We", "You", "He", "She", "They", "Our",
+        "In", "On", "At", "But", "And",
+    ];
+    const LOC: &[&str] = &[
+        "Paris", "London", "Berlin", "France", "Germany", "England", "Europe", "America", "New",
+        "York", "Nice",
+    ];
+    const ORG: &[&str] = &[
+        "Google",
+        "Microsoft",
+        "Apple",
+        "Hugging",
+        "Face",
+        "Amazon",
+        "Meta",
+    ];
     let mut out = Vec::new();
     let mut current: Option<(usize, usize, Vec<&str>)> = None;
     let mut idx = 0;
@@ -218,7 +312,8 @@ fn entities(text: &str) -> Value {
         idx += word.len() + 1;
         let clean = word.trim_matches(|c: char| !c.is_alphanumeric());
         let offset = word.find(clean).unwrap_or(0);
-        let is_entity = clean.chars().next().is_some_and(char::is_uppercase) && !SKIP.contains(&clean);
+        let is_entity =
+            clean.chars().next().is_some_and(char::is_uppercase) && !SKIP.contains(&clean);
         if is_entity {
             let s = start + offset;
             let e = s + clean.len();
@@ -230,10 +325,10 @@ fn entities(text: &str) -> Value {
                 None => current = Some((s, e, vec![clean])),
             }
         }
-        if !is_entity || clean.len() != word.len() {
-            if let Some((s, e, words)) = current.take() {
-                out.push((s, e, words));
-            }
+        if (!is_entity || clean.len() != word.len())
+            && let Some((s, e, words)) = current.take()
+        {
+            out.push((s, e, words));
         }
     }
     if let Some(c) = current.take() {
@@ -262,7 +357,9 @@ fn entities(text: &str) -> Value {
     )
 }
 
-const GEN_WORDS: &[&str] = &[" and", " then", " the", " model", " said", " hello", " to", " the", " world", "."];
+const GEN_WORDS: &[&str] = &[
+    " and", " then", " the", " model", " said", " hello", " to", " the", " world", ".",
+];
 
 fn run_task(id: &str, task: &str, body: &Value) -> Response {
     let inputs = &body["inputs"];
@@ -278,7 +375,9 @@ fn run_task(id: &str, task: &str, body: &Value) -> Response {
                 .or_else(|| body.get("sentences"))
                 .and_then(Value::as_array);
             let (Some(src), Some(sentences)) = (src, sentences) else {
-                return validation("Input validation error: `inputs` must contain `source_sentence` and `sentences`");
+                return validation(
+                    "Input validation error: `inputs` must contain `source_sentence` and `sentences`",
+                );
             };
             let a = embedding(src);
             let out: Vec<f64> = sentences
@@ -291,14 +390,20 @@ fn run_task(id: &str, task: &str, body: &Value) -> Response {
         "feature-extraction" => match inputs {
             Value::String(s) => ok_json(json!(embedding(s))),
             Value::Array(a) => ok_json(json!(
-                a.iter().map(|s| embedding(s.as_str().unwrap_or(""))).collect::<Vec<_>>()
+                a.iter()
+                    .map(|s| embedding(s.as_str().unwrap_or("")))
+                    .collect::<Vec<_>>()
             )),
-            _ => validation("Input validation error: `inputs` must be a string or a list of strings"),
+            _ => {
+                validation("Input validation error: `inputs` must be a string or a list of strings")
+            }
         },
         "text-classification" => match inputs {
             Value::String(s) => ok_json(json!([classify(s)])),
             Value::Array(a) => ok_json(Value::Array(
-                a.iter().map(|s| classify(s.as_str().unwrap_or(""))).collect(),
+                a.iter()
+                    .map(|s| classify(s.as_str().unwrap_or("")))
+                    .collect(),
             )),
             _ => validation("Input validation error: `inputs` must be a string"),
         },
@@ -353,7 +458,9 @@ fn run_task(id: &str, task: &str, body: &Value) -> Response {
             let q = inputs.get("question").and_then(Value::as_str);
             let c = inputs.get("context").and_then(Value::as_str);
             let (Some(_q), Some(c)) = (q, c) else {
-                return validation("Input validation error: `inputs` must contain `question` and `context`");
+                return validation(
+                    "Input validation error: `inputs` must contain `question` and `context`",
+                );
             };
             let trimmed = c.trim_end_matches(|ch: char| !ch.is_alphanumeric());
             let start = trimmed
@@ -361,14 +468,19 @@ fn run_task(id: &str, task: &str, body: &Value) -> Response {
                 .map(|i| i + 1)
                 .unwrap_or(0);
             let answer = &trimmed[start..];
-            ok_json(json!({"score": 0.9703431725502014, "start": start, "end": start + answer.len(), "answer": answer}))
+            ok_json(
+                json!({"score": 0.9703431725502014, "start": start, "end": start + answer.len(), "answer": answer}),
+            )
         }
         "zero-shot-classification" => {
             let Some(text) = inputs.as_str() else {
                 return validation("Input validation error: `inputs` must be a string");
             };
             let labels: Vec<String> = match &params["candidate_labels"] {
-                Value::Array(a) => a.iter().filter_map(|l| l.as_str().map(str::to_owned)).collect(),
+                Value::Array(a) => a
+                    .iter()
+                    .filter_map(|l| l.as_str().map(str::to_owned))
+                    .collect(),
                 Value::String(s) => s.split(',').map(|l| l.trim().to_owned()).collect(),
                 _ => Vec::new(),
             };
@@ -379,7 +491,11 @@ fn run_task(id: &str, task: &str, body: &Value) -> Response {
             let mut scored: Vec<(String, f64)> = labels
                 .iter()
                 .map(|l| {
-                    let hit = if lower.contains(&l.to_lowercase()) { 10.0 } else { 0.0 };
+                    let hit = if lower.contains(&l.to_lowercase()) {
+                        10.0
+                    } else {
+                        0.0
+                    };
                     (l.clone(), 1.0 + hit + unit(&format!("{text}|{l}")))
                 })
                 .collect();
@@ -391,19 +507,40 @@ fn run_task(id: &str, task: &str, body: &Value) -> Response {
             }
             scored.sort_by(|a, b| b.1.total_cmp(&a.1));
             ok_json(Value::Array(
-                scored.into_iter().map(|(l, s)| json!({"label": l, "score": s})).collect(),
+                scored
+                    .into_iter()
+                    .map(|(l, s)| json!({"label": l, "score": s}))
+                    .collect(),
             ))
         }
         "text-generation" | "text2text-generation" => text_generation(id, body),
-        other => error_response(400, None, &format!("Task {other} is not supported by the test server for model {id}")),
+        other => error_response(
+            400,
+            None,
+            &format!("Task {other} is not supported by the test server for model {id}"),
+        ),
     }
 }
 
 fn translate(text: &str) -> String {
     const DICT: &[(&str, &str)] = &[
-        ("hello", "Hallo"), ("world", "Welt"), ("my", "Mein"), ("name", "Name"), ("is", "ist"),
-        ("and", "und"), ("i", "ich"), ("live", "lebe"), ("in", "in"), ("the", "die"), ("house", "Haus"),
-        ("good", "gut"), ("morning", "Morgen"), ("thank", "danke"), ("you", "du"), ("cat", "Katze"), ("dog", "Hund"),
+        ("hello", "Hallo"),
+        ("world", "Welt"),
+        ("my", "Mein"),
+        ("name", "Name"),
+        ("is", "ist"),
+        ("and", "und"),
+        ("i", "ich"),
+        ("live", "lebe"),
+        ("in", "in"),
+        ("the", "die"),
+        ("house", "Haus"),
+        ("good", "gut"),
+        ("morning", "Morgen"),
+        ("thank", "danke"),
+        ("you", "du"),
+        ("cat", "Katze"),
+        ("dog", "Hund"),
     ];
     text.split(' ')
         .map(|w| {
@@ -420,8 +557,10 @@ fn translate(text: &str) -> String {
 fn sse(events: Vec<String>) -> Response {
     let body: String = events.concat();
     let mut r = Response::new(Body::from(body));
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/event-stream"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
     r.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     r
@@ -439,13 +578,17 @@ fn text_generation(id: &str, body: &Value) -> Response {
             "Input validation error: `inputs` tokens + `max_new_tokens` must be <= 1512. Given: {prompt_tokens} `inputs` tokens and {n} `max_new_tokens`"
         ));
     }
-    let tokens: Vec<&str> = (0..n as usize).map(|i| GEN_WORDS[i % GEN_WORDS.len()]).collect();
+    let tokens: Vec<&str> = (0..n as usize)
+        .map(|i| GEN_WORDS[i % GEN_WORDS.len()])
+        .collect();
     let generated: String = tokens.concat();
     let full = params["return_full_text"].as_bool().unwrap_or(false);
-    let text = if full { format!("{prompt}{generated}") } else { generated.clone() };
-    let tok_json = |i: usize, t: &str| {
-        json!({"id": 100 + i, "text": t, "logprob": -0.5 - (i as f64) * 0.01, "special": false})
+    let text = if full {
+        format!("{prompt}{generated}")
+    } else {
+        generated
     };
+    let tok_json = |i: usize, t: &str| json!({"id": 100 + i, "text": t, "logprob": -0.5 - (i as f64) * 0.01, "special": false});
     let _ = id;
     if body["stream"].as_bool().unwrap_or(false) {
         let mut events = Vec::new();
@@ -504,18 +647,31 @@ fn chat(id: &str, body: &Value) -> Response {
     let reply = format!("You said: {last}");
     let prompt_tokens: usize = msgs
         .iter()
-        .map(|m| m["content"].as_str().map(|s| s.split_whitespace().count()).unwrap_or(1) + 4)
+        .map(|m| {
+            m["content"]
+                .as_str()
+                .map(|s| s.split_whitespace().count())
+                .unwrap_or(1)
+                + 4
+        })
         .sum();
     let pieces: Vec<String> = {
         let mut v = Vec::new();
         for (i, w) in reply.split(' ').enumerate() {
-            v.push(if i == 0 { w.to_owned() } else { format!(" {w}") });
+            v.push(if i == 0 {
+                w.to_owned()
+            } else {
+                format!(" {w}")
+            });
         }
         v
     };
     let completion_tokens = pieces.len();
     let created = now_secs();
-    let cid = format!("chatcmpl-{}", &sha1_hex(format!("{id}{reply}").as_bytes())[..24]);
+    let cid = format!(
+        "chatcmpl-{}",
+        &sha1_hex(format!("{id}{reply}").as_bytes())[..24]
+    );
     let usage = json!({
         "prompt_tokens": prompt_tokens,
         "completion_tokens": completion_tokens,
@@ -541,7 +697,10 @@ fn chat(id: &str, body: &Value) -> Response {
             });
             events.push(format!("data: {chunk}\n\n"));
         }
-        if body["stream_options"]["include_usage"].as_bool().unwrap_or(false) {
+        if body["stream_options"]["include_usage"]
+            .as_bool()
+            .unwrap_or(false)
+        {
             let chunk = json!({
                 "object": "chat.completion.chunk", "id": cid, "created": created, "model": id,
                 "system_fingerprint": "3.2.1-native", "choices": [], "usage": usage,

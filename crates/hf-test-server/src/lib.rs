@@ -40,6 +40,8 @@
 //! Every response carries `X-Request-Id`; every error carries `X-Error-Message` and
 //! a JSON `{"error": ...}` body, plus `X-Error-Code` where the Hub sends one.
 
+#![allow(clippy::result_large_err)] // handlers return `Result<_, Response>` by design
+
 mod faults;
 mod files;
 mod hub;

@@ -7,7 +7,9 @@
 use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
-use hf_test_server::{DEFAULT_CHUNK_SIZE, DEFAULT_MULTIPART_THRESHOLD, Seed, ServerConfig, TestServer};
+use hf_test_server::{
+    DEFAULT_CHUNK_SIZE, DEFAULT_MULTIPART_THRESHOLD, Seed, ServerConfig, TestServer,
+};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum SeedArg {
@@ -78,7 +80,10 @@ fn main() -> std::process::ExitCode {
         server.cdn(),
         server.data_dir().display()
     );
-    let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("hf-test-server: {e}");
@@ -89,14 +94,12 @@ fn main() -> std::process::ExitCode {
         let ctrl_c = tokio::signal::ctrl_c();
         #[cfg(unix)]
         {
-            let mut term =
-                match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                    Ok(s) => s,
-                    Err(_) => {
-                        let _ = ctrl_c.await;
-                        return;
-                    }
-                };
+            let Ok(mut term) =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            else {
+                let _ = ctrl_c.await;
+                return;
+            };
             tokio::select! {
                 _ = ctrl_c => {},
                 _ = term.recv() => {},

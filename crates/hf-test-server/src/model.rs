@@ -40,13 +40,6 @@ impl RepoType {
             Self::Space => "space",
         }
     }
-    pub(crate) fn plural(self) -> &'static str {
-        match self {
-            Self::Model => "models",
-            Self::Dataset => "datasets",
-            Self::Space => "spaces",
-        }
-    }
     /// URL prefix for resolve/web URLs: "", "datasets/", "spaces/".
     pub(crate) fn prefix(self) -> &'static str {
         match self {
@@ -228,10 +221,12 @@ impl Repo {
         if self.branches.contains_key(b) {
             return Some(RefName::Branch(b.to_owned()));
         }
-        if let Some(n) = rev.strip_prefix("refs/pr/").and_then(|n| n.parse::<u64>().ok()) {
-            if self.prs.contains_key(&n) {
-                return Some(RefName::Pr(n));
-            }
+        if let Some(n) = rev
+            .strip_prefix("refs/pr/")
+            .and_then(|n| n.parse::<u64>().ok())
+            && self.prs.contains_key(&n)
+        {
+            return Some(RefName::Pr(n));
         }
         None
     }
@@ -255,6 +250,7 @@ impl Repo {
     }
 
     /// Creates a commit on top of `parent` with `tree`; returns its id. Does not move refs.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn add_commit(
         &mut self,
         parent: Option<&str>,
@@ -334,7 +330,6 @@ pub(crate) enum RefName {
 
 #[derive(Clone, Debug)]
 pub(crate) struct User {
-    pub(crate) name: String,
     pub(crate) fullname: String,
     pub(crate) orgs: Vec<String>,
 }
@@ -421,7 +416,11 @@ impl Blobs {
 
     pub(crate) fn contains(&self, key: &str) -> bool {
         self.seed.contains_key(key)
-            || self.cache.lock().map(|c| c.contains_key(key)).unwrap_or(false)
+            || self
+                .cache
+                .lock()
+                .map(|c| c.contains_key(key))
+                .unwrap_or(false)
             || self.dir.join(key).exists()
     }
 
@@ -444,10 +443,10 @@ impl Blobs {
         let tmp = path.with_extension(format!("tmp{}", crate::util::random_hex(8)));
         std::fs::write(&tmp, &data)?;
         std::fs::rename(&tmp, &path)?;
-        if data.len() < 64 * 1024 {
-            if let Ok(mut c) = self.cache.lock() {
-                c.insert(key.to_owned(), data);
-            }
+        if data.len() < 64 * 1024
+            && let Ok(mut c) = self.cache.lock()
+        {
+            c.insert(key.to_owned(), data);
         }
         Ok(())
     }

@@ -130,7 +130,11 @@ fn new_builder<'a>(
         blobs,
         date: created,
     };
-    b.commit_on("main", "initial commit", vec![reg(".gitattributes", GITATTRIBUTES)]);
+    b.commit_on(
+        "main",
+        "initial commit",
+        vec![reg(".gitattributes", GITATTRIBUTES)],
+    );
     b
 }
 
@@ -172,10 +176,10 @@ pub(crate) fn parse_card(readme: &str) -> Option<Value> {
     let mut current_list: Option<String> = None;
     for line in rest[..end].lines() {
         if let Some(item) = line.trim_start().strip_prefix("- ") {
-            if let Some(key) = &current_list {
-                if let Some(Value::Array(a)) = map.get_mut(key) {
-                    a.push(scalar(item));
-                }
+            if let Some(key) = &current_list
+                && let Some(Value::Array(a)) = map.get_mut(key)
+            {
+                a.push(scalar(item));
             }
             continue;
         }
@@ -261,7 +265,10 @@ fn build() -> SeedData {
         b.commit_on(
             "dev",
             "Add dev notes",
-            vec![reg("dev-notes.md", "# Dev notes\n\nWork in progress on the dev branch.\n")],
+            vec![reg(
+                "dev-notes.md",
+                "# Dev notes\n\nWork in progress on the dev branch.\n",
+            )],
         );
         b.repo.card_data = parse_card(&card);
         b.repo.pipeline_tag = Some("text-classification".to_owned());
@@ -342,7 +349,11 @@ fn build() -> SeedData {
         );
         b.repo.gated = Gated::Manual;
         b.repo.card_data = parse_card(&card);
-        b.repo.tags = vec!["transformers".into(), "license:other".into(), "region:us".into()];
+        b.repo.tags = vec![
+            "transformers".into(),
+            "license:other".into(),
+            "region:us".into(),
+        ];
         b.repo.library_name = Some("transformers".to_owned());
         repos.push(b.repo);
     }
@@ -358,7 +369,10 @@ fn build() -> SeedData {
             "main",
             "Add model card",
             vec![
-                reg("README.md", &readme("license: mit\n", &format!("# {name}\n"))),
+                reg(
+                    "README.md",
+                    &readme("license: mit\n", &format!("# {name}\n")),
+                ),
                 reg("config.json", "{\n  \"model_type\": \"bert\"\n}\n"),
             ],
         );
@@ -371,7 +385,10 @@ fn build() -> SeedData {
     // demo-org/many-files: 1200 small files in 12 folders
     {
         let mut b = new_builder(&mut blobs, RepoType::Model, "demo-org/many-files", 5);
-        let mut files = vec![reg("README.md", "# Many files\n\n1200 small files in 12 folders.\n")];
+        let mut files = vec![reg(
+            "README.md",
+            "# Many files\n\n1200 small files in 12 folders.\n",
+        )];
         for i in 0..1200 {
             files.push(reg(
                 &format!("shard-{:02}/file-{i:04}.txt", i / 100),
@@ -410,7 +427,11 @@ fn build() -> SeedData {
         if m.conversational {
             tags.push("conversational".into());
         }
-        tags.extend(["license:apache-2.0".to_owned(), "endpoints_compatible".to_owned(), "region:us".to_owned()]);
+        tags.extend([
+            "license:apache-2.0".to_owned(),
+            "endpoints_compatible".to_owned(),
+            "region:us".to_owned(),
+        ]);
         b.repo.tags = tags;
         b.repo.downloads = 1_000_000 - i as u64 * 1000;
         b.repo.likes = 500 - i as u64;
@@ -448,7 +469,6 @@ pub(crate) fn build_db(seed: Seed) -> (Db, Tokens) {
     db.users.insert(
         "demo-user".into(),
         User {
-            name: "demo-user".into(),
             fullname: "Demo User".into(),
             orgs: vec!["demo-org".into()],
         },
@@ -456,7 +476,6 @@ pub(crate) fn build_db(seed: Seed) -> (Db, Tokens) {
     db.users.insert(
         "other-user".into(),
         User {
-            name: "other-user".into(),
             fullname: "Other User".into(),
             orgs: vec![],
         },
@@ -484,8 +503,10 @@ pub(crate) fn build_db(seed: Seed) -> (Db, Tokens) {
         can_read_gated: false,
         expired: false,
     };
-    db.tokens.insert(tokens.read.clone(), mk(Role::Read, "demo-read"));
-    db.tokens.insert(tokens.write.clone(), mk(Role::Write, "demo-write"));
+    db.tokens
+        .insert(tokens.read.clone(), mk(Role::Read, "demo-read"));
+    db.tokens
+        .insert(tokens.write.clone(), mk(Role::Write, "demo-write"));
     let mut fine = mk(Role::FineGrained, "demo-fine-grained");
     fine.can_read_gated = true;
     fine.global = vec!["discussion.write", "post.write"];
@@ -542,7 +563,10 @@ mod tests {
 
     #[test]
     fn safetensors_size() {
-        assert_eq!(safetensors_bytes(DEMO_SAFETENSORS_SIZE, 1).len(), DEMO_SAFETENSORS_SIZE);
+        assert_eq!(
+            safetensors_bytes(DEMO_SAFETENSORS_SIZE, 1).len(),
+            DEMO_SAFETENSORS_SIZE
+        );
     }
 
     #[test]

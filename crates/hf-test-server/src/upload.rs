@@ -184,7 +184,10 @@ pub(crate) fn lfs_verify(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
         Some(s) => error_response(
             422,
             None,
-            &format!("Size mismatch for {oid}: stored {s}, declared {}", size.unwrap_or(0)),
+            &format!(
+                "Size mismatch for {oid}: stored {s}, declared {}",
+                size.unwrap_or(0)
+            ),
         ),
         None => error_response(404, None, &format!("Object {oid} not found")),
     }
@@ -222,7 +225,12 @@ async fn verify_and_store(shared: &Arc<Shared>, oid: &str, size: u64, data: Byte
 }
 
 /// CDN `PUT /upload/{oid}/{size}` (basic transfer).
-pub(crate) async fn store_lfs_object(shared: &Arc<Shared>, oid: &str, size: u64, data: Bytes) -> Response {
+pub(crate) async fn store_lfs_object(
+    shared: &Arc<Shared>,
+    oid: &str,
+    size: u64,
+    data: Bytes,
+) -> Response {
     verify_and_store(shared, oid, size, data).await
 }
 
@@ -250,7 +258,12 @@ pub(crate) async fn store_part(shared: &Arc<Shared>, oid: &str, n: &str, data: B
 }
 
 /// CDN `POST /upload/{oid}/{size}/complete` with `{"oid","parts":[{"partNumber","etag"}]}`.
-pub(crate) async fn complete_multipart(shared: &Arc<Shared>, oid: &str, size: u64, body: Bytes) -> Response {
+pub(crate) async fn complete_multipart(
+    shared: &Arc<Shared>,
+    oid: &str,
+    size: u64,
+    body: Bytes,
+) -> Response {
     let v: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => return error_response(400, None, &format!("Invalid JSON body: {e}")),
@@ -324,10 +337,16 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
         }
         let v: Value = match serde_json::from_str(line) {
             Ok(v) => v,
-            Err(e) => return error_response(400, None, &format!("Invalid NDJSON line {}: {e}", i + 1)),
+            Err(e) => {
+                return error_response(400, None, &format!("Invalid NDJSON line {}: {e}", i + 1));
+            }
         };
         let val = &v["value"];
-        let path = val["path"].as_str().unwrap_or("").trim_start_matches("./").to_owned();
+        let path = val["path"]
+            .as_str()
+            .unwrap_or("")
+            .trim_start_matches("./")
+            .to_owned();
         match v["key"].as_str().unwrap_or("") {
             "header" => {
                 summary = val["summary"].as_str().unwrap_or("").to_owned();
@@ -339,7 +358,13 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
                 let data = if val["encoding"].as_str().unwrap_or("base64") == "base64" {
                     match base64::engine::general_purpose::STANDARD.decode(content) {
                         Ok(d) => d,
-                        Err(e) => return error_response(400, None, &format!("Invalid base64 for {path}: {e}")),
+                        Err(e) => {
+                            return error_response(
+                                400,
+                                None,
+                                &format!("Invalid base64 for {path}: {e}"),
+                            );
+                        }
                     }
                 } else {
                     content.as_bytes().to_vec()
@@ -355,7 +380,9 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
             }
             "deletedFile" => ops.push(Op::Delete(path)),
             "deletedFolder" => ops.push(Op::DeleteFolder(path.trim_end_matches('/').to_owned())),
-            other => return error_response(400, None, &format!("Unknown commit operation: {other}")),
+            other => {
+                return error_response(400, None, &format!("Unknown commit operation: {other}"));
+            }
         }
     }
     for op in &ops {
@@ -375,7 +402,11 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
     for op in &ops {
         if let Op::File(_, data) = op {
             let e = Entry::regular(data, "");
-            if let Err(e) = ctx.shared.blobs.put(&e.blob_key(), Bytes::from(data.clone())) {
+            if let Err(e) = ctx
+                .shared
+                .blobs
+                .put(&e.blob_key(), Bytes::from(data.clone()))
+            {
                 return error_response(500, None, &format!("storage error: {e}"));
             }
             stored.push(e);
@@ -404,20 +435,22 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
                 return error_response(
                     400,
                     None,
-                    &format!("Invalid rev id: {rev} is not a branch; commits can only be pushed to branches or pull requests"),
+                    &format!(
+                        "Invalid rev id: {rev} is not a branch; commits can only be pushed to branches or pull requests"
+                    ),
                 );
             }
             None => return revision_not_found(rev),
         }
     };
-    if let Some(pc) = &parent_commit {
-        if !base.starts_with(pc.as_str()) || pc.len() < 5 {
-            return error_response(
-                412,
-                None,
-                "A commit has happened since. Please refresh and try again.",
-            );
-        }
+    if let Some(pc) = &parent_commit
+        && (!base.starts_with(pc.as_str()) || pc.len() < 5)
+    {
+        return error_response(
+            412,
+            None,
+            "A commit has happened since. Please refresh and try again.",
+        );
     }
     let mut tree = repo
         .commits
@@ -442,14 +475,19 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
                     return error_response(
                         422,
                         None,
-                        &format!("LFS object {oid} for {p} was not uploaded; upload it before committing"),
+                        &format!(
+                            "LFS object {oid} for {p} was not uploaded; upload it before committing"
+                        ),
                     );
                 };
                 if size.is_some_and(|s| s != stored_size) {
                     return error_response(
                         422,
                         None,
-                        &format!("Size mismatch for {p}: declared {}, uploaded {stored_size}", size.unwrap_or(0)),
+                        &format!(
+                            "Size mismatch for {p}: declared {}, uploaded {stored_size}",
+                            size.unwrap_or(0)
+                        ),
                     );
                 }
                 tree.insert(p.clone(), Entry::lfs(&oid, stored_size, ""));
@@ -457,7 +495,11 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
             }
             Op::Delete(p) => {
                 if tree.remove(&p).is_none() {
-                    let mut r = error_response(404, Some("EntryNotFound"), &format!("Cannot delete {p}: entry not found"));
+                    let mut r = error_response(
+                        404,
+                        Some("EntryNotFound"),
+                        &format!("Cannot delete {p}: entry not found"),
+                    );
                     set_header(&mut r, "x-repo-commit", &base);
                     return r;
                 }
@@ -467,7 +509,11 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
                 let before = tree.len();
                 tree.retain(|k, _| !k.starts_with(&prefix));
                 if tree.len() == before {
-                    let mut r = error_response(404, Some("EntryNotFound"), &format!("Cannot delete folder {p}: not found"));
+                    let mut r = error_response(
+                        404,
+                        Some("EntryNotFound"),
+                        &format!("Cannot delete folder {p}: not found"),
+                    );
                     set_header(&mut r, "x-repo-commit", &base);
                     return r;
                 }
@@ -477,7 +523,14 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
     let target = match target {
         Some(t) => t,
         None => {
-            let num = open_discussion(repo, &summary, &description, &user, true, Some(base.clone()));
+            let num = open_discussion(
+                repo,
+                &summary,
+                &description,
+                &user,
+                true,
+                Some(base.clone()),
+            );
             RefName::Pr(num)
         }
     };
@@ -491,22 +544,22 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
         &changed,
     );
     repo.set_ref(&target, &oid);
-    if readme_changed && target == RefName::Branch("main".into()) {
-        if let Some(data) = repo
+    if readme_changed
+        && target == RefName::Branch("main".into())
+        && let Some(data) = repo
             .commits
             .get(&oid)
             .and_then(|c| c.tree.get("README.md"))
             .and_then(|e| ctx.shared.blobs.get(&e.blob_key()))
-        {
-            let card = parse_card(&String::from_utf8_lossy(&data));
-            if let Some(tag) = card.as_ref().and_then(|c| c["pipeline_tag"].as_str()) {
-                repo.pipeline_tag = Some(tag.to_owned());
-            }
-            if let Some(lib) = card.as_ref().and_then(|c| c["library_name"].as_str()) {
-                repo.library_name = Some(lib.to_owned());
-            }
-            repo.card_data = card;
+    {
+        let card = parse_card(&String::from_utf8_lossy(&data));
+        if let Some(tag) = card.as_ref().and_then(|c| c["pipeline_tag"].as_str()) {
+            repo.pipeline_tag = Some(tag.to_owned());
         }
+        if let Some(lib) = card.as_ref().and_then(|c| c["library_name"].as_str()) {
+            repo.library_name = Some(lib.to_owned());
+        }
+        repo.card_data = card;
     }
     let url = repo_url(ctx, kind, id);
     let mut v = json!({
@@ -515,10 +568,10 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
         "commitUrl": format!("{url}/commit/{oid}"),
         "hookOutput": "",
     });
-    if let RefName::Pr(n) = target {
-        if create_pr {
-            v["pullRequestUrl"] = json!(format!("{url}/discussions/{n}"));
-        }
+    if let RefName::Pr(n) = target
+        && create_pr
+    {
+        v["pullRequestUrl"] = json!(format!("{url}/discussions/{n}"));
     }
     ok_json(v)
 }

@@ -193,7 +193,13 @@ pub(crate) fn error_response(status: u16, code: Option<&str>, msg: &str) -> Resp
 
 fn header_safe(msg: &str) -> String {
     msg.chars()
-        .map(|c| if c.is_ascii() && !c.is_ascii_control() { c } else { ' ' })
+        .map(|c| {
+            if c.is_ascii() && !c.is_ascii_control() {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect()
 }
 
@@ -219,7 +225,11 @@ pub(crate) fn text_response(status: u16, text: &str) -> Response {
 /// `**` does.
 pub(crate) fn gitattributes_match(pattern: &str, path: &str) -> bool {
     if pattern.contains('/') {
-        glob_match(pattern.trim_start_matches('/').as_bytes(), path.as_bytes(), true)
+        glob_match(
+            pattern.trim_start_matches('/').as_bytes(),
+            path.as_bytes(),
+            true,
+        )
     } else {
         let name = path.rsplit('/').next().unwrap_or(path);
         glob_match(pattern.as_bytes(), name.as_bytes(), false)
