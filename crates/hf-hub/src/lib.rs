@@ -3,9 +3,11 @@
 //!
 //! All HTTP goes through `hf_auth::http` (endpoint, token, retries, error mapping).
 
+pub mod api;
 mod client;
 mod error;
 pub mod repo;
+pub mod upload;
 
 pub use client::HubApi;
 pub use error::{Error, HttpError, HttpErrorKind};

@@ -1,1 +1,3 @@
 
+mod repos;
+mod upload;

@@ -1,0 +1,147 @@
+//! `GET /api/models|datasets|spaces` with search, author, filter, sort and limit, paginated.
+
+use futures_util::stream::BoxStream;
+
+use crate::api::RepoInfo;
+use crate::api::pagination::paginate;
+use crate::repo::RepoType;
+use crate::{Error, HubApi};
+
+/// Sort orders of repo listings (always descending, as on the Hub).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepoSort {
+    /// Most downloaded first.
+    Downloads,
+    /// Most liked first.
+    Likes,
+    /// Newest first.
+    CreatedAt,
+    /// Most recently modified first.
+    LastModified,
+    /// Trending first.
+    TrendingScore,
+}
+
+impl RepoSort {
+    /// The API's name for the key (`createdAt`, `lastModified`, `trendingScore`...).
+    #[must_use]
+    pub fn api_name(self) -> &'static str {
+        match self {
+            Self::Downloads => "downloads",
+            Self::Likes => "likes",
+            Self::CreatedAt => "createdAt",
+            Self::LastModified => "lastModified",
+            Self::TrendingScore => "trendingScore",
+        }
+    }
+}
+
+impl std::str::FromStr for RepoSort {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s {
+            "downloads" => Ok(Self::Downloads),
+            "likes" => Ok(Self::Likes),
+            "created_at" | "createdAt" => Ok(Self::CreatedAt),
+            "last_modified" | "lastModified" => Ok(Self::LastModified),
+            "trending_score" | "trendingScore" => Ok(Self::TrendingScore),
+            other => Err(Error::InvalidInput(format!(
+                "unknown sort key '{other}' (expected downloads, likes, created_at, last_modified or trending_score)"
+            ))),
+        }
+    }
+}
+
+/// Filters of [`HubApi::list_repos`].
+#[derive(Debug, Clone, Default)]
+pub struct ListReposOptions {
+    /// Substring of the repo id.
+    pub search: Option<String>,
+    /// Owner (user or organisation).
+    pub author: Option<String>,
+    /// Tags the repos must all have (`text-classification`, `pytorch`, `license:mit`...).
+    pub filter: Vec<String>,
+    /// Sort key.
+    pub sort: Option<RepoSort>,
+    /// At most this many repos (also enforced here, whatever the pages hold).
+    pub limit: Option<usize>,
+    /// Extra fields to return (`downloads`, `likes`...).
+    pub expand: Vec<String>,
+    /// Return all fields (`full=true`).
+    pub full: bool,
+}
+
+impl HubApi {
+    /// Lists repos of `repo_type`, following pages until `limit` repos were returned.
+    ///
+    /// # Errors
+    /// Items carry request failures.
+    pub fn list_repos(
+        &self,
+        repo_type: RepoType,
+        options: &ListReposOptions,
+    ) -> Result<BoxStream<'static, Result<RepoInfo, Error>>, Error> {
+        let mut url = self.http.url(&format!("/api/{}", repo_type.plural()))?;
+        {
+            let mut query = url.query_pairs_mut();
+            for filter in &options.filter {
+                query.append_pair("filter", filter);
+            }
+            if let Some(author) = &options.author {
+                query.append_pair("author", author);
+            }
+            if let Some(search) = &options.search {
+                query.append_pair("search", search);
+            }
+            if let Some(sort) = options.sort {
+                query.append_pair("sort", sort.api_name());
+            }
+            if let Some(limit) = options.limit {
+                query.append_pair("limit", &limit.to_string());
+            }
+            for expand in &options.expand {
+                query.append_pair("expand", expand);
+            }
+            if options.full {
+                query.append_pair("full", "true");
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        Ok(paginate(self.http.clone(), url, options.limit))
+    }
+
+    /// [`HubApi::list_repos`] for models.
+    ///
+    /// # Errors
+    /// As [`HubApi::list_repos`].
+    pub fn list_models(
+        &self,
+        options: &ListReposOptions,
+    ) -> Result<BoxStream<'static, Result<RepoInfo, Error>>, Error> {
+        self.list_repos(RepoType::Model, options)
+    }
+
+    /// [`HubApi::list_repos`] for datasets.
+    ///
+    /// # Errors
+    /// As [`HubApi::list_repos`].
+    pub fn list_datasets(
+        &self,
+        options: &ListReposOptions,
+    ) -> Result<BoxStream<'static, Result<RepoInfo, Error>>, Error> {
+        self.list_repos(RepoType::Dataset, options)
+    }
+
+    /// [`HubApi::list_repos`] for Spaces.
+    ///
+    /// # Errors
+    /// As [`HubApi::list_repos`].
+    pub fn list_spaces(
+        &self,
+        options: &ListReposOptions,
+    ) -> Result<BoxStream<'static, Result<RepoInfo, Error>>, Error> {
+        self.list_repos(RepoType::Space, options)
+    }
+}

@@ -1,0 +1,311 @@
+//! Repo management: create, delete, move, settings, branches and tags.
+
+use hf_auth::HttpErrorKind;
+use serde_json::{Map, Value, json};
+
+use crate::api::GatedMode;
+use crate::repo::{Repo, RepoId, RepoType, encode_revision, validate_revision};
+use crate::{Error, HubApi};
+
+/// Who can see a repo.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// Everyone.
+    Public,
+    /// The owner and, for organisations, its members.
+    Private,
+}
+
+impl Visibility {
+    /// `public` or `private`, as sent to the Hub.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Private => "private",
+        }
+    }
+}
+
+/// Options of [`HubApi::create_repo`].
+#[derive(Debug, Clone, Default)]
+pub struct CreateRepoOptions {
+    /// `Some(Private)` or `Some(Public)`; `None` leaves the Hub's default (public).
+    pub visibility: Option<Visibility>,
+    /// Succeed when the repo already exists.
+    pub exist_ok: bool,
+    /// The Space SDK (`gradio`, `streamlit`, `docker`, `static`); required for Spaces.
+    pub space_sdk: Option<String>,
+}
+
+/// Changes for [`HubApi::update_repo_settings`]; at least one must be set.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RepoSettings {
+    /// New visibility.
+    pub visibility: Option<Visibility>,
+    /// New gating mode.
+    pub gated: Option<GatedMode>,
+}
+
+/// `{"name", "organization"}` as the repo endpoints expect them.
+fn name_and_org(id: &RepoId) -> (String, Value) {
+    let org = id
+        .namespace()
+        .map_or(Value::Null, |ns| Value::String(ns.to_owned()));
+    (id.name().to_owned(), org)
+}
+
+impl HubApi {
+    /// `POST /api/repos/create`. Returns the repo's URL.
+    ///
+    /// With `exist_ok`, a repo that already exists is not an error (a 409, or a 401/402/403
+    /// for a repo the token can read but not create, as the Python client does).
+    ///
+    /// # Errors
+    /// 409 when it exists (without `exist_ok`), 403 without the permission, [`Error::InvalidInput`]
+    /// for a Space without SDK.
+    pub async fn create_repo(
+        &self,
+        repo: &Repo,
+        options: &CreateRepoOptions,
+    ) -> Result<String, Error> {
+        let (name, organization) = name_and_org(&repo.id);
+        let mut body = Map::new();
+        body.insert("name".into(), name.into());
+        body.insert("organization".into(), organization);
+        if let Some(visibility) = options.visibility {
+            body.insert("visibility".into(), visibility.as_str().into());
+        }
+        if repo.repo_type != RepoType::Model {
+            body.insert("type".into(), repo.repo_type.as_str().into());
+        }
+        match (&options.space_sdk, repo.repo_type) {
+            (Some(sdk), RepoType::Space) => {
+                body.insert("sdk".into(), sdk.as_str().into());
+            }
+            (None, RepoType::Space) => {
+                return Err(Error::InvalidInput(
+                    "creating a Space needs an SDK (gradio, streamlit, docker or static)".into(),
+                ));
+            }
+            (Some(_), _) => {
+                return Err(Error::InvalidInput(
+                    "a Space SDK can only be given for Spaces".into(),
+                ));
+            }
+            (None, _) => {}
+        }
+        let url = self.http.url("/api/repos/create")?;
+        // Never retried: a create that timed out may have succeeded (Python does the same).
+        let result = self.http.post(url).json(&body).send_json::<Value>().await;
+        match result {
+            Ok(answer) => Ok(answer
+                .get("url")
+                .and_then(Value::as_str)
+                .map_or_else(|| self.repo_url(repo), str::to_owned)),
+            Err(e) if options.exist_ok && *e.kind() == HttpErrorKind::Conflict => {
+                Ok(self.repo_url(repo))
+            }
+            Err(e)
+                if options.exist_ok
+                    && (matches!(
+                        e.kind(),
+                        HttpErrorKind::Unauthorized | HttpErrorKind::Forbidden
+                    ) || e.status() == Some(402)) =>
+            {
+                // The token may not create repos here but the repo may already exist.
+                match self.repo_info(repo, None, false).await {
+                    Ok(_) => Ok(self.repo_url(repo)),
+                    Err(_) => Err(e.into()),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The repo's web URL: `{endpoint}/{prefix}{id}`.
+    #[must_use]
+    pub fn repo_url(&self, repo: &Repo) -> String {
+        format!(
+            "{}{}",
+            self.http.endpoint().as_str().trim_end_matches('/'),
+            repo.web_path()
+        )
+    }
+
+    /// `DELETE /api/repos/delete`. With `missing_ok`, a repo that does not exist is not an error.
+    ///
+    /// # Errors
+    /// [`HttpErrorKind::RepoNotFound`] (without `missing_ok`), 403 without the permission.
+    pub async fn delete_repo(&self, repo: &Repo, missing_ok: bool) -> Result<(), Error> {
+        let (name, organization) = name_and_org(&repo.id);
+        let mut body = json!({"name": name, "organization": organization});
+        if repo.repo_type != RepoType::Model {
+            body["type"] = repo.repo_type.as_str().into();
+        }
+        let url = self.http.url("/api/repos/delete")?;
+        match self
+            .http
+            .delete(url)
+            .idempotent(false)
+            .json(&body)
+            .send()
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if missing_ok && *e.kind() == HttpErrorKind::RepoNotFound => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `POST /api/repos/move`: renames `from` to `to` (possibly into another namespace).
+    ///
+    /// # Errors
+    /// 404/403 when `from` is not yours, 409 when `to` exists.
+    pub async fn move_repo(&self, from: &Repo, to: &RepoId) -> Result<(), Error> {
+        if from.id.namespace().is_none() || to.namespace().is_none() {
+            return Err(Error::InvalidInput(format!(
+                "moving needs full ids 'namespace/name' for both repos (got '{}' and '{to}')",
+                from.id
+            )));
+        }
+        let body = json!({"fromRepo": from.id.as_str(), "toRepo": to.as_str(), "type": from.repo_type.as_str()});
+        let url = self.http.url("/api/repos/move")?;
+        self.http.post(url).json(&body).send().await?;
+        Ok(())
+    }
+
+    /// `PUT /api/{t}/{repo}/settings`: changes visibility and/or gating.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when nothing is to change; 403 without admin rights.
+    pub async fn update_repo_settings(
+        &self,
+        repo: &Repo,
+        settings: &RepoSettings,
+    ) -> Result<(), Error> {
+        let mut body = Map::new();
+        if let Some(gated) = settings.gated {
+            body.insert("gated".into(), gated.to_json());
+        }
+        if let Some(visibility) = settings.visibility {
+            body.insert("visibility".into(), visibility.as_str().into());
+        }
+        if body.is_empty() {
+            return Err(Error::InvalidInput(
+                "nothing to update: give a visibility and/or a gated mode".into(),
+            ));
+        }
+        let url = self.http.url(&format!("{}/settings", repo.api_path()))?;
+        self.http
+            .put(url)
+            .idempotent(false)
+            .json(&body)
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// `POST /api/{t}/{repo}/branch/{branch}`, starting from `starting_point` (the default
+    /// branch's head when `None`). With `exist_ok`, an existing branch is not an error.
+    ///
+    /// # Errors
+    /// 409 when it exists (without `exist_ok`), `RevisionNotFound` for a bad starting point.
+    pub async fn create_branch(
+        &self,
+        repo: &Repo,
+        branch: &str,
+        starting_point: Option<&str>,
+        exist_ok: bool,
+    ) -> Result<(), Error> {
+        validate_revision(branch)?;
+        let url = self.http.url(&format!(
+            "{}/branch/{}",
+            repo.api_path(),
+            encode_revision(branch)
+        ))?;
+        let mut body = Map::new();
+        if let Some(start) = starting_point {
+            validate_revision(start)?;
+            body.insert("startingPoint".into(), start.into());
+        }
+        match self.http.post(url).json(&body).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if exist_ok && *e.kind() == HttpErrorKind::Conflict => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `DELETE /api/{t}/{repo}/branch/{branch}`.
+    ///
+    /// # Errors
+    /// `RevisionNotFound` / 404 for an unknown branch, 403 for protected ones.
+    pub async fn delete_branch(&self, repo: &Repo, branch: &str) -> Result<(), Error> {
+        validate_revision(branch)?;
+        let url = self.http.url(&format!(
+            "{}/branch/{}",
+            repo.api_path(),
+            encode_revision(branch)
+        ))?;
+        self.http.delete(url).idempotent(false).send().await?;
+        Ok(())
+    }
+
+    /// `POST /api/{t}/{repo}/tag/{revision}` with `{"tag", "message"?}`: tags `revision`
+    /// (the default branch when `None`). With `exist_ok`, an existing tag is not an error.
+    ///
+    /// # Errors
+    /// 409 when the tag exists (without `exist_ok`), `RevisionNotFound`.
+    pub async fn create_tag(
+        &self,
+        repo: &Repo,
+        tag: &str,
+        revision: Option<&str>,
+        message: Option<&str>,
+        exist_ok: bool,
+    ) -> Result<(), Error> {
+        validate_revision(tag)?;
+        let revision = revision.unwrap_or(crate::repo::DEFAULT_REVISION);
+        validate_revision(revision)?;
+        let url = self.http.url(&format!(
+            "{}/tag/{}",
+            repo.api_path(),
+            encode_revision(revision)
+        ))?;
+        let mut body = json!({"tag": tag});
+        if let Some(message) = message {
+            body["message"] = message.into();
+        }
+        match self.http.post(url).json(&body).send().await {
+            Ok(_) => Ok(()),
+            Err(e) if exist_ok && *e.kind() == HttpErrorKind::Conflict => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `DELETE /api/{t}/{repo}/tag/{tag}`.
+    ///
+    /// # Errors
+    /// 404 for an unknown tag, 403 without the permission.
+    pub async fn delete_tag(&self, repo: &Repo, tag: &str) -> Result<(), Error> {
+        validate_revision(tag)?;
+        let url = self
+            .http
+            .url(&format!("{}/tag/{}", repo.api_path(), encode_revision(tag)))?;
+        self.http.delete(url).idempotent(false).send().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn namespace_becomes_organization() {
+        let (name, org) = name_and_org(&RepoId::new("org/x").unwrap());
+        assert_eq!((name.as_str(), org), ("x", Value::String("org".into())));
+        let (name, org) = name_and_org(&RepoId::new("x").unwrap());
+        assert_eq!((name.as_str(), org), ("x", Value::Null));
+    }
+}

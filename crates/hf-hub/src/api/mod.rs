@@ -1,0 +1,16 @@
+//! The Hub's JSON API: repo info and existence checks, repo management (create, delete,
+//! move, settings), branches and tags, refs and commit history, and repo listings.
+//!
+//! Every call is a method on [`HubApi`](crate::HubApi); paginated endpoints are
+//! returned as [`Stream`](futures_util::Stream)s that follow the `Link: rel="next"` header.
+
+mod info;
+mod listing;
+mod manage;
+pub(crate) mod pagination;
+mod refs;
+
+pub use info::{BlobLfsInfo, GatedMode, RepoInfo, Sibling};
+pub use listing::{ListReposOptions, RepoSort};
+pub use manage::{CreateRepoOptions, RepoSettings, Visibility};
+pub use refs::{CommitAuthor, GitCommit, GitRef, GitRefs};

@@ -1,0 +1,298 @@
+//! Reading what is uploaded: sizes and samples, hashes computed while streaming,
+//! and request bodies that stream a byte range of a file.
+
+use std::io::{Read, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use bytes::Bytes;
+use sha1::Digest as _;
+use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
+
+use super::UploadSource;
+use crate::Error;
+use crate::progress::{ProgressEvent, SharedProgress};
+
+/// Bytes of the preupload sample.
+pub(crate) const SAMPLE_SIZE: usize = 512;
+/// Read size while hashing.
+const HASH_BUFFER: usize = 1024 * 1024;
+/// Chunk size of streamed request bodies.
+const BODY_CHUNK: usize = 512 * 1024;
+
+impl UploadSource {
+    /// Size and the first [`SAMPLE_SIZE`] bytes.
+    pub(crate) fn size_and_sample(&self) -> Result<(u64, Vec<u8>), Error> {
+        match self {
+            Self::Bytes(bytes) => Ok((
+                bytes.len() as u64,
+                bytes[..bytes.len().min(SAMPLE_SIZE)].to_vec(),
+            )),
+            Self::Path(path) => {
+                let mut file = open(path)?;
+                let size = file
+                    .metadata()
+                    .map_err(|e| Error::io(format!("reading {}", path.display()), e))?
+                    .len();
+                let mut sample = Vec::with_capacity(SAMPLE_SIZE);
+                (&mut file)
+                    .take(SAMPLE_SIZE as u64)
+                    .read_to_end(&mut sample)
+                    .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+                Ok((size, sample))
+            }
+        }
+    }
+
+    /// The whole content (regular files only: the Hub keeps them small).
+    pub(crate) fn read_all(&self) -> Result<Bytes, Error> {
+        match self {
+            Self::Bytes(bytes) => Ok(bytes.clone()),
+            Self::Path(path) => std::fs::read(path)
+                .map(Bytes::from)
+                .map_err(|e| Error::io(format!("reading {}", path.display()), e)),
+        }
+    }
+}
+
+fn open(path: &Path) -> Result<std::fs::File, Error> {
+    std::fs::File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))
+}
+
+/// Which hash a file needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HashKind {
+    /// Git blob id: `sha1("blob {size}\0" + content)` (regular files).
+    GitSha1,
+    /// sha256 of the content (LFS files).
+    Sha256,
+}
+
+/// Hashes `source` while reading it in bounded chunks, reporting progress for `label`.
+/// Blocking: run it on a blocking thread.
+pub(crate) fn hash_source(
+    source: &UploadSource,
+    size: u64,
+    kind: HashKind,
+    label: &Arc<str>,
+    progress: &SharedProgress,
+) -> Result<String, Error> {
+    enum Hasher {
+        Sha1(sha1::Sha1),
+        Sha256(sha2::Sha256),
+    }
+    impl Hasher {
+        fn update(&mut self, data: &[u8]) {
+            match self {
+                Self::Sha1(h) => h.update(data),
+                Self::Sha256(h) => h.update(data),
+            }
+        }
+        fn finish(self) -> String {
+            match self {
+                Self::Sha1(h) => hex(&h.finalize()),
+                Self::Sha256(h) => hex(&h.finalize()),
+            }
+        }
+    }
+    let mut hasher = match kind {
+        HashKind::GitSha1 => {
+            let mut h = sha1::Sha1::new();
+            h.update(format!("blob {size}\0").as_bytes());
+            Hasher::Sha1(h)
+        }
+        HashKind::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
+    };
+    progress.on_event(ProgressEvent::FileStarted {
+        path: label.clone(),
+        size,
+        resumed_from: 0,
+    });
+    let mut seen: u64 = 0;
+    match source {
+        UploadSource::Bytes(bytes) => {
+            hasher.update(bytes);
+            seen = bytes.len() as u64;
+            progress.on_event(ProgressEvent::FileAdvanced {
+                path: label.clone(),
+                bytes: seen,
+            });
+        }
+        UploadSource::Path(path) => {
+            let mut file = open(path)?;
+            let mut buffer = vec![0u8; HASH_BUFFER];
+            loop {
+                let n = match file.read(&mut buffer) {
+                    Ok(0) => break,
+                    Ok(n) => n,
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
+                };
+                hasher.update(&buffer[..n]);
+                seen += n as u64;
+                progress.on_event(ProgressEvent::FileAdvanced {
+                    path: label.clone(),
+                    bytes: n as u64,
+                });
+            }
+        }
+    }
+    progress.on_event(ProgressEvent::FileFinished {
+        path: label.clone(),
+    });
+    if seen != size {
+        return Err(Error::InvalidInput(format!(
+            "{label} changed while it was being uploaded ({size} bytes before, {seen} now); retry once it is stable"
+        )));
+    }
+    Ok(hasher.finish())
+}
+
+/// Lower-case hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write as _;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// Reports upload progress monotonically: a retried body only reports bytes beyond
+/// what earlier attempts of the same range already reported.
+#[derive(Clone)]
+pub(crate) struct RangeProgress {
+    pub(crate) label: Arc<str>,
+    pub(crate) sink: SharedProgress,
+    pub(crate) reported: Arc<AtomicU64>,
+}
+
+impl RangeProgress {
+    pub(crate) fn new(label: Arc<str>, sink: SharedProgress) -> Self {
+        Self {
+            label,
+            sink,
+            reported: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    fn advance_to(&self, position: u64) {
+        let before = self.reported.fetch_max(position, Ordering::Relaxed);
+        if position > before {
+            self.sink.on_event(ProgressEvent::FileAdvanced {
+                path: self.label.clone(),
+                bytes: position - before,
+            });
+        }
+    }
+}
+
+struct RangeReader {
+    path: PathBuf,
+    file: Option<tokio::fs::File>,
+    offset: u64,
+    remaining: u64,
+    sent: u64,
+    progress: RangeProgress,
+}
+
+/// A body streaming `len` bytes of `source` from `offset`; the file is opened when the
+/// request starts, so every retry gets a fresh reader at the right offset.
+pub(crate) fn range_body(
+    source: &UploadSource,
+    offset: u64,
+    len: u64,
+    progress: RangeProgress,
+) -> reqwest::Body {
+    match source {
+        UploadSource::Bytes(bytes) => {
+            let start = usize::try_from(offset)
+                .unwrap_or(usize::MAX)
+                .min(bytes.len());
+            let end = start
+                .saturating_add(usize::try_from(len).unwrap_or(usize::MAX))
+                .min(bytes.len());
+            progress.advance_to((end - start) as u64);
+            reqwest::Body::from(bytes.slice(start..end))
+        }
+        UploadSource::Path(path) => {
+            let state = RangeReader {
+                path: path.clone(),
+                file: None,
+                offset,
+                remaining: len,
+                sent: 0,
+                progress,
+            };
+            let stream = futures_util::stream::try_unfold(state, |mut state| async move {
+                if state.remaining == 0 {
+                    return Ok::<_, std::io::Error>(None);
+                }
+                if state.file.is_none() {
+                    let mut file = tokio::fs::File::open(&state.path).await?;
+                    file.seek(SeekFrom::Start(state.offset)).await?;
+                    state.file = Some(file);
+                }
+                let want = usize::try_from(state.remaining)
+                    .unwrap_or(BODY_CHUNK)
+                    .min(BODY_CHUNK);
+                let mut buffer = vec![0u8; want];
+                let file = state
+                    .file
+                    .as_mut()
+                    .ok_or_else(|| std::io::Error::other("file not open"))?;
+                file.read_exact(&mut buffer).await?;
+                state.remaining -= want as u64;
+                state.sent += want as u64;
+                state.progress.advance_to(state.sent);
+                Ok(Some((Bytes::from(buffer), state)))
+            });
+            reqwest::Body::wrap_stream(stream)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::no_progress;
+
+    #[test]
+    fn git_sha1_and_sha256_match_known_values() {
+        let label: Arc<str> = Arc::from("x");
+        let source = UploadSource::Bytes(Bytes::from_static(b"hello\n"));
+        // `git hash-object` of "hello\n".
+        assert_eq!(
+            hash_source(&source, 6, HashKind::GitSha1, &label, &no_progress()).unwrap(),
+            "ce013625030ba8dba906f756967f9e9ca394464a"
+        );
+        assert_eq!(
+            hash_source(&source, 6, HashKind::Sha256, &label, &no_progress()).unwrap(),
+            "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
+        );
+        let changed =
+            hash_source(&source, 7, HashKind::Sha256, &label, &no_progress()).unwrap_err();
+        assert!(changed.to_string().contains("changed while"), "{changed}");
+    }
+
+    #[test]
+    fn files_are_hashed_in_chunks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        let data: Vec<u8> = (0..3 * HASH_BUFFER + 17).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        let label: Arc<str> = Arc::from("big");
+        let from_file = hash_source(
+            &UploadSource::Path(path),
+            data.len() as u64,
+            HashKind::Sha256,
+            &label,
+            &no_progress(),
+        )
+        .unwrap();
+        let from_memory = hex(&sha2::Sha256::digest(&data));
+        assert_eq!(from_file, from_memory);
+    }
+}

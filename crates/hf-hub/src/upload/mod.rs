@@ -1,0 +1,220 @@
+//! Uploads and commits (`create_commit`, `upload_file`, `upload_folder`), following the
+//! Python client's legacy (non-Xet) protocol:
+//!
+//! 1. local checks: paths, a **secret scan** ([`scan_for_secrets`]) and the token's
+//!    **write permission** (whoami), before any request that carries file data;
+//! 2. `preupload` (256 files per call) decides regular vs LFS for each file;
+//! 3. files are hashed while streamed from disk (git-sha1 for regular files, sha256 for
+//!    LFS) and files the Hub already has at the revision are skipped;
+//! 4. LFS objects go through the LFS batch API: `basic` or `multipart` transfers to CDN
+//!    URLs that never receive the token, parts in parallel, each part retried on its own,
+//!    accepted parts remembered on disk so a re-run does not send them again;
+//! 5. the NDJSON commit; large uploads are split into several commits of bounded size.
+
+mod access;
+mod commit;
+mod files;
+mod folder;
+mod lfs;
+mod secrets;
+
+use std::path::PathBuf;
+
+use bytes::Bytes;
+
+use crate::progress::{SharedProgress, no_progress};
+
+pub use folder::{FORCED_IGNORE_PATTERNS, FolderUpload};
+pub use secrets::{SCAN_SIZE_LIMIT, SecretFinding, scan_for_secrets};
+
+/// Where the content of an added file comes from.
+#[derive(Debug, Clone)]
+pub enum UploadSource {
+    /// A local file, streamed (never loaded whole into memory).
+    Path(PathBuf),
+    /// Bytes in memory.
+    Bytes(Bytes),
+}
+
+/// One change in a commit.
+#[derive(Debug, Clone)]
+pub enum CommitOperation {
+    /// Adds or replaces a file.
+    Add {
+        /// Destination in the repo.
+        path_in_repo: String,
+        /// The content.
+        source: UploadSource,
+    },
+    /// Deletes a file.
+    Delete {
+        /// The file in the repo.
+        path_in_repo: String,
+    },
+    /// Deletes a folder and everything below it.
+    DeleteFolder {
+        /// The folder in the repo.
+        path_in_repo: String,
+    },
+}
+
+impl CommitOperation {
+    /// Adds the local file `local` as `path_in_repo`.
+    pub fn add_file(path_in_repo: impl Into<String>, local: impl Into<PathBuf>) -> Self {
+        Self::Add {
+            path_in_repo: path_in_repo.into(),
+            source: UploadSource::Path(local.into()),
+        }
+    }
+
+    /// Adds `bytes` as `path_in_repo`.
+    pub fn add_bytes(path_in_repo: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
+        Self::Add {
+            path_in_repo: path_in_repo.into(),
+            source: UploadSource::Bytes(bytes.into()),
+        }
+    }
+
+    /// Deletes the file `path_in_repo`.
+    pub fn delete_file(path_in_repo: impl Into<String>) -> Self {
+        Self::Delete {
+            path_in_repo: path_in_repo.into(),
+        }
+    }
+
+    /// Deletes the folder `path_in_repo`.
+    pub fn delete_folder(path_in_repo: impl Into<String>) -> Self {
+        Self::DeleteFolder {
+            path_in_repo: path_in_repo.into(),
+        }
+    }
+
+    /// The path in the repo this operation touches.
+    #[must_use]
+    pub fn path_in_repo(&self) -> &str {
+        match self {
+            Self::Add { path_in_repo, .. }
+            | Self::Delete { path_in_repo }
+            | Self::DeleteFolder { path_in_repo } => path_in_repo,
+        }
+    }
+}
+
+/// What the commit says and where it goes.
+#[derive(Debug, Clone, Default)]
+pub struct CommitOptions {
+    /// The summary (first line). Required by [`HubApi::create_commit`](crate::HubApi::create_commit).
+    pub message: String,
+    /// The longer description.
+    pub description: String,
+    /// The branch to commit to (default `main`); with `create_pr`, the PR's base.
+    pub revision: Option<String>,
+    /// Refuse the commit unless the branch head is still this commit (5 to 40 hex characters).
+    pub parent_commit: Option<String>,
+    /// Open a pull request with the changes instead of committing to the branch.
+    pub create_pr: bool,
+}
+
+/// How the upload behaves.
+#[derive(Clone)]
+pub struct UploadOptions {
+    /// Upload even when the secret scan finds something (the findings are still returned in the error otherwise).
+    pub allow_secrets: bool,
+    /// Check with whoami that the token may write to the repo before any upload request.
+    pub check_permissions: bool,
+    /// Operations per commit when an upload is split (deletions count too).
+    pub max_operations_per_commit: usize,
+    /// Bytes of regular (non-LFS) content per commit when an upload is split.
+    pub max_regular_bytes_per_commit: u64,
+    /// Files hashed and LFS objects uploaded at once.
+    pub parallel_files: usize,
+    /// Part (and basic) uploads in flight at once, over all files.
+    pub parallel_parts: usize,
+    /// Where accepted multipart parts are remembered so that a re-run skips them.
+    /// `upload_folder` defaults to `<folder>/.cache/huggingface/upload`; `None` elsewhere disables it.
+    pub resume_dir: Option<PathBuf>,
+    /// Receives hashing progress (bytes read from disk per file).
+    pub hash_progress: SharedProgress,
+    /// Receives upload progress (bytes sent per file, LFS objects and regular files).
+    pub upload_progress: SharedProgress,
+}
+
+impl Default for UploadOptions {
+    fn default() -> Self {
+        Self {
+            allow_secrets: false,
+            check_permissions: true,
+            max_operations_per_commit: 500,
+            max_regular_bytes_per_commit: 100 * 1024 * 1024,
+            parallel_files: 5,
+            parallel_parts: 8,
+            resume_dir: None,
+            hash_progress: no_progress(),
+            upload_progress: no_progress(),
+        }
+    }
+}
+
+impl std::fmt::Debug for UploadOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UploadOptions")
+            .field("allow_secrets", &self.allow_secrets)
+            .field("check_permissions", &self.check_permissions)
+            .field("max_operations_per_commit", &self.max_operations_per_commit)
+            .field(
+                "max_regular_bytes_per_commit",
+                &self.max_regular_bytes_per_commit,
+            )
+            .field("parallel_files", &self.parallel_files)
+            .field("parallel_parts", &self.parallel_parts)
+            .field("resume_dir", &self.resume_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The result of one commit.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct CommitInfo {
+    /// The commit's page.
+    pub commit_url: String,
+    /// The commit id.
+    pub commit_oid: String,
+    /// The pull request's page, with `create_pr`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pr_url: Option<String>,
+    /// `refs/pr/N`, with `create_pr`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pr_revision: Option<String>,
+    /// `N`, with `create_pr`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pr_num: Option<u64>,
+}
+
+/// What an upload did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UploadReport {
+    /// The commits made, in order (empty when nothing changed).
+    pub commits: Vec<CommitInfo>,
+    /// The head of the revision after the upload (the last commit, or the unchanged head).
+    pub head: Option<String>,
+    /// Files added or replaced.
+    pub files_added: usize,
+    /// Files skipped because the Hub already has them at the revision.
+    pub files_unchanged: usize,
+    /// Files deleted (deletions of folders count once).
+    pub files_deleted: usize,
+    /// LFS objects sent.
+    pub lfs_uploaded: usize,
+    /// LFS objects the Hub already had (not sent again).
+    pub lfs_already_present: usize,
+    /// Multipart parts not sent again because an earlier run had them accepted.
+    pub parts_resumed: usize,
+}
+
+impl UploadReport {
+    /// The last commit, if any.
+    #[must_use]
+    pub fn last_commit(&self) -> Option<&CommitInfo> {
+        self.commits.last()
+    }
+}
