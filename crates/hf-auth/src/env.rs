@@ -66,6 +66,12 @@ registry! {
         "When truthy, no progress bars are drawn.";
     HF_HUB_DISABLE_SYMLINKS = "HF_HUB_DISABLE_SYMLINKS", "hf-hub", "false",
         "When truthy, the cache copies files into snapshots instead of symlinking them.";
+    HF_HUB_DOWNLOAD_CONNECTIONS = "HF_HUB_DOWNLOAD_CONNECTIONS", "hf-hub", "4",
+        "Parallel range requests per large file download (1 turns them off).";
+    HF_HUB_DOWNLOAD_CHUNK_SIZE = "HF_HUB_DOWNLOAD_CHUNK_SIZE", "hf-hub", "16MiB",
+        "Size of each range request of a parallel download (bytes, or with a KiB/MiB/GiB suffix); files of at least twice this size are fetched in parallel.";
+    HF_HUB_LOCK_TIMEOUT = "HF_HUB_LOCK_TIMEOUT", "hf-hub", "0 (wait as long as needed)",
+        "Seconds to wait for another process downloading the same file before failing.";
     HF_HUB_DISABLE_TELEMETRY = "HF_HUB_DISABLE_TELEMETRY", "hf-auth (HTTP core)", "false",
         "Accepted for compatibility; this client sends no telemetry.";
     HF_HUB_DISABLE_XET = "HF_HUB_DISABLE_XET", "hf-hub", "false",

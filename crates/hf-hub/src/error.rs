@@ -11,6 +11,16 @@ pub enum Error {
     /// A Hub request failed; match on [`HttpError::kind`] for repo/revision/entry not found, gated, 401/403, 429...
     #[error(transparent)]
     Http(#[from] HttpError),
+    /// A Hub request failed in a way users can act on (repo, revision or file not found,
+    /// gated or private repo); the message says what to do, the source keeps the details.
+    #[error("{message}")]
+    Hub {
+        /// What went wrong and what to do.
+        message: String,
+        /// The failed request.
+        #[source]
+        source: HttpError,
+    },
     /// Token discovery, validation or permission checks failed.
     #[error(transparent)]
     Auth(#[from] hf_auth::Error),
@@ -70,7 +80,7 @@ impl Error {
     #[must_use]
     pub fn as_http(&self) -> Option<&HttpError> {
         match self {
-            Self::Http(e) => Some(e),
+            Self::Http(e) | Self::Hub { source: e, .. } => Some(e),
             Self::Auth(e) => e.as_http(),
             _ => None,
         }

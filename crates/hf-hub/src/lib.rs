@@ -4,9 +4,14 @@
 //! All HTTP goes through `hf_auth::http` (endpoint, token, retries, error mapping).
 
 pub mod api;
+pub mod cache;
 mod client;
+pub mod download;
 mod error;
+pub mod patterns;
+pub mod progress;
 pub mod repo;
+pub mod tree;
 pub mod upload;
 
 pub use client::HubApi;

@@ -29,7 +29,12 @@ impl PatternFilter {
         I::Item: AsRef<str>,
     {
         Self {
-            allow: allow.map(|patterns| patterns.into_iter().map(|p| Glob::new(p.as_ref())).collect()),
+            allow: allow.map(|patterns| {
+                patterns
+                    .into_iter()
+                    .map(|p| Glob::new(p.as_ref()))
+                    .collect()
+            }),
             ignore: ignore.into_iter().map(|p| Glob::new(p.as_ref())).collect(),
         }
     }
@@ -53,11 +58,17 @@ impl PatternFilter {
     }
 
     /// The items of `items` whose `key` passes the filter, in order.
-    pub fn filter<'a, T, F>(&'a self, items: impl IntoIterator<Item = T> + 'a, key: F) -> impl Iterator<Item = T> + 'a
+    pub fn filter<'a, T, F>(
+        &'a self,
+        items: impl IntoIterator<Item = T> + 'a,
+        key: F,
+    ) -> impl Iterator<Item = T> + 'a
     where
         F: Fn(&T) -> &str + 'a,
     {
-        items.into_iter().filter(move |item| self.matches(key(item)))
+        items
+            .into_iter()
+            .filter(move |item| self.matches(key(item)))
     }
 }
 
@@ -77,7 +88,10 @@ enum Token {
     Literal(char),
     AnyChar,
     AnySequence,
-    Class { negated: bool, ranges: Vec<(char, char)> },
+    Class {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
     /// A class that can never match (Python's `(?!)`, e.g. `[z-a]`).
     Never,
 }
@@ -150,7 +164,9 @@ impl Glob {
                 None => return false,
             }
         }
-        self.tokens[t..].iter().all(|token| *token == Token::AnySequence)
+        self.tokens[t..]
+            .iter()
+            .all(|token| *token == Token::AnySequence)
     }
 }
 
@@ -158,7 +174,9 @@ fn token_matches(token: &Token, c: char) -> bool {
     match token {
         Token::Literal(l) => *l == c,
         Token::AnyChar => true,
-        Token::Class { negated, ranges } => ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c)) != *negated,
+        Token::Class { negated, ranges } => {
+            ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&c)) != *negated
+        }
         Token::AnySequence | Token::Never => false,
     }
 }
@@ -186,7 +204,14 @@ fn parse_class(chars: &[char], start: usize) -> Option<(Token, usize)> {
     }
     if body.is_empty() {
         // `[!]`: Python turns it into `.` (any character).
-        return Some((if negated { Token::AnyChar } else { Token::Never }, j + 1));
+        return Some((
+            if negated {
+                Token::AnyChar
+            } else {
+                Token::Never
+            },
+            j + 1,
+        ));
     }
     let mut ranges = Vec::new();
     let mut k = 0;
@@ -204,7 +229,14 @@ fn parse_class(chars: &[char], start: usize) -> Option<(Token, usize)> {
         }
     }
     if ranges.is_empty() {
-        return Some((if negated { Token::AnyChar } else { Token::Never }, j + 1));
+        return Some((
+            if negated {
+                Token::AnyChar
+            } else {
+                Token::Never
+            },
+            j + 1,
+        ));
     }
     Some((Token::Class { negated, ranges }, j + 1))
 }
@@ -216,7 +248,10 @@ mod tests {
     #[test]
     fn fnmatchcase_semantics() {
         assert!(fnmatch("model.safetensors", "*.safetensors"));
-        assert!(fnmatch("sub/dir/model.safetensors", "*.safetensors"), "* crosses /");
+        assert!(
+            fnmatch("sub/dir/model.safetensors", "*.safetensors"),
+            "* crosses /"
+        );
         assert!(!fnmatch("Model.BIN", "*.bin"), "case-sensitive");
         assert!(fnmatch("a1.txt", "a?.txt"));
         assert!(!fnmatch("a12.txt", "a?.txt"));
@@ -235,8 +270,20 @@ mod tests {
 
     #[test]
     fn filter_follows_filter_repo_objects() {
-        let files = ["config.json", "model.safetensors", "onnx/model.onnx", "onnx/sub/x.json", "README.md"];
-        let keep = |f: &PatternFilter| files.iter().filter(|p| f.matches(p)).copied().collect::<Vec<_>>();
+        let files = [
+            "config.json",
+            "model.safetensors",
+            "onnx/model.onnx",
+            "onnx/sub/x.json",
+            "README.md",
+        ];
+        let keep = |f: &PatternFilter| {
+            files
+                .iter()
+                .filter(|p| f.matches(p))
+                .copied()
+                .collect::<Vec<_>>()
+        };
         assert_eq!(keep(&PatternFilter::all()), files.to_vec());
         let only_dir = PatternFilter::new(Some(["onnx/"]), Vec::<String>::new());
         assert_eq!(keep(&only_dir), ["onnx/model.onnx", "onnx/sub/x.json"]);
@@ -247,6 +294,9 @@ mod tests {
         let nothing = PatternFilter::new(Some(Vec::<String>::new()), Vec::<String>::new());
         assert!(keep(&nothing).is_empty());
         let ignore_only = PatternFilter::new(None::<Vec<String>>, ["*.md", "*.safetensors"]);
-        assert_eq!(keep(&ignore_only), ["config.json", "onnx/model.onnx", "onnx/sub/x.json"]);
+        assert_eq!(
+            keep(&ignore_only),
+            ["config.json", "onnx/model.onnx", "onnx/sub/x.json"]
+        );
     }
 }

@@ -1,3 +1,5 @@
 
+mod cache;
+mod download;
 mod repos;
 mod upload;

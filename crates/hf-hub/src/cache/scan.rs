@@ -1,0 +1,405 @@
+//! Scanning the cache (for `hf cache ls`) and deleting from it (`hf cache rm` / `prune`),
+//! following the Python client's `scan_cache_dir` model: a repo's size counts each blob once.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::Error;
+use crate::repo::{RepoId, RepoType, is_commit_hash};
+
+/// Everything found in a cache root.
+#[derive(Debug, Clone, Default)]
+pub struct CacheInfo {
+    /// The scanned root.
+    pub root: PathBuf,
+    /// The repos, sorted by type and id.
+    pub repos: Vec<CachedRepo>,
+    /// Entries that do not look like a cached repo (reported, never deleted).
+    pub warnings: Vec<String>,
+}
+
+/// One cached repo.
+#[derive(Debug, Clone)]
+pub struct CachedRepo {
+    /// The repo type.
+    pub repo_type: RepoType,
+    /// The repo id.
+    pub repo_id: String,
+    /// `<root>/models--org--name`.
+    pub path: PathBuf,
+    /// Bytes on disk (each blob once, incomplete downloads included).
+    pub size_on_disk: u64,
+    /// Number of distinct blobs.
+    pub nb_files: usize,
+    /// Latest access time of its blobs.
+    pub last_accessed: Option<SystemTime>,
+    /// Latest modification time of its blobs.
+    pub last_modified: Option<SystemTime>,
+    /// `refs/<name>` -> commit.
+    pub refs: BTreeMap<String, String>,
+    /// Its snapshots.
+    pub revisions: Vec<CachedRevision>,
+    /// Partial downloads (`blobs/*.incomplete`).
+    pub incomplete: Vec<PathBuf>,
+}
+
+/// One cached snapshot.
+#[derive(Debug, Clone)]
+pub struct CachedRevision {
+    /// The commit hash.
+    pub commit: String,
+    /// `snapshots/<commit>`.
+    pub path: PathBuf,
+    /// The refs pointing at it.
+    pub refs: BTreeSet<String>,
+    /// Its files.
+    pub files: Vec<CachedFile>,
+    /// Bytes of its distinct blobs.
+    pub size_on_disk: u64,
+    /// Latest modification time of its files.
+    pub last_modified: Option<SystemTime>,
+}
+
+/// One file of a snapshot.
+#[derive(Debug, Clone)]
+pub struct CachedFile {
+    /// Path in the repo.
+    pub path: String,
+    /// `snapshots/<commit>/<path>`.
+    pub pointer: PathBuf,
+    /// The blob it resolves to (itself when it was copied instead of linked).
+    pub blob: PathBuf,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+impl CachedRepo {
+    /// `model/org/name`-style label, as `hf cache ls` prints.
+    #[must_use]
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.repo_type.as_str(), self.repo_id)
+    }
+
+    /// The revisions no ref points to (what `hf cache prune` removes).
+    #[must_use]
+    pub fn detached_revisions(&self) -> Vec<&CachedRevision> {
+        self.revisions
+            .iter()
+            .filter(|r| r.refs.is_empty())
+            .collect()
+    }
+}
+
+/// What a deletion removed (or would remove, in a dry run).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeleteSummary {
+    /// Paths removed.
+    pub paths: Vec<PathBuf>,
+    /// Bytes freed.
+    pub freed_bytes: u64,
+}
+
+/// Scans the cache at `root`. A missing root is an empty cache.
+///
+/// # Errors
+/// When the root exists but cannot be read.
+pub fn scan_cache(root: &Path) -> Result<CacheInfo, Error> {
+    let mut info = CacheInfo {
+        root: root.to_owned(),
+        ..CacheInfo::default()
+    };
+    let entries = match std::fs::read_dir(root) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(info),
+        Err(e) => {
+            return Err(Error::io(
+                format!("cannot read the cache {}", root.display()),
+                e,
+            ));
+        }
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == ".locks" || name == "CACHEDIR.TAG" || name.starts_with('.') {
+            continue;
+        }
+        if !entry.path().is_dir() {
+            info.warnings
+                .push(format!("{}: not a directory", entry.path().display()));
+            continue;
+        }
+        match scan_repo(&entry.path(), &name) {
+            Ok(repo) => info.repos.push(repo),
+            Err(why) => info
+                .warnings
+                .push(format!("{}: {why}", entry.path().display())),
+        }
+    }
+    info.repos.sort_by(|a, b| {
+        (a.repo_type.as_str(), &a.repo_id).cmp(&(b.repo_type.as_str(), &b.repo_id))
+    });
+    Ok(info)
+}
+
+fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
+    let (kind, rest) = folder
+        .split_once("--")
+        .ok_or("not a repo folder (expected type--name)")?;
+    let repo_type: RepoType = kind
+        .parse()
+        .map_err(|_| format!("unknown repo type '{kind}'"))?;
+    let repo_id = rest.replace("--", "/");
+    RepoId::new(&repo_id).map_err(|e| e.to_string())?;
+    let mut refs = BTreeMap::new();
+    collect_refs(&dir.join("refs"), "", &mut refs);
+
+    let mut blob_meta: BTreeMap<PathBuf, std::fs::Metadata> = BTreeMap::new();
+    let mut incomplete = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir.join("blobs")) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".incomplete") || name.ends_with(".incomplete.progress") {
+                incomplete.push(path);
+            } else if let Ok(meta) = entry.metadata()
+                && meta.is_file()
+            {
+                blob_meta.insert(path, meta);
+            }
+        }
+    }
+
+    let mut revisions = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir.join("snapshots")) {
+        for entry in entries.flatten() {
+            let commit = entry.file_name().to_string_lossy().into_owned();
+            if !entry.path().is_dir() {
+                continue;
+            }
+            let mut files = Vec::new();
+            collect_files(&entry.path(), "", &mut files);
+            let mut seen = HashSet::new();
+            let mut size = 0;
+            let mut last_modified = None;
+            let mut revision_files = Vec::new();
+            for (path, pointer) in files {
+                let blob = std::fs::canonicalize(&pointer).unwrap_or_else(|_| pointer.clone());
+                let meta = blob_meta
+                    .get(&blob)
+                    .cloned()
+                    .or_else(|| std::fs::metadata(&blob).ok());
+                let Some(meta) = meta else { continue };
+                if seen.insert(blob.clone()) {
+                    size += meta.len();
+                }
+                if !blob_meta.contains_key(&blob) {
+                    // Copied (no symlinks): the snapshot file is its own blob.
+                    blob_meta.insert(blob.clone(), meta.clone());
+                }
+                last_modified = last_modified.max(meta.modified().ok());
+                revision_files.push(CachedFile {
+                    path,
+                    pointer,
+                    blob,
+                    size: meta.len(),
+                });
+            }
+            revision_files.sort_by(|a, b| a.path.cmp(&b.path));
+            let revision_refs = refs
+                .iter()
+                .filter(|(_, c)| **c == commit)
+                .map(|(name, _)| name.clone())
+                .collect();
+            revisions.push(CachedRevision {
+                path: entry.path(),
+                commit,
+                refs: revision_refs,
+                files: revision_files,
+                size_on_disk: size,
+                last_modified,
+            });
+        }
+    }
+    revisions.sort_by(|a, b| a.commit.cmp(&b.commit));
+    let size_on_disk = blob_meta.values().map(std::fs::Metadata::len).sum::<u64>()
+        + incomplete
+            .iter()
+            .filter_map(|p| std::fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum::<u64>();
+    Ok(CachedRepo {
+        repo_type,
+        repo_id,
+        path: dir.to_owned(),
+        size_on_disk,
+        nb_files: blob_meta.len(),
+        last_accessed: blob_meta.values().filter_map(|m| m.accessed().ok()).max(),
+        last_modified: blob_meta.values().filter_map(|m| m.modified().ok()).max(),
+        refs,
+        revisions,
+        incomplete,
+    })
+}
+
+fn collect_refs(dir: &Path, prefix: &str, out: &mut BTreeMap<String, String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        let path = entry.path();
+        if path.is_dir() {
+            collect_refs(&path, &format!("{name}/"), out);
+        } else if let Ok(text) = std::fs::read_to_string(&path)
+            && is_commit_hash(text.trim())
+        {
+            out.insert(name, text.trim().to_owned());
+        }
+    }
+}
+
+fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
+        let path = entry.path();
+        // `is_dir` follows symlinks; snapshots never link to directories.
+        if path.is_dir() && !path.is_symlink() {
+            collect_files(&path, &format!("{name}/"), out);
+        } else {
+            out.push((name, path));
+        }
+    }
+}
+
+impl CacheInfo {
+    /// The cached repo of `repo_type` with `repo_id`.
+    #[must_use]
+    pub fn find_repo(&self, repo_type: RepoType, repo_id: &str) -> Option<&CachedRepo> {
+        self.repos
+            .iter()
+            .find(|r| r.repo_type == repo_type && r.repo_id == repo_id)
+    }
+
+    /// Deletes whole repos (their folder and lock folder).
+    ///
+    /// # Errors
+    /// When a folder cannot be removed.
+    pub fn delete_repos(
+        &self,
+        repos: &[&CachedRepo],
+        dry_run: bool,
+    ) -> Result<DeleteSummary, Error> {
+        let mut summary = DeleteSummary::default();
+        for repo in repos {
+            summary.paths.push(repo.path.clone());
+            summary.freed_bytes += repo.size_on_disk;
+            if !dry_run {
+                remove_dir(&repo.path)?;
+                if let Some(folder) = repo.path.file_name() {
+                    let _ = std::fs::remove_dir_all(self.root.join(".locks").join(folder));
+                }
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Deletes revisions (by commit hash) of one repo: their snapshot folders, the refs
+    /// pointing at them, and the blobs no remaining revision uses. Deleting every revision
+    /// deletes the repo.
+    ///
+    /// # Errors
+    /// When a path cannot be removed.
+    pub fn delete_revisions(
+        &self,
+        repo: &CachedRepo,
+        commits: &[&str],
+        dry_run: bool,
+    ) -> Result<DeleteSummary, Error> {
+        let doomed: Vec<&CachedRevision> = repo
+            .revisions
+            .iter()
+            .filter(|r| commits.contains(&r.commit.as_str()))
+            .collect();
+        if !doomed.is_empty() && doomed.len() == repo.revisions.len() {
+            return self.delete_repos(&[repo], dry_run);
+        }
+        let kept_blobs: HashSet<&PathBuf> = repo
+            .revisions
+            .iter()
+            .filter(|r| !commits.contains(&r.commit.as_str()))
+            .flat_map(|r| r.files.iter().map(|f| &f.blob))
+            .collect();
+        let mut summary = DeleteSummary::default();
+        let mut freed_blobs = HashSet::new();
+        for revision in &doomed {
+            summary.paths.push(revision.path.clone());
+            for file in &revision.files {
+                if !kept_blobs.contains(&file.blob) && freed_blobs.insert(file.blob.clone()) {
+                    summary.freed_bytes += file.size;
+                    if file.blob != file.pointer {
+                        summary.paths.push(file.blob.clone());
+                    }
+                }
+            }
+            for name in &revision.refs {
+                summary.paths.push(repo.path.join("refs").join(name));
+            }
+        }
+        if !dry_run {
+            for path in &summary.paths {
+                if path.is_dir() {
+                    remove_dir(path)?;
+                } else {
+                    match std::fs::remove_file(path) {
+                        Ok(()) => {}
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => {
+                            return Err(Error::io(format!("cannot remove {}", path.display()), e));
+                        }
+                    }
+                }
+            }
+        }
+        Ok(summary)
+    }
+
+    /// Removes revisions no ref points to, and partial downloads (`hf cache prune`).
+    ///
+    /// # Errors
+    /// When a path cannot be removed.
+    pub fn prune(&self, dry_run: bool) -> Result<DeleteSummary, Error> {
+        let mut total = DeleteSummary::default();
+        for repo in &self.repos {
+            let detached: Vec<&str> = repo
+                .detached_revisions()
+                .iter()
+                .map(|r| r.commit.as_str())
+                .collect();
+            if !detached.is_empty() {
+                let summary = self.delete_revisions(repo, &detached, dry_run)?;
+                total.paths.extend(summary.paths);
+                total.freed_bytes += summary.freed_bytes;
+            }
+            for partial in &repo.incomplete {
+                total.freed_bytes += std::fs::metadata(partial).map(|m| m.len()).unwrap_or(0);
+                total.paths.push(partial.clone());
+                if !dry_run {
+                    let _ = std::fs::remove_file(partial);
+                }
+            }
+        }
+        Ok(total)
+    }
+}
+
+fn remove_dir(path: &Path) -> Result<(), Error> {
+    match std::fs::remove_dir_all(path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(Error::io(format!("cannot remove {}", path.display()), e)),
+    }
+}

@@ -1,0 +1,692 @@
+//! The transfer engine: streams a URL into `<etag>.incomplete`, hashing as it goes, resuming
+//! with `Range` after broken connections and across runs; large files on a CDN are fetched as
+//! several parallel ranges while a hashing thread follows the contiguous written prefix.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read as _, Seek as _, SeekFrom, Write as _};
+#[cfg(unix)]
+use std::os::unix::fs::FileExt as _;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::StreamExt as _;
+use hf_auth::http::{HubClient, HubRequest};
+use tokio::sync::mpsc;
+use url::Url;
+
+use super::integrity::{ContentHasher, HashKind};
+use super::{DownloadOptions, FileMetadata};
+use crate::Error;
+use crate::progress::{Progress, ProgressEvent};
+
+/// Consecutive broken transfers tolerated before giving up (any received data resets the count).
+const MAX_STREAM_FAILURES: u32 = 5;
+/// Writes are batched to this size.
+const WRITE_BUFFER: usize = 1 << 20;
+
+/// Where a file's bytes are fetched from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A Hub URL: sent with the token, redirects followed (the token is dropped when they leave the Hub).
+    Hub(Url),
+    /// A CDN URL: never sent the token.
+    Cdn(Url),
+}
+
+impl Source {
+    /// The source a HEAD's metadata points to.
+    #[must_use]
+    pub fn from_metadata(metadata: &FileMetadata) -> Self {
+        if metadata.on_cdn {
+            Self::Cdn(metadata.location.clone())
+        } else {
+            Self::Hub(metadata.location.clone())
+        }
+    }
+
+    fn request(&self, http: &HubClient) -> HubRequest {
+        match self {
+            Self::Hub(url) => http.get(url.clone()),
+            Self::Cdn(url) => http.get(url.clone()).without_auth(),
+        }
+    }
+
+    fn url(&self) -> &Url {
+        match self {
+            Self::Hub(url) | Self::Cdn(url) => url,
+        }
+    }
+}
+
+/// What a transfer did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FetchStats {
+    /// Bytes already on disk from an earlier attempt.
+    pub resumed_from: u64,
+    /// Bytes received over the network.
+    pub bytes_fetched: u64,
+    /// Parallel connections used (1 for a single stream).
+    pub connections: usize,
+}
+
+/// `<incomplete>.progress`: how many leading bytes of a parallel download are known good.
+pub(crate) fn progress_path(incomplete: &Path) -> PathBuf {
+    let mut name = incomplete.as_os_str().to_owned();
+    name.push(".progress");
+    PathBuf::from(name)
+}
+
+fn read_progress(path: &Path) -> Option<u64> {
+    std::fs::read_to_string(path).ok()?.trim().parse().ok()
+}
+
+fn io_err(context: &str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+    let context = format!("{context} {}", path.display());
+    move |e| Error::io(context, e)
+}
+
+/// Downloads `source` (`size` bytes) into `incomplete` and returns the stats and the hash of
+/// what is there. The caller compares the hash and deletes the file on a mismatch.
+pub(crate) async fn fetch(
+    http: &HubClient,
+    source: &Source,
+    size: u64,
+    kind: HashKind,
+    incomplete: &Path,
+    path: &Arc<str>,
+    options: &DownloadOptions,
+) -> Result<(FetchStats, String), Error> {
+    if let Some(parent) = incomplete.parent() {
+        std::fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
+    }
+    let progress = options.progress.clone();
+    let result = if matches!(source, Source::Cdn(_))
+        && size >= options.parallel_threshold()
+        && options.connections > 1
+    {
+        match parallel(http, source, size, kind, incomplete, path, options).await {
+            Err(Fallback::RangeIgnored) => {
+                tracing::debug!("the CDN ignored Range; downloading {path} as one stream");
+                sequential(
+                    http,
+                    source,
+                    size,
+                    kind,
+                    incomplete,
+                    path,
+                    progress.as_ref(),
+                )
+                .await
+            }
+            Err(Fallback::Failed(error)) => Err(error),
+            Ok(done) => Ok(done),
+        }
+    } else {
+        sequential(
+            http,
+            source,
+            size,
+            kind,
+            incomplete,
+            path,
+            progress.as_ref(),
+        )
+        .await
+    };
+    progress.on_event(ProgressEvent::FileFinished { path: path.clone() });
+    result
+}
+
+/// The valid prefix left by an earlier run: the parallel watermark if one was recorded, else
+/// the file length (single streams write in order).
+fn valid_prefix(incomplete: &Path, size: u64) -> u64 {
+    let on_disk = std::fs::metadata(incomplete).map(|m| m.len()).unwrap_or(0);
+    let prefix = read_progress(&progress_path(incomplete))
+        .unwrap_or(on_disk)
+        .min(on_disk);
+    if prefix > size { 0 } else { prefix }
+}
+
+fn hash_prefix(file: &mut File, len: u64, hasher: &mut ContentHasher) -> std::io::Result<()> {
+    file.seek(SeekFrom::Start(0))?;
+    let mut remaining = len;
+    let mut buf = vec![0u8; WRITE_BUFFER];
+    while remaining > 0 {
+        let want = remaining.min(buf.len() as u64) as usize;
+        file.read_exact(&mut buf[..want])?;
+        hasher.update(&buf[..want]);
+        remaining -= want as u64;
+    }
+    Ok(())
+}
+
+/// A thread that writes and hashes the bytes of one stream, in order.
+struct Writer {
+    tx: mpsc::Sender<Bytes>,
+    handle: tokio::task::JoinHandle<std::io::Result<(File, ContentHasher)>>,
+}
+
+impl Writer {
+    fn spawn(mut file: File, mut hasher: ContentHasher) -> Self {
+        let (tx, mut rx) = mpsc::channel::<Bytes>(256);
+        let handle = tokio::task::spawn_blocking(move || {
+            let mut buf = Vec::with_capacity(WRITE_BUFFER);
+            while let Some(bytes) = rx.blocking_recv() {
+                hasher.update(&bytes);
+                buf.extend_from_slice(&bytes);
+                if buf.len() >= WRITE_BUFFER {
+                    file.write_all(&buf)?;
+                    buf.clear();
+                }
+            }
+            file.write_all(&buf)?;
+            Ok((file, hasher))
+        });
+        Self { tx, handle }
+    }
+
+    /// Flushes and returns the file and hasher.
+    async fn finish(self, incomplete: &Path) -> Result<(File, ContentHasher), Error> {
+        drop(self.tx);
+        match self.handle.await {
+            Ok(result) => result.map_err(io_err("cannot write", incomplete)),
+            Err(join) => Err(Error::io(
+                format!("the writer for {} stopped", incomplete.display()),
+                std::io::Error::other(join.to_string()),
+            )),
+        }
+    }
+}
+
+async fn sequential(
+    http: &HubClient,
+    source: &Source,
+    size: u64,
+    kind: HashKind,
+    incomplete: &Path,
+    path: &Arc<str>,
+    progress: &dyn Progress,
+) -> Result<(FetchStats, String), Error> {
+    let mut offset = valid_prefix(incomplete, size);
+    let mut file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(incomplete)
+        .map_err(io_err("cannot open", incomplete))?;
+    file.set_len(offset)
+        .map_err(io_err("cannot truncate", incomplete))?;
+    let _ = std::fs::remove_file(progress_path(incomplete));
+    let mut hasher = ContentHasher::new(kind, size);
+    hash_prefix(&mut file, offset, &mut hasher).map_err(io_err("cannot read", incomplete))?;
+    file.seek(SeekFrom::Start(offset))
+        .map_err(io_err("cannot seek", incomplete))?;
+    let mut stats = FetchStats {
+        resumed_from: offset,
+        bytes_fetched: 0,
+        connections: 1,
+    };
+    progress.on_event(ProgressEvent::FileStarted {
+        path: path.clone(),
+        size,
+        resumed_from: offset,
+    });
+    let mut writer = Writer::spawn(file, hasher);
+    let mut failures = 0u32;
+    while offset < size || (size == 0 && stats.bytes_fetched == 0 && failures == 0) {
+        let mut request = source.request(http);
+        if offset > 0 {
+            request = request.header("range", &format!("bytes={offset}-"));
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => {
+                writer.finish(incomplete).await?;
+                return Err(error.into());
+            }
+        };
+        let status = response.status().as_u16();
+        if offset > 0 && status == 200 {
+            // The server ignored Range: start over from byte 0.
+            let (file, _) = writer.finish(incomplete).await?;
+            file.set_len(0)
+                .map_err(io_err("cannot truncate", incomplete))?;
+            let mut file = file;
+            file.seek(SeekFrom::Start(0))
+                .map_err(io_err("cannot seek", incomplete))?;
+            progress.on_event(ProgressEvent::FileRewound {
+                path: path.clone(),
+                bytes: offset,
+            });
+            offset = 0;
+            writer = Writer::spawn(file, ContentHasher::new(kind, size));
+        } else if status == 206 {
+            let start = response
+                .headers()
+                .get("content-range")
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_content_range_start);
+            if start != Some(offset) {
+                writer.finish(incomplete).await?;
+                return Err(Error::Protocol(format!(
+                    "asked for {path} from byte {offset} but the server answered a different range"
+                )));
+            }
+        }
+        let method_url = source.url().to_string();
+        let mut stream = response.bytes_stream();
+        let mut broken = None;
+        let mut received_now = 0u64;
+        while let Some(chunk) = stream.next().await {
+            match chunk {
+                Ok(bytes) => {
+                    let len = bytes.len() as u64;
+                    if offset + len > size {
+                        drop(writer.finish(incomplete).await);
+                        let _ = std::fs::remove_file(incomplete);
+                        return Err(Error::Protocol(format!(
+                            "the server sent more than the {size} bytes announced for {path}; the partial file was deleted"
+                        )));
+                    }
+                    if writer.tx.send(bytes).await.is_err() {
+                        // The writer failed (disk full...): its error says why.
+                        writer.finish(incomplete).await?;
+                        return Err(Error::io(
+                            format!("cannot write {}", incomplete.display()),
+                            std::io::Error::other("the writer stopped"),
+                        ));
+                    }
+                    offset += len;
+                    received_now += len;
+                    stats.bytes_fetched += len;
+                    progress.on_event(ProgressEvent::FileAdvanced {
+                        path: path.clone(),
+                        bytes: len,
+                    });
+                }
+                Err(error) => {
+                    broken = Some(hf_auth::http::stream_error(&error, "GET", &method_url));
+                    break;
+                }
+            }
+        }
+        if broken.is_none() && offset >= size {
+            break;
+        }
+        let error = broken.map_or_else(
+            || {
+                Error::Protocol(format!(
+                    "the body of {path} ended after {offset} of {size} bytes"
+                ))
+            },
+            Error::from,
+        );
+        if received_now > 0 {
+            failures = 0;
+        }
+        failures += 1;
+        if failures > MAX_STREAM_FAILURES {
+            writer.finish(incomplete).await?;
+            return Err(error);
+        }
+        tracing::debug!(%error, offset, "transfer broke off; resuming");
+        tokio::time::sleep(Duration::from_millis(250 * u64::from(failures))).await;
+    }
+    let (_file, hasher) = writer.finish(incomplete).await?;
+    Ok((stats, hasher.finish()))
+}
+
+/// `bytes 100-199/1000` -> 100.
+fn parse_content_range_start(value: &str) -> Option<u64> {
+    value
+        .trim()
+        .strip_prefix("bytes ")?
+        .split('-')
+        .next()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+enum Fallback {
+    RangeIgnored,
+    Failed(Error),
+}
+
+impl From<Error> for Fallback {
+    fn from(error: Error) -> Self {
+        Self::Failed(error)
+    }
+}
+
+/// Shared between range workers and the hashing thread.
+#[derive(Debug, Default)]
+struct Watermark {
+    /// Bytes known written from 0, contiguously.
+    contiguous: u64,
+    /// Finished chunk indices beyond the watermark.
+    done: std::collections::BTreeSet<u64>,
+    /// Set when the download is abandoned.
+    aborted: bool,
+}
+
+async fn parallel(
+    http: &HubClient,
+    source: &Source,
+    size: u64,
+    kind: HashKind,
+    incomplete: &Path,
+    path: &Arc<str>,
+    options: &DownloadOptions,
+) -> Result<(FetchStats, String), Fallback> {
+    let chunk = options.chunk_size.max(64 * 1024);
+    let chunks = size.div_ceil(chunk);
+    let prefix = valid_prefix(incomplete, size) / chunk * chunk;
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .read(true)
+        .write(true)
+        .open(incomplete)
+        .map_err(io_err("cannot open", incomplete))?;
+    file.set_len(size)
+        .map_err(io_err("cannot size", incomplete))?;
+    let progress_file = progress_path(incomplete);
+    super::write_atomic(&progress_file, prefix.to_string().as_bytes())?;
+    let file = Arc::new(file);
+    options.progress.on_event(ProgressEvent::FileStarted {
+        path: path.clone(),
+        size,
+        resumed_from: prefix,
+    });
+
+    let state = Arc::new((
+        Mutex::new(Watermark {
+            contiguous: prefix,
+            ..Watermark::default()
+        }),
+        Condvar::new(),
+    ));
+    let hasher = {
+        let file = file.clone();
+        let state = state.clone();
+        tokio::task::spawn_blocking(move || hash_following(&file, size, kind, &state))
+    };
+
+    let next_chunk = Arc::new(AtomicU64::new(prefix / chunk));
+    let fetched = Arc::new(AtomicU64::new(0));
+    let workers = (options.connections as u64)
+        .min(chunks - prefix / chunk)
+        .max(1);
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..workers {
+        let job = RangeJob {
+            http: http.clone(),
+            source: source.clone(),
+            file: file.clone(),
+            state: state.clone(),
+            next_chunk: next_chunk.clone(),
+            fetched: fetched.clone(),
+            progress_file: progress_file.clone(),
+            progress: options.progress.clone(),
+            path: path.clone(),
+            chunk,
+            chunks,
+            size,
+        };
+        set.spawn(job.run());
+    }
+    let mut failure = None;
+    while let Some(joined) = set.join_next().await {
+        let outcome = joined.unwrap_or_else(|e| {
+            Err(Fallback::Failed(Error::Protocol(format!(
+                "a download task failed: {e}"
+            ))))
+        });
+        if let Err(error) = outcome {
+            failure.get_or_insert(error);
+            set.abort_all();
+        }
+    }
+    if let Some(error) = failure {
+        state
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .aborted = true;
+        state.1.notify_all();
+        let _ = hasher.await;
+        return Err(error);
+    }
+    let digest = hasher
+        .await
+        .map_err(|e| Error::Protocol(format!("the hashing task failed: {e}")))?
+        .map_err(io_err("cannot read back", incomplete))?;
+    Ok((
+        FetchStats {
+            resumed_from: prefix,
+            bytes_fetched: fetched.load(Ordering::Relaxed),
+            connections: workers as usize,
+        },
+        digest.unwrap_or_default(),
+    ))
+}
+
+/// Hashes the file as its contiguous prefix grows (reading back from the page cache while the
+/// download runs, so there is no second pass at the end). `None` when aborted.
+fn hash_following(
+    file: &File,
+    size: u64,
+    kind: HashKind,
+    state: &(Mutex<Watermark>, Condvar),
+) -> std::io::Result<Option<String>> {
+    let mut hasher = ContentHasher::new(kind, size);
+    let mut hashed = 0u64;
+    let mut buf = vec![0u8; WRITE_BUFFER];
+    while hashed < size {
+        let limit = {
+            let mut guard = state
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            while guard.contiguous <= hashed && !guard.aborted {
+                guard = state
+                    .1
+                    .wait(guard)
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+            }
+            if guard.aborted {
+                return Ok(None);
+            }
+            guard.contiguous
+        };
+        while hashed < limit {
+            let want = (limit - hashed).min(buf.len() as u64) as usize;
+            read_at(file, &mut buf[..want], hashed)?;
+            hasher.update(&buf[..want]);
+            hashed += want as u64;
+        }
+    }
+    Ok(Some(hasher.finish()))
+}
+
+#[cfg(unix)]
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    file.read_exact_at(buf, offset)
+}
+
+#[cfg(unix)]
+fn write_at(file: &File, buf: &[u8], offset: u64) -> std::io::Result<()> {
+    file.write_all_at(buf, offset)
+}
+
+#[cfg(windows)]
+fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt as _;
+    while !buf.is_empty() {
+        let n = file.seek_read(buf, offset)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        buf = &mut buf[n..];
+        offset += n as u64;
+    }
+    Ok(())
+}
+
+#[cfg(windows)]
+fn write_at(file: &File, mut buf: &[u8], mut offset: u64) -> std::io::Result<()> {
+    use std::os::windows::fs::FileExt as _;
+    while !buf.is_empty() {
+        let n = file.seek_write(buf, offset)?;
+        buf = &buf[n..];
+        offset += n as u64;
+    }
+    Ok(())
+}
+
+/// One range worker: takes chunk indices until none are left.
+struct RangeJob {
+    http: HubClient,
+    source: Source,
+    file: Arc<File>,
+    state: Arc<(Mutex<Watermark>, Condvar)>,
+    next_chunk: Arc<AtomicU64>,
+    fetched: Arc<AtomicU64>,
+    progress_file: PathBuf,
+    progress: Arc<dyn Progress>,
+    path: Arc<str>,
+    chunk: u64,
+    chunks: u64,
+    size: u64,
+}
+
+impl RangeJob {
+    async fn run(self) -> Result<(), Fallback> {
+        loop {
+            let index = self.next_chunk.fetch_add(1, Ordering::Relaxed);
+            if index >= self.chunks {
+                return Ok(());
+            }
+            let start = index * self.chunk;
+            let end = (start + self.chunk).min(self.size);
+            self.fetch_range(start, end).await?;
+            self.mark_done(index)?;
+        }
+    }
+
+    async fn fetch_range(&self, start: u64, end: u64) -> Result<(), Fallback> {
+        let mut pos = start;
+        let mut failures = 0u32;
+        let mut buf: Vec<u8> = Vec::with_capacity(WRITE_BUFFER);
+        let url = self.source.url().to_string();
+        while pos < end {
+            let response = self
+                .source
+                .request(&self.http)
+                .header("range", &format!("bytes={pos}-{}", end - 1))
+                .send()
+                .await
+                .map_err(|e| Fallback::Failed(e.into()))?;
+            if response.status().as_u16() != 206 {
+                return Err(Fallback::RangeIgnored);
+            }
+            let answered = response
+                .headers()
+                .get("content-range")
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_content_range_start);
+            if answered != Some(pos) {
+                return Err(Fallback::RangeIgnored);
+            }
+            let mut stream = response.bytes_stream();
+            let mut broken = None;
+            let mut received_now = 0u64;
+            while let Some(item) = stream.next().await {
+                match item {
+                    Ok(bytes) => {
+                        let len = bytes.len() as u64;
+                        if pos + buf.len() as u64 + len > end {
+                            return Err(Fallback::Failed(Error::Protocol(format!(
+                                "the server sent more than the range asked for {}",
+                                self.path
+                            ))));
+                        }
+                        buf.extend_from_slice(&bytes);
+                        received_now += len;
+                        self.fetched.fetch_add(len, Ordering::Relaxed);
+                        self.progress.on_event(ProgressEvent::FileAdvanced {
+                            path: self.path.clone(),
+                            bytes: len,
+                        });
+                        if buf.len() >= WRITE_BUFFER {
+                            self.flush(&mut buf, &mut pos)?;
+                        }
+                    }
+                    Err(error) => {
+                        broken = Some(hf_auth::http::stream_error(&error, "GET", &url));
+                        break;
+                    }
+                }
+            }
+            self.flush(&mut buf, &mut pos)?;
+            if pos >= end {
+                break;
+            }
+            if received_now > 0 {
+                failures = 0;
+            }
+            failures += 1;
+            if failures > MAX_STREAM_FAILURES {
+                let error = broken.map_or_else(
+                    || Error::Protocol(format!("the body of {} ended early", self.path)),
+                    Error::from,
+                );
+                return Err(Fallback::Failed(error));
+            }
+            tokio::time::sleep(Duration::from_millis(250 * u64::from(failures))).await;
+        }
+        Ok(())
+    }
+
+    fn flush(&self, buf: &mut Vec<u8>, pos: &mut u64) -> Result<(), Fallback> {
+        if buf.is_empty() {
+            return Ok(());
+        }
+        write_at(&self.file, buf, *pos)
+            .map_err(|e| Fallback::Failed(Error::io("cannot write the download", e)))?;
+        *pos += buf.len() as u64;
+        buf.clear();
+        Ok(())
+    }
+
+    fn mark_done(&self, index: u64) -> Result<(), Fallback> {
+        let advanced = {
+            let mut guard = self
+                .state
+                .0
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            guard.done.insert(index);
+            let before = guard.contiguous;
+            while guard.contiguous < self.size {
+                let next = guard.contiguous / self.chunk;
+                if !guard.done.remove(&next) {
+                    break;
+                }
+                guard.contiguous = (guard.contiguous + self.chunk).min(self.size);
+            }
+            (guard.contiguous > before).then_some(guard.contiguous)
+        };
+        if let Some(contiguous) = advanced {
+            self.state.1.notify_all();
+            // Recorded after the bytes are written, so a killed process resumes from here.
+            super::write_atomic(&self.progress_file, contiguous.to_string().as_bytes())?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,234 @@
+//! `local_dir` mode: files land in a plain folder, with the Python client's bookkeeping in
+//! `<dir>/.cache/huggingface/` (`download/<path>.metadata`: commit, etag, timestamp).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use futures_util::{StreamExt as _, TryStreamExt as _};
+
+use super::{DownloadOptions, Planned, Source, errors};
+use crate::cache::{FileLock, ensure_cachedir_tag, safe_relative_path, write_atomic};
+use crate::progress::ProgressEvent;
+use crate::repo::{Repo, is_commit_hash};
+use crate::tree::TreeEntry;
+use crate::{Error, HubApi};
+
+struct LocalPaths {
+    file: PathBuf,
+    metadata: PathBuf,
+    lock: PathBuf,
+    incomplete: PathBuf,
+}
+
+fn bookkeeping(dir: &Path) -> PathBuf {
+    dir.join(".cache").join("huggingface")
+}
+
+fn local_paths(dir: &Path, path: &str, etag: &str) -> LocalPaths {
+    let download = bookkeeping(dir).join("download");
+    let mut file = dir.to_owned();
+    let mut meta = download;
+    for part in path.split('/') {
+        file.push(part);
+        meta.push(part);
+    }
+    let name = meta
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    LocalPaths {
+        file,
+        metadata: meta.with_file_name(format!("{name}.metadata")),
+        lock: meta.with_file_name(format!("{name}.lock")),
+        incomplete: meta.with_file_name(format!("{name}.{etag}.incomplete")),
+    }
+}
+
+/// The recorded `(commit, etag)` of a local file, when the record is still trustworthy
+/// (the file was not modified after it was written).
+fn read_metadata(paths: &LocalPaths) -> Option<(String, String)> {
+    let text = std::fs::read_to_string(&paths.metadata).ok()?;
+    let mut lines = text.lines();
+    let commit = lines.next()?.trim().to_owned();
+    let etag = lines.next()?.trim().to_owned();
+    let timestamp: f64 = lines.next()?.trim().parse().ok()?;
+    let mtime = std::fs::metadata(&paths.file)
+        .ok()?
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_secs_f64();
+    (mtime - 1.0 <= timestamp).then_some((commit, etag))
+}
+
+fn write_metadata(paths: &LocalPaths, commit: &str, etag: &str) -> Result<(), Error> {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0);
+    write_atomic(
+        &paths.metadata,
+        format!("{commit}\n{etag}\n{now}\n").as_bytes(),
+    )
+}
+
+fn prepare(dir: &Path) -> Result<(), Error> {
+    let root = bookkeeping(dir);
+    std::fs::create_dir_all(&root)
+        .map_err(|e| Error::io(format!("cannot create {}", root.display()), e))?;
+    let ignore = root.join(".gitignore");
+    if !ignore.exists() {
+        write_atomic(&ignore, b"*")?;
+    }
+    ensure_cachedir_tag(&root);
+    Ok(())
+}
+
+pub(super) async fn download_file(
+    api: &HubApi,
+    repo: &Repo,
+    path: &str,
+    revision: &str,
+    dir: &Path,
+    options: &DownloadOptions,
+) -> Result<PathBuf, Error> {
+    let probe = local_paths(dir, path, "");
+    let recorded = read_metadata(&probe);
+    if is_commit_hash(revision)
+        && !options.force_download
+        && recorded
+            .as_ref()
+            .is_some_and(|(commit, _)| commit == revision)
+    {
+        return Ok(probe.file);
+    }
+    if options.local_files_only || api.http.config().offline {
+        return if probe.file.is_file() {
+            Ok(probe.file)
+        } else {
+            Err(Error::NotInCache(format!(
+                "'{path}' is not in {} and downloads are disabled (HF_HUB_OFFLINE=1 or --local-files-only)",
+                dir.display()
+            )))
+        };
+    }
+    let metadata = match api.file_metadata(repo, path, revision).await {
+        Ok(metadata) => metadata,
+        Err(error) if errors::may_fall_back_to_cache(&error) && probe.file.is_file() => {
+            tracing::warn!(
+                "could not reach the Hub ({error}); using the existing {}",
+                probe.file.display()
+            );
+            return Ok(probe.file);
+        }
+        Err(error) => return Err(errors::explain(api, repo, revision, Some(path), error).await),
+    };
+    let size = metadata
+        .size
+        .ok_or_else(|| Error::Protocol(format!("the Hub did not send the size of {path}")))?;
+    let source = if metadata.on_cdn {
+        Source::from_metadata(&metadata)
+    } else {
+        Source::Hub(api.http.url(&repo.resolve_path(&metadata.commit, path))?)
+    };
+    let planned = Planned {
+        path: Arc::from(path),
+        etag: metadata.etag.clone(),
+        size,
+        source: Some(source),
+    };
+    options.progress.on_event(ProgressEvent::Totals {
+        files: 1,
+        bytes: size,
+    });
+    fetch_into_dir(api, repo, &metadata.commit, &planned, dir, options).await
+}
+
+pub(super) async fn snapshot(
+    api: &HubApi,
+    repo: &Repo,
+    commit: &str,
+    selected: &[TreeEntry],
+    dir: &Path,
+    options: &DownloadOptions,
+) -> Result<PathBuf, Error> {
+    prepare(dir)?;
+    let mut todo = Vec::new();
+    for entry in selected {
+        let paths = local_paths(dir, &entry.path, entry.etag());
+        let up_to_date = !options.force_download
+            && paths.file.is_file()
+            && read_metadata(&paths).is_some_and(|(_, etag)| etag == entry.etag());
+        if up_to_date {
+            write_metadata(&paths, commit, entry.etag())?;
+        } else {
+            todo.push(Planned {
+                path: Arc::from(entry.path.as_str()),
+                etag: entry.etag().to_owned(),
+                size: entry.content_size(),
+                source: None,
+            });
+        }
+    }
+    options.progress.on_event(ProgressEvent::Totals {
+        files: todo.len() as u64,
+        bytes: todo.iter().map(|p| p.size).sum(),
+    });
+    futures_util::stream::iter(
+        todo.iter()
+            .map(|planned| fetch_into_dir(api, repo, commit, planned, dir, options)),
+    )
+    .buffer_unordered(options.max_workers.max(1))
+    .try_collect::<Vec<_>>()
+    .await?;
+    Ok(dir.to_owned())
+}
+
+async fn fetch_into_dir(
+    api: &HubApi,
+    repo: &Repo,
+    commit: &str,
+    planned: &Planned,
+    dir: &Path,
+    options: &DownloadOptions,
+) -> Result<PathBuf, Error> {
+    safe_relative_path(&planned.path)?;
+    prepare(dir)?;
+    let paths = local_paths(dir, &planned.path, &planned.etag);
+    let _lock = FileLock::acquire(&paths.lock, options.lock_timeout).await?;
+    let source = match &planned.source {
+        Some(source) => source.clone(),
+        None => api.source_for(repo, commit, planned, options).await?,
+    };
+    if options.force_download {
+        let _ = std::fs::remove_file(&paths.incomplete);
+    }
+    api.fetch_verified(&source, planned, &paths.incomplete, options)
+        .await?;
+    if let Some(parent) = paths.file.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+    }
+    std::fs::rename(&paths.incomplete, &paths.file).map_err(|e| {
+        Error::io(
+            format!("cannot move the download to {}", paths.file.display()),
+            e,
+        )
+    })?;
+    let _ = std::fs::remove_file(super::fetch::progress_path(&paths.incomplete));
+    write_metadata(&paths, commit, &planned.etag)?;
+    Ok(paths.file)
+}
+
+pub(super) fn offline_snapshot(dir: &Path) -> Result<PathBuf, Error> {
+    if dir.is_dir() {
+        Ok(dir.to_owned())
+    } else {
+        Err(Error::NotInCache(format!(
+            "{} does not exist and downloads are disabled (HF_HUB_OFFLINE=1 or --local-files-only)",
+            dir.display()
+        )))
+    }
+}

@@ -1,0 +1,457 @@
+//! Downloads into the shared cache (or a local directory), verified and resumable.
+//!
+//! - [`HubApi::download_file`]: one file; a HEAD gives commit, etag and the CDN location.
+//! - [`HubApi::snapshot_download`]: a whole revision, pinned to its commit, listed once, filtered
+//!   with [`PatternFilter`], fetched with bounded parallelism. A complete snapshot costs two
+//!   requests (revision + tree) and nothing else.
+//!
+//! Every blob is hashed while it streams (sha256 for LFS, git-sha1 otherwise) and enters
+//! `blobs/` only when the hash matches. Partial downloads are kept as
+//! `blobs/<etag>.incomplete` under the blob's lock and resumed with `Range`.
+
+mod errors;
+mod fetch;
+pub mod integrity;
+mod local_dir;
+mod options;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use futures_util::{StreamExt as _, TryStreamExt as _};
+use hf_auth::http::Redirects;
+use url::Url;
+
+use crate::cache::{self, FileLock, RepoCache, blob_link_target, link_pointer, safe_relative_path};
+use crate::patterns::PatternFilter;
+use crate::progress::ProgressEvent;
+use crate::repo::{DEFAULT_REVISION, Repo, is_commit_hash, validate_revision};
+use crate::tree::TreeEntry;
+use crate::{Error, HubApi};
+
+pub use fetch::{FetchStats, Source};
+pub use integrity::{ContentHasher, HashKind};
+pub use options::{DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS, DEFAULT_MAX_WORKERS, DownloadOptions};
+
+/// What a HEAD on a resolve URL says about a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileMetadata {
+    /// The commit the revision resolved to (`X-Repo-Commit`).
+    pub commit: String,
+    /// The blob id: sha256 for LFS files, git-sha1 otherwise (`X-Linked-Etag`, else `ETag`).
+    pub etag: String,
+    /// The content size (`X-Linked-Size`, else `Content-Length`).
+    pub size: Option<u64>,
+    /// Where the bytes are: the CDN location when the Hub redirected there.
+    pub location: Url,
+    /// Whether `location` is a CDN (fetched without the token) rather than the Hub itself.
+    pub on_cdn: bool,
+}
+
+/// One file to fetch, with everything needed to place and verify it.
+#[derive(Debug, Clone)]
+struct Planned {
+    path: Arc<str>,
+    etag: String,
+    size: u64,
+    source: Option<Source>,
+}
+
+impl HubApi {
+    /// HEADs `path` at `revision`: follows renamed-repo redirects with auth, stops at a CDN
+    /// redirect and reads the metadata from it.
+    ///
+    /// # Errors
+    /// HTTP failures, and [`Error::Protocol`] when the answer lacks the Hub's headers.
+    pub async fn file_metadata(
+        &self,
+        repo: &Repo,
+        path: &str,
+        revision: &str,
+    ) -> Result<FileMetadata, Error> {
+        validate_revision(revision)?;
+        let url = self.http.url(&repo.resolve_path(revision, path))?;
+        let response = self
+            .http
+            .head(url)
+            .header("accept-encoding", "identity")
+            .redirects(Redirects::StopAtUntrusted)
+            .metadata_timeout()
+            .send()
+            .await?;
+        let headers = response.headers();
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let missing = |what: &str| {
+            Error::Protocol(format!(
+                "HEAD {} has no {what} header: the endpoint {} does not seem to be a Hugging Face Hub",
+                hf_auth::redact_url(response.url().as_str()),
+                self.http.endpoint()
+            ))
+        };
+        let commit = header("x-repo-commit").ok_or_else(|| missing("X-Repo-Commit"))?;
+        if !is_commit_hash(&commit) {
+            return Err(Error::Protocol(format!(
+                "X-Repo-Commit '{commit}' is not a commit hash"
+            )));
+        }
+        let raw_etag = header("x-linked-etag")
+            .or_else(|| header("etag"))
+            .ok_or_else(|| missing("ETag"))?;
+        let etag = normalize_etag(&raw_etag);
+        let redirected = response.status().is_redirection();
+        let size = header("x-linked-size")
+            .or_else(|| (!redirected).then(|| header("content-length")).flatten())
+            .and_then(|s| s.trim().parse().ok());
+        let (location, on_cdn) = match header("location").filter(|_| redirected) {
+            Some(location) => (
+                response.url().join(&location).map_err(|_| {
+                    Error::Protocol(format!("invalid redirect location for {path}"))
+                })?,
+                true,
+            ),
+            None => (response.url().clone(), false),
+        };
+        Ok(FileMetadata {
+            commit,
+            etag,
+            size,
+            location,
+            on_cdn,
+        })
+    }
+
+    /// The commit `revision` points to: `GET /api/{t}/{repo}/revision/{rev}` -> `sha`.
+    ///
+    /// # Errors
+    /// HTTP failures (repo or revision not found...) and a missing `sha`.
+    pub async fn resolve_commit(&self, repo: &Repo, revision: &str) -> Result<String, Error> {
+        validate_revision(revision)?;
+        #[derive(serde::Deserialize)]
+        struct Info {
+            sha: Option<String>,
+        }
+        let url = self.http.url(&format!(
+            "{}/revision/{}",
+            repo.api_path(),
+            crate::repo::encode_revision(revision)
+        ))?;
+        let info: Info = self.http.get(url).metadata_timeout().send_json().await?;
+        info.sha.filter(|sha| is_commit_hash(sha)).ok_or_else(|| {
+            Error::Protocol(format!(
+                "the Hub did not say which commit '{revision}' of {repo} is"
+            ))
+        })
+    }
+
+    /// Downloads one file and returns its path: `snapshots/<commit>/<path>` in the cache, or
+    /// `<local_dir>/<path>`. `revision` defaults to `main`.
+    ///
+    /// Offline (or with [`DownloadOptions::local_files_only`]) the cache is used without any
+    /// request, and a missing file is a [`Error::NotInCache`] saying what is missing.
+    ///
+    /// # Errors
+    /// Repo/revision/file not found, gated or private repos (with advice), integrity failures
+    /// (nothing kept), I/O errors (a partial download is kept for resuming), lock timeouts.
+    pub async fn download_file(
+        &self,
+        repo: &Repo,
+        path: &str,
+        revision: Option<&str>,
+        options: &DownloadOptions,
+    ) -> Result<PathBuf, Error> {
+        let revision = revision.unwrap_or(DEFAULT_REVISION);
+        validate_revision(revision)?;
+        safe_relative_path(path)
+            .map_err(|_| Error::InvalidInput(format!("invalid file path '{path}'")))?;
+        if let Some(dir) = &options.local_dir {
+            return local_dir::download_file(self, repo, path, revision, dir, options).await;
+        }
+        let cache = RepoCache::new(&options.cache_dir, repo);
+        let offline = options.local_files_only || self.http.config().offline;
+        if offline {
+            return errors::cached_file(&cache, repo, path, revision, offline);
+        }
+        if is_commit_hash(revision) && !options.force_download {
+            let pointer = cache.pointer_path(revision, path);
+            if pointer.exists() {
+                return Ok(pointer);
+            }
+        }
+        let metadata = match self.file_metadata(repo, path, revision).await {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                // Like the Python client: an unreachable Hub falls back to the cache.
+                if errors::may_fall_back_to_cache(&error)
+                    && let Ok(found) = errors::cached_file(&cache, repo, path, revision, false)
+                {
+                    tracing::warn!(
+                        "could not reach the Hub ({error}); using the cached copy of {path}"
+                    );
+                    return Ok(found);
+                }
+                return Err(errors::explain(self, repo, revision, Some(path), error).await);
+            }
+        };
+        if HashKind::of_etag(&metadata.etag).is_none() {
+            return Err(Error::Protocol(format!(
+                "the Hub's etag for {path} ('{}') is not a sha256 or git-sha1, so the file cannot be verified",
+                metadata.etag
+            )));
+        }
+        let Some(size) = metadata.size else {
+            return Err(Error::Protocol(format!(
+                "the Hub did not send the size of {path}"
+            )));
+        };
+        let source = if metadata.on_cdn {
+            Source::from_metadata(&metadata)
+        } else {
+            // Pinned to the commit the HEAD saw, so the bytes match its etag.
+            Source::Hub(self.http.url(&repo.resolve_path(&metadata.commit, path))?)
+        };
+        let planned = Planned {
+            path: Arc::from(path),
+            etag: metadata.etag.clone(),
+            size,
+            source: Some(source),
+        };
+        options.progress.on_event(ProgressEvent::Totals {
+            files: 1,
+            bytes: size,
+        });
+        let pointer = self
+            .fetch_into_cache(repo, &cache, &metadata.commit, &planned, options)
+            .await?;
+        cache.write_ref(revision, &metadata.commit)?;
+        Ok(pointer)
+    }
+
+    /// Downloads every file of `revision` (default `main`) that `filter` keeps and returns the
+    /// snapshot folder (`snapshots/<commit>`, or `local_dir`).
+    ///
+    /// # Errors
+    /// As [`HubApi::download_file`]; also [`Error::Protocol`] when the listing holds an unsafe
+    /// path (nothing is downloaded then).
+    pub async fn snapshot_download(
+        &self,
+        repo: &Repo,
+        revision: Option<&str>,
+        filter: &PatternFilter,
+        options: &DownloadOptions,
+    ) -> Result<PathBuf, Error> {
+        let revision = revision.unwrap_or(DEFAULT_REVISION);
+        validate_revision(revision)?;
+        let cache = RepoCache::new(&options.cache_dir, repo);
+        let offline = options.local_files_only || self.http.config().offline;
+        if offline {
+            return match &options.local_dir {
+                Some(dir) => local_dir::offline_snapshot(dir),
+                None => errors::cached_snapshot(&cache, repo, revision),
+            };
+        }
+        let commit = match self.resolve_commit(repo, revision).await {
+            Ok(commit) => commit,
+            Err(error) => {
+                if options.local_dir.is_none()
+                    && errors::may_fall_back_to_cache(&error)
+                    && let Ok(found) = errors::cached_snapshot(&cache, repo, revision)
+                {
+                    tracing::warn!("could not reach the Hub ({error}); using the cached snapshot");
+                    return Ok(found);
+                }
+                return Err(errors::explain(self, repo, revision, None, error).await);
+            }
+        };
+        let listing = self
+            .list_repo_tree(repo, &commit, None, true)
+            .await
+            .map_err(|e| match e {
+                Error::Http(_) => {
+                    Error::Protocol(format!("listing {repo} at {commit} failed: {e}"))
+                }
+                other => other,
+            })?;
+        let selected: Vec<TreeEntry> = filter
+            .filter(
+                listing.into_iter().filter(TreeEntry::is_file),
+                |e: &TreeEntry| e.path.as_str(),
+            )
+            .collect();
+        if selected.is_empty() {
+            tracing::warn!("no files of {repo} at {revision} matched the include/exclude patterns");
+        }
+        for entry in &selected {
+            safe_relative_path(&entry.path)?;
+            if HashKind::of_etag(entry.etag()).is_none() {
+                return Err(Error::Protocol(format!(
+                    "the listing gives {} the id '{}', which is not a sha256 or git-sha1",
+                    entry.path,
+                    entry.etag()
+                )));
+            }
+        }
+        if let Some(dir) = &options.local_dir {
+            return local_dir::snapshot(self, repo, &commit, &selected, dir, options).await;
+        }
+        // Already-present files cost nothing more: the tree told us their blob ids.
+        let missing: Vec<Planned> = selected
+            .iter()
+            .filter(|e| options.force_download || !is_present(&cache, &commit, e))
+            .map(|e| Planned {
+                path: Arc::from(e.path.as_str()),
+                etag: e.etag().to_owned(),
+                size: e.content_size(),
+                source: None,
+            })
+            .collect();
+        options.progress.on_event(ProgressEvent::Totals {
+            files: missing.len() as u64,
+            bytes: missing.iter().map(|p| p.size).sum(),
+        });
+        std::fs::create_dir_all(cache.snapshot_dir(&commit)).map_err(|e| {
+            Error::io(
+                format!("cannot create {}", cache.snapshot_dir(&commit).display()),
+                e,
+            )
+        })?;
+        futures_util::stream::iter(
+            missing
+                .iter()
+                .map(|planned| self.fetch_into_cache(repo, &cache, &commit, planned, options)),
+        )
+        .buffer_unordered(options.max_workers.max(1))
+        .try_collect::<Vec<_>>()
+        .await?;
+        cache.write_ref(revision, &commit)?;
+        Ok(cache.snapshot_dir(&commit))
+    }
+
+    /// Makes `snapshots/<commit>/<path>` point at a verified `blobs/<etag>`, downloading it
+    /// under the blob's lock unless another process already did.
+    async fn fetch_into_cache(
+        &self,
+        repo: &Repo,
+        cache: &RepoCache,
+        commit: &str,
+        planned: &Planned,
+        options: &DownloadOptions,
+    ) -> Result<PathBuf, Error> {
+        let pointer = cache.pointer_path(commit, &planned.path);
+        let blob = cache.blob_path(&planned.etag);
+        let target = blob_link_target(&planned.path, &planned.etag);
+        if !options.force_download && pointer.exists() {
+            return Ok(pointer);
+        }
+        cache.ensure_cachedir_tag();
+        let _lock =
+            FileLock::acquire(&cache.lock_path(&planned.etag), options.lock_timeout).await?;
+        if options.force_download || !blob.exists() {
+            let source = match &planned.source {
+                Some(source) => source.clone(),
+                None => self.source_for(repo, commit, planned, options).await?,
+            };
+            let incomplete = cache.incomplete_path(&planned.etag);
+            if options.force_download {
+                let _ = std::fs::remove_file(&incomplete);
+            }
+            self.fetch_verified(&source, planned, &incomplete, options)
+                .await?;
+            std::fs::rename(&incomplete, &blob).map_err(|e| {
+                Error::io(format!("cannot move the download to {}", blob.display()), e)
+            })?;
+            let _ = std::fs::remove_file(fetch::progress_path(&incomplete));
+        }
+        link_pointer(&pointer, &blob, &target, options.use_symlinks, false)?;
+        Ok(pointer)
+    }
+
+    /// Where to fetch a listed file from: small files straight from the resolve URL (one
+    /// request, redirects followed, the token dropped when they leave the Hub); large files
+    /// from the CDN location a HEAD reveals, so they can be fetched in parallel ranges.
+    async fn source_for(
+        &self,
+        repo: &Repo,
+        commit: &str,
+        planned: &Planned,
+        options: &DownloadOptions,
+    ) -> Result<Source, Error> {
+        if planned.size >= options.parallel_threshold() && options.connections > 1 {
+            let metadata = self.file_metadata(repo, &planned.path, commit).await?;
+            if metadata.etag != planned.etag {
+                return Err(Error::Protocol(format!(
+                    "{} at {commit}: the listing says blob {} but the file is {}",
+                    planned.path, planned.etag, metadata.etag
+                )));
+            }
+            return Ok(Source::from_metadata(&metadata));
+        }
+        Ok(Source::Hub(
+            self.http.url(&repo.resolve_path(commit, &planned.path))?,
+        ))
+    }
+
+    /// Downloads `source` into `incomplete` (resuming what is there) and checks its hash.
+    async fn fetch_verified(
+        &self,
+        source: &Source,
+        planned: &Planned,
+        incomplete: &Path,
+        options: &DownloadOptions,
+    ) -> Result<FetchStats, Error> {
+        let kind = HashKind::of_etag(&planned.etag).ok_or_else(|| {
+            Error::Protocol(format!(
+                "cannot verify {} (blob id '{}')",
+                planned.path, planned.etag
+            ))
+        })?;
+        let result = fetch::fetch(
+            &self.http,
+            source,
+            planned.size,
+            kind,
+            incomplete,
+            &planned.path,
+            options,
+        )
+        .await;
+        match result {
+            Ok((stats, actual)) => {
+                if actual != planned.etag {
+                    let _ = std::fs::remove_file(incomplete);
+                    let _ = std::fs::remove_file(fetch::progress_path(incomplete));
+                    return Err(Error::Integrity {
+                        path: planned.path.to_string(),
+                        algorithm: kind.name(),
+                        expected: planned.etag.clone(),
+                        actual,
+                    });
+                }
+                Ok(stats)
+            }
+            Err(error) => Err(errors::disk_full_hint(error)),
+        }
+    }
+}
+
+/// Whether `snapshots/<commit>/<path>` exists and resolves to content.
+fn is_present(cache: &RepoCache, commit: &str, entry: &TreeEntry) -> bool {
+    let pointer = cache.pointer_path(commit, &entry.path);
+    // `metadata` follows the symlink: a dangling link is not present.
+    std::fs::metadata(&pointer).is_ok_and(|m| m.is_file())
+}
+
+/// `W/"abc"` -> `abc`, as the Python client's `lstrip("W/").strip('"')`.
+#[must_use]
+pub fn normalize_etag(raw: &str) -> String {
+    raw.trim()
+        .trim_start_matches(['W', '/'])
+        .trim_matches('"')
+        .to_owned()
+}
+
+pub(crate) use cache::write_atomic;

@@ -1,0 +1,157 @@
+//! Repo tree listings: `GET /api/{t}/{repo}/tree/{rev}[/{path}]?recursive=&expand=`,
+//! paginated through the `Link: rel="next"` header.
+
+use hf_auth::http::{MAX_JSON_BODY, read_body_limited};
+use serde::Deserialize;
+use url::Url;
+
+use crate::repo::{Repo, encode_revision, validate_revision};
+use crate::{Error, HubApi};
+
+/// One entry of a tree listing.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TreeEntry {
+    /// `file` or `directory`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The path in the repo.
+    pub path: String,
+    /// The git object id (git blob sha1 for files).
+    #[serde(default)]
+    pub oid: String,
+    /// Size in bytes (of the real content for LFS files).
+    #[serde(default)]
+    pub size: u64,
+    /// LFS details, for files stored in LFS.
+    #[serde(default)]
+    pub lfs: Option<TreeLfs>,
+    /// Xet hash, when the file is stored in Xet.
+    #[serde(default, rename = "xetHash")]
+    pub xet_hash: Option<String>,
+}
+
+/// LFS details of a tree entry.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TreeLfs {
+    /// The sha256 of the content.
+    pub oid: String,
+    /// The content size.
+    pub size: u64,
+    /// The size of the pointer file in git.
+    #[serde(default, rename = "pointerSize")]
+    pub pointer_size: u64,
+}
+
+/// The `rel="next"` target of a `Link` header, resolved against `base`.
+#[must_use]
+pub fn next_link(header: &str, base: &Url) -> Option<Url> {
+    header.split(',').find_map(|part| {
+        let mut pieces = part.split(';');
+        let target = pieces.next()?.trim().strip_prefix('<')?.strip_suffix('>')?;
+        let is_next = pieces.any(|p| {
+            let p = p.trim().replace(' ', "");
+            p.eq_ignore_ascii_case("rel=\"next\"") || p.eq_ignore_ascii_case("rel=next")
+        });
+        if is_next { base.join(target).ok() } else { None }
+    })
+}
+
+impl TreeEntry {
+    /// Whether this is a file (not a directory).
+    #[must_use]
+    pub fn is_file(&self) -> bool {
+        self.kind == "file"
+    }
+
+    /// The blob name in the cache: the LFS sha256, else the git blob sha1 (as the Python client's etag).
+    #[must_use]
+    pub fn etag(&self) -> &str {
+        self.lfs.as_ref().map_or(&self.oid, |lfs| &lfs.oid)
+    }
+
+    /// The content size.
+    #[must_use]
+    pub fn content_size(&self) -> u64 {
+        self.lfs.as_ref().map_or(self.size, |lfs| lfs.size)
+    }
+}
+
+impl HubApi {
+    /// Lists the tree of `repo` at `revision`, below `path` (the root when `None`),
+    /// recursively or not, following every page.
+    ///
+    /// # Errors
+    /// HTTP failures (repo/revision not found...) and malformed pages.
+    pub async fn list_repo_tree(
+        &self,
+        repo: &Repo,
+        revision: &str,
+        path: Option<&str>,
+        recursive: bool,
+    ) -> Result<Vec<TreeEntry>, Error> {
+        validate_revision(revision)?;
+        let mut api_path = format!("{}/tree/{}", repo.api_path(), encode_revision(revision));
+        if let Some(path) = path.map(|p| p.trim_matches('/')).filter(|p| !p.is_empty()) {
+            api_path.push('/');
+            api_path.push_str(&encode_revision(path));
+        }
+        let mut url = self.http.url(&api_path)?;
+        url.query_pairs_mut()
+            .append_pair("recursive", if recursive { "true" } else { "false" })
+            .append_pair("expand", "false");
+        let mut entries = Vec::new();
+        let mut next = Some(url);
+        while let Some(page) = next.take() {
+            let response = self.http.get(page.clone()).idempotent(true).send().await?;
+            next = response
+                .headers()
+                .get("link")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|h| next_link(h, response.url()))
+                // A page linking to itself would loop forever.
+                .filter(|n| *n != page);
+            let body = read_body_limited(response, MAX_JSON_BODY)
+                .await
+                .map_err(|e| Error::Protocol(format!("tree page of {repo}: {e}")))?;
+            let items: Vec<TreeEntry> = serde_json::from_slice(&body)
+                .map_err(|e| Error::Protocol(format!("tree page of {repo} is not a valid listing: {e}")))?;
+            entries.extend(items);
+        }
+        Ok(entries)
+    }
+
+    /// The paths of every file of `repo` at `revision`.
+    ///
+    /// # Errors
+    /// As [`HubApi::list_repo_tree`].
+    pub async fn list_repo_files(&self, repo: &Repo, revision: &str) -> Result<Vec<String>, Error> {
+        Ok(self
+            .list_repo_tree(repo, revision, None, true)
+            .await?
+            .into_iter()
+            .filter(TreeEntry::is_file)
+            .map(|e| e.path)
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_header_next_is_found_and_resolved() {
+        let base = Url::parse("http://127.0.0.1:1/api/models/a/b/tree/main?recursive=true").unwrap();
+        let header = r#"<http://127.0.0.1:1/api/models/a/b/tree/main?cursor=x>; rel="next", <http://x/p>; rel="prev""#;
+        assert_eq!(
+            next_link(header, &base).unwrap().as_str(),
+            "http://127.0.0.1:1/api/models/a/b/tree/main?cursor=x"
+        );
+        assert_eq!(
+            next_link(r#"</api/x?cursor=2>; rel=next"#, &base).unwrap().as_str(),
+            "http://127.0.0.1:1/api/x?cursor=2"
+        );
+        assert!(next_link(r#"<http://x/p>; rel="prev""#, &base).is_none());
+        assert!(next_link("garbage", &base).is_none());
+    }
+}

@@ -1,0 +1,214 @@
+//! Cache scanning, deletion, pruning, verification, and interop with the Python client.
+
+use std::path::Path;
+use std::process::Command;
+
+use hf_hub::RepoType;
+use hf_hub::cache::{VerifyOutcome, scan_cache, verify_repo};
+use hf_hub::patterns::PatternFilter;
+
+use crate::download::{api, model, options, server};
+
+#[tokio::test]
+async fn scan_lists_repos_revisions_and_sizes_then_rm_and_prune_delete() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let repo = model("demo-org/demo-model");
+    let json = PatternFilter::new(Some(["*.json"]), Vec::<String>::new());
+    let main = api
+        .snapshot_download(&repo, None, &json, &options(cache.path()))
+        .await
+        .unwrap();
+    let dev = api
+        .snapshot_download(&repo, Some("dev"), &json, &options(cache.path()))
+        .await
+        .unwrap();
+    assert_ne!(main, dev);
+
+    let info = scan_cache(cache.path()).unwrap();
+    assert_eq!(info.repos.len(), 1, "{:?}", info.warnings);
+    let cached = &info.repos[0];
+    assert_eq!(
+        (cached.repo_type, cached.repo_id.as_str()),
+        (RepoType::Model, "demo-org/demo-model")
+    );
+    assert_eq!(cached.revisions.len(), 2);
+    assert_eq!(cached.refs.len(), 2);
+    let expected_size: u64 = std::fs::read_dir(cached.path.join("blobs"))
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    assert_eq!(cached.size_on_disk, expected_size);
+    assert!(cached.last_accessed.is_some() && cached.last_modified.is_some());
+
+    // Making `dev` detached: prune removes it and its blobs only used by it.
+    std::fs::remove_file(cached.path.join("refs/dev")).unwrap();
+    let info = scan_cache(cache.path()).unwrap();
+    let summary = info.prune(false).unwrap();
+    assert!(summary.paths.iter().any(|p| p == &dev), "{summary:?}");
+    assert!(!dev.exists() && main.exists());
+    for entry in std::fs::read_dir(&main).unwrap() {
+        assert!(entry.unwrap().path().exists(), "main still resolves");
+    }
+
+    let info = scan_cache(cache.path()).unwrap();
+    let dry = info.delete_repos(&[&info.repos[0]], true).unwrap();
+    assert!(
+        dry.freed_bytes > 0 && main.exists(),
+        "a dry run deletes nothing"
+    );
+    info.delete_repos(&[&info.repos[0]], false).unwrap();
+    assert!(scan_cache(cache.path()).unwrap().repos.is_empty());
+}
+
+#[tokio::test]
+async fn verify_detects_tampered_blobs_online_and_offline() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let repo = model("demo-org/demo-model");
+    let dir = api
+        .snapshot_download(&repo, None, &PatternFilter::all(), &options(cache.path()))
+        .await
+        .unwrap();
+    let report = verify_repo(&dir, None).unwrap();
+    assert!(
+        report.files.values().all(|o| *o == VerifyOutcome::Ok),
+        "{report:?}"
+    );
+    let blob = std::fs::canonicalize(dir.join("config.json")).unwrap();
+    std::fs::write(&blob, b"{\"tampered\": true}\n").unwrap();
+    let report = verify_repo(&dir, None).unwrap();
+    assert!(matches!(
+        report.files["config.json"],
+        VerifyOutcome::Mismatch {
+            algorithm: "git-sha1",
+            ..
+        }
+    ));
+    let commit = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let listing = api
+        .list_repo_tree(&repo, &commit, None, true)
+        .await
+        .unwrap();
+    std::fs::remove_file(dir.join("README.md")).unwrap();
+    let report = verify_repo(&dir, Some(&listing)).unwrap();
+    assert!(matches!(
+        report.files["config.json"],
+        VerifyOutcome::Mismatch { .. }
+    ));
+    assert_eq!(report.files["README.md"], VerifyOutcome::Missing);
+    assert_eq!(report.files["model.safetensors"], VerifyOutcome::Ok);
+}
+
+fn python() -> Option<std::path::PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
+    if venv.exists() {
+        Some(venv)
+    } else {
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!(
+                "SKIPPED interop with the Python client: no venv at {} (.ci/run creates it)",
+                venv.display()
+            );
+        }
+        None
+    }
+}
+
+fn run_python(python: &Path, script: &str, env: &[(&str, &str)]) -> String {
+    let output = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .envs(env.iter().copied())
+        .env("HF_HUB_DISABLE_XET", "1")
+        .env("HF_HUB_DISABLE_TELEMETRY", "1")
+        .env("HF_HUB_DISABLE_UPDATE_CHECK", "1")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn python_reads_our_cache_and_we_read_its_cache() {
+    let Some(python) = python() else { return };
+    let server = server();
+    let api = api(&server, None);
+    let repo = model("demo-org/demo-model");
+    let ours = tempfile::tempdir().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let ours_str = ours.path().to_string_lossy().into_owned();
+    let dir = api
+        .snapshot_download(&repo, None, &PatternFilter::all(), &options(ours.path()))
+        .await
+        .unwrap();
+    // Python, offline, loads our snapshot and prints each file's sha256.
+    let script = "import hashlib,os,sys\nfrom huggingface_hub import snapshot_download\np=snapshot_download('demo-org/demo-model', local_files_only=True)\nprint(p)\nfor f in sorted(os.listdir(p)):\n    print(f, hashlib.sha256(open(os.path.join(p,f),'rb').read()).hexdigest())\n";
+    let out = run_python(
+        &python,
+        script,
+        &[
+            ("HF_HUB_CACHE", &ours_str),
+            ("HF_HUB_OFFLINE", "1"),
+            ("HF_HOME", &home.path().to_string_lossy()),
+        ],
+    );
+    let mut lines = out.lines();
+    assert_eq!(lines.next().unwrap(), dir.to_string_lossy());
+    let mut count = 0;
+    for line in lines {
+        let (name, digest) = line.split_once(' ').unwrap();
+        let ours = hf_hub::download::integrity::hash_file(
+            &dir.join(name),
+            hf_hub::download::HashKind::Sha256,
+        )
+        .unwrap();
+        assert_eq!(digest, ours, "{name} is byte-identical");
+        count += 1;
+    }
+    assert_eq!(count, 6);
+
+    // The other way: Python downloads, we read it offline and list it.
+    let theirs = tempfile::tempdir().unwrap();
+    let theirs_str = theirs.path().to_string_lossy().into_owned();
+    let out = run_python(
+        &python,
+        "from huggingface_hub import snapshot_download\nprint(snapshot_download('demo-org/demo-model'))\n",
+        &[
+            ("HF_HUB_CACHE", &theirs_str),
+            ("HF_ENDPOINT", server.endpoint()),
+            ("HF_HOME", &home.path().to_string_lossy()),
+        ],
+    );
+    let python_dir = Path::new(out.trim());
+    let mut offline = options(theirs.path());
+    offline.local_files_only = true;
+    let read = api
+        .snapshot_download(&repo, None, &PatternFilter::all(), &offline)
+        .await
+        .unwrap();
+    assert_eq!(read, python_dir);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name();
+        assert_eq!(
+            std::fs::read(dir.join(&name)).unwrap(),
+            std::fs::read(read.join(&name)).unwrap()
+        );
+    }
+    let report = verify_repo(&read, None).unwrap();
+    assert!(
+        report.files.values().all(|o| *o == VerifyOutcome::Ok),
+        "{report:?}"
+    );
+    let info = scan_cache(theirs.path()).unwrap();
+    assert_eq!(info.repos.len(), 1);
+    assert_eq!(info.repos[0].repo_id, "demo-org/demo-model");
+    assert_eq!(info.repos[0].revisions[0].files.len(), 6);
+}

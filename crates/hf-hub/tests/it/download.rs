@@ -1,0 +1,845 @@
+//! Downloads against hf-test-server: cache layout, CDN without token, parallel ranges,
+//! resume, integrity, retries, locks, offline mode and error messages.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use hf_auth::Token;
+use hf_auth::http::HubConfig;
+use hf_hub::download::{DownloadOptions, HashKind};
+use hf_hub::patterns::PatternFilter;
+use hf_hub::{Error, HubApi, Repo, RepoId, RepoType};
+use hf_test_server::{FaultAction, FaultRule, Origin, RecordedRequest, ServerConfig, TestServer};
+
+pub(crate) fn server() -> TestServer {
+    TestServer::spawn(ServerConfig::default()).expect("test server starts")
+}
+
+pub(crate) fn api(server: &TestServer, token: Option<&str>) -> HubApi {
+    let mut config = HubConfig::new(server.endpoint()).unwrap();
+    config.retry.base_delay = std::time::Duration::from_millis(10);
+    config.retry.max_delay = std::time::Duration::from_millis(50);
+    HubApi::new(config, token.map(|t| Token::new(t.to_owned()))).unwrap()
+}
+
+pub(crate) fn options(cache: &Path) -> DownloadOptions {
+    DownloadOptions::new(cache)
+}
+
+pub(crate) fn model(id: &str) -> Repo {
+    Repo::model(RepoId::new(id).unwrap())
+}
+
+fn fault(origin: Origin, path: &str, action: FaultAction, times: u32) -> FaultRule {
+    FaultRule {
+        origin: Some(origin),
+        method: Some("GET".to_owned()),
+        path_contains: path.to_owned(),
+        action,
+        times: Some(times),
+    }
+}
+
+fn cdn_gets(requests: &[RecordedRequest]) -> Vec<&RecordedRequest> {
+    requests
+        .iter()
+        .filter(|r| r.origin == Origin::Cdn && r.method == "GET")
+        .collect()
+}
+
+/// The etag in the blob name, checked against the content: proves the bytes are what the Hub announced.
+fn assert_blob_verified(pointer: &Path) -> String {
+    let blob = std::fs::canonicalize(pointer).unwrap();
+    let etag = blob.file_name().unwrap().to_string_lossy().into_owned();
+    let kind = HashKind::of_etag(&etag).expect("blob named by its hash");
+    assert_eq!(
+        hf_hub::download::integrity::hash_file(&blob, kind).unwrap(),
+        etag
+    );
+    etag
+}
+
+fn no_partial_files(cache: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![cache.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() && !path.is_symlink() {
+                stack.push(path);
+            } else if path.to_string_lossy().contains(".incomplete") {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn download_file_writes_the_python_cache_layout() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let repo = model("demo-org/demo-model");
+    let path = api
+        .download_file(&repo, "config.json", None, &options(cache.path()))
+        .await
+        .unwrap();
+    let repo_dir = cache.path().join("models--demo-org--demo-model");
+    let commit = std::fs::read_to_string(repo_dir.join("refs/main")).unwrap();
+    assert_eq!(
+        commit.len(),
+        40,
+        "refs/main holds the commit without a newline: {commit:?}"
+    );
+    assert_eq!(
+        path,
+        repo_dir.join("snapshots").join(&commit).join("config.json")
+    );
+    let etag = assert_blob_verified(&path);
+    assert_eq!(
+        std::fs::read_link(&path).unwrap(),
+        PathBuf::from(format!("../../blobs/{etag}"))
+    );
+    assert_eq!(
+        etag.len(),
+        40,
+        "a regular file is named by its git blob sha1"
+    );
+    let tag = std::fs::read_to_string(cache.path().join("CACHEDIR.TAG")).unwrap();
+    assert!(tag.starts_with("Signature: 8a477f597d28d172789f06886806bc55"));
+    assert!(
+        cache
+            .path()
+            .join(".locks/models--demo-org--demo-model")
+            .join(format!("{etag}.lock"))
+            .exists()
+    );
+
+    // Asking by commit for a cached file sends nothing.
+    server.clear_requests();
+    let again = api
+        .download_file(&repo, "config.json", Some(&commit), &options(cache.path()))
+        .await
+        .unwrap();
+    assert_eq!(again, path);
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
+
+#[tokio::test]
+async fn lfs_files_come_from_the_cdn_without_the_token_in_parallel_ranges() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, Some(&server.tokens().read));
+    let mut opts = options(cache.path());
+    opts.chunk_size = 256 * 1024;
+    opts.connections = 4;
+    let path = api
+        .download_file(
+            &model("demo-org/demo-model"),
+            "model.safetensors",
+            None,
+            &opts,
+        )
+        .await
+        .unwrap();
+    let etag = assert_blob_verified(&path);
+    assert_eq!(etag.len(), 64, "an LFS file is named by its sha256");
+    let requests = server.requests();
+    let gets = cdn_gets(&requests);
+    assert!(
+        gets.len() >= 4,
+        "expected parallel range requests, got {gets:?}"
+    );
+    assert!(
+        gets.iter().all(|r| r.range.is_some() && !r.authorization),
+        "{gets:?}"
+    );
+    assert_eq!(server.cdn_auth_violations(), 0);
+    let size = std::fs::metadata(&path).unwrap().len();
+    assert_eq!(
+        gets.iter().map(|r| r.body_bytes).sum::<u64>(),
+        size,
+        "each byte fetched once"
+    );
+    assert!(no_partial_files(cache.path()).is_empty());
+}
+
+#[tokio::test]
+async fn a_complete_snapshot_is_confirmed_with_two_requests() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let repo = model("demo-org/demo-model");
+    let filter = PatternFilter::new(Some(["*.json"]), ["tokenizer_config.json"]);
+    let dir = api
+        .snapshot_download(&repo, None, &filter, &options(cache.path()))
+        .await
+        .unwrap();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["config.json", "tokenizer.json"]);
+    for name in &names {
+        assert_blob_verified(&dir.join(name));
+    }
+    server.clear_requests();
+    let again = api
+        .snapshot_download(&repo, None, &filter, &options(cache.path()))
+        .await
+        .unwrap();
+    assert_eq!(again, dir);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2, "revision + tree only: {requests:?}");
+    assert!(requests[0].path_and_query.contains("/revision/main"));
+    assert!(requests[1].path_and_query.contains("/tree/"));
+}
+
+#[tokio::test]
+async fn a_cut_body_is_resumed_from_where_it_stopped() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let mut opts = options(cache.path());
+    opts.connections = 1;
+    server.add_fault(fault(
+        Origin::Cdn,
+        "/lfs/",
+        FaultAction::CutBodyAfter(1_000_000),
+        1,
+    ));
+    let path = api
+        .download_file(
+            &model("demo-org/demo-model"),
+            "model.safetensors",
+            None,
+            &opts,
+        )
+        .await
+        .unwrap();
+    assert_blob_verified(&path);
+    let size = std::fs::metadata(&path).unwrap().len();
+    let requests = server.requests();
+    let gets = cdn_gets(&requests);
+    assert_eq!(gets.len(), 2, "{gets:?}");
+    let cut = gets[0].body_bytes;
+    assert!(cut >= 1_000_000 && cut < size, "{gets:?}");
+    assert_eq!(
+        gets[1].range.as_deref(),
+        Some(format!("bytes={cut}-").as_str())
+    );
+    assert_eq!(
+        gets[1].body_bytes,
+        size - cut,
+        "only the missing bytes are fetched again"
+    );
+}
+
+#[tokio::test]
+async fn parallel_ranges_survive_cuts() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let mut opts = options(cache.path());
+    opts.chunk_size = 512 * 1024;
+    opts.connections = 3;
+    server.add_fault(fault(
+        Origin::Cdn,
+        "/lfs/",
+        FaultAction::CutBodyAfter(100_000),
+        3,
+    ));
+    let path = api
+        .download_file(
+            &model("demo-org/demo-model"),
+            "model.safetensors",
+            None,
+            &opts,
+        )
+        .await
+        .unwrap();
+    assert_blob_verified(&path);
+    let size = std::fs::metadata(&path).unwrap().len();
+    let fetched: u64 = cdn_gets(&server.requests())
+        .iter()
+        .map(|r| r.body_bytes)
+        .sum();
+    assert_eq!(fetched, size, "cut ranges resume, nothing is fetched twice");
+}
+
+#[tokio::test]
+async fn corrupted_bytes_are_rejected_and_nothing_is_kept() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    server.add_fault(fault(Origin::Cdn, "/lfs/", FaultAction::CorruptBody, 100));
+    let err = api
+        .download_file(
+            &model("demo-org/demo-model"),
+            "model.safetensors",
+            None,
+            &options(cache.path()),
+        )
+        .await
+        .unwrap_err();
+    let Error::Integrity {
+        expected,
+        actual,
+        algorithm,
+        ..
+    } = &err
+    else {
+        panic!("{err}")
+    };
+    assert_eq!(*algorithm, "sha256");
+    assert_ne!(expected, actual);
+    assert!(
+        err.to_string().contains(expected.as_str()) && err.to_string().contains(actual.as_str())
+    );
+    let repo_dir = cache.path().join("models--demo-org--demo-model");
+    assert!(no_partial_files(cache.path()).is_empty());
+    assert_eq!(
+        std::fs::read_dir(repo_dir.join("blobs")).unwrap().count(),
+        0,
+        "nothing enters blobs/"
+    );
+    let snapshots = repo_dir.join("snapshots");
+    assert!(
+        !snapshots.exists() || walk_files(&snapshots).is_empty(),
+        "nothing enters snapshots/"
+    );
+
+    // Regular files are checked too (git sha1).
+    server.clear_faults();
+    server.add_fault(fault(
+        Origin::Hub,
+        "/resolve/",
+        FaultAction::CorruptBody,
+        100,
+    ));
+    let err = api
+        .download_file(
+            &model("demo-org/demo-model"),
+            "config.json",
+            None,
+            &options(cache.path()),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Integrity {
+                algorithm: "git-sha1",
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+fn walk_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() && !path.is_symlink() {
+            out.extend(walk_files(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn server_errors_and_rate_limits_are_retried() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    server.add_fault(FaultRule {
+        origin: Some(Origin::Hub),
+        method: Some("HEAD".to_owned()),
+        path_contains: "/resolve/".to_owned(),
+        action: FaultAction::StatusSequence(vec![503, 503]),
+        times: None,
+    });
+    server.add_fault(fault(
+        Origin::Cdn,
+        "/lfs/",
+        FaultAction::RateLimit {
+            retry_after_secs: 0,
+        },
+        1,
+    ));
+    let path = api
+        .download_file(
+            &model("demo-org/demo-model"),
+            "model.safetensors",
+            None,
+            &options(cache.path()),
+        )
+        .await
+        .unwrap();
+    assert_blob_verified(&path);
+    let requests = server.requests();
+    let statuses: Vec<u16> = requests
+        .iter()
+        .filter(|r| r.method == "HEAD")
+        .map(|r| r.status)
+        .collect();
+    assert_eq!(statuses, [503, 503, 302]);
+    assert!(cdn_gets(&requests).iter().any(|r| r.status == 429));
+}
+
+/// Copies the first `len` bytes of a file fetched into another cache as our partial download.
+async fn seed_partial(server: &TestServer, cache: &Path, len: u64) -> (String, u64) {
+    let other = tempfile::tempdir().unwrap();
+    let full = api(server, None)
+        .download_file(
+            &model("demo-org/demo-model"),
+            "model.safetensors",
+            None,
+            &options(other.path()),
+        )
+        .await
+        .unwrap();
+    let etag = assert_blob_verified(&full);
+    let bytes = std::fs::read(&full).unwrap();
+    let blobs = cache.join("models--demo-org--demo-model/blobs");
+    std::fs::create_dir_all(&blobs).unwrap();
+    std::fs::write(
+        blobs.join(format!("{etag}.incomplete")),
+        &bytes[..len as usize],
+    )
+    .unwrap();
+    server.clear_requests();
+    (etag, bytes.len() as u64)
+}
+
+#[tokio::test]
+async fn a_partial_file_from_an_earlier_run_is_resumed() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let (_, size) = seed_partial(&server, cache.path(), 1_234_567).await;
+    let path = api(&server, None)
+        .download_file(
+            &model("demo-org/demo-model"),
+            "model.safetensors",
+            None,
+            &options(cache.path()),
+        )
+        .await
+        .unwrap();
+    assert_blob_verified(&path);
+    let requests = server.requests();
+    let gets = cdn_gets(&requests);
+    assert_eq!(gets.len(), 1, "{gets:?}");
+    assert_eq!(gets[0].range.as_deref(), Some("bytes=1234567-"));
+    assert_eq!(gets[0].body_bytes, size - 1_234_567);
+}
+
+#[tokio::test]
+async fn a_server_ignoring_range_is_handled() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    seed_partial(&server, cache.path(), 500_000).await;
+    server.add_fault(fault(Origin::Cdn, "/lfs/", FaultAction::IgnoreRange, 100));
+    let path = api(&server, None)
+        .download_file(
+            &model("demo-org/demo-model"),
+            "model.safetensors",
+            None,
+            &options(cache.path()),
+        )
+        .await
+        .unwrap();
+    assert_blob_verified(&path);
+
+    // Parallel mode falls back to one stream.
+    let cache = tempfile::tempdir().unwrap();
+    let mut opts = options(cache.path());
+    opts.chunk_size = 256 * 1024;
+    let path = api(&server, None)
+        .download_file(
+            &model("demo-org/demo-model"),
+            "model.safetensors",
+            None,
+            &opts,
+        )
+        .await
+        .unwrap();
+    assert_blob_verified(&path);
+}
+
+#[tokio::test]
+async fn concurrent_downloads_of_one_file_write_the_blob_once() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    server.add_fault(fault(
+        Origin::Cdn,
+        "/lfs/",
+        FaultAction::DripBytesPerSec(8 * 1024 * 1024),
+        100,
+    ));
+    let run = |api: HubApi, opts: DownloadOptions| async move {
+        api.download_file(
+            &model("demo-org/demo-model"),
+            "model.safetensors",
+            None,
+            &opts,
+        )
+        .await
+    };
+    let (a, b) = tokio::join!(
+        run(api(&server, None), options(cache.path())),
+        run(api(&server, None), options(cache.path()))
+    );
+    assert_eq!(a.unwrap(), b.unwrap());
+    let gets = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.origin == Origin::Cdn && r.method == "GET")
+        .count();
+    assert_eq!(
+        gets, 1,
+        "the second download waited for the first and reused its blob"
+    );
+
+    // A bounded wait fails clearly when the other holder keeps the lock.
+    let repo_cache = hf_hub::cache::RepoCache::new(cache.path(), &model("demo-org/demo-model"));
+    let etag = std::fs::read_dir(cache.path().join("models--demo-org--demo-model/blobs"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .into_owned();
+    let _held = hf_hub::cache::FileLock::acquire(&repo_cache.lock_path(&etag), None)
+        .await
+        .unwrap();
+    std::fs::remove_dir_all(cache.path().join("models--demo-org--demo-model/snapshots")).unwrap();
+    let mut opts = options(cache.path());
+    opts.lock_timeout = Some(std::time::Duration::from_millis(300));
+    let err = run(api(&server, None), opts).await.unwrap_err();
+    assert!(matches!(err, Error::LockTimeout { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn offline_mode_serves_the_cache_without_any_request() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let repo = model("demo-org/demo-model");
+    let mut offline = options(cache.path());
+    offline.local_files_only = true;
+    let err = api
+        .download_file(&repo, "config.json", None, &offline)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotInCache(_)), "{err}");
+    assert!(
+        err.to_string().contains("no cached revision 'main'"),
+        "{err}"
+    );
+    let err = api
+        .snapshot_download(&repo, None, &PatternFilter::all(), &offline)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotInCache(_)), "{err}");
+
+    let online = api
+        .download_file(&repo, "config.json", None, &options(cache.path()))
+        .await
+        .unwrap();
+    server.clear_requests();
+    assert_eq!(
+        api.download_file(&repo, "config.json", None, &offline)
+            .await
+            .unwrap(),
+        online
+    );
+    let err = api
+        .download_file(&repo, "README.md", None, &offline)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("'README.md'") && err.to_string().contains("HF_HUB_OFFLINE"),
+        "{err}"
+    );
+    let snapshot = api
+        .snapshot_download(&repo, None, &PatternFilter::all(), &offline)
+        .await
+        .unwrap();
+    assert_eq!(snapshot, online.parent().unwrap());
+
+    // HF_HUB_OFFLINE in the HTTP configuration has the same effect.
+    let mut config = HubConfig::new(server.endpoint()).unwrap();
+    config.offline = true;
+    let offline_api = HubApi::new(config, None).unwrap();
+    assert_eq!(
+        offline_api
+            .download_file(&repo, "config.json", None, &options(cache.path()))
+            .await
+            .unwrap(),
+        online
+    );
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
+
+#[tokio::test]
+async fn errors_say_what_to_do() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let anonymous = api(&server, None);
+    let opts = options(cache.path());
+    let err = anonymous
+        .download_file(&model("demo-org/no-such-model"), "config.json", None, &opts)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("not found") && err.to_string().contains("hf auth login"),
+        "{err}"
+    );
+    let err = anonymous
+        .download_file(
+            &model("demo-user/private-model"),
+            "config.json",
+            None,
+            &opts,
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("hf auth login"), "{err}");
+    let err = api(&server, Some(&server.tokens().read))
+        .download_file(&model("demo-org/gated-model"), "config.json", None, &opts)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains(&format!("{}/demo-org/gated-model", server.endpoint())),
+        "{err}"
+    );
+    let err = anonymous
+        .download_file(
+            &model("demo-org/demo-model"),
+            "config.json",
+            Some("no-such-branch"),
+            &opts,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("revision 'no-such-branch'"),
+        "{err}"
+    );
+    let err = anonymous
+        .download_file(&model("demo-org/demo-model"), "config.jsn", None, &opts)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("Did you mean: config.json"),
+        "{err}"
+    );
+    assert_eq!(err.http_kind(), Some(&hf_hub::HttpErrorKind::EntryNotFound));
+}
+
+#[tokio::test]
+async fn renamed_repos_and_other_revisions_resolve() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let path = api
+        .download_file(
+            &model("demo-org/old-model-name"),
+            "config.json",
+            None,
+            &options(cache.path()),
+        )
+        .await
+        .unwrap();
+    assert_blob_verified(&path);
+    for revision in ["dev", "v1.0"] {
+        let dir = api
+            .snapshot_download(
+                &model("demo-org/demo-model"),
+                Some(revision),
+                &PatternFilter::new(Some(["*.json"]), Vec::<String>::new()),
+                &options(cache.path()),
+            )
+            .await
+            .unwrap();
+        let commit = std::fs::read_to_string(
+            cache
+                .path()
+                .join("models--demo-org--demo-model/refs")
+                .join(revision),
+        )
+        .unwrap();
+        assert!(dir.ends_with(&commit));
+    }
+    let dataset = Repo::new(
+        RepoId::new("demo-org/demo-dataset").unwrap(),
+        RepoType::Dataset,
+    );
+    let dir = api
+        .snapshot_download(
+            &dataset,
+            None,
+            &PatternFilter::new(Some(["data/"]), Vec::<String>::new()),
+            &options(cache.path()),
+        )
+        .await
+        .unwrap();
+    let pointer = dir.join("data/train.csv");
+    assert_blob_verified(&pointer);
+    let target = std::fs::read_link(&pointer).unwrap();
+    assert!(
+        target.starts_with("../../../blobs"),
+        "one ../ per subdirectory: {target:?}"
+    );
+}
+
+#[tokio::test]
+async fn local_dir_mode_writes_python_metadata() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let local = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let mut opts = options(cache.path());
+    opts.local_dir = Some(local.path().to_owned());
+    let repo = model("demo-org/demo-model");
+    let dir = api
+        .snapshot_download(&repo, None, &PatternFilter::all(), &opts)
+        .await
+        .unwrap();
+    assert_eq!(dir, local.path());
+    let file = local.path().join("model.safetensors");
+    assert!(file.is_file() && !file.is_symlink());
+    let meta = std::fs::read_to_string(
+        local
+            .path()
+            .join(".cache/huggingface/download/model.safetensors.metadata"),
+    )
+    .unwrap();
+    let lines: Vec<&str> = meta.lines().collect();
+    assert_eq!(lines.len(), 3, "{meta}");
+    assert_eq!(lines[0].len(), 40);
+    assert_eq!(
+        lines[1],
+        hf_hub::download::integrity::hash_file(&file, HashKind::Sha256).unwrap()
+    );
+    assert!(lines[2].parse::<f64>().is_ok());
+    assert_eq!(
+        std::fs::read_to_string(local.path().join(".cache/huggingface/.gitignore")).unwrap(),
+        "*"
+    );
+    assert!(
+        !cache.path().join("models--demo-org--demo-model").exists(),
+        "local_dir mode leaves the cache alone"
+    );
+    server.clear_requests();
+    api.snapshot_download(&repo, None, &PatternFilter::all(), &opts)
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "up-to-date files are not fetched again"
+    );
+}
+
+/// A hostile "Hub" that lists `../../x` and `/etc/evil` in a tree.
+fn hostile_server(paths: &'static [&'static str]) -> String {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            loop {
+                let mut header = String::new();
+                if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
+                    break;
+                }
+            }
+            let body = if line.contains("/revision/") {
+                format!(r#"{{"sha":"{}"}}"#, "a".repeat(40))
+            } else if line.contains("/tree/") {
+                let items: Vec<String> = paths
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            r#"{{"type":"file","path":"{p}","oid":"{}","size":1}}"#,
+                            "b".repeat(40)
+                        )
+                    })
+                    .collect();
+                format!("[{}]", items.join(","))
+            } else {
+                "x".to_owned()
+            };
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn unsafe_paths_in_a_listing_are_refused() {
+    for paths in [
+        &["ok.txt", "../../x"][..],
+        &["/etc/evil"][..],
+        &["a/../../b"][..],
+    ] {
+        let endpoint = hostile_server(paths);
+        let root = tempfile::tempdir().unwrap();
+        let cache = root.path().join("cache");
+        let local = root.path().join("local");
+        let api = HubApi::new(HubConfig::new(&endpoint).unwrap(), None).unwrap();
+        let mut opts = options(&cache);
+        let err = api
+            .snapshot_download(&model("evil/repo"), None, &PatternFilter::all(), &opts)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, Error::Protocol(_)) && err.to_string().contains("refusing the path"),
+            "{err}"
+        );
+        opts.local_dir = Some(local.clone());
+        let err = api
+            .snapshot_download(&model("evil/repo"), None, &PatternFilter::all(), &opts)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, Error::Protocol(_)), "{err}");
+        let written: Vec<_> = walk_files(root.path());
+        assert!(written.is_empty(), "nothing is written: {written:?}");
+    }
+    let _ = Arc::new(());
+}
+
+#[tokio::test]
+async fn many_files_follow_tree_pagination() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let dir = api
+        .snapshot_download(&model("demo-org/many-files"), None, &PatternFilter::all(), &options(cache.path()))
+        .await
+        .unwrap();
+    let files = walk_files(&dir);
+    let listed = api.list_repo_files(&model("demo-org/many-files"), "main").await.unwrap();
+    assert!(listed.len() > 1000, "the listing spans pages: {}", listed.len());
+    assert_eq!(files.len(), listed.len());
+    let trees = server.requests().iter().filter(|r| r.path_and_query.contains("/tree/")).count();
+    assert_eq!(trees, 4, "two pages per listing, two listings");
+}
