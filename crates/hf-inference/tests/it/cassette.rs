@@ -11,6 +11,7 @@ use base64::Engine;
 use serde_json::{Map, Value};
 
 /// The recorded-fixtures folder, or `None` (with a message) when it is absent.
+#[allow(clippy::print_stderr)] // the skip must be visible in the test output
 pub(crate) fn fixtures_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/recorded");
     if dir.is_dir() {
@@ -260,11 +261,11 @@ impl Parser {
     /// continuation lines are more indented than `indent`.
     fn scalar(&mut self, first: &str, indent: usize) -> Value {
         if let Some(rest) = first.strip_prefix('"') {
-            let raw = self.quoted_raw(rest, |s| find_double_end(s));
+            let raw = self.quoted_raw(rest, find_double_end);
             return Value::String(decode_double(&raw));
         }
         if let Some(rest) = first.strip_prefix('\'') {
-            let raw = self.quoted_raw(rest, |s| find_single_end(s));
+            let raw = self.quoted_raw(rest, find_single_end);
             return Value::String(fold(&raw, false));
         }
         if first.starts_with("!!binary") || first.starts_with('|') || first.starts_with('>') {

@@ -4,3 +4,4 @@
 mod cassette;
 mod replay;
 mod replay_server;
+mod server;
