@@ -339,7 +339,10 @@ fn accept(
     if token.expose_secret().is_empty() {
         return Ok(None);
     }
-    if let Some(removed) = removed {
+    // A line break ending piped input (`echo $TOKEN | hf auth login --token-stdin`) is expected.
+    let piped_line =
+        source == TokenSource::Stdin && raw.trim_end_matches(['\r', '\n']) == token.expose_secret();
+    if let Some(removed) = removed.filter(|_| !piped_line) {
         notices.push(Notice::Cleaned {
             source: source.clone(),
             removed,

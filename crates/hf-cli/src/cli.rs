@@ -52,8 +52,19 @@ pub(crate) struct GlobalArgs {
 /// The subcommands. Keep one variant per line of `hf --help`, in display order.
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Manage authentication (login, logout, whoami, list, switch, token).
+    Auth(commands::auth::AuthArgs),
     /// Print information about the environment (paths, endpoint, where a token would come from).
     Env(commands::env::EnvArgs),
     /// Print the hf version.
     Version(commands::version::VersionArgs),
+    /// Legacy `huggingface-cli login` (same as `hf auth login`).
+    #[command(hide = true)]
+    Login(commands::auth::LoginArgs),
+    /// Legacy `huggingface-cli whoami` (same as `hf auth whoami`).
+    #[command(hide = true)]
+    Whoami(commands::auth::WhoamiArgs),
+    /// Legacy `huggingface-cli logout` (same as `hf auth logout`).
+    #[command(hide = true)]
+    Logout(commands::auth::LogoutArgs),
 }

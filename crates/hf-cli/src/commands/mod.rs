@@ -1,6 +1,7 @@
 //! One module per command group. Each has an `Args` struct (clap derive, referenced
 //! from `cli::Command`) and a `run` function; [`dispatch`] maps one to the other.
 
+pub(crate) mod auth;
 pub(crate) mod env;
 pub(crate) mod version;
 
@@ -40,6 +41,10 @@ impl std::fmt::Debug for Context {
 /// Runs one parsed command.
 pub(crate) async fn dispatch(command: Command, context: &mut Context) -> anyhow::Result<()> {
     match command {
+        Command::Auth(args) => auth::run(args, context).await,
+        Command::Login(args) => auth::legacy_login(args, context).await,
+        Command::Whoami(args) => auth::legacy_whoami(args, context).await,
+        Command::Logout(args) => auth::legacy_logout(&args, context),
         Command::Env(args) => env::run(&args, context),
         Command::Version(args) => version::run(&args, context),
     }

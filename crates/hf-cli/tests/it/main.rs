@@ -3,5 +3,6 @@
 #[macro_use]
 mod common;
 
+mod auth;
 mod basics;
 mod env;

@@ -1,0 +1,815 @@
+//! `hf auth login|logout|whoami|list|switch|token`, and the legacy top-level
+//! `huggingface-cli login|whoami|logout`.
+//!
+//! Tokens are found by `hf_auth::discovery`, saved by `hf_auth::store` (the files the
+//! Python client shares, or the OS keyring with `--keyring`) and validated with
+//! `GET /api/whoami-v2` before anything is saved. No token ever reaches stdout or stderr,
+//! except from `hf auth token`, whose job it is.
+
+use std::io::{BufRead, IsTerminal, Read, Write};
+use std::process::{Command as Process, Stdio};
+
+use anyhow::Context as _;
+use clap::{Args, Subcommand};
+use hf_auth::discovery::{self, DiscoveryOptions, Found, Resolution};
+use hf_auth::dotenv::{DotEnv, Layered};
+use hf_auth::env::{self, EnvSource};
+use hf_auth::http::{HubClient, HubConfig};
+use hf_auth::store::{ListedToken, Storage, TokenFiles, TokenStore};
+use hf_auth::whoami::{self, WhoAmI};
+use hf_auth::{Token, TokenSource};
+use serde::Serialize;
+
+use crate::commands::Context;
+use crate::exit::{HintExt, UsageError};
+use crate::output::{Human, Render};
+
+/// Which role fits which use, shown whenever the user has to go and get a token.
+const ROLE_GUIDE: &str = "create one at https://huggingface.co/settings/tokens: a \"read\" token is \
+enough for downloads and inference; uploads and creating or deleting repos need a \"write\" token, \
+or a \"fine-grained\" one with write access to the repos or organizations concerned";
+
+/// `hf auth ...`.
+#[derive(Debug, Args)]
+pub(crate) struct AuthArgs {
+    #[command(subcommand)]
+    command: AuthCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuthCommand {
+    /// List all stored access tokens.
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Log in with a token from huggingface.co/settings/tokens (validated, then saved).
+    Login(LoginArgs),
+    /// Log out: forget one stored token, or all of them.
+    Logout(LogoutArgs),
+    /// Switch between stored access tokens.
+    Switch(SwitchArgs),
+    /// Print the current access token to stdout (for scripts).
+    Token(TokenArgs),
+    /// Find out which huggingface.co account you are logged in as.
+    Whoami(WhoamiArgs),
+}
+
+/// Options of `hf auth login`.
+#[derive(Debug, Args)]
+pub(crate) struct LoginArgs {
+    /// A User Access Token generated from https://huggingface.co/settings/tokens. Other users of this
+    /// machine can see command-line arguments: prefer --token-stdin or the prompt.
+    #[arg(long, value_name = "TOKEN", conflicts_with = "token_stdin")]
+    token: Option<String>,
+    /// Read the token from standard input (`hf auth login --token-stdin < token.txt`).
+    #[arg(long)]
+    token_stdin: bool,
+    /// Log in even when a token is already configured.
+    #[arg(long, overrides_with = "no_force")]
+    force: bool,
+    #[arg(long, hide = true, overrides_with = "force")]
+    no_force: bool,
+    /// Keep the secret in the OS keyring; the token files record only its name.
+    #[arg(long)]
+    keyring: bool,
+    /// Also save the token to git's credential helper (for plain `git` commands).
+    #[arg(long, overrides_with = "no_add_to_git_credential")]
+    add_to_git_credential: bool,
+    #[arg(long, hide = true, overrides_with = "add_to_git_credential")]
+    no_add_to_git_credential: bool,
+}
+
+/// Options of `hf auth logout`.
+#[derive(Debug, Args)]
+pub(crate) struct LogoutArgs {
+    /// Name of the token to log out from (default: all stored tokens).
+    #[arg(long, value_name = "NAME")]
+    token_name: Option<String>,
+}
+
+/// Options of `hf auth whoami`.
+#[derive(Debug, Args)]
+pub(crate) struct WhoamiArgs {}
+
+/// Options of `hf auth list`.
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {}
+
+/// Options of `hf auth switch`.
+#[derive(Debug, Args)]
+pub(crate) struct SwitchArgs {
+    /// Name of the stored token to switch to.
+    #[arg(value_name = "NAME", conflicts_with = "token_name")]
+    name: Option<String>,
+    /// Same as NAME (the Python CLI's spelling).
+    #[arg(long, value_name = "NAME")]
+    token_name: Option<String>,
+    /// Also save the token to git's credential helper.
+    #[arg(long, overrides_with = "no_add_to_git_credential")]
+    add_to_git_credential: bool,
+    #[arg(long, hide = true, overrides_with = "add_to_git_credential")]
+    no_add_to_git_credential: bool,
+}
+
+/// Options of `hf auth token`.
+#[derive(Debug, Args)]
+pub(crate) struct TokenArgs {
+    /// Print the token even when stdout is a terminal (where it would stay in the scrollback).
+    #[arg(long)]
+    show: bool,
+}
+
+/// Runs `hf auth <command>`.
+pub(crate) async fn run(args: AuthArgs, context: &mut Context) -> anyhow::Result<()> {
+    match args.command {
+        AuthCommand::List(args) => list(&args, context),
+        AuthCommand::Login(args) => login(args, context).await,
+        AuthCommand::Logout(args) => logout(&args, context),
+        AuthCommand::Switch(args) => switch(&args, context),
+        AuthCommand::Token(args) => token(&args, context),
+        AuthCommand::Whoami(args) => whoami(&args, context).await,
+    }
+}
+
+/// Legacy `huggingface-cli login`.
+pub(crate) async fn legacy_login(args: LoginArgs, context: &mut Context) -> anyhow::Result<()> {
+    login(args, context).await
+}
+
+/// Legacy `huggingface-cli whoami`.
+pub(crate) async fn legacy_whoami(args: WhoamiArgs, context: &mut Context) -> anyhow::Result<()> {
+    whoami(&args, context).await
+}
+
+/// Legacy `huggingface-cli logout`.
+pub(crate) fn legacy_logout(args: &LogoutArgs, context: &mut Context) -> anyhow::Result<()> {
+    logout(args, context)
+}
+
+/// The `.env` file given with `--env-file`, if any.
+fn dotenv(context: &Context) -> anyhow::Result<Option<DotEnv>> {
+    context
+        .global
+        .env_file
+        .as_deref()
+        .map(DotEnv::load)
+        .transpose()
+        .map_err(anyhow::Error::new)
+}
+
+/// Runs `f` with the environment commands should read: the process, then `--env-file`.
+fn with_env<T>(context: &Context, file: Option<&DotEnv>, f: impl FnOnce(&dyn EnvSource) -> T) -> T {
+    match file {
+        Some(file) => f(&Layered::new(context.env.as_ref(), file)),
+        None => f(context.env.as_ref()),
+    }
+}
+
+/// A `.env` file without its token variables: those are read by discovery itself, so the
+/// token is reported as coming from the file rather than from the environment.
+struct WithoutTokenVars<'a>(&'a DotEnv);
+
+impl EnvSource for WithoutTokenVars<'_> {
+    fn raw(&self, var: &env::EnvVar) -> Option<String> {
+        if var.name == env::HF_TOKEN.name || var.name == env::HUGGING_FACE_HUB_TOKEN.name {
+            None
+        } else {
+            self.0.raw(var)
+        }
+    }
+}
+
+/// Finds the token to use (the implicit chain plus `--env-file`) and prints the notices on
+/// stderr. `on_purpose`: the command is about the token, so `HF_HUB_DISABLE_IMPLICIT_TOKEN`
+/// does not apply (as in the Python client's `whoami`, `auth list` and `auth token`).
+pub(crate) fn resolve_token(context: &Context, on_purpose: bool) -> anyhow::Result<Resolution> {
+    let file = dotenv(context)?;
+    let options = DiscoveryOptions::new()
+        .dotenv(file.clone())
+        .ignore_disable_implicit(on_purpose);
+    let resolution = match &file {
+        Some(file) => {
+            let without_tokens = WithoutTokenVars(file);
+            let env = Layered::new(context.env.as_ref(), &without_tokens);
+            discovery::resolve(&options, &env)?
+        }
+        None => discovery::resolve(&options, context.env.as_ref())?,
+    };
+    for notice in &resolution.notices {
+        tracing::warn!("{notice}");
+    }
+    Ok(resolution)
+}
+
+fn token_files(context: &Context, file: Option<&DotEnv>) -> TokenFiles {
+    with_env(context, file, TokenFiles::from_env_source)
+}
+
+fn client_for(context: &Context, token: &Token) -> anyhow::Result<HubClient> {
+    let file = dotenv(context)?;
+    let config = with_env(context, file.as_ref(), HubConfig::from_env_source)?;
+    Ok(HubClient::builder(config)
+        .token(Some(token.clone()))
+        .caller("hf-cli", env!("CARGO_PKG_VERSION"))
+        .build()?)
+}
+
+/// Validates `found` with `/api/whoami-v2`, attaching the next step to a failure.
+async fn validate(context: &Context, found: &Found) -> anyhow::Result<WhoAmI> {
+    let client = client_for(context, &found.token)?;
+    match whoami::validate(&client, &found.source).await {
+        Ok(who) => Ok(who),
+        Err(error) => {
+            let advice = error
+                .as_http()
+                .and_then(|http| whoami::advice(http, Some(&found.source)));
+            match advice {
+                Some(advice) => Err(error).hint(advice),
+                None => Err(error.into()),
+            }
+        }
+    }
+}
+
+/// A stable, short name for where a token came from (JSON output).
+fn source_kind(source: &TokenSource) -> &'static str {
+    match source {
+        TokenSource::Explicit => "explicit",
+        TokenSource::Stdin => "stdin",
+        TokenSource::EnvHfToken => "HF_TOKEN",
+        TokenSource::EnvLegacy => "HUGGING_FACE_HUB_TOKEN",
+        TokenSource::DotEnv(_) => "env_file",
+        TokenSource::TokenFile(_) => "token_file",
+        TokenSource::Keyring(_) => "keyring",
+        _ => "other",
+    }
+}
+
+fn storage_name(storage: Storage) -> &'static str {
+    match storage {
+        Storage::Keyring => "keyring",
+        _ => "file",
+    }
+}
+
+/// Whether an environment variable holds a token that overrides the stored ones.
+fn env_token_set(context: &Context) -> Option<&'static str> {
+    [&env::HF_TOKEN, &env::HUGGING_FACE_HUB_TOKEN]
+        .into_iter()
+        .find(|var| {
+            context
+                .env
+                .get(var)
+                .is_some_and(|v| !discovery::clean_secret(&v).0.expose_secret().is_empty())
+        })
+        .map(|var| var.name)
+}
+
+// ----- login -----
+
+#[derive(Debug, Serialize)]
+struct LoginReport {
+    user: String,
+    orgs: Vec<String>,
+    token_name: String,
+    role: Option<String>,
+    storage: &'static str,
+    token_path: String,
+    git_credential: bool,
+}
+
+impl Render for LoginReport {
+    fn human(&self) -> Human {
+        let where_ = match self.storage {
+            "keyring" => "the OS keyring (name recorded in stored_tokens)".to_owned(),
+            _ => self.token_path.clone(),
+        };
+        Human::Fields(vec![
+            ("logged in as".into(), self.user.clone()),
+            ("orgs".into(), join_or_none(&self.orgs)),
+            ("token".into(), self.token_name.clone()),
+            (
+                "role".into(),
+                self.role.clone().unwrap_or_else(|| "unknown".into()),
+            ),
+            ("saved to".into(), where_),
+        ])
+    }
+}
+
+async fn login(args: LoginArgs, context: &mut Context) -> anyhow::Result<()> {
+    let (raw, source) = match (args.token, args.token_stdin) {
+        (Some(token), _) => {
+            tracing::warn!(
+                "--token puts the token in the command line, where other users of this machine \
+                 can see it (ps, /proc); prefer --token-stdin or the prompt"
+            );
+            (Token::new(token), TokenSource::Explicit)
+        }
+        (None, true) => (read_stdin_token()?, TokenSource::Stdin),
+        (None, false) => {
+            if !args.force
+                && let Some(found) = resolve_token(context, true)?.found
+            {
+                tracing::warn!(
+                    "already logged in with the token from {}; run `hf auth login --force` to log in again",
+                    found.source
+                );
+                return Ok(());
+            }
+            (prompt_for_token()?, TokenSource::Explicit)
+        }
+    };
+    // Cleaning and format checks, before any request.
+    let options = DiscoveryOptions::new()
+        .explicit(Some(raw), source)
+        .without_keyring();
+    let resolution = discovery::resolve(&options, context.env.as_ref())?;
+    for notice in &resolution.notices {
+        tracing::warn!("{notice}");
+    }
+    let Some(found) = resolution.found else {
+        return Err(anyhow::anyhow!("the token given is empty")).hint(ROLE_GUIDE);
+    };
+    let who = validate(context, &found)
+        .await
+        .context("nothing was saved")?;
+    let name = who.storage_name();
+    let file = dotenv(context)?;
+    let store = TokenStore::new(token_files(context, file.as_ref()));
+    let storage = if args.keyring {
+        Storage::Keyring
+    } else {
+        Storage::Files
+    };
+    let outcome = store.save(&name, &found.token, storage)?;
+    if let Some(reason) = &outcome.keyring_error {
+        tracing::warn!("{reason}; the token was saved to the token files instead");
+    }
+    let git_credential =
+        args.add_to_git_credential && add_to_git_credential(context, &found.token, file.as_ref());
+    if let Some(var) = env_token_set(context) {
+        tracing::warn!(
+            "{var} is set and takes precedence over the token you just saved; unset it to use '{name}'"
+        );
+    }
+    let report = LoginReport {
+        user: who.name.clone(),
+        orgs: who.org_names().into_iter().map(str::to_owned).collect(),
+        token_name: name,
+        role: who.role().map(|role| role.to_string()),
+        storage: storage_name(outcome.stored_in),
+        token_path: store.files().token_path().display().to_string(),
+        git_credential,
+    };
+    context.output.emit(&report)
+}
+
+/// Reads the token from stdin (all of it: cleaning removes the line break).
+fn read_stdin_token() -> anyhow::Result<Token> {
+    let mut text = String::new();
+    std::io::stdin()
+        .lock()
+        .take(64 * 1024)
+        .read_to_string(&mut text)
+        .context("could not read the token from standard input")?;
+    Ok(Token::new(text))
+}
+
+/// Asks for the token without echoing it, or explains how to get one when there is no terminal.
+fn prompt_for_token() -> anyhow::Result<Token> {
+    if !std::io::stdin().is_terminal() {
+        return Err(anyhow::anyhow!(
+            "no token given, and standard input is not a terminal to prompt on"
+        ))
+        .hint(format!(
+            "{ROLE_GUIDE}; then pass it with `hf auth login --token-stdin` (for example \
+             `hf auth login --token-stdin < token.txt`)"
+        ));
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(
+        stderr,
+        "To log in, paste a User Access Token; {ROLE_GUIDE}."
+    );
+    let _ = write!(stderr, "Token (input is hidden): ");
+    let _ = stderr.flush();
+    let line = read_hidden_line().context("could not read the token from the terminal")?;
+    let _ = writeln!(stderr);
+    Ok(line)
+}
+
+#[cfg(unix)]
+fn read_hidden_line() -> std::io::Result<Token> {
+    /// Turns terminal echo back on when dropped, even on an early return.
+    struct EchoGuard(std::fs::File);
+    impl Drop for EchoGuard {
+        fn drop(&mut self) {
+            if let Ok(tty) = self.0.try_clone() {
+                let _ = Process::new("stty").arg("echo").stdin(tty).status();
+            }
+        }
+    }
+    let tty = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/tty")?;
+    let status = Process::new("stty")
+        .arg("-echo")
+        .stdin(tty.try_clone()?)
+        .status()?;
+    if !status.success() {
+        return Err(std::io::Error::other("`stty -echo` failed"));
+    }
+    let guard = EchoGuard(tty.try_clone()?);
+    let mut line = String::new();
+    std::io::BufReader::new(tty).read_line(&mut line)?;
+    drop(guard);
+    Ok(Token::new(line))
+}
+
+#[cfg(not(unix))]
+fn read_hidden_line() -> std::io::Result<Token> {
+    Err(std::io::Error::other(
+        "hidden input is not supported on this platform; use `hf auth login --token-stdin`",
+    ))
+}
+
+// ----- git credential helper -----
+
+fn git_credential_helper_configured() -> bool {
+    Process::new("git")
+        .args(["config", "--get-all", "credential.helper"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .is_ok_and(|out| out.status.success() && !out.stdout.trim_ascii().is_empty())
+}
+
+/// `git credential approve|reject` for the endpoint with user `hf_user`, as the Python client.
+/// The token goes through stdin, never the command line.
+fn git_credential(action: &str, endpoint: &str, token: Option<&Token>) -> std::io::Result<bool> {
+    let mut child = Process::new("git")
+        .args(["credential", action])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    if let Some(mut stdin) = child.stdin.take() {
+        // Built inside a Token so the copy holding the secret is wiped when dropped.
+        let input = Token::new(match token {
+            Some(token) => format!(
+                "url={endpoint}\nusername=hf_user\npassword={}\n\n",
+                token.expose_secret()
+            ),
+            None => format!("url={endpoint}\nusername=hf_user\n\n"),
+        });
+        stdin.write_all(input.expose_secret().as_bytes())?;
+    }
+    Ok(child.wait()?.success())
+}
+
+fn endpoint(context: &Context, file: Option<&DotEnv>) -> Option<String> {
+    with_env(context, file, HubConfig::from_env_source)
+        .ok()
+        .map(|config| config.endpoint().as_str().trim_end_matches('/').to_owned())
+}
+
+fn add_to_git_credential(context: &Context, token: &Token, file: Option<&DotEnv>) -> bool {
+    if !git_credential_helper_configured() {
+        tracing::warn!(
+            "the token was not saved to git: no git credential helper is configured \
+             (see `git help credentials`, e.g. `git config --global credential.helper store`)"
+        );
+        return false;
+    }
+    let Some(endpoint) = endpoint(context, file) else {
+        return false;
+    };
+    match git_credential("approve", &endpoint, Some(token)) {
+        Ok(true) => {
+            tracing::info!("the token was saved to git's credential helper for {endpoint}");
+            true
+        }
+        _ => {
+            tracing::warn!("`git credential approve` failed; the token was not saved to git");
+            false
+        }
+    }
+}
+
+// ----- whoami -----
+
+#[derive(Debug, Serialize)]
+struct WhoamiReport {
+    user: String,
+    fullname: Option<String>,
+    orgs: Vec<String>,
+    token_name: Option<String>,
+    role: Option<String>,
+    expires: Option<String>,
+    fine_grained: Option<FineGrainedReport>,
+    token_source: &'static str,
+    token_source_detail: String,
+}
+
+#[derive(Debug, Serialize)]
+struct FineGrainedReport {
+    can_read_gated_repos: bool,
+    global: Vec<String>,
+    scoped: Vec<ScopeReport>,
+}
+
+#[derive(Debug, Serialize)]
+struct ScopeReport {
+    entity_type: String,
+    entity: String,
+    permissions: Vec<String>,
+}
+
+impl Render for WhoamiReport {
+    fn human(&self) -> Human {
+        let user = match &self.fullname {
+            Some(full) if !full.is_empty() => format!("{} ({full})", self.user),
+            _ => self.user.clone(),
+        };
+        let mut fields = vec![
+            ("user".to_owned(), user),
+            ("orgs".to_owned(), join_or_none(&self.orgs)),
+            (
+                "token".to_owned(),
+                self.token_name
+                    .clone()
+                    .unwrap_or_else(|| "(unnamed)".into()),
+            ),
+            (
+                "role".to_owned(),
+                self.role.clone().unwrap_or_else(|| "unknown".into()),
+            ),
+        ];
+        if let Some(fine) = &self.fine_grained {
+            for scope in &fine.scoped {
+                fields.push((
+                    "scope".to_owned(),
+                    format!(
+                        "{} {}: {}",
+                        scope.entity_type,
+                        scope.entity,
+                        scope.permissions.join(", ")
+                    ),
+                ));
+            }
+            if !fine.global.is_empty() {
+                fields.push(("global".to_owned(), fine.global.join(", ")));
+            }
+            fields.push((
+                "gated repos".to_owned(),
+                if fine.can_read_gated_repos {
+                    "readable (when access was granted)"
+                } else {
+                    "not readable with this token"
+                }
+                .to_owned(),
+            ));
+        }
+        if let Some(expires) = &self.expires {
+            fields.push(("expires".to_owned(), expires.clone()));
+        }
+        fields.push(("token source".to_owned(), self.token_source_detail.clone()));
+        Human::Fields(fields)
+    }
+}
+
+async fn whoami(_args: &WhoamiArgs, context: &mut Context) -> anyhow::Result<()> {
+    let found = resolve_token(context, true)?
+        .require()
+        .context("not logged in")?;
+    let who = validate(context, &found).await?;
+    let access = who.access_token();
+    let report = WhoamiReport {
+        user: who.name.clone(),
+        fullname: who.fullname.clone(),
+        orgs: who.org_names().into_iter().map(str::to_owned).collect(),
+        token_name: who.token_name().map(str::to_owned),
+        role: who.role().map(|role| role.to_string()),
+        expires: access.and_then(|a| a.expiration.clone()),
+        fine_grained: access
+            .and_then(|a| a.fine_grained.as_ref())
+            .map(|fine| FineGrainedReport {
+                can_read_gated_repos: fine.can_read_gated_repos,
+                global: fine.global.clone(),
+                scoped: fine
+                    .scoped
+                    .iter()
+                    .map(|scope| ScopeReport {
+                        entity_type: scope.entity.kind.clone(),
+                        entity: scope.entity.name.clone(),
+                        permissions: scope.permissions.clone(),
+                    })
+                    .collect(),
+            }),
+        token_source: source_kind(&found.source),
+        token_source_detail: format!("from {}", found.source),
+    };
+    context.output.emit(&report)
+}
+
+// ----- list -----
+
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+struct ListReport(Vec<ListedToken>);
+
+impl Render for ListReport {
+    fn human(&self) -> Human {
+        if self.0.is_empty() {
+            return Human::Text("No stored access tokens.".to_owned());
+        }
+        let show_expires = self.0.iter().any(|t| t.expires_at.is_some());
+        let mut headers = vec![" ", "name", "token", "storage"];
+        if show_expires {
+            headers.push("expires (unix)");
+        }
+        Human::Table {
+            headers: headers.into_iter().map(str::to_owned).collect(),
+            rows: self
+                .0
+                .iter()
+                .map(|t| {
+                    let mut row = vec![
+                        if t.active { "*" } else { "" }.to_owned(),
+                        t.name.clone(),
+                        t.masked.clone(),
+                        t.storage.to_owned(),
+                    ];
+                    if show_expires {
+                        row.push(t.expires_at.map(|e| e.to_string()).unwrap_or_default());
+                    }
+                    row
+                })
+                .collect(),
+        }
+    }
+}
+
+fn list(_args: &ListArgs, context: &mut Context) -> anyhow::Result<()> {
+    let resolution = resolve_token(context, true)?;
+    let file = dotenv(context)?;
+    let store = TokenStore::new(token_files(context, file.as_ref()));
+    let listed = store.list(resolution.found.as_ref())?;
+    if let Some(found) = &resolution.found
+        && matches!(
+            found.source,
+            TokenSource::EnvHfToken | TokenSource::EnvLegacy | TokenSource::DotEnv(_)
+        )
+    {
+        tracing::warn!(
+            "the token in use comes from {}, independently of the stored tokens",
+            found.source
+        );
+    } else if resolution.found.is_none() && !listed.is_empty() {
+        tracing::warn!("no token is active; run `hf auth switch NAME` or `hf auth login`");
+    }
+    context.output.emit(&ListReport(listed))
+}
+
+// ----- switch -----
+
+#[derive(Debug, Serialize)]
+struct SwitchReport {
+    active: String,
+    storage: &'static str,
+}
+
+impl Render for SwitchReport {
+    fn human(&self) -> Human {
+        Human::Text(format!(
+            "Switched to token '{}' (stored in the {}).",
+            self.active,
+            if self.storage == "keyring" {
+                "OS keyring"
+            } else {
+                "token files"
+            }
+        ))
+    }
+}
+
+fn switch(args: &SwitchArgs, context: &mut Context) -> anyhow::Result<()> {
+    let file = dotenv(context)?;
+    let store = TokenStore::new(token_files(context, file.as_ref()));
+    let Some(name) = args.name.as_deref().or(args.token_name.as_deref()) else {
+        let names: Vec<String> = store.list(None)?.into_iter().map(|t| t.name).collect();
+        let known = if names.is_empty() {
+            "no tokens are stored; run `hf auth login`".to_owned()
+        } else {
+            format!("stored tokens: {}", names.join(", "))
+        };
+        return Err(anyhow::Error::new(UsageError(format!(
+            "which token? pass its name: `hf auth switch NAME` ({known})"
+        ))));
+    };
+    let storage = store
+        .switch(name)
+        .hint("`hf auth list` shows the stored tokens")?;
+    if args.add_to_git_credential {
+        let found = resolve_token(context, true)?.require()?;
+        add_to_git_credential(context, &found.token, file.as_ref());
+    }
+    if let Some(var) = env_token_set(context) {
+        tracing::warn!("{var} is set and will override the token you just switched to");
+    }
+    context.output.emit(&SwitchReport {
+        active: name.to_owned(),
+        storage: storage_name(storage),
+    })
+}
+
+// ----- logout -----
+
+#[derive(Debug, Serialize)]
+struct LogoutReport {
+    removed: Vec<String>,
+    active_removed: bool,
+}
+
+impl Render for LogoutReport {
+    fn human(&self) -> Human {
+        Human::Text(match self.removed.as_slice() {
+            [] if self.active_removed => {
+                "Logged out (the active token file was removed).".to_owned()
+            }
+            [] => "Not logged in: there was nothing to remove.".to_owned(),
+            names => format!("Logged out of: {}.", names.join(", ")),
+        })
+    }
+}
+
+fn logout(args: &LogoutArgs, context: &mut Context) -> anyhow::Result<()> {
+    let file = dotenv(context)?;
+    let store = TokenStore::new(token_files(context, file.as_ref()));
+    let outcome = store
+        .logout(args.token_name.as_deref())
+        .hint("`hf auth list` shows the stored tokens")?;
+    for failure in &outcome.keyring_errors {
+        tracing::warn!("could not delete the keyring entry {failure}");
+    }
+    if (outcome.active_removed || args.token_name.is_none())
+        && git_credential_helper_configured()
+        && let Some(endpoint) = endpoint(context, file.as_ref())
+    {
+        let _ = git_credential("reject", &endpoint, None);
+    }
+    if let Some(var) = env_token_set(context) {
+        tracing::warn!(
+            "{var} is still set, so commands keep using that token; unset {var} to log out completely"
+        );
+    }
+    context.output.emit(&LogoutReport {
+        removed: outcome.removed,
+        active_removed: outcome.active_removed,
+    })
+}
+
+// ----- token -----
+
+#[derive(Debug, Serialize)]
+struct TokenReport {
+    #[serde(serialize_with = "serialize_secret")]
+    token: Token,
+    token_source: &'static str,
+}
+
+fn serialize_secret<S: serde::Serializer>(token: &Token, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(token.expose_secret())
+}
+
+impl Render for TokenReport {
+    fn human(&self) -> Human {
+        Human::Text(self.token.expose_secret().to_owned())
+    }
+}
+
+fn token(args: &TokenArgs, context: &mut Context) -> anyhow::Result<()> {
+    if std::io::stdout().is_terminal() && !args.show {
+        return Err(anyhow::anyhow!(
+            "refusing to print the token to a terminal, where it would stay in the scrollback"
+        ))
+        .hint("pipe it (`hf auth token | ...`), or pass --show to print it anyway");
+    }
+    let found = resolve_token(context, true)?
+        .require()
+        .context("not logged in")?;
+    let report = TokenReport {
+        token_source: source_kind(&found.source),
+        token: found.token,
+    };
+    context.output.emit(&report)
+}
+
+fn join_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "(none)".to_owned()
+    } else {
+        items.join(", ")
+    }
+}
