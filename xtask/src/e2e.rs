@@ -1,0 +1,273 @@
+//! `cargo xtask e2e [--bin PATH] [--endpoint URL] [--write] [-- FILTER...]`: the
+//! end-to-end suite (package `hf-e2e`, `tests/e2e/`) against a built `hf`.
+//!
+//! Without `--bin` it builds `hf` (debug). Without `--endpoint` it builds and starts
+//! `hf-test-server` on a free local port, reads its start-up JSON line and hands the suite
+//! its endpoint and tokens; the server is stopped afterwards. With `--endpoint` (e.g. a
+//! staging Hub) the token comes from `HF_TOKEN`, and the tests that create repos or upload
+//! run only with `--write`.
+//!
+//! The suite reads: `HF_BIN` (the binary), `HF_ENDPOINT`, `HF_E2E_TOKEN` (a write token,
+//! or read-only against a real endpoint without `--write`), `HF_E2E_READ_TOKEN` (optional),
+//! `HF_E2E_WRITE` (`1` allows writes) and `HF_E2E_TEST_SERVER` (`1` when the server is
+//! ours, so its seeded repos can be used).
+
+use std::io::BufRead as _;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+
+use anyhow::{Context, bail};
+
+use crate::util;
+
+const USAGE: &str = "usage: cargo xtask e2e [--bin PATH] [--endpoint URL] [--write] [-- TEST_FILTER...]";
+
+#[derive(Debug, Default)]
+struct Options {
+    bin: Option<PathBuf>,
+    endpoint: Option<String>,
+    write: bool,
+    filters: Vec<String>,
+}
+
+fn parse(args: &[String]) -> anyhow::Result<Options> {
+    let mut options = Options::default();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--bin" => {
+                let value = args.next().context(format!("--bin needs a path\n{USAGE}"))?;
+                options.bin = Some(PathBuf::from(value));
+            }
+            "--endpoint" => {
+                let value = args
+                    .next()
+                    .context(format!("--endpoint needs a URL\n{USAGE}"))?;
+                options.endpoint = Some(value.clone());
+            }
+            "--write" => options.write = true,
+            "--" => options.filters.extend(args.by_ref().cloned()),
+            "-h" | "--help" => bail!("{USAGE}"),
+            other => {
+                if let Some(value) = other.strip_prefix("--bin=") {
+                    options.bin = Some(PathBuf::from(value));
+                } else if let Some(value) = other.strip_prefix("--endpoint=") {
+                    options.endpoint = Some(value.to_owned());
+                } else {
+                    bail!("unknown option '{other}'\n{USAGE}");
+                }
+            }
+        }
+    }
+    Ok(options)
+}
+
+/// A started `hf-test-server`, stopped on drop.
+#[derive(Debug)]
+struct Server {
+    child: Child,
+    data_dir: PathBuf,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// What the server prints once it accepts connections.
+#[derive(Debug)]
+struct ServerInfo {
+    endpoint: String,
+    write_token: String,
+    read_token: String,
+}
+
+/// Runs the task.
+pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
+    let options = parse(args)?;
+    let bin = match &options.bin {
+        Some(path) => {
+            let path = std::path::absolute(path)
+                .with_context(|| format!("bad --bin path {}", path.display()))?;
+            if !path.is_file() {
+                bail!("--bin {}: no such file", path.display());
+            }
+            path
+        }
+        None => build_binary("hf")?,
+    };
+    println!("hf binary: {}", bin.display());
+    let version = Command::new(&bin)
+        .arg("--version")
+        .output()
+        .with_context(|| format!("could not run {}", bin.display()))?;
+    if !version.status.success() {
+        bail!("`{} --version` failed", bin.display());
+    }
+    println!("{}", String::from_utf8_lossy(&version.stdout).trim());
+
+    let mut test = util::cargo(&["test", "-p", "hf-e2e", "--test", "e2e"]);
+    test.env("HF_BIN", &bin);
+    // Keep the caller's HF_* settings away from the suite: it sets each one it needs.
+    for name in ["HF_TOKEN", "HF_HOME", "HF_TOKEN_PATH", "HF_HUB_OFFLINE"] {
+        test.env_remove(name);
+    }
+
+    let _server = match &options.endpoint {
+        Some(endpoint) => {
+            let token = caller_token().context(
+                "--endpoint needs a token: set HF_TOKEN (a read token, or a write token with --write)",
+            )?;
+            test.env("HF_ENDPOINT", endpoint)
+                .env("HF_E2E_TOKEN", token)
+                .env("HF_E2E_WRITE", if options.write { "1" } else { "0" })
+                .env("HF_E2E_TEST_SERVER", "0");
+            println!(
+                "endpoint: {endpoint} ({})",
+                if options.write {
+                    "writes allowed"
+                } else {
+                    "read-only: the tests that create repos or upload are not run; pass --write to run them"
+                }
+            );
+            None
+        }
+        None => {
+            if options.write {
+                println!("note: --write only matters with --endpoint; the local server always allows writes");
+            }
+            let (server, info) = start_server()?;
+            println!("endpoint: {} (hf-test-server)", info.endpoint);
+            test.env("HF_ENDPOINT", &info.endpoint)
+                .env("HF_E2E_TOKEN", &info.write_token)
+                .env("HF_E2E_READ_TOKEN", &info.read_token)
+                .env("HF_E2E_WRITE", "1")
+                .env("HF_E2E_TEST_SERVER", "1");
+            Some(server)
+        }
+    };
+    if !options.filters.is_empty() {
+        test.arg("--").args(&options.filters);
+    }
+    // The suite's commands print tokens nowhere, but the environment is not echoed either.
+    println!("$ HF_BIN={} cargo test -p hf-e2e --test e2e", bin.display());
+    let status = test.status().context("could not run cargo test")?;
+    if !status.success() {
+        bail!("the end-to-end suite failed ({status})");
+    }
+    Ok(())
+}
+
+#[allow(
+    clippy::disallowed_methods,
+    reason = "xtask is not a library: it forwards the caller's token to the suite"
+)]
+fn caller_token() -> Option<String> {
+    std::env::var("HF_TOKEN").ok().filter(|t| !t.is_empty())
+}
+
+/// Builds and starts `hf-test-server` with a fresh data dir; waits for its JSON line.
+fn start_server() -> anyhow::Result<(Server, ServerInfo)> {
+    let exe = build_binary("hf-test-server")?;
+    let data_dir = std::env::temp_dir().join(format!("hf-e2e-server-{}", std::process::id()));
+    std::fs::create_dir_all(&data_dir)?;
+    let mut child = Command::new(&exe)
+        .arg("--data-dir")
+        .arg(&data_dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .with_context(|| format!("could not start {}", exe.display()))?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let server = Server { child, data_dir };
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .context("could not read the server's start-up line")?;
+    let info = parse_start_line(&line)?;
+    Ok((server, info))
+}
+
+fn parse_start_line(line: &str) -> anyhow::Result<ServerInfo> {
+    let value: serde_json::Value = serde_json::from_str(line.trim())
+        .with_context(|| format!("hf-test-server printed no JSON start-up line: {line:?}"))?;
+    let text = |pointer: &str| {
+        value
+            .pointer(pointer)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .with_context(|| format!("the start-up line has no {pointer}"))
+    };
+    Ok(ServerInfo {
+        endpoint: text("/endpoint")?,
+        write_token: text("/tokens/write")?,
+        read_token: text("/tokens/read")?,
+    })
+}
+
+/// Builds the workspace binary `bin` (whichever package has it: the CLI package's name
+/// differs from its folder on crates.io) and returns its path.
+fn build_binary(bin: &str) -> anyhow::Result<PathBuf> {
+    let mut command = util::cargo(&["build", "--bin", bin, "--message-format=json"]);
+    println!("$ {}", util::describe(&command));
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
+        .context("could not start cargo build")?;
+    if !output.status.success() {
+        bail!("building {bin} failed");
+    }
+    executable_from_messages(&String::from_utf8_lossy(&output.stdout), bin)
+        .with_context(|| format!("cargo did not report the {bin} executable"))
+}
+
+fn executable_from_messages(messages: &str, bin: &str) -> Option<PathBuf> {
+    messages
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|message| message["reason"] == "compiler-artifact")
+        .find(|message| message["target"]["name"] == bin)
+        .and_then(|message| message["executable"].as_str().map(PathBuf::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_are_parsed() {
+        let args: Vec<String> = [
+            "--bin",
+            "target/release/hf",
+            "--endpoint=https://hub.example",
+            "--write",
+            "--",
+            "flow",
+        ]
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
+        let options = parse(&args).expect("parse");
+        assert_eq!(options.bin, Some(PathBuf::from("target/release/hf")));
+        assert_eq!(options.endpoint.as_deref(), Some("https://hub.example"));
+        assert!(options.write);
+        assert_eq!(options.filters, vec!["flow".to_owned()]);
+        assert!(parse(&["--frobnicate".to_owned()]).is_err());
+    }
+
+    #[test]
+    fn the_start_up_line_gives_endpoint_and_tokens() {
+        let info = parse_start_line(
+            r#"{"endpoint":"http://127.0.0.1:4000","cdn":"http://127.0.0.1:4001","tokens":{"read":"hf_fakeread1","write":"hf_fakewrite1"},"pid":7}"#,
+        )
+        .expect("parse");
+        assert_eq!(info.endpoint, "http://127.0.0.1:4000");
+        assert_eq!(info.write_token, "hf_fakewrite1");
+        assert_eq!(info.read_token, "hf_fakeread1");
+        assert!(parse_start_line("listening on 4000").is_err());
+    }
+}
