@@ -3,6 +3,8 @@
 //! - `ci [--step NAME]... [--keep-going]`: what CI runs (see `ci.rs`).
 //! - `codegen [--check]`: regenerate (or check) `docs/reference/environment.md`.
 //! - `test-server [ARGS]...`: run the local Hub (`hf-test-server`) with a temporary data dir.
+//! - `e2e [--bin PATH] [--endpoint URL] [--write]`: the end-to-end suite (see `e2e.rs`).
+//! - `release [--dry-run] [--version X.Y.Z]`: the release checklist (see `release.rs`).
 //!
 //! xtask depends on no product crate: it only spawns cargo and binaries.
 
@@ -14,6 +16,8 @@
 
 mod ci;
 mod codegen;
+mod e2e;
+mod release;
 mod test_server;
 mod util;
 
@@ -29,6 +33,10 @@ tasks:
         regenerate docs/reference/environment.md (--check: fail when it is out of date)
   test-server [ARGS]...
         run hf-test-server with a temporary --data-dir; ARGS are passed through
+  e2e [--bin PATH] [--endpoint URL] [--write] [-- FILTER...]
+        the end-to-end suite (tests/e2e) against hf-test-server, or against URL with HF_TOKEN
+  release [--dry-run] [--version X.Y.Z] [--allow-dirty] [--ci] [--no-verify] [--offline]
+        the release checklist: clean tree, ci, version bump, changelog, names, packaging, tag
 ";
 
 fn main() -> ExitCode {
@@ -39,6 +47,8 @@ fn main() -> ExitCode {
         Some("ci") => ci::run(&rest),
         Some("codegen") => codegen::run(&rest),
         Some("test-server") => test_server::run(&rest),
+        Some("e2e") => e2e::run(&rest),
+        Some("release") => release::run(&rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
