@@ -183,13 +183,13 @@ fn fault_response(status: u16, retry_after: Option<u64>, path: &str) -> Response
         .map(|m| m.trim_end_matches("/v1/chat/completions"))
         && status == 503
     {
-        return json_response(
+        let msg = format!("Model {model} is currently loading");
+        let mut r = json_response(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            &serde_json::json!({
-                "error": format!("Model {model} is currently loading"),
-                "estimated_time": 20.0
-            }),
+            &serde_json::json!({ "error": msg, "estimated_time": 20.0 }),
         );
+        set_header(&mut r, "x-error-message", &msg);
+        return r;
     }
     let msg = match status {
         429 => "You have exceeded our hourly quotas for action: api. Retry later.".to_owned(),

@@ -262,6 +262,7 @@ const REPO_ACTIONS: &[&str] = &[
     "xet-read-token",
     "xet-write-token",
     "lfs-files",
+    "super-squash",
 ];
 
 /// Splits `segs` (after the type) into a repo id and the rest.
@@ -395,6 +396,14 @@ async fn repo_api(ctx: &Ctx, kind: RepoType, id: &str, rest: &[String]) -> Respo
         ("discussions", _) => discussions(ctx, kind, id, &tail),
         ("settings", &Method::PUT) => settings(ctx, kind, id),
         ("auth-check", &Method::GET) => auth_check(ctx, kind, id, tail == "write"),
+        ("super-squash", &Method::POST) => {
+            super_squash(ctx, kind, id, if tail.is_empty() { "main" } else { &tail })
+        }
+        ("xet-read-token" | "xet-write-token", _) => error_response(
+            501,
+            None,
+            "Xet is not supported by hf-test-server (set HF_HUB_DISABLE_XET=1)",
+        ),
         _ => error_response(
             404,
             None,
@@ -989,9 +998,9 @@ fn discussion_json(ctx: &Ctx, repo: &Repo, d: &Discussion) -> Value {
             "type": "comment",
             "createdAt": iso8601(d.created),
             "author": {"name": d.author, "type": "user"},
-            "data": {"latest": {"raw": d.description, "html": d.description, "updatedAt": iso8601(d.created)}, "hidden": false, "numEdits": 0, "editors": [d.author]},
+            "data": {"edited": false, "latest": {"raw": d.description, "html": d.description, "updatedAt": iso8601(d.created)}, "hidden": false, "numEdits": 0, "editors": [d.author]},
         }],
-        "conflictingFiles": [],
+        "filesWithConflicts": [],
         "changes": if d.is_pr { json!({"base": target}) } else { Value::Null },
         "targetBranch": if d.is_pr { json!(target) } else { Value::Null },
         "mergeCommitOid": null,
@@ -1150,7 +1159,12 @@ pub(crate) fn entry_json(
         if let Some(c) = last_commit {
             v["lastCommit"] = json!({"id": c.id, "title": c.title, "date": iso8601(c.date)});
         }
-        v["securityFileStatus"] = json!({"status": "safe"});
+        v["securityFileStatus"] = json!({
+            "status": "safe",
+            "avScan": {"virusFound": false, "virusNames": null},
+            "pickleImportScan": null,
+            "jFrogScan": null,
+        });
     }
     v
 }
@@ -1159,4 +1173,41 @@ pub(crate) fn empty_body_response(status: StatusCode) -> Response {
     let mut r = Response::new(Body::empty());
     *r.status_mut() = status;
     r
+}
+
+/// `POST /api/{t}/{repo}/super-squash/{branch}` with `{"message"}`: one commit with the same tree.
+fn super_squash(ctx: &Ctx, kind: RepoType, id: &str, branch: &str) -> Response {
+    let mut db = match writable(ctx, kind, id) {
+        Ok(db) => db,
+        Err(r) => return r,
+    };
+    let body = ctx.json_body().unwrap_or(json!({}));
+    let user = ctx.user().unwrap_or("").to_owned();
+    let Some(repo) = db.repos.get_mut(&(kind, id.to_owned())) else {
+        return repo_not_found(&ctx.caller);
+    };
+    let Some(head) = repo
+        .branches
+        .get(branch)
+        .and_then(|h| repo.commits.get(h))
+        .cloned()
+    else {
+        return revision_not_found(branch);
+    };
+    let message = body["message"]
+        .as_str()
+        .unwrap_or("Super-squash commit")
+        .to_owned();
+    let changed: Vec<String> = head.tree.keys().cloned().collect();
+    let oid = repo.add_commit(
+        None,
+        &message,
+        "",
+        &user,
+        now_secs(),
+        (*head.tree).clone(),
+        &changed,
+    );
+    repo.branches.insert(branch.to_owned(), oid.clone());
+    ok_json(json!({"commitId": oid}))
 }

@@ -148,10 +148,10 @@ fn task_of(ctx: &Ctx, id: &str) -> Option<(String, String)> {
 }
 
 fn not_found(id: &str) -> Response {
-    json_response(
-        StatusCode::NOT_FOUND,
-        &json!({"error": format!("Model {id} does not exist")}),
-    )
+    let msg = format!("Model {id} does not exist");
+    let mut r = json_response(StatusCode::NOT_FOUND, &json!({ "error": msg }));
+    crate::util::set_header(&mut r, "x-error-message", &msg);
+    r
 }
 
 fn validation(msg: &str) -> Response {

@@ -61,18 +61,19 @@ fn main() -> std::process::ExitCode {
     };
     server.set_multipart(args.multipart_threshold, args.chunk_size);
     let t = server.tokens();
-    let line = serde_json::json!({
-        "endpoint": server.endpoint(),
-        "cdn": server.cdn(),
-        "tokens": {
-            "read": t.read,
-            "write": t.write,
-            "fine_grained": t.fine_grained,
-            "org_write": t.org_write,
-            "expired": t.expired,
-        },
-        "pid": std::process::id(),
-    });
+    // Written by hand to keep the documented key order.
+    let q = |s: &str| serde_json::Value::from(s).to_string();
+    let line = format!(
+        "{{\"endpoint\": {}, \"cdn\": {}, \"tokens\": {{\"read\": {}, \"write\": {}, \"fine_grained\": {}, \"org_write\": {}, \"expired\": {}}}, \"pid\": {}}}",
+        q(server.endpoint()),
+        q(server.cdn()),
+        q(&t.read),
+        q(&t.write),
+        q(&t.fine_grained),
+        q(&t.org_write),
+        q(&t.expired),
+        std::process::id()
+    );
     println!("{line}");
     eprintln!(
         "hf-test-server: hub {} cdn {} data {}",

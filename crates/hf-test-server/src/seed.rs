@@ -426,6 +426,8 @@ fn build() -> SeedData {
         let mut tags = vec![m.library.to_string(), m.pipeline_tag.to_string()];
         if m.conversational {
             tags.push("conversational".into());
+        } else if m.provider_task != m.pipeline_tag {
+            tags.push(m.provider_task.to_string());
         }
         tags.extend([
             "license:apache-2.0".to_owned(),

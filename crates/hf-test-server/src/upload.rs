@@ -72,6 +72,9 @@ pub(crate) fn preupload(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Respo
 
 fn lfs_json(status: StatusCode, v: &Value) -> Response {
     let mut r = json_response(status, v);
+    if let Some(msg) = v["message"].as_str() {
+        set_header(&mut r, "x-error-message", msg);
+    }
     set_header(&mut r, "content-type", "application/vnd.git-lfs+json");
     r
 }
@@ -92,7 +95,7 @@ pub(crate) fn lfs_batch(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
     if body["operation"].as_str() != Some("upload") {
         return lfs_json(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &json!({"message": "Only the upload operation is supported"}),
+            &json!({"message": "Only the upload operation is supported", "error": "Only the upload operation is supported"}),
         );
     }
     let transfers: Vec<&str> = body["transfers"]
