@@ -54,8 +54,18 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Command {
     /// Manage authentication (login, logout, whoami, list, switch, token).
     Auth(commands::auth::AuthArgs),
+    /// Interact with datasets on the Hub (list, info).
+    Datasets(commands::listing::ReposOfTypeArgs),
     /// Print information about the environment (paths, endpoint, where a token would come from).
     Env(commands::env::EnvArgs),
+    /// Interact with models on the Hub (list, info).
+    Models(commands::listing::ReposOfTypeArgs),
+    /// Manage repos on the Hub (create, delete, move, settings, branches, tags, delete files).
+    Repos(commands::repos::ReposArgs),
+    /// Interact with Spaces on the Hub (list, info).
+    Spaces(commands::listing::ReposOfTypeArgs),
+    /// Upload a file or a folder to the Hub (creating the repo when missing).
+    Upload(commands::upload::UploadArgs),
     /// Print the hf version.
     Version(commands::version::VersionArgs),
     /// Legacy `huggingface-cli login` (same as `hf auth login`).

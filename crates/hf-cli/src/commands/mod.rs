@@ -3,6 +3,9 @@
 
 pub(crate) mod auth;
 pub(crate) mod env;
+pub(crate) mod listing;
+pub(crate) mod repos;
+pub(crate) mod upload;
 pub(crate) mod version;
 
 use std::sync::Arc;
@@ -46,6 +49,11 @@ pub(crate) async fn dispatch(command: Command, context: &mut Context) -> anyhow:
         Command::Whoami(args) => auth::legacy_whoami(args, context).await,
         Command::Logout(args) => auth::legacy_logout(&args, context),
         Command::Env(args) => env::run(&args, context),
+        Command::Models(args) => listing::run(hf_hub::RepoType::Model, args, context).await,
+        Command::Datasets(args) => listing::run(hf_hub::RepoType::Dataset, args, context).await,
+        Command::Spaces(args) => listing::run(hf_hub::RepoType::Space, args, context).await,
+        Command::Repos(args) => repos::run(args, context).await,
+        Command::Upload(args) => upload::run(args, context).await,
         Command::Version(args) => version::run(&args, context),
     }
 }

@@ -6,3 +6,5 @@ mod common;
 mod auth;
 mod basics;
 mod env;
+mod repos;
+mod upload;

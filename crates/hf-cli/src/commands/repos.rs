@@ -1,0 +1,440 @@
+//! `hf repos create|delete|move|settings|branch|tag|delete-files`.
+
+use hf_hub::Repo;
+use hf_hub::api::{CreateRepoOptions, GatedMode, GitRef, RepoSettings, Visibility};
+use hf_hub::upload::{CommitOperation, CommitOptions, UploadOptions};
+use serde::Serialize;
+
+use crate::commands::Context;
+use crate::commands::listing::{RepoTypeArg, hub_api, hub_error, parse_repo};
+use crate::exit::UsageError;
+use crate::output::{Human, Render};
+
+/// `hf repos <command>`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReposArgs {
+    #[command(subcommand)]
+    command: ReposCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum ReposCommand {
+    /// Create a new repo on the Hub.
+    Create(CreateArgs),
+    /// Delete a repo from the Hub (irreversible).
+    Delete(DeleteArgs),
+    /// Move (rename) a repo, possibly to another namespace.
+    Move(MoveArgs),
+    /// Update the settings of a repo (visibility, gating).
+    Settings(SettingsArgs),
+    /// Manage branches.
+    #[command(subcommand)]
+    Branch(BranchCommand),
+    /// Manage tags.
+    #[command(subcommand)]
+    Tag(TagCommand),
+    /// Delete files matching patterns from a repo, in one commit.
+    DeleteFiles(DeleteFilesArgs),
+}
+
+/// The repo and its type, shared by every subcommand.
+#[derive(Debug, clap::Args)]
+struct RepoArg {
+    /// The repo id (e.g. `username/repo-name` or `spaces/username/repo-name`).
+    repo_id: String,
+    /// The type of repository.
+    #[arg(long = "repo-type", visible_alias = "type", value_enum)]
+    repo_type: Option<RepoTypeArg>,
+}
+
+impl RepoArg {
+    fn repo(&self) -> anyhow::Result<Repo> {
+        parse_repo(&self.repo_id, self.repo_type.map(Into::into))
+    }
+}
+
+#[derive(Debug, clap::Args)]
+struct CreateArgs {
+    #[command(flatten)]
+    repo: RepoArg,
+    /// Space SDK (gradio, streamlit, docker, static); required for Spaces.
+    #[arg(long = "space-sdk", visible_alias = "sdk")]
+    space_sdk: Option<String>,
+    /// Make the repo private.
+    #[arg(long, conflicts_with = "public")]
+    private: bool,
+    /// Make the repo public (the default).
+    #[arg(long)]
+    public: bool,
+    /// Do not fail if the repo already exists.
+    #[arg(long)]
+    exist_ok: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct DeleteArgs {
+    #[command(flatten)]
+    repo: RepoArg,
+    /// Do not fail if the repo does not exist.
+    #[arg(long)]
+    missing_ok: bool,
+    /// Do not ask for confirmation (required when stdin is not a terminal).
+    #[arg(short, long)]
+    yes: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct MoveArgs {
+    /// The current repo id (`namespace/name`).
+    from_id: String,
+    /// The new repo id (`namespace/name`).
+    to_id: String,
+    /// The type of repository.
+    #[arg(long = "repo-type", visible_alias = "type", value_enum)]
+    repo_type: Option<RepoTypeArg>,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum GatedArg {
+    Auto,
+    Manual,
+    False,
+}
+
+#[derive(Debug, clap::Args)]
+struct SettingsArgs {
+    #[command(flatten)]
+    repo: RepoArg,
+    /// Gating: auto, manual or false.
+    #[arg(long, value_enum)]
+    gated: Option<GatedArg>,
+    /// Make the repo private.
+    #[arg(long, conflicts_with = "public")]
+    private: bool,
+    /// Make the repo public.
+    #[arg(long)]
+    public: bool,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum BranchCommand {
+    /// Create a branch.
+    Create(BranchCreateArgs),
+    /// Delete a branch.
+    Delete(BranchDeleteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct BranchCreateArgs {
+    #[command(flatten)]
+    repo: RepoArg,
+    /// The branch to create.
+    branch: String,
+    /// Start from this revision (default: the default branch's head).
+    #[arg(long)]
+    revision: Option<String>,
+    /// Do not fail if the branch already exists.
+    #[arg(long)]
+    exist_ok: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct BranchDeleteArgs {
+    #[command(flatten)]
+    repo: RepoArg,
+    /// The branch to delete.
+    branch: String,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum TagCommand {
+    /// Tag a revision.
+    Create(TagCreateArgs),
+    /// List the tags.
+    #[command(visible_alias = "ls")]
+    List(TagListArgs),
+    /// Delete a tag.
+    Delete(TagDeleteArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct TagCreateArgs {
+    #[command(flatten)]
+    repo: RepoArg,
+    /// The tag to create.
+    tag: String,
+    /// The tag's message.
+    #[arg(short, long)]
+    message: Option<String>,
+    /// The revision to tag (default: the default branch's head).
+    #[arg(long)]
+    revision: Option<String>,
+    /// Do not fail if the tag already exists.
+    #[arg(long)]
+    exist_ok: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct TagListArgs {
+    #[command(flatten)]
+    repo: RepoArg,
+}
+
+#[derive(Debug, clap::Args)]
+struct TagDeleteArgs {
+    #[command(flatten)]
+    repo: RepoArg,
+    /// The tag to delete.
+    tag: String,
+    /// Do not ask for confirmation.
+    #[arg(short, long)]
+    yes: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct DeleteFilesArgs {
+    #[command(flatten)]
+    repo: RepoArg,
+    /// Patterns of the files to delete (fnmatch: '*' also matches '/'; 'dir/' deletes a folder).
+    #[arg(required = true)]
+    patterns: Vec<String>,
+    /// The branch to commit to.
+    #[arg(long)]
+    revision: Option<String>,
+    /// The commit's summary.
+    #[arg(long)]
+    commit_message: Option<String>,
+    /// The commit's description.
+    #[arg(long)]
+    commit_description: Option<String>,
+    /// Open a pull request instead of committing to the branch.
+    #[arg(long)]
+    create_pr: bool,
+}
+
+/// A one-line result: `{"url": ...}` or a message.
+#[derive(Debug, Serialize)]
+struct Done {
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+impl Render for Done {
+    fn human(&self) -> Human {
+        match &self.url {
+            Some(url) => Human::Text(format!("{}\n{url}", self.message)),
+            None => Human::Text(self.message.clone()),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+struct Tags {
+    tags: Vec<GitRef>,
+}
+
+impl Render for Tags {
+    fn human(&self) -> Human {
+        if self.tags.is_empty() {
+            return Human::Text("No tags.".into());
+        }
+        Human::Table {
+            headers: vec!["TAG".into(), "COMMIT".into()],
+            rows: self
+                .tags
+                .iter()
+                .map(|t| vec![t.name.clone(), t.target_commit.clone()])
+                .collect(),
+        }
+    }
+}
+
+fn visibility(private: bool, public: bool) -> Option<Visibility> {
+    match (private, public) {
+        (true, _) => Some(Visibility::Private),
+        (_, true) => Some(Visibility::Public),
+        _ => None,
+    }
+}
+
+fn require_yes(yes: bool, what: &str) -> anyhow::Result<()> {
+    if yes {
+        Ok(())
+    } else {
+        // No interactive prompt: an irreversible operation must be confirmed explicitly.
+        Err(UsageError(format!("{what} is irreversible; pass --yes to confirm")).into())
+    }
+}
+
+/// Runs `hf repos ...`.
+pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = hub_api(context)?;
+    let done = match args.command {
+        ReposCommand::Create(a) => {
+            let repo = a.repo.repo()?;
+            let options = CreateRepoOptions {
+                visibility: visibility(a.private, a.public),
+                exist_ok: a.exist_ok,
+                space_sdk: a.space_sdk,
+            };
+            let url = api.create_repo(&repo, &options).await.map_err(hub_error)?;
+            Done {
+                message: format!("Created {repo}"),
+                url: Some(url),
+            }
+        }
+        ReposCommand::Delete(a) => {
+            let repo = a.repo.repo()?;
+            require_yes(a.yes, &format!("deleting {repo}"))?;
+            api.delete_repo(&repo, a.missing_ok)
+                .await
+                .map_err(hub_error)?;
+            Done {
+                message: format!("Deleted {repo}"),
+                url: None,
+            }
+        }
+        ReposCommand::Move(a) => {
+            let from = parse_repo(&a.from_id, a.repo_type.map(Into::into))?;
+            let to = parse_repo(&a.to_id, Some(from.repo_type))?;
+            api.move_repo(&from, &to.id).await.map_err(hub_error)?;
+            Done {
+                message: format!("Moved {from} to {}", to.id),
+                url: Some(api.repo_url(&to)),
+            }
+        }
+        ReposCommand::Settings(a) => {
+            let repo = a.repo.repo()?;
+            let settings = RepoSettings {
+                visibility: visibility(a.private, a.public),
+                gated: a.gated.map(|g| match g {
+                    GatedArg::Auto => GatedMode::Auto,
+                    GatedArg::Manual => GatedMode::Manual,
+                    GatedArg::False => GatedMode::Off,
+                }),
+            };
+            if settings.visibility.is_none() && settings.gated.is_none() {
+                return Err(UsageError(
+                    "nothing to change: pass --private, --public and/or --gated".into(),
+                )
+                .into());
+            }
+            api.update_repo_settings(&repo, &settings)
+                .await
+                .map_err(hub_error)?;
+            Done {
+                message: format!("Updated the settings of {repo}"),
+                url: None,
+            }
+        }
+        ReposCommand::Branch(BranchCommand::Create(a)) => {
+            let repo = a.repo.repo()?;
+            api.create_branch(&repo, &a.branch, a.revision.as_deref(), a.exist_ok)
+                .await
+                .map_err(hub_error)?;
+            Done {
+                message: format!("Created branch {} on {repo}", a.branch),
+                url: None,
+            }
+        }
+        ReposCommand::Branch(BranchCommand::Delete(a)) => {
+            let repo = a.repo.repo()?;
+            api.delete_branch(&repo, &a.branch)
+                .await
+                .map_err(hub_error)?;
+            Done {
+                message: format!("Deleted branch {} of {repo}", a.branch),
+                url: None,
+            }
+        }
+        ReposCommand::Tag(TagCommand::Create(a)) => {
+            let repo = a.repo.repo()?;
+            api.create_tag(
+                &repo,
+                &a.tag,
+                a.revision.as_deref(),
+                a.message.as_deref(),
+                a.exist_ok,
+            )
+            .await
+            .map_err(hub_error)?;
+            Done {
+                message: format!("Created tag {} on {repo}", a.tag),
+                url: None,
+            }
+        }
+        ReposCommand::Tag(TagCommand::List(a)) => {
+            let repo = a.repo.repo()?;
+            let refs = api.list_repo_refs(&repo, false).await.map_err(hub_error)?;
+            return context.output.emit(&Tags { tags: refs.tags });
+        }
+        ReposCommand::Tag(TagCommand::Delete(a)) => {
+            let repo = a.repo.repo()?;
+            require_yes(a.yes, &format!("deleting tag {}", a.tag))?;
+            api.delete_tag(&repo, &a.tag).await.map_err(hub_error)?;
+            Done {
+                message: format!("Deleted tag {} of {repo}", a.tag),
+                url: None,
+            }
+        }
+        ReposCommand::DeleteFiles(a) => delete_files(&api, a).await?,
+    };
+    context.output.emit(&done)
+}
+
+async fn delete_files(api: &hf_hub::HubApi, args: DeleteFilesArgs) -> anyhow::Result<Done> {
+    let repo = args.repo.repo()?;
+    let revision = args
+        .revision
+        .clone()
+        .unwrap_or_else(|| hf_hub::repo::DEFAULT_REVISION.to_owned());
+    let files = api
+        .list_repo_files(&repo, &revision)
+        .await
+        .map_err(hub_error)?;
+    let filter = hf_hub::patterns::PatternFilter::new(Some(&args.patterns), Vec::<String>::new());
+    let mut operations: Vec<CommitOperation> = files
+        .iter()
+        .filter(|path| filter.matches(path))
+        .map(|path| CommitOperation::delete_file(path.clone()))
+        .collect();
+    // `dir/` deletes the folder even when no file pattern matched inside it.
+    for pattern in &args.patterns {
+        if let Some(folder) = pattern.strip_suffix('/')
+            && !folder.contains(['*', '?', '['])
+            && files.iter().any(|f| f.starts_with(pattern.as_str()))
+        {
+            operations.retain(|op| !op.path_in_repo().starts_with(pattern.as_str()));
+            operations.push(CommitOperation::delete_folder(folder));
+        }
+    }
+    if operations.is_empty() {
+        return Err(anyhow::anyhow!(
+            "no file of {repo} at {revision} matches {}",
+            args.patterns.join(", ")
+        ));
+    }
+    let count = operations.len();
+    let commit = CommitOptions {
+        message: args.commit_message.unwrap_or_else(|| {
+            format!(
+                "Delete files {} with huggingface_hub",
+                args.patterns.join(" ")
+            )
+        }),
+        description: args.commit_description.unwrap_or_default(),
+        revision: args.revision,
+        parent_commit: None,
+        create_pr: args.create_pr,
+    };
+    let info = api
+        .create_commit(&repo, operations, &commit, &UploadOptions::default())
+        .await
+        .map_err(hub_error)?;
+    Ok(Done {
+        message: format!("Deleted {count} path(s) from {repo}"),
+        url: Some(info.pr_url.unwrap_or(info.commit_url)),
+    })
+}

@@ -1,0 +1,424 @@
+//! `hf upload REPO_ID [LOCAL_PATH] [PATH_IN_REPO]` (also `huggingface-cli upload`):
+//! creates the repo when missing, uploads a file or a folder, prints the commit URL.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use hf_auth::env;
+use hf_hub::api::{CreateRepoOptions, Visibility};
+use hf_hub::progress::{Progress, ProgressEvent, SharedProgress};
+use hf_hub::upload::{CommitOptions, FolderUpload, UploadOptions, UploadReport, UploadSource};
+use hf_hub::{HubApi, Repo, RepoType};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+
+use crate::commands::Context;
+use crate::commands::listing::{RepoTypeArg, hub_api, hub_error, parse_repo};
+use crate::exit::UsageError;
+use crate::output::{Human, Render};
+
+/// Arguments of `hf upload`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct UploadArgs {
+    /// The repo id (e.g. `username/repo-name` or `spaces/username/repo-name`).
+    repo_id: String,
+    /// The file or folder to upload (a pattern such as `*.json` selects files of the current
+    /// folder). Defaults to the current folder.
+    local_path: Option<String>,
+    /// Where it goes in the repo. Defaults to the file's name, or the root for a folder.
+    path_in_repo: Option<String>,
+    /// The type of repository.
+    #[arg(long = "repo-type", visible_alias = "type", value_enum)]
+    repo_type: Option<RepoTypeArg>,
+    /// The branch to commit to (created when missing).
+    #[arg(long)]
+    revision: Option<String>,
+    /// Create the repo private if it does not exist (ignored otherwise).
+    #[arg(long, overrides_with = "no_private")]
+    private: bool,
+    /// Create the repo public if it does not exist (the default).
+    #[arg(long, hide = true)]
+    no_private: bool,
+    /// Only upload files matching these patterns (fnmatch; '*' also matches '/').
+    #[arg(long, num_args = 1..)]
+    include: Vec<String>,
+    /// Skip files matching these patterns.
+    #[arg(long, num_args = 1..)]
+    exclude: Vec<String>,
+    /// Delete remote files matching these patterns (under PATH_IN_REPO) in the same commit.
+    #[arg(long, num_args = 1..)]
+    delete: Vec<String>,
+    /// The commit's summary.
+    #[arg(long)]
+    commit_message: Option<String>,
+    /// The commit's description.
+    #[arg(long)]
+    commit_description: Option<String>,
+    /// Open a pull request instead of committing to the branch.
+    #[arg(long, overrides_with = "no_create_pr")]
+    create_pr: bool,
+    /// Commit to the branch (the default).
+    #[arg(long, hide = true)]
+    no_create_pr: bool,
+    /// Upload again every N minutes until interrupted (Ctrl-C).
+    #[arg(long, value_name = "MINUTES")]
+    every: Option<f64>,
+    /// Upload even if the secret scan finds tokens, private keys or `.env` files.
+    #[arg(long)]
+    allow_secrets: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct UploadOutput {
+    repo_id: String,
+    repo_type: RepoType,
+    /// The commit (or pull request) URL; `None` when nothing changed.
+    url: Option<String>,
+    #[serde(flatten)]
+    report: UploadReport,
+}
+
+impl Render for UploadOutput {
+    fn human(&self) -> Human {
+        match &self.url {
+            Some(url) => Human::Text(url.clone()),
+            None => Human::Text(
+                "No files have been modified since the last commit; nothing was uploaded.".into(),
+            ),
+        }
+    }
+}
+
+/// What to upload, resolved from the positional arguments as the Python CLI does.
+#[derive(Debug)]
+enum Target {
+    File {
+        local: PathBuf,
+        path_in_repo: String,
+    },
+    Folder {
+        local: PathBuf,
+        path_in_repo: Option<String>,
+        include: Option<Vec<String>>,
+    },
+}
+
+fn resolve_target(args: &UploadArgs, repo: &Repo) -> anyhow::Result<Target> {
+    let local = match &args.local_path {
+        Some(path) => path.clone(),
+        // `hf upload my-model` uploads ./my-model when it exists, else the current folder.
+        None if Path::new(repo.id.name()).exists() => repo.id.name().to_owned(),
+        None => ".".to_owned(),
+    };
+    let mut include: Option<Vec<String>> = (!args.include.is_empty()).then(|| args.include.clone());
+    let local = if local.contains(['*', '?', '[']) {
+        // A wildcard selects files of the current folder.
+        if include.is_some() {
+            return Err(UsageError(
+                "give either a wildcard LOCAL_PATH or --include, not both".into(),
+            )
+            .into());
+        }
+        include = Some(vec![local.trim_start_matches("./").to_owned()]);
+        PathBuf::from(".")
+    } else {
+        PathBuf::from(local)
+    };
+    if local.is_file() {
+        if include.is_some() || !args.exclude.is_empty() || !args.delete.is_empty() {
+            tracing::warn!(
+                "--include, --exclude and --delete apply to folders; they are ignored for a single file"
+            );
+        }
+        let path_in_repo = match &args.path_in_repo {
+            Some(p) => p.clone(),
+            None => local
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    UsageError(format!("{} has no usable file name", local.display()))
+                })?,
+        };
+        Ok(Target::File {
+            local,
+            path_in_repo,
+        })
+    } else if local.is_dir() {
+        Ok(Target::Folder {
+            local,
+            path_in_repo: args.path_in_repo.clone(),
+            include,
+        })
+    } else {
+        Err(UsageError(format!("{} is not a file or a folder", local.display())).into())
+    }
+}
+
+/// Runs `hf upload`.
+pub(crate) async fn run(args: UploadArgs, context: &mut Context) -> anyhow::Result<()> {
+    let repo = parse_repo(&args.repo_id, args.repo_type.map(Into::into))?;
+    let target = resolve_target(&args, &repo)?;
+    let api = hub_api(context)?;
+    if let Some(minutes) = args.every {
+        if !(minutes > 0.0 && minutes.is_finite()) {
+            return Err(UsageError("--every must be a positive number of minutes".into()).into());
+        }
+        loop {
+            upload_once(&api, &args, &repo, &target, context).await?;
+            tracing::info!("next upload in {minutes} minute(s); press Ctrl-C to stop");
+            tokio::select! {
+                () = tokio::time::sleep(Duration::from_secs_f64(minutes * 60.0)) => {}
+                _ = tokio::signal::ctrl_c() => return Ok(()),
+            }
+        }
+    }
+    upload_once(&api, &args, &repo, &target, context).await
+}
+
+async fn upload_once(
+    api: &HubApi,
+    args: &UploadArgs,
+    repo: &Repo,
+    target: &Target,
+    context: &mut Context,
+) -> anyhow::Result<()> {
+    let options = UploadOptions {
+        allow_secrets: args.allow_secrets,
+        ..UploadOptions::default()
+    };
+    // A read token is refused before anything is created or uploaded.
+    api.check_write_access(repo).await.map_err(hub_error)?;
+    // As the Python CLI: create the repo when missing (and the branch), then upload.
+    let create = CreateRepoOptions {
+        visibility: args.private.then_some(Visibility::Private),
+        exist_ok: true,
+        space_sdk: (repo.repo_type == RepoType::Space).then(|| "gradio".to_owned()),
+    };
+    if !api.repo_exists(repo).await.map_err(hub_error)? {
+        api.create_repo(repo, &create).await.map_err(hub_error)?;
+        tracing::info!("created {repo}");
+    }
+    if let Some(revision) = &args.revision
+        && !args.create_pr
+        && !hf_hub::repo::is_commit_hash(revision)
+    {
+        api.create_branch(repo, revision, None, true)
+            .await
+            .map_err(hub_error)?;
+    }
+    let bars = UploadBars::new(progress_enabled(context));
+    let options = UploadOptions {
+        hash_progress: bars.hashing.clone(),
+        upload_progress: bars.uploading.clone(),
+        // Already checked above, before the repo was created.
+        check_permissions: false,
+        ..options
+    };
+    let commit = CommitOptions {
+        message: args.commit_message.clone().unwrap_or_default(),
+        description: args.commit_description.clone().unwrap_or_default(),
+        revision: args.revision.clone(),
+        parent_commit: None,
+        create_pr: args.create_pr,
+    };
+    let result = match target {
+        Target::File {
+            local,
+            path_in_repo,
+        } => {
+            api.upload_file(
+                repo,
+                UploadSource::Path(local.clone()),
+                path_in_repo,
+                &commit,
+                &options,
+            )
+            .await
+        }
+        Target::Folder {
+            local,
+            path_in_repo,
+            include,
+        } => {
+            let upload = FolderUpload {
+                folder: local.clone(),
+                path_in_repo: path_in_repo.clone(),
+                allow_patterns: include.clone(),
+                ignore_patterns: args.exclude.clone(),
+                delete_patterns: args.delete.clone(),
+            };
+            api.upload_folder(repo, &upload, &commit, &options).await
+        }
+    };
+    bars.finish();
+    let report = result.map_err(hub_error)?;
+    let url = report
+        .last_commit()
+        .map(|c| c.pr_url.clone().unwrap_or_else(|| c.commit_url.clone()));
+    context.output.emit(&UploadOutput {
+        repo_id: repo.id.to_string(),
+        repo_type: repo.repo_type,
+        url,
+        report,
+    })
+}
+
+fn progress_enabled(context: &Context) -> bool {
+    !context.global.quiet && !context.env.flag(&env::HF_HUB_DISABLE_PROGRESS_BARS)
+}
+
+/// indicatif bars on stderr: a total bar for hashing and one for uploading, plus one bar
+/// per large file while it is in flight.
+struct UploadBars {
+    hashing: SharedProgress,
+    uploading: SharedProgress,
+    multi: MultiProgress,
+}
+
+/// Files at least this large get their own bar.
+const FILE_BAR_THRESHOLD: u64 = 8 * 1024 * 1024;
+
+struct PhaseBars {
+    multi: MultiProgress,
+    total: ProgressBar,
+    files: Mutex<HashMap<Arc<str>, ProgressBar>>,
+}
+
+impl Progress for PhaseBars {
+    fn on_event(&self, event: ProgressEvent) {
+        let mut files = self
+            .files
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        match event {
+            ProgressEvent::FileStarted { path, size, .. } => {
+                self.total.inc_length(size);
+                if size >= FILE_BAR_THRESHOLD {
+                    let bar = self.multi.add(
+                        ProgressBar::new(size)
+                            .with_style(file_style())
+                            .with_message(path.to_string()),
+                    );
+                    files.insert(path, bar);
+                }
+            }
+            ProgressEvent::FileAdvanced { path, bytes } => {
+                self.total.inc(bytes);
+                if let Some(bar) = files.get(&path) {
+                    bar.inc(bytes);
+                }
+            }
+            ProgressEvent::FileFinished { path } => {
+                if let Some(bar) = files.remove(&path) {
+                    bar.finish_and_clear();
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn file_style() -> ProgressStyle {
+    ProgressStyle::with_template("  {msg:30!} [{bar:25}] {bytes}/{total_bytes} {bytes_per_sec}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
+impl UploadBars {
+    fn new(enabled: bool) -> Self {
+        let multi = MultiProgress::with_draw_target(if enabled {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        });
+        let phase = |label: &str| {
+            let total = multi.add(ProgressBar::new(0));
+            total.set_style(
+                ProgressStyle::with_template(
+                    "{msg:9} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            total.set_message(label.to_owned());
+            Arc::new(PhaseBars {
+                multi: multi.clone(),
+                total,
+                files: Mutex::new(HashMap::new()),
+            })
+        };
+        let hashing: SharedProgress = phase("hashing");
+        let uploading: SharedProgress = phase("uploading");
+        Self {
+            hashing,
+            uploading,
+            multi,
+        }
+    }
+
+    fn finish(&self) {
+        let _ = self.multi.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(local: Option<&str>, path_in_repo: Option<&str>) -> UploadArgs {
+        UploadArgs {
+            repo_id: "user/model".into(),
+            local_path: local.map(str::to_owned),
+            path_in_repo: path_in_repo.map(str::to_owned),
+            repo_type: None,
+            revision: None,
+            private: false,
+            no_private: false,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            delete: Vec::new(),
+            commit_message: None,
+            commit_description: None,
+            create_pr: false,
+            no_create_pr: false,
+            every: None,
+            allow_secrets: false,
+        }
+    }
+
+    #[test]
+    fn targets_follow_the_python_cli() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("w.safetensors");
+        std::fs::write(&file, b"x").unwrap();
+        let repo = parse_repo("user/model", None).unwrap();
+        match resolve_target(&args(Some(file.to_str().unwrap()), None), &repo).unwrap() {
+            Target::File { path_in_repo, .. } => assert_eq!(path_in_repo, "w.safetensors"),
+            other => panic!("{other:?}"),
+        }
+        match resolve_target(
+            &args(Some(dir.path().to_str().unwrap()), Some("sub")),
+            &repo,
+        )
+        .unwrap()
+        {
+            Target::Folder {
+                path_in_repo,
+                include,
+                ..
+            } => {
+                assert_eq!(path_in_repo.as_deref(), Some("sub"));
+                assert!(include.is_none());
+            }
+            other => panic!("{other:?}"),
+        }
+        match resolve_target(&args(Some("*.json"), None), &repo).unwrap() {
+            Target::Folder { include, .. } => assert_eq!(include, Some(vec!["*.json".to_owned()])),
+            other => panic!("{other:?}"),
+        }
+        assert!(resolve_target(&args(Some("/definitely/missing"), None), &repo).is_err());
+    }
+}
