@@ -358,11 +358,16 @@ pub fn advice(error: &HttpError, source: Option<&TokenSource>) -> Option<String>
              token with the needed scope, created at {TOKEN_SETTINGS_URL}",
             source.map_or_else(String::new, |s| format!(" from {s}"))
         )),
-        HttpErrorKind::GatedRepo => Some(
-            "this repo is gated: open its page on the Hub, request access and wait for approval \
-             (a fine-grained token also needs 'read access to contents of all public gated repos')"
-                .to_owned(),
-        ),
+        HttpErrorKind::GatedRepo => Some(format!(
+            "this repo is gated: request access at {} and wait for approval, then retry logged in \
+             (a fine-grained token also needs 'read access to contents of all public gated repos')",
+            repo_page(error.url()).unwrap_or_else(|| "the repo's page on the Hub".to_owned())
+        )),
+        HttpErrorKind::RepoNotFound if source.is_some() => Some(format!(
+            "the repo does not exist, or it is private and the token from {} has no access to it; \
+             check the id and the token's permissions at {TOKEN_SETTINGS_URL}",
+            source.map_or_else(String::new, ToString::to_string)
+        )),
         HttpErrorKind::RateLimited => Some(match error.retry_after() {
             Some(wait) => format!(
                 "rate limited by the Hub: retry in {} seconds; logged-in requests get higher limits",
@@ -376,9 +381,58 @@ pub fn advice(error: &HttpError, source: Option<&TokenSource>) -> Option<String>
     }
 }
 
+/// The web page of the repo a Hub URL points into (where access to a gated repo is requested).
+#[must_use]
+pub fn repo_page(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let origin = parsed.origin().ascii_serialization();
+    let segments: Vec<&str> = parsed.path_segments()?.filter(|s| !s.is_empty()).collect();
+    let (prefix, rest) = match segments.as_slice() {
+        ["api", "models", rest @ ..] => ("", rest),
+        ["api", "datasets", rest @ ..] => ("datasets/", rest),
+        ["api", "spaces", rest @ ..] => ("spaces/", rest),
+        ["datasets", rest @ ..] => ("datasets/", rest),
+        ["spaces", rest @ ..] => ("spaces/", rest),
+        ["api", ..] => return None,
+        rest => ("", rest),
+    };
+    // Everything up to an action segment (`resolve`, `tree`, `revision`, ...) is the repo id.
+    let end = rest
+        .iter()
+        .position(|s| {
+            matches!(
+                *s,
+                "resolve" | "tree" | "revision" | "blob" | "paths-info" | "refs" | "commits"
+            )
+        })
+        .unwrap_or(rest.len());
+    let id = &rest[..end.min(2)];
+    if id.is_empty() {
+        return None;
+    }
+    Some(format!("{origin}/{prefix}{}", id.join("/")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repo_pages_for_gated_errors() {
+        assert_eq!(
+            repo_page("https://huggingface.co/meta/llama/resolve/main/config.json").as_deref(),
+            Some("https://huggingface.co/meta/llama")
+        );
+        assert_eq!(
+            repo_page("http://127.0.0.1:9/datasets/org/data/resolve/main/x.csv").as_deref(),
+            Some("http://127.0.0.1:9/datasets/org/data")
+        );
+        assert_eq!(
+            repo_page("https://huggingface.co/api/models/gpt2/revision/main").as_deref(),
+            Some("https://huggingface.co/gpt2")
+        );
+        assert_eq!(repo_page("https://huggingface.co/api/whoami-v2"), None);
+    }
 
     fn who(role: &str, fine: Option<serde_json::Value>) -> WhoAmI {
         let mut access = serde_json::json!({"displayName": "my-token", "role": role});

@@ -533,3 +533,32 @@ fn whoami_failures_have_their_own_messages() {
         assert_eq!(whoami_calls, 2);
     });
 }
+
+#[test]
+fn failed_requests_get_advice_naming_the_fix() {
+    let server = TestServer::spawn(ServerConfig::default()).unwrap();
+    rt().block_on(async {
+        let anonymous = HubClient::builder(HubConfig::new(server.endpoint()).unwrap())
+            .build()
+            .unwrap();
+        let url = anonymous
+            .url("/demo-org/gated-model/resolve/main/README.md")
+            .unwrap();
+        let err = anonymous.get(url).send().await.unwrap_err();
+        assert_eq!(*err.kind(), HttpErrorKind::GatedRepo, "{err}");
+        let advice = whoami::advice(&err, None).unwrap();
+        let page = format!("{}/demo-org/gated-model", server.endpoint());
+        assert!(advice.contains(&page), "{advice}");
+
+        // A private repo without access: "does not exist or no access", naming the token's source.
+        let read = client(&server, &server.tokens().read);
+        let url = read.url("/api/models/other-user/does-not-exist").unwrap();
+        let err = read.get(url).send().await.unwrap_err();
+        assert_eq!(*err.kind(), HttpErrorKind::RepoNotFound, "{err}");
+        let advice = whoami::advice(&err, Some(&TokenSource::EnvHfToken)).unwrap();
+        assert!(
+            advice.contains("HF_TOKEN") && advice.contains("private"),
+            "{advice}"
+        );
+    });
+}
