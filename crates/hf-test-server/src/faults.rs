@@ -275,6 +275,9 @@ pub(crate) async fn layer(
         r.status.store(resp.status().as_u16(), Ordering::SeqCst);
     }
     tracing::debug!(?origin, %method, pq = %pq, status = resp.status().as_u16(), "request");
+    if shared.log_requests.load(Ordering::Relaxed) {
+        log_line(origin, &method, &pq, resp.status().as_u16(), authorization);
+    }
     if method == Method::HEAD {
         return resp;
     }
@@ -366,4 +369,17 @@ fn wrap_body(body: Body, ctl: BodyCtl) -> Body {
         Some((Ok(chunk), (stream, ctl)))
     });
     Body::from_stream(s)
+}
+
+#[allow(clippy::print_stderr)]
+fn log_line(origin: Origin, method: &Method, pq: &str, status: u16, auth: bool) {
+    let o = match origin {
+        Origin::Hub => "hub",
+        Origin::Cdn => "cdn",
+    };
+    let pq = pq.split("sig=").next().unwrap_or(pq);
+    eprintln!(
+        "{o} {method} {pq} -> {status}{}",
+        if auth { " (auth)" } else { "" }
+    );
 }

@@ -143,6 +143,7 @@ pub(crate) struct Shared {
     pub(crate) requests: Mutex<Vec<Arc<RecordEntry>>>,
     pub(crate) cdn_auth_violations: AtomicU64,
     pub(crate) upload: Mutex<UploadConfig>,
+    pub(crate) log_requests: std::sync::atomic::AtomicBool,
 }
 
 impl Shared {
@@ -250,6 +251,7 @@ impl TestServer {
                 multipart_threshold: DEFAULT_MULTIPART_THRESHOLD,
                 chunk_size: DEFAULT_CHUNK_SIZE,
             }),
+            log_requests: std::sync::atomic::AtomicBool::new(false),
         });
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -345,6 +347,12 @@ impl TestServer {
     /// Sets the LFS multipart threshold (objects of at least this size go multipart) and part size.
     pub fn set_multipart(&self, threshold: u64, chunk_size: u64) {
         self.shared.set_upload_config(threshold, chunk_size);
+    }
+
+    /// Logs one line per request (`hub GET /path -> 200`) to stderr (off by default;
+    /// the binary turns it on unless `--quiet`).
+    pub fn log_requests(&self, on: bool) {
+        self.shared.log_requests.store(on, Ordering::SeqCst);
     }
 
     /// Where blobs are stored.

@@ -39,6 +39,9 @@ struct Args {
     /// Multipart part size in bytes.
     #[arg(long, default_value_t = DEFAULT_CHUNK_SIZE)]
     chunk_size: u64,
+    /// Do not log requests to stderr.
+    #[arg(long)]
+    quiet: bool,
 }
 
 #[allow(clippy::print_stdout, clippy::print_stderr)]
@@ -60,6 +63,7 @@ fn main() -> std::process::ExitCode {
         }
     };
     server.set_multipart(args.multipart_threshold, args.chunk_size);
+    server.log_requests(!args.quiet);
     let t = server.tokens();
     // Written by hand to keep the documented key order.
     let q = |s: &str| serde_json::Value::from(s).to_string();
