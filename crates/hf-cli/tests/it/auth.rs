@@ -350,6 +350,34 @@ fn token_is_printed_only_for_scripts() {
 }
 
 #[test]
+fn add_to_git_credential_uses_the_configured_helper() {
+    let auth = AuthEnv::new();
+    let git = |args: &[&str]| {
+        let mut command = host_command(&auth, Path::new("git"));
+        command.args(args);
+        python_output(&auth, command)
+    };
+    git(&["config", "--global", "credential.helper", "store"]);
+    let write = auth.server.tokens().write.clone();
+    let outcome = auth.run_with_stdin(
+        &["auth", "login", "--token-stdin", "--add-to-git-credential"],
+        &write,
+    );
+    assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
+    let credentials = auth.env.path("home/.git-credentials");
+    let stored = std::fs::read_to_string(&credentials).unwrap();
+    assert!(
+        stored.contains(&format!("hf_user:{write}@127.0.0.1")),
+        "git has the token"
+    );
+    // Logging out removes it from git too.
+    let outcome = auth.run(&["auth", "logout"]);
+    assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
+    let stored = std::fs::read_to_string(&credentials).unwrap();
+    assert!(!stored.contains(&write), "git forgot the token");
+}
+
+#[test]
 fn keyring_unavailable_falls_back_to_the_files() {
     let auth = AuthEnv::new();
     let read = auth.server.tokens().read.clone();
@@ -446,8 +474,8 @@ fn python_venv() -> Option<PathBuf> {
     }
 }
 
-/// A command for a venv program with the same hermetic environment as `hf`.
-fn python_command(auth: &AuthEnv, program: &Path) -> Command {
+/// A command for another program (Python, git) with the same hermetic environment as `hf`.
+fn host_command(auth: &AuthEnv, program: &Path) -> Command {
     let template = auth.env.command::<_, &str>([]);
     let mut command = Command::new(program);
     command.env_clear().current_dir(auth.env.root());
@@ -481,7 +509,7 @@ fn python_login_is_found_and_validated_by_hf() {
     let auth = AuthEnv::new();
     let write = auth.server.tokens().write.clone();
     // Python's login(), with the token passed through the environment, not argv.
-    let mut login = python_command(&auth, &venv.join("bin/python"));
+    let mut login = host_command(&auth, &venv.join("bin/python"));
     login.env("T", &write).args([
         "-c",
         "import os; from huggingface_hub import login; login(token=os.environ['T'])",
@@ -505,7 +533,7 @@ fn hf_login_is_used_by_python() {
     auth.login(&tokens.fine_grained);
 
     // get_token() returns what we saved (compared in Python: the token is never printed).
-    let mut check = python_command(&auth, &venv.join("bin/python"));
+    let mut check = host_command(&auth, &venv.join("bin/python"));
     check.env("T", &tokens.fine_grained).args([
         "-c",
         "import os; from huggingface_hub import get_token, whoami; \
@@ -515,7 +543,7 @@ fn hf_login_is_used_by_python() {
     assert_eq!(outcome.stdout, "True\ndemo-fine-grained\n");
 
     // Python's `hf auth list` lists both, with the active one marked.
-    let mut list = python_command(&auth, &venv.join("bin/hf"));
+    let mut list = host_command(&auth, &venv.join("bin/hf"));
     list.args(["auth", "list"]);
     let outcome = python_output(&auth, list);
     let text = format!("{}{}", outcome.stdout, outcome.stderr);
@@ -527,7 +555,7 @@ fn hf_login_is_used_by_python() {
     assert!(text.contains("demo-read"), "{text}");
 
     // And Python's switch is seen by us.
-    let mut switch = python_command(&auth, &venv.join("bin/hf"));
+    let mut switch = host_command(&auth, &venv.join("bin/hf"));
     switch.args(["auth", "switch", "--token-name", "demo-read"]);
     python_output(&auth, switch);
     assert_eq!(auth.whoami_json()["token_name"], "demo-read");
