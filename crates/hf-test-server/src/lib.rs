@@ -349,6 +349,22 @@ impl TestServer {
         self.shared.set_upload_config(threshold, chunk_size);
     }
 
+    /// Test helper: commits `files` (`(path, bytes)`) to `main` of `repo_id`, creating
+    /// the repo (public, owned by its namespace) if needed. `repo_type` is `"model"`,
+    /// `"dataset"` or `"space"`. Paths matching the repo's `.gitattributes` LFS
+    /// patterns (or of 10 MiB or more) are stored as LFS. Returns the new commit id.
+    pub fn commit_files(
+        &self,
+        repo_type: &str,
+        repo_id: &str,
+        files: &[(&str, &[u8])],
+    ) -> std::io::Result<String> {
+        let kind = model::RepoType::from_singular(repo_type).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "unknown repo type")
+        })?;
+        upload::commit_files_direct(&self.shared, kind, repo_id, files)
+    }
+
     /// Logs one line per request (`hub GET /path -> 200`) to stderr (off by default;
     /// the binary turns it on unless `--quiet`).
     pub fn log_requests(&self, on: bool) {

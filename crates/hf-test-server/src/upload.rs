@@ -47,19 +47,12 @@ pub(crate) fn preupload(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Respo
         .map(|f| {
             let path = f["path"].as_str().unwrap_or("");
             let size = f["size"].as_u64().unwrap_or(0);
-            let sample = f["sample"]
-                .as_str()
-                .and_then(|s| base64::engine::general_purpose::STANDARD.decode(s).ok())
-                .unwrap_or_default();
-            let binary = sample.contains(&0);
             let lfs = size > 0
-                && (size >= TEN_MIB
-                    || binary
-                    || patterns.iter().any(|p| gitattributes_match(p, path)));
+                && (size >= TEN_MIB || patterns.iter().any(|p| gitattributes_match(p, path)));
             let mut v = json!({
                 "path": path,
                 "uploadMode": if lfs { "lfs" } else { "regular" },
-                "shouldIgnore": path.starts_with(".git/") || path == ".git",
+                "shouldIgnore": false,
             });
             if let Some(e) = commit.tree.get(path) {
                 v["oid"] = json!(e.lfs.clone().unwrap_or_else(|| e.oid.clone()));
@@ -577,4 +570,80 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
         v["pullRequestUrl"] = json!(format!("{url}/discussions/{n}"));
     }
     ok_json(v)
+}
+
+/// Backs `TestServer::commit_files`.
+pub(crate) fn commit_files_direct(
+    shared: &Shared,
+    kind: RepoType,
+    repo_id: &str,
+    files: &[(&str, &[u8])],
+) -> std::io::Result<String> {
+    let mut db = shared
+        .db
+        .lock()
+        .map_err(|_| std::io::Error::other("state lock poisoned"))?;
+    let key = (kind, repo_id.to_owned());
+    if !db.repos.contains_key(&key) {
+        let now = now_secs();
+        let mut repo = crate::model::Repo::new(kind, repo_id, now);
+        let (entry, data) = crate::seed::gitattributes_entry("");
+        shared.blobs.put(&entry.blob_key(), data)?;
+        let mut tree = crate::model::Tree::new();
+        tree.insert(".gitattributes".into(), entry);
+        let ns = repo.namespace().to_owned();
+        let c = repo.add_commit(
+            None,
+            "initial commit",
+            "",
+            &ns,
+            now,
+            tree,
+            &[".gitattributes".to_owned()],
+        );
+        repo.branches.insert("main".into(), c);
+        db.redirects.remove(&key);
+        db.repos.insert(key.clone(), repo);
+    }
+    let Some(repo) = db.repos.get_mut(&key) else {
+        return Err(std::io::Error::other("repo vanished"));
+    };
+    let Some(head) = repo.head().cloned() else {
+        return Err(std::io::Error::other("repo has no main branch"));
+    };
+    let patterns = repo.lfs_patterns(&shared.blobs, &head);
+    let mut tree = (*head.tree).clone();
+    let mut changed = Vec::new();
+    for (path, data) in files {
+        let size = data.len() as u64;
+        let lfs =
+            size > 0 && (size >= TEN_MIB || patterns.iter().any(|p| gitattributes_match(p, path)));
+        let entry = if lfs {
+            let e = Entry::lfs(&sha256_hex(data), size, "");
+            shared
+                .blobs
+                .put(&e.blob_key(), Bytes::copy_from_slice(data))?;
+            e
+        } else {
+            let e = Entry::regular(data, "");
+            shared
+                .blobs
+                .put(&e.blob_key(), Bytes::copy_from_slice(data))?;
+            e
+        };
+        tree.insert((*path).to_owned(), entry);
+        changed.push((*path).to_owned());
+    }
+    let author = repo.namespace().to_owned();
+    let oid = repo.add_commit(
+        Some(&head.id),
+        "Add files (test helper)",
+        "",
+        &author,
+        now_secs(),
+        tree,
+        &changed,
+    );
+    repo.branches.insert("main".into(), oid.clone());
+    Ok(oid)
 }

@@ -1561,3 +1561,40 @@ async fn inference_routes() {
     assert_eq!(v["pipeline_tag"], "sentence-similarity");
     let _ = Method::GET;
 }
+
+#[tokio::test]
+async fn commit_files_helper() {
+    let s = server();
+    let c = client();
+    let big = vec![7u8; 1000];
+    let oid = s
+        .commit_files(
+            "dataset",
+            "demo-org/helper",
+            &[("a.txt", b"hi".as_slice()), ("w.bin", &big)],
+        )
+        .unwrap();
+    let r = get(
+        &c,
+        &format!(
+            "{}/datasets/demo-org/helper/resolve/main/a.txt",
+            s.endpoint()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(header(&r, "x-repo-commit"), oid);
+    assert_eq!(r.text().await.unwrap(), "hi");
+    let r = get(
+        &c,
+        &format!(
+            "{}/datasets/demo-org/helper/resolve/main/w.bin",
+            s.endpoint()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 302);
+    assert_eq!(header(&r, "x-linked-etag"), format!("\"{}\"", sha256(&big)));
+    assert!(s.commit_files("nope", "a/b", &[]).is_err());
+}
