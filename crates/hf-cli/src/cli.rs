@@ -54,10 +54,14 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Command {
     /// Manage authentication (login, logout, whoami, list, switch, token).
     Auth(commands::auth::AuthArgs),
+    /// Chat with a model through Inference Providers; the answer streams to stdout.
+    Chat(commands::chat::ChatArgs),
     /// Interact with datasets on the Hub (list, info).
     Datasets(commands::listing::ReposOfTypeArgs),
     /// Print information about the environment (paths, endpoint, where a token would come from).
     Env(commands::env::EnvArgs),
+    /// Run an inference task (classification, generation, embeddings, ...) on a hosted model.
+    Infer(commands::infer::InferArgs),
     /// Interact with models on the Hub (list, info).
     Models(commands::listing::ReposOfTypeArgs),
     /// Manage repos on the Hub (create, delete, move, settings, branches, tags, delete files).

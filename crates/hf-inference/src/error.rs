@@ -132,6 +132,15 @@ impl Error {
         }
     }
 
+    /// What to do about an HTTP failure, when known (also shown by `Display`).
+    #[must_use]
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            Self::Http { hint, .. } => hint.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The HTTP failure, when this is one.
     #[must_use]
     pub fn as_http(&self) -> Option<&HttpError> {

@@ -2,7 +2,9 @@
 //! from `cli::Command`) and a `run` function; [`dispatch`] maps one to the other.
 
 pub(crate) mod auth;
+pub(crate) mod chat;
 pub(crate) mod env;
+pub(crate) mod infer;
 pub(crate) mod listing;
 pub(crate) mod repos;
 pub(crate) mod upload;
@@ -45,10 +47,12 @@ impl std::fmt::Debug for Context {
 pub(crate) async fn dispatch(command: Command, context: &mut Context) -> anyhow::Result<()> {
     match command {
         Command::Auth(args) => auth::run(args, context).await,
+        Command::Chat(args) => chat::run(args, context).await,
         Command::Login(args) => auth::legacy_login(args, context).await,
         Command::Whoami(args) => auth::legacy_whoami(args, context).await,
         Command::Logout(args) => auth::legacy_logout(&args, context),
         Command::Env(args) => env::run(&args, context),
+        Command::Infer(args) => infer::run(args, context).await,
         Command::Models(args) => listing::run(hf_hub::RepoType::Model, args, context).await,
         Command::Datasets(args) => listing::run(hf_hub::RepoType::Dataset, args, context).await,
         Command::Spaces(args) => listing::run(hf_hub::RepoType::Space, args, context).await,

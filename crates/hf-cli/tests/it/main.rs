@@ -6,5 +6,6 @@ mod common;
 mod auth;
 mod basics;
 mod env;
+mod inference;
 mod repos;
 mod upload;
