@@ -2,6 +2,8 @@
 //!
 //! - `ci [--step NAME]... [--keep-going]`: what CI runs (see `ci.rs`).
 //! - `codegen [--check]`: regenerate (or check) `docs/reference/environment.md`.
+//! - `demo [--keep]`: a real download against the local Hub (`demo.rs`).
+//! - `bench download`: download benchmark against the Python client and curl (`bench.rs`).
 //! - `test-server [ARGS]...`: run the local Hub (`hf-test-server`) with a temporary data dir.
 //! - `e2e [--bin PATH] [--endpoint URL] [--write]`: the end-to-end suite (see `e2e.rs`).
 //! - `release [--dry-run] [--version X.Y.Z]`: the release checklist (see `release.rs`).
@@ -14,8 +16,10 @@
     reason = "xtask reports progress to the terminal"
 )]
 
+mod bench;
 mod ci;
 mod codegen;
+mod demo;
 mod e2e;
 mod release;
 mod test_server;
@@ -31,6 +35,10 @@ tasks:
         fmt, clippy, test, doc, deny, codegen, conformance (all by default, in this order)
   codegen [--check]
         regenerate docs/reference/environment.md (--check: fail when it is out of date)
+  demo [--keep]
+        start hf-test-server with its demo seed, run `hf download` against it, show the cache
+  bench download [--runs N] [--size-mib N]
+        hf download vs the Python client vs curl on loopback (release builds; needs .venv and curl)
   test-server [ARGS]...
         run hf-test-server with a temporary --data-dir; ARGS are passed through
   e2e [--bin PATH] [--endpoint URL] [--write] [-- FILTER...]
@@ -44,8 +52,10 @@ fn main() -> ExitCode {
     let task = args.next();
     let rest: Vec<String> = args.collect();
     let result = match task.as_deref() {
+        Some("bench") => bench::run(&rest),
         Some("ci") => ci::run(&rest),
         Some("codegen") => codegen::run(&rest),
+        Some("demo") => demo::run(&rest),
         Some("test-server") => test_server::run(&rest),
         Some("e2e") => e2e::run(&rest),
         Some("release") => release::run(&rest),

@@ -54,6 +54,10 @@ pub(crate) struct GlobalArgs {
 pub(crate) enum Command {
     /// Manage authentication (login, logout, whoami, list, switch, token).
     Auth(commands::auth::AuthArgs),
+    /// Manage the local cache: list, remove, prune and verify cached repos.
+    Cache(commands::cache::CacheArgs),
+    /// Download files from the Hub into the cache (or --local-dir) and print their path.
+    Download(commands::download::DownloadArgs),
     /// Chat with a model through Inference Providers; the answer streams to stdout.
     Chat(commands::chat::ChatArgs),
     /// Interact with datasets on the Hub (list, info).

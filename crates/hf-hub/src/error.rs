@@ -12,14 +12,14 @@ pub enum Error {
     #[error(transparent)]
     Http(#[from] HttpError),
     /// A Hub request failed in a way users can act on (repo, revision or file not found,
-    /// gated or private repo); the message says what to do, the source keeps the details.
+    /// gated or private repo); the message says what to do, `http` keeps the details
+    /// (see [`Error::as_http`]).
     #[error("{message}")]
     Hub {
         /// What went wrong and what to do.
         message: String,
         /// The failed request.
-        #[source]
-        source: HttpError,
+        http: HttpError,
     },
     /// Token discovery, validation or permission checks failed.
     #[error(transparent)]
@@ -31,7 +31,9 @@ pub enum Error {
     #[error("unexpected answer from the Hub: {0}")]
     Protocol(String),
     /// Downloaded bytes do not match the expected hash; nothing was kept.
-    #[error("integrity check failed for {path}: expected {algorithm} {expected}, got {actual}; the partial file was deleted, retry the download")]
+    #[error(
+        "integrity check failed for {path}: expected {algorithm} {expected}, got {actual}; the partial file was deleted, retry the download"
+    )]
     Integrity {
         /// The file in the repo.
         path: String,
@@ -80,7 +82,7 @@ impl Error {
     #[must_use]
     pub fn as_http(&self) -> Option<&HttpError> {
         match self {
-            Self::Http(e) | Self::Hub { source: e, .. } => Some(e),
+            Self::Http(e) | Self::Hub { http: e, .. } => Some(e),
             Self::Auth(e) => e.as_http(),
             _ => None,
         }

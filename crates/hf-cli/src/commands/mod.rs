@@ -2,6 +2,8 @@
 //! from `cli::Command`) and a `run` function; [`dispatch`] maps one to the other.
 
 pub(crate) mod auth;
+pub(crate) mod cache;
+pub(crate) mod download;
 pub(crate) mod chat;
 pub(crate) mod env;
 pub(crate) mod infer;
@@ -47,6 +49,8 @@ impl std::fmt::Debug for Context {
 pub(crate) async fn dispatch(command: Command, context: &mut Context) -> anyhow::Result<()> {
     match command {
         Command::Auth(args) => auth::run(args, context).await,
+        Command::Cache(args) => cache::run(args, context).await,
+        Command::Download(args) => download::run(args, context).await,
         Command::Chat(args) => chat::run(args, context).await,
         Command::Login(args) => auth::legacy_login(args, context).await,
         Command::Whoami(args) => auth::legacy_whoami(args, context).await,

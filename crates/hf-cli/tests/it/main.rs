@@ -6,6 +6,7 @@ mod common;
 mod auth;
 mod basics;
 mod env;
+mod download;
 mod inference;
 mod repos;
 mod upload;

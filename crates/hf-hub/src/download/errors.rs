@@ -135,10 +135,7 @@ pub(super) async fn explain(
         }
         _ => return Error::Http(http),
     };
-    Error::Hub {
-        message,
-        source: http,
-    }
+    Error::Hub { message, http }
 }
 
 /// Up to five repo files whose names are close to `wanted`.

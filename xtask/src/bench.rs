@@ -1,0 +1,425 @@
+//! `cargo xtask bench download [--runs N] [--size-mib N]`: a benchmark (not a timed test).
+//!
+//! Against `hf-test-server` on loopback, side by side in one run, it times
+//! (a) one large LFS file into a cold cache, (b) a snapshot of 1000 small files,
+//! (c) re-running (b) with everything cached, for our `hf download` (release build), the
+//! Python `hf download` (huggingface_hub 2.4.0 from `.venv`, `HF_HUB_DISABLE_XET=1`) and,
+//! for (a), `curl` fetching the same CDN URL. It prints a Markdown table of medians and
+//! ratios, and our peak RSS during (a).
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+
+use crate::demo::{Server, temp_dir};
+use crate::util;
+
+const USAGE: &str = "usage: cargo xtask bench download [--runs N] [--size-mib N]";
+
+/// Runs `cargo xtask bench <what>`.
+pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
+    match args.first().map(String::as_str) {
+        Some("download") => download(&args[1..]),
+        _ => bail!("{USAGE}"),
+    }
+}
+
+struct Settings {
+    runs: usize,
+    size_mib: u64,
+}
+
+fn parse(args: &[String]) -> anyhow::Result<Settings> {
+    let mut settings = Settings {
+        runs: 3,
+        size_mib: 1024,
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = || {
+            it.next()
+                .with_context(|| format!("{arg} needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--runs" => settings.runs = value()?.parse().context("--runs")?,
+            "--size-mib" => settings.size_mib = value()?.parse().context("--size-mib")?,
+            other => bail!("unknown option '{other}'\n{USAGE}"),
+        }
+    }
+    settings.runs = settings.runs.max(1);
+    Ok(settings)
+}
+
+/// Builds a release binary and returns its path.
+fn build_release(package: &str, bin: &str) -> anyhow::Result<PathBuf> {
+    let mut command = util::cargo(&[
+        "build",
+        "--release",
+        "-p",
+        package,
+        "--bin",
+        bin,
+        "--message-format=json",
+    ]);
+    println!("$ {}", util::describe(&command));
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
+        .context("could not start cargo build")?;
+    if !output.status.success() {
+        bail!("building {package} failed");
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == bin)
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .with_context(|| format!("cargo did not report the {bin} executable"))
+}
+
+/// One timed process: wall time and peak RSS (KiB, from /proc while it runs; 0 elsewhere).
+struct Timed {
+    elapsed: Duration,
+    peak_rss_kib: u64,
+}
+
+fn time(command: &mut Command) -> anyhow::Result<Timed> {
+    command.stdout(Stdio::null()).stderr(Stdio::piped());
+    let started = Instant::now();
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("could not start {}", util::describe(command)))?;
+    let status_file = PathBuf::from(format!("/proc/{}/status", child.id()));
+    let mut peak = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && let Some(kib) = text
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+        {
+            peak = peak.max(kib);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let elapsed = started.elapsed();
+    if !status.success() {
+        let mut stderr = String::new();
+        if let Some(pipe) = child.stderr.take() {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                stderr.push_str(&line);
+                stderr.push('\n');
+            }
+        }
+        bail!("`{}` failed ({status}):\n{stderr}", util::describe(command));
+    }
+    Ok(Timed {
+        elapsed,
+        peak_rss_kib: peak,
+    })
+}
+
+fn median(values: &mut [Duration]) -> Duration {
+    values.sort();
+    values[values.len() / 2]
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+struct Contenders {
+    hf: PathBuf,
+    python_hf: PathBuf,
+    server: Server,
+    work: PathBuf,
+}
+
+impl Contenders {
+    fn ours(&self, hf_home: &Path, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.hf);
+        command
+            .args(args)
+            .env("HF_ENDPOINT", &self.server.endpoint)
+            .env("HF_HOME", hf_home)
+            .env("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            .env_remove("HF_TOKEN")
+            .env_remove("HF_HUB_OFFLINE");
+        command
+    }
+
+    fn python(&self, hf_home: &Path, args: &[&str]) -> Command {
+        let mut command = Command::new(&self.python_hf);
+        command
+            .args(args)
+            .env("HF_ENDPOINT", &self.server.endpoint)
+            .env("HF_HOME", hf_home)
+            .env("HF_HUB_DISABLE_XET", "1")
+            .env("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+            .env("HF_HUB_DISABLE_TELEMETRY", "1")
+            .env("HF_HUB_DISABLE_UPDATE_CHECK", "1")
+            .env_remove("HF_TOKEN")
+            .env_remove("HF_HUB_OFFLINE");
+        command
+    }
+
+    fn fresh_home(&self, label: &str) -> anyhow::Result<PathBuf> {
+        let dir = self.work.join(label);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        Ok(dir)
+    }
+
+    /// The signed CDN URL the Hub redirects the large file to.
+    fn cdn_url(&self) -> anyhow::Result<String> {
+        let output = Command::new("curl")
+            .args([
+                "-sI",
+                &format!(
+                    "{}/{LARGE_REPO}/resolve/main/{LARGE_FILE}",
+                    self.server.endpoint
+                ),
+            ])
+            .output()
+            .context("could not run curl")?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        text.lines()
+            .find_map(|l| {
+                l.strip_prefix("location: ")
+                    .or_else(|| l.strip_prefix("Location: "))
+            })
+            .map(|l| l.trim().to_owned())
+            .context("the Hub did not redirect the large file to the CDN")
+    }
+}
+
+const LARGE_REPO: &str = "demo-user/bench-large";
+const LARGE_FILE: &str = "large.bin";
+
+/// Creates `demo-user/bench-large` with one pseudo-random LFS file, uploaded by the Python client.
+fn seed_large_file(
+    python: &Path,
+    server: &Server,
+    work: &Path,
+    size_mib: u64,
+) -> anyhow::Result<()> {
+    let script = format!(
+        "import random, os\n\
+         from huggingface_hub import HfApi\n\
+         path = os.path.join({work:?}, 'large.bin')\n\
+         rng = random.Random(1234)\n\
+         with open(path, 'wb') as f:\n\
+         \x20   for _ in range({size_mib}):\n\
+         \x20       f.write(rng.randbytes(1024 * 1024))\n\
+         api = HfApi(endpoint={endpoint:?}, token={token:?})\n\
+         api.create_repo({LARGE_REPO:?}, exist_ok=True)\n\
+         api.upload_file(path_or_fileobj=path, path_in_repo={LARGE_FILE:?}, repo_id={LARGE_REPO:?})\n\
+         os.remove(path)\n",
+        work = work.display().to_string(),
+        endpoint = server.endpoint,
+        token = server.write_token,
+    );
+    let started = Instant::now();
+    let status = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .env("HF_HUB_DISABLE_XET", "1")
+        .env("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        .env("HF_HOME", work.join("seed-home"))
+        .status()
+        .context("could not run the Python client")?;
+    if !status.success() {
+        bail!("uploading the {size_mib} MiB benchmark file failed");
+    }
+    println!(
+        "seeded {LARGE_REPO}/{LARGE_FILE} ({size_mib} MiB) in {}",
+        secs(started.elapsed())
+    );
+    Ok(())
+}
+
+fn download(args: &[String]) -> anyhow::Result<()> {
+    let settings = parse(args)?;
+    let root = util::root();
+    let python_bin = root.join(".venv/bin/python");
+    let python_hf = root.join(".venv/bin/hf");
+    if !python_hf.exists() {
+        bail!(
+            "the Python client is missing: create it with `python3 -m venv .venv && .venv/bin/pip install -r tests/python/requirements.txt`"
+        );
+    }
+    if !util::succeeds(Command::new("curl").arg("--version")) {
+        bail!("curl is needed for the baseline");
+    }
+    let hf = build_release("hf-cli", "hf")?;
+    let server_bin = build_release("hf-test-server", "hf-test-server")?;
+    let work = temp_dir("bench")?;
+    let result = (|| {
+        let server = Server::start(&server_bin, &work.join("server-data"))?;
+        seed_large_file(&python_bin, &server, &work, settings.size_mib)?;
+        let contenders = Contenders {
+            hf,
+            python_hf,
+            server,
+            work: work.clone(),
+        };
+        measure(&contenders, &settings)
+    })();
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
+    let runs = settings.runs;
+    let (mut a_ours, mut a_python, mut a_curl) = (Vec::new(), Vec::new(), Vec::new());
+    let mut peak_rss = 0;
+    for run in 0..runs {
+        println!("(a) run {}/{runs}", run + 1);
+        let home = c.fresh_home("a-curl")?;
+        let url = c.cdn_url()?;
+        a_curl.push(
+            time(
+                Command::new("curl")
+                    .args(["-sf", "-o"])
+                    .arg(home.join(LARGE_FILE))
+                    .arg(&url),
+            )?
+            .elapsed,
+        );
+        let home = c.fresh_home("a-ours")?;
+        let timed = time(&mut c.ours(&home, &["download", LARGE_REPO, LARGE_FILE]))?;
+        peak_rss = peak_rss.max(timed.peak_rss_kib);
+        a_ours.push(timed.elapsed);
+        let home = c.fresh_home("a-python")?;
+        a_python.push(time(&mut c.python(&home, &["download", LARGE_REPO, LARGE_FILE]))?.elapsed);
+        for label in ["a-curl", "a-ours", "a-python"] {
+            let _ = std::fs::remove_dir_all(c.work.join(label));
+        }
+    }
+    let many = ["download", "demo-org/many-files", "--include", "shard-0*"];
+    let (mut b_ours, mut b_python, mut c_ours, mut c_python) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for run in 0..runs {
+        println!("(b, c) run {}/{runs}", run + 1);
+        let ours_home = c.fresh_home("b-ours")?;
+        b_ours.push(time(&mut c.ours(&ours_home, &many))?.elapsed);
+        let python_home = c.fresh_home("b-python")?;
+        b_python.push(time(&mut c.python(&python_home, &many))?.elapsed);
+        if run == 0 {
+            let count = count_files(&ours_home.join("hub/models--demo-org--many-files/snapshots"));
+            if count != 1000 {
+                bail!("scenario (b) should download 1000 files, got {count}");
+            }
+        }
+        c_ours.push(time(&mut c.ours(&ours_home, &many))?.elapsed);
+        c_python.push(time(&mut c.python(&python_home, &many))?.elapsed);
+    }
+    let (a_o, a_p, a_c) = (
+        median(&mut a_ours),
+        median(&mut a_python),
+        median(&mut a_curl),
+    );
+    let (b_o, b_p) = (median(&mut b_ours), median(&mut b_python));
+    let (c_o, c_p) = (median(&mut c_ours), median(&mut c_python));
+    let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64().max(1e-9);
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    println!("\n{}", machine());
+    println!(
+        "Medians of {runs} runs; {} MiB LFS file for (a).\n",
+        settings.size_mib
+    );
+    println!(
+        "| Scenario | hf (ours) | Python hf 2.4.0 | curl | ours vs curl | Python / ours | Target |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!(
+        "| (a) one {} MiB LFS file, cold cache | {} | {} | {} | {:.2}x | {:.1}x | <= 1.1x curl: {}; <= 0.5x Python: {} |",
+        settings.size_mib,
+        secs(a_o),
+        secs(a_p),
+        secs(a_c),
+        ratio(a_o, a_c),
+        ratio(a_p, a_o),
+        verdict(ratio(a_o, a_c) <= 1.1),
+        verdict(ratio(a_p, a_o) >= 2.0)
+    );
+    println!(
+        "| (b) 1000 small files, cold cache | {} | {} | - | - | {:.1}x | >= 3x: {} |",
+        secs(b_o),
+        secs(b_p),
+        ratio(b_p, b_o),
+        verdict(ratio(b_p, b_o) >= 3.0)
+    );
+    println!(
+        "| (c) (b) again, all cached | {} | {} | - | - | {:.1}x | >= 10x: {} |",
+        secs(c_o),
+        secs(c_p),
+        ratio(c_p, c_o),
+        verdict(ratio(c_p, c_o) >= 10.0)
+    );
+    println!(
+        "\nPeak RSS of hf during (a): {:.1} MiB (target < 64 MiB: {})",
+        peak_rss as f64 / 1024.0,
+        verdict(peak_rss < 64 * 1024)
+    );
+    Ok(())
+}
+
+fn count_files(dir: &Path) -> usize {
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() && !path.is_symlink() {
+            count += count_files(&path);
+        } else {
+            count += 1;
+        }
+    }
+    count
+}
+
+/// CPU, cores, memory and OS, for the record.
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".to_owned());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|t| {
+            t.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<u64>().ok())
+        })
+        .map_or_else(
+            || "?".to_owned(),
+            |kib| format!("{:.0} GiB", kib as f64 / 1024.0 / 1024.0),
+        );
+    let os = std::fs::read_to_string("/etc/os-release")
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix("PRETTY_NAME=")
+                    .map(|v| v.trim_matches('"').to_owned())
+            })
+        })
+        .unwrap_or_else(|| std::env::consts::OS.to_owned());
+    format!(
+        "Machine: {cpu}, {cores} cores, {mem} RAM, {os}, loopback (hf-test-server release build)."
+    )
+}
