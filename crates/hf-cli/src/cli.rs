@@ -56,12 +56,12 @@ pub(crate) enum Command {
     Auth(commands::auth::AuthArgs),
     /// Manage the local cache: list, remove, prune and verify cached repos.
     Cache(commands::cache::CacheArgs),
-    /// Download files from the Hub into the cache (or --local-dir) and print their path.
-    Download(commands::download::DownloadArgs),
     /// Chat with a model through Inference Providers; the answer streams to stdout.
     Chat(commands::chat::ChatArgs),
     /// Interact with datasets on the Hub (list, info).
     Datasets(commands::listing::ReposOfTypeArgs),
+    /// Download files from the Hub into the cache (or --local-dir) and print their path.
+    Download(commands::download::DownloadArgs),
     /// Print information about the environment (paths, endpoint, where a token would come from).
     Env(commands::env::EnvArgs),
     /// Run an inference task (classification, generation, embeddings, ...) on a hosted model.

@@ -3,8 +3,8 @@
 
 pub(crate) mod auth;
 pub(crate) mod cache;
-pub(crate) mod download;
 pub(crate) mod chat;
+pub(crate) mod download;
 pub(crate) mod env;
 pub(crate) mod infer;
 pub(crate) mod listing;
@@ -50,8 +50,8 @@ pub(crate) async fn dispatch(command: Command, context: &mut Context) -> anyhow:
     match command {
         Command::Auth(args) => auth::run(args, context).await,
         Command::Cache(args) => cache::run(args, context).await,
-        Command::Download(args) => download::run(args, context).await,
         Command::Chat(args) => chat::run(args, context).await,
+        Command::Download(args) => download::run(args, context).await,
         Command::Login(args) => auth::legacy_login(args, context).await,
         Command::Whoami(args) => auth::legacy_whoami(args, context).await,
         Command::Logout(args) => auth::legacy_logout(&args, context),
