@@ -951,7 +951,7 @@ fn commits(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Response {
         .or_else(|| {
             ctx.q("p")
                 .and_then(|p| p.parse::<usize>().ok())
-                .map(|p| p * per_page)
+                .map(|p| p.saturating_mul(per_page))
         })
         .unwrap_or(0);
     let formatted = ctx.q_all("expand").iter().any(|e| e == "formatted");

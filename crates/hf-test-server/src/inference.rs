@@ -462,14 +462,19 @@ fn run_task(id: &str, task: &str, body: &Value) -> Response {
                     "Input validation error: `inputs` must contain `question` and `context`",
                 );
             };
-            let trimmed = c.trim_end_matches(|ch: char| !ch.is_alphanumeric());
-            let start = trimmed
-                .rfind(|ch: char| !ch.is_alphanumeric())
-                .map(|i| i + 1)
-                .unwrap_or(0);
-            let answer = &trimmed[start..];
+            // The last word of the context, with char offsets.
+            let chars: Vec<char> = c.chars().collect();
+            let mut end = chars.len();
+            while end > 0 && !chars[end - 1].is_alphanumeric() {
+                end -= 1;
+            }
+            let mut start = end;
+            while start > 0 && chars[start - 1].is_alphanumeric() {
+                start -= 1;
+            }
+            let answer: String = chars[start..end].iter().collect();
             ok_json(
-                json!({"score": 0.9703431725502014, "start": start, "end": start + answer.len(), "answer": answer}),
+                json!({"score": 0.9703431725502014, "start": start, "end": end, "answer": answer}),
             )
         }
         "zero-shot-classification" => {
