@@ -316,7 +316,8 @@ async fn login(args: LoginArgs, context: &mut Context) -> anyhow::Result<()> {
                 );
                 return Ok(());
             }
-            (prompt_for_token()?, TokenSource::Explicit)
+            // Typed at the terminal, i.e. read from standard input.
+            (prompt_for_token()?, TokenSource::Stdin)
         }
     };
     // Cleaning and format checks, before any request.
@@ -424,7 +425,11 @@ fn read_hidden_line() -> std::io::Result<Token> {
     let mut line = String::new();
     std::io::BufReader::new(tty).read_line(&mut line)?;
     drop(guard);
-    Ok(Token::new(line))
+    // Wrapped at once so the buffer is wiped on drop; the Enter key is not part of the token.
+    let line = Token::new(line);
+    let typed = line.expose_secret();
+    let typed = typed.strip_suffix('\n').unwrap_or(typed);
+    Ok(Token::new(typed.strip_suffix('\r').unwrap_or(typed)))
 }
 
 #[cfg(not(unix))]

@@ -561,6 +561,73 @@ fn hf_login_is_used_by_python() {
     assert_eq!(auth.whoami_json()["token_name"], "demo-read");
 }
 
+/// Drives `hf auth login` through a pseudo-terminal (Python's `pty`): the prompt explains
+/// where to get a token, the typed token is not echoed, and the login succeeds.
+const PTY_LOGIN: &str = r#"
+import os, pty, select, sys, time
+token = os.environ.pop("T")
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(os.environ["HF_BIN"], ["hf", "auth", "login"])
+out = b""
+def read_until(marker, seconds):
+    global out
+    end = time.time() + seconds
+    while time.time() < end and marker not in out:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            out += chunk
+read_until(b"(input is hidden): ", 20)
+time.sleep(0.3)
+os.write(fd, token.encode() + b"\n")
+read_until(b"saved to:", 20)
+read_until(b"\n", 2)
+_, status = os.waitpid(pid, 0)
+text = out.decode("utf-8", "replace")
+sys.stdout.write(text.replace(token, "<TOKEN>"))
+sys.stdout.write("\nexit=%d echoed=%s\n" % (os.waitstatus_to_exitcode(status), token in text))
+"#;
+
+#[test]
+fn interactive_login_hides_the_token() {
+    let Some(venv) = python_venv() else { return };
+    let auth = AuthEnv::new();
+    let read = auth.server.tokens().read.clone();
+    let mut command = host_command(&auth, &venv.join("bin/python"));
+    command
+        .env("T", &read)
+        .env("HF_BIN", env!("CARGO_BIN_EXE_hf"))
+        .args(["-c", PTY_LOGIN]);
+    let outcome = python_output(&auth, command);
+    assert!(
+        outcome
+            .stdout
+            .contains("create one at https://huggingface.co/settings/tokens"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains("role:         read"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.ends_with("exit=0 echoed=False\n"),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(auth.env.hf_home().join("token")).unwrap(),
+        read
+    );
+}
+
 /// Scans every snapshot of the CLI suite for a test-server token (`hf_fake` + 30 letters
 /// or digits). Snapshots are the suite's recorded output, so none may hold a secret.
 #[test]
