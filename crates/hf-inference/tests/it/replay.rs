@@ -7,6 +7,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use hf_auth::Token;
 use hf_auth::http::{HubConfig, RetryPolicy};
+use hf_inference::chat::{JsonSchemaFormat, ResponseFormat, Tool, ToolChoice};
 use hf_inference::{
     ChatCompletionRequest, ChatMessage, Error, FeatureExtractionParameters, FillMaskParameters,
     InferenceClient, ModelErrorKind, Provider, QuestionAnsweringParameters, Text2TextParameters,
@@ -1000,4 +1001,86 @@ async fn bill_to_and_no_token_are_honoured() {
     let sent = &server.received()[0];
     assert_eq!(sent.header("x-hf-bill-to"), Some("my-org"));
     assert_eq!(sent.header("authorization"), None, "no token, no header");
+}
+
+#[tokio::test]
+async fn recorded_tool_calls_parse_and_tools_are_sent_as_given() {
+    let Some(rec) = recorded(
+        &format!("{LEGACY}InferenceClientVCRTest.test_chat_completion_with_tool.yaml"),
+        0,
+    ) else {
+        return;
+    };
+    let recorded_request: Value =
+        serde_json::from_str(rec.request_body.as_deref().unwrap()).unwrap();
+    let tools: Vec<Tool> =
+        serde_json::from_value(recorded_request["tools"].clone()).expect("recorded tools");
+    let choice: ToolChoice =
+        serde_json::from_value(recorded_request["tool_choice"].clone()).expect("choice");
+    let request = ChatCompletionRequest::new(messages(rec.request_body.as_deref()))
+        .max_tokens(500)
+        .tools(tools, Some(choice));
+    let server = serve(&rec).await;
+    let answer = client(&server, Provider::HfInference)
+        .chat_completion("meta-llama/Meta-Llama-3-70B-Instruct", request)
+        .await
+        .expect("chat");
+    let sent = server.received()[0].json();
+    assert_eq!(sent["tools"], recorded_request["tools"]);
+    assert_eq!(sent["tool_choice"], recorded_request["tool_choice"]);
+    let expected = &rec.body_json()["choices"][0]["message"]["tool_calls"][0];
+    let call = &answer.choices[0]
+        .message
+        .tool_calls
+        .as_ref()
+        .expect("tool calls")[0];
+    assert_eq!(
+        call.function.name,
+        expected["function"]["name"].as_str().unwrap()
+    );
+    assert_eq!(call.function.arguments, expected["function"]["arguments"]);
+    assert_eq!(call.id, expected["id"].to_string());
+}
+
+#[tokio::test]
+async fn json_schema_formats_are_rewritten_for_hf_inference_only() {
+    let Some(rec) = recorded(
+        &format!("{HUB}TestInferenceClient.test_chat_completion_with_non_tgi.yaml"),
+        1,
+    ) else {
+        return;
+    };
+    let schema =
+        serde_json::json!({"type": "object", "properties": {"answer": {"type": "string"}}});
+    let format = ResponseFormat::JsonSchema {
+        json_schema: JsonSchemaFormat {
+            name: "answer".to_owned(),
+            schema: schema.clone(),
+            strict: Some(true),
+        },
+    };
+    let request = ChatCompletionRequest::new(vec![ChatMessage::user("hi")]).response_format(format);
+    let server = ReplayServer::start(vec![
+        Canned::from_recording(&rec),
+        Canned::from_recording(&rec),
+    ])
+    .await;
+    client(&server, Provider::HfInference)
+        .chat_completion("microsoft/DialoGPT-small", request.clone())
+        .await
+        .expect("hf-inference");
+    client(&server, Provider::Auto)
+        .chat_completion("microsoft/DialoGPT-small", request)
+        .await
+        .expect("router");
+    let sent = server.received();
+    assert_eq!(
+        sent[0].json()["response_format"],
+        serde_json::json!({"type": "json_object", "value": schema})
+    );
+    assert_eq!(sent[1].json()["response_format"]["type"], "json_schema");
+    assert_eq!(
+        sent[1].json()["response_format"]["json_schema"]["schema"],
+        schema
+    );
 }
