@@ -234,6 +234,36 @@ fn env_file_is_read_only_when_given() {
 }
 
 #[test]
+fn logs_at_every_verbosity_never_show_the_token() {
+    let mut auth = AuthEnv::new();
+    let tokens = auth.server.tokens().clone();
+    // AuthEnv fails the test if a seeded token appears on stdout or stderr.
+    for verbosity in ["-v", "-vv", "-vvv"] {
+        auth.run_with_stdin(
+            &[verbosity, "auth", "login", "--token-stdin", "--force"],
+            &tokens.write,
+        );
+        auth.run(&[verbosity, "auth", "whoami"]);
+        auth.run(&[verbosity, "auth", "list"]);
+    }
+    auth.env
+        .set("RUST_LOG", "trace")
+        .set("HF_TOKEN", &tokens.expired);
+    let outcome = auth.run(&["auth", "whoami"]);
+    assert_eq!(outcome.code, Some(1));
+    assert!(
+        outcome.stderr.contains("TRACE") && outcome.stderr.contains("/api/whoami-v2"),
+        "trace logging is on:\n{}",
+        outcome.stderr
+    );
+    auth.env.unset("HF_TOKEN").set("HF_DEBUG", "1");
+    auth.run_with_stdin(
+        &["auth", "login", "--token-stdin", "--keyring"],
+        &tokens.read,
+    );
+}
+
+#[test]
 fn not_logged_in_says_where_it_looked() {
     let auth = AuthEnv::new();
     let outcome = auth.run(&["auth", "whoami"]);
