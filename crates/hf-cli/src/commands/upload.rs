@@ -162,6 +162,13 @@ pub(crate) async fn run(args: UploadArgs, context: &mut Context) -> anyhow::Resu
     let repo = parse_repo(&args.repo_id, args.repo_type.map(Into::into))?;
     let target = resolve_target(&args, &repo)?;
     let api = hub_api(context)?;
+    // `hf upload my-model`: the repo is the user's own, as in the Python CLI.
+    let repo = if repo.id.namespace().is_none() {
+        let who = hf_auth::whoami::whoami(api.http()).await?;
+        parse_repo(&format!("{}/{}", who.name, repo.id), Some(repo.repo_type))?
+    } else {
+        repo
+    };
     if let Some(minutes) = args.every {
         if !(minutes > 0.0 && minutes.is_finite()) {
             return Err(UsageError("--every must be a positive number of minutes".into()).into());

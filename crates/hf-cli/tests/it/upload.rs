@@ -223,3 +223,23 @@ fn usage_errors_exit_with_2() {
     let bad_id = hub.run(&["upload", "a--b", "."]);
     assert_eq!(bad_id.code, Some(2), "{}", bad_id.transcript());
 }
+
+#[test]
+fn a_repo_id_without_namespace_is_the_users_own() {
+    let hub = HubEnv::new(|t| &t.write);
+    hub.write("solo.txt", b"solo\n");
+    let outcome = hub.run(&["upload", "solo-model", "solo.txt"]);
+    assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
+    assert!(
+        outcome.stdout.contains("/demo-user/solo-model/commit/"),
+        "{}",
+        outcome.stdout
+    );
+    assert_eq!(
+        hub.remote_files("models", "demo-user/solo-model")
+            .iter()
+            .filter(|f| *f == "solo.txt")
+            .count(),
+        1
+    );
+}
