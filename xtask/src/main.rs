@@ -4,6 +4,7 @@
 //! - `codegen [--check]`: regenerate (or check) `docs/reference/environment.md`.
 //! - `demo [--keep]`: a real download against the local Hub (`demo.rs`).
 //! - `bench download`: download benchmark against the Python client and curl (`bench.rs`).
+//! - `bench upload`: upload benchmark against the Python client and sha256sum (`bench_upload.rs`).
 //! - `test-server [ARGS]...`: run the local Hub (`hf-test-server`) with a temporary data dir.
 //! - `e2e [--bin PATH] [--endpoint URL] [--write]`: the end-to-end suite (see `e2e.rs`).
 //! - `release [--dry-run] [--version X.Y.Z]`: the release checklist (see `release.rs`).
@@ -17,6 +18,7 @@
 )]
 
 mod bench;
+mod bench_upload;
 mod ci;
 mod codegen;
 mod demo;
@@ -39,6 +41,8 @@ tasks:
         start hf-test-server with its demo seed, run `hf download` against it, show the cache
   bench download [--runs N] [--size-mib N]
         hf download vs the Python client vs curl on loopback (release builds; needs .venv and curl)
+  bench upload [--runs N] [--size-mib N] [--files N]
+        hf upload vs the Python client (1 GiB file, 1000 small files) and hashing vs sha256sum
   test-server [ARGS]...
         run hf-test-server with a temporary --data-dir; ARGS are passed through
   e2e [--bin PATH] [--endpoint URL] [--write] [-- FILTER...]
@@ -52,6 +56,9 @@ fn main() -> ExitCode {
     let task = args.next();
     let rest: Vec<String> = args.collect();
     let result = match task.as_deref() {
+        Some("bench") if rest.first().map(String::as_str) == Some("upload") => {
+            bench_upload::run(&rest[1..])
+        }
         Some("bench") => bench::run(&rest),
         Some("ci") => ci::run(&rest),
         Some("codegen") => codegen::run(&rest),
