@@ -11,7 +11,10 @@ use hf_auth::env::MapEnv;
 use hf_auth::keyring::Keyring;
 use hf_auth::store::{Storage, TokenFiles, TokenStore};
 
-#[allow(clippy::print_stderr, reason = "says in the test output why nothing ran")]
+#[allow(
+    clippy::print_stderr,
+    reason = "says in the test output why nothing ran"
+)]
 fn secret_service_required() -> bool {
     #[allow(
         clippy::disallowed_methods,
@@ -40,10 +43,7 @@ fn secret_service_round_trip() {
     keyring.set(&name, &token).unwrap();
     assert_eq!(keyring.get(&name).unwrap(), Some(token.clone()));
     // A second handle (a new lookup through D-Bus) sees the same secret.
-    assert_eq!(
-        Keyring::system().unwrap().get(&name).unwrap(),
-        Some(token)
-    );
+    assert_eq!(Keyring::system().unwrap().get(&name).unwrap(), Some(token));
     assert!(keyring.delete(&name).unwrap());
     assert_eq!(keyring.get(&name).unwrap(), None);
     assert!(!keyring.delete(&name).unwrap());
