@@ -42,7 +42,7 @@ fn secret_service_round_trip() {
     assert_eq!(keyring.get(&name).unwrap(), None);
     keyring.set(&name, &token).unwrap();
     assert_eq!(keyring.get(&name).unwrap(), Some(token.clone()));
-    // A second handle (a new lookup through D-Bus) sees the same secret.
+    // A fresh lookup through the shared store sees the same secret.
     assert_eq!(Keyring::system().unwrap().get(&name).unwrap(), Some(token));
     assert!(keyring.delete(&name).unwrap());
     assert_eq!(keyring.get(&name).unwrap(), None);
