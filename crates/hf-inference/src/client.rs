@@ -590,8 +590,37 @@ impl InferenceClient {
         prompt: &str,
         parameters: &TextGenerationParameters,
     ) -> Result<TextGenerationOutput, Error> {
-        let body = json!({"inputs": prompt, "parameters": parameters, "stream": false});
-        let value = self.run_json(model, Task::TextGeneration, body).await?;
+        let mut body = json!({"inputs": prompt, "parameters": parameters, "stream": false});
+        let value = match self
+            .run_json(model, Task::TextGeneration, body.clone())
+            .await
+        {
+            Err(error) if error.status() == Some(400) => {
+                // Models served by plain transformers (not TGI) refuse TGI-only parameters and
+                // name them; like the Python client, drop those and try once more.
+                let unused = error
+                    .as_http()
+                    .and_then(|e| e.server_message())
+                    .map(unused_model_kwargs)
+                    .unwrap_or_default();
+                let Some(params) = body["parameters"].as_object_mut() else {
+                    return Err(error);
+                };
+                if unused.is_empty() || !unused.iter().any(|k| params.contains_key(k)) {
+                    return Err(error);
+                }
+                tracing::warn!(
+                    model,
+                    ?unused,
+                    "the model does not use these parameters; retrying without them"
+                );
+                for key in &unused {
+                    params.remove(key);
+                }
+                self.run_json(model, Task::TextGeneration, body).await?
+            }
+            other => other?,
+        };
         decode_value(first_of(value), "text generation")
     }
 
@@ -1009,6 +1038,24 @@ fn decode_value<T>(result: Result<T, String>, what: &str) -> Result<T, Error> {
     })
 }
 
+/// The parameter names in transformers' "The following `model_kwargs` are not used by the
+/// model: ['a', 'b']" message.
+fn unused_model_kwargs(message: &str) -> Vec<String> {
+    let Some(start) = message.find("are not used by the model: [") else {
+        return Vec::new();
+    };
+    let rest = &message[start + "are not used by the model: [".len()..];
+    let list = rest.split(']').next().unwrap_or_default();
+    list.split(',')
+        .map(|name| {
+            name.trim()
+                .trim_matches(|c| c == '\'' || c == '"')
+                .to_owned()
+        })
+        .filter(|name| !name.is_empty())
+        .collect()
+}
+
 /// Chat path rules for explicit URLs (as the Python client applies them).
 fn chat_path(base: &Url) -> Result<Url, Error> {
     let raw = base.as_str().trim_end_matches('/');
@@ -1187,6 +1234,13 @@ mod tests {
         assert_eq!(parse_mapping(&object), parse_mapping(&list));
         assert_eq!(parse_mapping(&object)[0].provider_id, "gpt2");
         assert!(parse_mapping(&Value::Null).is_empty());
+    }
+
+    #[test]
+    fn unused_model_kwargs_are_read_from_the_message() {
+        let message = "The following `model_kwargs` are not used by the model: ['watermark', 'stop'] (note: typos)";
+        assert_eq!(unused_model_kwargs(message), vec!["watermark", "stop"]);
+        assert!(unused_model_kwargs("something else").is_empty());
     }
 
     #[test]

@@ -1084,3 +1084,129 @@ async fn json_schema_formats_are_rewritten_for_hf_inference_only() {
         schema
     );
 }
+
+#[tokio::test]
+async fn parameters_a_plain_transformers_model_refuses_are_dropped_once() {
+    let Some(all) = load_cassette(&format!(
+        "{HUB}TestTextGenerationClientVCR.test_generate_non_tgi_endpoint.yaml"
+    )) else {
+        return;
+    };
+    let (refusal, answer) = (&all[1], &all[2]);
+    assert_eq!(refusal.status, 400);
+    let server = ReplayServer::start(vec![
+        Canned::from_recording(refusal),
+        Canned::from_recording(answer),
+    ])
+    .await;
+    let parameters = TextGenerationParameters {
+        max_new_tokens: Some(10),
+        stop: Some(vec![]),
+        details: Some(false),
+        ..Default::default()
+    };
+    let out = client(&server, Provider::HfInference)
+        .text_generation("gpt2", "0 1 2", &parameters)
+        .await
+        .expect("the second attempt answers");
+    assert_eq!(
+        out.generated_text,
+        answer.body_json()[0]["generated_text"].as_str().unwrap()
+    );
+    let sent = server.received();
+    assert_eq!(sent.len(), 2);
+    assert!(sent[0].json()["parameters"].get("stop").is_some());
+    let retried = sent[1].json();
+    assert!(retried["parameters"].get("stop").is_none(), "{retried}");
+    assert_eq!(
+        retried["parameters"]["max_new_tokens"], 10,
+        "the others are kept"
+    );
+}
+
+/// In-repo fixtures for answers no recording holds (the MANIFEST lists no 403 and no 503):
+/// bodies shaped like the router's and text-generation-inference's.
+fn canned_json(status: u16, body: &str, headers: &[(&str, &str)]) -> Canned {
+    let mut all = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+    all.extend(
+        headers
+            .iter()
+            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+    );
+    Canned {
+        status,
+        headers: all,
+        body: body.as_bytes().to_vec(),
+        piece: None,
+    }
+}
+
+#[tokio::test]
+async fn forbidden_loading_and_overloaded_answers() {
+    let message = "This authentication method does not have sufficient permissions to call Inference Providers";
+    let server = ReplayServer::start(vec![canned_json(
+        403,
+        &format!("{{\"error\":\"{message}\"}}"),
+        &[("X-Error-Message", message)],
+    )])
+    .await;
+    let err = client(&server, Provider::Auto)
+        .chat_completion(
+            "m/x",
+            ChatCompletionRequest::new(vec![ChatMessage::user("hi")]),
+        )
+        .await
+        .expect_err("403");
+    assert_eq!(
+        *err.as_http().unwrap().kind(),
+        hf_auth::HttpErrorKind::Forbidden
+    );
+    assert!(
+        err.hint()
+            .unwrap()
+            .contains("'Make calls to Inference Providers' permission"),
+        "{err}"
+    );
+    assert!(!err.is_transient());
+
+    let loading = r#"{"error":"Model gpt2 is currently loading","estimated_time":20.0}"#;
+    let server = ReplayServer::start(vec![
+        canned_json(503, loading, &[]),
+        canned_json(503, loading, &[]),
+        canned_json(200, r#"[{"generated_text":" and more"}]"#, &[]),
+    ])
+    .await;
+    let out = client(&server, Provider::HfInference)
+        .text_generation("gpt2", "x", &TextGenerationParameters::default())
+        .await
+        .expect("answers once loaded");
+    assert_eq!(out.generated_text, " and more");
+    assert_eq!(server.received().len(), 3);
+
+    let overloaded = r#"{"error":"Model is overloaded","error_type":"overloaded"}"#;
+    let server = ReplayServer::start(vec![canned_json(503, overloaded, &[])]).await;
+    let mut config = HubConfig::new(server.url()).unwrap();
+    config.retry = RetryPolicy::none();
+    let no_retry = InferenceClient::builder()
+        .hub_config(config)
+        .router_url(server.url())
+        .provider(Provider::HfInference)
+        .build()
+        .unwrap();
+    let err = no_retry
+        .text_generation("gpt2", "x", &TextGenerationParameters::default())
+        .await
+        .expect_err("overloaded");
+    assert!(
+        matches!(
+            &err,
+            Error::Model {
+                kind: ModelErrorKind::Overloaded,
+                status: Some(503),
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.is_transient());
+}
