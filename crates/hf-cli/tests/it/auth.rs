@@ -408,6 +408,43 @@ fn add_to_git_credential_uses_the_configured_helper() {
 }
 
 #[test]
+fn a_read_token_is_refused_before_any_upload_traffic() {
+    let auth = AuthEnv::new();
+    let tokens = auth.server.tokens().clone();
+    let file = auth.env.path("weights.txt");
+    std::fs::write(&file, "not much\n").unwrap();
+    let file = file.to_str().unwrap();
+
+    auth.login(&tokens.read);
+    auth.server.clear_requests();
+    let outcome = auth.run(&["upload", "demo-user/new-model", file]);
+    insta::assert_snapshot!("upload_with_read_token", auth.transcript(&outcome));
+    // A fine-grained token outside its scope is refused the same way.
+    auth.login(&tokens.fine_grained);
+    let outcome = auth.run(&["upload", "demo-user/new-model", file]);
+    assert_eq!(outcome.code, Some(1), "{}", outcome.transcript());
+    assert!(
+        outcome
+            .stderr
+            .contains("'demo-fine-grained' (role: fineGrained)"),
+        "{}",
+        outcome.stderr
+    );
+
+    let paths: Vec<String> = auth
+        .server
+        .requests()
+        .into_iter()
+        .map(|r| r.path_and_query)
+        .filter(|p| !p.starts_with("/api/whoami-v2"))
+        .collect();
+    assert!(
+        paths.is_empty(),
+        "only whoami may be called before the refusal: {paths:?}"
+    );
+}
+
+#[test]
 fn keyring_unavailable_falls_back_to_the_files() {
     let auth = AuthEnv::new();
     let read = auth.server.tokens().read.clone();
