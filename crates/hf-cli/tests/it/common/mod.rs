@@ -194,7 +194,9 @@ impl TestEnv {
         S: AsRef<std::ffi::OsStr>,
     {
         let output = self.command(args).output().expect("run the hf binary");
-        Outcome::from_output(output)
+        let outcome = Outcome::from_output(output);
+        assert_no_test_token(&outcome);
+        outcome
     }
 
     /// Replaces what differs between runs and machines with placeholders:
@@ -220,6 +222,24 @@ impl TestEnv {
             "[PLATFORM]",
         );
         replace_ports(&text)
+    }
+}
+
+/// Fails when stdout or stderr holds a test-server token (`hf_fake` + 20 or more letters
+/// and digits): no command may print one (`hf auth token` is tested without this check).
+pub(crate) fn assert_no_test_token(outcome: &Outcome) {
+    for (name, text) in [("stdout", &outcome.stdout), ("stderr", &outcome.stderr)] {
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find("hf_fake") {
+            let tail = &rest[at + "hf_fake".len()..];
+            let run = tail.chars().take_while(char::is_ascii_alphanumeric).count();
+            assert!(
+                run < 20,
+                "a token leaked into {name}:\n{}",
+                text.replace("hf_fake", "hf_FAKE…")
+            );
+            rest = tail;
+        }
     }
 }
 
