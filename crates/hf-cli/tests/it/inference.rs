@@ -349,3 +349,59 @@ fn chat_into_a_closed_pipe_exits_quietly() {
         "it stopped instead of draining the stream"
     );
 }
+
+#[test]
+fn binary_tasks_read_files_and_report_unserved_models() {
+    // The test server serves no image or audio model: these check the CLI's side of the call.
+    let t = InferEnv::new();
+    let missing = t.run(&[
+        "infer",
+        "image-classification",
+        "google/vit-base-patch16-224",
+        "no-such.png",
+        "--provider",
+        "hf-inference",
+    ]);
+    assert_eq!(missing.code, Some(1));
+    assert!(
+        missing
+            .stderr
+            .contains("could not read the input file no-such.png"),
+        "{}",
+        missing.stderr
+    );
+
+    let image = t.env.path("cat.png");
+    std::fs::write(&image, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let unserved = t.run(&[
+        "infer",
+        "image-classification",
+        "google/vit-base-patch16-224",
+        image.to_str().unwrap(),
+        "--provider",
+        "hf-inference",
+    ]);
+    // The test server refuses non-JSON bodies (422) where the router would answer 404: either
+    // way the raw bytes were posted to the model's hf-inference route and the call failed.
+    assert_eq!(unserved.code, Some(1), "{}", unserved.transcript());
+    assert!(
+        unserved.stderr.starts_with("error: "),
+        "{}",
+        unserved.stderr
+    );
+    let posted = t.server.requests();
+    assert!(posted.iter().any(|r| r.method == "POST"
+        && r.path_and_query == "/hf-inference/models/google/vit-base-patch16-224"));
+
+    let output = t.env.path("out.png");
+    let drawn = t.run(&[
+        "infer",
+        "text-to-image",
+        "some-org/some-model",
+        "a cat",
+        "--output",
+        output.to_str().unwrap(),
+    ]);
+    assert_eq!(drawn.code, Some(1), "{}", drawn.transcript());
+    assert!(!output.exists(), "no file is written on failure");
+}
