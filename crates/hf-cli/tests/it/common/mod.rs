@@ -227,20 +227,43 @@ impl TestEnv {
 
 /// Fails when stdout or stderr holds a test-server token (`hf_fake` + 20 or more letters
 /// and digits): no command may print one (`hf auth token` is tested without this check).
+/// The failure message shows the output with the token replaced by `<TOKEN>`.
 pub(crate) fn assert_no_test_token(outcome: &Outcome) {
     for (name, text) in [("stdout", &outcome.stdout), ("stderr", &outcome.stderr)] {
-        let mut rest = text.as_str();
-        while let Some(at) = rest.find("hf_fake") {
-            let tail = &rest[at + "hf_fake".len()..];
-            let run = tail.chars().take_while(char::is_ascii_alphanumeric).count();
-            assert!(
-                run < 20,
-                "a token leaked into {name}:\n{}",
-                text.replace("hf_fake", "hf_FAKE…")
-            );
+        let (masked, leaked) = mask_test_tokens(text);
+        assert!(!leaked, "a token leaked into {name}:\n{masked}");
+    }
+}
+
+/// `text` with every test-server token replaced by `<TOKEN>`, and whether there was one.
+fn mask_test_tokens(text: &str) -> (String, bool) {
+    let mut out = String::with_capacity(text.len());
+    let mut leaked = false;
+    let mut rest = text;
+    while let Some(at) = rest.find("hf_fake") {
+        let tail = &rest[at + "hf_fake".len()..];
+        let run = tail.chars().take_while(char::is_ascii_alphanumeric).count();
+        out.push_str(&rest[..at]);
+        if run >= 20 {
+            leaked = true;
+            out.push_str("<TOKEN>");
+            rest = &tail[run..];
+        } else {
+            out.push_str("hf_fake");
             rest = tail;
         }
     }
+    out.push_str(rest);
+    (out, leaked)
+}
+
+#[test]
+fn test_tokens_are_detected_and_masked() {
+    let token = "hf_fakeread0123456789abcdefghijklmnopq";
+    let (masked, leaked) = mask_test_tokens(&format!("a {token} b hf_fakeX"));
+    assert!(leaked);
+    assert_eq!(masked, "a <TOKEN> b hf_fakeX");
+    assert!(!mask_test_tokens("hf_****abcd").1);
 }
 
 /// In every path that starts with `[TEMP]`, turns `\` and `\\` into `/`.
