@@ -98,6 +98,16 @@ impl AuthEnv {
     }
 }
 
+/// `assert_eq!` for secrets: a failure says what differed, never the values.
+fn assert_secret_eq(actual: &str, expected: &str, what: &str) {
+    assert!(
+        actual == expected,
+        "{what} does not hold the expected token ({} bytes instead of {})",
+        actual.len(),
+        expected.len()
+    );
+}
+
 fn pipe(mut command: Command, input: &str) -> Outcome {
     let mut child = command
         .stdin(Stdio::piped())
@@ -146,7 +156,11 @@ fn login_whoami_switch_logout_round_trip() {
     let outcome = auth.login(&tokens.read);
     insta::assert_snapshot!("login_read", auth.transcript(&outcome));
     let token_file = auth.env.hf_home().join("token");
-    assert_eq!(std::fs::read_to_string(&token_file).unwrap(), tokens.read);
+    assert_secret_eq(
+        &std::fs::read_to_string(&token_file).unwrap(),
+        &tokens.read,
+        "the token file",
+    );
 
     let outcome = auth.run(&["auth", "whoami"]);
     insta::assert_snapshot!("whoami_read", auth.transcript(&outcome));
@@ -170,7 +184,11 @@ fn login_whoami_switch_logout_round_trip() {
     assert_eq!(who["token_name"], "demo-write");
     assert_eq!(who["role"], "write");
     assert_eq!(who["token_source"], "token_file");
-    assert_eq!(std::fs::read_to_string(&token_file).unwrap(), tokens.write);
+    assert_secret_eq(
+        &std::fs::read_to_string(&token_file).unwrap(),
+        &tokens.write,
+        "the token file",
+    );
     // The Python spelling works too.
     let outcome = auth.run(&["auth", "switch", "--token-name", "demo-read"]);
     assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
@@ -376,9 +394,10 @@ fn token_is_printed_only_for_scripts() {
     // reject the output, so the binary is run directly.)
     let output = auth.env.command(["auth", "token"]).output().unwrap();
     assert_eq!(output.status.code(), Some(0));
-    assert_eq!(
-        String::from_utf8(output.stdout).unwrap(),
-        format!("{read}\n")
+    assert_secret_eq(
+        &String::from_utf8(output.stdout).unwrap(),
+        &format!("{read}\n"),
+        "stdout of `hf auth token`",
     );
     assert!(!String::from_utf8_lossy(&output.stderr).contains(&read));
 }
@@ -454,9 +473,10 @@ fn keyring_unavailable_falls_back_to_the_files() {
     let read = auth.server.tokens().read.clone();
     let outcome = auth.run_with_stdin(&["auth", "login", "--token-stdin", "--keyring"], &read);
     insta::assert_snapshot!("login_keyring_unavailable", auth.transcript(&outcome));
-    assert_eq!(
-        std::fs::read_to_string(auth.env.hf_home().join("token")).unwrap(),
-        read
+    assert_secret_eq(
+        &std::fs::read_to_string(auth.env.hf_home().join("token")).unwrap(),
+        &read,
+        "the token file",
     );
     assert_eq!(auth.whoami_json()["token_name"], "demo-read");
 }
@@ -693,9 +713,10 @@ fn interactive_login_hides_the_token() {
         "{}",
         outcome.stdout
     );
-    assert_eq!(
-        std::fs::read_to_string(auth.env.hf_home().join("token")).unwrap(),
-        read
+    assert_secret_eq(
+        &std::fs::read_to_string(auth.env.hf_home().join("token")).unwrap(),
+        &read,
+        "the token file",
     );
 }
 
