@@ -20,7 +20,8 @@ use anyhow::{Context, bail};
 
 use crate::util;
 
-const USAGE: &str = "usage: cargo xtask e2e [--bin PATH] [--endpoint URL] [--write] [-- TEST_FILTER...]";
+const USAGE: &str =
+    "usage: cargo xtask e2e [--bin PATH] [--endpoint URL] [--write] [-- TEST_FILTER...]";
 
 #[derive(Debug, Default)]
 struct Options {
@@ -36,7 +37,9 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--bin" => {
-                let value = args.next().context(format!("--bin needs a path\n{USAGE}"))?;
+                let value = args
+                    .next()
+                    .context(format!("--bin needs a path\n{USAGE}"))?;
                 options.bin = Some(PathBuf::from(value));
             }
             "--endpoint" => {
@@ -137,7 +140,9 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         }
         None => {
             if options.write {
-                println!("note: --write only matters with --endpoint; the local server always allows writes");
+                println!(
+                    "note: --write only matters with --endpoint; the local server always allows writes"
+                );
             }
             let (server, info) = start_server()?;
             println!("endpoint: {} (hf-test-server)", info.endpoint);

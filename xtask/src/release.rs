@@ -339,7 +339,10 @@ pub(crate) fn execute(
 
     // 8. Tag.
     writeln!(out, "\n8. Tag")?;
-    if git_succeeds(root, &["rev-parse", "-q", "--verify", &format!("refs/tags/{tag}")]) {
+    if git_succeeds(
+        root,
+        &["rev-parse", "-q", "--verify", &format!("refs/tags/{tag}")],
+    ) {
         writeln!(out, "   {tag} EXISTS already")?;
         problems.add(format!(
             "the tag {tag} exists: pick a new version with --version"
@@ -364,17 +367,19 @@ pub(crate) fn execute(
         bail!("the release checklist has {} problem(s)", problems.0.len());
     }
     if options.dry_run {
-        writeln!(out, "dry run complete: every check passed and nothing was changed")?;
+        writeln!(
+            out,
+            "dry run complete: every check passed and nothing was changed"
+        )?;
         return Ok(());
     }
-    apply(root, options, &version, &tag, &changing, &section, &order, out)
+    apply(
+        root, options, &version, &tag, &changing, &section, &order, out,
+    )
 }
 
 /// The real run, after every check passed.
-#[allow(
-    clippy::too_many_arguments,
-    reason = "the plan's parts, passed once"
-)]
+#[allow(clippy::too_many_arguments, reason = "the plan's parts, passed once")]
 fn apply(
     root: &Path,
     options: &Options,
@@ -720,7 +725,11 @@ fn version_edits(
 
 /// `value` of `key = "value"`.
 fn key_string(line: &str, key: &str) -> Option<String> {
-    let rest = line.strip_prefix(key)?.trim_start().strip_prefix('=')?.trim();
+    let rest = line
+        .strip_prefix(key)?
+        .trim_start()
+        .strip_prefix('=')?
+        .trim();
     let rest = rest.strip_prefix('"')?;
     Some(rest[..rest.find('"')?].to_owned())
 }
@@ -1025,10 +1034,7 @@ fn check_dist(root: &Path, workspace: &Workspace) -> anyhow::Result<Vec<String>>
         } else if let Some((key, value)) = trimmed.split_once('=')
             && !trimmed.starts_with('#')
         {
-            values.insert(
-                format!("{section}{}", key.trim()),
-                value.trim().to_owned(),
-            );
+            values.insert(format!("{section}{}", key.trim()), value.trim().to_owned());
         }
     }
     let get = |key: &str| values.get(key).map(String::as_str);
@@ -1064,7 +1070,12 @@ fn check_dist(root: &Path, workspace: &Workspace) -> anyhow::Result<Vec<String>>
     let cli = workspace
         .packages
         .iter()
-        .find(|p| p.publishable && CLI_BINARIES.iter().all(|b| p.binaries.contains(&b.to_string())))
+        .find(|p| {
+            p.publishable
+                && CLI_BINARIES
+                    .iter()
+                    .all(|b| p.binaries.contains(&b.to_string()))
+        })
         .with_context(|| {
             format!(
                 "no publishable package ships the binaries {}",
@@ -1239,8 +1250,14 @@ mod tests {
             text.contains("bump    Cargo.toml:") && text.contains("version = \"0.2.0\""),
             "{text}"
         );
-        let bumps = text.lines().filter(|l| l.trim_start().starts_with("bump ")).count();
-        assert!(bumps >= 4, "expected the workspace version and 3 dependency lines:\n{text}");
+        let bumps = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("bump "))
+            .count();
+        assert!(
+            bumps >= 4,
+            "expected the workspace version and 3 dependency lines:\n{text}"
+        );
         assert!(text.contains("## [0.2.0] - "), "{text}");
     }
 
@@ -1294,7 +1311,8 @@ mod tests {
                 description: Some("Local HoneyForge honeypot lifecycle CLI".to_owned()),
             }
         );
-        let published = "hf-auth #hub\nTokens\nversion: 0.1.0\nrepository: https://github.com/hf-rs/hf.git\n";
+        let published =
+            "hf-auth #hub\nTokens\nversion: 0.1.0\nrepository: https://github.com/hf-rs/hf.git\n";
         assert_eq!(
             classify_info(true, published, "", Some(ours)),
             NameStatus::Ours {
@@ -1302,7 +1320,12 @@ mod tests {
             }
         );
         assert!(matches!(
-            classify_info(false, "", "error: failed to query the index: timeout", Some(ours)),
+            classify_info(
+                false,
+                "",
+                "error: failed to query the index: timeout",
+                Some(ours)
+            ),
             NameStatus::Unknown(_)
         ));
     }
@@ -1332,7 +1355,8 @@ mod tests {
     fn dates_and_changelog_insertion() {
         assert_eq!(civil_date(0), "1970-01-01");
         assert_eq!(civil_date(20_420), "2025-11-28");
-        let existing = "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n## [0.1.0] - 2026-01-01\n\n- a\n";
+        let existing =
+            "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n## [0.1.0] - 2026-01-01\n\n- a\n";
         let updated = insert_section(existing, "## [0.2.0] - 2026-02-02\n\n- b\n");
         let new_at = updated.find("## [0.2.0]").expect("new section");
         assert!(updated.find("## [Unreleased]").expect("unreleased") < new_at);
@@ -1354,10 +1378,8 @@ mod tempfile_dir {
             let nanos = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
                 .map_or(0, |d| d.subsec_nanos());
-            let path = std::env::temp_dir().join(format!(
-                "{prefix}-{}-{nanos}",
-                std::process::id()
-            ));
+            let path =
+                std::env::temp_dir().join(format!("{prefix}-{}-{nanos}", std::process::id()));
             std::fs::create_dir_all(&path).expect("create temp dir");
             Self(path)
         }
