@@ -433,9 +433,13 @@ pub fn check_format(token: &Token, source: &TokenSource) -> Result<Option<String
     let Some(rest) = secret.strip_prefix("hf_") else {
         return Ok(Some("it does not start with 'hf_'".to_owned()));
     };
-    if let Some(bad) = rest.chars().find(|c| !c.is_ascii_alphanumeric()) {
+    // Letters and digits; `_` too, for OAuth access tokens (`hf_oauth_…`).
+    if let Some(bad) = rest
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
         return Ok(Some(format!(
-            "it contains '{}', but Hub tokens are letters and digits after 'hf_'",
+            "it contains '{}', but Hub tokens have only letters, digits and '_' after 'hf_'",
             if bad.is_ascii_punctuation() { bad } else { '?' }
         )));
     }
@@ -500,5 +504,7 @@ mod tests {
                 .unwrap()
                 .contains("'-'")
         );
+        let oauth = Token::new("hf_oauth_abcdefabcdefabcdefabcdefabcdefabcd");
+        assert_eq!(check_format(&oauth, &src).unwrap(), None);
     }
 }
