@@ -652,6 +652,42 @@ fn hf_login_is_used_by_python() {
     assert_eq!(auth.whoami_json()["token_name"], "demo-read");
 }
 
+#[test]
+fn python_keeps_our_keyring_entries() {
+    let Some(venv) = python_venv() else { return };
+    let auth = AuthEnv::new();
+    let stored_tokens = auth.env.hf_home().join("stored_tokens");
+    // What `hf auth login --keyring` writes: the name, not the secret.
+    let ours = "[vault]\nkeyring = huggingface\nkeyring_active = true\n\n";
+    std::fs::write(&stored_tokens, ours).unwrap();
+
+    let write = auth.server.tokens().write.clone();
+    let mut login = host_command(&auth, &venv.join("bin/python"));
+    login.env("T", &write).args([
+        "-c",
+        "import os; from huggingface_hub import login; login(token=os.environ['T'])",
+    ]);
+    python_output(&auth, login);
+    let text = std::fs::read_to_string(&stored_tokens).unwrap();
+    assert!(text.contains(ours), "Python kept our section");
+    assert!(
+        text.starts_with("[demo-write]\nhf_token = "),
+        "Python added its own"
+    );
+
+    let mut list = host_command(&auth, &venv.join("bin/hf"));
+    list.args(["auth", "list"]);
+    let outcome = python_output(&auth, list);
+    assert!(outcome.stdout.contains("vault"), "{}", outcome.transcript());
+
+    let listed = auth.run(&["auth", "list", "--format", "json"]).json();
+    assert_eq!(listed[0]["name"], "demo-write");
+    assert_eq!(listed[0]["active"], true);
+    assert_eq!(listed[1]["name"], "vault");
+    assert_eq!(listed[1]["storage"], "keyring");
+    assert_eq!(listed[1]["active"], false);
+}
+
 /// Drives `hf auth login` through a pseudo-terminal (Python's `pty`): the prompt explains
 /// where to get a token, the typed token is not echoed, and the login succeeds.
 const PTY_LOGIN: &str = r#"
