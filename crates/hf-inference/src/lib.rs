@@ -58,4 +58,10 @@ pub use client::{
 };
 pub use error::{Error, ModelErrorKind};
 pub use stream::{ChatStream, EventStream, TextGenerationStream};
+
+/// Entry points for the fuzz targets under `fuzz/` only; not part of the supported API.
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::stream::fuzz_decode_event as decode_stream_event;
+}
 pub use tasks::*;

@@ -153,6 +153,40 @@ enum Decoded<T> {
     Failed(Error),
 }
 
+/// Decodes one event (`event:` field, `data`) as chat and text-generation streams do and
+/// returns how many items came out; for the fuzz targets under `fuzz/` only.
+#[doc(hidden)]
+#[must_use]
+pub fn fuzz_decode_event(event: Option<&str>, data: &str) -> usize {
+    let event = SseEvent {
+        event: event.map(str::to_owned),
+        data: data.to_owned(),
+    };
+    let mut items = 0;
+    for decoded in [
+        decode_event::<ChatCompletionChunk>(&event, "http://fuzz"),
+        decode_event::<TextGenerationStreamOutput>(&event, "http://fuzz"),
+    ] {
+        match decoded {
+            Decoded::Item(_) => items += 1,
+            Decoded::Split(lines) => {
+                for line in lines {
+                    let split = SseEvent {
+                        event: None,
+                        data: line,
+                    };
+                    items += usize::from(matches!(
+                        decode_event::<ChatCompletionChunk>(&split, "http://fuzz"),
+                        Decoded::Item(_)
+                    ));
+                }
+            }
+            Decoded::Skip | Decoded::Done | Decoded::Failed(_) => {}
+        }
+    }
+    items
+}
+
 fn decode_event<T: DeserializeOwned>(event: &SseEvent, url: &str) -> Decoded<T> {
     let data = event.data.trim();
     if data == "[DONE]" {

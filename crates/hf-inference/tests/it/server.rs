@@ -658,3 +658,46 @@ async fn a_stall_longer_than_the_read_timeout_fails_with_a_hint() {
     );
     assert!(err.to_string().contains("raise the read timeout"), "{err}");
 }
+
+#[tokio::test]
+async fn an_endpoint_base_url_serves_tasks_without_a_mapping_lookup() {
+    let server = start();
+    let endpoint = format!(
+        "{}/hf-inference/models/distilbert/distilbert-base-uncased-finetuned-sst-2-english",
+        server.endpoint()
+    );
+    let dedicated = builder(&server)
+        .base_url(endpoint.clone())
+        .send_token_to_base_url(true)
+        .build()
+        .unwrap();
+    let labels = dedicated
+        .text_classification(
+            "ignored-for-endpoints",
+            "I love it",
+            &TextClassificationParameters::default(),
+        )
+        .await
+        .expect("classification");
+    assert_eq!(labels[0].label, "POSITIVE");
+
+    // A model given as a URL is called directly too (chat path appended). This URL is on the
+    // router's own origin, so it may receive the token.
+    let chat_url = format!("{}/hf-inference/models/{CHAT_MODEL}", server.endpoint());
+    let answer = client(&server)
+        .chat_completion(&chat_url, hello())
+        .await
+        .expect("chat");
+    assert_eq!(answer.text(), "You said: hello there, model");
+
+    let requests = server.requests();
+    assert!(
+        requests.iter().all(|r| r.method == "POST"),
+        "no provider-mapping lookup: {requests:?}"
+    );
+    assert!(requests.iter().all(|r| r.authorization));
+    assert_eq!(
+        requests[1].path_and_query,
+        format!("/hf-inference/models/{CHAT_MODEL}/v1/chat/completions")
+    );
+}
