@@ -162,29 +162,25 @@ pub fn fuzz_decode_event(event: Option<&str>, data: &str) -> usize {
         event: event.map(str::to_owned),
         data: data.to_owned(),
     };
-    let mut items = 0;
-    for decoded in [
-        decode_event::<ChatCompletionChunk>(&event, "http://fuzz"),
-        decode_event::<TextGenerationStreamOutput>(&event, "http://fuzz"),
-    ] {
-        match decoded {
-            Decoded::Item(_) => items += 1,
-            Decoded::Split(lines) => {
-                for line in lines {
-                    let split = SseEvent {
-                        event: None,
-                        data: line,
-                    };
-                    items += usize::from(matches!(
-                        decode_event::<ChatCompletionChunk>(&split, "http://fuzz"),
-                        Decoded::Item(_)
-                    ));
-                }
-            }
-            Decoded::Skip | Decoded::Done | Decoded::Failed(_) => {}
-        }
+    count_items::<ChatCompletionChunk>(&event) + count_items::<TextGenerationStreamOutput>(&event)
+}
+
+/// How many `T` items one event decodes to (one per line when the event holds several).
+fn count_items<T: DeserializeOwned>(event: &SseEvent) -> usize {
+    match decode_event::<T>(event, "http://fuzz") {
+        Decoded::Item(_) => 1,
+        Decoded::Split(lines) => lines
+            .into_iter()
+            .filter(|line| {
+                let split = SseEvent {
+                    event: None,
+                    data: line.clone(),
+                };
+                matches!(decode_event::<T>(&split, "http://fuzz"), Decoded::Item(_))
+            })
+            .count(),
+        Decoded::Skip | Decoded::Done | Decoded::Failed(_) => 0,
     }
-    items
 }
 
 fn decode_event<T: DeserializeOwned>(event: &SseEvent, url: &str) -> Decoded<T> {
