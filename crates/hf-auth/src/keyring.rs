@@ -37,7 +37,8 @@ impl fmt::Debug for Keyring {
 
 impl Keyring {
     /// The platform keyring (Secret Service on Linux), connected on first use and then
-    /// shared by the whole process.
+    /// shared by the whole process (a failure to connect is remembered as well, so a
+    /// missing keyring costs one attempt per process).
     ///
     /// # Errors
     /// [`Error::Keyring`] when no keyring is reachable (no session bus, locked keyring,
