@@ -624,7 +624,8 @@ async fn a_slow_stream_delivers_its_first_chunk_early_and_can_be_dropped() {
         .expect("stream");
     stream.next().await.expect("a chunk").expect("ok");
     drop(stream);
-    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // Longer than the whole drip would take: a server still sending would have sent it all.
+    tokio::time::sleep(Duration::from_millis(3500)).await;
     let last = server.requests().into_iter().last().expect("the request");
     let full = server.requests()[0].body_bytes;
     assert!(
