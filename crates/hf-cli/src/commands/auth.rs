@@ -15,6 +15,7 @@ use hf_auth::discovery::{self, DiscoveryOptions, Found, Resolution};
 use hf_auth::dotenv::{DotEnv, Layered};
 use hf_auth::env::{self, EnvSource};
 use hf_auth::http::{HubClient, HubConfig};
+use hf_auth::paths;
 use hf_auth::store::{ListedToken, Storage, TokenFiles, TokenStore};
 use hf_auth::whoami::{self, WhoAmI};
 use hf_auth::{Token, TokenSource};
@@ -613,7 +614,14 @@ async fn whoami(_args: &WhoamiArgs, context: &mut Context) -> anyhow::Result<()>
                     .collect(),
             }),
         token_source: source_kind(&found.source),
-        token_source_detail: format!("from {}", found.source),
+        token_source_detail: match &found.source {
+            // `~/.cache/huggingface/token` reads better than the absolute path.
+            TokenSource::TokenFile(path) => format!(
+                "from the token file {}",
+                paths::display_path(context.env.as_ref(), path)
+            ),
+            other => format!("from {other}"),
+        },
     };
     context.output.emit(&report)
 }

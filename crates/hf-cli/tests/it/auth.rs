@@ -231,6 +231,23 @@ fn whoami_shows_where_the_token_came_from_in_json() {
 }
 
 #[test]
+fn the_default_token_file_is_shown_under_home() {
+    let mut auth = AuthEnv::new();
+    // No HF_HOME: the Python default, ~/.cache/huggingface.
+    auth.env.unset("HF_HOME");
+    auth.login(&auth.server.tokens().read.clone());
+    assert!(auth.env.path("home/.cache/huggingface/token").exists());
+    let outcome = auth.run(&["auth", "whoami"]);
+    assert!(
+        outcome
+            .stdout
+            .contains("token source: from the token file ~/.cache/huggingface/token"),
+        "{}",
+        outcome.stdout
+    );
+}
+
+#[test]
 fn env_file_is_read_only_when_given() {
     let auth = AuthEnv::new();
     let env_file = auth.env.path(".env");
