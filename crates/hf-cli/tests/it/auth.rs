@@ -299,6 +299,21 @@ fn logs_at_every_verbosity_never_show_the_token() {
 }
 
 #[test]
+fn oauth_tokens_saved_by_python_show_their_expiry() {
+    let auth = AuthEnv::new();
+    let read = auth.server.tokens().read.clone();
+    std::fs::write(
+        auth.env.hf_home().join("stored_tokens"),
+        format!(
+            "[oauth-demo-user]\nhf_token = {read}\nrefresh_token = r\nexpires_at = 1700000000\n\n"
+        ),
+    )
+    .unwrap();
+    let outcome = auth.run(&["auth", "list"]);
+    insta::assert_snapshot!("list_oauth_expired", auth.transcript(&outcome));
+}
+
+#[test]
 fn not_logged_in_says_where_it_looked() {
     let auth = AuthEnv::new();
     let outcome = auth.run(&["auth", "whoami"]);
