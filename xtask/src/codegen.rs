@@ -1,11 +1,27 @@
-//! `cargo xtask codegen [--check]`: `docs/reference/environment.md` from the registry.
+//! `cargo xtask codegen [--check]`: `docs/reference/environment.md` from the registry and
+//! `docs/reference/cli.md` from every command's `--help`.
 //!
-//! The generator is the test `generated_docs` in hf-auth's test binary (xtask does not
-//! depend on product crates): without `HF_UPDATE_GENERATED` it compares, with it it writes.
+//! The generators are tests (xtask does not depend on product crates): `generated_docs` in
+//! hf-auth's test binary and `cli_reference` in hf-cli's. Without `HF_UPDATE_GENERATED`
+//! they compare, with it they write.
 
 use anyhow::bail;
 
 use crate::util;
+
+/// (package, test, generated file).
+const GENERATORS: &[(&str, &str, &str)] = &[
+    (
+        "hf-auth",
+        "generated_docs::environment_reference_is_up_to_date",
+        "docs/reference/environment.md",
+    ),
+    (
+        "hf-cli",
+        "cli_reference::cli_reference_is_up_to_date",
+        "docs/reference/cli.md",
+    ),
+];
 
 /// Runs the task.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
@@ -14,23 +30,17 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         [flag] if flag == "--check" => true,
         _ => bail!("usage: cargo xtask codegen [--check]"),
     };
-    let mut command = util::cargo(&[
-        "test",
-        "--quiet",
-        "-p",
-        "hf-auth",
-        "--test",
-        "it",
-        "--",
-        "--exact",
-        "generated_docs::environment_reference_is_up_to_date",
-    ]);
-    if !check {
-        command.env("HF_UPDATE_GENERATED", "1");
-    }
-    util::run(&mut command)?;
-    if !check {
-        println!("wrote docs/reference/environment.md");
+    for (package, test, file) in GENERATORS {
+        let mut command = util::cargo(&[
+            "test", "--quiet", "-p", package, "--test", "it", "--", "--exact", test,
+        ]);
+        if !check {
+            command.env("HF_UPDATE_GENERATED", "1");
+        }
+        util::run(&mut command)?;
+        if !check {
+            println!("wrote {file}");
+        }
     }
     Ok(())
 }

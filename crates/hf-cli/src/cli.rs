@@ -58,6 +58,8 @@ pub(crate) enum Command {
     Cache(commands::cache::CacheArgs),
     /// Chat with a model through Inference Providers; the answer streams to stdout.
     Chat(commands::chat::ChatArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell) to stdout.
+    Completion(commands::completion::CompletionArgs),
     /// Interact with datasets on the Hub (list, info).
     Datasets(commands::listing::ReposOfTypeArgs),
     /// Download files from the Hub into the cache (or --local-dir) and print their path.

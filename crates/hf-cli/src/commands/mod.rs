@@ -4,6 +4,7 @@
 pub(crate) mod auth;
 pub(crate) mod cache;
 pub(crate) mod chat;
+pub(crate) mod completion;
 pub(crate) mod download;
 pub(crate) mod env;
 pub(crate) mod infer;
@@ -51,6 +52,7 @@ pub(crate) async fn dispatch(command: Command, context: &mut Context) -> anyhow:
         Command::Auth(args) => auth::run(args, context).await,
         Command::Cache(args) => cache::run(args, context).await,
         Command::Chat(args) => chat::run(args, context).await,
+        Command::Completion(args) => completion::run(&args, context),
         Command::Download(args) => download::run(args, context).await,
         Command::Login(args) => auth::legacy_login(args, context).await,
         Command::Whoami(args) => auth::legacy_whoami(args, context).await,

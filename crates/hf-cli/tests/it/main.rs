@@ -5,6 +5,7 @@ mod common;
 
 mod auth;
 mod basics;
+mod cli_reference;
 mod env;
 mod download;
 mod inference;
