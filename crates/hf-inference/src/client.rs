@@ -973,12 +973,18 @@ impl InferenceClient {
                     };
                     match wait {
                         Some(wait) => {
-                            tracing::info!(
+                            // Shown by default: people should know why nothing happens for a while.
+                            let why = match error.status() {
+                                Some(429) => "rate limited",
+                                _ => "the model is loading or the provider is busy",
+                            };
+                            tracing::warn!(
                                 status = error.status(),
-                                attempt,
-                                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                                 model = %ctx.model,
-                                "inference call failed transiently; retrying"
+                                "{why}; retrying in {:.1} s (attempt {} of {})",
+                                wait.as_secs_f64(),
+                                attempt + 1,
+                                policy.max_attempts
                             );
                             tokio::time::sleep(wait).await;
                         }

@@ -405,3 +405,29 @@ fn binary_tasks_read_files_and_report_unserved_models() {
     assert_eq!(drawn.code, Some(1), "{}", drawn.transcript());
     assert!(!output.exists(), "no file is written on failure");
 }
+
+#[test]
+fn a_loading_model_is_waited_for_with_a_notice() {
+    let t = InferEnv::new();
+    t.server.add_fault(FaultRule {
+        origin: Some(Origin::Hub),
+        method: Some("POST".to_owned()),
+        path_contains: "/hf-inference/models/".to_owned(),
+        action: FaultAction::StatusSequence(vec![503]),
+        times: Some(1),
+    });
+    let outcome = t.run(&["infer", "translation", "google-t5/t5-small", "Hello world"]);
+    assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
+    assert!(
+        outcome.json()["translation_text"].is_string(),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome
+            .stderr
+            .contains("the model is loading or the provider is busy; retrying in"),
+        "{}",
+        outcome.stderr
+    );
+}
