@@ -7,6 +7,7 @@
 //! - `bench upload`: upload benchmark against the Python client and sha256sum (`bench_upload.rs`).
 //! - `test-server [ARGS]...`: run the local Hub (`hf-test-server`) with a temporary data dir.
 //! - `e2e [--bin PATH] [--endpoint URL] [--write]`: the end-to-end suite (see `e2e.rs`).
+//! - `fuzz [--time SECS] [--target NAME]...`: every fuzz target under `fuzz/` (see `fuzz.rs`).
 //! - `release [--dry-run] [--version X.Y.Z]`: the release checklist (see `release.rs`).
 //!
 //! xtask depends on no product crate: it only spawns cargo and binaries.
@@ -23,6 +24,7 @@ mod ci;
 mod codegen;
 mod demo;
 mod e2e;
+mod fuzz;
 mod release;
 mod test_server;
 mod util;
@@ -47,6 +49,8 @@ tasks:
         run hf-test-server with a temporary --data-dir; ARGS are passed through
   e2e [--bin PATH] [--endpoint URL] [--write] [-- FILTER...]
         the end-to-end suite (tests/e2e) against hf-test-server, or against URL with HF_TOKEN
+  fuzz [--time SECS] [--target NAME]... [--sanitizer address|none]
+        run each fuzz target under fuzz/ for SECS (default 60); needs cargo-fuzz (installed if missing)
   release [--dry-run] [--version X.Y.Z] [--allow-dirty] [--ci] [--no-verify] [--offline]
         the release checklist: clean tree, ci, version bump, changelog, names, packaging, tag
 ";
@@ -65,6 +69,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&rest),
         Some("test-server") => test_server::run(&rest),
         Some("e2e") => e2e::run(&rest),
+        Some("fuzz") => fuzz::run(&rest),
         Some("release") => release::run(&rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

@@ -100,16 +100,21 @@ impl HubApi {
             .append_pair("recursive", if recursive { "true" } else { "false" })
             .append_pair("expand", "false");
         let mut entries = Vec::new();
+        // Pages already fetched: links leading back to one would loop forever.
+        let mut visited = std::collections::HashSet::new();
         let mut next = Some(url);
         while let Some(page) = next.take() {
+            if !visited.insert(page.clone()) {
+                return Err(Error::Protocol(format!(
+                    "the tree listing of {repo} links back to a page already read (a pagination loop); stopping"
+                )));
+            }
             let response = self.http.get(page.clone()).idempotent(true).send().await?;
             next = response
                 .headers()
                 .get("link")
                 .and_then(|v| v.to_str().ok())
-                .and_then(|h| next_link(h, response.url()))
-                // A page linking to itself would loop forever.
-                .filter(|n| *n != page);
+                .and_then(|h| next_link(h, response.url()));
             let body = read_body_limited(response, MAX_JSON_BODY)
                 .await
                 .map_err(|e| Error::Protocol(format!("tree page of {repo}: {e}")))?;

@@ -22,7 +22,16 @@ pub async fn read_body_limited(response: reqwest::Response, limit: u64) -> Resul
     let mut out = BytesMut::new();
     let mut stream = response.bytes_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| format!("the body could not be read: {e}"))?;
+        let chunk = chunk.map_err(|e| {
+            // reqwest's own message ("error decoding response body") hides the cause.
+            if e.is_timeout() {
+                "the transfer stalled: no data arrived within the read timeout \
+                 (raise HF_HUB_DOWNLOAD_TIMEOUT on slow links)"
+                    .to_owned()
+            } else {
+                format!("the body could not be read: {}", super::error_chain(&e))
+            }
+        })?;
         if out.len() as u64 + chunk.len() as u64 > limit {
             return Err(format!("the body is larger than the {limit} bytes allowed"));
         }

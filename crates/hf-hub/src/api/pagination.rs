@@ -1,6 +1,6 @@
 //! Paginated GETs: each page is a JSON array; the next page's URL is in `Link: <..>; rel="next"`.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use futures_util::stream::{self, BoxStream, StreamExt as _};
 use hf_auth::http::{HubClient, MAX_JSON_BODY, read_body_limited};
@@ -25,6 +25,8 @@ pub(crate) fn next_link(header: &str, base: &Url) -> Option<Url> {
 
 struct PageState<T> {
     next: Option<Url>,
+    /// Pages already fetched: a server whose links lead back to one would loop forever.
+    visited: HashSet<Url>,
     buffered: VecDeque<T>,
     remaining: Option<usize>,
 }
@@ -41,6 +43,7 @@ where
 {
     let state = PageState {
         next: Some(first),
+        visited: HashSet::new(),
         buffered: VecDeque::new(),
         remaining: limit,
     };
@@ -56,6 +59,12 @@ where
             let Some(url) = state.next.take() else {
                 return Ok(None);
             };
+            if !state.visited.insert(url.clone()) {
+                return Err(decode_error(
+                    &url,
+                    "the server's pagination links loop back to a page already read; stopping",
+                ));
+            }
             let (items, next) = fetch_page::<T>(&http, url).await?;
             state.buffered = items.into();
             state.next = next;
@@ -79,8 +88,6 @@ async fn fetch_page<T: DeserializeOwned>(
         .map_err(|e| decode_error(&url, &e))?;
     let items: Vec<T> = serde_json::from_slice(&body)
         .map_err(|e| decode_error(&url, &format!("invalid JSON page: {e}")))?;
-    // A server that links a page to itself would loop forever.
-    let next = next.filter(|n| n != &url);
     Ok((items, next))
 }
 

@@ -237,6 +237,9 @@ async fn sequential(
     });
     let mut writer = Writer::spawn(file, hasher);
     let mut failures = 0u32;
+    // Only bytes beyond the furthest point reached count as progress: a server that ignores
+    // Range and breaks off at the same place every time must not be retried forever.
+    let mut furthest = offset;
     while offset < size || (size == 0 && stats.bytes_fetched == 0 && failures == 0) {
         let mut request = source.request(http);
         if offset > 0 {
@@ -280,7 +283,6 @@ async fn sequential(
         let method_url = source.url().to_string();
         let mut stream = response.bytes_stream();
         let mut broken = None;
-        let mut received_now = 0u64;
         while let Some(chunk) = stream.next().await {
             match chunk {
                 Ok(bytes) => {
@@ -301,7 +303,6 @@ async fn sequential(
                         ));
                     }
                     offset += len;
-                    received_now += len;
                     stats.bytes_fetched += len;
                     progress.on_event(ProgressEvent::FileAdvanced {
                         path: path.clone(),
@@ -325,7 +326,8 @@ async fn sequential(
             },
             Error::from,
         );
-        if received_now > 0 {
+        if offset > furthest {
+            furthest = offset;
             failures = 0;
         }
         failures += 1;

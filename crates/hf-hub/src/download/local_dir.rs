@@ -176,9 +176,9 @@ pub(super) async fn snapshot(
         files: todo.len() as u64,
         bytes: todo.iter().map(|p| p.size).sum(),
     });
+    // Indexed (not a closure over `&Planned`) so the future stays `Send` for `tokio::spawn`.
     futures_util::stream::iter(
-        todo.iter()
-            .map(|planned| fetch_into_dir(api, repo, commit, planned, dir, options)),
+        (0..todo.len()).map(|i| fetch_into_dir(api, repo, commit, &todo[i], dir, options)),
     )
     .buffer_unordered(options.max_workers.max(1))
     .try_collect::<Vec<_>>()

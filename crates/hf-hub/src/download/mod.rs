@@ -319,11 +319,11 @@ impl HubApi {
                 e,
             )
         })?;
-        futures_util::stream::iter(
-            missing
-                .iter()
-                .map(|planned| self.fetch_into_cache(repo, &cache, &commit, planned, options)),
-        )
+        // Indexed rather than `.iter().map(|planned| ..)`: a closure over `&Planned` makes the
+        // future not `Send` for every lifetime, so `tokio::spawn(snapshot_download(..))` failed.
+        futures_util::stream::iter((0..missing.len()).map(|i| {
+            self.fetch_into_cache(repo, &cache, &commit, &missing[i], options)
+        }))
         .buffer_unordered(options.max_workers.max(1))
         .try_collect::<Vec<_>>()
         .await?;

@@ -1,5 +1,8 @@
-
 mod cache;
 mod download;
+mod faults;
+mod hostile;
+#[allow(dead_code)]
+mod hostile_server;
 mod repos;
 mod upload;

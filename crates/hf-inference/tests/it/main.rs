@@ -2,6 +2,10 @@
 //! against hf-test-server (`server`).
 
 mod cassette;
+mod hostile;
+#[allow(dead_code)]
+#[path = "../../../hf-hub/tests/it/hostile_server.rs"]
+mod hostile_server;
 mod replay;
 mod replay_server;
 mod server;

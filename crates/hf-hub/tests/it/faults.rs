@@ -1,0 +1,241 @@
+//! Faults injected by hf-test-server into whole operations: a multi-commit upload whose second
+//! commit fails (no half-applied commit, a re-run completes it), a commit answer cut off, many
+//! snapshot downloads of one repo racing in one process, flaky tree pages.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use hf_hub::download::DownloadOptions;
+use hf_hub::patterns::PatternFilter;
+use hf_hub::upload::{CommitOptions, FolderUpload, UploadOptions};
+use hf_test_server::{FaultAction, FaultRule, Origin, TestServer};
+
+use crate::download::{api, model, server};
+
+fn commit_fault(action: FaultAction, times: u32) -> FaultRule {
+    FaultRule {
+        origin: Some(Origin::Hub),
+        method: Some("POST".to_owned()),
+        path_contains: "/commit/".to_owned(),
+        action,
+        times: Some(times),
+    }
+}
+
+/// `(path, size)` of every file of `repo` at main.
+async fn remote_files(api: &hf_hub::HubApi, repo: &hf_hub::Repo) -> BTreeMap<String, u64> {
+    api.list_repo_tree(repo, "main", None, true)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.is_file() && e.path != ".gitattributes")
+        .map(|e| (e.path.clone(), e.content_size()))
+        .collect()
+}
+
+fn folder_of(count: usize) -> (tempfile::TempDir, BTreeMap<String, u64>) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut expected = BTreeMap::new();
+    for i in 0..count {
+        let rel = format!("batch-{}/f{i:03}.txt", i % 3);
+        let content = format!("content of file {i}\n");
+        std::fs::create_dir_all(dir.path().join(&rel).parent().unwrap()).unwrap();
+        std::fs::write(dir.path().join(&rel), &content).unwrap();
+        expected.insert(rel, content.len() as u64);
+    }
+    (dir, expected)
+}
+
+async fn new_repo(server: &TestServer, name: &str) -> (hf_hub::HubApi, hf_hub::Repo) {
+    let api = api(server, Some(&server.tokens().write));
+    let repo = model(name);
+    api.create_repo(&repo, &hf_hub::api::CreateRepoOptions::default())
+        .await
+        .unwrap();
+    (api, repo)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_commit_in_a_multi_commit_upload_leaves_whole_commits_and_a_rerun_completes() {
+    let server = Arc::new(server());
+    let (api, repo) = new_repo(&server, "demo-user/split-fault").await;
+    let (folder, expected) = folder_of(60);
+    let upload = FolderUpload {
+        folder: folder.path().to_owned(),
+        ..FolderUpload::default()
+    };
+    let options = UploadOptions {
+        max_operations_per_commit: 25,
+        ..UploadOptions::default()
+    };
+    let commit = CommitOptions {
+        message: "split".to_owned(),
+        ..CommitOptions::default()
+    };
+    // Commits are slowed down; once the first one has landed, the next one fails (POSTs are
+    // not retried).
+    server.add_fault(commit_fault(FaultAction::LatencyMs(300), u32::MAX));
+    let watcher = {
+        let server = server.clone();
+        tokio::spawn(async move {
+            loop {
+                let landed = server.requests().iter().any(|r| {
+                    r.method == "POST" && r.path_and_query.contains("/commit/") && r.status == 200
+                });
+                if landed {
+                    server.add_fault(commit_fault(FaultAction::StatusSequence(vec![500]), 1));
+                    return;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
+        })
+    };
+    let error = api
+        .upload_folder(&repo, &upload, &commit, &options)
+        .await
+        .expect_err("the second commit fails");
+    watcher.await.unwrap();
+    assert_eq!(
+        error.http_kind(),
+        Some(&hf_hub::HttpErrorKind::Server),
+        "{error}"
+    );
+    let partial = remote_files(&api, &repo).await;
+    assert_eq!(partial.len(), 25, "exactly the first commit landed");
+    for (path, size) in &partial {
+        assert_eq!(expected.get(path), Some(size), "{path}");
+    }
+    server.clear_faults();
+    let report = api
+        .upload_folder(&repo, &upload, &commit, &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.files_unchanged,
+        partial.len(),
+        "what landed is not sent again"
+    );
+    assert_eq!(remote_files(&api, &repo).await, expected);
+}
+
+#[tokio::test]
+async fn a_commit_whose_answer_is_cut_off_is_reported_and_safe_to_repeat() {
+    let server = server();
+    let (api, repo) = new_repo(&server, "demo-user/cut-answer").await;
+    let (folder, expected) = folder_of(5);
+    let upload = FolderUpload {
+        folder: folder.path().to_owned(),
+        ..FolderUpload::default()
+    };
+    let commit = CommitOptions {
+        message: "cut".to_owned(),
+        ..CommitOptions::default()
+    };
+    server.add_fault(commit_fault(FaultAction::CutBodyAfter(3), 1));
+    let first = api
+        .upload_folder(&repo, &upload, &commit, &UploadOptions::default())
+        .await;
+    // The commit may have landed (the server applied it) even though the answer broke off.
+    let landed = remote_files(&api, &repo).await;
+    assert!(landed.is_empty() || landed == expected, "{landed:?}");
+    if first.is_ok() {
+        assert_eq!(landed, expected);
+    }
+    let again = api
+        .upload_folder(&repo, &upload, &commit, &UploadOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(remote_files(&api, &repo).await, expected);
+    if !landed.is_empty() {
+        assert!(
+            again.commits.is_empty(),
+            "a repeat of a landed commit changes nothing"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_snapshot_downloads_of_one_repo_in_one_process_agree() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let repo = Arc::new(model("demo-org/demo-model"));
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..16 {
+        let api = api.clone();
+        let repo = repo.clone();
+        let options = DownloadOptions {
+            connections: 1 + i % 4,
+            chunk_size: 256 * 1024,
+            ..DownloadOptions::new(cache.path())
+        };
+        tasks.spawn(async move {
+            api.snapshot_download(&repo, None, &PatternFilter::default(), &options)
+                .await
+        });
+    }
+    let mut snapshots = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        snapshots.push(joined.unwrap().expect("every concurrent snapshot succeeds"));
+    }
+    assert!(snapshots.windows(2).all(|w| w[0] == w[1]));
+    let repo_dir = cache.path().join("models--demo-org--demo-model");
+    let main = std::fs::read_to_string(repo_dir.join("refs/main")).unwrap();
+    assert_eq!(main.len(), 40, "refs/main is a whole commit hash: {main:?}");
+    let leftovers: Vec<_> = walk(cache.path())
+        .into_iter()
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            n.contains(".incomplete") || n.ends_with(".tmp") || n.contains(".progress")
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    for pointer in walk(&snapshots[0]) {
+        let blob = std::fs::canonicalize(&pointer).unwrap();
+        let name = blob.file_name().unwrap().to_string_lossy().into_owned();
+        let kind = hf_hub::download::HashKind::of_etag(&name).unwrap();
+        assert_eq!(
+            hf_hub::download::integrity::hash_file(&blob, kind).unwrap(),
+            name
+        );
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            match std::fs::symlink_metadata(&path) {
+                Ok(m) if m.is_dir() => stack.push(path),
+                Ok(_) => out.push(path),
+                Err(_) => {}
+            }
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn flaky_tree_pages_are_retried() {
+    let server = server();
+    server.add_fault(FaultRule {
+        origin: Some(Origin::Hub),
+        method: Some("GET".to_owned()),
+        path_contains: "/tree/".to_owned(),
+        action: FaultAction::StatusSequence(vec![503, 502]),
+        times: Some(2),
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let snapshot = api(&server, None)
+        .snapshot_download(
+            &model("demo-org/demo-model"),
+            None,
+            &PatternFilter::default(),
+            &DownloadOptions::new(cache.path()),
+        )
+        .await
+        .unwrap();
+    assert!(snapshot.join("config.json").is_file());
+}
