@@ -1,9 +1,14 @@
 //! `hf env`: versions, endpoint, paths, offline mode, timeouts, proxies and *where* a
-//! token would come from. The token itself is never read into the output, not even masked.
+//! token would come from. The token itself never reaches the output, not even masked.
+//!
+//! The token source comes from the same discovery chain the other commands use
+//! (`commands::auth::resolve_token`: environment, `--env-file`, token file, keyring), so
+//! the report cannot drift from what a command would actually send.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
+use hf_auth::TokenSource;
+use hf_auth::dotenv::{DotEnv, Layered};
 use hf_auth::env::{self, EnvSource};
 use hf_auth::http::HubConfig;
 use hf_auth::paths;
@@ -27,8 +32,12 @@ struct EnvReport {
     hf_home: String,
     hub_cache: String,
     token_path: String,
-    /// `HF_TOKEN`, `HUGGING_FACE_HUB_TOKEN`, `token_file` or `none`.
+    /// `HF_TOKEN`, `HUGGING_FACE_HUB_TOKEN`, `env_file`, `token_file`, `keyring` or `none`.
     token_source: &'static str,
+    /// Where exactly, in words (`the token file /path`, `the OS keyring (token 'name')`).
+    token_source_detail: Option<String>,
+    /// Why the token that was found cannot be used (it is never shown itself).
+    token_problem: Option<String>,
     /// False when `HF_HUB_DISABLE_IMPLICIT_TOKEN` is set: the token is sent only when asked for.
     implicit_token: bool,
     offline: bool,
@@ -44,11 +53,10 @@ impl Render for EnvReport {
     fn human(&self) -> Human {
         let on_off = |on: bool| if on { "enabled" } else { "disabled" }.to_owned();
         let unset = || "(unset)".to_owned();
-        let token_source = match self.token_source {
-            "HF_TOKEN" => "HF_TOKEN environment variable".to_owned(),
-            "HUGGING_FACE_HUB_TOKEN" => "HUGGING_FACE_HUB_TOKEN environment variable".to_owned(),
-            "token_file" => format!("token file ({})", self.token_path),
-            _ => "none (not logged in)".to_owned(),
+        let token_source = match (&self.token_problem, &self.token_source_detail) {
+            (Some(problem), _) => format!("unusable: {problem}"),
+            (None, Some(detail)) => detail.clone(),
+            (None, None) => "none (not logged in)".to_owned(),
         };
         let mut fields = vec![
             ("hf version", self.hf_version.to_owned()),
@@ -81,10 +89,43 @@ impl Render for EnvReport {
 
 /// Prints the report. Fails with one line naming the variable when one is malformed.
 pub(crate) fn run(_args: &EnvArgs, context: &mut Context) -> anyhow::Result<()> {
-    let report = collect(context.env.as_ref())?;
+    let file = context
+        .global
+        .env_file
+        .as_deref()
+        .map(DotEnv::load)
+        .transpose()?;
+    let mut report = match &file {
+        Some(file) => collect(&Layered::new(context.env.as_ref(), file))?,
+        None => collect(context.env.as_ref())?,
+    };
+    // On purpose: report the source even when HF_HUB_DISABLE_IMPLICIT_TOKEN is set
+    // (`implicit_token` says whether it would be sent without being asked for).
+    match crate::commands::auth::resolve_token(context, true) {
+        Ok(resolution) => {
+            if let Some(found) = resolution.found {
+                report.token_source = source_key(&found.source);
+                report.token_source_detail = Some(found.source.to_string());
+            }
+        }
+        Err(error) => report.token_problem = Some(format!("{error:#}")),
+    }
     context.output.emit(&report)
 }
 
+/// The stable JSON name of a token source.
+fn source_key(source: &TokenSource) -> &'static str {
+    match source {
+        TokenSource::EnvHfToken => "HF_TOKEN",
+        TokenSource::EnvLegacy => "HUGGING_FACE_HUB_TOKEN",
+        TokenSource::DotEnv(_) => "env_file",
+        TokenSource::TokenFile(_) => "token_file",
+        TokenSource::Keyring(_) => "keyring",
+        _ => "explicit",
+    }
+}
+
+/// Everything but the token source, from `source`.
 fn collect(source: &dyn EnvSource) -> Result<EnvReport, hf_auth::Error> {
     let config = HubConfig::from_env_source(source)?;
     let token_path = paths::token_path(source);
@@ -94,7 +135,9 @@ fn collect(source: &dyn EnvSource) -> Result<EnvReport, hf_auth::Error> {
         endpoint: config.endpoint().as_str().trim_end_matches('/').to_owned(),
         hf_home: paths::hf_home(source).display().to_string(),
         hub_cache: paths::hub_cache_dir(source).display().to_string(),
-        token_source: token_source(source, &token_path),
+        token_source: "none",
+        token_source_detail: None,
+        token_problem: None,
         token_path: token_path.display().to_string(),
         implicit_token: !source.flag(&env::HF_HUB_DISABLE_IMPLICIT_TOKEN),
         offline: config.offline,
@@ -108,26 +151,6 @@ fn collect(source: &dyn EnvSource) -> Result<EnvReport, hf_auth::Error> {
             .map(|var| (var.name, source.get(var).map(|v| redact_userinfo(&v))))
             .collect(),
     })
-}
-
-/// Which source would supply a token, by the Python client's order. Only presence is
-/// checked; the value is dropped at once.
-fn token_source(source: &dyn EnvSource, token_path: &Path) -> &'static str {
-    let present = |value: Option<String>| value.is_some_and(|v| !clean(&v).is_empty());
-    if present(source.get(&env::HF_TOKEN)) {
-        "HF_TOKEN"
-    } else if present(source.get(&env::HUGGING_FACE_HUB_TOKEN)) {
-        "HUGGING_FACE_HUB_TOKEN"
-    } else if present(std::fs::read_to_string(token_path).ok()) {
-        "token_file"
-    } else {
-        "none"
-    }
-}
-
-/// A token as the Python client cleans it: no CR/LF anywhere, no surrounding blanks.
-fn clean(value: &str) -> String {
-    value.replace(['\r', '\n'], "").trim().to_owned()
 }
 
 /// Replaces the `user:password@` part of a proxy URL with `****@`.
@@ -165,15 +188,18 @@ mod tests {
     }
 
     #[test]
-    fn token_source_follows_python_order_and_never_keeps_the_value() {
-        let missing = Path::new("/nonexistent/token");
-        let env = MapEnv::new().with("HUGGING_FACE_HUB_TOKEN", "hf_legacy");
-        assert_eq!(token_source(&env, missing), "HUGGING_FACE_HUB_TOKEN");
-        let env = env.with("HF_TOKEN", " \n");
-        assert_eq!(token_source(&env, missing), "HUGGING_FACE_HUB_TOKEN");
-        let env = env.with("HF_TOKEN", "hf_new");
-        assert_eq!(token_source(&env, missing), "HF_TOKEN");
-        assert_eq!(token_source(&MapEnv::new(), missing), "none");
+    fn token_sources_have_stable_names() {
+        assert_eq!(source_key(&TokenSource::EnvHfToken), "HF_TOKEN");
+        assert_eq!(
+            source_key(&TokenSource::EnvLegacy),
+            "HUGGING_FACE_HUB_TOKEN"
+        );
+        assert_eq!(
+            source_key(&TokenSource::TokenFile("/t".into())),
+            "token_file"
+        );
+        assert_eq!(source_key(&TokenSource::DotEnv("/e".into())), "env_file");
+        assert_eq!(source_key(&TokenSource::Keyring("n".into())), "keyring");
     }
 
     #[test]

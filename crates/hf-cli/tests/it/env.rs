@@ -49,13 +49,48 @@ fn variables_change_the_report() {
     std::fs::create_dir_all(token_file.parent().unwrap()).unwrap();
     std::fs::write(&token_file, "hf_fakeFILEtokenNEVERshownAAAA").unwrap();
     let outcome = env.run(["env"]);
-    assert_eq!(outcome.code, Some(0));
-    assert!(
-        outcome.stdout.contains("token source:      token file ("),
-        "{}",
-        outcome.stdout
+    assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
+    let expected = format!(
+        "token source:      the token file {}\n",
+        token_file.display()
     );
+    assert!(outcome.stdout.contains(&expected), "{}", outcome.stdout);
     assert!(!outcome.stdout.contains("FILEtoken"));
+    let json = env.run(["env", "--format", "json"]).json();
+    assert_eq!(json["token_source"], "token_file");
+}
+
+#[test]
+fn env_file_settings_and_token_are_reported() {
+    let server = hf_test_server::TestServer::spawn(hf_test_server::ServerConfig::default())
+        .expect("start the test server");
+    let token = server.tokens().read.clone();
+    let env = TestEnv::new();
+    let dotenv = env.path("project.env");
+    std::fs::write(
+        &dotenv,
+        format!("HF_ENDPOINT={}\nHF_TOKEN={token}\n", server.endpoint()),
+    )
+    .unwrap();
+    let outcome = env.run(["env", "--format", "json", "--env-file"]);
+    assert_eq!(outcome.code, Some(2), "--env-file needs a value");
+    let outcome = env.run([
+        "--env-file".as_ref(),
+        dotenv.as_os_str(),
+        "env".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
+    let json = outcome.json();
+    assert_eq!(json["endpoint"], server.endpoint().trim_end_matches('/'));
+    assert_eq!(json["token_source"], "env_file");
+    assert!(!outcome.stdout.contains(&token[token.len() - 4..]));
+
+    let missing = env.path("missing.env");
+    let outcome = env.run(["--env-file".as_ref(), missing.as_os_str(), "env".as_ref()]);
+    assert_eq!(outcome.code, Some(1), "{}", outcome.transcript());
+    assert!(outcome.stderr.starts_with("error: "), "{}", outcome.stderr);
 }
 
 #[test]
