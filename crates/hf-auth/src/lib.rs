@@ -30,3 +30,8 @@ pub mod whoami;
 
 pub use error::{Error, HttpError, HttpErrorKind, redact_url};
 pub use token::{Token, TokenSource};
+
+// The README example is compiled (and, where it needs no network, run) as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

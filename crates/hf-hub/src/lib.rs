@@ -17,3 +17,8 @@ pub mod upload;
 pub use client::HubApi;
 pub use error::{Error, HttpError, HttpErrorKind};
 pub use repo::{Repo, RepoId, RepoType};
+
+// The README example is compiled (and, where it needs no network, run) as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -65,3 +65,8 @@ pub mod fuzzing {
     pub use crate::stream::fuzz_decode_event as decode_stream_event;
 }
 pub use tasks::*;
+
+// The README example is compiled (and, where it needs no network, run) as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

@@ -411,3 +411,8 @@ fn router(shared: Arc<Shared>, origin: Origin) -> Router {
     ))
     .with_state(shared)
 }
+
+// The README example is compiled (and, where it needs no network, run) as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
