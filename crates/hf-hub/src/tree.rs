@@ -1,7 +1,8 @@
 //! Repo tree listings: `GET /api/{t}/{repo}/tree/{rev}[/{path}]?recursive=&expand=`,
 //! paginated through the `Link: rel="next"` header.
 
-use hf_auth::http::{MAX_JSON_BODY, read_body_limited};
+use futures_util::StreamExt as _;
+use hf_auth::http::{MAX_JSON_BODY, stream_error};
 use serde::Deserialize;
 use url::Url;
 
@@ -42,6 +43,28 @@ pub struct TreeLfs {
     pub pointer_size: u64,
 }
 
+/// Reads a page of at most `limit` bytes; a stalled or broken body keeps its HTTP error kind.
+async fn read_page(response: reqwest::Response, limit: u64) -> Result<Vec<u8>, Error> {
+    let url = hf_auth::redact_url(response.url().as_str());
+    if response.content_length().is_some_and(|len| len > limit) {
+        return Err(Error::Protocol(format!(
+            "GET {url}: the listing page is larger than {limit} bytes"
+        )));
+    }
+    let mut body = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| Error::Http(stream_error(&e, "GET", &url)))?;
+        if body.len() as u64 + chunk.len() as u64 > limit {
+            return Err(Error::Protocol(format!(
+                "GET {url}: the listing page is larger than {limit} bytes"
+            )));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
 /// The `rel="next"` target of a `Link` header, resolved against `base`.
 #[must_use]
 pub fn next_link(header: &str, base: &Url) -> Option<Url> {
@@ -52,7 +75,11 @@ pub fn next_link(header: &str, base: &Url) -> Option<Url> {
             let p = p.trim().replace(' ', "");
             p.eq_ignore_ascii_case("rel=\"next\"") || p.eq_ignore_ascii_case("rel=next")
         });
-        if is_next { base.join(target).ok() } else { None }
+        if is_next {
+            base.join(target).ok()
+        } else {
+            None
+        }
     })
 }
 
@@ -115,11 +142,10 @@ impl HubApi {
                 .get("link")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|h| next_link(h, response.url()));
-            let body = read_body_limited(response, MAX_JSON_BODY)
-                .await
-                .map_err(|e| Error::Protocol(format!("tree page of {repo}: {e}")))?;
-            let items: Vec<TreeEntry> = serde_json::from_slice(&body)
-                .map_err(|e| Error::Protocol(format!("tree page of {repo} is not a valid listing: {e}")))?;
+            let body = read_page(response, MAX_JSON_BODY).await?;
+            let items: Vec<TreeEntry> = serde_json::from_slice(&body).map_err(|e| {
+                Error::Protocol(format!("tree page of {repo} is not a valid listing: {e}"))
+            })?;
             entries.extend(items);
         }
         Ok(entries)
@@ -146,14 +172,17 @@ mod tests {
 
     #[test]
     fn link_header_next_is_found_and_resolved() {
-        let base = Url::parse("http://127.0.0.1:1/api/models/a/b/tree/main?recursive=true").unwrap();
+        let base =
+            Url::parse("http://127.0.0.1:1/api/models/a/b/tree/main?recursive=true").unwrap();
         let header = r#"<http://127.0.0.1:1/api/models/a/b/tree/main?cursor=x>; rel="next", <http://x/p>; rel="prev""#;
         assert_eq!(
             next_link(header, &base).unwrap().as_str(),
             "http://127.0.0.1:1/api/models/a/b/tree/main?cursor=x"
         );
         assert_eq!(
-            next_link(r#"</api/x?cursor=2>; rel=next"#, &base).unwrap().as_str(),
+            next_link(r#"</api/x?cursor=2>; rel=next"#, &base)
+                .unwrap()
+                .as_str(),
             "http://127.0.0.1:1/api/x?cursor=2"
         );
         assert!(next_link(r#"<http://x/p>; rel="prev""#, &base).is_none());

@@ -267,15 +267,7 @@ impl HubApi {
                 return Err(errors::explain(self, repo, revision, None, error).await);
             }
         };
-        let listing = self
-            .list_repo_tree(repo, &commit, None, true)
-            .await
-            .map_err(|e| match e {
-                Error::Http(_) => {
-                    Error::Protocol(format!("listing {repo} at {commit} failed: {e}"))
-                }
-                other => other,
-            })?;
+        let listing = self.list_repo_tree(repo, &commit, None, true).await?;
         let selected: Vec<TreeEntry> = filter
             .filter(
                 listing.into_iter().filter(TreeEntry::is_file),
@@ -321,9 +313,10 @@ impl HubApi {
         })?;
         // Indexed rather than `.iter().map(|planned| ..)`: a closure over `&Planned` makes the
         // future not `Send` for every lifetime, so `tokio::spawn(snapshot_download(..))` failed.
-        futures_util::stream::iter((0..missing.len()).map(|i| {
-            self.fetch_into_cache(repo, &cache, &commit, &missing[i], options)
-        }))
+        futures_util::stream::iter(
+            (0..missing.len())
+                .map(|i| self.fetch_into_cache(repo, &cache, &commit, &missing[i], options)),
+        )
         .buffer_unordered(options.max_workers.max(1))
         .try_collect::<Vec<_>>()
         .await?;
@@ -350,7 +343,8 @@ impl HubApi {
         cache.ensure_cachedir_tag();
         let _lock =
             FileLock::acquire(&cache.lock_path(&planned.etag), options.lock_timeout).await?;
-        if options.force_download || !blob.exists() {
+        let fresh = options.force_download || !blob.exists();
+        if fresh {
             let source = match &planned.source {
                 Some(source) => source.clone(),
                 None => self.source_for(repo, commit, planned, options).await?,
@@ -366,7 +360,8 @@ impl HubApi {
             })?;
             let _ = std::fs::remove_file(fetch::progress_path(&incomplete));
         }
-        link_pointer(&pointer, &blob, &target, options.use_symlinks, false)?;
+        // Without symlinks a fresh blob is moved into the snapshot (as the Python client does).
+        link_pointer(&pointer, &blob, &target, options.use_symlinks, fresh)?;
         Ok(pointer)
     }
 

@@ -833,13 +833,68 @@ async fn many_files_follow_tree_pagination() {
     let cache = tempfile::tempdir().unwrap();
     let api = api(&server, None);
     let dir = api
-        .snapshot_download(&model("demo-org/many-files"), None, &PatternFilter::all(), &options(cache.path()))
+        .snapshot_download(
+            &model("demo-org/many-files"),
+            None,
+            &PatternFilter::all(),
+            &options(cache.path()),
+        )
         .await
         .unwrap();
     let files = walk_files(&dir);
-    let listed = api.list_repo_files(&model("demo-org/many-files"), "main").await.unwrap();
-    assert!(listed.len() > 1000, "the listing spans pages: {}", listed.len());
+    let listed = api
+        .list_repo_files(&model("demo-org/many-files"), "main")
+        .await
+        .unwrap();
+    assert!(
+        listed.len() > 1000,
+        "the listing spans pages: {}",
+        listed.len()
+    );
     assert_eq!(files.len(), listed.len());
-    let trees = server.requests().iter().filter(|r| r.path_and_query.contains("/tree/")).count();
+    let trees = server
+        .requests()
+        .iter()
+        .filter(|r| r.path_and_query.contains("/tree/"))
+        .count();
     assert_eq!(trees, 4, "two pages per listing, two listings");
+}
+
+#[tokio::test]
+async fn without_symlinks_files_are_real_files_in_the_snapshot() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let mut opts = options(cache.path());
+    opts.use_symlinks = false;
+    let dir = api
+        .snapshot_download(
+            &model("demo-org/demo-model"),
+            None,
+            &PatternFilter::new(Some(["*.json"]), Vec::<String>::new()),
+            &opts,
+        )
+        .await
+        .unwrap();
+    let file = dir.join("config.json");
+    assert!(file.is_file() && !file.is_symlink());
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("distilbert")
+    );
+    let blobs = cache.path().join("models--demo-org--demo-model/blobs");
+    assert_eq!(
+        std::fs::read_dir(&blobs).unwrap().count(),
+        0,
+        "new blobs are moved, not duplicated"
+    );
+    let mut offline = opts.clone();
+    offline.local_files_only = true;
+    assert_eq!(
+        api.download_file(&model("demo-org/demo-model"), "config.json", None, &offline)
+            .await
+            .unwrap(),
+        file
+    );
 }
