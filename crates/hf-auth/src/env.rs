@@ -205,6 +205,10 @@ mod tests {
             .with("HF_HUB_OFFLINE", "Yes");
         assert_eq!(env.get(&HF_TOKEN), None);
         assert!(env.flag(&HF_HUB_OFFLINE));
-        assert!(!MapEnv::new().with("HF_HUB_OFFLINE", "0").flag(&HF_HUB_OFFLINE));
+        assert!(
+            !MapEnv::new()
+                .with("HF_HUB_OFFLINE", "0")
+                .flag(&HF_HUB_OFFLINE)
+        );
     }
 }

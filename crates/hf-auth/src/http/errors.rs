@@ -17,7 +17,9 @@ pub async fn read_body_limited(response: reqwest::Response, limit: u64) -> Resul
     if let Some(len) = response.content_length()
         && len > limit
     {
-        return Err(format!("the body is {len} bytes, more than the {limit} allowed"));
+        return Err(format!(
+            "the body is {len} bytes, more than the {limit} allowed"
+        ));
     }
     let mut out = BytesMut::new();
     let mut stream = response.bytes_stream();
@@ -93,12 +95,15 @@ pub async fn error_from_response(response: reqwest::Response, method: &str) -> H
         || path.starts_with("/api/datasets/")
         || path.starts_with("/api/spaces/")
         || path.contains("/resolve/");
-    let invalid_credentials = error_message.as_deref() == Some("Invalid credentials in Authorization header");
+    let invalid_credentials =
+        error_message.as_deref() == Some("Invalid credentials in Authorization header");
     let kind = match (error_code.as_deref(), status) {
         (Some("RevisionNotFound"), _) => HttpErrorKind::RevisionNotFound,
         (Some("EntryNotFound"), _) => HttpErrorKind::EntryNotFound,
         (Some("GatedRepo"), _) => HttpErrorKind::GatedRepo,
-        _ if error_message.as_deref() == Some("Access to this resource is disabled.") => HttpErrorKind::DisabledRepo,
+        _ if error_message.as_deref() == Some("Access to this resource is disabled.") => {
+            HttpErrorKind::DisabledRepo
+        }
         (Some("RepoNotFound"), _) => HttpErrorKind::RepoNotFound,
         (_, 401) if is_repo_url && !invalid_credentials => HttpErrorKind::RepoNotFound,
         (_, 400) => HttpErrorKind::BadRequest,
@@ -190,10 +195,18 @@ mod tests {
 
     #[test]
     fn error_types_cover_tgi_and_openai_bodies() {
-        let tgi = serde_json::json!({"error": "Input validation error", "error_type": "validation"});
+        let tgi =
+            serde_json::json!({"error": "Input validation error", "error_type": "validation"});
         assert_eq!(json_error_type(&tgi).as_deref(), Some("validation"));
-        let openai = serde_json::json!({"error": {"message": "bad", "type": "invalid_request_error"}});
-        assert_eq!(json_error_type(&openai).as_deref(), Some("invalid_request_error"));
-        assert_eq!(json_error_type(&serde_json::json!({"error": "plain"})), None);
+        let openai =
+            serde_json::json!({"error": {"message": "bad", "type": "invalid_request_error"}});
+        assert_eq!(
+            json_error_type(&openai).as_deref(),
+            Some("invalid_request_error")
+        );
+        assert_eq!(
+            json_error_type(&serde_json::json!({"error": "plain"})),
+            None
+        );
     }
 }

@@ -93,7 +93,8 @@ impl HubConfig {
             endpoint: parse_endpoint(env::HF_ENDPOINT.name, &endpoint)?,
             ..Self::new(DEFAULT_ENDPOINT)?
         };
-        config.offline = source.flag(&env::HF_HUB_OFFLINE) || source.flag(&env::TRANSFORMERS_OFFLINE);
+        config.offline =
+            source.flag(&env::HF_HUB_OFFLINE) || source.flag(&env::TRANSFORMERS_OFFLINE);
         if let Some(secs) = parse_seconds(source, &env::HF_HUB_ETAG_TIMEOUT)? {
             config.connect_timeout = secs;
             config.metadata_timeout = secs;
@@ -125,7 +126,8 @@ impl HubConfig {
     /// # Errors
     /// When `origin` is not an absolute `http`/`https` URL.
     pub fn trust_origin(&mut self, origin: &str) -> Result<(), Error> {
-        self.trusted_origins.push(parse_endpoint("trusted origin", origin)?);
+        self.trusted_origins
+            .push(parse_endpoint("trusted origin", origin)?);
         Ok(())
     }
 
@@ -143,7 +145,9 @@ impl HubConfig {
 fn parse_endpoint(name: &str, value: &str) -> Result<Url, Error> {
     let bad = |why: &str| Error::Config {
         name: name.to_owned(),
-        reason: format!("'{value}' {why} (expected an absolute URL such as https://huggingface.co)"),
+        reason: format!(
+            "'{value}' {why} (expected an absolute URL such as https://huggingface.co)"
+        ),
     };
     let url = Url::parse(value.trim()).map_err(|_| bad("is not a URL"))?;
     if !matches!(url.scheme(), "http" | "https") {
@@ -317,7 +321,8 @@ impl HubClient {
     pub fn url(&self, path: &str) -> Result<Url, HttpError> {
         let base = self.inner.config.endpoint.as_str().trim_end_matches('/');
         Url::parse(&format!("{base}{path}")).map_err(|e| {
-            HttpError::new(HttpErrorKind::Request, "GET", base).with_detail(format!("bad path {path:?}: {e}"))
+            HttpError::new(HttpErrorKind::Request, "GET", base)
+                .with_detail(format!("bad path {path:?}: {e}"))
         })
     }
 
@@ -509,8 +514,12 @@ impl HubRequest {
         loop {
             attempt += 1;
             if config.offline {
-                return Err(HttpError::new(HttpErrorKind::Offline, self.method.as_str(), self.url.as_str())
-                    .with_detail("no request was sent; unset HF_HUB_OFFLINE to allow network access"));
+                return Err(HttpError::new(
+                    HttpErrorKind::Offline,
+                    self.method.as_str(),
+                    self.url.as_str(),
+                )
+                .with_detail("no request was sent; unset HF_HUB_OFFLINE to allow network access"));
             }
             let can_retry = attempt < policy.max_attempts;
             match self.send_following_redirects().await {
@@ -539,8 +548,11 @@ impl HubRequest {
                 }
                 Err(error) => {
                     // A connection that was never established sent nothing: safe to retry for any method.
-                    let retryable = matches!(error.0.kind, HttpErrorKind::Connection | HttpErrorKind::Timeout)
-                        && (self.idempotent || error.0.detail.as_deref() == Some(CONNECT_FAILED));
+                    let retryable = matches!(
+                        error.0.kind,
+                        HttpErrorKind::Connection | HttpErrorKind::Timeout
+                    ) && (self.idempotent
+                        || error.0.detail.as_deref() == Some(CONNECT_FAILED));
                     if retryable && can_retry {
                         let delay = policy.backoff(attempt);
                         tracing::debug!(attempt, ?delay, "retrying after a transport error");
@@ -567,7 +579,8 @@ impl HubRequest {
             .await
             .map_err(|e| HttpError::new(HttpErrorKind::Decode, &method, &url).with_detail(e))?;
         serde_json::from_slice(&body).map_err(|e| {
-            HttpError::new(HttpErrorKind::Decode, &method, &url).with_detail(format!("invalid JSON: {e}"))
+            HttpError::new(HttpErrorKind::Decode, &method, &url)
+                .with_detail(format!("invalid JSON: {e}"))
         })
     }
 
@@ -593,7 +606,9 @@ impl HubRequest {
                 let mut value = HeaderValue::try_from(format!("Bearer {}", token.expose_secret()))
                     .map_err(|_| {
                         HttpError::new(HttpErrorKind::Request, method.as_str(), url.as_str())
-                            .with_detail("the token contains characters not allowed in an HTTP header")
+                            .with_detail(
+                                "the token contains characters not allowed in an HTTP header",
+                            )
                     })?;
                 value.set_sensitive(true);
                 request = request.header(AUTHORIZATION, value);
@@ -611,17 +626,27 @@ impl HubRequest {
                 .map_err(|e| transport_error(&e, method.as_str(), url.as_str()))?;
             let status = response.status();
             tracing::debug!(status = status.as_u16(), "response");
-            if !status.is_redirection() || status == StatusCode::NOT_MODIFIED || self.redirects == Redirects::Never {
+            if !status.is_redirection()
+                || status == StatusCode::NOT_MODIFIED
+                || self.redirects == Redirects::Never
+            {
                 return Ok(response);
             }
-            let Some(location) = response.headers().get(LOCATION).and_then(|v| v.to_str().ok()) else {
+            let Some(location) = response
+                .headers()
+                .get(LOCATION)
+                .and_then(|v| v.to_str().ok())
+            else {
                 return Ok(response);
             };
             let next = url.join(location).map_err(|_| {
                 HttpError::new(HttpErrorKind::Redirect, method.as_str(), url.as_str())
                     .with_detail("the server redirected to an invalid location")
             })?;
-            if !matches!(next.scheme(), "http" | "https") || !next.username().is_empty() || next.password().is_some() {
+            if !matches!(next.scheme(), "http" | "https")
+                || !next.username().is_empty()
+                || next.password().is_some()
+            {
                 return Err(HttpError::new(HttpErrorKind::Redirect, method.as_str(), url.as_str())
                     .with_detail("the server redirected to a location with credentials or an unsupported scheme"));
             }
@@ -632,15 +657,25 @@ impl HubRequest {
                 break;
             }
             // 303 always becomes GET; 301/302 turn POST into GET as browsers do; 307/308 keep everything.
-            let keep_method = matches!(status, StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT);
-            if !keep_method && method != Method::HEAD && (status == StatusCode::SEE_OTHER || method == Method::POST) {
+            let keep_method = matches!(
+                status,
+                StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
+            );
+            if !keep_method
+                && method != Method::HEAD
+                && (status == StatusCode::SEE_OTHER || method == Method::POST)
+            {
                 method = Method::GET;
                 body = None;
             }
             url = next;
         }
-        Err(HttpError::new(HttpErrorKind::Redirect, self.method.as_str(), self.url.as_str())
-            .with_detail(format!("more than {MAX_REDIRECTS} redirects")))
+        Err(HttpError::new(
+            HttpErrorKind::Redirect,
+            self.method.as_str(),
+            self.url.as_str(),
+        )
+        .with_detail(format!("more than {MAX_REDIRECTS} redirects")))
     }
 }
 
@@ -648,8 +683,9 @@ const CONNECT_FAILED: &str = "could not connect";
 
 fn transport_error(error: &reqwest::Error, method: &str, url: &str) -> HttpError {
     if error.is_timeout() {
-        HttpError::new(HttpErrorKind::Timeout, method, url)
-            .with_detail("no answer in time (raise HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT on slow links)")
+        HttpError::new(HttpErrorKind::Timeout, method, url).with_detail(
+            "no answer in time (raise HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT on slow links)",
+        )
     } else if error.is_connect() {
         HttpError::new(HttpErrorKind::Connection, method, url).with_detail(CONNECT_FAILED)
     } else if error.is_builder() {
@@ -701,11 +737,15 @@ mod tests {
 
     #[test]
     fn malformed_endpoint_names_the_variable() {
-        let err = HubConfig::from_env_source(&MapEnv::new().with("HF_ENDPOINT", "huggingface.co")).unwrap_err();
+        let err = HubConfig::from_env_source(&MapEnv::new().with("HF_ENDPOINT", "huggingface.co"))
+            .unwrap_err();
         let text = err.to_string();
         assert!(text.starts_with("invalid HF_ENDPOINT:"), "{text}");
         assert!(HubConfig::from_env_source(&MapEnv::new().with("HF_ENDPOINT", "ftp://x")).is_err());
-        let ok = HubConfig::from_env_source(&MapEnv::new().with("HF_ENDPOINT", "http://127.0.0.1:8080/")).unwrap();
+        let ok = HubConfig::from_env_source(
+            &MapEnv::new().with("HF_ENDPOINT", "http://127.0.0.1:8080/"),
+        )
+        .unwrap();
         assert_eq!(ok.endpoint().as_str(), "http://127.0.0.1:8080/");
     }
 
@@ -719,7 +759,8 @@ mod tests {
         assert_eq!(config.metadata_timeout, Duration::from_secs(3));
         assert_eq!(config.read_timeout, DEFAULT_DOWNLOAD_TIMEOUT);
         assert!(config.offline);
-        let err = HubConfig::from_env_source(&MapEnv::new().with("HF_HUB_ETAG_TIMEOUT", "soon")).unwrap_err();
+        let err = HubConfig::from_env_source(&MapEnv::new().with("HF_HUB_ETAG_TIMEOUT", "soon"))
+            .unwrap_err();
         assert!(err.to_string().contains("HF_HUB_ETAG_TIMEOUT"));
     }
 
@@ -728,10 +769,16 @@ mod tests {
         let config = HubConfig::new("https://huggingface.co").unwrap();
         let trusted = |u: &str| config.is_trusted(&Url::parse(u).unwrap());
         assert!(trusted("https://huggingface.co/api/whoami-v2"));
-        assert!(!trusted("http://huggingface.co/api/whoami-v2"), "downgrade to http");
+        assert!(
+            !trusted("http://huggingface.co/api/whoami-v2"),
+            "downgrade to http"
+        );
         assert!(!trusted("https://huggingface.co:8443/x"));
         assert!(!trusted("https://cdn-lfs.huggingface.co/x"));
         assert!(!trusted("https://huggingface.co@evil.example/x"));
-        assert!(!trusted("https://user@huggingface.co/x"), "userinfo is never trusted");
+        assert!(
+            !trusted("https://user@huggingface.co/x"),
+            "userinfo is never trusted"
+        );
     }
 }

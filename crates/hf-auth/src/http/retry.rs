@@ -55,7 +55,11 @@ impl RetryPolicy {
 
     /// The delay before retrying a response with these headers: the server's hint when it
     /// gives one, else the backoff. `Err(wait)` when the server asks for longer than allowed.
-    pub(crate) fn delay_for(&self, attempt: u32, headers: &HeaderMap) -> Result<Duration, Duration> {
+    pub(crate) fn delay_for(
+        &self,
+        attempt: u32,
+        headers: &HeaderMap,
+    ) -> Result<Duration, Duration> {
         match server_wait(headers) {
             Some(wait) if wait > self.max_server_wait => Err(wait),
             Some(wait) => Ok(wait),
@@ -111,7 +115,10 @@ mod tests {
     fn server_hints_are_parsed() {
         assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
         assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
-        assert_eq!(parse_rate_limit("\"api\";r=0;t=55"), Some(Duration::from_secs(55)));
+        assert_eq!(
+            parse_rate_limit("\"api\";r=0;t=55"),
+            Some(Duration::from_secs(55))
+        );
         assert_eq!(parse_rate_limit("\"api\";r=3;t=55"), None);
         assert_eq!(parse_rate_limit("garbage"), None);
         assert_eq!(parse_rate_limit("\"api\";r=0;t=x"), None);
@@ -123,7 +130,10 @@ mod tests {
         for attempt in 1..10 {
             let d = policy.backoff(attempt);
             let nominal = Duration::from_secs(1 << (attempt - 1).min(3));
-            assert!(d >= nominal.mul_f64(0.75) && d <= nominal.mul_f64(1.25), "{attempt}: {d:?}");
+            assert!(
+                d >= nominal.mul_f64(0.75) && d <= nominal.mul_f64(1.25),
+                "{attempt}: {d:?}"
+            );
         }
     }
 
@@ -132,7 +142,10 @@ mod tests {
         let policy = RetryPolicy::default();
         let mut headers = HeaderMap::new();
         headers.insert("retry-after", "3600".parse().unwrap());
-        assert_eq!(policy.delay_for(1, &headers), Err(Duration::from_secs(3600)));
+        assert_eq!(
+            policy.delay_for(1, &headers),
+            Err(Duration::from_secs(3600))
+        );
         headers.insert("retry-after", "2".parse().unwrap());
         assert_eq!(policy.delay_for(1, &headers), Ok(Duration::from_secs(2)));
     }

@@ -27,7 +27,11 @@ struct Reply {
 }
 
 fn reply(status: u16) -> Reply {
-    Reply { status, headers: Vec::new(), body: String::new() }
+    Reply {
+        status,
+        headers: Vec::new(),
+        body: String::new(),
+    }
 }
 
 impl Reply {
@@ -60,7 +64,9 @@ impl Scripted {
         let (seen2, accepted2) = (seen.clone(), accepted.clone());
         tokio::spawn(async move {
             loop {
-                let Ok((mut stream, _)) = listener.accept().await else { return };
+                let Ok((mut stream, _)) = listener.accept().await else {
+                    return;
+                };
                 accepted2.fetch_add(1, Ordering::SeqCst);
                 let (seen, script) = (seen2.clone(), script.clone());
                 tokio::spawn(async move {
@@ -77,11 +83,18 @@ impl Scripted {
                     let mut first = lines.next().unwrap_or_default().split(' ');
                     let method = first.next().unwrap_or_default().to_owned();
                     let path = first.next().unwrap_or_default().to_owned();
-                    let mut request = Seen { method, path, authorization: None, user_agent: None };
+                    let mut request = Seen {
+                        method,
+                        path,
+                        authorization: None,
+                        user_agent: None,
+                    };
                     for line in lines {
                         if let Some((k, v)) = line.split_once(':') {
                             match k.trim().to_ascii_lowercase().as_str() {
-                                "authorization" => request.authorization = Some(v.trim().to_owned()),
+                                "authorization" => {
+                                    request.authorization = Some(v.trim().to_owned())
+                                }
                                 "user-agent" => request.user_agent = Some(v.trim().to_owned()),
                                 _ => {}
                             }
@@ -93,7 +106,11 @@ impl Scripted {
                         seen.len() - 1
                     };
                     let r = script(&request, index);
-                    let mut out = format!("HTTP/1.1 {} X\r\nconnection: close\r\ncontent-length: {}\r\n", r.status, r.body.len());
+                    let mut out = format!(
+                        "HTTP/1.1 {} X\r\nconnection: close\r\ncontent-length: {}\r\n",
+                        r.status,
+                        r.body.len()
+                    );
                     for (k, v) in &r.headers {
                         out.push_str(&format!("{k}: {v}\r\n"));
                     }
@@ -104,7 +121,11 @@ impl Scripted {
                 });
             }
         });
-        Self { base, seen, accepted }
+        Self {
+            base,
+            seen,
+            accepted,
+        }
     }
 
     fn url(&self, path: &str) -> url::Url {
@@ -141,26 +162,43 @@ async fn token_reaches_the_hub_but_never_another_origin_after_a_redirect() {
     let cdn_base = cdn.base.clone();
     let hub = Scripted::start(move |req, _| match req.path.as_str() {
         "/old-name/resolve/main/f" => reply(307).header("location", "/new-name/resolve/main/f"),
-        "/new-name/resolve/main/f" => reply(302).header("location", &format!("{cdn_base}/lfs/abc?sig=1")),
+        "/new-name/resolve/main/f" => {
+            reply(302).header("location", &format!("{cdn_base}/lfs/abc?sig=1"))
+        }
         "/back" => reply(200).body("back on the hub"),
         _ => reply(404),
     })
     .await;
     let client = client_for(&hub);
 
-    let response = client.get(hub.url("/old-name/resolve/main/f")).send().await.unwrap();
+    let response = client
+        .get(hub.url("/old-name/resolve/main/f"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.text().await.unwrap(), "blob");
 
     let hub_seen = hub.seen();
     assert_eq!(hub_seen.len(), 2, "relative redirect followed on the hub");
     for req in &hub_seen {
-        assert_eq!(req.authorization.as_deref(), Some(format!("Bearer {FAKE_TOKEN}").as_str()), "{}", req.path);
+        assert_eq!(
+            req.authorization.as_deref(),
+            Some(format!("Bearer {FAKE_TOKEN}").as_str()),
+            "{}",
+            req.path
+        );
         let ua = req.user_agent.as_deref().unwrap();
-        assert!(ua.starts_with("hf-rs/") && ua.contains("hf-auth-tests/0.0.0"), "{ua}");
+        assert!(
+            ua.starts_with("hf-rs/") && ua.contains("hf-auth-tests/0.0.0"),
+            "{ua}"
+        );
     }
     let cdn_seen = cdn.seen();
     assert_eq!(cdn_seen.len(), 1);
-    assert_eq!(cdn_seen[0].authorization, None, "the token leaked to another origin");
+    assert_eq!(
+        cdn_seen[0].authorization, None,
+        "the token leaked to another origin"
+    );
 }
 
 #[tokio::test]
@@ -183,7 +221,10 @@ async fn a_chain_that_leaves_the_hub_and_comes_back_never_regains_the_token() {
     let seen = hub.seen();
     assert_eq!(seen.len(), 2);
     assert!(seen[0].authorization.is_some());
-    assert_eq!(seen[1].authorization, None, "token re-attached after leaving the hub");
+    assert_eq!(
+        seen[1].authorization, None,
+        "token re-attached after leaving the hub"
+    );
     assert_eq!(other.seen()[0].authorization, None);
 }
 
@@ -213,9 +254,20 @@ async fn userinfo_redirects_are_refused_and_cdn_redirects_can_be_stopped_at() {
 
 #[tokio::test]
 async fn idempotent_requests_are_retried_through_503s() {
-    let hub = Scripted::start(|_, index| if index < 2 { reply(503) } else { reply(200).body("{\"ok\":true}") }).await;
+    let hub = Scripted::start(|_, index| {
+        if index < 2 {
+            reply(503)
+        } else {
+            reply(200).body("{\"ok\":true}")
+        }
+    })
+    .await;
     let client = client_for(&hub);
-    let value: serde_json::Value = client.get(hub.url("/api/models/x")).send_json().await.unwrap();
+    let value: serde_json::Value = client
+        .get(hub.url("/api/models/x"))
+        .send_json()
+        .await
+        .unwrap();
     assert_eq!(value["ok"], true);
     assert_eq!(hub.seen().len(), 3);
 }
@@ -224,14 +276,24 @@ async fn idempotent_requests_are_retried_through_503s() {
 async fn a_post_is_not_retried_unless_marked_idempotent() {
     let hub = Scripted::start(|_, _| reply(503)).await;
     let client = client_for(&hub);
-    let err = client.post(hub.url("/api/repos/create")).json(&serde_json::json!({})).send().await.unwrap_err();
+    let err = client
+        .post(hub.url("/api/repos/create"))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), &HttpErrorKind::Server);
     assert_eq!(err.status(), Some(503));
     let seen = hub.seen();
     assert_eq!(seen.len(), 1, "a non-idempotent POST was retried");
     assert_eq!(seen[0].method, "POST");
 
-    let err = client.post(hub.url("/preupload")).idempotent(true).send().await.unwrap_err();
+    let err = client
+        .post(hub.url("/preupload"))
+        .idempotent(true)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.attempts(), 4);
     assert_eq!(hub.seen().len(), 5);
 }
@@ -241,13 +303,19 @@ async fn retry_after_is_honoured_and_long_waits_fail_fast() {
     let hub = Scripted::start(|req, index| match (req.path.as_str(), index) {
         ("/short", 0) => reply(429).header("retry-after", "1"),
         ("/short", _) => reply(200),
-        _ => reply(429).header("ratelimit", "\"api\";r=0;t=3600").header("x-request-id", "req-429"),
+        _ => reply(429)
+            .header("ratelimit", "\"api\";r=0;t=3600")
+            .header("x-request-id", "req-429"),
     })
     .await;
     let client = client_for(&hub);
     let started = Instant::now();
     client.get(hub.url("/short")).send().await.unwrap();
-    assert!(started.elapsed() >= Duration::from_millis(950), "Retry-After ignored: {:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "Retry-After ignored: {:?}",
+        started.elapsed()
+    );
 
     let started = Instant::now();
     let err = client.get(hub.url("/long")).send().await.unwrap_err();
@@ -288,7 +356,10 @@ async fn error_codes_map_to_typed_errors_with_message_and_request_id() {
     ] {
         let err = client.get(hub.url(path)).send().await.unwrap_err();
         assert_eq!(err.kind(), &kind, "{path}");
-        assert_eq!(err.server_message(), Some(format!("message for {path} body message").as_str()));
+        assert_eq!(
+            err.server_message(),
+            Some(format!("message for {path} body message").as_str())
+        );
         assert_eq!(err.request_id(), Some("Root=1-abc"));
         let text = err.to_string();
         assert!(text.contains("Root=1-abc") && text.contains(path), "{text}");
@@ -300,16 +371,27 @@ async fn error_codes_map_to_typed_errors_with_message_and_request_id() {
 async fn a_401_on_a_repo_url_means_repo_not_found_unless_credentials_are_invalid() {
     let hub = Scripted::start(|req, _| {
         if req.path.starts_with("/api/models/bad-token") {
-            reply(401).header("x-error-message", "Invalid credentials in Authorization header")
+            reply(401).header(
+                "x-error-message",
+                "Invalid credentials in Authorization header",
+            )
         } else {
             reply(401)
         }
     })
     .await;
     let client = client_for(&hub);
-    let err = client.get(hub.url("/api/models/org/private")).send().await.unwrap_err();
+    let err = client
+        .get(hub.url("/api/models/org/private"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), &HttpErrorKind::RepoNotFound);
-    let err = client.get(hub.url("/api/models/bad-token")).send().await.unwrap_err();
+    let err = client
+        .get(hub.url("/api/models/bad-token"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), &HttpErrorKind::Unauthorized);
 }
 
@@ -319,11 +401,19 @@ async fn offline_mode_fails_before_any_connection() {
     let mut config = HubConfig::new(&hub.base).unwrap();
     config.offline = true;
     let client = HubClient::builder(config).build().unwrap();
-    let err = client.get(hub.url("/api/whoami-v2")).send().await.unwrap_err();
+    let err = client
+        .get(hub.url("/api/whoami-v2"))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), &HttpErrorKind::Offline);
     assert!(err.to_string().contains("HF_HUB_OFFLINE"));
     tokio::time::sleep(Duration::from_millis(50)).await;
-    assert_eq!(hub.accepted.load(Ordering::SeqCst), 0, "a connection was opened in offline mode");
+    assert_eq!(
+        hub.accepted.load(Ordering::SeqCst),
+        0,
+        "a connection was opened in offline mode"
+    );
 }
 
 #[tokio::test]
@@ -331,7 +421,12 @@ async fn signed_urls_do_not_leak_into_errors() {
     let cdn = Scripted::start(|_, _| reply(403)).await;
     let hub = Scripted::start(|_, _| reply(200)).await;
     let client = client_for(&hub);
-    let err = client.get(cdn.url("/lfs/abc?X-Amz-Signature=supersecret")).without_auth().send().await.unwrap_err();
+    let err = client
+        .get(cdn.url("/lfs/abc?X-Amz-Signature=supersecret"))
+        .without_auth()
+        .send()
+        .await
+        .unwrap_err();
     assert!(!err.to_string().contains("supersecret"), "{err}");
     assert_eq!(cdn.seen()[0].authorization, None);
 }
