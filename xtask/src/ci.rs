@@ -120,7 +120,8 @@ fn run_step(step: &str) -> anyhow::Result<Outcome> {
             "-D",
             "warnings",
         ]))?,
-        "test" => util::run(&mut util::cargo(&["test", "--workspace"]))?,
+        // --no-fail-fast: one CI log shows every failing test binary, not just the first.
+        "test" => util::run(&mut util::cargo(&["test", "--workspace", "--no-fail-fast"]))?,
         "doc" => util::run(
             util::cargo(&["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-Dwarnings"),
         )?,
