@@ -16,6 +16,30 @@
 //! let info: serde_json::Value = client.get(url).send_json().await?;
 //! # Ok(()) }
 //! ```
+//!
+//! Check a token and see what it may do (run here against a local `hf-test-server`):
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = hf_test_server::TestServer::spawn(Default::default())?;
+//! # let endpoint = server.endpoint();
+//! # let secret = server.tokens().read.clone();
+//! # tokio::runtime::Runtime::new()?.block_on(async {
+//! use hf_auth::Token;
+//! use hf_auth::http::{HubClient, HubConfig};
+//!
+//! let client = HubClient::builder(HubConfig::new(endpoint)?)
+//!     .token(Some(Token::new(secret)))
+//!     .caller("my-app", "1.0")
+//!     .build()?;
+//! let me = hf_auth::whoami::whoami(&client).await?;
+//! assert_eq!(me.name, "demo-user");
+//! // A read token may download but not upload; the check says why, before any upload.
+//! assert!(me.check_write("model", "demo-user/my-model").is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })
+//! # }
+//! ```
 
 pub mod discovery;
 pub mod dotenv;

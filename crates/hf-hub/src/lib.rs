@@ -2,6 +2,32 @@
 //! Python client (verified and resumable), repo management, uploads and commits.
 //!
 //! All HTTP goes through `hf_auth::http` (endpoint, token, retries, error mapping).
+//!
+//! Download a file into the cache and read it (here from a local `hf-test-server`; with
+//! `HubConfig::from_env()` the endpoint is `HF_ENDPOINT`, by default the Hub):
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = hf_test_server::TestServer::spawn(Default::default())?;
+//! # let endpoint = server.endpoint();
+//! # let cache = tempfile::tempdir()?;
+//! # tokio::runtime::Runtime::new()?.block_on(async {
+//! use hf_auth::http::HubConfig;
+//! use hf_hub::download::DownloadOptions;
+//! use hf_hub::{HubApi, Repo, RepoId};
+//!
+//! let api = HubApi::new(HubConfig::new(endpoint)?, None)?;
+//! let repo = Repo::model(RepoId::new("demo-org/demo-model")?);
+//! let options = DownloadOptions::new(cache.path());
+//! let path = api.download_file(&repo, "config.json", None, &options).await?;
+//! assert!(std::fs::read_to_string(&path)?.contains("distilbert"));
+//!
+//! // Served from the cache the second time, at the same path.
+//! assert_eq!(api.download_file(&repo, "config.json", None, &options).await?, path);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })
+//! # }
+//! ```
 
 pub mod api;
 pub mod cache;

@@ -18,6 +18,31 @@
 //! All HTTP goes through [`hf_auth::http::HubClient`], which sends the token only to the Hub and
 //! the router (and to an Inference Endpoint base URL).
 //!
+//! A chat call, run here against a local `hf-test-server` standing in for the router (which
+//! echoes the prompt); with [`InferenceClient::from_env`] the router is `HF_ROUTER_URL`:
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = hf_test_server::TestServer::spawn(Default::default())?;
+//! # let router = server.endpoint().to_owned();
+//! # let token = hf_auth::Token::new(server.tokens().read.clone());
+//! # tokio::runtime::Runtime::new()?.block_on(async {
+//! use hf_inference::{ChatCompletionRequest, ChatMessage, InferenceClient};
+//!
+//! let client = InferenceClient::builder()
+//!     .router_url(router)
+//!     .token(Some(token))
+//!     .build()?;
+//! let request = ChatCompletionRequest::new(vec![ChatMessage::user("Say hello")]);
+//! let answer = client
+//!     .chat_completion("meta-llama/Llama-3.1-8B-Instruct", request)
+//!     .await?;
+//! assert_eq!(answer.text(), "You said: Say hello");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! # })
+//! # }
+//! ```
+//!
 //! ```no_run
 //! use futures_util::StreamExt;
 //! use hf_inference::{ChatCompletionRequest, ChatMessage, InferenceClient, TextClassificationParameters};
