@@ -383,15 +383,22 @@ impl Caller {
     }
 }
 
+/// Blobs below this size are kept in memory and appended to a pack file.
+const SMALL_BLOB: usize = 64 * 1024;
+
 /// Content-addressed blobs: `git/<sha1>` and `lfs/<sha256>`.
 ///
-/// Seed content is shared in memory between servers of one process; everything
-/// uploaded is written under `<data_dir>/objects/`.
+/// Seed content is shared in memory between servers of one process. Uploaded blobs
+/// are stored under `<data_dir>/objects/`: large ones as one file per key
+/// (`objects/git/<sha1>`, `objects/lfs/<sha256>`), small ones (< 64 KiB) appended to
+/// `objects/pack` with an index line `<key> <offset> <len>` in `objects/pack.idx`
+/// (and kept in memory), because creating thousands of tiny files is slow.
 #[derive(Debug)]
 pub(crate) struct Blobs {
     seed: Arc<HashMap<String, Bytes>>,
     dir: PathBuf,
     cache: Mutex<HashMap<String, Bytes>>,
+    pack: Mutex<Option<(std::fs::File, std::fs::File, u64)>>,
 }
 
 impl Blobs {
@@ -400,6 +407,7 @@ impl Blobs {
             seed,
             dir: dir.join("objects"),
             cache: Mutex::new(HashMap::new()),
+            pack: Mutex::new(None),
         }
     }
 
@@ -428,27 +436,66 @@ impl Blobs {
         if let Some(b) = self.seed.get(key) {
             return Some(b.len() as u64);
         }
+        if let Some(b) = self.cache.lock().ok().and_then(|c| c.get(key).cloned()) {
+            return Some(b.len() as u64);
+        }
         std::fs::metadata(self.dir.join(key)).ok().map(|m| m.len())
     }
 
-    /// Stores a blob on disk (small ones are also kept in memory).
+    fn append_to_pack(&self, key: &str, data: &[u8]) -> std::io::Result<()> {
+        use std::io::Write as _;
+        let mut pack = self
+            .pack
+            .lock()
+            .map_err(|_| std::io::Error::other("pack lock poisoned"))?;
+        if pack.is_none() {
+            std::fs::create_dir_all(&self.dir)?;
+            let open = |name: &str| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(self.dir.join(name))
+            };
+            let data_file = open("pack")?;
+            let offset = data_file.metadata()?.len();
+            *pack = Some((data_file, open("pack.idx")?, offset));
+        }
+        if let Some((data_file, idx, offset)) = pack.as_mut() {
+            data_file.write_all(data)?;
+            idx.write_all(format!("{key} {offset} {}\n", data.len()).as_bytes())?;
+            *offset += data.len() as u64;
+        }
+        Ok(())
+    }
+
+    /// Stores a blob (idempotent).
     pub(crate) fn put(&self, key: &str, data: Bytes) -> std::io::Result<()> {
-        if self.contains(key) {
+        if self.seed.contains_key(key) {
             return Ok(());
         }
+        if data.len() < SMALL_BLOB {
+            {
+                let mut cache = self
+                    .cache
+                    .lock()
+                    .map_err(|_| std::io::Error::other("cache lock poisoned"))?;
+                if cache.contains_key(key) {
+                    return Ok(());
+                }
+                cache.insert(key.to_owned(), data.clone());
+            }
+            return self.append_to_pack(key, &data);
+        }
         let path = self.dir.join(key);
+        if path.exists() {
+            return Ok(());
+        }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)?;
         }
         let tmp = path.with_extension(format!("tmp{}", crate::util::random_hex(8)));
         std::fs::write(&tmp, &data)?;
-        std::fs::rename(&tmp, &path)?;
-        if data.len() < 64 * 1024
-            && let Ok(mut c) = self.cache.lock()
-        {
-            c.insert(key.to_owned(), data);
-        }
-        Ok(())
+        std::fs::rename(&tmp, &path)
     }
 
     pub(crate) fn parts_dir(&self) -> PathBuf {
