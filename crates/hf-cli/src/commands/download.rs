@@ -63,6 +63,86 @@ pub(crate) struct DownloadArgs {
     /// Serve from the cache only; fail if something is missing (same as HF_HUB_OFFLINE=1).
     #[arg(long)]
     local_files_only: bool,
+    /// Only list what would be downloaded (and what is already present); download nothing.
+    #[arg(long, overrides_with = "no_dry_run")]
+    dry_run: bool,
+    #[arg(long, hide = true, overrides_with = "dry_run")]
+    no_dry_run: bool,
+}
+
+/// One line of `hf download --dry-run`.
+#[derive(Debug, Serialize)]
+struct PlannedFile {
+    path: String,
+    size: u64,
+    will_download: bool,
+}
+
+/// What `hf download --dry-run` prints.
+#[derive(Debug, Serialize)]
+struct DryRun {
+    revision: String,
+    files: Vec<PlannedFile>,
+}
+
+impl Render for DryRun {
+    fn human(&self) -> Human {
+        let rows = self
+            .files
+            .iter()
+            .map(|f| {
+                vec![
+                    f.path.clone(),
+                    f.size.to_string(),
+                    if f.will_download {
+                        "yes"
+                    } else {
+                        "no (present)"
+                    }
+                    .to_owned(),
+                ]
+            })
+            .collect();
+        Human::Table {
+            headers: vec!["FILE".to_owned(), "BYTES".to_owned(), "DOWNLOAD".to_owned()],
+            rows,
+        }
+    }
+}
+
+/// Lists the files a download would fetch, without fetching them.
+async fn dry_run(
+    api: &HubApi,
+    repo: &Repo,
+    revision: Option<&str>,
+    filter: &PatternFilter,
+    options: &DownloadOptions,
+) -> anyhow::Result<DryRun> {
+    let revision = revision.unwrap_or(hf_hub::repo::DEFAULT_REVISION);
+    let commit = api.resolve_commit(repo, revision).await?;
+    let cache = hf_hub::cache::RepoCache::new(&options.cache_dir, repo);
+    let files = api
+        .list_repo_tree(repo, &commit, None, true)
+        .await?
+        .into_iter()
+        .filter(|e| e.is_file() && filter.matches(&e.path))
+        .map(|e| {
+            let present = match &options.local_dir {
+                Some(dir) => dir.join(&e.path).is_file(),
+                None => std::fs::metadata(cache.pointer_path(&commit, &e.path))
+                    .is_ok_and(|m| m.is_file()),
+            };
+            PlannedFile {
+                size: e.content_size(),
+                will_download: options.force_download || !present,
+                path: e.path,
+            }
+        })
+        .collect();
+    Ok(DryRun {
+        revision: commit,
+        files,
+    })
 }
 
 /// What `hf download` prints.
@@ -145,6 +225,18 @@ pub(crate) async fn run(args: DownloadArgs, context: &mut Context) -> anyhow::Re
         options.progress = bars.clone();
     }
     let revision = args.revision.as_deref();
+    if args.dry_run {
+        let filter = if args.filenames.is_empty() {
+            PatternFilter::new(
+                (!args.include.is_empty()).then_some(&args.include),
+                &args.exclude,
+            )
+        } else {
+            PatternFilter::new(Some(&args.filenames), Vec::<String>::new())
+        };
+        let plan = dry_run(&api, &repo, revision, &filter, &options).await?;
+        return context.output.emit(&plan);
+    }
     let result = match args.filenames.as_slice() {
         // A name ending with `/` is a folder: everything below it.
         [single] if !single.ends_with('/') => {

@@ -269,3 +269,31 @@ fn two_processes_downloading_one_file_both_succeed() {
     assert_eq!(blob_gets, size, "the blob is downloaded once");
     assert_eq!(incomplete_len(&blobs_dir(&env)), 0);
 }
+
+#[test]
+fn dry_run_lists_what_would_be_downloaded() {
+    let (server, env) = setup();
+    assert_eq!(
+        env.run(["download", "demo-org/demo-model", "config.json"])
+            .code,
+        Some(0)
+    );
+    server.clear_requests();
+    hf_snapshot!(
+        env,
+        [
+            "download",
+            "demo-org/demo-model",
+            "--include",
+            "*.json",
+            "--dry-run"
+        ]
+    );
+    assert!(
+        server.requests().iter().all(|r| r.origin == Origin::Hub
+            && r.method == "GET"
+            && r.path_and_query.starts_with("/api/")),
+        "a dry run only reads the API: {:?}",
+        server.requests()
+    );
+}
