@@ -285,7 +285,9 @@ impl TestServer {
                     let _ = a.await;
                     let _ = b.await;
                 });
-                rt.shutdown_timeout(std::time::Duration::from_millis(500));
+                // The listeners are closed already (the serve tasks were awaited);
+                // do not wait for idle connections or blocking threads.
+                rt.shutdown_background();
             })?;
         Ok(TestServer {
             endpoint,

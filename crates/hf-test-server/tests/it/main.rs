@@ -111,7 +111,13 @@ async fn startup_is_fast_and_shutdown_frees_ports() {
     assert!(dir.exists());
     let c = client();
     assert_eq!(get(&c, &endpoint, None).await.status(), 200);
+    let t0 = Instant::now();
     s.shutdown();
+    assert!(
+        t0.elapsed() < Duration::from_secs(1),
+        "shutdown took {:?}",
+        t0.elapsed()
+    );
     assert!(!dir.exists(), "temp data dir removed");
     for url in [endpoint, cdn] {
         let addr = url.trim_start_matches("http://");
