@@ -1,4 +1,4 @@
-//! `cargo xtask e2e [--bin PATH] [--endpoint URL] [--write] [-- FILTER...]`: the
+//! `cargo xtask e2e [--bin PATH] [--endpoint URL] [--write] [--heavy] [-- FILTER...]`: the
 //! end-to-end suite (package `hf-e2e`, `tests/e2e/`) against a built `hf`.
 //!
 //! Without `--bin` it builds `hf` (debug). Without `--endpoint` it builds and starts
@@ -21,13 +21,15 @@ use anyhow::{Context, bail};
 use crate::util;
 
 const USAGE: &str =
-    "usage: cargo xtask e2e [--bin PATH] [--endpoint URL] [--write] [-- TEST_FILTER...]";
+    "usage: cargo xtask e2e [--bin PATH] [--endpoint URL] [--write] [--heavy] [-- TEST_FILTER...]";
 
 #[derive(Debug, Default)]
 struct Options {
     bin: Option<PathBuf>,
     endpoint: Option<String>,
     write: bool,
+    /// Also run the load tests at full size (`HF_HEAVY_TESTS=1`, see docs/reliability.md).
+    heavy: bool,
     filters: Vec<String>,
 }
 
@@ -49,6 +51,7 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
                 options.endpoint = Some(value.clone());
             }
             "--write" => options.write = true,
+            "--heavy" => options.heavy = true,
             "--" => options.filters.extend(args.by_ref().cloned()),
             "-h" | "--help" => bail!("{USAGE}"),
             other => {
@@ -91,6 +94,20 @@ struct ServerInfo {
 /// Runs the task.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     let options = parse(args)?;
+    if options.heavy {
+        // 100,000 cached files take minutes (mostly to build): not for every CI run.
+        util::run(
+            util::cargo(&[
+                "test",
+                "-p",
+                "hf-cli",
+                "--test",
+                "it",
+                "load::cache_ls_over_a_large_cache",
+            ])
+            .env("HF_HEAVY_TESTS", "1"),
+        )?;
+    }
     let bin = match &options.bin {
         Some(path) => {
             let path = std::path::absolute(path)

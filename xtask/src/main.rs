@@ -47,8 +47,9 @@ tasks:
         hf upload vs the Python client (1 GiB file, 1000 small files) and hashing vs sha256sum
   test-server [ARGS]...
         run hf-test-server with a temporary --data-dir; ARGS are passed through
-  e2e [--bin PATH] [--endpoint URL] [--write] [-- FILTER...]
+  e2e [--bin PATH] [--endpoint URL] [--write] [--heavy] [-- FILTER...]
         the end-to-end suite (tests/e2e) against hf-test-server, or against URL with HF_TOKEN
+        (--heavy: first the load tests at full size, HF_HEAVY_TESTS=1)
   fuzz [--time SECS] [--target NAME]... [--sanitizer address|none]
         run each fuzz target under fuzz/ for SECS (default 60); needs cargo-fuzz (installed if missing)
   release [--dry-run] [--version X.Y.Z] [--allow-dirty] [--ci] [--no-verify] [--offline]

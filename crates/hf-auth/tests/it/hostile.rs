@@ -10,6 +10,9 @@ use hf_auth::{HttpErrorKind, Token};
 
 use crate::hostile_server::{Body, HostileServer, Reply, Seen};
 
+/// A named scripted answer, for tables of cases.
+type NamedReply = (&'static str, fn() -> Reply);
+
 const TOKEN: &str = "hf_fakeHostileAuthTokenNotReal0000";
 
 fn config(endpoint: &str) -> HubConfig {
@@ -181,7 +184,7 @@ async fn an_endless_redirect_chain_stops() {
 
 #[tokio::test]
 async fn stalls_end_with_a_timeout() {
-    let cases: Vec<(&str, fn() -> Reply)> = vec![
+    let cases: Vec<NamedReply> = vec![
         ("no answer at all", Reply::stall),
         ("half a status line", || Reply {
             head: String::new(),
@@ -255,7 +258,7 @@ async fn a_metadata_request_is_bounded_even_when_the_server_drips() {
 
 #[tokio::test]
 async fn json_bodies_are_bounded() {
-    let cases: Vec<(&str, fn() -> Reply)> = vec![
+    let cases: Vec<NamedReply> = vec![
         ("declared 500 MB", || {
             Reply::streaming(
                 200,

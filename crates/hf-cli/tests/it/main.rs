@@ -9,5 +9,8 @@ mod cli_reference;
 mod env;
 mod download;
 mod inference;
+mod kill;
+mod load;
 mod repos;
+mod secrets;
 mod upload;

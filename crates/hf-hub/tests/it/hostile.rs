@@ -19,6 +19,11 @@ use serde_json::json;
 
 use crate::hostile_server::{Body, HostileServer, Reply, Seen};
 
+/// A named scripted answer, for tables of cases.
+type NamedReply = (&'static str, fn() -> Reply);
+/// A scripted answer that captures data.
+type SharedReply = Arc<dyn Fn() -> Reply + Send + Sync>;
+
 const COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
 const TOKEN: &str = "hf_fakeHostileTestTokenNotARealOne";
 const REPO: &str = "org/name";
@@ -523,7 +528,7 @@ async fn an_existing_cached_file_is_never_altered_by_a_bad_answer() {
 async fn oversized_and_endless_json_bodies_are_refused_with_bounded_memory() {
     // A declared 300 MB body, an undeclared endless one, and a gzip "bomb" on a JSON endpoint.
     let bomb = gzip_bomb(256 * 1024 * 1024);
-    let cases: Vec<(&str, Arc<dyn Fn() -> Reply + Send + Sync>)> = vec![
+    let cases: Vec<(&str, SharedReply)> = vec![
         (
             "declared",
             Arc::new(|| {
@@ -752,7 +757,7 @@ async fn redirects_with_credentials_are_refused() {
             p if p.ends_with("/a.txt") => format!("http://hub@127.0.0.1:{evil_port}/a.txt"),
             p if p.ends_with("/b.txt") => format!("http://{hub_host}@127.0.0.1:{evil_port}/b.txt"),
             p if p.ends_with("/c.txt") => format!("http://user:pass@{hub_host}/c.txt"),
-            _ => format!("file:///etc/passwd"),
+            _ => "file:///etc/passwd".to_owned(),
         };
         Reply::new(
             302,
@@ -908,7 +913,7 @@ async fn malformed_link_headers_end_the_listing_cleanly() {
 #[tokio::test]
 async fn stalled_answers_hit_the_read_timeout() {
     // No head at all, a head and then silence, a body that stops halfway.
-    let cases: Vec<(&str, fn() -> Reply)> = vec![
+    let cases: Vec<NamedReply> = vec![
         ("no answer", Reply::stall),
         ("head only", || {
             Reply::streaming(200, &[("content-type", "application/json")], Body::Stall)

@@ -237,12 +237,14 @@ async fn serve(
                 count(chunk.len());
                 tokio::time::sleep(every).await;
             }
-            while forever {
+            if forever {
                 let last = chunks.last().cloned().unwrap_or_default();
-                socket.write_all(&last).await?;
-                socket.flush().await?;
-                count(last.len());
-                tokio::time::sleep(every).await;
+                loop {
+                    socket.write_all(&last).await?;
+                    socket.flush().await?;
+                    count(last.len());
+                    tokio::time::sleep(every).await;
+                }
             }
         }
         Body::Stall => {
