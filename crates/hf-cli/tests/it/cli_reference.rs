@@ -135,10 +135,7 @@ fn cli_reference_is_up_to_date() {
             .lines()
             .zip(rendered.lines())
             .position(|(a, b)| a != b)
-            .map_or_else(
-                || current.lines().count().min(rendered.lines().count()),
-                |i| i,
-            );
+            .unwrap_or_else(|| current.lines().count().min(rendered.lines().count()));
         panic!(
             "{REFERENCE} is out of date (first difference at line {}):\n  file:   {:?}\n  binary: {:?}\n\
              Regenerate it with `cargo xtask codegen`.",
