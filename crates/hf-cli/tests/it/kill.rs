@@ -307,7 +307,7 @@ fn a_multi_commit_upload_killed_at_random_points_leaves_only_whole_commits() {
         let child = spawn(&env, &args);
         kills += usize::from(kill_after(
             child,
-            Duration::from_millis(dice.between(100, 3000)),
+            Duration::from_millis(dice.between(100, 1500)),
         ));
         let landed = assert_whole_commits(&server, "demo-user/kill-upload", &expected);
         eprintln!("after a kill: {landed} files in the repo");

@@ -239,3 +239,29 @@ async fn flaky_tree_pages_are_retried() {
         .unwrap();
     assert!(snapshot.join("config.json").is_file());
 }
+
+#[test]
+fn concurrent_ref_writes_in_one_process_never_fail_or_mix() {
+    // Parallel downloads in one process all end by writing refs/<revision>; every write must
+    // succeed and the file must always hold one whole commit hash.
+    let cache = tempfile::tempdir().unwrap();
+    let repo_cache = hf_hub::cache::RepoCache::new(cache.path(), &model("org/refs"));
+    std::thread::scope(|scope| {
+        for t in 0..8u32 {
+            let repo_cache = &repo_cache;
+            scope.spawn(move || {
+                for i in 0..200u32 {
+                    let commit = format!("{:08x}{:032x}", t, u128::from(i) + 1);
+                    repo_cache
+                        .write_ref("main", &commit)
+                        .unwrap_or_else(|e| panic!("thread {t}, write {i}: {e}"));
+                    let now = std::fs::read_to_string(repo_cache.ref_path("main")).unwrap();
+                    assert!(
+                        now.len() == 40 && now.bytes().all(|b| b.is_ascii_hexdigit()),
+                        "refs/main holds {now:?}"
+                    );
+                }
+            });
+        }
+    });
+}
