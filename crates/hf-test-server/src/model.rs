@@ -147,7 +147,8 @@ pub(crate) struct Repo {
     pub(crate) sdk: Option<String>,
     pub(crate) card_data: Option<Value>,
     pub(crate) provider_mapping: Option<Value>,
-    pub(crate) commits: HashMap<String, Commit>,
+    /// Shared between clones (handlers clone repos); copied on write.
+    pub(crate) commits: Arc<HashMap<String, Commit>>,
     pub(crate) branches: BTreeMap<String, String>,
     pub(crate) tag_refs: BTreeMap<String, String>,
     pub(crate) prs: BTreeMap<u64, String>,
@@ -171,7 +172,7 @@ impl Repo {
             sdk: None,
             card_data: None,
             provider_mapping: None,
-            commits: HashMap::new(),
+            commits: Arc::new(HashMap::new()),
             branches: BTreeMap::new(),
             tag_refs: BTreeMap::new(),
             prs: BTreeMap::new(),
@@ -276,7 +277,7 @@ impl Repo {
                 e.last_commit = id.clone();
             }
         }
-        self.commits.insert(
+        Arc::make_mut(&mut self.commits).insert(
             id.clone(),
             Commit {
                 id: id.clone(),
