@@ -1,8 +1,8 @@
 //! [`HubApi`]: the entry point. Feature modules (`download`, `upload`, `repos`, ...) add
 //! methods to it in their own `impl HubApi` blocks.
 
-use hf_auth::http::{HubClient, HubConfig};
 use hf_auth::Token;
+use hf_auth::http::{HubClient, HubConfig};
 
 use crate::Error;
 

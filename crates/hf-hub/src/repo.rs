@@ -8,7 +8,9 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use crate::Error;
 
 /// The kind of repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum RepoType {
     /// A model repo (the default).
@@ -191,7 +193,11 @@ impl Repo {
     /// The cache folder name: `models--org--name` (as the Python client).
     #[must_use]
     pub fn cache_folder_name(&self) -> String {
-        format!("{}--{}", self.repo_type.plural(), self.id.as_str().replace('/', "--"))
+        format!(
+            "{}--{}",
+            self.repo_type.plural(),
+            self.id.as_str().replace('/', "--")
+        )
     }
 
     /// The repo's page on the Hub, relative to the endpoint: `/{prefix}{id}`.
@@ -217,7 +223,11 @@ pub const DEFAULT_REVISION: &str = "main";
 /// so `refs/pr/1` becomes `refs%2Fpr%2F1` (as `quote(revision, safe="")`).
 #[must_use]
 pub fn encode_revision(revision: &str) -> String {
-    const SET: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    const SET: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
     utf8_percent_encode(revision, SET).to_string()
 }
 
@@ -236,7 +246,10 @@ pub fn encode_path(path: &str) -> String {
 /// Whether `revision` is a full 40-hex commit id.
 #[must_use]
 pub fn is_commit_hash(revision: &str) -> bool {
-    revision.len() == 40 && revision.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    revision.len() == 40
+        && revision
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Checks that a revision is plausible before it is used in a URL or a cache path.
@@ -248,7 +261,12 @@ pub fn validate_revision(revision: &str) -> Result<(), Error> {
     if revision.is_empty() {
         return Err(bad("it is empty"));
     }
-    if revision.starts_with('/') || revision.ends_with('/') || revision.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
+    if revision.starts_with('/')
+        || revision.ends_with('/')
+        || revision
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
+    {
         return Err(bad("it has an empty, '.' or '..' path segment"));
     }
     if revision.chars().any(|c| c.is_control() || c == '\\') {
@@ -266,7 +284,19 @@ mod tests {
         for ok in ["gpt2", "org/name", "a-b_c.d/x.y-z", "google-t5/t5-small"] {
             assert!(RepoId::new(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "a/b/c", "a--b", "a..b", "x.git", "ns/", "/name", "ünï/x", "a b", "-a", &"x".repeat(97)] {
+        for bad in [
+            "",
+            "a/b/c",
+            "a--b",
+            "a..b",
+            "x.git",
+            "ns/",
+            "/name",
+            "ünï/x",
+            "a b",
+            "-a",
+            &"x".repeat(97),
+        ] {
             assert!(RepoId::new(bad).is_err(), "{bad}");
         }
     }
