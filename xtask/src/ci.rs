@@ -6,7 +6,7 @@
 //! docs up to date), `conformance` (the Python client against hf-test-server; needs
 //! `.venv/bin/python`), `e2e` (`cargo xtask e2e`: the built `hf` against hf-test-server),
 //! `actionlint` (the GitHub workflows; skipped with a note when actionlint is not
-//! installed). `--step` picks steps; `--keep-going` runs the rest after a failure.
+//! installed). `--step` picks steps; `--keep-going` (the default when `CI` is set) runs the rest after a failure.
 
 use std::path::Path;
 use std::time::Instant;
@@ -36,7 +36,8 @@ enum Outcome {
 /// Runs the selected steps.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     let mut selected: Vec<&str> = Vec::new();
-    let mut keep_going = false;
+    // On CI every step runs, so one log shows every problem; locally the first failure stops.
+    let mut keep_going = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
