@@ -960,3 +960,42 @@ async fn stalled_answers_hit_the_read_timeout() {
         );
     }
 }
+
+#[tokio::test]
+async fn unsafe_commit_paths_are_refused_before_any_request() {
+    let server = HostileServer::start(|_req: &Seen| Reply::json(&json!({}))).await;
+    let commit = hf_hub::upload::CommitOptions {
+        message: "evil".to_owned(),
+        ..hf_hub::upload::CommitOptions::default()
+    };
+    for bad in [
+        "../escape.txt",
+        "a/../../escape.txt",
+        "a\\..\\escape.txt",
+        "nul\0.txt",
+        "a//b.txt",
+        ".git/config",
+        "x/.cache/huggingface/y",
+        "",
+    ] {
+        for operation in [
+            hf_hub::upload::CommitOperation::add_bytes(bad, b"x".to_vec()),
+            hf_hub::upload::CommitOperation::delete_file(bad),
+        ] {
+            let error = api_for(&server.url())
+                .create_commit(
+                    &repo(),
+                    vec![operation],
+                    &commit,
+                    &hf_hub::upload::UploadOptions::default(),
+                )
+                .await
+                .expect_err(bad);
+            assert!(matches!(error, Error::InvalidInput(_)), "{bad:?}: {error}");
+        }
+    }
+    assert!(
+        server.seen().is_empty(),
+        "nothing may be sent for an unsafe path"
+    );
+}
