@@ -124,7 +124,7 @@ impl HubApi {
     /// Uploads a folder: files are walked in sorted order and filtered by the patterns
     /// (`.git/` and `.cache/huggingface/` are always ignored); remote files matching the
     /// delete patterns are removed; files the Hub already has are skipped; large uploads
-    /// are split into several commits ("<message> (part i/n)"). Re-running after an
+    /// are split into several commits (`"<message> (part i/n)"`). Re-running after an
     /// interruption re-uses what was already uploaded (committed files, stored LFS objects
     /// and accepted multipart parts, remembered under `<folder>/.cache/huggingface/upload`).
     ///
