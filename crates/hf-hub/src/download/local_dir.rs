@@ -174,7 +174,8 @@ pub(super) async fn snapshot(
     }
     options.progress.on_event(ProgressEvent::Totals {
         files: todo.len() as u64,
-        bytes: todo.iter().map(|p| p.size).sum(),
+        // Saturating: sizes come from the server, and a hostile one can overflow a sum.
+        bytes: todo.iter().map(|p| p.size).fold(0, u64::saturating_add),
     });
     // Indexed (not a closure over `&Planned`) so the future stays `Send` for `tokio::spawn`.
     futures_util::stream::iter(

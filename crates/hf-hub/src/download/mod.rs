@@ -303,7 +303,8 @@ impl HubApi {
             .collect();
         options.progress.on_event(ProgressEvent::Totals {
             files: missing.len() as u64,
-            bytes: missing.iter().map(|p| p.size).sum(),
+            // Saturating: sizes come from the server, and a hostile one can overflow a sum.
+            bytes: missing.iter().map(|p| p.size).fold(0, u64::saturating_add),
         });
         std::fs::create_dir_all(cache.snapshot_dir(&commit)).map_err(|e| {
             Error::io(

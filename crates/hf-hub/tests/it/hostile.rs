@@ -999,3 +999,35 @@ async fn unsafe_commit_paths_are_refused_before_any_request() {
         "nothing may be sent for an unsafe path"
     );
 }
+
+#[tokio::test]
+async fn absurd_sizes_in_a_listing_fail_cleanly() {
+    // Sizes near u64::MAX must not overflow a total (a panic in debug builds, a wrong total
+    // in release) and must end in an error, not a crash.
+    let entries = json!([
+        {"type": "file", "path": "a.bin", "oid": git_sha1(b"a"), "size": u64::MAX},
+        {"type": "file", "path": "b.bin", "oid": git_sha1(b"b"), "size": u64::MAX - 1},
+    ]);
+    let files = HashMap::from([
+        ("a.bin".to_owned(), b"a".to_vec()),
+        ("b.bin".to_owned(), b"b".to_vec()),
+    ]);
+    for local_dir in [false, true] {
+        let server = HostileServer::start(fake_hub(entries.clone(), files.clone())).await;
+        let sandbox = Sandbox::new();
+        let mut options = DownloadOptions::new(sandbox.cache());
+        if local_dir {
+            options.local_dir = Some(sandbox.target());
+        }
+        let outcome = tokio::spawn(async move {
+            api_for(&server.url())
+                .snapshot_download(&repo(), None, &PatternFilter::default(), &options)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        })
+        .await;
+        let outcome = outcome.expect("no panic on absurd sizes");
+        assert!(outcome.is_err(), "local_dir={local_dir}: {outcome:?}");
+    }
+}
