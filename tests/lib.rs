@@ -11,6 +11,7 @@
 //! | `HF_E2E_READ_TOKEN` | optional read-only token (the test server's) |
 //! | `HF_E2E_WRITE` | `1`: the tests that create repos and upload may run |
 //! | `HF_E2E_TEST_SERVER` | `1`: the endpoint is hf-test-server, its seeded repos exist |
+//! | `HF_E2E_PUBLIC_REPO` | a public model with a `config.json` on a real endpoint (default `openai-community/gpt2`) |
 //!
 //! Every command runs in a fresh, private `HF_HOME` with a cleared environment, so nothing
 //! from the developer's machine (token files, keyring, `HF_TOKEN`) leaks in or out. Tokens
@@ -38,6 +39,8 @@ pub struct Target {
     pub write: bool,
     /// Whether the endpoint is hf-test-server (seeded repos, fake inference).
     pub test_server: bool,
+    /// A public model repo with a `config.json`, for read-only tests on a real endpoint.
+    pub public_repo: String,
 }
 
 impl std::fmt::Debug for Target {
@@ -94,6 +97,8 @@ impl Target {
                 read_token: var("HF_E2E_READ_TOKEN"),
                 write: var("HF_E2E_WRITE").as_deref() == Some("1"),
                 test_server: var("HF_E2E_TEST_SERVER").as_deref() == Some("1"),
+                public_repo: var("HF_E2E_PUBLIC_REPO")
+                    .unwrap_or_else(|| "openai-community/gpt2".to_owned()),
             },
             None => {
                 let server = local_server();
@@ -104,6 +109,7 @@ impl Target {
                     read_token: Some(server.tokens().read.clone()),
                     write: true,
                     test_server: true,
+                    public_repo: "demo-org/demo-model".to_owned(),
                 }
             }
         })
