@@ -92,12 +92,12 @@ fn a_public_file_downloads_read_only() {
     // Against hf-test-server its seeded demo model; elsewhere a small public model
     // (HF_E2E_PUBLIC_REPO picks another, e.g. on a mirror that lacks it).
     let repo = if target.test_server {
-        "demo-org/demo-model".to_owned()
+        "demo-org/demo-model"
     } else {
-        target.public_repo.clone()
+        target.public_repo.as_str()
     };
     let file = "config.json";
-    let first = session.hf(["download", &repo, file]).run().success();
+    let first = session.hf(["download", repo, file]).run().success();
     let path = first.stdout.trim().to_owned();
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("downloaded file"))
@@ -106,7 +106,7 @@ fn a_public_file_downloads_read_only() {
 
     // A second run is served from the cache, even offline.
     let again = session
-        .hf(["download", &repo, file])
+        .hf(["download", repo, file])
         .env("HF_HUB_OFFLINE", "1")
         .run()
         .success();
