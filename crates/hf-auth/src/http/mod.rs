@@ -174,14 +174,13 @@ fn parse_seconds(source: &dyn EnvSource, var: &env::EnvVar) -> Result<Option<Dur
         name: var.name.to_owned(),
         reason: format!("'{raw}' is not a number of seconds"),
     })?;
-    if !secs.is_finite() || secs < 0.0 {
-        return Err(Error::Config {
-            name: var.name.to_owned(),
-            reason: format!("'{raw}' must be a non-negative number of seconds"),
-        });
-    }
+    // `try_from`: `Duration::from_secs_f64` panics on values too large for a Duration (1e300).
+    let duration = Duration::try_from_secs_f64(secs).map_err(|_| Error::Config {
+        name: var.name.to_owned(),
+        reason: format!("'{raw}' must be a non-negative number of seconds"),
+    })?;
     // 0 means "use the default", as in the Python client.
-    Ok((secs > 0.0).then(|| Duration::from_secs_f64(secs)))
+    Ok((secs > 0.0).then_some(duration))
 }
 
 /// A cheap-to-clone handle on the HTTP core: one connection pool, one configuration, one token.

@@ -322,3 +322,16 @@ async fn an_error_body_is_read_only_in_part() {
     assert!(error.to_string().len() < 4096, "the message is bounded");
     assert!(hub.body_bytes_sent() < 64 * 1024 * 1024);
 }
+
+#[test]
+fn absurd_timeouts_in_the_environment_are_errors_not_panics() {
+    for value in ["1e300", "inf", "NaN", "-1", "1e20"] {
+        for name in ["HF_HUB_ETAG_TIMEOUT", "HF_HUB_DOWNLOAD_TIMEOUT"] {
+            let env = hf_auth::env::MapEnv::new().with(name, value);
+            let outcome = std::panic::catch_unwind(|| HubConfig::from_env_source(&env));
+            let result = outcome.unwrap_or_else(|_| panic!("{name}={value} panicked"));
+            let error = result.expect_err(&format!("{name}={value} is refused"));
+            assert!(error.to_string().contains(name), "{error}");
+        }
+    }
+}
