@@ -194,6 +194,13 @@ async fn upload_once(
 ) -> anyhow::Result<()> {
     let options = UploadOptions {
         allow_secrets: args.allow_secrets,
+        // Accepted multipart parts of a single file are remembered under HF_HOME (a folder
+        // upload keeps them in `<folder>/.cache/huggingface/upload`), so a re-run resumes.
+        resume_dir: matches!(target, Target::File { .. }).then(|| {
+            hf_auth::paths::hf_home(context.env.as_ref())
+                .join("upload")
+                .join("parts")
+        }),
         ..UploadOptions::default()
     };
     // A read token is refused before anything is created or uploaded.

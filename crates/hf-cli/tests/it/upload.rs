@@ -243,3 +243,50 @@ fn a_repo_id_without_namespace_is_the_users_own() {
         1
     );
 }
+
+#[test]
+fn an_interrupted_file_upload_resumes_its_parts() {
+    let hub = HubEnv::new(|t| &t.write);
+    hub.server.set_multipart(256 * 1024, 256 * 1024);
+    let content: Vec<u8> = (0..5 * 256 * 1024 + 7)
+        .map(|i| (i * 31 % 251) as u8)
+        .collect();
+    hub.write("big.bin", &content);
+    // The last part is refused once with a status that is not retried: the run stops.
+    hub.server.add_fault(hf_test_server::FaultRule {
+        origin: Some(Origin::Cdn),
+        method: Some("PUT".into()),
+        path_contains: "/part/6?".into(),
+        action: hf_test_server::FaultAction::StatusSequence(vec![400]),
+        times: Some(1),
+    });
+    let parts = |hub: &HubEnv| -> Vec<String> {
+        hub.server
+            .requests()
+            .iter()
+            .filter(|r| r.method == "PUT" && r.path_and_query.contains("/part/") && r.status == 200)
+            .map(|r| {
+                r.path_and_query
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
+            .collect()
+    };
+    let failed = hub.run(&["upload", "demo-user/resumed", "big.bin"]);
+    assert_eq!(failed.code, Some(1), "{}", failed.transcript());
+    let first = parts(&hub);
+    assert_eq!(first.len(), 5, "{first:?}");
+    hub.server.clear_requests();
+    let done = hub.run(&["upload", "demo-user/resumed", "big.bin", "--format", "json"]);
+    assert_eq!(done.code, Some(0), "{}", done.transcript());
+    assert_eq!(done.json()["parts_resumed"], 5);
+    let second = parts(&hub);
+    assert_eq!(
+        second.len(),
+        1,
+        "only the missing part is sent again: {second:?}"
+    );
+    assert!(!first.contains(&second[0]));
+}

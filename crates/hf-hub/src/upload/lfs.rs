@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures_util::stream::{self, StreamExt as _, TryStreamExt as _};
@@ -330,44 +331,54 @@ impl HubApi {
             .zip(part_urls)
             .filter(|(n, _)| !state.is_done(*n))
             .collect();
-        stream::iter(pending.into_iter().map(|(number, url)| {
-            let permits = permits.clone();
-            async move {
-                let _permit = permits
-                    .acquire()
-                    .await
-                    .map_err(|_| Error::Protocol("upload cancelled".into()))?;
-                let offset = (number - 1) * chunk_size;
-                let len = part_len(object.size, chunk_size, number);
-                let source = object.source.clone();
-                let range_progress =
-                    RangeProgress::new(object.path_in_repo.clone(), progress.clone());
-                let response = self
-                    .http
-                    .put(url.clone())
-                    .without_auth()
-                    .header("content-length", &len.to_string())
-                    .body_fn(move || range_body(&source, offset, len, range_progress.clone()))
-                    .send()
-                    .await?;
-                let etag = response
-                    .headers()
-                    .get("etag")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-                    .ok_or_else(|| {
-                        Error::Protocol(format!(
-                            "part {number} of {} was accepted without an ETag",
-                            object.path_in_repo
-                        ))
-                    })?;
-                state.record(number, &etag)?;
-                Ok::<(), Error>(())
-            }
-        }))
-        .buffer_unordered(options.parallel_parts.max(1))
-        .try_collect::<Vec<()>>()
-        .await?;
+        // After a failure no new part starts, but parts in flight are allowed to finish so
+        // that their acceptance is recorded and a re-run does not send them again.
+        let failed = AtomicBool::new(false);
+        let results: Vec<Result<(), Error>> =
+            stream::iter(pending.into_iter().map(|(number, url)| {
+                let permits = permits.clone();
+                let failed = &failed;
+                async move {
+                    let _permit = permits
+                        .acquire()
+                        .await
+                        .map_err(|_| Error::Protocol("upload cancelled".into()))?;
+                    if failed.load(Ordering::Relaxed) {
+                        return Ok(());
+                    }
+                    let offset = (number - 1) * chunk_size;
+                    let len = part_len(object.size, chunk_size, number);
+                    let source = object.source.clone();
+                    let range_progress =
+                        RangeProgress::new(object.path_in_repo.clone(), progress.clone());
+                    let response = self
+                        .http
+                        .put(url.clone())
+                        .without_auth()
+                        .header("content-length", &len.to_string())
+                        .body_fn(move || range_body(&source, offset, len, range_progress.clone()))
+                        .send()
+                        .await
+                        .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
+                    let etag = response
+                        .headers()
+                        .get("etag")
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned)
+                        .ok_or_else(|| {
+                            Error::Protocol(format!(
+                                "part {number} of {} was accepted without an ETag",
+                                object.path_in_repo
+                            ))
+                        })?;
+                    state.record(number, &etag)?;
+                    Ok::<(), Error>(())
+                }
+            }))
+            .buffer_unordered(options.parallel_parts.max(1))
+            .collect()
+            .await;
+        results.into_iter().collect::<Result<Vec<()>, Error>>()?;
         let parts: Vec<Value> = state
             .etags()
             .into_iter()
