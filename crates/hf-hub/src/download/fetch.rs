@@ -26,6 +26,8 @@ use crate::progress::{Progress, ProgressEvent};
 const MAX_STREAM_FAILURES: u32 = 5;
 /// Writes are batched to this size.
 const WRITE_BUFFER: usize = 1 << 20;
+/// Network chunks queued for the writer thread of a single stream.
+const WRITER_SLOTS: usize = 16;
 
 /// Where a file's bytes are fetched from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,7 +173,9 @@ struct Writer {
 
 impl Writer {
     fn spawn(mut file: File, mut hasher: ContentHasher) -> Self {
-        let (tx, mut rx) = mpsc::channel::<Bytes>(256);
+        // Few slots: chunks can be hundreds of KiB each, and memory must stay bounded
+        // when the disk or the hash is slower than the network.
+        let (tx, mut rx) = mpsc::channel::<Bytes>(WRITER_SLOTS);
         let handle = tokio::task::spawn_blocking(move || {
             let mut buf = Vec::with_capacity(WRITE_BUFFER);
             while let Some(bytes) = rx.blocking_recv() {
