@@ -249,7 +249,8 @@ fn collect_refs(dir: &Path, prefix: &str, out: &mut BTreeMap<String, String>) {
     for entry in entries.flatten() {
         let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
         let path = entry.path();
-        if path.is_dir() {
+        // Not through symlinks: a link back up (`refs/x -> ..`) made the walk endless.
+        if path.is_dir() && !path.is_symlink() {
             collect_refs(&path, &format!("{name}/"), out);
         } else if let Ok(text) = std::fs::read_to_string(&path)
             && is_commit_hash(text.trim())
@@ -335,10 +336,18 @@ impl CacheInfo {
             .collect();
         let mut summary = DeleteSummary::default();
         let mut freed_blobs = HashSet::new();
+        // Blobs are resolved through the snapshot links: only ones inside this repo's `blobs/`
+        // may be removed (a link to a file elsewhere must not delete that file).
+        let blobs_dir = repo.path.join("blobs");
+        let blobs_dir = std::fs::canonicalize(&blobs_dir).unwrap_or(blobs_dir);
         for revision in &doomed {
             summary.paths.push(revision.path.clone());
             for file in &revision.files {
-                if !kept_blobs.contains(&file.blob) && freed_blobs.insert(file.blob.clone()) {
+                let ours = file.blob == file.pointer || file.blob.starts_with(&blobs_dir);
+                if ours
+                    && !kept_blobs.contains(&file.blob)
+                    && freed_blobs.insert(file.blob.clone())
+                {
                     summary.freed_bytes += file.size;
                     if file.blob != file.pointer {
                         summary.paths.push(file.blob.clone());

@@ -1031,3 +1031,80 @@ async fn absurd_sizes_in_a_listing_fail_cleanly() {
         assert!(outcome.is_err(), "local_dir={local_dir}: {outcome:?}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_cache_with_symlink_loops_and_links_outside_is_scanned_safely() {
+    // The cache directory is input too: links that loop or leave it must not hang the scan
+    // (nor overflow its stack), and nothing outside may be counted or touched.
+    let sandbox = Sandbox::new();
+    let repo_dir = sandbox.cache().join("models--org--loops");
+    let snapshot = repo_dir.join("snapshots").join(COMMIT);
+    std::fs::create_dir_all(&snapshot).unwrap();
+    std::fs::create_dir_all(repo_dir.join("blobs")).unwrap();
+    std::fs::create_dir_all(repo_dir.join("refs")).unwrap();
+    std::fs::write(repo_dir.join("refs/main"), COMMIT).unwrap();
+    let outside = sandbox.root.path().join("outside");
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("big.bin"), vec![0u8; 4096]).unwrap();
+    let link = |target: &Path, at: PathBuf| std::os::unix::fs::symlink(target, at).unwrap();
+    link(Path::new("."), repo_dir.join("refs/loop"));
+    link(Path::new(".."), repo_dir.join("refs/up"));
+    link(Path::new("."), snapshot.join("self"));
+    link(&outside, snapshot.join("outside-dir"));
+    link(&outside.join("big.bin"), snapshot.join("outside-file"));
+    link(Path::new("../../blobs/missing"), snapshot.join("dangling"));
+    link(
+        &sandbox.cache(),
+        sandbox.cache().join("models--org--root-loop"),
+    );
+    let started = Instant::now();
+    let info = std::thread::spawn({
+        let cache = sandbox.cache();
+        move || hf_hub::cache::scan_cache(&cache).map(|i| i.repos.len())
+    })
+    .join()
+    .expect("the scan must not crash");
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(info.is_ok(), "{info:?}");
+    assert_eq!(std::fs::read(outside.join("big.bin")).unwrap().len(), 4096);
+}
+
+#[cfg(unix)]
+#[test]
+fn deleting_a_revision_never_deletes_a_linked_file_outside_the_cache() {
+    let sandbox = Sandbox::new();
+    let repo_dir = sandbox.cache().join("models--org--links");
+    let blobs = repo_dir.join("blobs");
+    std::fs::create_dir_all(&blobs).unwrap();
+    let outside = sandbox.root.path().join("precious.txt");
+    std::fs::write(&outside, b"not the cache's").unwrap();
+    let (old, new) = (COMMIT, "89abcdef0123456789abcdef0123456789abcdef");
+    for commit in [old, new] {
+        std::fs::create_dir_all(repo_dir.join("snapshots").join(commit)).unwrap();
+    }
+    let etag = git_sha1(b"own blob");
+    std::fs::write(blobs.join(&etag), b"own blob").unwrap();
+    let old_dir = repo_dir.join("snapshots").join(old);
+    std::os::unix::fs::symlink(&outside, old_dir.join("linked-out.txt")).unwrap();
+    std::os::unix::fs::symlink(format!("../../blobs/{etag}"), old_dir.join("own.txt")).unwrap();
+    std::fs::write(repo_dir.join("snapshots").join(new).join("other.txt"), b"x").unwrap();
+    let info = hf_hub::cache::scan_cache(&sandbox.cache()).unwrap();
+    let repo = info
+        .repos
+        .iter()
+        .find(|r| r.repo_id == "org/links")
+        .unwrap();
+    let summary = info.delete_revisions(repo, &[old], false).unwrap();
+    assert!(
+        outside.exists(),
+        "a file outside the cache was deleted: {:?}",
+        summary.paths
+    );
+    assert_eq!(std::fs::read(&outside).unwrap(), b"not the cache's");
+    assert!(!old_dir.exists(), "the revision itself is gone");
+    assert!(
+        !blobs.join(&etag).exists(),
+        "its own unshared blob is freed"
+    );
+}
