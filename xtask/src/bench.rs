@@ -258,7 +258,7 @@ fn download(args: &[String]) -> anyhow::Result<()> {
     if !util::succeeds(Command::new("curl").arg("--version")) {
         bail!("curl is needed for the baseline");
     }
-    let hf = build_release("hf-cli", "hf")?;
+    let hf = build_release("hf-rs-cli", "hf")?;
     let server_bin = build_release("hf-test-server", "hf-test-server")?;
     let work = temp_dir("bench")?;
     let result = (|| {

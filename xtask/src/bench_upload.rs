@@ -230,7 +230,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     if !util::succeeds(Command::new("sha256sum").arg("--version")) {
         bail!("sha256sum is needed for the hashing baseline");
     }
-    let hf = build_release("hf-cli", "hf")?;
+    let hf = build_release("hf-rs-cli", "hf")?;
     let server_bin = build_release("hf-test-server", "hf-test-server")?;
     let work = temp_dir("bench-upload")?;
     let result = (|| {

@@ -17,7 +17,7 @@ const GENERATORS: &[(&str, &str, &str)] = &[
         "docs/reference/environment.md",
     ),
     (
-        "hf-cli",
+        "hf-rs-cli",
         "cli_reference::cli_reference_is_up_to_date",
         "docs/reference/cli.md",
     ),

@@ -79,7 +79,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         bail!("unknown option '{other}' (usage: cargo xtask demo [--keep])");
     }
     let server_bin = util::build_binary("hf-test-server", "hf-test-server")?;
-    let hf = util::build_binary("hf-cli", "hf")?;
+    let hf = util::build_binary("hf-rs-cli", "hf")?;
     let root = temp_dir("demo")?;
     let result = demo(&server_bin, &hf, &root);
     if keep {

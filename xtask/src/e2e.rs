@@ -100,7 +100,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
             util::cargo(&[
                 "test",
                 "-p",
-                "hf-cli",
+                "hf-rs-cli",
                 "--test",
                 "it",
                 "load::cache_ls_over_a_large_cache",
