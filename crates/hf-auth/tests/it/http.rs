@@ -93,7 +93,7 @@ impl Scripted {
                         if let Some((k, v)) = line.split_once(':') {
                             match k.trim().to_ascii_lowercase().as_str() {
                                 "authorization" => {
-                                    request.authorization = Some(v.trim().to_owned())
+                                    request.authorization = Some(v.trim().to_owned());
                                 }
                                 "user-agent" => request.user_agent = Some(v.trim().to_owned()),
                                 _ => {}
