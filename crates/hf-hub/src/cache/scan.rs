@@ -344,9 +344,7 @@ impl CacheInfo {
             summary.paths.push(revision.path.clone());
             for file in &revision.files {
                 let ours = file.blob == file.pointer || file.blob.starts_with(&blobs_dir);
-                if ours
-                    && !kept_blobs.contains(&file.blob)
-                    && freed_blobs.insert(file.blob.clone())
+                if ours && !kept_blobs.contains(&file.blob) && freed_blobs.insert(file.blob.clone())
                 {
                     summary.freed_bytes += file.size;
                     if file.blob != file.pointer {
