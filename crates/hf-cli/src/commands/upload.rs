@@ -161,6 +161,8 @@ fn resolve_target(args: &UploadArgs, repo: &Repo) -> anyhow::Result<Target> {
 pub(crate) async fn run(args: UploadArgs, context: &mut Context) -> anyhow::Result<()> {
     let repo = parse_repo(&args.repo_id, args.repo_type.map(Into::into))?;
     let target = resolve_target(&args, &repo)?;
+    // Uploading always needs a token: say where we looked before anything else happens.
+    crate::commands::auth::resolve_token(context, false)?.require()?;
     let api = hub_api(context)?;
     // `hf upload my-model`: the repo is the user's own, as in the Python CLI.
     let repo = if repo.id.namespace().is_none() {

@@ -187,6 +187,28 @@ fn a_read_token_is_refused_before_anything_is_sent() {
 }
 
 #[test]
+fn without_a_token_the_error_says_where_it_looked() {
+    let hub = HubEnv::new(|t| &t.write);
+    let mut env = TestEnv::new();
+    env.endpoint(hub.server.endpoint());
+    std::fs::write(env.path("a.txt"), b"a\n").unwrap();
+    hub.server.clear_requests();
+    let outcome = env.run(["upload", "demo-user/x", "a.txt"]);
+    assert_eq!(outcome.code, Some(1), "{}", outcome.transcript());
+    assert!(
+        outcome.stderr.contains("no access token found")
+            && outcome.stderr.contains("HF_TOKEN")
+            && !outcome.stderr.contains("built without a token"),
+        "{}",
+        outcome.transcript()
+    );
+    assert!(
+        hub.server.requests().is_empty(),
+        "nothing is sent without a token"
+    );
+}
+
+#[test]
 fn secrets_are_refused_unless_allowed() {
     let hub = HubEnv::new(|t| &t.write);
     hub.write("app/main.py", b"print('hi')\n");
