@@ -140,6 +140,7 @@ pub(crate) struct HttpErrorInner {
     pub(crate) request_id: Option<String>,
     pub(crate) error_code: Option<String>,
     pub(crate) error_type: Option<String>,
+    pub(crate) repo_commit: Option<String>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) attempts: u32,
     pub(crate) detail: Option<String>,
@@ -156,6 +157,7 @@ impl HttpError {
             request_id: None,
             error_code: None,
             error_type: None,
+            repo_commit: None,
             retry_after: None,
             attempts: 1,
             detail: None,
@@ -208,6 +210,12 @@ impl HttpError {
     #[must_use]
     pub fn error_type(&self) -> Option<&str> {
         self.0.error_type.as_deref()
+    }
+    /// The `X-Repo-Commit` header of the error response: the commit at which a file was
+    /// found missing (lets a cache record `.no_exist` entries, as the Python client does).
+    #[must_use]
+    pub fn repo_commit(&self) -> Option<&str> {
+        self.0.repo_commit.as_deref()
     }
     /// How long the server asked us to wait (`Retry-After` or `RateLimit ... t=N`).
     #[must_use]

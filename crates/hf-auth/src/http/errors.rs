@@ -123,6 +123,7 @@ pub async fn error_from_response(response: reqwest::Response, method: &str) -> H
     error.0.error_code = error_code;
     error.0.error_type = error_type;
     error.0.request_id = request_id;
+    error.0.repo_commit = header("x-repo-commit");
     error.0.retry_after = server_wait(&headers);
     if !messages.is_empty() {
         error.0.server_message = Some(messages.join(" "));

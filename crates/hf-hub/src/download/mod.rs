@@ -194,6 +194,7 @@ impl HubApi {
                     );
                     return Ok(found);
                 }
+                record_missing_entry(&cache, revision, path, &error);
                 return Err(errors::explain(self, repo, revision, Some(path), error).await);
             }
         };
@@ -451,3 +452,35 @@ pub fn normalize_etag(raw: &str) -> String {
 }
 
 pub(crate) use cache::write_atomic;
+
+/// Records that `path` does not exist at the commit the Hub named (`.no_exist/<commit>/<path>`
+/// and `refs/<revision>`), as the Python client does, so offline lookups can tell "missing on
+/// the Hub" from "not downloaded". Best effort: a failure to record is only logged.
+fn record_missing_entry(cache: &RepoCache, revision: &str, path: &str, error: &Error) {
+    let Some(http) = error.as_http() else { return };
+    let Some(commit) = http.repo_commit().filter(|c| is_commit_hash(c)) else {
+        return;
+    };
+    if http.kind() != &hf_auth::HttpErrorKind::EntryNotFound {
+        return;
+    }
+    let marker = cache.no_exist_path(commit, path);
+    let recorded = marker
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&marker)
+                .map(drop)
+        });
+    if let Err(e) = recorded {
+        tracing::debug!("could not record {}: {e}", marker.display());
+    }
+    if !is_commit_hash(revision)
+        && let Err(e) = cache.write_ref(revision, commit)
+    {
+        tracing::debug!("could not record refs/{revision}: {e}");
+    }
+}

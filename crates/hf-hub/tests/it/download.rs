@@ -647,6 +647,37 @@ async fn errors_say_what_to_do() {
 }
 
 #[tokio::test]
+async fn a_missing_file_is_recorded_in_no_exist_for_offline_lookups() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let client = api(&server, None);
+    let repo = model("demo-org/demo-model");
+    let err = client
+        .download_file(&repo, "sub/nope.txt", None, &options(cache.path()))
+        .await
+        .unwrap_err();
+    assert_eq!(err.http_kind(), Some(&hf_hub::HttpErrorKind::EntryNotFound));
+    let repo_dir = cache.path().join("models--demo-org--demo-model");
+    let commit = std::fs::read_to_string(repo_dir.join("refs/main")).expect("refs/main written");
+    assert_eq!(commit.len(), 40, "{commit:?}");
+    let marker = repo_dir
+        .join(".no_exist")
+        .join(&commit)
+        .join("sub/nope.txt");
+    assert_eq!(std::fs::metadata(&marker).expect("marker").len(), 0);
+
+    let mut offline = options(cache.path());
+    offline.local_files_only = true;
+    server.clear_requests();
+    let err = client
+        .download_file(&repo, "sub/nope.txt", None, &offline)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    assert!(server.requests().is_empty(), "offline lookups send nothing");
+}
+
+#[tokio::test]
 async fn renamed_repos_and_other_revisions_resolve() {
     let server = server();
     let cache = tempfile::tempdir().unwrap();
