@@ -52,7 +52,8 @@ pub struct FaultRule {
 /// `{"StatusSequence":[503,503]}`, `{"RateLimit":{"retry_after_secs":1}}`, `"CorruptBody"`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FaultAction {
-    /// Answer these statuses (one per matching request), then behave normally.
+    /// Answer these statuses (one per matching request), then behave normally. A `0` lets
+    /// that request through untouched, so `[0, 500]` fails exactly the second request.
     StatusSequence(Vec<u16>),
     /// 429 with `Retry-After: N` and `RateLimit: "api";r=0;t=N`.
     RateLimit {
@@ -156,7 +157,9 @@ fn plan(shared: &Shared, origin: Origin, method: &str, pq: &str) -> Plan {
                 if plan.status.is_some() {
                     continue;
                 }
-                plan.status = Some(s);
+                if s != 0 {
+                    plan.status = Some(s);
+                }
             }
             FaultAction::RateLimit { retry_after_secs } => {
                 if plan.status.is_some() {
