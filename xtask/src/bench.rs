@@ -53,33 +53,6 @@ fn parse(args: &[String]) -> anyhow::Result<Settings> {
     Ok(settings)
 }
 
-/// Builds a release binary and returns its path.
-fn build_release(package: &str, bin: &str) -> anyhow::Result<PathBuf> {
-    let mut command = util::cargo(&[
-        "build",
-        "--release",
-        "-p",
-        package,
-        "--bin",
-        bin,
-        "--message-format=json",
-    ]);
-    println!("$ {}", util::describe(&command));
-    let output = command
-        .stderr(Stdio::inherit())
-        .output()
-        .context("could not start cargo build")?;
-    if !output.status.success() {
-        bail!("building {package} failed");
-    }
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == bin)
-        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .with_context(|| format!("cargo did not report the {bin} executable"))
-}
-
 /// One timed process: wall time and peak RSS (KiB, from /proc while it runs; 0 elsewhere).
 struct Timed {
     elapsed: Duration,
@@ -258,8 +231,8 @@ fn download(args: &[String]) -> anyhow::Result<()> {
     if !util::succeeds(Command::new("curl").arg("--version")) {
         bail!("curl is needed for the baseline");
     }
-    let hf = build_release("hf-rs-cli", "hf")?;
-    let server_bin = build_release("hf-test-server", "hf-test-server")?;
+    let hf = util::build_release("hf-rs-cli", "hf")?;
+    let server_bin = util::build_release("hf-test-server", "hf-test-server")?;
     let work = temp_dir("bench")?;
     let result = (|| {
         let server = Server::start(&server_bin, &work.join("server-data"))?;

@@ -171,33 +171,6 @@ impl Bench {
     }
 }
 
-/// Builds a release binary and returns its path.
-fn build_release(package: &str, bin: &str) -> anyhow::Result<PathBuf> {
-    let mut command = util::cargo(&[
-        "build",
-        "--release",
-        "-p",
-        package,
-        "--bin",
-        bin,
-        "--message-format=json",
-    ]);
-    println!("$ {}", util::describe(&command));
-    let output = command
-        .stderr(Stdio::inherit())
-        .output()
-        .context("could not start cargo build")?;
-    if !output.status.success() {
-        bail!("building {package} failed");
-    }
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == bin)
-        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .with_context(|| format!("cargo did not report the {bin} executable"))
-}
-
 /// CPU, cores and OS, for the record.
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
@@ -230,8 +203,8 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     if !util::succeeds(Command::new("sha256sum").arg("--version")) {
         bail!("sha256sum is needed for the hashing baseline");
     }
-    let hf = build_release("hf-rs-cli", "hf")?;
-    let server_bin = build_release("hf-test-server", "hf-test-server")?;
+    let hf = util::build_release("hf-rs-cli", "hf")?;
+    let server_bin = util::build_release("hf-test-server", "hf-test-server")?;
     let work = temp_dir("bench-upload")?;
     let result = (|| {
         let server = Server::start(&server_bin, &work.join("server-data"))?;

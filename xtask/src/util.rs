@@ -1,7 +1,7 @@
 //! Running commands from the workspace root.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
 
@@ -77,5 +77,32 @@ pub(crate) fn build_binary(package: &str, bin: &str) -> anyhow::Result<PathBuf> 
         .filter(|message| message["reason"] == "compiler-artifact")
         .find(|message| message["target"]["name"] == bin)
         .and_then(|message| message["executable"].as_str().map(PathBuf::from))
+        .with_context(|| format!("cargo did not report the {bin} executable"))
+}
+
+/// Builds a release binary and returns its path.
+pub(crate) fn build_release(package: &str, bin: &str) -> anyhow::Result<PathBuf> {
+    let mut command = cargo(&[
+        "build",
+        "--release",
+        "-p",
+        package,
+        "--bin",
+        bin,
+        "--message-format=json",
+    ]);
+    println!("$ {}", describe(&command));
+    let output = command
+        .stderr(Stdio::inherit())
+        .output()
+        .context("could not start cargo build")?;
+    if !output.status.success() {
+        bail!("building {package} failed");
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == bin)
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
         .with_context(|| format!("cargo did not report the {bin} executable"))
 }
