@@ -105,38 +105,32 @@ pub(crate) async fn fetch(
         std::fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
     }
     let progress = options.progress.clone();
-    let result = if matches!(source, Source::Cdn(_))
+    let use_ranges = matches!(source, Source::Cdn(_))
         && size >= options.parallel_threshold()
-        && options.connections > 1
-    {
-        match parallel(http, source, size, kind, incomplete, path, options).await {
-            Err(Fallback::RangeIgnored) => {
-                tracing::debug!("the CDN ignored Range; downloading {path} as one stream");
-                sequential(
-                    http,
-                    source,
-                    size,
-                    kind,
-                    incomplete,
-                    path,
-                    progress.as_ref(),
-                )
-                .await
-            }
-            Err(Fallback::Failed(error)) => Err(error),
-            Ok(done) => Ok(done),
-        }
+        && options.connections > 1;
+    let parallel_result = if use_ranges {
+        Some(parallel(http, source, size, kind, incomplete, path, options).await)
     } else {
-        sequential(
-            http,
-            source,
-            size,
-            kind,
-            incomplete,
-            path,
-            progress.as_ref(),
-        )
-        .await
+        None
+    };
+    let result = match parallel_result {
+        Some(Ok(done)) => Ok(done),
+        Some(Err(Fallback::Failed(error))) => Err(error),
+        Some(Err(Fallback::RangeIgnored)) | None => {
+            if use_ranges {
+                tracing::debug!("the CDN ignored Range; downloading {path} as one stream");
+            }
+            sequential(
+                http,
+                source,
+                size,
+                kind,
+                incomplete,
+                path,
+                progress.as_ref(),
+            )
+            .await
+        }
     };
     progress.on_event(ProgressEvent::FileFinished { path: path.clone() });
     result
