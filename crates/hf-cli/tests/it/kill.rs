@@ -77,6 +77,41 @@ fn kill_after(mut child: Child, after: Duration) -> bool {
     killed
 }
 
+/// SIGKILLs `child` `delay_ms` after the server received the `nth` request (of this run:
+/// requests are cleared before the spawn) whose method is `method` and whose path contains
+/// `path_contains`; true when it was killed. Kill points placed on what the server has seen,
+/// rather than on time since the spawn, land at the same stage on a fast or a loaded machine.
+fn kill_after_request(
+    server: &TestServer,
+    mut child: Child,
+    (method, path_contains): (&str, &str),
+    nth: usize,
+    delay_ms: u64,
+) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            eprintln!("finished before request {nth} to {path_contains} was sent");
+            return false;
+        }
+        let seen = server
+            .requests()
+            .iter()
+            .filter(|r| r.method == method && r.path_and_query.contains(path_contains))
+            .count();
+        if seen >= nth {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "request {nth} to {path_contains} never reached the server"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    eprintln!("request {nth} to {path_contains} seen; killing {delay_ms} ms later");
+    kill_after(child, Duration::from_millis(delay_ms))
+}
+
 fn slow_cdn(server: &TestServer, bytes_per_sec: u64) {
     server.add_fault(FaultRule {
         origin: None,
@@ -292,24 +327,44 @@ fn a_multi_commit_upload_killed_at_random_points_leaves_only_whole_commits() {
     }
     let created = env.run(["repos", "create", "demo-user/kill-upload"]);
     assert_eq!(created.code, Some(0), "{}", created.transcript());
-    // Slow commits down so kills land between and inside them.
+    // Slow commits down so kills land inside them. Kill points are placed on what the server
+    // has seen (the n-th commit request of this run, then a random delay), not on wall-clock
+    // time from the start: a fast machine must not finish the upload before the kill.
+    const COMMIT_LATENCY_MS: u64 = 400;
     server.add_fault(FaultRule {
         origin: Some(Origin::Hub),
         method: Some("POST".to_owned()),
         path_contains: "/commit/".to_owned(),
-        action: FaultAction::LatencyMs(400),
+        action: FaultAction::LatencyMs(COMMIT_LATENCY_MS),
         times: None,
     });
     let folder_arg = folder.to_str().unwrap().to_owned();
     let args = ["upload", "demo-user/kill-upload", folder_arg.as_str()];
     let mut kills = 0;
+    let mut landed = 0;
     for _ in 0..4 {
+        let remaining_commits = (expected.len() - landed).div_ceil(500) as u64;
+        if remaining_commits == 0 {
+            break;
+        }
+        // Kill while commit `nth` of this run is under way, or shortly after it landed
+        // (before the next one could: every commit takes COMMIT_LATENCY_MS).
+        let nth = dice.between(1, remaining_commits + 1) as usize;
+        let mut delay = dice.between(0, 2 * COMMIT_LATENCY_MS - 100);
+        if nth as u64 == remaining_commits {
+            // The last commit: stay inside its latency, so the kill lands before the run ends.
+            delay %= COMMIT_LATENCY_MS - 100;
+        }
+        server.clear_requests();
         let child = spawn(&env, &args);
-        kills += usize::from(kill_after(
+        kills += usize::from(kill_after_request(
+            &server,
             child,
-            Duration::from_millis(dice.between(100, 1500)),
+            ("POST", "/commit/"),
+            nth,
+            delay,
         ));
-        let landed = assert_whole_commits(&server, "demo-user/kill-upload", &expected);
+        landed = assert_whole_commits(&server, "demo-user/kill-upload", &expected);
         eprintln!("after a kill: {landed} files in the repo");
     }
     assert!(kills > 0, "no kill landed while the upload ran");
@@ -352,6 +407,7 @@ fn assert_whole_commits(
 
 #[test]
 fn auth_login_killed_at_random_points_never_leaves_an_empty_or_partial_token() {
+    const WHOAMI_LATENCY_MS: u64 = 80;
     let mut dice = Dice::new("auth login");
     let server = TestServer::spawn(ServerConfig::default()).expect("server");
     let mut env = TestEnv::new();
@@ -360,7 +416,7 @@ fn auth_login_killed_at_random_points_never_leaves_an_empty_or_partial_token() {
         origin: Some(Origin::Hub),
         method: None,
         path_contains: "/api/whoami".to_owned(),
-        action: FaultAction::LatencyMs(60),
+        action: FaultAction::LatencyMs(WHOAMI_LATENCY_MS),
         times: None,
     });
     let tokens = [server.tokens().read.clone(), server.tokens().write.clone()];
@@ -369,6 +425,7 @@ fn auth_login_killed_at_random_points_never_leaves_an_empty_or_partial_token() {
     let mut kills = 0;
     for round in 0..10 {
         let token = &tokens[round % 2];
+        server.clear_requests();
         let mut child = env
             .command(["auth", "login", "--token-stdin"])
             .stdin(Stdio::piped())
@@ -381,10 +438,18 @@ fn auth_login_killed_at_random_points_never_leaves_an_empty_or_partial_token() {
             let mut stdin = child.stdin.take().unwrap();
             let _ = stdin.write_all(format!("{token}\n").as_bytes());
         }
-        kills += usize::from(kill_after(
-            child,
-            Duration::from_millis(dice.between(0, 250)),
-        ));
+        kills += usize::from(if round % 4 == 3 {
+            // During start-up, before anything is sent (or, on a fast machine, later).
+            kill_after(child, Duration::from_millis(dice.between(0, 40)))
+        } else {
+            // While the token is validated (WHOAMI_LATENCY_MS), or while it is being saved;
+            // even rounds always land inside the validation.
+            let mut delay = dice.between(0, 2 * WHOAMI_LATENCY_MS);
+            if round % 2 == 0 {
+                delay %= WHOAMI_LATENCY_MS - 20;
+            }
+            kill_after_request(&server, child, ("GET", "/api/whoami"), 1, delay)
+        });
         if token_file.exists() {
             let text = std::fs::read_to_string(&token_file).unwrap();
             assert!(
