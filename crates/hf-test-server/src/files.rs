@@ -1,6 +1,7 @@
 //! File routes: resolve (Hub), tree / paths-info listings, and the CDN origin.
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -14,7 +15,7 @@ use crate::Shared;
 use crate::hub::{
     Ctx, content_type, entry_json, find_or_return, gated_error, next_link, revision_not_found,
 };
-use crate::model::RepoType;
+use crate::model::{Blob, RepoType};
 use crate::upload;
 use crate::util::{error_response, now_secs, ok_json, parse_query, set_header, sha256_hex};
 
@@ -94,23 +95,20 @@ fn parse_range(headers: &HeaderMap, len: u64) -> RangeReq {
     RangeReq::Part(start, end)
 }
 
-/// Serves bytes with `Content-Length`, `Accept-Ranges`, `Range` (206/416); HEAD without body.
-fn serve_bytes(method: &Method, headers: &HeaderMap, data: Bytes, mut resp: Response) -> Response {
-    let len = data.len() as u64;
+/// Serves a blob with `Content-Length`, `Accept-Ranges`, `Range` (206/416); HEAD without body.
+fn serve_blob(method: &Method, headers: &HeaderMap, blob: Blob, mut resp: Response) -> Response {
+    let len = blob.len();
     set_header(&mut resp, "accept-ranges", "bytes");
     let range = if *method == Method::GET {
         parse_range(headers, len)
     } else {
         RangeReq::Full
     };
-    let (status, body) = match range {
-        RangeReq::Full => (StatusCode::OK, data),
+    let (status, start, end) = match range {
+        RangeReq::Full => (StatusCode::OK, 0, len),
         RangeReq::Part(a, b) => {
             set_header(&mut resp, "content-range", &format!("bytes {a}-{b}/{len}"));
-            (
-                StatusCode::PARTIAL_CONTENT,
-                data.slice(a as usize..=b as usize),
-            )
+            (StatusCode::PARTIAL_CONTENT, a, b + 1)
         }
         RangeReq::Unsatisfiable => {
             let mut r = error_response(416, None, "Requested Range Not Satisfiable");
@@ -120,11 +118,49 @@ fn serve_bytes(method: &Method, headers: &HeaderMap, data: Bytes, mut resp: Resp
     };
     *resp.status_mut() = status;
     resp.headers_mut()
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(body.len() as u64));
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(end - start));
     if *method != Method::HEAD {
-        *resp.body_mut() = Body::from(body);
+        *resp.body_mut() = match blob {
+            Blob::Memory(data) => Body::from(data.slice(start as usize..end as usize)),
+            Blob::File { path, .. } => file_body(path, start, end),
+        };
     }
     resp
+}
+
+/// Bytes `start..end` of a file, read in chunks by a blocking task as the client takes them
+/// (a bounded queue: memory stays flat whatever the size).
+fn file_body(path: PathBuf, start: u64, end: u64) -> Body {
+    const CHUNK: u64 = 512 * 1024;
+    let (tx, rx) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read as _, Seek as _};
+        let opened = std::fs::File::open(&path).and_then(|mut file| {
+            file.seek(std::io::SeekFrom::Start(start))?;
+            Ok(file)
+        });
+        let mut file = match opened {
+            Ok(file) => file,
+            Err(e) => {
+                let _ = tx.blocking_send(Err(e));
+                return;
+            }
+        };
+        let mut pos = start;
+        while pos < end {
+            let mut buf = vec![0u8; (end - pos).min(CHUNK) as usize];
+            let item = file.read_exact(&mut buf).map(|()| Bytes::from(buf));
+            let failed = item.is_err();
+            pos += CHUNK;
+            // A send error means the client went away.
+            if tx.blocking_send(item).is_err() || failed {
+                return;
+            }
+        }
+    });
+    Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    }))
 }
 
 /// `GET|HEAD /{prefix}{repo}/resolve/{rev}/{path}`
@@ -153,11 +189,11 @@ pub(crate) fn resolve(ctx: &Ctx, kind: RepoType, id: &str, rev: &str, path: &str
         set_header(&mut resp, "content-length", "0");
         return resp;
     }
-    let Some(data) = ctx.shared.blobs.get(&entry.blob_key()) else {
+    let Some(blob) = ctx.shared.blobs.open(&entry.blob_key()) else {
         return error_response(500, None, "blob missing from storage");
     };
     set_header(&mut resp, "content-type", content_type(path));
-    serve_bytes(&ctx.method, &ctx.headers, data, resp)
+    serve_blob(&ctx.method, &ctx.headers, blob, resp)
 }
 
 /// `GET /api/{t}/{repo}/tree/{rev}[/{path}]`
@@ -296,13 +332,13 @@ pub(crate) async fn cdn_dispatch(State(shared): State<Arc<Shared>>, req: Request
     let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     match (&parts.method, segs.as_slice()) {
         (&Method::GET | &Method::HEAD, ["lfs", sha]) => {
-            let Some(data) = shared.blobs.get(&format!("lfs/{sha}")) else {
+            let Some(blob) = shared.blobs.open(&format!("lfs/{sha}")) else {
                 return error_response(404, None, "NoSuchKey: The specified key does not exist.");
             };
             let mut resp = Response::new(Body::empty());
             set_header(&mut resp, "etag", &format!("\"{sha}\""));
             set_header(&mut resp, "content-type", "application/octet-stream");
-            serve_bytes(&parts.method, &parts.headers, data, resp)
+            serve_blob(&parts.method, &parts.headers, blob, resp)
         }
         (&Method::PUT, ["upload", oid, size]) => {
             let body = match axum::body::to_bytes(body, usize::MAX).await {
@@ -311,12 +347,15 @@ pub(crate) async fn cdn_dispatch(State(shared): State<Arc<Shared>>, req: Request
             };
             upload::store_lfs_object(&shared, oid, size.parse().unwrap_or(0), body).await
         }
-        (&Method::PUT, ["upload", oid, _size, "part", n]) => {
+        (&Method::PUT, ["upload", oid, size, chunk, "part", n]) => {
             let body = match axum::body::to_bytes(body, usize::MAX).await {
                 Ok(b) => b,
                 Err(e) => return error_response(400, None, &format!("could not read body: {e}")),
             };
-            upload::store_part(&shared, oid, n, body).await
+            let (Ok(size), Ok(chunk)) = (size.parse(), chunk.parse()) else {
+                return error_response(400, None, "Invalid part");
+            };
+            upload::store_part(&shared, oid, size, chunk, n, body).await
         }
         (&Method::POST, ["upload", oid, size, "complete"]) => {
             let body = match axum::body::to_bytes(body, usize::MAX).await {

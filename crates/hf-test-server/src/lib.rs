@@ -33,7 +33,7 @@
 //! | Hub | POST, DELETE, GET | `/_admin/faults`, `/_admin/requests`, `/_admin/stats`, `/_admin/grant`, `/_admin/config` | test control (never recorded, never faulted) |
 //! | CDN | GET, HEAD | `/lfs/{sha256}?expires=&sig=` | LFS bytes (`Range`, 206/416) |
 //! | CDN | PUT | `/upload/{oid}/{size}?expires=&sig=` | basic LFS upload |
-//! | CDN | PUT | `/upload/{oid}/{size}/part/{n}?expires=&sig=` | multipart part (answers `ETag`) |
+//! | CDN | PUT | `/upload/{oid}/{size}/{chunk}/part/{n}?expires=&sig=` | multipart part (answers `ETag`) |
 //! | CDN | POST | `/upload/{oid}/{size}/complete?expires=&sig=` | multipart completion |
 //!
 //! Renamed repos answer `307` with a relative `Location` on `/api/...` and `/resolve/...`.
@@ -47,6 +47,7 @@ mod files;
 mod hub;
 mod inference;
 mod model;
+mod multipart;
 mod seed;
 mod upload;
 mod util;
@@ -139,6 +140,7 @@ pub(crate) struct Shared {
     pub(crate) secret: String,
     pub(crate) db: Mutex<Db>,
     pub(crate) blobs: Blobs,
+    pub(crate) assemblies: multipart::Assemblies,
     pub(crate) faults: Mutex<Vec<ActiveFault>>,
     pub(crate) requests: Mutex<Vec<Arc<RecordEntry>>>,
     pub(crate) cdn_auth_violations: AtomicU64,
@@ -244,6 +246,7 @@ impl TestServer {
             secret: util::random_hex(32),
             db: Mutex::new(db),
             blobs: Blobs::new(&data_dir, seed::seed_blobs()),
+            assemblies: multipart::Assemblies::default(),
             faults: Mutex::new(Vec::new()),
             requests: Mutex::new(Vec::new()),
             cdn_auth_violations: AtomicU64::new(0),

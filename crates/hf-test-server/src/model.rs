@@ -387,6 +387,29 @@ impl Caller {
 /// Blobs below this size are kept in memory and appended to a pack file.
 const SMALL_BLOB: usize = 64 * 1024;
 
+/// A blob to serve.
+#[derive(Debug, Clone)]
+pub(crate) enum Blob {
+    /// Seed content and small blobs, kept in memory.
+    Memory(Bytes),
+    /// A blob stored as its own file.
+    File {
+        /// Where it is.
+        path: PathBuf,
+        /// Its length.
+        len: u64,
+    },
+}
+
+impl Blob {
+    pub(crate) fn len(&self) -> u64 {
+        match self {
+            Blob::Memory(b) => b.len() as u64,
+            Blob::File { len, .. } => *len,
+        }
+    }
+}
+
 /// Content-addressed blobs: `git/<sha1>` and `lfs/<sha256>`.
 ///
 /// Seed content is shared in memory between servers of one process. Uploaded blobs
@@ -410,6 +433,20 @@ impl Blobs {
             cache: Mutex::new(HashMap::new()),
             pack: Mutex::new(None),
         }
+    }
+
+    /// The blob for serving: large uploaded blobs stay on disk, so that a `Range` request
+    /// costs a seek and a read of that range, not a read of the whole object.
+    pub(crate) fn open(&self, key: &str) -> Option<Blob> {
+        if let Some(b) = self.seed.get(key) {
+            return Some(Blob::Memory(b.clone()));
+        }
+        if let Some(b) = self.cache.lock().ok()?.get(key) {
+            return Some(Blob::Memory(b.clone()));
+        }
+        let path = self.dir.join(key);
+        let len = std::fs::metadata(&path).ok()?.len();
+        Some(Blob::File { path, len })
     }
 
     pub(crate) fn get(&self, key: &str) -> Option<Bytes> {
@@ -497,6 +534,24 @@ impl Blobs {
         let tmp = path.with_extension(format!("tmp{}", crate::util::random_hex(8)));
         std::fs::write(&tmp, &data)?;
         std::fs::rename(&tmp, &path)
+    }
+
+    /// Stores a blob from a file on the same file system (moved into place; idempotent).
+    pub(crate) fn put_file(&self, key: &str, file: &Path) -> std::io::Result<()> {
+        let len = std::fs::metadata(file)?.len();
+        if self.seed.contains_key(key) || len < SMALL_BLOB as u64 {
+            let data = std::fs::read(file)?;
+            std::fs::remove_file(file)?;
+            return self.put(key, Bytes::from(data));
+        }
+        let path = self.dir.join(key);
+        if path.exists() {
+            return std::fs::remove_file(file);
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::rename(file, &path)
     }
 
     pub(crate) fn parts_dir(&self) -> PathBuf {

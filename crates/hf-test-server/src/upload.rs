@@ -15,10 +15,11 @@ use crate::hub::{
     Ctx, find_or_return, open_discussion, repo_not_found, repo_url, revision_not_found, writable,
 };
 use crate::model::{Entry, RefName, RepoType};
+use crate::multipart::Refusal;
 use crate::seed::parse_card;
 use crate::util::{
     error_response, gitattributes_match, iso8601, json_response, now_secs, ok_json, set_header,
-    sha1_hex, sha256_hex,
+    sha256_hex,
 };
 
 const TEN_MIB: u64 = 10 * 1024 * 1024;
@@ -128,7 +129,10 @@ pub(crate) fn lfs_batch(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
                 for i in 1..=n {
                     header.insert(
                         i.to_string(),
-                        json!(signed_url(&ctx.shared, &format!("/upload/{oid}/{size}/part/{i}"))),
+                        json!(signed_url(
+                            &ctx.shared,
+                            &format!("/upload/{oid}/{size}/{}/part/{i}", cfg.chunk_size)
+                        )),
                     );
                 }
                 json!({
@@ -230,30 +234,48 @@ pub(crate) async fn store_lfs_object(
     verify_and_store(shared, oid, size, data).await
 }
 
-/// CDN `PUT /upload/{oid}/{size}/part/{n}`: answers an `ETag`.
-pub(crate) async fn store_part(shared: &Arc<Shared>, oid: &str, n: &str, data: Bytes) -> Response {
-    if !is_sha256(oid) || n.parse::<u32>().is_err() {
+/// CDN `PUT /upload/{oid}/{size}/{chunk}/part/{n}`: answers an `ETag`.
+pub(crate) async fn store_part(
+    shared: &Arc<Shared>,
+    oid: &str,
+    size: u64,
+    chunk: u64,
+    n: &str,
+    data: Bytes,
+) -> Response {
+    let (true, Ok(number)) = (is_sha256(oid), n.parse::<u64>()) else {
         return error_response(400, None, "Invalid part");
-    }
+    };
     let dir = shared.blobs.parts_dir().join(oid);
-    let etag = format!("\"{}\"", sha1_hex(&data));
-    let path = dir.join(n);
+    let shared = shared.clone();
+    let oid = oid.to_owned();
     let res = tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(path, &data)
+        shared
+            .assemblies
+            .put_part(dir, &oid, size, chunk, number, &data)
     })
     .await;
     match res {
-        Ok(Ok(())) => {
+        Ok(Ok(etag)) => {
             let mut r = crate::hub::empty_body_response(StatusCode::OK);
             set_header(&mut r, "etag", &etag);
             r
         }
-        _ => error_response(500, None, "could not store part"),
+        Ok(Err(refusal)) => refusal_response(refusal),
+        Err(e) => error_response(500, None, &format!("could not store part: {e}")),
+    }
+}
+
+fn refusal_response(refusal: Refusal) -> Response {
+    match refusal {
+        Refusal::BadRequest(message) => error_response(400, None, &message),
+        Refusal::Storage(e) => error_response(500, None, &format!("storage error: {e}")),
     }
 }
 
 /// CDN `POST /upload/{oid}/{size}/complete` with `{"oid","parts":[{"partNumber","etag"}]}`.
+/// The parts were written in place and hashed as they came (`multipart`), so this checks
+/// the listed ETags, the size and the SHA-256, then moves the object into storage.
 pub(crate) async fn complete_multipart(
     shared: &Arc<Shared>,
     oid: &str,
@@ -264,10 +286,13 @@ pub(crate) async fn complete_multipart(
         Ok(v) => v,
         Err(e) => return error_response(400, None, &format!("Invalid JSON body: {e}")),
     };
+    if !is_sha256(oid) {
+        return error_response(400, None, "Invalid oid");
+    }
     if v["oid"].as_str().is_some_and(|o| o != oid) {
         return error_response(400, None, "oid does not match the upload URL");
     }
-    let mut parts: Vec<(u64, String)> = v["parts"]
+    let parts: Vec<(u64, String)> = v["parts"]
         .as_array()
         .cloned()
         .unwrap_or_default()
@@ -282,24 +307,20 @@ pub(crate) async fn complete_multipart(
     if parts.is_empty() {
         return error_response(400, None, "No parts given");
     }
-    parts.sort_by_key(|p| p.0);
-    let dir = shared.blobs.parts_dir().join(oid);
-    let mut data = Vec::with_capacity(size as usize);
-    for (n, etag) in &parts {
-        let Ok(chunk) = std::fs::read(dir.join(n.to_string())) else {
-            return error_response(400, None, &format!("Part {n} was not uploaded"));
-        };
-        let expected = format!("\"{}\"", sha1_hex(&chunk));
-        if etag.trim_matches('"') != expected.trim_matches('"') {
-            return error_response(400, None, &format!("ETag mismatch for part {n}"));
-        }
-        data.extend_from_slice(&chunk);
+    let shared = shared.clone();
+    let oid = oid.to_owned();
+    let joined = tokio::task::spawn_blocking(move || {
+        let assembled = shared.assemblies.complete(&oid, size, &parts)?;
+        shared.blobs.put_file(&format!("lfs/{oid}"), &assembled)?;
+        let _ = std::fs::remove_dir_all(shared.blobs.parts_dir().join(&oid));
+        Ok::<(), Refusal>(())
+    })
+    .await;
+    match joined {
+        Ok(Ok(())) => ok_json(json!({})),
+        Ok(Err(refusal)) => refusal_response(refusal),
+        Err(e) => error_response(500, None, &format!("storage error: {e}")),
     }
-    let resp = verify_and_store(shared, oid, size, Bytes::from(data)).await;
-    if resp.status().is_success() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    resp
 }
 
 enum Op {

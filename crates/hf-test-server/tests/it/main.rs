@@ -978,6 +978,139 @@ async fn upload_flow_basic_and_multipart() {
 }
 
 #[tokio::test]
+async fn multipart_parts_may_come_out_of_order_or_again_and_are_checked() {
+    let s = server();
+    let c = client();
+    let t = s.tokens();
+    let e = s.endpoint();
+    s.set_multipart(1024, 100_000);
+    let big: Vec<u8> = (0..450_000u32).map(|i| (i % 239) as u8).collect();
+    let batch = |data: &[u8]| {
+        c.post(format!("{e}/demo-user/parts.git/info/lfs/objects/batch"))
+            .bearer_auth(&t.write)
+            .header("content-type", "application/vnd.git-lfs+json")
+            .json(
+                &json!({"operation": "upload", "transfers": ["basic", "multipart"],
+                "objects": [{"oid": sha256(data), "size": data.len()}], "hash_algo": "sha256"}),
+            )
+            .send()
+    };
+    let r = c
+        .post(format!("{e}/api/repos/create"))
+        .bearer_auth(&t.write)
+        .json(&json!({"name": "parts"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let v = json_of(batch(&big).await.unwrap()).await;
+    let up = v["objects"][0]["actions"]["upload"].clone();
+    let part_url = |n: usize| up["header"][n.to_string()].as_str().unwrap().to_owned();
+    let piece = |n: usize| big[(n - 1) * 100_000..(n * 100_000).min(big.len())].to_vec();
+    // A part of the wrong length is refused.
+    let r = c.put(part_url(2)).body(vec![0u8; 10]).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    // Parts out of order; part 2 first with wrong bytes, then again with the right ones.
+    let mut etags = std::collections::BTreeMap::new();
+    let r = c
+        .put(part_url(2))
+        .body(vec![1u8; 100_000])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let stale = header(&r, "etag");
+    for n in [5, 3, 1, 4, 2] {
+        let r = c.put(part_url(n)).body(piece(n)).send().await.unwrap();
+        assert_eq!(r.status(), 200, "part {n}");
+        etags.insert(n, header(&r, "etag"));
+    }
+    let complete = |parts: Vec<Value>| {
+        c.post(up["href"].as_str().unwrap())
+            .json(&json!({"oid": sha256(&big), "parts": parts}))
+            .send()
+    };
+    let listed = |etags: &std::collections::BTreeMap<usize, String>| {
+        etags
+            .iter()
+            .map(|(n, etag)| json!({"partNumber": n, "etag": etag}))
+            .collect::<Vec<_>>()
+    };
+    // A missing part, then the ETag of the replaced part 2, are refused.
+    let mut fewer = listed(&etags);
+    fewer.pop();
+    let r = complete(fewer).await.unwrap();
+    assert_eq!(r.status(), 400);
+    let mut old = etags.clone();
+    old.insert(2, stale);
+    let r = complete(listed(&old)).await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("ETag mismatch for part 2"));
+    let r = complete(listed(&etags)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    // The object is stored (the batch has nothing left to do) and served, ranges included.
+    let v = json_of(batch(&big).await.unwrap()).await;
+    assert!(v["objects"][0].get("actions").is_none());
+    let oid = s
+        .commit_files("model", "demo-user/parts", &[("big.bin", &big)])
+        .unwrap();
+    let r = get(
+        &c,
+        &format!("{e}/demo-user/parts/resolve/{oid}/big.bin"),
+        None,
+    )
+    .await;
+    let location = header(&r, "location");
+    let whole = get(&c, &location, None).await.bytes().await.unwrap();
+    assert_eq!(&whole[..], &big[..]);
+    for (range, expected) in [
+        ("bytes=1000-1999", &big[1000..2000]),
+        ("bytes=-10", &big[big.len() - 10..]),
+        ("bytes=449990-", &big[449_990..]),
+    ] {
+        let r = c
+            .get(&location)
+            .header("range", range)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 206, "{range}");
+        assert_eq!(&r.bytes().await.unwrap()[..], expected, "{range}");
+    }
+    let r = c
+        .get(&location)
+        .header("range", "bytes=450000-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 416);
+
+    // Parts whose bytes do not hash to the object id: the completion is refused.
+    let other: Vec<u8> = (0..250_000u32).map(|i| (i % 233) as u8).collect();
+    let v = json_of(batch(&other).await.unwrap()).await;
+    let up = v["objects"][0]["actions"]["upload"].clone();
+    let mut parts = Vec::new();
+    for n in 1..=3usize {
+        let len = if n == 3 { 50_000 } else { 100_000 };
+        let r = c
+            .put(up["header"][n.to_string()].as_str().unwrap())
+            .body(vec![9u8; len])
+            .send()
+            .await
+            .unwrap();
+        parts.push(json!({"partNumber": n, "etag": header(&r, "etag")}));
+    }
+    let r = c
+        .post(up["href"].as_str().unwrap())
+        .json(&json!({"oid": sha256(&other), "parts": parts}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("sha256 mismatch"));
+}
+
+#[tokio::test]
 async fn branches_tags_commits() {
     let s = server();
     let c = client();
