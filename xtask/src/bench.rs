@@ -7,14 +7,14 @@
 //! for (a), `curl` fetching the same CDN URL. It prints a Markdown table of medians and
 //! ratios, and our peak RSS during (a).
 
-use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 
 use crate::demo::{Server, temp_dir};
+use crate::measure::{Timed, cpu_time, machine, median, secs, time_process};
 use crate::util;
 
 const USAGE: &str = "usage: cargo xtask bench download [--runs N] [--size-mib N]";
@@ -51,61 +51,6 @@ fn parse(args: &[String]) -> anyhow::Result<Settings> {
     }
     settings.runs = settings.runs.max(1);
     Ok(settings)
-}
-
-/// One timed process: wall time and peak RSS (KiB, from /proc while it runs; 0 elsewhere).
-struct Timed {
-    elapsed: Duration,
-    peak_rss_kib: u64,
-}
-
-fn time(command: &mut Command) -> anyhow::Result<Timed> {
-    command.stdout(Stdio::null()).stderr(Stdio::piped());
-    let started = Instant::now();
-    let mut child = command
-        .spawn()
-        .with_context(|| format!("could not start {}", util::describe(command)))?;
-    let status_file = PathBuf::from(format!("/proc/{}/status", child.id()));
-    let mut peak = 0;
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if let Ok(text) = std::fs::read_to_string(&status_file)
-            && let Some(kib) = text
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        {
-            peak = peak.max(kib);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let elapsed = started.elapsed();
-    if !status.success() {
-        let mut stderr = String::new();
-        if let Some(pipe) = child.stderr.take() {
-            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                stderr.push_str(&line);
-                stderr.push('\n');
-            }
-        }
-        bail!("`{}` failed ({status}):\n{stderr}", util::describe(command));
-    }
-    Ok(Timed {
-        elapsed,
-        peak_rss_kib: peak,
-    })
-}
-
-fn median(values: &mut [Duration]) -> Duration {
-    values.sort();
-    values[values.len() / 2]
-}
-
-fn secs(d: Duration) -> String {
-    format!("{:.2} s", d.as_secs_f64())
 }
 
 struct Contenders {
@@ -148,6 +93,13 @@ impl Contenders {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         Ok(dir)
+    }
+
+    /// Times `command`, with the CPU time the test server spent meanwhile.
+    fn with_server_cpu(&self, command: &mut Command) -> anyhow::Result<(Timed, Duration)> {
+        let before = cpu_time(self.server.pid());
+        let timed = time_process(command)?;
+        Ok((timed, cpu_time(self.server.pid()).saturating_sub(before)))
     }
 
     /// The signed CDN URL the Hub redirects the large file to.
@@ -251,27 +203,28 @@ fn download(args: &[String]) -> anyhow::Result<()> {
 
 fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
     let runs = settings.runs;
-    let (mut a_ours, mut a_python, mut a_curl) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut a_ours, mut a_python, mut a_curl) =
+        (Runs::default(), Runs::default(), Runs::default());
     let mut peak_rss = 0;
     for run in 0..runs {
         println!("(a) run {}/{runs}", run + 1);
         let home = c.fresh_home("a-curl")?;
         let url = c.cdn_url()?;
         a_curl.push(
-            time(
+            c.with_server_cpu(
                 Command::new("curl")
                     .args(["-sf", "-o"])
                     .arg(home.join(LARGE_FILE))
                     .arg(&url),
-            )?
-            .elapsed,
+            )?,
         );
         let home = c.fresh_home("a-ours")?;
-        let timed = time(&mut c.ours(&home, &["download", LARGE_REPO, LARGE_FILE]))?;
-        peak_rss = peak_rss.max(timed.peak_rss_kib);
-        a_ours.push(timed.elapsed);
+        let timed = c.with_server_cpu(&mut c.ours(&home, &["download", LARGE_REPO, LARGE_FILE]))?;
+        peak_rss = peak_rss.max(timed.0.peak_rss_kib);
+        a_ours.push(timed);
         let home = c.fresh_home("a-python")?;
-        a_python.push(time(&mut c.python(&home, &["download", LARGE_REPO, LARGE_FILE]))?.elapsed);
+        a_python
+            .push(c.with_server_cpu(&mut c.python(&home, &["download", LARGE_REPO, LARGE_FILE]))?);
         for label in ["a-curl", "a-ours", "a-python"] {
             let _ = std::fs::remove_dir_all(c.work.join(label));
         }
@@ -282,23 +235,19 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
     for run in 0..runs {
         println!("(b, c) run {}/{runs}", run + 1);
         let ours_home = c.fresh_home("b-ours")?;
-        b_ours.push(time(&mut c.ours(&ours_home, &many))?.elapsed);
+        b_ours.push(time_process(&mut c.ours(&ours_home, &many))?.elapsed);
         let python_home = c.fresh_home("b-python")?;
-        b_python.push(time(&mut c.python(&python_home, &many))?.elapsed);
+        b_python.push(time_process(&mut c.python(&python_home, &many))?.elapsed);
         if run == 0 {
             let count = count_files(&ours_home.join("hub/models--demo-org--many-files/snapshots"));
             if count != 1000 {
                 bail!("scenario (b) should download 1000 files, got {count}");
             }
         }
-        c_ours.push(time(&mut c.ours(&ours_home, &many))?.elapsed);
-        c_python.push(time(&mut c.python(&python_home, &many))?.elapsed);
+        c_ours.push(time_process(&mut c.ours(&ours_home, &many))?.elapsed);
+        c_python.push(time_process(&mut c.python(&python_home, &many))?.elapsed);
     }
-    let (a_o, a_p, a_c) = (
-        median(&mut a_ours),
-        median(&mut a_python),
-        median(&mut a_curl),
-    );
+    let (a_o, a_p, a_c) = (a_ours.wall(), a_python.wall(), a_curl.wall());
     let (b_o, b_p) = (median(&mut b_ours), median(&mut b_python));
     let (c_o, c_p) = (median(&mut c_ours), median(&mut c_python));
     let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64().max(1e-9);
@@ -342,7 +291,48 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
         peak_rss as f64 / 1024.0,
         verdict(peak_rss < 64 * 1024)
     );
+    println!(
+        "\nCPU time during (a), medians: the client's own, and the test server's (same 2 cores).\n"
+    );
+    println!("| Contender | wall | client CPU | server CPU | client + server CPU |");
+    println!("| --- | --- | --- | --- | --- |");
+    for (name, runs) in [
+        ("hf (ours)", &mut a_ours),
+        ("Python hf 2.4.0", &mut a_python),
+        ("curl", &mut a_curl),
+    ] {
+        let (client, server) = (runs.client_cpu(), runs.server_cpu());
+        println!(
+            "| {name} | {} | {} | {} | {} |",
+            secs(runs.wall()),
+            secs(client),
+            secs(server),
+            secs(client + server)
+        );
+    }
     Ok(())
+}
+
+/// The runs of one contender in (a): each with the server's CPU time during it.
+#[derive(Default)]
+struct Runs(Vec<(Timed, Duration)>);
+
+impl Runs {
+    fn push(&mut self, run: (Timed, Duration)) {
+        self.0.push(run);
+    }
+
+    fn wall(&self) -> Duration {
+        median(&mut self.0.iter().map(|(t, _)| t.elapsed).collect::<Vec<_>>())
+    }
+
+    fn client_cpu(&self) -> Duration {
+        median(&mut self.0.iter().map(|(t, _)| t.cpu).collect::<Vec<_>>())
+    }
+
+    fn server_cpu(&self) -> Duration {
+        median(&mut self.0.iter().map(|(_, s)| *s).collect::<Vec<_>>())
+    }
 }
 
 fn count_files(dir: &Path) -> usize {
@@ -356,43 +346,4 @@ fn count_files(dir: &Path) -> usize {
         }
     }
     count
-}
-
-/// CPU, cores, memory and OS, for the record.
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|t| {
-            t.lines()
-                .find(|l| l.starts_with("model name"))
-                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
-    let mem = std::fs::read_to_string("/proc/meminfo")
-        .ok()
-        .and_then(|t| {
-            t.lines()
-                .next()
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|k| k.parse::<u64>().ok())
-        })
-        .map_or_else(
-            || "?".to_owned(),
-            |kib| format!("{:.0} GiB", kib as f64 / 1024.0 / 1024.0),
-        );
-    let os = std::fs::read_to_string("/etc/os-release")
-        .ok()
-        .and_then(|t| {
-            t.lines().find_map(|l| {
-                l.strip_prefix("PRETTY_NAME=")
-                    .map(|v| v.trim_matches('"').to_owned())
-            })
-        })
-        .unwrap_or_else(|| std::env::consts::OS.to_owned());
-    format!(
-        "Machine: {cpu}, {cores} cores, {mem} RAM, {os}, loopback (hf-test-server release build)."
-    )
 }

@@ -11,12 +11,13 @@
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use anyhow::{Context as _, bail};
 
 use crate::demo::{Server, temp_dir};
+use crate::measure::{Timed, cpu_time, machine, median, secs, time_process};
 use crate::util;
 
 const USAGE: &str = "usage: cargo xtask bench upload [--runs N] [--size-mib N] [--files N]";
@@ -48,57 +49,6 @@ fn parse(args: &[String]) -> anyhow::Result<Settings> {
     }
     settings.runs = settings.runs.max(1);
     Ok(settings)
-}
-
-/// Wall time and peak RSS (KiB, `VmHWM` polled from /proc; 0 elsewhere) of one process.
-struct Timed {
-    elapsed: Duration,
-    peak_rss_kib: u64,
-}
-
-fn timed(command: &mut Command) -> anyhow::Result<Timed> {
-    command.stdout(Stdio::null()).stderr(Stdio::piped());
-    let started = Instant::now();
-    let mut child = command
-        .spawn()
-        .with_context(|| format!("could not start {}", util::describe(command)))?;
-    let status_file = PathBuf::from(format!("/proc/{}/status", child.id()));
-    let mut peak = 0;
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if let Some(kib) = std::fs::read_to_string(&status_file).ok().and_then(|text| {
-            text.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok())
-        }) {
-            peak = peak.max(kib);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let elapsed = started.elapsed();
-    if !status.success() {
-        let mut stderr = String::new();
-        if let Some(mut pipe) = child.stderr.take() {
-            let _ = std::io::Read::read_to_string(&mut pipe, &mut stderr);
-        }
-        bail!("`{}` failed ({status}):\n{stderr}", util::describe(command));
-    }
-    Ok(Timed {
-        elapsed,
-        peak_rss_kib: peak,
-    })
-}
-
-fn median(values: &mut [Duration]) -> Duration {
-    values.sort();
-    values[values.len() / 2]
-}
-
-fn secs(d: Duration) -> String {
-    format!("{:.2} s", d.as_secs_f64())
 }
 
 /// Writes `size` pseudo-random bytes (xorshift, seeded) to `path` in 1 MiB blocks.
@@ -138,6 +88,7 @@ fn write_small_files(dir: &Path, count: usize, tag: &str) -> anyhow::Result<()> 
 struct Bench {
     hf: PathBuf,
     python_hf: PathBuf,
+    python_bin: PathBuf,
     server: Server,
     work: PathBuf,
 }
@@ -155,6 +106,13 @@ impl Bench {
         command
     }
 
+    /// Times `command`, with the CPU time the test server spent meanwhile.
+    fn with_server_cpu(&self, command: &mut Command) -> anyhow::Result<(Timed, Duration)> {
+        let before = cpu_time(self.server.pid());
+        let timed = time_process(command)?;
+        Ok((timed, cpu_time(self.server.pid()).saturating_sub(before)))
+    }
+
     fn python(&self, args: &[&str]) -> Command {
         let mut command = Command::new(&self.python_hf);
         command
@@ -169,25 +127,6 @@ impl Bench {
             .env_remove("HF_HUB_OFFLINE");
         command
     }
-}
-
-/// CPU, cores and OS, for the record.
-fn machine() -> String {
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|t| {
-            t.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1).map(|v| v.trim().to_owned()))
-        })
-        .unwrap_or_else(|| "unknown CPU".to_owned());
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(0);
-    format!(
-        "Machine: {cpu}, {cores} cores, {}, loopback (hf-test-server release build).",
-        std::env::consts::OS
-    )
 }
 
 /// Runs `cargo xtask bench upload ...`.
@@ -211,6 +150,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
         let bench = Bench {
             hf,
             python_hf,
+            python_bin: root.join(".venv/bin/python"),
             server,
             work: work.clone(),
         };
@@ -224,30 +164,33 @@ fn measure(b: &Bench, settings: &Settings) -> anyhow::Result<()> {
     let runs = settings.runs;
     let size = settings.size_mib * 1024 * 1024;
     let large = b.work.join("large.bin");
-    let (mut a_ours, mut a_python, mut h_ours, mut h_sha) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut a_ours, mut a_python) = (Vec::new(), Vec::new());
+    let (mut h_ours, mut h_sha, mut h_hashlib) = (Vec::new(), Vec::new(), Vec::new());
     let mut peak_rss = 0;
+    let large_arg = large.display().to_string();
     for run in 0..runs {
         println!("(a, h) run {}/{runs}", run + 1);
         // Fresh content for each contender and run: the server would skip known objects.
         write_noise(&large, size, 2 * run as u64 + 1)?;
         let repo = format!("demo-user/bench-up-ours-{run}");
-        let ours =
-            timed(&mut b.ours(&["upload", &repo, &large.display().to_string(), "large.bin"]))?;
-        peak_rss = peak_rss.max(ours.peak_rss_kib);
-        a_ours.push(ours.elapsed);
+        let ours = b.with_server_cpu(&mut b.ours(&["upload", &repo, &large_arg, "large.bin"]))?;
+        peak_rss = peak_rss.max(ours.0.peak_rss_kib);
+        a_ours.push(ours);
         // (h) The same file again: hashed, found on the Hub, nothing sent.
-        h_ours.push(
-            timed(&mut b.ours(&["upload", &repo, &large.display().to_string(), "large.bin"]))?
-                .elapsed,
+        h_ours
+            .push(time_process(&mut b.ours(&["upload", &repo, &large_arg, "large.bin"]))?.elapsed);
+        h_sha.push(time_process(Command::new("sha256sum").arg(&large))?.elapsed);
+        h_hashlib.push(
+            time_process(Command::new(&b.python_bin).args(["-c", HASHLIB, &large_arg]))?.elapsed,
         );
-        h_sha.push(timed(Command::new("sha256sum").arg(&large))?.elapsed);
         write_noise(&large, size, 2 * run as u64 + 2)?;
         let repo = format!("demo-user/bench-up-python-{run}");
-        a_python.push(
-            timed(&mut b.python(&["upload", &repo, &large.display().to_string(), "large.bin"]))?
-                .elapsed,
-        );
+        a_python.push(b.with_server_cpu(&mut b.python(&[
+            "upload",
+            &repo,
+            &large_arg,
+            "large.bin",
+        ]))?);
         let _ = std::fs::remove_file(&large);
     }
     let (mut f_ours, mut f_python) = (Vec::new(), Vec::new());
@@ -257,18 +200,27 @@ fn measure(b: &Bench, settings: &Settings) -> anyhow::Result<()> {
         let _ = std::fs::remove_dir_all(&dir);
         write_small_files(&dir, settings.files, &format!("ours-{run}"))?;
         let repo = format!("demo-user/bench-folder-ours-{run}");
-        f_ours
-            .push(timed(&mut b.ours(&["upload", &repo, &dir.display().to_string(), "."]))?.elapsed);
+        f_ours.push(
+            time_process(&mut b.ours(&["upload", &repo, &dir.display().to_string(), "."]))?.elapsed,
+        );
         let dir = b.work.join("small-python");
         let _ = std::fs::remove_dir_all(&dir);
         write_small_files(&dir, settings.files, &format!("python-{run}"))?;
         let repo = format!("demo-user/bench-folder-python-{run}");
         f_python.push(
-            timed(&mut b.python(&["upload", &repo, &dir.display().to_string(), "."]))?.elapsed,
+            time_process(&mut b.python(&["upload", &repo, &dir.display().to_string(), "."]))?
+                .elapsed,
         );
     }
-    let (a_o, a_p) = (median(&mut a_ours), median(&mut a_python));
-    let (h_o, h_s) = (median(&mut h_ours), median(&mut h_sha));
+    let wall = |runs: &[(Timed, Duration)]| {
+        median(&mut runs.iter().map(|r| r.0.elapsed).collect::<Vec<_>>())
+    };
+    let (a_o, a_p) = (wall(&a_ours), wall(&a_python));
+    let (h_o, h_s, h_l) = (
+        median(&mut h_ours),
+        median(&mut h_sha),
+        median(&mut h_hashlib),
+    );
     let (f_o, f_p) = (median(&mut f_ours), median(&mut f_python));
     let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64().max(1e-9);
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
@@ -300,9 +252,13 @@ fn measure(b: &Bench, settings: &Settings) -> anyhow::Result<()> {
     println!(
         "\n| Hashing | time | throughput | vs sha256sum | Target |\n| --- | --- | --- | --- | --- |\n\
          | `sha256sum` | {} | {:.0} MiB/s | 1.00x | - |\n\
+         | Python `hashlib.sha256` (OpenSSL), 1 MiB reads | {} | {:.0} MiB/s | {:.2}x | - |\n\
          | (h) ours: re-upload of a file the Hub has (read + sha256 + round trips) | {} | {:.0} MiB/s | {:.2}x | <= 1.2x: {} |",
         secs(h_s),
         mib / h_s.as_secs_f64(),
+        secs(h_l),
+        mib / h_l.as_secs_f64(),
+        ratio(h_l, h_s),
         secs(h_o),
         mib / h_o.as_secs_f64(),
         ratio(h_o, h_s),
@@ -313,5 +269,32 @@ fn measure(b: &Bench, settings: &Settings) -> anyhow::Result<()> {
         peak_rss as f64 / 1024.0,
         verdict(peak_rss < 64 * 1024)
     );
+    println!(
+        "\nCPU time during (a), medians: the client's own, and the test server's (same 2 cores).\n"
+    );
+    println!("| Contender | wall | client CPU | server CPU | client + server CPU |");
+    println!("| --- | --- | --- | --- | --- |");
+    for (name, runs) in [
+        ("hf upload (ours)", &a_ours),
+        ("Python hf upload 2.4.0", &a_python),
+    ] {
+        let client = median(&mut runs.iter().map(|r| r.0.cpu).collect::<Vec<_>>());
+        let server = median(&mut runs.iter().map(|r| r.1).collect::<Vec<_>>());
+        println!(
+            "| {name} | {} | {} | {} | {} |",
+            secs(wall(runs)),
+            secs(client),
+            secs(server),
+            secs(client + server)
+        );
+    }
     Ok(())
 }
+
+/// Hashes the file named by `argv[1]` as huggingface_hub does (1 MiB reads into hashlib).
+const HASHLIB: &str = "import hashlib, sys\n\
+h = hashlib.sha256()\n\
+with open(sys.argv[1], 'rb') as f:\n\
+\x20   for block in iter(lambda: f.read(1 << 20), b''):\n\
+\x20       h.update(block)\n\
+print(h.hexdigest())\n";

@@ -25,6 +25,7 @@ mod codegen;
 mod demo;
 mod e2e;
 mod fuzz;
+mod measure;
 mod release;
 mod test_server;
 mod util;
