@@ -348,10 +348,6 @@ pub(crate) async fn cdn_dispatch(State(shared): State<Arc<Shared>>, req: Request
             upload::store_lfs_object(&shared, oid, size.parse().unwrap_or(0), body).await
         }
         (&Method::PUT, ["upload", oid, size, chunk, "part", n]) => {
-            let body = match axum::body::to_bytes(body, usize::MAX).await {
-                Ok(b) => b,
-                Err(e) => return error_response(400, None, &format!("could not read body: {e}")),
-            };
             let (Ok(size), Ok(chunk)) = (size.parse(), chunk.parse()) else {
                 return error_response(400, None, "Invalid part");
             };

@@ -36,45 +36,35 @@ impl From<std::io::Error> for Refusal {
 }
 
 impl Assemblies {
-    /// Writes part `number` of object `oid` (`size` bytes in parts of `chunk`) and answers its
-    /// ETag: an opaque token, as storage services answer, which the completion must list.
-    pub(crate) fn put_part(
+    /// Starts receiving part `number` of object `oid` (`size` bytes in parts of `chunk`).
+    pub(crate) fn part(
         &self,
         dir: PathBuf,
         oid: &str,
         size: u64,
         chunk: u64,
         number: u64,
-        data: &[u8],
-    ) -> Result<String, Refusal> {
-        let parts = size.div_ceil(chunk).max(1);
+    ) -> Result<PartWriter, Refusal> {
+        let parts = size.div_ceil(chunk.max(1)).max(1);
         if chunk == 0 || number == 0 || number > parts {
             return Err(Refusal::BadRequest(format!(
                 "Part {number} is not one of the {parts} parts"
             )));
         }
         let offset = (number - 1) * chunk;
-        let expected = chunk.min(size - offset.min(size));
-        if data.len() as u64 != expected {
-            return Err(Refusal::BadRequest(format!(
-                "Part {number} should be {expected} bytes, got {}",
-                data.len()
-            )));
-        }
         let assembly = self.open(dir, oid, size, chunk)?;
-        let etag = format!("\"{}\"", random_hex(32));
-        {
-            let mut state = assembly.lock();
-            state.file.seek(SeekFrom::Start(offset))?;
-            state.file.write_all(data)?;
-            if state.etags.insert(number, etag.clone()).is_some() {
-                // A part sent again may differ from what was hashed: hash from the start.
-                state.generation += 1;
-                state.restart_hash();
-            }
-        }
-        assembly.advance_hash()?;
-        Ok(etag)
+        // A handle of its own: parts are written at their offsets concurrently.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&assembly.path)?;
+        file.seek(SeekFrom::Start(offset))?;
+        Ok(PartWriter {
+            expected: chunk.min(size - offset),
+            written: 0,
+            number,
+            file,
+            assembly,
+        })
     }
 
     /// Checks a completion listing `(part number, etag)` and, when the object is whole and its
@@ -177,6 +167,71 @@ impl Assemblies {
     }
 }
 
+/// One part being received: its bytes go straight to their place in the object's file.
+#[derive(Debug)]
+pub(crate) struct PartWriter {
+    assembly: Arc<Assembly>,
+    file: File,
+    number: u64,
+    expected: u64,
+    written: u64,
+}
+
+impl PartWriter {
+    /// Writes the next bytes of the part.
+    pub(crate) fn write(&mut self, bytes: &[u8]) -> Result<(), Refusal> {
+        self.written += bytes.len() as u64;
+        if self.written > self.expected {
+            return Err(self.refuse());
+        }
+        self.file.write_all(bytes)?;
+        Ok(())
+    }
+
+    /// Accepts the part if it had its exact length, and answers its ETag: an opaque token,
+    /// as storage services answer, which the completion must list. The part is hashed later,
+    /// in order, by [`PartWriter::hash_in_order`].
+    pub(crate) fn finish(mut self) -> Result<(String, HashInOrder), Refusal> {
+        if self.written != self.expected {
+            return Err(self.refuse());
+        }
+        self.file.flush()?;
+        let etag = format!("\"{}\"", random_hex(32));
+        let mut state = self.assembly.lock();
+        if state.etags.insert(self.number, etag.clone()).is_some() {
+            // A part sent again may differ from what was hashed: hash from the start.
+            state.restart_hash();
+        }
+        drop(state);
+        Ok((etag, HashInOrder(self.assembly.clone())))
+    }
+
+    /// The part's range was (partly) overwritten and is not accepted.
+    fn refuse(&mut self) -> Refusal {
+        let mut state = self.assembly.lock();
+        if state.etags.remove(&self.number).is_some() {
+            state.restart_hash();
+        }
+        Refusal::BadRequest(format!(
+            "Part {} should be {} bytes, got {} or more",
+            self.number, self.expected, self.written
+        ))
+    }
+}
+
+/// Hashes the accepted parts of an object that follow the hashed prefix (blocking).
+#[derive(Debug)]
+pub(crate) struct HashInOrder(Arc<Assembly>);
+
+impl HashInOrder {
+    /// Runs the hashing; errors surface again at the completion.
+    pub(crate) fn run(self) {
+        if let Err(e) = self.0.advance_hash() {
+            tracing::warn!(error = %e, "could not hash multipart parts");
+        }
+    }
+}
+
 #[derive(Debug)]
 struct Assembly {
     path: PathBuf,
@@ -202,6 +257,7 @@ struct State {
 
 impl State {
     fn restart_hash(&mut self) {
+        self.generation += 1;
         self.hashed_parts = 0;
         if self.hasher.is_some() {
             self.hasher = Some(sha2::Sha256::new());
@@ -240,6 +296,9 @@ impl Assembly {
                     .and_then(|_| state.file.read_exact(&mut buf));
                 if let Err(e) = read {
                     state.hasher = Some(hasher);
+                    drop(state);
+                    // A waiting completion takes over and meets the error itself.
+                    self.hashed.notify_all();
                     return Err(e);
                 }
                 (hasher, next, state.generation)

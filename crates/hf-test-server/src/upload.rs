@@ -234,29 +234,52 @@ pub(crate) async fn store_lfs_object(
     verify_and_store(shared, oid, size, data).await
 }
 
-/// CDN `PUT /upload/{oid}/{size}/{chunk}/part/{n}`: answers an `ETag`.
+/// CDN `PUT /upload/{oid}/{size}/{chunk}/part/{n}`: streams the part into place and
+/// answers an `ETag`; the part is hashed afterwards, in order, in the background.
 pub(crate) async fn store_part(
     shared: &Arc<Shared>,
     oid: &str,
     size: u64,
     chunk: u64,
     n: &str,
-    data: Bytes,
+    body: axum::body::Body,
 ) -> Response {
+    use futures_util::StreamExt as _;
     let (true, Ok(number)) = (is_sha256(oid), n.parse::<u64>()) else {
         return error_response(400, None, "Invalid part");
     };
     let dir = shared.blobs.parts_dir().join(oid);
-    let shared = shared.clone();
-    let oid = oid.to_owned();
-    let res = tokio::task::spawn_blocking(move || {
-        shared
-            .assemblies
-            .put_part(dir, &oid, size, chunk, number, &data)
-    })
-    .await;
-    match res {
-        Ok(Ok(etag)) => {
+    let started = {
+        let shared = shared.clone();
+        let oid = oid.to_owned();
+        tokio::task::spawn_blocking(move || shared.assemblies.part(dir, &oid, size, chunk, number))
+            .await
+    };
+    let mut writer = match started {
+        Ok(Ok(writer)) => writer,
+        Ok(Err(refusal)) => return refusal_response(refusal),
+        Err(e) => return error_response(500, None, &format!("could not store part: {e}")),
+    };
+    // The body is handed to a blocking writer through a short queue (bounded memory).
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Bytes>(8);
+    let written = tokio::task::spawn_blocking(move || {
+        while let Some(bytes) = rx.blocking_recv() {
+            writer.write(&bytes)?;
+        }
+        writer.finish()
+    });
+    let mut stream = body.into_data_stream();
+    while let Some(frame) = stream.next().await {
+        // On a broken body the writer sees a short part and refuses it.
+        let Ok(bytes) = frame else { break };
+        if tx.send(bytes).await.is_err() {
+            break;
+        }
+    }
+    drop(tx);
+    match written.await {
+        Ok(Ok((etag, hash))) => {
+            drop(tokio::task::spawn_blocking(move || hash.run()));
             let mut r = crate::hub::empty_body_response(StatusCode::OK);
             set_header(&mut r, "etag", &etag);
             r
