@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use futures_util::{StreamExt as _, TryStreamExt as _};
 
-use super::{DownloadOptions, Planned, Source, errors};
+use super::{DownloadOptions, Planned, errors};
 use crate::cache::{FileLock, ensure_cachedir_tag, safe_relative_path, write_atomic};
 use crate::progress::ProgressEvent;
 use crate::repo::{Repo, is_commit_hash};
@@ -125,23 +125,10 @@ pub(super) async fn download_file(
         }
         Err(error) => return Err(errors::explain(api, repo, revision, Some(path), error).await),
     };
-    let size = metadata
-        .size
-        .ok_or_else(|| Error::Protocol(format!("the Hub did not send the size of {path}")))?;
-    let source = if metadata.on_cdn {
-        Source::from_metadata(&metadata)
-    } else {
-        Source::Hub(api.http.url(&repo.resolve_path(&metadata.commit, path))?)
-    };
-    let planned = Planned {
-        path: Arc::from(path),
-        etag: metadata.etag.clone(),
-        size,
-        source: Some(source),
-    };
+    let planned = Planned::from_head(api, repo, path, &metadata)?;
     options.progress.on_event(ProgressEvent::Totals {
         files: 1,
-        bytes: size,
+        bytes: planned.size,
     });
     fetch_into_dir(api, repo, &metadata.commit, &planned, dir, options).await
 }

@@ -57,6 +57,41 @@ struct Planned {
     source: Option<Source>,
 }
 
+impl Planned {
+    /// The one file a HEAD described: refused early when its etag cannot be verified or its
+    /// size is missing; a file not on the CDN is fetched at the commit the HEAD saw, so the
+    /// bytes match its etag.
+    fn from_head(
+        api: &HubApi,
+        repo: &Repo,
+        path: &str,
+        metadata: &FileMetadata,
+    ) -> Result<Self, Error> {
+        if HashKind::of_etag(&metadata.etag).is_none() {
+            return Err(Error::Protocol(format!(
+                "the Hub's etag for {path} ('{}') is not a sha256 or git-sha1, so the file cannot be verified",
+                metadata.etag
+            )));
+        }
+        let Some(size) = metadata.size else {
+            return Err(Error::Protocol(format!(
+                "the Hub did not send the size of {path}"
+            )));
+        };
+        let source = if metadata.on_cdn {
+            Source::from_metadata(metadata)
+        } else {
+            Source::Hub(api.http.url(&repo.resolve_path(&metadata.commit, path))?)
+        };
+        Ok(Self {
+            path: Arc::from(path),
+            etag: metadata.etag.clone(),
+            size,
+            source: Some(source),
+        })
+    }
+}
+
 impl HubApi {
     /// HEADs `path` at `revision`: follows renamed-repo redirects with auth, stops at a CDN
     /// redirect and reads the metadata from it.
@@ -198,32 +233,10 @@ impl HubApi {
                 return Err(errors::explain(self, repo, revision, Some(path), error).await);
             }
         };
-        if HashKind::of_etag(&metadata.etag).is_none() {
-            return Err(Error::Protocol(format!(
-                "the Hub's etag for {path} ('{}') is not a sha256 or git-sha1, so the file cannot be verified",
-                metadata.etag
-            )));
-        }
-        let Some(size) = metadata.size else {
-            return Err(Error::Protocol(format!(
-                "the Hub did not send the size of {path}"
-            )));
-        };
-        let source = if metadata.on_cdn {
-            Source::from_metadata(&metadata)
-        } else {
-            // Pinned to the commit the HEAD saw, so the bytes match its etag.
-            Source::Hub(self.http.url(&repo.resolve_path(&metadata.commit, path))?)
-        };
-        let planned = Planned {
-            path: Arc::from(path),
-            etag: metadata.etag.clone(),
-            size,
-            source: Some(source),
-        };
+        let planned = Planned::from_head(self, repo, path, &metadata)?;
         options.progress.on_event(ProgressEvent::Totals {
             files: 1,
-            bytes: size,
+            bytes: planned.size,
         });
         let pointer = self
             .fetch_into_cache(repo, &cache, &metadata.commit, &planned, options)
