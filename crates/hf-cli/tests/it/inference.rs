@@ -351,8 +351,7 @@ fn chat_into_a_closed_pipe_exits_quietly() {
 }
 
 #[test]
-fn binary_tasks_read_files_and_report_unserved_models() {
-    // The test server serves no image or audio model: these check the CLI's side of the call.
+fn binary_tasks_read_files_write_images_and_report_unserved_models() {
     let t = InferEnv::new();
     let missing = t.run(&[
         "infer",
@@ -373,37 +372,70 @@ fn binary_tasks_read_files_and_report_unserved_models() {
 
     let image = t.env.path("cat.png");
     std::fs::write(&image, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
-    let unserved = t.run(&[
+    let classified = t.run(&[
         "infer",
         "image-classification",
         "google/vit-base-patch16-224",
         image.to_str().unwrap(),
+    ]);
+    assert_eq!(classified.code, Some(0), "{}", classified.transcript());
+    let labels = classified.json();
+    assert_eq!(labels.as_array().map(Vec::len), Some(5), "{labels}");
+    assert!(labels[0]["label"].is_string() && labels[0]["score"].is_f64());
+    // The raw bytes were posted to the model's hf-inference route.
+    assert!(t.server.requests().iter().any(|r| r.method == "POST"
+        && r.path_and_query == "/hf-inference/models/google/vit-base-patch16-224"));
+
+    let audio = t.env.path("hello.wav");
+    std::fs::write(&audio, b"RIFF\x24\0\0\0WAVEfmt ").unwrap();
+    let heard = t.run(&[
+        "infer",
+        "automatic-speech-recognition",
+        "openai/whisper-large-v3",
+        audio.to_str().unwrap(),
+    ]);
+    assert_eq!(heard.code, Some(0), "{}", heard.transcript());
+    assert!(heard.json()["text"].is_string(), "{}", heard.stdout);
+
+    let unserved = t.run(&[
+        "infer",
+        "image-classification",
+        "some-org/no-such-vision-model",
+        image.to_str().unwrap(),
         "--provider",
         "hf-inference",
     ]);
-    // The test server refuses non-JSON bodies (422) where the router would answer 404: either
-    // way the raw bytes were posted to the model's hf-inference route and the call failed.
     assert_eq!(unserved.code, Some(1), "{}", unserved.transcript());
     assert!(
         unserved.stderr.starts_with("error: "),
         "{}",
         unserved.stderr
     );
-    let posted = t.server.requests();
-    assert!(posted.iter().any(|r| r.method == "POST"
-        && r.path_and_query == "/hf-inference/models/google/vit-base-patch16-224"));
 
     let output = t.env.path("out.png");
     let drawn = t.run(&[
         "infer",
         "text-to-image",
-        "some-org/some-model",
+        "stabilityai/stable-diffusion-xl-base-1.0",
         "a cat",
         "--output",
         output.to_str().unwrap(),
     ]);
-    assert_eq!(drawn.code, Some(1), "{}", drawn.transcript());
-    assert!(!output.exists(), "no file is written on failure");
+    assert_eq!(drawn.code, Some(0), "{}", drawn.transcript());
+    let png = std::fs::read(&output).expect("the image is written");
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"));
+
+    let nowhere = t.env.path("nothing.png");
+    let failed = t.run(&[
+        "infer",
+        "text-to-image",
+        "some-org/some-model",
+        "a cat",
+        "--output",
+        nowhere.to_str().unwrap(),
+    ]);
+    assert_eq!(failed.code, Some(1), "{}", failed.transcript());
+    assert!(!nowhere.exists(), "no file is written on failure");
 }
 
 #[test]

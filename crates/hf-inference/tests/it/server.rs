@@ -340,6 +340,60 @@ async fn every_text_task_answers_through_the_provider_mapping() {
 }
 
 #[tokio::test]
+async fn image_audio_and_text_to_image_tasks_answer_through_the_provider_mapping() {
+    let server = start();
+    let client = client(&server);
+    let image = bytes::Bytes::from_static(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a cat, honestly");
+    let labels = client
+        .image_classification("google/vit-base-patch16-224", image.clone())
+        .await
+        .expect("image classification");
+    assert_eq!(labels.len(), 5);
+    assert!(labels.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(labels.iter().all(|l| (0.0..=1.0).contains(&l.score)));
+    // The bytes went as they are, with their sniffed type, to the model's route.
+    let again = client
+        .image_classification("google/vit-base-patch16-224", image)
+        .await
+        .expect("image classification");
+    assert_eq!(labels, again, "deterministic for the same image");
+
+    let audio = bytes::Bytes::from_static(b"RIFF\x24\0\0\0WAVEfmt some samples");
+    let heard = client
+        .automatic_speech_recognition("openai/whisper-large-v3", audio)
+        .await
+        .expect("speech recognition");
+    assert!(heard.text.trim_end().ends_with('.'), "{heard:?}");
+    assert!(heard.text.split_whitespace().count() >= 6, "{heard:?}");
+
+    let drawn = client
+        .text_to_image(
+            "stabilityai/stable-diffusion-xl-base-1.0",
+            "a lighthouse at dawn",
+            &hf_inference::TextToImageParameters::default(),
+        )
+        .await
+        .expect("text to image");
+    assert_eq!(drawn.content_type.as_deref(), Some("image/png"));
+    assert!(drawn.bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
+    assert_eq!(&drawn.bytes[12..16], b"IHDR");
+
+    for path in [
+        "/hf-inference/models/google/vit-base-patch16-224",
+        "/hf-inference/models/openai/whisper-large-v3",
+        "/hf-inference/models/stabilityai/stable-diffusion-xl-base-1.0",
+    ] {
+        assert!(posts_to(&server, path) >= 1, "{path}");
+    }
+    // An empty file is refused by the model with a validation error, not sent as JSON.
+    let error = client
+        .image_classification("google/vit-base-patch16-224", bytes::Bytes::new())
+        .await
+        .expect_err("empty input");
+    assert_eq!(error.status(), Some(422), "{error}");
+}
+
+#[tokio::test]
 async fn text_generation_plain_detailed_and_streamed() {
     let server = start();
     let client = client(&server);

@@ -1702,6 +1702,68 @@ async fn inference_routes() {
 }
 
 #[tokio::test]
+async fn binary_inference_tasks() {
+    let s = server();
+    let c = client();
+    let e = s.endpoint();
+    let token = &s.tokens().read;
+    let post_bytes = |model: &str, body: Vec<u8>| {
+        c.post(format!("{e}/hf-inference/models/{model}"))
+            .bearer_auth(token)
+            .header("content-type", "application/octet-stream")
+            .body(body)
+            .send()
+    };
+    let r = post_bytes(
+        "google/vit-base-patch16-224",
+        b"not really an image".to_vec(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 200);
+    let labels = json_of(r).await;
+    let scores: Vec<f64> = labels
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["score"].as_f64().unwrap())
+        .collect();
+    assert_eq!(scores.len(), 5);
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]) && scores.iter().sum::<f64>() <= 1.0);
+    let r = post_bytes("openai/whisper-large-v3", b"RIFF....WAVE".to_vec())
+        .await
+        .unwrap();
+    assert!(json_of(r).await["text"].as_str().unwrap().ends_with('.'));
+    let r = post_bytes("openai/whisper-large-v3", Vec::new())
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    // Base64 in JSON is accepted too.
+    let r = c
+        .post(format!(
+            "{e}/hf-inference/models/google/vit-base-patch16-224"
+        ))
+        .bearer_auth(token)
+        .json(&json!({"inputs": "bm90IHJlYWxseSBhbiBpbWFnZQ=="}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_of(r).await, labels);
+    let r = c
+        .post(format!(
+            "{e}/hf-inference/models/stabilityai/stable-diffusion-xl-base-1.0"
+        ))
+        .bearer_auth(token)
+        .json(&json!({"inputs": "a cat"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(header(&r, "content-type"), "image/png");
+    let png = r.bytes().await.unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.ends_with(b"IEND\xaeB`\x82"));
+}
+
+#[tokio::test]
 async fn commit_files_helper() {
     let s = server();
     let c = client();
