@@ -770,26 +770,6 @@ fn chat(id: &str, body: &Value) -> Response {
     }))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ner() {
-        let v = entities("My name is Sarah Jessica Parker but you can call me Jessica");
-        assert_eq!(v[0]["word"], "Sarah Jessica Parker");
-        assert_eq!(v[0]["start"], 11);
-        assert_eq!(v[0]["end"], 31);
-        assert_eq!(v[1]["word"], "Jessica");
-        assert_eq!(v[1]["start"], 52);
-    }
-
-    #[test]
-    fn translation() {
-        assert_eq!(translate("Hello world"), "Hallo Welt");
-    }
-}
-
 /// Tasks whose input is the raw bytes of an image or a recording.
 const BINARY_INPUT_TASKS: &[&str] = &["image-classification", "automatic-speech-recognition"];
 
@@ -870,13 +850,10 @@ fn png_for(prompt: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&digest[2 * i..2 * i + 2], 16).unwrap_or(0))
         .collect();
     // Scanlines: filter byte 0, then RGB pixels.
-    let mut raw = Vec::new();
-    for _ in 0..SIDE {
-        raw.push(0);
-        for _ in 0..SIDE {
-            raw.extend_from_slice(&rgb);
-        }
-    }
+    let row: Vec<u8> = std::iter::once(0)
+        .chain(rgb.iter().copied().cycle().take(3 * SIDE as usize))
+        .collect();
+    let raw = row.repeat(SIDE as usize);
     // zlib: header, one stored deflate block, Adler-32.
     let mut zlib = vec![0x78, 0x01, 0x01];
     let len = raw.len() as u16;
@@ -913,4 +890,24 @@ fn crc32(data: &[u8]) -> u32 {
         }
     }
     !crc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ner() {
+        let v = entities("My name is Sarah Jessica Parker but you can call me Jessica");
+        assert_eq!(v[0]["word"], "Sarah Jessica Parker");
+        assert_eq!(v[0]["start"], 11);
+        assert_eq!(v[0]["end"], 31);
+        assert_eq!(v[1]["word"], "Jessica");
+        assert_eq!(v[1]["start"], 52);
+    }
+
+    #[test]
+    fn translation() {
+        assert_eq!(translate("Hello world"), "Hallo Welt");
+    }
 }

@@ -317,24 +317,29 @@ impl Assembly {
         }
     }
 
-    /// The SHA-256 of the whole object, once every part is hashed.
-    fn wait_for_hash(&self) -> std::io::Result<String> {
-        self.advance_hash()?;
-        let mut state = self.lock();
-        while state.hashed_parts < self.parts() {
+    /// The SHA-256 of the whole object, once every part is hashed (here, or by the
+    /// background hashing already under way).
+    fn wait_for_hash(&self) -> Result<String, Refusal> {
+        loop {
+            self.advance_hash()?;
+            let state = self.lock();
+            if state.hashed_parts >= self.parts() {
+                let hasher = state.hasher.clone().unwrap_or_default();
+                return Ok(hex(&hasher.finalize()));
+            }
             if state.hasher.is_some() {
-                // Nobody is hashing: do it here (a part sent again restarted the hash).
-                drop(state);
-                self.advance_hash()?;
-                state = self.lock();
+                // Nobody is hashing, yet the next part could not be: it was refused since.
+                let next = state.hashed_parts + 1;
+                if !state.etags.contains_key(&next) {
+                    return Err(Refusal::BadRequest(format!("Part {next} was not uploaded")));
+                }
                 continue;
             }
-            state = self
-                .hashed
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
+            drop(
+                self.hashed
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner),
+            );
         }
-        let hasher = state.hasher.clone().unwrap_or_default();
-        Ok(hex(&hasher.finalize()))
     }
 }
