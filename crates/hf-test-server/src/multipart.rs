@@ -212,9 +212,14 @@ impl PartWriter {
         if state.etags.remove(&self.number).is_some() {
             state.restart_hash();
         }
+        let got = if self.written > self.expected {
+            "more".to_owned()
+        } else {
+            self.written.to_string()
+        };
         Refusal::BadRequest(format!(
-            "Part {} should be {} bytes, got {} or more",
-            self.number, self.expected, self.written
+            "Part {} should be {} bytes, got {got}",
+            self.number, self.expected
         ))
     }
 }
