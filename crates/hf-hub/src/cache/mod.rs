@@ -14,6 +14,7 @@
 
 mod lock;
 mod scan;
+pub(crate) mod tree_cache;
 mod verify;
 
 use std::io::Write as _;

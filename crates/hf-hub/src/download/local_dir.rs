@@ -21,7 +21,8 @@ struct LocalPaths {
     incomplete: PathBuf,
 }
 
-fn bookkeeping(dir: &Path) -> PathBuf {
+/// `<dir>/.cache/huggingface`: where a `local_dir` download keeps its bookkeeping.
+pub(super) fn bookkeeping(dir: &Path) -> PathBuf {
     dir.join(".cache").join("huggingface")
 }
 

@@ -268,20 +268,52 @@ impl HubApi {
                 None => errors::cached_snapshot(&cache, repo, revision),
             };
         }
-        let commit = match self.resolve_commit(repo, revision).await {
-            Ok(commit) => commit,
-            Err(error) => {
-                if options.local_dir.is_none()
-                    && errors::may_fall_back_to_cache(&error)
-                    && let Ok(found) = errors::cached_snapshot(&cache, repo, revision)
-                {
-                    tracing::warn!("could not reach the Hub ({error}); using the cached snapshot");
-                    return Ok(found);
+        // The listing of a commit never changes: one cached by us or by the Python client
+        // (`trees/<commit>.json`) saves the tree request, and the revision request too when
+        // the revision is that commit.
+        let listing_folder = match &options.local_dir {
+            Some(dir) => local_dir::bookkeeping(dir),
+            None => cache.repo_dir().to_owned(),
+        };
+        let cached_listing = |commit: &str| {
+            (!options.force_download)
+                .then(|| cache::tree_cache::read(&listing_folder, commit))
+                .flatten()
+        };
+        let (commit, listing) = match cached_listing(revision) {
+            Some(listing) => (revision.to_owned(), Some(listing)),
+            None => match self.resolve_commit(repo, revision).await {
+                Ok(commit) => {
+                    let listing = cached_listing(&commit);
+                    (commit, listing)
                 }
-                return Err(errors::explain(self, repo, revision, None, error).await);
+                Err(error) => {
+                    if options.local_dir.is_none()
+                        && errors::may_fall_back_to_cache(&error)
+                        && let Ok(found) = errors::cached_snapshot(&cache, repo, revision)
+                    {
+                        tracing::warn!(
+                            "could not reach the Hub ({error}); using the cached snapshot"
+                        );
+                        return Ok(found);
+                    }
+                    return Err(errors::explain(self, repo, revision, None, error).await);
+                }
+            },
+        };
+        let listing = match listing {
+            Some(listing) => listing,
+            None => {
+                let listing = self.list_repo_tree(repo, &commit, None, true).await?;
+                // Only a listing whose every file could be downloaded is kept.
+                if listing.iter().filter(|e| e.is_file()).all(|e| {
+                    safe_relative_path(&e.path).is_ok() && HashKind::of_etag(e.etag()).is_some()
+                }) {
+                    cache::tree_cache::write(&listing_folder, &commit, &listing);
+                }
+                listing
             }
         };
-        let listing = self.list_repo_tree(repo, &commit, None, true).await?;
         let selected: Vec<TreeEntry> = filter
             .filter(
                 listing.into_iter().filter(TreeEntry::is_file),

@@ -211,4 +211,40 @@ async fn python_reads_our_cache_and_we_read_its_cache() {
     assert_eq!(info.repos.len(), 1);
     assert_eq!(info.repos[0].repo_id, "demo-org/demo-model");
     assert_eq!(info.repos[0].revisions[0].files.len(), 6);
+
+    // The commit's listing is shared too (trees/<commit>.json): online, each client confirms
+    // the other's complete snapshot without listing the tree again.
+    server.clear_requests();
+    let online = api
+        .snapshot_download(&repo, None, &PatternFilter::all(), &options(theirs.path()))
+        .await
+        .unwrap();
+    assert_eq!(online, python_dir);
+    let after_ours = server.requests();
+    assert!(
+        after_ours.len() == 1 && after_ours[0].path_and_query.contains("/revision/main"),
+        "we listed the tree although Python's trees/<commit>.json was there: {after_ours:?}"
+    );
+    server.clear_requests();
+    run_python(
+        &python,
+        "from huggingface_hub import snapshot_download
+print(snapshot_download('demo-org/demo-model'))
+",
+        &[
+            ("HF_HUB_CACHE", &ours_str),
+            ("HF_ENDPOINT", server.endpoint()),
+            ("HF_HOME", &home.path().to_string_lossy()),
+        ],
+    );
+    let after_python = server.requests();
+    assert!(
+        after_python
+            .iter()
+            .any(|r| r.path_and_query.contains("/revision/main"))
+            && !after_python
+                .iter()
+                .any(|r| r.path_and_query.contains("/tree/")),
+        "Python listed the tree although our trees/<commit>.json was there: {after_python:?}"
+    );
 }

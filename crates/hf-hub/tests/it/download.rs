@@ -166,7 +166,7 @@ async fn lfs_files_come_from_the_cdn_without_the_token_in_parallel_ranges() {
 }
 
 #[tokio::test]
-async fn a_complete_snapshot_is_confirmed_with_two_requests() {
+async fn a_complete_snapshot_is_confirmed_from_the_tree_cache() {
     let server = server();
     let cache = tempfile::tempdir().unwrap();
     let api = api(&server, None);
@@ -191,10 +191,40 @@ async fn a_complete_snapshot_is_confirmed_with_two_requests() {
         .await
         .unwrap();
     assert_eq!(again, dir);
+    // The first run recorded the commit's listing (trees/<commit>.json, as Python does):
+    // confirming the snapshot of `main` costs one request, for the commit main is at.
     let requests = server.requests();
-    assert_eq!(requests.len(), 2, "revision + tree only: {requests:?}");
+    assert_eq!(requests.len(), 1, "revision only: {requests:?}");
     assert!(requests[0].path_and_query.contains("/revision/main"));
-    assert!(requests[1].path_and_query.contains("/tree/"));
+    let commit = dir.file_name().unwrap().to_str().unwrap().to_owned();
+    let listing_file = dir.join("../../trees").join(format!("{commit}.json"));
+    let listing: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&listing_file).unwrap()).unwrap();
+    assert_eq!(listing["format_version"], 1);
+    assert!(listing["files"]["model.safetensors"]["lfs_sha256"].is_string());
+    assert!(listing["files"]["config.json"]["blob_id"].is_string());
+    // At the commit itself: no request at all.
+    server.clear_requests();
+    let pinned = api
+        .snapshot_download(&repo, Some(&commit), &filter, &options(cache.path()))
+        .await
+        .unwrap();
+    assert_eq!(pinned, dir);
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+    // A corrupt listing is ignored, fetched again and rewritten.
+    std::fs::write(&listing_file, "{ not json").unwrap();
+    server.clear_requests();
+    api.snapshot_download(&repo, Some(&commit), &filter, &options(cache.path()))
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert!(
+        requests.len() == 2 && requests[1].path_and_query.contains("/tree/"),
+        "{requests:?}"
+    );
+    assert!(
+        serde_json::from_slice::<serde_json::Value>(&std::fs::read(&listing_file).unwrap()).is_ok()
+    );
 }
 
 #[tokio::test]
@@ -775,10 +805,19 @@ async fn local_dir_mode_writes_python_metadata() {
     api.snapshot_download(&repo, None, &PatternFilter::all(), &opts)
         .await
         .unwrap();
+    // The revision only: the listing is in .cache/huggingface/trees, the files up to date.
+    let requests = server.requests();
     assert_eq!(
-        server.requests().len(),
-        2,
-        "up-to-date files are not fetched again"
+        requests.len(),
+        1,
+        "up-to-date files are not fetched again: {requests:?}"
+    );
+    assert!(requests[0].path_and_query.contains("/revision/main"));
+    assert!(
+        std::fs::read_dir(local.path().join(".cache/huggingface/trees"))
+            .unwrap()
+            .count()
+            == 1
     );
 }
 
