@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use crate::cache::RepoCache;
+use crate::patterns::PatternFilter;
 use crate::repo::Repo;
+use crate::tree::TreeEntry;
 use crate::{Error, HttpErrorKind, HubApi};
 
 /// Whether a failed metadata request may be answered from the cache (the Hub is unreachable
@@ -60,10 +62,14 @@ pub(super) fn cached_file(
 }
 
 /// The cached snapshot folder of `revision`, or a [`Error::NotInCache`].
+/// Where the commit's listing is cached (`trees/<commit>.json`), the files `filter` keeps must
+/// all be there, as in the Python client (its `IncompleteSnapshotError`); without a listing
+/// the folder is returned as it is.
 pub(super) fn cached_snapshot(
     cache: &RepoCache,
     repo: &Repo,
     revision: &str,
+    filter: &PatternFilter,
 ) -> Result<PathBuf, Error> {
     let offline = offline_advice(true);
     let Some(commit) = cache.resolve_revision(revision) else {
@@ -74,6 +80,30 @@ pub(super) fn cached_snapshot(
     };
     let dir = cache.snapshot_dir(&commit);
     if dir.is_dir() {
+        if let Some(listing) = crate::cache::tree_cache::read(cache.repo_dir(), &commit) {
+            let wanted: Vec<TreeEntry> = filter
+                .filter(listing, |e: &TreeEntry| e.path.as_str())
+                .collect();
+            let missing: Vec<&str> = wanted
+                .iter()
+                .map(|e| e.path.as_str())
+                .filter(|path| !cache.pointer_path(&commit, path).exists())
+                .collect();
+            if !missing.is_empty() {
+                let shown = missing
+                    .iter()
+                    .take(5)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let more = if missing.len() > 5 { ", ..." } else { "" };
+                return Err(Error::NotInCache(format!(
+                    "the cached snapshot of {repo} at '{revision}' ({commit}) lacks {} of the {} files asked for ({shown}{more}){offline}",
+                    missing.len(),
+                    wanted.len()
+                )));
+            }
+        }
         Ok(dir)
     } else {
         Err(Error::NotInCache(format!(

@@ -265,7 +265,7 @@ impl HubApi {
         if offline {
             return match &options.local_dir {
                 Some(dir) => local_dir::offline_snapshot(dir),
-                None => errors::cached_snapshot(&cache, repo, revision),
+                None => errors::cached_snapshot(&cache, repo, revision, filter),
             };
         }
         // The listing of a commit never changes: one cached by us or by the Python client
@@ -290,7 +290,7 @@ impl HubApi {
                 Err(error) => {
                     if options.local_dir.is_none()
                         && errors::may_fall_back_to_cache(&error)
-                        && let Ok(found) = errors::cached_snapshot(&cache, repo, revision)
+                        && let Ok(found) = errors::cached_snapshot(&cache, repo, revision, filter)
                     {
                         tracing::warn!(
                             "could not reach the Hub ({error}); using the cached snapshot"

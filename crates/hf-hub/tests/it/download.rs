@@ -620,6 +620,42 @@ async fn offline_mode_serves_the_cache_without_any_request() {
 }
 
 #[tokio::test]
+async fn offline_a_snapshot_missing_listed_files_is_reported_incomplete() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let repo = model("demo-org/demo-model");
+    let json_only = PatternFilter::new(Some(["*.json"]), std::iter::empty::<&str>());
+    let online = api
+        .snapshot_download(&repo, None, &json_only, &options(cache.path()))
+        .await
+        .unwrap();
+    let mut offline = options(cache.path());
+    offline.local_files_only = true;
+    server.clear_requests();
+    // What was downloaded is served; the listing (trees/<commit>.json) shows what was not.
+    assert_eq!(
+        api.snapshot_download(&repo, None, &json_only, &offline)
+            .await
+            .unwrap(),
+        online
+    );
+    let err = api
+        .snapshot_download(&repo, None, &PatternFilter::all(), &offline)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::NotInCache(_)), "{err}");
+    let message = err.to_string();
+    assert!(
+        message.contains("lacks 3 of the 6 files asked for")
+            && message.contains("model.safetensors")
+            && message.contains("HF_HUB_OFFLINE"),
+        "{message}"
+    );
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
+
+#[tokio::test]
 async fn errors_say_what_to_do() {
     let server = server();
     let cache = tempfile::tempdir().unwrap();
