@@ -189,7 +189,9 @@ impl HttpError {
     pub fn method(&self) -> &str {
         &self.0.method
     }
-    /// The server's explanation (`X-Error-Message` or the body's `error`).
+    /// The server's explanation (`X-Error-Message` or the body's `error`), with the token that
+    /// was sent masked. Still raw otherwise: show it through [`crate::sanitize::for_display`]
+    /// (as this type's `Display` does).
     #[must_use]
     pub fn server_message(&self) -> Option<&str> {
         self.0.server_message.as_deref()
@@ -272,15 +274,18 @@ impl fmt::Display for HttpError {
         {
             write!(f, " (HTTP {status})")?;
         }
-        write!(f, " for {} {}", self.0.method, self.0.url)?;
+        // Everything below may hold server-supplied text (the URL of a redirect, the
+        // server's message, a decoder's quote of the body): shown only through `sanitize`.
+        let safe = crate::sanitize::for_display;
+        write!(f, " for {} {}", self.0.method, safe(&self.0.url))?;
         if let Some(id) = &self.0.request_id {
-            write!(f, " (request id: {id})")?;
+            write!(f, " (request id: {})", safe(id))?;
         }
         if let Some(message) = &self.0.server_message {
-            write!(f, ": {message}")?;
+            write!(f, ": {}", safe(message))?;
         }
         if let Some(detail) = &self.0.detail {
-            write!(f, ": {detail}")?;
+            write!(f, ": {}", safe(detail))?;
         }
         if self.0.attempts > 1 {
             write!(f, " (after {} attempts)", self.0.attempts)?;

@@ -6,6 +6,8 @@
 //! - [`discovery`]: which token to use and where it came from; [`store`]: the token files
 //!   shared with the Python client; [`keyring`]: the OS keyring; [`dotenv`]: `.env` files on request.
 //! - [`whoami`]: token validation and the write-permission check run before uploads.
+//! - [`sanitize`]: control characters escaped and token-shaped strings masked in any
+//!   server-supplied text before it is shown.
 //! - [`http`]: endpoint, User-Agent, auth-header rules, timeouts, retries, error mapping, offline mode.
 //!
 //! ```no_run
@@ -48,6 +50,7 @@ mod error;
 pub mod http;
 pub mod keyring;
 pub mod paths;
+pub mod sanitize;
 pub mod store;
 mod token;
 pub mod whoami;

@@ -469,16 +469,25 @@ fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
         .open(path)
 }
 
+/// Creates `dir` and its missing parents owner-only (0700). Only the directories created
+/// here get that mode: an existing one (a shared 1777 or 755 folder, `/tmp`) is never
+/// changed, or `HF_TOKEN_PATH=/tmp/token` would strip `/tmp` of its sticky bit.
 #[cfg(unix)]
 fn create_private_dir(dir: &Path) -> Result<(), Error> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    let missing: Vec<&Path> = dir
+        .ancestors()
+        .take_while(|d| !d.as_os_str().is_empty() && std::fs::symlink_metadata(d).is_err())
+        .collect();
     std::fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)
         .map_err(|e| Error::io(format!("cannot create the directory {}", dir.display()), e))?;
-    // Like the Python client: tighten the directory, best effort (it may not be ours).
-    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+    for created in missing {
+        // The umask may have loosened nothing (0700 & !umask), but it may have tightened it further.
+        let _ = std::fs::set_permissions(created, std::fs::Permissions::from_mode(0o700));
+    }
     Ok(())
 }
 

@@ -302,11 +302,34 @@ async fn whoami_from(client: &HubClient, source: Option<&TokenSource>) -> Result
         });
     }
     let url = client.url("/api/whoami-v2")?;
-    let result = client
+    // Only an answer from a trusted origin vouches for the token: a redirect elsewhere
+    // is not followed, since the token is not sent there and any answer would do.
+    let result = match client
         .get(url)
         .idempotent(false)
-        .send_json::<WhoAmI>()
-        .await;
+        .redirects(crate::http::Redirects::StopAtUntrusted)
+        .send()
+        .await
+    {
+        Ok(response) if response.status().is_redirection() => {
+            let elsewhere = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| response.url().join(l).ok())
+                .map(|u| crate::redact_url(u.origin().ascii_serialization().as_str()))
+                .unwrap_or_default();
+            Err(
+                HttpError::new(HttpErrorKind::Redirect, "GET", response.url().as_str()).with_detail(
+                    format!(
+                        "the token check was redirected to another origin ({elsewhere}), which never receives the token, so its answer cannot vouch for it"
+                    ),
+                ),
+            )
+        }
+        Ok(response) => decode_whoami(response).await,
+        Err(e) => Err(e),
+    };
     match result {
         Ok(who) => Ok(who),
         Err(e) if *e.kind() == HttpErrorKind::Unauthorized => Err(Error::InvalidToken(
@@ -314,6 +337,16 @@ async fn whoami_from(client: &HubClient, source: Option<&TokenSource>) -> Result
         )),
         Err(e) => Err(Error::Http(e)),
     }
+}
+
+async fn decode_whoami(response: reqwest::Response) -> Result<WhoAmI, HttpError> {
+    let url = response.url().to_string();
+    let body = crate::http::read_body_limited(response, crate::http::MAX_JSON_BODY)
+        .await
+        .map_err(|e| HttpError::new(HttpErrorKind::Decode, "GET", &url).with_detail(e))?;
+    serde_json::from_slice(&body).map_err(|e| {
+        HttpError::new(HttpErrorKind::Decode, "GET", &url).with_detail(format!("invalid JSON: {e}"))
+    })
 }
 
 fn invalid_token_message(token: Option<&Token>, source: Option<&TokenSource>) -> String {

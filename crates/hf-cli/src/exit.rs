@@ -110,6 +110,12 @@ fn builtin_hint(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
     if let Some(hf_auth::Error::NoToken { .. }) = cause.downcast_ref::<hf_auth::Error>() {
         return Some("log in with `hf auth login`, or set HF_TOKEN".to_owned());
     }
+    if let Some(hf_hub::Error::UnsafePath { path, .. }) = cause.downcast_ref::<hf_hub::Error>() {
+        return Some(format!(
+            "the repo names a file that cannot be written safely; to download the rest, skip it with --exclude {}",
+            shell_quote(path)
+        ));
+    }
     let http = cause.downcast_ref::<HttpError>().or_else(|| {
         cause
             .downcast_ref::<hf_auth::Error>()
@@ -142,12 +148,21 @@ fn builtin_hint(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
     Some(hint.to_owned())
 }
 
+/// `text` quoted for a POSIX shell (single quotes), so a hint can be pasted as it is.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
 /// Prints `error: ...` and any `hint: ...` lines to `stderr`. Write errors are ignored:
 /// there is nowhere left to report them.
+///
+/// Both pass through [`hf_auth::sanitize::for_display`]: an error may quote what a server
+/// said, and a server may send escape sequences or echo a token.
 pub(crate) fn report(error: &anyhow::Error, stderr: &mut dyn Write) {
-    let _ = writeln!(stderr, "error: {error:#}");
+    let safe = hf_auth::sanitize::for_display;
+    let _ = writeln!(stderr, "error: {}", safe(&format!("{error:#}")));
     for hint in hints(error) {
-        let _ = writeln!(stderr, "hint: {hint}");
+        let _ = writeln!(stderr, "hint: {}", safe(&hint));
     }
 }
 

@@ -10,6 +10,7 @@ mod commands;
 mod exit;
 mod logging;
 mod output;
+mod token_flag;
 
 use std::ffi::OsString;
 use std::process::ExitCode;

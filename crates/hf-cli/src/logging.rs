@@ -10,6 +10,7 @@ use std::io::IsTerminal;
 
 use hf_auth::env::{self, EnvSource};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::field::MakeExt as _;
 
 /// Our crates, which get the chosen level; everything else stays at `warn`.
 const OUR_CRATES: &[&str] = &["hf_cli", "hf_auth", "hf_hub", "hf_inference"];
@@ -71,7 +72,20 @@ pub(crate) fn init(verbose: u8, quiet: bool, source: &dyn EnvSource) {
         }
     };
     let ansi = use_color(source, std::io::stderr().is_terminal());
+    // Log fields may quote a server (an error message, a path): every value is shown through
+    // `sanitize`, so no escape sequence or token-shaped string reaches stderr at any level.
+    let fields = tracing_subscriber::fmt::format::debug_fn(|writer, field, value| {
+        let text = format!("{value:?}");
+        let safe = hf_auth::sanitize::for_display(&text);
+        if field.name() == "message" {
+            write!(writer, "{safe}")
+        } else {
+            write!(writer, "{field}={safe}")
+        }
+    })
+    .delimited(" ");
     let _ = tracing_subscriber::fmt()
+        .fmt_fields(fields)
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(ansi)

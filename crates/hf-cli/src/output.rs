@@ -94,17 +94,50 @@ impl Output {
     /// [`BrokenPipe`] when the reader went away; other write or serialisation errors.
     pub(crate) fn emit<T: Render>(&mut self, value: &T) -> anyhow::Result<()> {
         let text = match self.format {
+            // JSON escapes control characters itself; token-shaped strings are masked in both.
+            OutputFormat::Json => {
+                let mut json = serde_json::to_string_pretty(value)?;
+                json.push('\n');
+                hf_auth::sanitize::mask_tokens(&json).into_owned()
+            }
+            OutputFormat::Human => {
+                hf_auth::sanitize::for_display(&render_human(&value.human())).into_owned()
+            }
+        };
+        self.write_raw(text.as_bytes())
+    }
+
+    /// Prints `value` like [`Output::emit`] but without masking token-shaped strings: only for
+    /// `hf auth token`, whose whole job is to hand the user's own token to a script. Control
+    /// characters are still escaped.
+    ///
+    /// # Errors
+    /// As [`Output::emit`].
+    pub(crate) fn emit_revealing_secret<T: Render>(&mut self, value: &T) -> anyhow::Result<()> {
+        let text = match self.format {
             OutputFormat::Json => {
                 let mut json = serde_json::to_string_pretty(value)?;
                 json.push('\n');
                 json
             }
-            OutputFormat::Human => render_human(&value.human()),
+            OutputFormat::Human => {
+                hf_auth::sanitize::escape_controls(&render_human(&value.human())).into_owned()
+            }
         };
         self.write_raw(text.as_bytes())
     }
 
-    /// Writes bytes as they are (streamed model output, file contents) and flushes.
+    /// Writes text that a server produced (streamed model output) with control characters
+    /// escaped and token-shaped strings masked, and flushes.
+    ///
+    /// # Errors
+    /// As [`Output::write_raw`].
+    pub(crate) fn write_text(&mut self, text: &str) -> anyhow::Result<()> {
+        let safe = hf_auth::sanitize::for_display(text);
+        self.write_raw(safe.as_bytes())
+    }
+
+    /// Writes bytes as they are (text we produced ourselves, such as a completion script) and flushes.
     ///
     /// # Errors
     /// [`BrokenPipe`] when the reader went away; other write errors.

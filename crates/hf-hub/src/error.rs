@@ -30,6 +30,16 @@ pub enum Error {
     /// The server sent something we refuse to act on (unsafe path, inconsistent metadata...).
     #[error("unexpected answer from the Hub: {0}")]
     Protocol(String),
+    /// A path the server named (a listing entry, a file) that may not be written: it would
+    /// leave the target directory or land in `.git` or the download bookkeeping. Nothing
+    /// was written for it.
+    #[error("refusing the path {} from the Hub: {reason}; nothing was written", hf_auth::sanitize::quoted(.path))]
+    UnsafePath {
+        /// The path as the server sent it (shown escaped).
+        path: String,
+        /// Why it is refused.
+        reason: &'static str,
+    },
     /// Downloaded bytes do not match the expected hash; nothing was kept.
     #[error(
         "integrity check failed for {path}: expected {algorithm} {expected}, got {actual}; the partial file was deleted, retry the download"

@@ -2,10 +2,12 @@
 //! paginated through the `Link: rel="next"` header.
 
 use futures_util::StreamExt as _;
-use hf_auth::http::{MAX_JSON_BODY, stream_error};
+use hf_auth::http::stream_error;
 use serde::Deserialize;
 use url::Url;
 
+use crate::api::ListingLimits;
+use crate::api::pagination::ListingBudget;
 use crate::repo::{Repo, encode_revision, validate_revision};
 use crate::{Error, HubApi};
 
@@ -127,25 +129,24 @@ impl HubApi {
             .append_pair("recursive", if recursive { "true" } else { "false" })
             .append_pair("expand", "false");
         let mut entries = Vec::new();
-        // Pages already fetched: links leading back to one would loop forever.
-        let mut visited = std::collections::HashSet::new();
+        let mut budget = ListingBudget::new(
+            ListingLimits::COLLECTED,
+            format!("the tree listing of {repo}"),
+        );
         let mut next = Some(url);
         while let Some(page) = next.take() {
-            if !visited.insert(page.clone()) {
-                return Err(Error::Protocol(format!(
-                    "the tree listing of {repo} links back to a page already read (a pagination loop); stopping"
-                )));
-            }
+            budget.before_page(&page)?;
             let response = self.http.get(page.clone()).idempotent(true).send().await?;
             next = response
                 .headers()
                 .get("link")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|h| next_link(h, response.url()));
-            let body = read_page(response, MAX_JSON_BODY).await?;
+            let body = read_page(response, budget.page_byte_limit()).await?;
             let items: Vec<TreeEntry> = serde_json::from_slice(&body).map_err(|e| {
                 Error::Protocol(format!("tree page of {repo} is not a valid listing: {e}"))
             })?;
+            budget.after_page(body.len() as u64, items.len())?;
             entries.extend(items);
         }
         Ok(entries)

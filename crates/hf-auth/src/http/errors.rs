@@ -43,17 +43,28 @@ pub async fn read_body_limited(response: reqwest::Response, limit: u64) -> Resul
 }
 
 /// Turns a non-success response into a typed [`HttpError`], reading at most 64 KiB of its body.
-pub async fn error_from_response(response: reqwest::Response, method: &str) -> HttpError {
+/// `sent_token` is the token the request carried: a server that echoes it back (in
+/// `X-Error-Message` or the body) has it masked in every text the error keeps.
+pub async fn error_from_response(
+    response: reqwest::Response,
+    method: &str,
+    sent_token: Option<&crate::Token>,
+) -> HttpError {
     let status = response.status().as_u16();
     let url = response.url().clone();
     let headers = response.headers().clone();
+    let secret = sent_token.map(crate::Token::expose_secret);
+    let mask_sent = |text: &str| match secret {
+        Some(secret) => crate::sanitize::mask_secret(text, secret).into_owned(),
+        None => text.to_owned(),
+    };
     let header = |name: &str| {
         headers
             .get(name)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
             .filter(|v| !v.is_empty())
-            .map(str::to_owned)
+            .map(mask_sent)
     };
     let error_code = header("x-error-code");
     let error_message = header("x-error-message");
@@ -126,7 +137,7 @@ pub async fn error_from_response(response: reqwest::Response, method: &str) -> H
     error.0.repo_commit = header("x-repo-commit");
     error.0.retry_after = server_wait(&headers);
     if !messages.is_empty() {
-        error.0.server_message = Some(messages.join(" "));
+        error.0.server_message = Some(mask_sent(&messages.join(" ")));
     }
     error
 }

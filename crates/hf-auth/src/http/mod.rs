@@ -142,11 +142,26 @@ impl HubConfig {
     }
 }
 
+/// `value` with anything that looks like userinfo (`user:password@`) masked, for messages
+/// about a URL that may not even parse.
+fn mask_userinfo(value: &str) -> String {
+    let (scheme, rest) = match value.find("://") {
+        Some(i) => value.split_at(i + 3),
+        None => ("", value),
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => value.to_owned(),
+    }
+}
+
 fn parse_endpoint(name: &str, value: &str) -> Result<Url, Error> {
+    let shown = crate::sanitize::for_display(&mask_userinfo(value)).into_owned();
     let bad = |why: &str| Error::Config {
         name: name.to_owned(),
         reason: format!(
-            "'{value}' {why} (expected an absolute URL such as https://huggingface.co)"
+            "'{shown}' {why} (expected an absolute URL such as https://huggingface.co)"
         ),
     };
     let url = Url::parse(value.trim()).map_err(|_| bad("is not a URL"))?;
@@ -181,6 +196,35 @@ fn parse_seconds(source: &dyn EnvSource, var: &env::EnvVar) -> Result<Option<Dur
     })?;
     // 0 means "use the default", as in the Python client.
     Ok((secs > 0.0).then_some(duration))
+}
+
+/// Whether `url`'s host is this machine (a plain-http test Hub there is fine).
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => {
+            name.eq_ignore_ascii_case("localhost")
+                || name.to_ascii_lowercase().ends_with(".localhost")
+        }
+        None => false,
+    }
+}
+
+/// One warning a process when a token would travel unencrypted to another machine.
+fn warn_on_plain_http(config: &HubConfig, _token: &Token) {
+    static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    let plain = std::iter::once(&config.endpoint)
+        .chain(&config.trusted_origins)
+        .find(|url| url.scheme() == "http" && !is_loopback(url));
+    if let Some(url) = plain
+        && !WARNED.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        tracing::warn!(
+            "the token will be sent unencrypted over plain http:// to {}; use https:// unless this network is trusted",
+            url.origin().ascii_serialization()
+        );
+    }
 }
 
 /// A cheap-to-clone handle on the HTTP core: one connection pool, one configuration, one token.
@@ -242,6 +286,9 @@ impl HubClientBuilder {
         );
         if let Some(origin) = &self.config.user_agent_origin {
             user_agent.push_str(&format!("; origin/{origin}"));
+        }
+        if let Some(token) = &self.token {
+            warn_on_plain_http(&self.config, token);
         }
         let http = reqwest::Client::builder()
             .user_agent(user_agent.clone())
@@ -541,7 +588,8 @@ impl HubRequest {
                             }
                         }
                     }
-                    let mut error = error_from_response(response, self.method.as_str()).await;
+                    let sent = self.client.token();
+                    let mut error = error_from_response(response, self.method.as_str(), sent).await;
                     error.0.attempts = attempt;
                     return Err(error);
                 }
@@ -761,6 +809,37 @@ mod tests {
         let err = HubConfig::from_env_source(&MapEnv::new().with("HF_HUB_ETAG_TIMEOUT", "soon"))
             .unwrap_err();
         assert!(err.to_string().contains("HF_HUB_ETAG_TIMEOUT"));
+    }
+
+    #[test]
+    fn an_invalid_endpoint_is_shown_without_its_password() {
+        for value in [
+            "ftp://alice:s3cretPassw0rd@hub.example/",
+            "https://alice:s3cretPassw0rd@",
+            "alice:s3cretPassw0rd@hub.example",
+        ] {
+            let err =
+                HubConfig::from_env_source(&MapEnv::new().with("HF_ENDPOINT", value)).unwrap_err();
+            let text = err.to_string();
+            assert!(!text.contains("s3cretPassw0rd"), "{text}");
+            assert!(!text.contains("alice"), "{text}");
+            assert!(text.contains("***@"), "{text}");
+        }
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        for (url, expected) in [
+            ("http://127.0.0.1:1/", true),
+            ("http://127.8.9.10/", true),
+            ("http://[::1]:80/", true),
+            ("http://localhost:1/", true),
+            ("http://hub.localhost/", true),
+            ("http://hub.example/", false),
+            ("http://10.0.0.1/", false),
+        ] {
+            assert_eq!(is_loopback(&Url::parse(url).unwrap()), expected, "{url}");
+        }
     }
 
     #[test]

@@ -299,13 +299,10 @@ impl Render for LoginReport {
 
 async fn login(args: LoginArgs, context: &mut Context) -> anyhow::Result<()> {
     let (raw, source) = match (args.token, args.token_stdin) {
-        (Some(token), _) => {
-            tracing::warn!(
-                "--token puts the token in the command line, where other users of this machine \
-                 can see it (ps, /proc); prefer --token-stdin or the prompt"
-            );
-            (Token::new(token), TokenSource::Explicit)
-        }
+        (Some(token), _) => (
+            crate::token_flag::from_flag(&token, "--token-stdin or the prompt"),
+            TokenSource::Explicit,
+        ),
         (None, true) => (read_stdin_token()?, TokenSource::Stdin),
         (None, false) => {
             if !args.force
@@ -845,7 +842,7 @@ fn token(args: &TokenArgs, context: &mut Context) -> anyhow::Result<()> {
         token_source: source_kind(&found.source),
         token: found.token,
     };
-    context.output.emit(&report)
+    context.output.emit_revealing_secret(&report)
 }
 
 fn join_or_none(items: &[String]) -> String {

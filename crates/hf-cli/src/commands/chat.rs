@@ -47,7 +47,10 @@ pub(crate) fn client_for(
         .parse()
         .map_err(|e: hf_inference::Error| UsageError(e.to_string()))?;
     let token = match &options.token {
-        Some(token) => Some(hf_auth::Token::new(token.clone())),
+        Some(token) => Some(crate::token_flag::from_flag(
+            token,
+            crate::token_flag::USE_LOGIN_OR_ENV,
+        )),
         None => crate::commands::auth::resolve_token(context, false)?.token(),
     };
     let mut builder = InferenceClient::builder()
@@ -157,7 +160,7 @@ pub(crate) async fn run(args: ChatArgs, context: &mut Context) -> anyhow::Result
         let text = chunk.text();
         if streaming_text && !text.is_empty() {
             // Each piece is flushed at once; a closed stdout ends the command quietly.
-            context.output.write_raw(text.as_bytes())?;
+            context.output.write_text(&text)?;
         }
         answer.content.push_str(text);
         if let Some(reason) = chunk.choices.first().and_then(|c| c.finish_reason.clone()) {

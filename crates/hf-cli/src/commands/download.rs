@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use clap::Args;
-use hf_auth::Token;
 use hf_auth::env::{self, EnvSource};
 use hf_auth::http::HubConfig;
 use hf_hub::download::DownloadOptions;
@@ -187,7 +186,10 @@ pub(crate) fn parse_repo(raw: &str, repo_type: Option<&str>) -> anyhow::Result<R
 pub(crate) fn api_for(context: &Context, token: Option<&str>) -> anyhow::Result<HubApi> {
     let config = HubConfig::from_env_source(context.env.as_ref())?;
     let token = match token {
-        Some(token) => Some(Token::new(token.to_owned())),
+        Some(token) => Some(crate::token_flag::from_flag(
+            token,
+            crate::token_flag::USE_LOGIN_OR_ENV,
+        )),
         None => crate::commands::auth::resolve_token(context, false)?.token(),
     };
     Ok(HubApi::new(config, token)?)

@@ -90,7 +90,7 @@ pub(crate) async fn run(args: InferArgs, context: &mut Context) -> anyhow::Resul
         while let Some(event) = stream.next().await {
             let event = event.map_err(cli_error)?;
             if !event.token.special {
-                context.output.write_raw(event.token.text.as_bytes())?;
+                context.output.write_text(&event.token.text)?;
             }
         }
         return context.output.write_raw(b"\n");

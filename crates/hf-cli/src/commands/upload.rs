@@ -68,6 +68,10 @@ pub(crate) struct UploadArgs {
     /// Upload even if the secret scan finds tokens, private keys or `.env` files.
     #[arg(long)]
     allow_secrets: bool,
+    /// Follow symbolic links that lead out of the folder (by default such a link stops the
+    /// upload before anything is sent, naming it).
+    #[arg(long)]
+    follow_symlinks: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -265,6 +269,7 @@ async fn upload_once(
                 allow_patterns: include.clone(),
                 ignore_patterns: args.exclude.clone(),
                 delete_patterns: args.delete.clone(),
+                follow_external_symlinks: args.follow_symlinks,
             };
             api.upload_folder(repo, &upload, &commit, &options).await
         }
@@ -402,6 +407,7 @@ mod tests {
             no_create_pr: false,
             every: None,
             allow_secrets: false,
+            follow_symlinks: false,
         }
     }
 

@@ -167,22 +167,23 @@ fn join_relative(base: &Path, path: &str) -> PathBuf {
     out
 }
 
-/// Checks that a path from the Hub (or the user) stays inside the directory it is joined to:
-/// relative, no `..`, no drive, UNC or root component, no backslashes, no NUL.
+/// Checks that a path from the Hub (or the user) stays inside the directory it is joined to
+/// and names nothing that is not a repo file: relative, no `..`, no drive, UNC or root
+/// component, no backslashes, no control characters, and no `.git` or `.cache/huggingface`
+/// component (in any letter case: a case-insensitive file system folds them together).
 ///
 /// # Errors
-/// [`Error::Protocol`] naming the path.
+/// [`Error::UnsafePath`] naming the path and why.
 pub fn safe_relative_path(path: &str) -> Result<&str, Error> {
-    let bad = |why: &str| {
-        Error::Protocol(format!(
-            "refusing the path '{path}': {why}; nothing was written for it"
-        ))
+    let bad = |reason: &'static str| Error::UnsafePath {
+        path: path.to_owned(),
+        reason,
     };
     if path.is_empty() {
         return Err(bad("it is empty"));
     }
-    if path.contains('\0') || path.contains('\\') {
-        return Err(bad("it contains a NUL or backslash"));
+    if path.contains('\\') || path.chars().any(char::is_control) {
+        return Err(bad("it contains a backslash or a control character"));
     }
     if path.starts_with('/') {
         return Err(bad("it is absolute"));
@@ -202,28 +203,72 @@ pub fn safe_relative_path(path: &str) -> Result<&str, Error> {
     {
         return Err(bad("it is not a plain relative path"));
     }
+    if let Some(reason) = reserved_component(path) {
+        return Err(bad(reason));
+    }
     Ok(path)
 }
 
-/// Writes `bytes` to `path` through a temporary file and a rename.
+/// Why `path` (`/`-separated) names a place no repo file may go: git's own folder, which
+/// holds configuration git executes (`core.fsmonitor`, hooks), or the local-dir bookkeeping
+/// of the Python client and ours. Compared as Windows and macOS would: any letter case, and
+/// trailing dots and spaces ignored (`.GIT.` is `.git` there).
+#[must_use]
+pub fn reserved_component(path: &str) -> Option<&'static str> {
+    let folded: Vec<String> = path
+        .split('/')
+        .map(|part| part.trim_end_matches(['.', ' ']).to_ascii_lowercase())
+        .collect();
+    if folded.iter().any(|part| part == ".git") {
+        return Some("it is inside a .git folder");
+    }
+    if folded
+        .windows(2)
+        .any(|w| w[0] == ".cache" && w[1] == "huggingface")
+    {
+        return Some("it is inside .cache/huggingface, where downloads keep their bookkeeping");
+    }
+    None
+}
+
+/// Unique per call, not only per process: tasks of one process write the same refs and
+/// progress files concurrently, and a shared temporary name made their renames fail.
+static NEXT_TEMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// A new temporary file beside `path`, created exclusively (`O_CREAT|O_EXCL`): whatever
+/// already has the name (another writer's file, a planted symlink) is never opened or
+/// followed; the next name is tried instead.
+pub(crate) fn create_temp_beside(path: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let parent = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let mut last = None;
+    // Bounded: a folder full of names taken is an error, not a hang.
+    for _ in 0..10_000 {
+        let n = NEXT_TEMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = parent.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
+}
+
+/// Writes `bytes` to `path` through an exclusively created temporary file and a rename.
 pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     let parent = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)
         .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
-    // Unique per call, not only per process: tasks of one process write the same refs and
-    // progress files concurrently, and a shared temporary name made their renames fail.
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let tmp = parent.join(format!(
-        ".{}.{}.{}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
-        std::process::id(),
-        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        std::fs::rename(&tmp, path)
-    })();
+    let (tmp, mut file) = create_temp_beside(path)
+        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+    let result = file
+        .write_all(bytes)
+        .and_then(|()| std::fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(Error::io(format!("cannot write {}", path.display()), e));
@@ -249,6 +294,9 @@ pub fn blob_link_target(path: &str, etag: &str) -> PathBuf {
 
 /// Points `pointer` at `blob`: a relative symlink when possible, else a copy
 /// (or a move, when `blob` was just downloaded and `move_if_copying` is set).
+///
+/// The new entry is made under a temporary name and renamed over the old one, so a
+/// failure at any step leaves the old entry as it was: never deleted first.
 pub(crate) fn link_pointer(
     pointer: &Path,
     blob: &Path,
@@ -259,25 +307,35 @@ pub(crate) fn link_pointer(
     let parent = pointer.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent)
         .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
-    let _ = std::fs::remove_file(pointer);
+    let place = |e| Error::io(format!("cannot place {}", pointer.display()), e);
     #[cfg(unix)]
     if use_symlinks {
-        match std::os::unix::fs::symlink(target, pointer) {
+        let (tmp, file) = create_temp_beside(pointer).map_err(place)?;
+        drop(file);
+        // The name is ours now; swap the placeholder for the link and rename it into place.
+        let linked = std::fs::remove_file(&tmp)
+            .and_then(|()| std::os::unix::fs::symlink(target, &tmp))
+            .and_then(|()| std::fs::rename(&tmp, pointer));
+        match linked {
             Ok(()) => return Ok(()),
-            Err(error) => tracing::debug!(%error, "symlinks unavailable here, copying instead"),
+            Err(error) => {
+                let _ = std::fs::remove_file(&tmp);
+                tracing::debug!(%error, "symlinks unavailable here, copying instead");
+            }
         }
     }
     #[cfg(not(unix))]
     let _ = (target, use_symlinks);
-    let tmp = pointer.with_extension(format!("{}.tmp", std::process::id()));
-    let result = if move_if_copying {
-        std::fs::rename(blob, pointer)
-    } else {
-        std::fs::copy(blob, &tmp).and_then(|_| std::fs::rename(&tmp, pointer))
-    };
-    result.map_err(|e| {
+    if move_if_copying {
+        return std::fs::rename(blob, pointer).map_err(place);
+    }
+    let (tmp, mut file) = create_temp_beside(pointer).map_err(place)?;
+    let copied = std::fs::File::open(blob)
+        .and_then(|mut source| std::io::copy(&mut source, &mut file))
+        .and_then(|_| std::fs::rename(&tmp, pointer));
+    copied.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        Error::io(format!("cannot place {}", pointer.display()), e)
+        place(e)
     })
 }
 
@@ -301,9 +359,94 @@ mod tests {
         ] {
             assert!(safe_relative_path(bad).is_err(), "{bad}");
         }
-        for ok in ["a", "a/b.txt", "data/train-00000.parquet", "..a", "a..b/c"] {
+        for reserved in [
+            ".git/config",
+            "sub/.git/hooks/pre-commit",
+            ".GIT/config",
+            "a/.Git./x",
+            ".git",
+            ".cache/huggingface/download/config.json.metadata",
+            "x/.Cache/HuggingFace/.gitignore",
+            "ctrl\u{1b}]52;c;x\u{7}.txt",
+        ] {
+            assert!(
+                matches!(safe_relative_path(reserved), Err(Error::UnsafePath { .. })),
+                "{reserved}"
+            );
+        }
+        for ok in [
+            "a",
+            "a/b.txt",
+            "data/train-00000.parquet",
+            "..a",
+            "a..b/c",
+            ".gitattributes",
+            ".gitignore",
+            "x.git/y",
+            ".cache/other",
+            "huggingface/.cache",
+        ] {
             assert!(safe_relative_path(ok).is_ok(), "{ok}");
         }
+    }
+
+    #[test]
+    fn a_failed_copy_leaves_the_old_snapshot_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let pointer = dir.path().join("snapshots/c/config.json");
+        std::fs::create_dir_all(pointer.parent().unwrap()).unwrap();
+        std::fs::write(&pointer, b"old").unwrap();
+        let missing_blob = dir.path().join("blobs/gone");
+        let error = link_pointer(&pointer, &missing_blob, Path::new("x"), false, false)
+            .expect_err("copying a missing blob fails");
+        assert!(error.to_string().contains("cannot place"), "{error}");
+        assert_eq!(std::fs::read(&pointer).unwrap(), b"old");
+        let left: Vec<_> = std::fs::read_dir(pointer.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "no temporary file is left: {left:?}");
+
+        // A successful copy and a successful link both replace it in place.
+        let blob = dir.path().join("blobs/new");
+        std::fs::create_dir_all(blob.parent().unwrap()).unwrap();
+        std::fs::write(&blob, b"new").unwrap();
+        link_pointer(&pointer, &blob, Path::new("x"), false, false).unwrap();
+        assert_eq!(std::fs::read(&pointer).unwrap(), b"new");
+        #[cfg(unix)]
+        {
+            link_pointer(&pointer, &blob, Path::new("../../blobs/new"), true, false).unwrap();
+            assert!(
+                std::fs::symlink_metadata(&pointer)
+                    .unwrap()
+                    .file_type()
+                    .is_symlink()
+            );
+            assert_eq!(std::fs::read(&pointer).unwrap(), b"new");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn temporary_files_never_follow_a_planted_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, b"precious").unwrap();
+        let cache = dir.path().join("cache");
+        std::fs::create_dir_all(&cache).unwrap();
+        let target = cache.join("main");
+        // Plant links at the next names the counter will hand out (other tests share it).
+        let start = NEXT_TEMP.load(std::sync::atomic::Ordering::Relaxed);
+        for n in start..start + 200 {
+            let name = format!(".main.{}.{n}.tmp", std::process::id());
+            std::os::unix::fs::symlink(&outside, cache.join(name)).unwrap();
+        }
+        write_atomic(&target, b"0123456789abcdef0123456789abcdef01234567").unwrap();
+        assert_eq!(std::fs::read(&outside).unwrap(), b"precious");
+        assert_eq!(
+            std::fs::read(&target).unwrap(),
+            b"0123456789abcdef0123456789abcdef01234567"
+        );
     }
 
     #[test]

@@ -75,7 +75,73 @@ fn write_metadata(paths: &LocalPaths, commit: &str, etag: &str) -> Result<(), Er
     )
 }
 
+/// Refuses `target` (a path under `dir`) when one of its existing folders is a symbolic link
+/// that leads out of `dir`: creating, renaming or writing there would land outside the
+/// target, as git refuses to write through a symlinked leading directory. `repo_path` is
+/// what the error names. The last component is not checked: it is replaced by a rename,
+/// which never follows a link.
+fn refuse_links_out(dir: &Path, target: &Path, repo_path: &str) -> Result<(), Error> {
+    let Ok(relative) = target.strip_prefix(dir) else {
+        return Err(Error::UnsafePath {
+            path: repo_path.to_owned(),
+            reason: "it does not lie inside the target directory",
+        });
+    };
+    let parts: Vec<_> = relative.components().collect();
+    let Some((_, parents)) = parts.split_last() else {
+        return Ok(());
+    };
+    let mut root = None;
+    let mut current = dir.to_owned();
+    for part in parents {
+        current.push(part);
+        let Ok(meta) = std::fs::symlink_metadata(&current) else {
+            // Missing from here on: what is created below is ours.
+            return Ok(());
+        };
+        if !meta.file_type().is_symlink() {
+            continue;
+        }
+        let root = match &root {
+            Some(root) => root,
+            None => root.insert(
+                dir.canonicalize()
+                    .map_err(|e| Error::io(format!("cannot resolve {}", dir.display()), e))?,
+            ),
+        };
+        let inside = current
+            .canonicalize()
+            .is_ok_and(|real| real.starts_with(&*root));
+        if !inside {
+            return Err(Error::UnsafePath {
+                path: repo_path.to_owned(),
+                reason: "a folder on its way in the target directory is a symbolic link leading out of it",
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a repo file whose file or bookkeeping path passes through a link out of `dir`.
+fn check_local_paths(dir: &Path, paths: &LocalPaths, repo_path: &str) -> Result<(), Error> {
+    refuse_links_out(dir, &paths.file, repo_path)?;
+    refuse_links_out(dir, &paths.metadata, repo_path)
+}
+
+/// Refuses a bookkeeping folder (`.cache/huggingface`) reached through a link out of `dir`,
+/// before anything is read from it or written to it; creates nothing.
+pub(super) fn check_bookkeeping(dir: &Path) -> Result<(), Error> {
+    refuse_links_out(
+        dir,
+        &bookkeeping(dir).join(".gitignore"),
+        ".cache/huggingface",
+    )
+}
+
 fn prepare(dir: &Path) -> Result<(), Error> {
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    check_bookkeeping(dir)?;
     let root = bookkeeping(dir);
     std::fs::create_dir_all(&root)
         .map_err(|e| Error::io(format!("cannot create {}", root.display()), e))?;
@@ -143,9 +209,16 @@ pub(super) async fn snapshot(
     options: &DownloadOptions,
 ) -> Result<PathBuf, Error> {
     prepare(dir)?;
+    // Every path is checked before anything is written for any of them.
+    let all_paths: Vec<LocalPaths> = selected
+        .iter()
+        .map(|entry| {
+            let paths = local_paths(dir, &entry.path, entry.etag());
+            check_local_paths(dir, &paths, &entry.path).map(|()| paths)
+        })
+        .collect::<Result<_, _>>()?;
     let mut todo = Vec::new();
-    for entry in selected {
-        let paths = local_paths(dir, &entry.path, entry.etag());
+    for (entry, paths) in selected.iter().zip(all_paths) {
         let up_to_date = !options.force_download
             && paths.file.is_file()
             && read_metadata(&paths).is_some_and(|(_, etag)| etag == entry.etag());
@@ -186,6 +259,7 @@ async fn fetch_into_dir(
     safe_relative_path(&planned.path)?;
     prepare(dir)?;
     let paths = local_paths(dir, &planned.path, &planned.etag);
+    check_local_paths(dir, &paths, &planned.path)?;
     let _lock = FileLock::acquire(&paths.lock, options.lock_timeout).await?;
     let source = match &planned.source {
         Some(source) => source.clone(),

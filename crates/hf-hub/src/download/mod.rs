@@ -272,7 +272,11 @@ impl HubApi {
         // (`trees/<commit>.json`) saves the tree request, and the revision request too when
         // the revision is that commit.
         let listing_folder = match &options.local_dir {
-            Some(dir) => local_dir::bookkeeping(dir),
+            Some(dir) => {
+                // Refuses a bookkeeping folder that is a link out of the target first.
+                local_dir::check_bookkeeping(dir)?;
+                local_dir::bookkeeping(dir)
+            }
             None => cache.repo_dir().to_owned(),
         };
         let cached_listing = |commit: &str| {

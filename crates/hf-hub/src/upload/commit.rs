@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::files::{HashKind, hash_source};
 use super::lfs::LfsObject;
-use super::secrets::{findings_error, scan_for_secrets};
+use super::secrets::{SecretScanner, findings_error};
 use super::{
     CommitInfo, CommitOperation, CommitOptions, UploadOptions, UploadReport, UploadSource,
 };
@@ -39,11 +39,8 @@ pub(crate) fn normalize_path_in_repo(path: &str) -> Result<String, Error> {
     {
         return Err(bad("it has an empty, '.' or '..' segment"));
     }
-    if segments.contains(&".git") {
-        return Err(bad("files under .git cannot be uploaded"));
-    }
-    if segments.windows(2).any(|w| w == [".cache", "huggingface"]) {
-        return Err(bad("files under .cache/huggingface cannot be uploaded"));
+    if let Some(reason) = crate::cache::reserved_component(trimmed) {
+        return Err(bad(reason));
     }
     Ok(trimmed.to_owned())
 }
@@ -187,17 +184,19 @@ impl HubApi {
         // 1. Local checks, before any request.
         let allow_secrets = options.allow_secrets;
         let prepared = tokio::task::spawn_blocking(move || -> Result<Vec<Prepared>, Error> {
-            if !allow_secrets {
-                let findings = scan_for_secrets(to_add.iter().map(|(p, s)| (p.as_str(), s)))?;
-                if !findings.is_empty() {
-                    return Err(findings_error(&findings));
-                }
-            }
-            to_add
+            // Names (`.env`) and the preupload samples, the only bytes sent before hashing;
+            // every byte of every file is scanned in the read that hashes it (step 3).
+            let mut findings = Vec::new();
+            let prepared = to_add
                 .into_iter()
                 .enumerate()
                 .map(|(index, (path, source))| {
                     let (size, sample) = source.size_and_sample()?;
+                    if !allow_secrets {
+                        let mut scanner = SecretScanner::new(Arc::from(path.as_str()));
+                        scanner.feed(&sample);
+                        findings.extend(scanner.finish());
+                    }
                     Ok(Prepared {
                         index,
                         path: Arc::from(path),
@@ -210,7 +209,12 @@ impl HubApi {
                         ignored: false,
                     })
                 })
-                .collect()
+                .collect::<Result<Vec<_>, Error>>()?;
+            if findings.is_empty() {
+                Ok(prepared)
+            } else {
+                Err(findings_error(&findings))
+            }
         })
         .await
         .map_err(|e| Error::Protocol(format!("a local task failed: {e}")))??;
@@ -233,6 +237,7 @@ impl HubApi {
 
         // 3. Hash (streamed) and drop what the Hub already has.
         let total_files = prepared.len();
+        let mut findings = Vec::new();
         let hash_progress = options.hash_progress.clone();
         let mut hashed: Vec<Prepared> = stream::iter(prepared.into_iter().map(|mut file| {
             let progress = hash_progress.clone();
@@ -243,17 +248,36 @@ impl HubApi {
                     } else {
                         HashKind::GitSha1
                     };
-                    file.local_oid =
-                        hash_source(&file.source, file.size, kind, &file.path, &progress)?;
-                    Ok::<_, Error>(file)
+                    let hashed = hash_source(
+                        &file.source,
+                        file.size,
+                        kind,
+                        &file.path,
+                        &progress,
+                        !allow_secrets,
+                    )?;
+                    file.local_oid = hashed.oid;
+                    Ok::<_, Error>((file, hashed.findings))
                 })
                 .await
                 .map_err(|e| Error::Protocol(format!("a hashing task failed: {e}")))?
             }
         }))
         .buffer_unordered(options.parallel_files.max(1))
-        .try_collect()
-        .await?;
+        .try_collect::<Vec<_>>()
+        .await?
+        .into_iter()
+        .map(|(file, found)| {
+            findings.extend(found);
+            file
+        })
+        .collect();
+        if !findings.is_empty() {
+            // Only the preupload samples have been sent: no file data, no commit.
+            findings.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+            findings.dedup();
+            return Err(findings_error(&findings));
+        }
         hashed.sort_by_key(|f| f.index);
         hashed.retain(|f| f.remote_oid.as_deref() != Some(f.local_oid.as_str()));
         let mut report = UploadReport {

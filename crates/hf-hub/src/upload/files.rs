@@ -11,6 +11,7 @@ use sha1::Digest as _;
 use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
 
 use super::UploadSource;
+use super::secrets::{SecretFinding, SecretScanner};
 use crate::Error;
 use crate::progress::{ProgressEvent, SharedProgress};
 
@@ -69,7 +70,19 @@ pub(crate) enum HashKind {
     Sha256,
 }
 
-/// Hashes `source` while reading it in bounded chunks, reporting progress for `label`.
+/// A file's hash and, when scanned, what the secret scan found in the same read.
+#[derive(Debug)]
+pub(crate) struct Hashed {
+    pub(crate) oid: String,
+    pub(crate) findings: Vec<SecretFinding>,
+}
+
+/// Files at least this large are scanned on a thread of their own beside the hash, so the
+/// scan costs no wall time while the other core is free; smaller ones inline.
+const PARALLEL_SCAN_MIN: u64 = 4 * 1024 * 1024;
+
+/// Hashes `source` while reading it in bounded chunks, reporting progress for `label`;
+/// with `scan`, every byte of that same read also goes through a [`SecretScanner`].
 /// Blocking: run it on a blocking thread.
 pub(crate) fn hash_source(
     source: &UploadSource,
@@ -77,7 +90,8 @@ pub(crate) fn hash_source(
     kind: HashKind,
     label: &Arc<str>,
     progress: &SharedProgress,
-) -> Result<String, Error> {
+    scan: bool,
+) -> Result<Hashed, Error> {
     enum Hasher {
         Sha1(sha1::Sha1),
         Sha256(sha2::Sha256),
@@ -109,35 +123,63 @@ pub(crate) fn hash_source(
         size,
         resumed_from: 0,
     });
+    let mut scanner = scan.then(|| SecretScanner::new(label.clone()));
     let mut seen: u64 = 0;
-    match source {
+    let findings = match source {
         UploadSource::Bytes(bytes) => {
             hasher.update(bytes);
+            if let Some(scanner) = &mut scanner {
+                scanner.feed(bytes);
+            }
             seen = bytes.len() as u64;
             progress.on_event(ProgressEvent::FileAdvanced {
                 path: label.clone(),
                 bytes: seen,
             });
+            scanner.map(SecretScanner::finish).unwrap_or_default()
         }
         UploadSource::Path(path) => {
             let mut file = open(path)?;
-            let mut buffer = vec![0u8; HASH_BUFFER];
-            loop {
-                let n = match file.read(&mut buffer) {
-                    Ok(0) => break,
-                    Ok(n) => n,
-                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            let mut read = |buffer: &mut [u8]| loop {
+                match file.read(buffer) {
+                    Ok(n) => return Ok(n),
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                     Err(e) => return Err(Error::io(format!("reading {}", path.display()), e)),
-                };
-                hasher.update(&buffer[..n]);
+                }
+            };
+            let mut advanced = |n: usize| {
                 seen += n as u64;
                 progress.on_event(ProgressEvent::FileAdvanced {
                     path: label.clone(),
                     bytes: n as u64,
                 });
+            };
+            match scanner {
+                Some(scanner) if size >= PARALLEL_SCAN_MIN => read_hash_and_scan_in_parallel(
+                    &mut read,
+                    &mut advanced,
+                    &mut |b| hasher.update(b),
+                    scanner,
+                )?,
+                scanner => {
+                    let mut scanner = scanner;
+                    let mut buffer = vec![0u8; HASH_BUFFER];
+                    loop {
+                        let n = read(&mut buffer)?;
+                        if n == 0 {
+                            break;
+                        }
+                        hasher.update(&buffer[..n]);
+                        if let Some(scanner) = &mut scanner {
+                            scanner.feed(&buffer[..n]);
+                        }
+                        advanced(n);
+                    }
+                    scanner.map(SecretScanner::finish).unwrap_or_default()
+                }
             }
         }
-    }
+    };
     progress.on_event(ProgressEvent::FileFinished {
         path: label.clone(),
     });
@@ -146,7 +188,52 @@ pub(crate) fn hash_source(
             "{label} changed while it was being uploaded ({size} bytes before, {seen} now); retry once it is stable"
         )));
     }
-    Ok(hasher.finish())
+    Ok(Hashed {
+        oid: hasher.finish(),
+        findings,
+    })
+}
+
+/// One read of a file feeding two consumers: `hash` on this thread, `scanner` on another.
+/// Buffers go round between the two through bounded channels (at most a handful exist).
+fn read_hash_and_scan_in_parallel(
+    read: &mut dyn FnMut(&mut [u8]) -> Result<usize, Error>,
+    advanced: &mut dyn FnMut(usize),
+    hash: &mut dyn FnMut(&[u8]),
+    mut scanner: SecretScanner,
+) -> Result<Vec<SecretFinding>, Error> {
+    std::thread::scope(|scope| {
+        let (to_scan, scan_queue) = std::sync::mpsc::sync_channel::<(Vec<u8>, usize)>(3);
+        let (give_back, returned) = std::sync::mpsc::channel::<Vec<u8>>();
+        let worker = scope.spawn(move || {
+            for (buffer, n) in scan_queue {
+                scanner.feed(&buffer[..n]);
+                let _ = give_back.send(buffer);
+            }
+            scanner.finish()
+        });
+        let outcome = (|| {
+            loop {
+                let mut buffer = returned
+                    .try_recv()
+                    .unwrap_or_else(|_| vec![0u8; HASH_BUFFER]);
+                let n = read(&mut buffer)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                hash(&buffer[..n]);
+                advanced(n);
+                if to_scan.send((buffer, n)).is_err() {
+                    return Err(Error::Protocol("the secret scan stopped early".into()));
+                }
+            }
+        })();
+        drop(to_scan);
+        let findings = worker
+            .join()
+            .map_err(|_| Error::Protocol("the secret scan failed".into()))?;
+        outcome.map(|()| findings)
+    })
 }
 
 /// Lower-case hex.
@@ -265,15 +352,19 @@ mod tests {
         let source = UploadSource::Bytes(Bytes::from_static(b"hello\n"));
         // `git hash-object` of "hello\n".
         assert_eq!(
-            hash_source(&source, 6, HashKind::GitSha1, &label, &no_progress()).unwrap(),
+            hash_source(&source, 6, HashKind::GitSha1, &label, &no_progress(), false)
+                .unwrap()
+                .oid,
             "ce013625030ba8dba906f756967f9e9ca394464a"
         );
         assert_eq!(
-            hash_source(&source, 6, HashKind::Sha256, &label, &no_progress()).unwrap(),
+            hash_source(&source, 6, HashKind::Sha256, &label, &no_progress(), false)
+                .unwrap()
+                .oid,
             "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"
         );
         let changed =
-            hash_source(&source, 7, HashKind::Sha256, &label, &no_progress()).unwrap_err();
+            hash_source(&source, 7, HashKind::Sha256, &label, &no_progress(), false).unwrap_err();
         assert!(changed.to_string().contains("changed while"), "{changed}");
     }
 
@@ -290,9 +381,42 @@ mod tests {
             HashKind::Sha256,
             &label,
             &no_progress(),
+            false,
         )
         .unwrap();
         let from_memory = hex(&sha2::Sha256::digest(&data));
-        assert_eq!(from_file, from_memory);
+        assert_eq!(from_file.oid, from_memory);
+    }
+
+    #[test]
+    fn the_hashing_read_scans_every_byte_of_large_and_binary_files() {
+        // Built at run time: nothing token-shaped in the tree.
+        let token = format!("hf_{}", "k9L8m7N6".repeat(5));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.bin");
+        // 12 MiB starting with NUL, the token past 10 MiB and across a read boundary.
+        let mut data = vec![0u8; 12 * 1024 * 1024];
+        let at = 11 * HASH_BUFFER - 5;
+        data[at..at + token.len()].copy_from_slice(token.as_bytes());
+        std::fs::write(&path, &data).unwrap();
+        let label: Arc<str> = Arc::from("w.bin");
+        for scan in [true, false] {
+            let hashed = hash_source(
+                &UploadSource::Path(path.clone()),
+                data.len() as u64,
+                HashKind::Sha256,
+                &label,
+                &no_progress(),
+                scan,
+            )
+            .unwrap();
+            assert_eq!(hashed.oid, hex(&sha2::Sha256::digest(&data)));
+            assert_eq!(
+                hashed.findings.len(),
+                usize::from(scan),
+                "{:?}",
+                hashed.findings
+            );
+        }
     }
 }

@@ -34,6 +34,9 @@ pub struct FolderUpload {
     /// Remote files under `path_in_repo` matching one of these are deleted in the same
     /// upload (never `.gitattributes`, never a file being uploaded).
     pub delete_patterns: Vec<String>,
+    /// Follow symbolic links whose target lies outside `folder` (off by default: such a
+    /// link stops the upload before anything is sent, naming it).
+    pub follow_external_symlinks: bool,
 }
 
 /// Joins the destination prefix and a relative path.
@@ -45,9 +48,34 @@ fn join_in_repo(prefix: &str, relative: &str) -> String {
     }
 }
 
-/// Every file below `root`, as sorted `/`-separated relative paths (symlinks followed).
-fn walk(root: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
+/// `path` relative to `root`, `/`-separated (lossy: only for matching patterns).
+fn relative_name(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every file below `root`, as sorted `/`-separated relative paths.
+///
+/// Symbolic links are followed while they stay inside `root` (a link to a file or folder
+/// of the same tree uploads what it points to). A link leading out of `root` stops the
+/// walk with [`Error::InvalidInput`] naming it, before anything is sent, unless
+/// `follow_external` allows it; a link loop, or a link that cannot be resolved, is an
+/// error too.
+fn walk(
+    root: &Path,
+    follow_external: bool,
+    filter: &PatternFilter,
+) -> Result<Vec<(String, PathBuf)>, Error> {
+    let real_root = root
+        .canonicalize()
+        .map_err(|e| Error::io(format!("resolving {}", root.display()), e))?;
     let mut files = Vec::new();
+    // Folders already entered, by real path: a link back to one of them would never end.
+    let mut entered = std::collections::HashSet::from([real_root.clone()]);
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = std::fs::read_dir(&dir)
@@ -55,9 +83,44 @@ fn walk(root: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
         for entry in entries {
             let entry = entry.map_err(|e| Error::io(format!("listing {}", dir.display()), e))?;
             let path = entry.path();
+            let link = std::fs::symlink_metadata(&path)
+                .map_err(|e| Error::io(format!("reading {}", path.display()), e))?
+                .file_type()
+                .is_symlink();
+            if link {
+                let real = path.canonicalize().map_err(|e| {
+                    Error::InvalidInput(format!(
+                        "the symbolic link {} cannot be followed ({e}); remove it or exclude it",
+                        path.display()
+                    ))
+                })?;
+                if !real.starts_with(&real_root) && !follow_external {
+                    // Excluded by the patterns (the link itself, or everything below it):
+                    // not followed, and no reason to stop.
+                    let relative = relative_name(root, &path);
+                    if !filter.matches(&relative) || !filter.matches(&format!("{relative}/x")) {
+                        continue;
+                    }
+                    return Err(Error::InvalidInput(format!(
+                        "the symbolic link {} leads out of the folder (to {}); nothing was uploaded. \
+                         Remove or exclude it, or allow links out of the folder (--follow-symlinks)",
+                        path.display(),
+                        real.display()
+                    )));
+                }
+            }
             let meta = std::fs::metadata(&path)
                 .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
             if meta.is_dir() {
+                let real = path
+                    .canonicalize()
+                    .map_err(|e| Error::io(format!("resolving {}", path.display()), e))?;
+                if !entered.insert(real) {
+                    return Err(Error::InvalidInput(format!(
+                        "the symbolic link {} makes a loop (it leads back to a folder already walked); remove it or exclude it",
+                        path.display()
+                    )));
+                }
                 stack.push(path);
             } else if meta.is_file() {
                 let relative = path.strip_prefix(root).map_err(|_| {
@@ -151,7 +214,9 @@ impl HubApi {
         ignore.extend(FORCED_IGNORE_PATTERNS.iter().map(|p| (*p).to_owned()));
         let filter = PatternFilter::new(upload.allow_patterns.clone(), ignore);
         let root = upload.folder.clone();
-        let files = tokio::task::spawn_blocking(move || walk(&root))
+        let follow_external = upload.follow_external_symlinks;
+        let walk_filter = filter.clone();
+        let files = tokio::task::spawn_blocking(move || walk(&root, follow_external, &walk_filter))
             .await
             .map_err(|e| Error::Protocol(format!("a local task failed: {e}")))??;
         let files: Vec<(String, PathBuf)> = filter
@@ -227,8 +292,8 @@ mod tests {
             std::fs::create_dir_all(full.parent().unwrap()).unwrap();
             std::fs::write(full, b"x").unwrap();
         }
-        let files = walk(dir.path()).unwrap();
         let filter = PatternFilter::new(None::<Vec<String>>, FORCED_IGNORE_PATTERNS);
+        let files = walk(dir.path(), false, &filter).unwrap();
         let kept: Vec<&str> = filter
             .filter(files.iter(), |(r, _)| r.as_str())
             .map(|(r, _)| r.as_str())

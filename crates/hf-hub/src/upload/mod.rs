@@ -25,7 +25,7 @@ use bytes::Bytes;
 use crate::progress::{SharedProgress, no_progress};
 
 pub use folder::{FORCED_IGNORE_PATTERNS, FolderUpload};
-pub use secrets::{SCAN_SIZE_LIMIT, SecretFinding, scan_for_secrets};
+pub use secrets::{SecretFinding, SecretScanner, scan_for_secrets};
 
 /// Where the content of an added file comes from.
 #[derive(Debug, Clone)]

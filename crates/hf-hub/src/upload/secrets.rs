@@ -1,26 +1,30 @@
-//! The secret scan run before anything is uploaded.
+//! The secret scan run on every byte about to be uploaded.
 //!
 //! What is scanned, and how:
 //! - **by name**: `.env` and `.env.*` files (except `.env.example`, `.env.sample`,
 //!   `.env.template`, `.env.dist`) are refused whatever they hold;
-//! - **by content**: files of at most [`SCAN_SIZE_LIMIT`] bytes whose first 8 KiB hold no
-//!   NUL byte (text), read line by line through a bounded buffer (never whole), looking for
-//!   Hugging Face tokens (`hf_` + 30 or more letters/digits), private key blocks
+//! - **by content**: every byte of every file, whatever its size or kind (a token in a
+//!   binary or a 20 GiB file is still a token), streamed through [`SecretScanner`] in the
+//!   same read that hashes it: no second pass, never a whole file in memory. It looks for
+//!   Hugging Face user tokens (`hf_` + 30 or more letters/digits), OAuth tokens (`hf_oauth_` +
+//!   20 or more), organisation API tokens (`api_org_` + 30 or more), private key blocks
 //!   (`-----BEGIN ... PRIVATE KEY-----`) and AWS access key ids (`AKIA` + 16).
 //!
-//! Larger or binary files (weights, archives: what goes to LFS) are not scanned.
 //! Findings name the file and line; the secret itself is never shown, only masked.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
+use std::sync::Arc;
+
+use memchr::memmem::Finder;
 
 use super::UploadSource;
 use crate::Error;
 
-/// Files larger than this are not scanned by content (they are LFS-sized binaries in practice).
-pub const SCAN_SIZE_LIMIT: u64 = 10 * 1024 * 1024;
-/// A line longer than this is scanned in pieces (with an overlap, so tokens are not split).
-const MAX_LINE: usize = 64 * 1024;
-const TEXT_PROBE: usize = 8 * 1024;
+/// Read size of [`scan_for_secrets`].
+const READ_CHUNK: usize = 1024 * 1024;
+/// The longest stretch a finding is judged on: candidates in the last `SEAM` bytes of a
+/// chunk are judged together with the start of the next one, so nothing is missed at a cut.
+const SEAM: usize = 256;
 
 /// Something that looks like a secret.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -37,14 +41,15 @@ pub struct SecretFinding {
 
 impl std::fmt::Display for SecretFinding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let path = hf_auth::sanitize::for_display(&self.path);
         match self.line {
-            Some(line) => write!(f, "{}:{line}: {} ({})", self.path, self.kind, self.masked),
-            None => write!(f, "{}: {} ({})", self.path, self.kind, self.masked),
+            Some(line) => write!(f, "{path}:{line}: {} ({})", self.kind, self.masked),
+            None => write!(f, "{path}: {} ({})", self.kind, self.masked),
         }
     }
 }
 
-fn is_dotenv(path_in_repo: &str) -> bool {
+pub(crate) fn is_dotenv(path_in_repo: &str) -> bool {
     let name = path_in_repo.rsplit('/').next().unwrap_or(path_in_repo);
     name == ".env"
         || (name.starts_with(".env.")
@@ -54,7 +59,213 @@ fn is_dotenv(path_in_repo: &str) -> bool {
             ))
 }
 
-/// Scans the files about to be uploaded (`(path_in_repo, source)` pairs). Blocking.
+/// The finding for a `.env` file, refused by name.
+pub(crate) fn dotenv_finding(path_in_repo: &str) -> SecretFinding {
+    SecretFinding {
+        path: path_in_repo.to_owned(),
+        line: None,
+        kind: "environment file",
+        masked: "`.env` files usually hold credentials".to_owned(),
+    }
+}
+
+/// The needles, found with SIMD substring search (a few hundred ms per GiB in all, in a
+/// thread of its own beside the hash: see `files::hash_source`).
+struct Needles {
+    hf: Finder<'static>,
+    org: Finder<'static>,
+    aws: Finder<'static>,
+    pem: Finder<'static>,
+}
+
+fn needles() -> &'static Needles {
+    static NEEDLES: std::sync::OnceLock<Needles> = std::sync::OnceLock::new();
+    NEEDLES.get_or_init(|| Needles {
+        hf: Finder::new(b"hf_"),
+        org: Finder::new(b"api_org_"),
+        aws: Finder::new(b"AKIA"),
+        pem: Finder::new(b"PRIVATE KEY-----"),
+    })
+}
+
+/// A streaming scan of one file: feed it the bytes in order, in chunks of any size.
+#[derive(Debug)]
+pub struct SecretScanner {
+    path: Arc<str>,
+    /// The last bytes of the previous chunk, whose candidates are judged with the next one.
+    carry: Vec<u8>,
+    /// Newlines before `carry`'s first byte.
+    lines_before_carry: usize,
+    findings: Vec<SecretFinding>,
+}
+
+impl SecretScanner {
+    /// A scan of the file `path` (its path in the repo, for the findings).
+    #[must_use]
+    pub fn new(path: Arc<str>) -> Self {
+        let mut findings = Vec::new();
+        if is_dotenv(&path) {
+            findings.push(dotenv_finding(&path));
+        }
+        Self {
+            path,
+            carry: Vec::with_capacity(2 * SEAM),
+            lines_before_carry: 0,
+            findings,
+        }
+    }
+
+    /// Scans the next `chunk` of the file.
+    pub fn feed(&mut self, chunk: &[u8]) {
+        if chunk.len() < SEAM {
+            // Small pieces gather in the carry until it holds enough to judge its start.
+            self.carry.extend_from_slice(chunk);
+            if self.carry.len() >= 2 * SEAM {
+                let judged = self.carry.len() - SEAM;
+                let lines = self.lines_before_carry;
+                scan_region(
+                    &self.path,
+                    &self.carry,
+                    0..judged,
+                    lines,
+                    &mut self.findings,
+                );
+                self.lines_before_carry +=
+                    memchr::memchr_iter(b'\n', &self.carry[..judged]).count();
+                self.carry.drain(..judged);
+            }
+            return;
+        }
+        // The seam: candidates starting in the carry, judged with the start of this chunk.
+        let carry_len = self.carry.len();
+        if carry_len > 0 {
+            let mut seam = std::mem::take(&mut self.carry);
+            seam.extend_from_slice(&chunk[..SEAM]);
+            let lines = self.lines_before_carry;
+            scan_region(&self.path, &seam, 0..carry_len, lines, &mut self.findings);
+            self.lines_before_carry += memchr::memchr_iter(b'\n', &seam[..carry_len]).count();
+            seam.clear();
+            self.carry = seam;
+        }
+        let own = chunk.len() - SEAM;
+        let lines = self.lines_before_carry;
+        scan_region(&self.path, chunk, 0..own, lines, &mut self.findings);
+        self.lines_before_carry += memchr::memchr_iter(b'\n', &chunk[..own]).count();
+        self.carry.extend_from_slice(&chunk[own..]);
+    }
+
+    /// Ends the scan and returns what it found.
+    #[must_use]
+    pub fn finish(mut self) -> Vec<SecretFinding> {
+        let carry = std::mem::take(&mut self.carry);
+        let lines = self.lines_before_carry;
+        scan_region(
+            &self.path,
+            &carry,
+            0..carry.len(),
+            lines,
+            &mut self.findings,
+        );
+        self.findings
+    }
+}
+
+fn is_token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+}
+
+fn mask(secret: &[u8], keep: usize) -> String {
+    let shown = String::from_utf8_lossy(&secret[..keep.min(secret.len())]).into_owned();
+    format!("{shown}*** ({} characters)", secret.len())
+}
+
+/// Reports the secrets of `buf` that start inside `starts`; `lines` newlines precede `buf`.
+fn scan_region(
+    path: &str,
+    buf: &[u8],
+    starts: std::ops::Range<usize>,
+    lines: usize,
+    findings: &mut Vec<SecretFinding>,
+) {
+    if starts.is_empty() {
+        return;
+    }
+    let mut push = |at: usize, kind: &'static str, masked: String| {
+        let line = lines + memchr::memchr_iter(b'\n', &buf[..at]).count() + 1;
+        let finding = SecretFinding {
+            path: path.to_owned(),
+            line: Some(line),
+            kind,
+            masked,
+        };
+        if !findings.contains(&finding) && findings.len() < 1000 {
+            findings.push(finding);
+        }
+    };
+    let region = &buf[..starts.end.min(buf.len())];
+    let boundary =
+        |start: usize| start == 0 || !(is_token_char(buf[start - 1]) || buf[start - 1] == b'_');
+    let run = |from: usize| {
+        buf[from..]
+            .iter()
+            .take_while(|b| is_token_char(**b))
+            .count()
+    };
+    let n = needles();
+    // Hugging Face tokens: `hf_` + 30 letters/digits, or `hf_oauth_` + 20; not inside a word.
+    for start in n.hf.find_iter(region).filter(|s| *s >= starts.start) {
+        if !boundary(start) {
+            continue;
+        }
+        let body = start + 3;
+        if buf[body..].starts_with(b"oauth_") && run(body + 6) >= 20 {
+            let end = body + 6 + run(body + 6);
+            push(start, "Hugging Face OAuth token", mask(&buf[start..end], 9));
+        } else if run(body) >= 30 {
+            let end = body + run(body);
+            push(start, "Hugging Face token", mask(&buf[start..end], 3));
+        }
+    }
+    for start in n.org.find_iter(region).filter(|s| *s >= starts.start) {
+        let body = start + 8;
+        if boundary(start) && run(body) >= 30 {
+            let end = body + run(body);
+            push(
+                start,
+                "Hugging Face organisation token",
+                mask(&buf[start..end], 8),
+            );
+        }
+    }
+    // Private keys (PEM / OpenSSH): `-----BEGIN ` shortly before `PRIVATE KEY-----`.
+    for at in n.pem.find_iter(region).filter(|s| *s >= starts.start) {
+        let window = &buf[at.saturating_sub(64)..at];
+        // On the same line: `-----END ... PRIVATE KEY-----` follows a BEGIN line too.
+        let line = memchr::memrchr(b'\n', window).map_or(window, |nl| &window[nl + 1..]);
+        if memchr::memmem::find(line, b"-----BEGIN ").is_some() {
+            push(
+                at,
+                "private key",
+                "-----BEGIN *** PRIVATE KEY-----".to_owned(),
+            );
+        }
+    }
+    // AWS access key ids.
+    for start in n.aws.find_iter(region).filter(|s| *s >= starts.start) {
+        let boundary = start == 0 || !is_token_char(buf[start - 1]);
+        let run = buf[start + 4..]
+            .iter()
+            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+            .count();
+        if boundary && run == 16 {
+            push(start, "AWS access key id", mask(&buf[start..start + 20], 4));
+        }
+    }
+}
+
+/// Scans the files about to be uploaded (`(path_in_repo, source)` pairs), every byte of
+/// each, in a pass of its own. Uploads do not call it: they scan in the read that hashes.
+/// Blocking.
 ///
 /// # Errors
 /// Only when a file cannot be read.
@@ -63,40 +274,25 @@ pub fn scan_for_secrets<'a>(
 ) -> Result<Vec<SecretFinding>, Error> {
     let mut findings = Vec::new();
     for (path_in_repo, source) in files {
-        if is_dotenv(path_in_repo) {
-            findings.push(SecretFinding {
-                path: path_in_repo.to_owned(),
-                line: None,
-                kind: "environment file",
-                masked: "`.env` files usually hold credentials".to_owned(),
-            });
-            continue;
-        }
+        let mut scanner = SecretScanner::new(Arc::from(path_in_repo));
         match source {
-            UploadSource::Bytes(bytes) => {
-                if (bytes.len() as u64) <= SCAN_SIZE_LIMIT
-                    && !bytes[..bytes.len().min(TEXT_PROBE)].contains(&0)
-                {
-                    scan_reader(path_in_repo, &bytes[..], &mut findings)
-                        .map_err(|e| Error::io(format!("scanning {path_in_repo}"), e))?;
-                }
-            }
+            UploadSource::Bytes(bytes) => scanner.feed(bytes),
             UploadSource::Path(path) => {
                 let context = || format!("scanning {} for secrets", path.display());
-                let file = std::fs::File::open(path).map_err(|e| Error::io(context(), e))?;
-                let size = file.metadata().map_err(|e| Error::io(context(), e))?.len();
-                if size > SCAN_SIZE_LIMIT {
-                    continue;
+                let mut file = std::fs::File::open(path).map_err(|e| Error::io(context(), e))?;
+                let mut buffer = vec![0u8; READ_CHUNK];
+                loop {
+                    let n = match file.read(&mut buffer) {
+                        Ok(0) => break,
+                        Ok(n) => n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        Err(e) => return Err(Error::io(context(), e)),
+                    };
+                    scanner.feed(&buffer[..n]);
                 }
-                let mut reader = BufReader::with_capacity(TEXT_PROBE, file);
-                let probe = reader.fill_buf().map_err(|e| Error::io(context(), e))?;
-                if probe.contains(&0) {
-                    continue;
-                }
-                scan_reader(path_in_repo, reader, &mut findings)
-                    .map_err(|e| Error::io(context(), e))?;
             }
         }
+        findings.extend(scanner.finish());
     }
     Ok(findings)
 }
@@ -119,102 +315,6 @@ pub(crate) fn findings_error(findings: &[SecretFinding]) -> Error {
         "\nRemove the secrets (or exclude the files), or pass --allow-secrets (UploadOptions::allow_secrets) if they are not secrets.",
     );
     Error::SecretDetected(message)
-}
-
-fn scan_reader(
-    path_in_repo: &str,
-    reader: impl Read,
-    findings: &mut Vec<SecretFinding>,
-) -> std::io::Result<()> {
-    let mut reader = BufReader::with_capacity(64 * 1024, reader);
-    let mut piece = Vec::with_capacity(1024);
-    let mut tail: Vec<u8> = Vec::new();
-    let mut number = 0usize;
-    let mut inside_long_line = false;
-    loop {
-        piece.clear();
-        if inside_long_line {
-            // Keep the end of the previous piece so a token spanning the cut is still seen.
-            piece.extend_from_slice(&tail);
-        } else {
-            number += 1;
-        }
-        // Bounded: a line longer than MAX_LINE is read in pieces.
-        let n = (&mut reader)
-            .take(MAX_LINE as u64)
-            .read_until(b'\n', &mut piece)?;
-        if n == 0 {
-            return Ok(());
-        }
-        scan_line(path_in_repo, number, &piece, findings);
-        inside_long_line = piece.last() != Some(&b'\n');
-        if inside_long_line {
-            tail = piece[piece.len().saturating_sub(128)..].to_vec();
-        }
-    }
-}
-
-fn is_token_char(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-}
-
-fn mask(secret: &[u8], keep: usize) -> String {
-    let shown = String::from_utf8_lossy(&secret[..keep.min(secret.len())]).into_owned();
-    format!("{shown}*** ({} characters)", secret.len())
-}
-
-fn scan_line(path: &str, number: usize, line: &[u8], findings: &mut Vec<SecretFinding>) {
-    let mut push = |kind: &'static str, masked: String| {
-        let finding = SecretFinding {
-            path: path.to_owned(),
-            line: Some(number),
-            kind,
-            masked,
-        };
-        if !findings.contains(&finding) {
-            findings.push(finding);
-        }
-    };
-    // Hugging Face tokens: `hf_` + at least 30 letters/digits, not inside a longer word.
-    let mut i = 0;
-    while let Some(pos) = find(&line[i..], b"hf_") {
-        let start = i + pos;
-        let boundary = start == 0 || !(is_token_char(line[start - 1]) || line[start - 1] == b'_');
-        let body_len = line[start + 3..]
-            .iter()
-            .take_while(|b| is_token_char(**b))
-            .count();
-        if boundary && body_len >= 30 {
-            push(
-                "Hugging Face token",
-                mask(&line[start..start + 3 + body_len], 3),
-            );
-        }
-        i = start + 3 + body_len;
-    }
-    // Private keys (PEM / OpenSSH).
-    if find(line, b"-----BEGIN ").is_some() && find(line, b"PRIVATE KEY-----").is_some() {
-        push("private key", "-----BEGIN *** PRIVATE KEY-----".to_owned());
-    }
-    // AWS access key ids.
-    let mut i = 0;
-    while let Some(pos) = find(&line[i..], b"AKIA") {
-        let start = i + pos;
-        let boundary = start == 0 || !is_token_char(line[start - 1]);
-        let body = &line[start + 4..];
-        let run = body
-            .iter()
-            .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-            .count();
-        if boundary && run == 16 {
-            push("AWS access key id", mask(&line[start..start + 20], 4));
-        }
-        i = start + 4;
-    }
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]
@@ -273,15 +373,38 @@ mod tests {
     }
 
     #[test]
-    fn long_lines_and_binaries() {
+    fn long_lines_binaries_and_every_cut_point() {
         let token = format!("hf_{}", "Z".repeat(34));
-        let long = format!("{}{token}\nnext\n", " ".repeat(MAX_LINE - 10));
+        let long = format!("{}{token}\nnext\n", " ".repeat(64 * 1024 - 10));
         let found = scan("long.txt", &long);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].line, Some(1));
+        // A file starting with NUL (binary) is scanned like any other.
         let mut binary = vec![0u8, 1, 2];
         binary.extend_from_slice(token.as_bytes());
-        let source = UploadSource::Bytes(Bytes::from(binary));
-        assert!(scan_for_secrets([("w.bin", &source)]).unwrap().is_empty());
+        let source = UploadSource::Bytes(Bytes::from(binary.clone()));
+        assert_eq!(scan_for_secrets([("w.bin", &source)]).unwrap().len(), 1);
+        // Fed in pieces, wherever the cuts fall, the same single finding on the same line.
+        let oauth = format!("hf_oauth_{}", "q1W2e3R4".repeat(4));
+        let text = format!("a\nb\n{}x {oauth} y\n", "z".repeat(300));
+        for piece in [1, 2, 3, 7, 64, 255, 256, 257, 1000] {
+            let mut scanner = SecretScanner::new(Arc::from("f.txt"));
+            for chunk in text.as_bytes().chunks(piece) {
+                scanner.feed(chunk);
+            }
+            let found = scanner.finish();
+            assert_eq!(found.len(), 1, "piece {piece}: {found:?}");
+            assert_eq!(found[0].line, Some(3), "piece {piece}");
+            assert_eq!(found[0].kind, "Hugging Face OAuth token");
+            assert!(!found[0].masked.contains(&oauth[12..]), "masked");
+        }
+    }
+
+    #[test]
+    fn organisation_tokens_are_found() {
+        let token = format!("api_org_{}", "Abc123".repeat(6));
+        let found = scan("org.txt", &format!("key: {token}\n"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, "Hugging Face organisation token");
     }
 }

@@ -918,7 +918,8 @@ async fn unsafe_paths_in_a_listing_are_refused() {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, Error::Protocol(_)) && err.to_string().contains("refusing the path"),
+            matches!(err, Error::UnsafePath { .. })
+                && err.to_string().contains("refusing the path"),
             "{err}"
         );
         opts.local_dir = Some(local.clone());
@@ -926,7 +927,7 @@ async fn unsafe_paths_in_a_listing_are_refused() {
             .snapshot_download(&model("evil/repo"), None, &PatternFilter::all(), &opts)
             .await
             .unwrap_err();
-        assert!(matches!(err, Error::Protocol(_)), "{err}");
+        assert!(matches!(err, Error::UnsafePath { .. }), "{err}");
         let written: Vec<_> = walk_files(root.path());
         assert!(written.is_empty(), "nothing is written: {written:?}");
     }

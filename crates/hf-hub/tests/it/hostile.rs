@@ -206,7 +206,7 @@ async fn unsafe_tree_paths_are_refused_before_anything_is_downloaded() {
                 .await;
             let error = result.expect_err(&format!("{bad:?} must be refused"));
             assert!(
-                matches!(error, Error::Protocol(_))
+                matches!(error, Error::UnsafePath { .. })
                     && error.to_string().contains("refusing the path"),
                 "{bad:?}: {error}"
             );
@@ -1107,4 +1107,211 @@ fn deleting_a_revision_never_deletes_a_linked_file_outside_the_cache() {
         !blobs.join(&etag).exists(),
         "its own unshared blob is freed"
     );
+}
+
+// ----- Issue: hostile trees (.git, bookkeeping, symlinked folders, endless listings) -----
+
+/// Entries that name git's folder or the local-dir bookkeeping, in any letter case.
+const RESERVED_PATHS: &[&str] = &[
+    ".git/config",
+    "sub/.GIT/hooks/post-checkout",
+    "a/.git./x",
+    ".cache/huggingface/download/good.txt.metadata",
+    ".cache/huggingface/.gitignore",
+    "x/.Cache/HuggingFace/y",
+];
+
+#[tokio::test]
+async fn git_and_bookkeeping_entries_are_refused_before_anything_is_written() {
+    let good = b"good content".to_vec();
+    for reserved in RESERVED_PATHS {
+        for local_dir in [false, true] {
+            let entries = json!([file_entry("good.txt", &good), file_entry(reserved, b"evil")]);
+            let files = HashMap::from([
+                ("good.txt".to_owned(), good.clone()),
+                (
+                    (*reserved).to_owned(),
+                    b"[core]\n\tfsmonitor = touch pwned\n".to_vec(),
+                ),
+            ]);
+            let server = HostileServer::start(fake_hub(entries, files)).await;
+            let sandbox = Sandbox::new();
+            // The target is a git checkout.
+            let git_config = sandbox.target().join(".git/config");
+            std::fs::create_dir_all(git_config.parent().unwrap()).unwrap();
+            std::fs::write(&git_config, b"[core]\n").unwrap();
+            let mut options = DownloadOptions::new(sandbox.cache());
+            if local_dir {
+                options.local_dir = Some(sandbox.target());
+            }
+            let error = api_for(&server.url())
+                .snapshot_download(&repo(), None, &PatternFilter::default(), &options)
+                .await
+                .expect_err(&format!("{reserved} must be refused"));
+            let text = error.to_string();
+            assert!(
+                matches!(&error, Error::UnsafePath { path, .. } if path == reserved),
+                "{reserved}: {text}"
+            );
+            assert!(text.contains(reserved), "the error names the entry: {text}");
+            assert_eq!(
+                std::fs::read(&git_config).unwrap(),
+                b"[core]\n",
+                "{reserved}"
+            );
+            assert!(
+                !server.seen().iter().any(|r| r.target.contains("/resolve/")),
+                "{reserved}: nothing is downloaded once the listing holds it"
+            );
+            let written: Vec<_> = files_under(&sandbox.cache())
+                .into_iter()
+                .chain(files_under(&sandbox.target()))
+                .filter(|p| !p.to_string_lossy().contains("CACHEDIR.TAG") && !p.starts_with(".git"))
+                .collect();
+            assert!(
+                written.is_empty(),
+                "{reserved} (local_dir={local_dir}): {written:?}"
+            );
+            // Excluding it downloads the rest.
+            let skip = PatternFilter::new(None::<Vec<String>>, [(*reserved).to_owned()]);
+            api_for(&server.url())
+                .snapshot_download(&repo(), None, &skip, &options)
+                .await
+                .unwrap_or_else(|e| panic!("{reserved} excluded: {e}"));
+            assert_eq!(std::fs::read(&git_config).unwrap(), b"[core]\n");
+        }
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn symlinked_folders_inside_the_local_dir_never_lead_out() {
+    let good = b"good content".to_vec();
+    // (link inside the target, entry the listing names)
+    for (link, entry) in [
+        ("sub", "sub/file.txt"),
+        ("deep/er", "deep/er/x/file.txt"),
+        (".cache", "good.txt"),
+    ] {
+        let entries = json!([file_entry("good.txt", &good), file_entry(entry, &good)]);
+        let files = HashMap::from([
+            ("good.txt".to_owned(), good.clone()),
+            (entry.to_owned(), good.clone()),
+        ]);
+        let server = HostileServer::start(fake_hub(entries, files)).await;
+        let sandbox = Sandbox::new();
+        let outside = sandbox.root.path().join("outside");
+        std::fs::create_dir_all(&outside).unwrap();
+        let link_path = sandbox.target().join(link);
+        std::fs::create_dir_all(link_path.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&outside, &link_path).unwrap();
+        let mut options = DownloadOptions::new(sandbox.cache());
+        options.local_dir = Some(sandbox.target());
+        let error = api_for(&server.url())
+            .snapshot_download(&repo(), None, &PatternFilter::default(), &options)
+            .await
+            .expect_err(&format!(
+                "{link}: writing through a link out of the target must be refused"
+            ));
+        assert!(matches!(error, Error::UnsafePath { .. }), "{link}: {error}");
+        assert!(error.to_string().contains("symbolic link"), "{error}");
+        assert!(
+            files_under(&outside).is_empty(),
+            "{link}: written outside: {:?}",
+            files_under(&outside)
+        );
+        assert!(!server.seen().iter().any(|r| r.target.contains("/resolve/")));
+    }
+
+    // A link that stays inside the target is an ordinary folder.
+    let entries = json!([file_entry("inner/f.txt", &good)]);
+    let files = HashMap::from([("inner/f.txt".to_owned(), good.clone())]);
+    let server = HostileServer::start(fake_hub(entries, files)).await;
+    let sandbox = Sandbox::new();
+    std::fs::create_dir_all(sandbox.target().join("real")).unwrap();
+    std::os::unix::fs::symlink(
+        sandbox.target().join("real"),
+        sandbox.target().join("inner"),
+    )
+    .unwrap();
+    let mut options = DownloadOptions::new(sandbox.cache());
+    options.local_dir = Some(sandbox.target());
+    api_for(&server.url())
+        .snapshot_download(&repo(), None, &PatternFilter::default(), &options)
+        .await
+        .unwrap();
+    assert_eq!(
+        std::fs::read(sandbox.target().join("real/f.txt")).unwrap(),
+        good
+    );
+}
+
+/// A tree whose every page links to one more, each holding `per_page` entries.
+fn endless_tree(per_page: usize) -> impl Fn(&Seen) -> Reply + Send + Sync + 'static {
+    move |req: &Seen| {
+        let path = req.path().to_owned();
+        if path == format!("/api/models/{REPO}/revision/main") {
+            return Reply::json(&json!({"id": REPO, "sha": COMMIT}));
+        }
+        if path.starts_with(&format!("/api/models/{REPO}/tree/")) || path == "/api/models" {
+            let page: usize = req
+                .target
+                .split("cursor=")
+                .nth(1)
+                .and_then(|c| c.split('&').next())
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(0);
+            let items: Vec<serde_json::Value> = (0..per_page)
+                .map(|i| {
+                    if path == "/api/models" {
+                        json!({"id": format!("org/m{page}-{i}")})
+                    } else {
+                        json!({"type": "file", "path": format!("d{page}/f{i}.bin"), "oid": COMMIT, "size": 1})
+                    }
+                })
+                .collect();
+            let next = format!("<{path}?cursor={}>; rel=\"next\"", page + 1);
+            let body = serde_json::to_vec(&items).unwrap();
+            return Reply::new(
+                200,
+                &[("content-type", "application/json"), ("link", &next)],
+                body,
+            );
+        }
+        Reply::new(404, &[], "{}")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endless_paginated_listings_stop_at_their_bounds() {
+    let server = HostileServer::start(endless_tree(1000)).await;
+    let api = api_for(&server.url());
+    let started = Instant::now();
+    let error = api
+        .list_repo_tree(&repo(), "main", None, true)
+        .await
+        .expect_err("an endless tree listing must end");
+    let text = error.to_string();
+    assert!(matches!(error, Error::Protocol(_)), "{text}");
+    assert!(text.contains("goes past 500000 entries"), "{text}");
+    let pages = server.seen().len();
+    assert!((500..=502).contains(&pages), "{pages} pages fetched");
+    assert!(started.elapsed() < Duration::from_secs(120));
+
+    // Streamed listings are bounded too (by entries here).
+    let server = HostileServer::start(endless_tree(10_000)).await;
+    let api = api_for(&server.url());
+    let mut stream = api
+        .list_repos(hf_hub::RepoType::Model, &ListReposOptions::default())
+        .unwrap();
+    let mut count = 0usize;
+    let error = loop {
+        match stream.next().await {
+            Some(Ok(_)) => count += 1,
+            Some(Err(error)) => break error,
+            None => panic!("an endless listing cannot end normally"),
+        }
+    };
+    assert!(error.to_string().contains("goes past"), "{error}");
+    assert_eq!(count, hf_hub::api::ListingLimits::STREAMED.max_entries);
 }

@@ -650,3 +650,140 @@ async fn large_uploads_are_split_into_bounded_commits_and_resume() {
     };
     assert!(titles.iter().any(|t| t == "bulk (part 2/2)"), "{titles:?}");
 }
+
+/// Requests that carry file data or make a commit.
+fn upload_requests(server: &TestServer) -> Vec<String> {
+    server
+        .requests()
+        .iter()
+        .map(|r| r.path_and_query.clone())
+        .filter(|p| p.contains("/commit/") || p.contains("/info/lfs/") || p.contains("/preupload/"))
+        .collect()
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn symlinks_out_of_the_folder_stop_the_upload_unless_allowed() {
+    let server = TestServer::spawn(ServerConfig::default()).unwrap();
+    let token = server.tokens().write.clone();
+    let api = api_for(&server, &token);
+    let repo = repo("demo-user/links", RepoType::Model);
+    create_private(&api, &repo).await;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("folder");
+    write(&folder, "model.txt", b"weights");
+    write(dir.path(), "private/id_notes.txt", b"outside the folder");
+    std::os::unix::fs::symlink(
+        dir.path().join("private/id_notes.txt"),
+        folder.join("notes.txt"),
+    )
+    .unwrap();
+    // A link that stays inside the folder is followed as before.
+    std::os::unix::fs::symlink(folder.join("model.txt"), folder.join("alias.txt")).unwrap();
+    let mut upload = FolderUpload {
+        folder: folder.clone(),
+        ..FolderUpload::default()
+    };
+    server.clear_requests();
+    let error = api
+        .upload_folder(&repo, &upload, &CommitOptions::default(), &quiet_options())
+        .await
+        .expect_err("a link out of the folder stops the upload");
+    let text = error.to_string();
+    assert!(matches!(error, hf_hub::Error::InvalidInput(_)), "{text}");
+    assert!(
+        text.contains("notes.txt") && text.contains("leads out of the folder"),
+        "{text}"
+    );
+    assert!(
+        server.requests().is_empty(),
+        "nothing was sent: {:?}",
+        server.requests()
+    );
+
+    // Excluding the link is enough.
+    upload.ignore_patterns = vec!["notes.txt".to_owned()];
+    api.upload_folder(&repo, &upload, &CommitOptions::default(), &quiet_options())
+        .await
+        .unwrap();
+    let files = api.list_repo_files(&repo, "main").await.unwrap();
+    assert!(files.contains(&"alias.txt".to_owned()) && !files.contains(&"notes.txt".to_owned()));
+
+    // The explicit switch follows it.
+    upload.ignore_patterns.clear();
+    upload.follow_external_symlinks = true;
+    api.upload_folder(&repo, &upload, &CommitOptions::default(), &quiet_options())
+        .await
+        .unwrap();
+    let files = api.list_repo_files(&repo, "main").await.unwrap();
+    assert!(files.contains(&"notes.txt".to_owned()), "{files:?}");
+
+    // A loop is a clean error, even when following.
+    std::os::unix::fs::symlink(&folder, folder.join("again")).unwrap();
+    server.clear_requests();
+    let error = api
+        .upload_folder(&repo, &upload, &CommitOptions::default(), &quiet_options())
+        .await
+        .expect_err("a link loop is an error");
+    assert!(error.to_string().contains("loop"), "{error}");
+    assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_secret_scan_reads_every_byte_of_every_file() {
+    let server = TestServer::spawn(ServerConfig::default()).unwrap();
+    let token = server.tokens().write.clone();
+    let api = api_for(&server, &token);
+    let repo = repo("demo-user/blind-spots", RepoType::Model);
+    create_private(&api, &repo).await;
+    // Built at run time, so nothing token-shaped is in the tree.
+    let oauth = format!("hf_oauth_{}", "Xy12".repeat(8));
+    // A binary file (starts with NUL) holding the server's real token.
+    let mut binary = vec![0u8; 4096];
+    binary.extend_from_slice(token.as_bytes());
+    // A 12 MiB file with the token past 10 MiB, far from the preupload sample.
+    let mut large = noise(12 * 1024 * 1024, 7);
+    let at = 11 * 1024 * 1024 + 3;
+    large[at..at + token.len()].copy_from_slice(token.as_bytes());
+    let cases: [(&str, Vec<u8>, &str); 3] = [
+        (
+            "app/oauth.txt",
+            format!("session = {oauth}\n").into_bytes(),
+            "app/oauth.txt:1: Hugging Face OAuth token",
+        ),
+        ("weights.bin", binary, "weights.bin:1: Hugging Face token"),
+        ("big/model.safetensors", large, "big/model.safetensors:"),
+    ];
+    for (name, content, finding) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), name, &content);
+        write(dir.path(), "README.md", b"# clean\n");
+        let upload = FolderUpload {
+            folder: dir.path().to_path_buf(),
+            ..FolderUpload::default()
+        };
+        server.clear_requests();
+        let error = api
+            .upload_folder(&repo, &upload, &CommitOptions::default(), &quiet_options())
+            .await
+            .expect_err(&format!("the secret in {name} is found"));
+        let text = error.to_string();
+        assert!(matches!(error, hf_hub::Error::SecretDetected(_)), "{text}");
+        assert!(text.contains(finding), "{finding} missing from: {text}");
+        assert!(
+            !text.contains(&token[3..]) && !text.contains(&oauth[9..]),
+            "secrets are masked"
+        );
+        // At most the preupload (paths, sizes and the scanned 512-byte samples) was sent.
+        let sent: Vec<String> = upload_requests(&server)
+            .into_iter()
+            .filter(|p| !p.contains("/preupload/"))
+            .collect();
+        assert!(
+            sent.is_empty(),
+            "{name}: no file data and no commit: {sent:?}"
+        );
+    }
+    let files = api.list_repo_files(&repo, "main").await.unwrap();
+    assert!(!files.iter().any(|f| f != ".gitattributes"), "{files:?}");
+}
