@@ -62,6 +62,14 @@ registry! {
         "Seconds a read may stall before the request fails (and is retried or resumed).";
     HF_HUB_USER_AGENT_ORIGIN = "HF_HUB_USER_AGENT_ORIGIN", "hf-auth (HTTP core)", "(unset)",
         "Appended to the User-Agent as `origin/<value>`.";
+    SSL_CERT_FILE = "SSL_CERT_FILE", "hf-auth (HTTP core)", "(unset)",
+        "A PEM file of CA certificates trusted in addition to the platform's (a private or corporate CA, an on-premise Hub).";
+    SSL_CERT_DIR = "SSL_CERT_DIR", "hf-auth (HTTP core)", "(unset)",
+        "Folders (`:`-separated) whose PEM files are CA certificates trusted in addition to the platform's.";
+    REQUESTS_CA_BUNDLE = "REQUESTS_CA_BUNDLE", "hf-auth (HTTP core)", "(unset)",
+        "Like SSL_CERT_FILE (the name the Python `requests` library reads).";
+    CURL_CA_BUNDLE = "CURL_CA_BUNDLE", "hf-auth (HTTP core)", "(unset)",
+        "Like SSL_CERT_FILE (the name curl reads).";
     HF_HUB_DISABLE_PROGRESS_BARS = "HF_HUB_DISABLE_PROGRESS_BARS", "hf-cli", "false",
         "When truthy, no progress bars are drawn.";
     HF_HUB_DISABLE_SYMLINKS = "HF_HUB_DISABLE_SYMLINKS", "hf-hub", "false",

@@ -119,6 +119,9 @@ pub enum HttpErrorKind {
     Connection,
     /// Too many redirects, or a redirect that may not be followed.
     Redirect,
+    /// The server's TLS certificate was refused (unknown issuer, wrong name, expired...).
+    /// Never retried: trying again cannot change the certificate.
+    Certificate,
     /// The body could not be decoded (invalid JSON, too large, ...).
     Decode,
     /// The request could not be built (bad URL, header, ...).
@@ -265,6 +268,7 @@ impl fmt::Display for HttpError {
             HttpErrorKind::Timeout => "timed out",
             HttpErrorKind::Connection => "connection failed",
             HttpErrorKind::Redirect => "redirect refused",
+            HttpErrorKind::Certificate => "TLS certificate refused",
             HttpErrorKind::Decode => "invalid response",
             HttpErrorKind::Request => "invalid request",
         };

@@ -131,6 +131,10 @@ fn builtin_hint(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
         HttpErrorKind::GatedRepo => "request access on the repo's page on the Hub, then retry",
         HttpErrorKind::Forbidden => "the token lacks the permission; use a token with write access",
         HttpErrorKind::Offline => "unset HF_HUB_OFFLINE to allow network access",
+        HttpErrorKind::Certificate => {
+            "if this Hub (or a proxy in between) uses a private or corporate certificate authority, \
+             point SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) at its PEM certificate bundle"
+        }
         HttpErrorKind::Timeout | HttpErrorKind::Connection => {
             "check the network and HF_ENDPOINT; HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT raise the timeouts"
         }

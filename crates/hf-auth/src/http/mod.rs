@@ -52,6 +52,10 @@ pub struct HubConfig {
     pub retry: RetryPolicy,
     /// Appended to the User-Agent as `origin/<value>`.
     pub user_agent_origin: Option<String>,
+    /// PEM files and folders of CA certificates trusted in addition to the platform's
+    /// (`SSL_CERT_FILE`, `SSL_CERT_DIR`, `REQUESTS_CA_BUNDLE`, `CURL_CA_BUNDLE`), with the
+    /// setting each came from.
+    pub extra_ca: Vec<(String, std::path::PathBuf)>,
 }
 
 impl HubConfig {
@@ -69,6 +73,7 @@ impl HubConfig {
             offline: false,
             retry: RetryPolicy::default(),
             user_agent_origin: None,
+            extra_ca: Vec::new(),
         })
     }
 
@@ -103,6 +108,25 @@ impl HubConfig {
             config.read_timeout = secs;
         }
         config.user_agent_origin = source.get(&env::HF_HUB_USER_AGENT_ORIGIN);
+        for var in [
+            &env::SSL_CERT_FILE,
+            &env::REQUESTS_CA_BUNDLE,
+            &env::CURL_CA_BUNDLE,
+        ] {
+            if let Some(path) = source.get(var) {
+                config
+                    .extra_ca
+                    .push((var.name.to_owned(), std::path::PathBuf::from(path)));
+            }
+        }
+        if let Some(dirs) = source.get(&env::SSL_CERT_DIR) {
+            for dir in dirs.split(':').filter(|d| !d.is_empty()) {
+                config.extra_ca.push((
+                    env::SSL_CERT_DIR.name.to_owned(),
+                    std::path::PathBuf::from(dir),
+                ));
+            }
+        }
         Ok(config)
     }
 
@@ -198,6 +222,45 @@ fn parse_seconds(source: &dyn EnvSource, var: &env::EnvVar) -> Result<Option<Dur
     Ok((secs > 0.0).then_some(duration))
 }
 
+/// Reads the extra CA certificates: each file as a PEM bundle, each folder's files too
+/// (files that hold no certificate, such as OpenSSL's hash links to CRLs, are skipped).
+fn load_extra_ca(
+    sources: &[(String, std::path::PathBuf)],
+) -> Result<Vec<reqwest::Certificate>, Error> {
+    let mut certs = Vec::new();
+    for (name, path) in sources {
+        let bad = |reason: String| Error::Config {
+            name: name.clone(),
+            reason: format!("{}: {reason}", path.display()),
+        };
+        let files: Vec<std::path::PathBuf> = if path.is_dir() {
+            let mut files: Vec<_> = std::fs::read_dir(path)
+                .map_err(|e| bad(format!("cannot list the folder ({e})")))?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.is_file())
+                .collect();
+            files.sort();
+            files
+        } else {
+            vec![path.clone()]
+        };
+        let from_dir = files.len() != 1 || path.is_dir();
+        for file in files {
+            let pem = match std::fs::read(&file) {
+                Ok(pem) => pem,
+                Err(_) if from_dir => continue,
+                Err(e) => return Err(bad(format!("cannot read it ({e})"))),
+            };
+            match reqwest::Certificate::from_pem_bundle(&pem) {
+                Ok(found) if !found.is_empty() => certs.extend(found),
+                _ if from_dir => {}
+                _ => return Err(bad("it holds no PEM certificate".to_owned())),
+            }
+        }
+    }
+    Ok(certs)
+}
+
 /// Whether `url`'s host is this machine (a plain-http test Hub there is fine).
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
@@ -290,7 +353,9 @@ impl HubClientBuilder {
         if let Some(token) = &self.token {
             warn_on_plain_http(&self.config, token);
         }
+        let extra_roots = load_extra_ca(&self.config.extra_ca)?;
         let http = reqwest::Client::builder()
+            .tls_certs_merge(extra_roots)
             .user_agent(user_agent.clone())
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.config.connect_timeout)
@@ -728,7 +793,53 @@ impl HubRequest {
 
 const CONNECT_FAILED: &str = "could not connect";
 
+/// What a certificate failure in `chain` (an error chain's text) means, in words.
+fn certificate_problem(chain: &str) -> Option<&'static str> {
+    if !chain.contains("certificate") {
+        return None;
+    }
+    let reasons = [
+        (
+            "UnknownIssuer",
+            "it is signed by an unknown certificate authority",
+        ),
+        (
+            "unknown issuer",
+            "it is signed by an unknown certificate authority",
+        ),
+        ("NotValidForName", "it is not valid for this host name"),
+        ("not valid for name", "it is not valid for this host name"),
+        ("Expired", "it has expired"),
+        ("expired", "it has expired"),
+        ("NotValidYet", "it is not valid yet"),
+        ("Revoked", "it has been revoked"),
+        ("BadSignature", "its signature is invalid"),
+        (
+            "UnsupportedSignatureAlgorithm",
+            "it uses an unsupported signature algorithm",
+        ),
+        ("InvalidPurpose", "it is not meant for a TLS server"),
+        ("BadEncoding", "it is malformed"),
+    ];
+    Some(
+        reasons
+            .iter()
+            .find(|(code, _)| chain.contains(code))
+            .map_or("it was not accepted", |(_, words)| words),
+    )
+}
+
 fn transport_error(error: &reqwest::Error, method: &str, url: &str) -> HttpError {
+    let chain = error_chain(error);
+    if let Some(problem) = certificate_problem(&chain) {
+        let host = Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        return HttpError::new(HttpErrorKind::Certificate, method, url).with_detail(format!(
+            "the TLS certificate of {host} was refused: {problem} ({chain})"
+        ));
+    }
     if error.is_timeout() {
         HttpError::new(HttpErrorKind::Timeout, method, url).with_detail(
             "no answer in time (raise HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT on slow links)",

@@ -8,3 +8,4 @@ mod hostile;
 mod hostile_server;
 mod http;
 mod keyring;
+mod security;
