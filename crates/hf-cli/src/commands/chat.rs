@@ -160,7 +160,7 @@ pub(crate) async fn run(args: ChatArgs, context: &mut Context) -> anyhow::Result
         let text = chunk.text();
         if streaming_text && !text.is_empty() {
             // Each piece is flushed at once; a closed stdout ends the command quietly.
-            context.output.write_text(&text)?;
+            context.output.write_text(text)?;
         }
         answer.content.push_str(text);
         if let Some(reason) = chunk.choices.first().and_then(|c| c.finish_reason.clone()) {

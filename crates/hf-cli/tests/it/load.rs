@@ -21,7 +21,7 @@ use crate::kill::{assert_cache_consistent, files_under};
 
 /// Runs `command` to completion and returns its output and peak resident memory in KiB
 /// (`VmHWM`, polled from /proc; 0 where /proc is unavailable).
-fn run_measured(mut command: Command) -> (Output, u64, Duration) {
+pub(crate) fn run_measured(mut command: Command) -> (Output, u64, Duration) {
     let started = Instant::now();
     let mut child = command
         .stdout(Stdio::piped())

@@ -8,9 +8,13 @@ mod basics;
 mod cli_reference;
 mod download;
 mod env;
+#[allow(dead_code)]
+#[path = "../../../hf-hub/tests/it/hostile_server.rs"]
+mod hostile_server;
 mod inference;
 mod kill;
 mod load;
 mod repos;
 mod secrets;
+mod security;
 mod upload;
