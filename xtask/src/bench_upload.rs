@@ -7,7 +7,8 @@
 //! content-addressed store never lets one contender ride on another's upload.
 //! It also compares our hashing with `sha256sum` on the same file: (h) re-uploading a file
 //! the Hub already has is read + sha256 + one preupload round trip, so its time bounds our
-//! hashing throughput. It prints a Markdown table of medians and our peak RSS during (a).
+//! hashing throughput. (s) repeats (a) and (h) with `--allow-secrets`, which turns the
+//! secret scan off, so the scan's cost is measured in the same run. It prints a Markdown table of medians and our peak RSS during (a).
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -166,8 +167,11 @@ fn measure(b: &Bench, settings: &Settings) -> anyhow::Result<()> {
     let large = b.work.join("large.bin");
     let (mut a_ours, mut a_python) = (Vec::new(), Vec::new());
     let (mut h_ours, mut h_sha, mut h_hashlib) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut a_unscanned, mut h_unscanned) = (Vec::new(), Vec::new());
     let mut peak_rss = 0;
     let large_arg = large.display().to_string();
+    let unscanned =
+        |repo: &str| b.ours(&["upload", repo, &large_arg, "large.bin", "--allow-secrets"]);
     for run in 0..runs {
         println!("(a, h) run {}/{runs}", run + 1);
         // Fresh content for each contender and run: the server would skip known objects.
@@ -179,10 +183,15 @@ fn measure(b: &Bench, settings: &Settings) -> anyhow::Result<()> {
         // (h) The same file again: hashed, found on the Hub, nothing sent.
         h_ours
             .push(time_process(&mut b.ours(&["upload", &repo, &large_arg, "large.bin"]))?.elapsed);
+        // (s) The secret scan's cost: the same two uploads with the scan off (--allow-secrets).
+        h_unscanned.push(time_process(&mut unscanned(&repo))?.elapsed);
         h_sha.push(time_process(Command::new("sha256sum").arg(&large))?.elapsed);
         h_hashlib.push(
             time_process(Command::new(&b.python_bin).args(["-c", HASHLIB, &large_arg]))?.elapsed,
         );
+        write_noise(&large, size, 1000 + run as u64)?;
+        let repo = format!("demo-user/bench-up-unscanned-{run}");
+        a_unscanned.push(time_process(&mut unscanned(&repo))?.elapsed);
         write_noise(&large, size, 2 * run as u64 + 2)?;
         let repo = format!("demo-user/bench-up-python-{run}");
         a_python.push(b.with_server_cpu(&mut b.python(&[
@@ -263,6 +272,20 @@ fn measure(b: &Bench, settings: &Settings) -> anyhow::Result<()> {
         mib / h_o.as_secs_f64(),
         ratio(h_o, h_s),
         verdict(ratio(h_o, h_s) <= 1.2)
+    );
+    let (a_u, h_u) = (median(&mut a_unscanned), median(&mut h_unscanned));
+    println!(
+        "\n| Secret scan (every byte, in the hashing read) | scanned | not scanned (--allow-secrets) | cost | Target |\n| --- | --- | --- | --- | --- |\n\
+         | (a) one {} MiB file uploaded | {} | {} | {:+.1}% | <= +5%: {} |\n\
+         | (h) the same file re-uploaded (read + hash only) | {} | {} | {:+.1}% | - |",
+        settings.size_mib,
+        secs(a_o),
+        secs(a_u),
+        (ratio(a_o, a_u) - 1.0) * 100.0,
+        verdict(ratio(a_o, a_u) <= 1.05),
+        secs(h_o),
+        secs(h_u),
+        (ratio(h_o, h_u) - 1.0) * 100.0,
     );
     println!(
         "\nPeak RSS of hf during (a): {:.1} MiB (target < 64 MiB: {})",
