@@ -112,7 +112,7 @@ fn builtin_hint(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
     }
     if let Some(hf_hub::Error::UnsafePath { path, .. }) = cause.downcast_ref::<hf_hub::Error>() {
         return Some(format!(
-            "the repo names a file that cannot be written safely; to download the rest, skip it with --exclude {}",
+            "no client writes that path; to download the rest of the repo, skip it with --exclude {}",
             shell_quote(path)
         ));
     }

@@ -30,10 +30,10 @@ pub enum Error {
     /// The server sent something we refuse to act on (unsafe path, inconsistent metadata...).
     #[error("unexpected answer from the Hub: {0}")]
     Protocol(String),
-    /// A path the server named (a listing entry, a file) that may not be written: it would
+    /// A path (named by the server in a listing, or asked for) that may not be written: it would
     /// leave the target directory or land in `.git` or the download bookkeeping. Nothing
     /// was written for it.
-    #[error("refusing the path {} from the Hub: {reason}; nothing was written", hf_auth::sanitize::quoted(.path))]
+    #[error("refusing the path {}: {reason}; nothing was written", hf_auth::sanitize::quoted(.path))]
     UnsafePath {
         /// The path as the server sent it (shown escaped).
         path: String,

@@ -275,7 +275,7 @@ fn is_loopback(url: &Url) -> bool {
 }
 
 /// One warning a process when a token would travel unencrypted to another machine.
-fn warn_on_plain_http(config: &HubConfig, _token: &Token) {
+fn warn_on_plain_http(config: &HubConfig) {
     static WARNED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
     let plain = std::iter::once(&config.endpoint)
         .chain(&config.trusted_origins)
@@ -350,8 +350,8 @@ impl HubClientBuilder {
         if let Some(origin) = &self.config.user_agent_origin {
             user_agent.push_str(&format!("; origin/{origin}"));
         }
-        if let Some(token) = &self.token {
-            warn_on_plain_http(&self.config, token);
+        if self.token.is_some() {
+            warn_on_plain_http(&self.config);
         }
         let extra_roots = load_extra_ca(&self.config.extra_ca)?;
         let http = reqwest::Client::builder()
