@@ -57,7 +57,7 @@ fn a_git_entry_in_a_listing_never_touches_the_checkout() {
     assert!(
         outcome
             .stderr
-            .contains("refusing the path '.git/config' from the Hub"),
+            .contains("refusing the path '.git/config': it is inside a .git folder"),
         "{}",
         outcome.transcript()
     );
