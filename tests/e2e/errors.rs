@@ -18,7 +18,8 @@ fn a_missing_repo_is_reported_with_a_hint() {
         .run()
         .failure(1);
     assert!(
-        missing.stderr.contains("was not found") && missing.stderr.contains("Check the repo id"),
+        missing.stderr.contains("was not found")
+            && missing.stderr.contains("hint: check the repo id and --repo-type"),
         "{missing:?}"
     );
 }
@@ -95,7 +96,8 @@ const DOCUMENTED: &[Documented] = &[
         stdin: None,
         code: 1,
         fragments: &[
-            "error: the Hub rejected the token (hf_****0000) from the HF_TOKEN environment variable (401 Unauthorized): it was revoked, has expired, was mistyped, or belongs to another Hub endpoint; update or unset HF_TOKEN (it takes precedence over `hf auth login`) (tokens are managed at https://huggingface.co/settings/tokens)",
+            "error: the Hub rejected the token (hf_****0000) from the HF_TOKEN environment variable (401 Unauthorized): it was revoked, has expired, was mistyped, or belongs to another Hub endpoint",
+            "hint: update or unset HF_TOKEN (it takes precedence over `hf auth login`) (tokens are managed at https://huggingface.co/settings/tokens)",
         ],
         test_server_only: false,
     },
@@ -117,7 +119,8 @@ const DOCUMENTED: &[Documented] = &[
         stdin: Some("not a token"),
         code: 1,
         fragments: &[
-            "error: the token found in standard input contains a space (was it copied with extra text?); copy it again from https://huggingface.co/settings/tokens",
+            "error: the token found in standard input contains a space (likely copied with extra text)",
+            "hint: use a personal User Access Token, copied whole (no 'Bearer ', no spaces) from https://huggingface.co/settings/tokens",
         ],
         test_server_only: false,
     },
@@ -205,7 +208,7 @@ const DOCUMENTED: &[Documented] = &[
         fragments: &[
             "error: refusing to upload: 1 possible secret found (nothing was uploaded):",
             ".env: environment file (`.env` files usually hold credentials)",
-            "Remove the secrets (or exclude the files), or pass --allow-secrets",
+            "hint: remove the secrets (or leave the files out with --exclude), or pass --allow-secrets if they are not secrets",
         ],
         test_server_only: true,
     },
@@ -217,7 +220,8 @@ const DOCUMENTED: &[Documented] = &[
         code: 1,
         fragments: &[
             "has no cached revision 'main' in ",
-            "; downloads are disabled (HF_HUB_OFFLINE=1 or --local-files-only): allow network access to fetch it",
+            "; downloads are disabled (HF_HUB_OFFLINE=1 or --local-files-only)",
+            "hint: allow network access to fetch it (unset HF_HUB_OFFLINE, drop --local-files-only)",
         ],
         test_server_only: true,
     },

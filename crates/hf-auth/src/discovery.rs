@@ -410,7 +410,7 @@ pub fn check_format(token: &Token, source: &TokenSource) -> Result<Option<String
     if secret.starts_with("api_org") {
         return Err(Error::InvalidToken(format!(
             "the token found in {source} is an organization API key (api_org_…); these cannot be \
-             used to log in or call the Hub. Use a personal user access token, created at {TOKEN_SETTINGS_URL}"
+             used to log in or call the Hub (only personal user access tokens can)"
         )));
     }
     if let Some(bad) = secret.chars().find(|c| !c.is_ascii_graphic()) {
@@ -422,12 +422,12 @@ pub fn check_format(token: &Token, source: &TokenSource) -> Result<Option<String
             c => format!("a non-ASCII character (U+{:04X})", u32::from(c)),
         };
         let hint = if secret.starts_with("Bearer ") {
-            " (remove the 'Bearer ' prefix)"
+            " (it starts with 'Bearer ')"
         } else {
-            " (was it copied with extra text?)"
+            " (likely copied with extra text)"
         };
         return Err(Error::InvalidToken(format!(
-            "the token found in {source} contains {what}{hint}; copy it again from {TOKEN_SETTINGS_URL}"
+            "the token found in {source} contains {what}{hint}"
         )));
     }
     let Some(rest) = secret.strip_prefix("hf_") else {

@@ -8,8 +8,8 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// A Hub request failed; see [`HttpError::kind`].
-    #[error(transparent)]
+    /// A Hub request failed; see [`HttpError::kind`] (also the error's `source()`).
+    #[error("{0}")]
     Http(#[from] HttpError),
     /// A configuration value (usually an environment variable) is malformed.
     #[error("invalid {name}: {reason}")]
@@ -51,9 +51,20 @@ pub enum Error {
     /// A file has unexpected content.
     #[error("{0}")]
     Parse(String),
-    /// The token lacks the permission an operation needs (checked before any traffic).
-    #[error("{0}")]
-    PermissionDenied(String),
+    /// The Hub answered 401 to the token check: the token is revoked, expired, mistyped or
+    /// belongs to another endpoint.
+    #[error(
+        "the Hub rejected the token{}{} (401 Unauthorized): it was revoked, has expired, was \
+         mistyped, or belongs to another Hub endpoint",
+        shown.as_ref().map(|t| format!(" ({t})")).unwrap_or_default(),
+        origin.as_ref().map(|s| format!(" from {s}")).unwrap_or_default()
+    )]
+    TokenRejected {
+        /// The token, masked (`hf_****abcd`).
+        shown: Option<String>,
+        /// Where the token came from, when known.
+        origin: Option<crate::TokenSource>,
+    },
 }
 
 impl Error {
@@ -146,6 +157,7 @@ pub(crate) struct HttpErrorInner {
     pub(crate) repo_commit: Option<String>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) attempts: u32,
+    pub(crate) token_sent: bool,
     pub(crate) detail: Option<String>,
 }
 
@@ -163,8 +175,29 @@ impl HttpError {
             repo_commit: None,
             retry_after: None,
             attempts: 1,
+            token_sent: false,
             detail: None,
         }))
+    }
+
+    /// A failure with these facts, built by hand: for callers' tests of how they present
+    /// failures (the CLI's hints), and adapters that map other transports. Real failures come
+    /// from [`crate::http::HubRequest::send`].
+    #[doc(hidden)]
+    #[must_use]
+    pub fn synthetic(
+        kind: HttpErrorKind,
+        status: Option<u16>,
+        method: &str,
+        url: &str,
+        retry_after: Option<Duration>,
+        token_sent: bool,
+    ) -> Self {
+        let mut error = Self::new(kind, method, url);
+        error.0.status = status;
+        error.0.retry_after = retry_after;
+        error.0.token_sent = token_sent;
+        error
     }
 
     pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {
@@ -227,6 +260,12 @@ impl HttpError {
     pub fn retry_after(&self) -> Option<Duration> {
         self.0.retry_after
     }
+    /// Whether the request was meant to carry the token (a token was configured and the
+    /// request was not marked [`crate::http::HubRequest::without_auth`]).
+    #[must_use]
+    pub fn token_sent(&self) -> bool {
+        self.0.token_sent
+    }
     /// How many attempts were made, retries included.
     #[must_use]
     pub fn attempts(&self) -> u32 {
@@ -245,9 +284,10 @@ impl HttpError {
     }
 }
 
-impl fmt::Display for HttpError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let what = match &self.0.kind {
+impl HttpError {
+    /// What kind of failure this is, in a few words (`timed out`, `rate limited (429)`).
+    pub(crate) fn kind_text(&self) -> &'static str {
+        match &self.0.kind {
             HttpErrorKind::RepoNotFound => "repository not found",
             HttpErrorKind::RevisionNotFound => "revision not found",
             HttpErrorKind::EntryNotFound => "file not found",
@@ -271,7 +311,13 @@ impl fmt::Display for HttpError {
             HttpErrorKind::Certificate => "TLS certificate refused",
             HttpErrorKind::Decode => "invalid response",
             HttpErrorKind::Request => "invalid request",
-        };
+        }
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = self.kind_text();
         write!(f, "{what}")?;
         if let Some(status) = self.0.status
             && !what.contains(&status.to_string())
@@ -318,6 +364,95 @@ pub fn redact_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Words of advice: what to do belongs to the caller (the CLI's `hints`), not to a
+    /// library error's message.
+    const ADVICE: &[&str] = &[
+        "hint",
+        "run `",
+        "log in with",
+        "log in again",
+        "retry",
+        "try again",
+        "request access",
+        "check the",
+        "copy it",
+        "unset ",
+        "pass ",
+        "please",
+        "allow network",
+    ];
+
+    fn assert_no_advice(message: &str) {
+        let lower = message.to_lowercase();
+        for word in ADVICE {
+            assert!(!lower.contains(word), "advice ({word:?}) in: {message}");
+        }
+    }
+
+    #[test]
+    fn messages_carry_facts_not_advice() {
+        let kinds = [
+            HttpErrorKind::RepoNotFound,
+            HttpErrorKind::RevisionNotFound,
+            HttpErrorKind::EntryNotFound,
+            HttpErrorKind::GatedRepo,
+            HttpErrorKind::DisabledRepo,
+            HttpErrorKind::BadRequest,
+            HttpErrorKind::Unauthorized,
+            HttpErrorKind::Forbidden,
+            HttpErrorKind::NotFound,
+            HttpErrorKind::Conflict,
+            HttpErrorKind::PreconditionFailed,
+            HttpErrorKind::RangeNotSatisfiable,
+            HttpErrorKind::Unprocessable,
+            HttpErrorKind::RateLimited,
+            HttpErrorKind::Server,
+            HttpErrorKind::OtherStatus,
+            HttpErrorKind::Offline,
+            HttpErrorKind::Timeout,
+            HttpErrorKind::Connection,
+            HttpErrorKind::Redirect,
+            HttpErrorKind::Certificate,
+            HttpErrorKind::Decode,
+            HttpErrorKind::Request,
+        ];
+        for kind in kinds {
+            let error = HttpError::new(kind, "GET", "https://hub.example/api/models/a/b");
+            assert_no_advice(&error.to_string());
+            assert_no_advice(&Error::Http(error).to_string());
+        }
+        let source = crate::TokenSource::EnvHfToken;
+        let errors = [
+            Error::Config {
+                name: "HF_ENDPOINT".into(),
+                reason: "'x' is not an absolute http(s) URL".into(),
+            },
+            Error::NoToken {
+                looked_in: "HF_TOKEN, the token file".into(),
+            },
+            Error::UnknownTokenName {
+                name: "ci".into(),
+                path: "/h/stored_tokens".into(),
+            },
+            Error::Io {
+                context: "cannot read /h/token".into(),
+                source: std::io::Error::other("denied"),
+            },
+            Error::TokenRejected {
+                shown: Some("hf_****abcd".into()),
+                origin: Some(source.clone()),
+            },
+            crate::discovery::check_format(&crate::Token::new("api_org_abcdefgh"), &source)
+                .unwrap_err(),
+            crate::discovery::check_format(&crate::Token::new("Bearer hf_abc"), &source)
+                .unwrap_err(),
+            crate::discovery::check_format(&crate::Token::new("hf_a b"), &source).unwrap_err(),
+        ];
+        for error in errors {
+            assert_no_advice(&error.to_string());
+        }
+    }
 
     #[test]
     fn redaction_drops_query_and_credentials() {

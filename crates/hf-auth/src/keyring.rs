@@ -106,18 +106,16 @@ impl Keyring {
     }
 }
 
-/// Turns a keyring error into ours, with the likely cause and the way out.
+/// Turns a keyring error into ours, with the likely cause.
 fn describe(error: &keyring_core::Error) -> Error {
-    let hint = match error {
-        keyring_core::Error::NoStorageAccess(_) => {
-            "the keyring is locked or access was refused; unlock it (log in to the desktop session) and retry"
-        }
+    let cause = match error {
+        keyring_core::Error::NoStorageAccess(_) => "the keyring is locked or access was refused",
         keyring_core::Error::PlatformFailure(_) | keyring_core::Error::NoDefaultStore => {
-            "is a Secret Service (gnome-keyring, KWallet) running on the session bus?"
+            "no Secret Service (gnome-keyring, KWallet) answered on the session bus"
         }
         _ => "the keyring returned an unexpected answer",
     };
-    Error::Keyring(format!("{error} ({hint})"))
+    Error::Keyring(format!("{error} ({cause})"))
 }
 
 #[cfg(target_os = "linux")]

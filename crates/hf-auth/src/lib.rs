@@ -36,8 +36,7 @@
 //!     .build()?;
 //! let me = hf_auth::whoami::whoami(&client).await?;
 //! assert_eq!(me.name, "demo-user");
-//! // A read token may download but not upload; the check says why, before any upload.
-//! assert!(me.check_write("model", "demo-user/my-model").is_err());
+//! assert_eq!(me.role(), Some(hf_auth::whoami::Role::Read));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! # })
 //! # }

@@ -87,12 +87,14 @@ impl TokenFiles {
     /// When the file exists but cannot be read (permissions, not UTF-8, ...).
     pub fn read_active_raw(&self) -> Result<Option<Token>, Error> {
         match std::fs::read(&self.token_path) {
-            Ok(bytes) => String::from_utf8(bytes).map(|s| Some(Token::new(s))).map_err(|_| {
-                Error::Parse(format!(
-                    "the token file {} is not valid UTF-8; run `hf auth login --force` to replace it",
-                    self.token_path.display()
-                ))
-            }),
+            Ok(bytes) => String::from_utf8(bytes)
+                .map(|s| Some(Token::new(s)))
+                .map_err(|_| {
+                    Error::Parse(format!(
+                        "the token file {} is not valid UTF-8",
+                        self.token_path.display()
+                    ))
+                }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(Error::io(
                 format!("cannot read the token file {}", self.token_path.display()),
@@ -126,13 +128,13 @@ impl TokenFiles {
             Ok(bytes) => {
                 let text = String::from_utf8(bytes).map_err(|_| {
                     Error::Parse(format!(
-                        "{} is not valid UTF-8; fix or delete it, then log in again",
+                        "{} is not valid UTF-8",
                         self.stored_tokens_path.display()
                     ))
                 })?;
                 StoredTokens::parse(&text).map_err(|reason| {
                     Error::Parse(format!(
-                        "cannot parse {}: {reason}; fix or delete it, then log in again",
+                        "cannot parse {}: {reason}",
                         self.stored_tokens_path.display()
                     ))
                 })
@@ -307,13 +309,14 @@ impl TokenStore {
         }
         if entry.keyring_service().is_none() {
             return Err(Error::Parse(format!(
-                "the token '{name}' in {} has no value; log in again with `hf auth login --force`",
+                "the token '{name}' in {} has no value",
                 self.files.stored_tokens_path().display()
             )));
         }
         if self.keyring()?.get(name)?.is_none() {
             return Err(Error::Keyring(format!(
-                "the token '{name}' is recorded as kept in the OS keyring, but the keyring has no                  entry for it; log in again with `hf auth login --keyring --force`"
+                "the token '{name}' is recorded as kept in the OS keyring, but the keyring has no \
+                 entry for it"
             )));
         }
         stored.set_active_keyring(Some(name));
@@ -759,7 +762,7 @@ fn validate_name(name: &str) -> Result<(), Error> {
     {
         return Err(Error::InvalidToken(format!(
             "'{}' cannot be used as a token name (it must be non-empty, on one line, without \
-             surrounding spaces, and not DEFAULT); rename the token at https://huggingface.co/settings/tokens",
+             surrounding spaces, and not DEFAULT)",
             name.escape_debug()
         )));
     }

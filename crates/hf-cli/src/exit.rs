@@ -7,12 +7,10 @@
 //! | 2 | usage: the command line is wrong (clap errors and [`UsageError`]) |
 //!
 //! Errors print as `error: <what, why>` on stderr, followed by `hint: <what to do>`
-//! lines when one is known ([`HintExt::hint`] or a built-in hint for Hub errors).
+//! lines when one is known (from [`crate::hints`]).
 
 use std::fmt;
 use std::io::{self, Write};
-
-use hf_auth::{HttpError, HttpErrorKind};
 
 use crate::output::BrokenPipe;
 
@@ -37,39 +35,6 @@ impl fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
-/// An error carrying a `hint:` line for the user.
-#[derive(Debug)]
-pub(crate) struct Hinted {
-    error: anyhow::Error,
-    hint: String,
-}
-
-impl fmt::Display for Hinted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:#}", self.error)
-    }
-}
-
-impl std::error::Error for Hinted {}
-
-/// Attaches a hint to an error: `result.hint("run `hf auth login` first")`.
-#[allow(dead_code, reason = "used by commands added by later issues")]
-pub(crate) trait HintExt<T> {
-    /// Adds `hint`, printed as `hint: ...` below the error.
-    fn hint(self, hint: impl Into<String>) -> anyhow::Result<T>;
-}
-
-impl<T, E: Into<anyhow::Error>> HintExt<T> for Result<T, E> {
-    fn hint(self, hint: impl Into<String>) -> anyhow::Result<T> {
-        self.map_err(|error| {
-            anyhow::Error::new(Hinted {
-                error: error.into(),
-                hint: hint.into(),
-            })
-        })
-    }
-}
-
 /// Whether the error only means that the reader of stdout went away.
 pub(crate) fn is_broken_pipe(error: &anyhow::Error) -> bool {
     error.chain().any(|cause| {
@@ -91,72 +56,6 @@ pub(crate) fn exit_code(error: &anyhow::Error) -> u8 {
     }
 }
 
-/// The hint lines for an error: explicit ones first, then a built-in one for Hub errors.
-pub(crate) fn hints(error: &anyhow::Error) -> Vec<String> {
-    let mut hints: Vec<String> = error
-        .chain()
-        .filter_map(|cause| cause.downcast_ref::<Hinted>())
-        .map(|hinted| hinted.hint.clone())
-        .collect();
-    if hints.is_empty()
-        && let Some(hint) = error.chain().find_map(builtin_hint)
-    {
-        hints.push(hint);
-    }
-    hints
-}
-
-fn builtin_hint(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
-    if let Some(hf_auth::Error::NoToken { .. }) = cause.downcast_ref::<hf_auth::Error>() {
-        return Some("log in with `hf auth login`, or set HF_TOKEN".to_owned());
-    }
-    if let Some(hf_hub::Error::UnsafePath { path, .. }) = cause.downcast_ref::<hf_hub::Error>() {
-        return Some(format!(
-            "no client writes that path; to download the rest of the repo, skip it with --exclude {}",
-            shell_quote(path)
-        ));
-    }
-    let http = cause.downcast_ref::<HttpError>().or_else(|| {
-        cause
-            .downcast_ref::<hf_auth::Error>()
-            .and_then(hf_auth::Error::as_http)
-    })?;
-    let hint = match http.kind() {
-        HttpErrorKind::Unauthorized => {
-            "the token is missing, invalid or expired: log in with `hf auth login` or set HF_TOKEN"
-        }
-        HttpErrorKind::RepoNotFound => {
-            "check the repo id and --repo-type; a private repo also needs a token with access"
-        }
-        HttpErrorKind::GatedRepo => "request access on the repo's page on the Hub, then retry",
-        HttpErrorKind::Forbidden => "the token lacks the permission; use a token with write access",
-        HttpErrorKind::Offline => "unset HF_HUB_OFFLINE to allow network access",
-        HttpErrorKind::Certificate => {
-            "if this Hub (or a proxy in between) uses a private or corporate certificate authority, \
-             point SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) at its PEM certificate bundle"
-        }
-        HttpErrorKind::Timeout | HttpErrorKind::Connection => {
-            "check the network and HF_ENDPOINT; HF_HUB_ETAG_TIMEOUT and HF_HUB_DOWNLOAD_TIMEOUT raise the timeouts"
-        }
-        HttpErrorKind::RateLimited => match http.retry_after() {
-            Some(wait) => {
-                return Some(format!(
-                    "rate limited: retry in {} s",
-                    wait.as_secs().max(1)
-                ));
-            }
-            None => "rate limited: wait a little and retry",
-        },
-        _ => return None,
-    };
-    Some(hint.to_owned())
-}
-
-/// `text` quoted for a POSIX shell (single quotes), so a hint can be pasted as it is.
-fn shell_quote(text: &str) -> String {
-    format!("'{}'", text.replace('\'', "'\\''"))
-}
-
 /// Prints `error: ...` and any `hint: ...` lines to `stderr`. Write errors are ignored:
 /// there is nowhere left to report them.
 ///
@@ -164,10 +63,33 @@ fn shell_quote(text: &str) -> String {
 /// said, and a server may send escape sequences or echo a token.
 pub(crate) fn report(error: &anyhow::Error, stderr: &mut dyn Write) {
     let safe = hf_auth::sanitize::for_display;
-    let _ = writeln!(stderr, "error: {}", safe(&format!("{error:#}")));
-    for hint in hints(error) {
+    let _ = writeln!(stderr, "error: {}", safe(&chain_text(error)));
+    for hint in crate::hints::for_error(error) {
         let _ = writeln!(stderr, "hint: {}", safe(&hint));
     }
+}
+
+/// The causes joined with `: `, each said once: a wrapper that shows its source's text (a
+/// library error around the `HttpError` it keeps as its source) does not repeat it, and a
+/// download error that already says which repo, revision or file failed ends the line.
+pub(crate) fn chain_text(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let part = cause.to_string();
+        if !part.is_empty() && !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+        if matches!(
+            cause.downcast_ref::<hf_hub::Error>(),
+            Some(hf_hub::Error::Hub { .. })
+        ) {
+            break;
+        }
+    }
+    text
 }
 
 #[cfg(test)]
@@ -194,6 +116,7 @@ mod tests {
 
     #[test]
     fn report_prints_error_chain_and_hints() {
+        use crate::hints::HintExt as _;
         let result: Result<(), _> = Err(anyhow::anyhow!("inner")).hint("do this");
         let error = result.map_err(|e| e.context("outer")).unwrap_err();
         let mut buffer = Vec::new();
@@ -210,8 +133,23 @@ mod tests {
             looked_in: "HF_TOKEN".into(),
         });
         assert_eq!(
-            hints(&error),
+            crate::hints::for_error(&error),
             vec!["log in with `hf auth login`, or set HF_TOKEN"]
+        );
+    }
+
+    #[test]
+    fn a_wrapper_that_shows_its_source_is_not_repeated() {
+        let inner = hf_auth::Error::NoToken {
+            looked_in: "HF_TOKEN".into(),
+        };
+        let wrapped = anyhow::Error::new(hf_hub::Error::Auth(inner)).context("nothing was saved");
+        let mut buffer = Vec::new();
+        report(&wrapped, &mut buffer);
+        assert_eq!(
+            String::from_utf8(buffer).unwrap(),
+            "error: nothing was saved: no access token found (looked in: HF_TOKEN)\n\
+             hint: log in with `hf auth login`, or set HF_TOKEN\n"
         );
     }
 }

@@ -1,15 +1,21 @@
 //! The `hf` command-line tool. Both binaries, `hf` and the legacy `huggingface-cli`,
 //! call [`run`]; this library is not a public API.
 //!
-//! Layout: `cli` (clap declarations), `commands/` (one module per command group),
-//! `output` (stdout data in human or JSON form), `logging` (stderr via tracing),
-//! `exit` (exit codes, `error:`/`hint:` lines). See docs/CONTRIBUTING.md to add a command.
+//! Layout: `cli` (clap declarations), `commands/` (one module per command group), and the
+//! floor every command stands on: `session` (settings, token, clients), `args` (shared
+//! options, repo ids), `hints` (what to do about an error), `progress` (bars on stderr),
+//! `output` (stdout data in human or JSON form), `logging` (stderr via tracing), `exit`
+//! (exit codes, `error:`/`hint:` lines). See docs/CONTRIBUTING.md to add a command.
 
+mod args;
 mod cli;
 mod commands;
 mod exit;
+mod hints;
 mod logging;
 mod output;
+mod progress;
+mod session;
 mod token_flag;
 
 use std::ffi::OsString;
@@ -22,6 +28,7 @@ use hf_auth::env::{self, EnvSource, ProcessEnv};
 use crate::cli::Cli;
 use crate::commands::Context;
 use crate::output::Output;
+use crate::session::Session;
 
 /// Parses `argv` (program name first), runs the command and returns the exit code:
 /// 0 success, 1 failure, 2 usage error. `legacy` selects the `huggingface-cli` name.
@@ -64,10 +71,11 @@ where
         .build()
         .map_err(|error| anyhow::Error::new(error).context("could not start the async runtime"))
         .and_then(|runtime| {
+            let session = Session::new(Arc::new(process_env), cli.global.env_file.as_deref())?;
             let mut context = Context {
                 output: Output::stdout(cli.global.format),
                 global: cli.global,
-                env: Arc::new(process_env),
+                session,
                 legacy,
             };
             runtime.block_on(commands::dispatch(cli.command, &mut context))

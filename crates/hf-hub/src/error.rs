@@ -9,21 +9,36 @@ pub use hf_auth::{HttpError, HttpErrorKind};
 #[non_exhaustive]
 pub enum Error {
     /// A Hub request failed; match on [`HttpError::kind`] for repo/revision/entry not found, gated, 401/403, 429...
-    #[error(transparent)]
+    /// (also the error's `source()`).
+    #[error("{0}")]
     Http(#[from] HttpError),
-    /// A Hub request failed in a way users can act on (repo, revision or file not found,
-    /// gated or private repo); the message says what to do, `http` keeps the details
-    /// (see [`Error::as_http`]).
+    /// A Hub request failed on a repo, a revision or a file: the message says which and where
+    /// (the repo, the endpoint, close file names); `http` is the failed request, also the
+    /// error's `source()` (see [`Error::as_http`]).
     #[error("{message}")]
     Hub {
-        /// What went wrong and what to do.
+        /// What was not found or not allowed, in the terms of the call.
         message: String,
         /// The failed request.
+        #[source]
         http: HttpError,
     },
-    /// Token discovery, validation or permission checks failed.
-    #[error(transparent)]
+    /// Token discovery or validation failed.
+    #[error("{0}")]
     Auth(#[from] hf_auth::Error),
+    /// The token may not write to the repo (judged from whoami before any traffic; see
+    /// [`crate::access::check_write`]).
+    #[error("{token} cannot write to {repo}: {reason}")]
+    PermissionDenied {
+        /// Which token: its name, role and user.
+        token: String,
+        /// The repo: type and full id.
+        repo: String,
+        /// The repo's namespace (user or organization).
+        namespace: String,
+        /// What is missing.
+        reason: crate::access::WriteDenied,
+    },
     /// An argument is malformed (repo id, revision, path, pattern...).
     #[error("{0}")]
     InvalidInput(String),
@@ -42,7 +57,7 @@ pub enum Error {
     },
     /// Downloaded bytes do not match the expected hash; nothing was kept.
     #[error(
-        "integrity check failed for {path}: expected {algorithm} {expected}, got {actual}; the partial file was deleted, retry the download"
+        "integrity check failed for {path}: expected {algorithm} {expected}, got {actual}; the partial file was deleted"
     )]
     Integrity {
         /// The file in the repo.
@@ -64,8 +79,14 @@ pub enum Error {
         source: std::io::Error,
     },
     /// Offline (or the Hub unreachable) and the cache does not hold what was asked for.
-    #[error("{0}")]
-    NotInCache(String),
+    #[error("{message}")]
+    NotInCache {
+        /// What is missing, and where it was looked for.
+        message: String,
+        /// Whether downloads were disabled (`HF_HUB_OFFLINE`, `local_files_only`), as opposed
+        /// to the Hub being unreachable.
+        downloads_disabled: bool,
+    },
     /// Waiting for another process's lock took too long.
     #[error("timed out after {waited_secs} s waiting for the lock {path} held by another process")]
     LockTimeout {
@@ -74,9 +95,20 @@ pub enum Error {
         /// Seconds waited.
         waited_secs: u64,
     },
-    /// The upload contains what looks like a secret; pass the override to upload anyway.
+    /// The upload contains what looks like a secret (`UploadOptions::allow_secrets` uploads
+    /// anyway); the message lists the findings, masked.
     #[error("{0}")]
     SecretDetected(String),
+    /// A local file changed size while it was being uploaded; nothing was committed.
+    #[error("{path} changed while it was being uploaded ({before} bytes before, {now} now)")]
+    SourceChanged {
+        /// The file (its path in the repo, or its local path).
+        path: String,
+        /// Its size when the upload started.
+        before: u64,
+        /// Its size when it was read again.
+        now: u64,
+    },
 }
 
 impl Error {

@@ -29,6 +29,7 @@
 //! # }
 //! ```
 
+pub mod access;
 pub mod api;
 pub mod cache;
 mod client;

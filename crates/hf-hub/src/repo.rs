@@ -172,6 +172,53 @@ impl Repo {
         Self::new(id, RepoType::Model)
     }
 
+    /// A repo as people type it: `name`, `ns/name`, `hf://ns/name`, or with a type prefix
+    /// (`models/ns/name`, `datasets/ns/name`, `spaces/ns/name`). The prefix sets the type;
+    /// `repo_type` (an explicit option) applies when there is none, and a model repo
+    /// otherwise. With this and [`Repo::parse_typed`], the one parser of repo ids and types.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the id breaks the Hub's rules, or when the prefix names a
+    /// different type than `repo_type`.
+    pub fn parse(raw: &str, repo_type: Option<RepoType>) -> Result<Self, Error> {
+        let id = raw.strip_prefix("hf://").unwrap_or(raw).trim_matches('/');
+        // `models/x` alone is the repo `x` of the user `models`: ids have at most two parts.
+        let prefixed = split_type_prefix(id).filter(|(_, rest)| rest.contains('/'));
+        Self::typed(raw, prefixed, id, repo_type)
+    }
+
+    /// A repo named with its type first, as `hf cache rm` takes them: `model/gpt2`,
+    /// `datasets/org/name`, `hf://spaces/org/app`; without a type word, a model repo.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when the id breaks the Hub's rules.
+    pub fn parse_typed(raw: &str) -> Result<Self, Error> {
+        let id = raw.strip_prefix("hf://").unwrap_or(raw).trim_matches('/');
+        Self::typed(raw, split_type_prefix(id), id, None)
+    }
+
+    fn typed(
+        raw: &str,
+        prefixed: Option<(RepoType, &str)>,
+        id: &str,
+        repo_type: Option<RepoType>,
+    ) -> Result<Self, Error> {
+        let (kind, id) = match prefixed {
+            Some((kind, rest)) => {
+                if let Some(asked) = repo_type
+                    && asked != kind
+                {
+                    return Err(Error::InvalidInput(format!(
+                        "'{raw}' names a {kind} repo but the repo type given is {asked}"
+                    )));
+                }
+                (kind, rest)
+            }
+            None => (repo_type.unwrap_or_default(), id),
+        };
+        Ok(Self::new(RepoId::new(id)?, kind))
+    }
+
     /// `/api/{type}s/{id}`.
     #[must_use]
     pub fn api_path(&self) -> String {
@@ -205,6 +252,51 @@ impl Repo {
     pub fn web_path(&self) -> String {
         format!("/{}{}", self.repo_type.url_prefix(), self.id)
     }
+}
+
+/// The web page of the repo a Hub URL points into (where access to a gated repo is
+/// requested): `https://hub/api/datasets/org/x/tree/main` -> `https://hub/datasets/org/x`.
+#[must_use]
+pub fn repo_page(url: &str) -> Option<String> {
+    let parsed = url::Url::parse(url).ok()?;
+    let origin = parsed.origin().ascii_serialization();
+    let segments: Vec<&str> = parsed.path_segments()?.filter(|s| !s.is_empty()).collect();
+    let (prefix, rest) = match segments.as_slice() {
+        ["api", "models", rest @ ..] => ("", rest),
+        ["api", "datasets", rest @ ..] => ("datasets/", rest),
+        ["api", "spaces", rest @ ..] => ("spaces/", rest),
+        ["datasets", rest @ ..] => ("datasets/", rest),
+        ["spaces", rest @ ..] => ("spaces/", rest),
+        ["api", ..] => return None,
+        rest => ("", rest),
+    };
+    // Everything up to an action segment (`resolve`, `tree`, `revision`, ...) is the repo id.
+    let end = rest
+        .iter()
+        .position(|s| {
+            matches!(
+                *s,
+                "resolve" | "tree" | "revision" | "blob" | "paths-info" | "refs" | "commits"
+            )
+        })
+        .unwrap_or(rest.len());
+    let id = &rest[..end.min(2)];
+    if id.is_empty() {
+        return None;
+    }
+    Some(format!("{origin}/{prefix}{}", id.join("/")))
+}
+
+/// `models/rest` -> (model, rest); also the singular words.
+fn split_type_prefix(id: &str) -> Option<(RepoType, &str)> {
+    let (prefix, rest) = id.split_once('/')?;
+    let kind = match prefix {
+        "models" | "model" => RepoType::Model,
+        "datasets" | "dataset" => RepoType::Dataset,
+        "spaces" | "space" => RepoType::Space,
+        _ => return None,
+    };
+    Some((kind, rest))
 }
 
 impl fmt::Display for Repo {
@@ -278,6 +370,73 @@ pub fn validate_revision(revision: &str) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repo_pages_for_gated_errors() {
+        assert_eq!(
+            repo_page("https://huggingface.co/meta/llama/resolve/main/config.json").as_deref(),
+            Some("https://huggingface.co/meta/llama")
+        );
+        assert_eq!(
+            repo_page("http://127.0.0.1:9/datasets/org/data/resolve/main/x.csv").as_deref(),
+            Some("http://127.0.0.1:9/datasets/org/data")
+        );
+        assert_eq!(
+            repo_page("https://huggingface.co/api/models/gpt2/revision/main").as_deref(),
+            Some("https://huggingface.co/gpt2")
+        );
+        assert_eq!(
+            repo_page("https://huggingface.co/api/models/org/gated/tree/main").as_deref(),
+            Some("https://huggingface.co/org/gated")
+        );
+        assert_eq!(repo_page("https://huggingface.co/api/whoami-v2"), None);
+    }
+
+    #[test]
+    fn typed_repo_ids_parse_one_way() {
+        let parsed = |raw, kind| Repo::parse(raw, kind).map(|r| (r.repo_type, r.id.to_string()));
+        assert_eq!(
+            parsed("gpt2", None).unwrap(),
+            (RepoType::Model, "gpt2".into())
+        );
+        assert_eq!(
+            parsed("hf://datasets/org/data/", None).unwrap(),
+            (RepoType::Dataset, "org/data".into())
+        );
+        assert_eq!(
+            parsed("spaces/org/app", Some(RepoType::Space)).unwrap(),
+            (RepoType::Space, "org/app".into())
+        );
+        // Two parts are a namespace and a name, whatever the namespace is called.
+        assert_eq!(
+            parsed("datasets/x", Some(RepoType::Dataset)).unwrap(),
+            (RepoType::Dataset, "datasets/x".into())
+        );
+        let conflict = parsed("datasets/org/data", Some(RepoType::Model)).unwrap_err();
+        assert!(
+            conflict.to_string().contains("names a dataset repo"),
+            "{conflict}"
+        );
+        assert!(parsed("a/b/c/d", None).is_err());
+
+        let typed = |raw| Repo::parse_typed(raw).map(|r| (r.repo_type, r.id.to_string()));
+        assert_eq!(
+            typed("model/gpt2").unwrap(),
+            (RepoType::Model, "gpt2".into())
+        );
+        assert_eq!(
+            typed("dataset/org/d").unwrap(),
+            (RepoType::Dataset, "org/d".into())
+        );
+        assert_eq!(
+            typed("hf://spaces/o/a").unwrap(),
+            (RepoType::Space, "o/a".into())
+        );
+        assert_eq!(
+            typed("org/name").unwrap(),
+            (RepoType::Model, "org/name".into())
+        );
+    }
 
     #[test]
     fn repo_ids_follow_hub_rules() {

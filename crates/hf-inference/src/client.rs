@@ -10,14 +10,16 @@ use std::time::Duration;
 use bytes::Bytes;
 use hf_auth::Token;
 use hf_auth::env::{self, EnvSource};
-use hf_auth::http::{HubClient, HubConfig, HubRequest, MAX_JSON_BODY, read_body_limited};
+use hf_auth::http::{
+    FailedAttempt, HubClient, HubConfig, HubRequest, MAX_JSON_BODY, read_body_limited,
+};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use url::Url;
 
 use crate::chat::{ChatCompletion, ChatCompletionRequest, ResponseFormat};
-use crate::error::{CallContext, Error, from_http};
+use crate::error::{CallFacts, Error, from_http};
 use crate::stream::{ChatStream, EventStream, TextGenerationStream, error_in};
 use crate::tasks::{
     AsrOutput, BinaryOutput, ClassificationLabel, FeatureExtractionParameters, FillMaskCandidate,
@@ -421,7 +423,7 @@ impl InferenceClient {
         model: &str,
         mut request: ChatCompletionRequest,
         stream: bool,
-    ) -> Result<(Url, CallContext, Bytes), Error> {
+    ) -> Result<(Url, CallFacts, Bytes), Error> {
         let model = model.trim();
         let (url, provider, wire_model) = if let Some(base) = self.base_for(model)? {
             (
@@ -495,7 +497,7 @@ impl InferenceClient {
         let url = self
             .hub
             .url(&format!("/api/models/{model}"))
-            .map_err(|e| from_http(e, 1, &ctx))?;
+            .map_err(|e| from_http(e, &ctx))?;
         let info: Value = self
             .hub
             .get(url)
@@ -503,7 +505,7 @@ impl InferenceClient {
             .metadata_timeout()
             .send_json()
             .await
-            .map_err(|e| from_http(e, 1, &ctx))?;
+            .map_err(|e| from_http(e, &ctx))?;
         let mappings = parse_mapping(info.get("inferenceProviderMapping").unwrap_or(&Value::Null));
         if let Ok(mut cache) = self.mappings.lock() {
             cache.insert(model.to_owned(), mappings.clone());
@@ -916,13 +918,8 @@ impl InferenceClient {
 
     // ----- plumbing ---------------------------------------------------------------------------
 
-    fn context(&self, model: &str, provider: &str, streaming: bool) -> CallContext {
-        CallContext {
-            model: model.to_owned(),
-            provider: provider.to_owned(),
-            has_token: self.hub.token().is_some(),
-            streaming,
-        }
+    fn context(&self, model: &str, provider: &str, streaming: bool) -> CallFacts {
+        CallFacts::new(model, provider, self.hub.token().is_some(), streaming)
     }
 
     fn router_join(&self, path: &str) -> Result<Url, Error> {
@@ -939,60 +936,20 @@ impl InferenceClient {
         Ok(self.base_url.clone())
     }
 
-    /// Sends a POST with the inference retry rules (see [`InferenceClientBuilder::retry_transient`]).
+    /// Sends a POST with the inference retry rules (see [`InferenceClientBuilder::retry_transient`]):
+    /// the HTTP core's policy, with the statuses that are safe to repeat for a call.
     async fn send(
         &self,
         url: Url,
         payload: Payload,
         accept: Option<&str>,
-        ctx: &CallContext,
+        call: &CallFacts,
     ) -> Result<reqwest::Response, Error> {
-        let policy = self.hub.config().retry.clone();
-        let mut attempt: u32 = 0;
-        loop {
-            attempt += 1;
-            let request = self.build_request(url.clone(), &payload, accept);
-            match request.send().await {
-                Ok(response) => return Ok(response),
-                Err(error) => {
-                    let wait = if self.retry_transient && attempt < policy.max_attempts {
-                        match error.status() {
-                            Some(502 | 503) => match error.retry_after() {
-                                Some(wait) if wait > policy.max_server_wait => None,
-                                Some(wait) => Some(wait),
-                                None => Some(policy.backoff(attempt)),
-                            },
-                            // Only when the server says when: blind retries would only burn quota.
-                            Some(429) => {
-                                error.retry_after().filter(|w| *w <= policy.max_server_wait)
-                            }
-                            _ => None,
-                        }
-                    } else {
-                        None
-                    };
-                    match wait {
-                        Some(wait) => {
-                            // Shown by default: people should know why nothing happens for a while.
-                            let why = match error.status() {
-                                Some(429) => "rate limited",
-                                _ => "the model is loading or the provider is busy",
-                            };
-                            tracing::warn!(
-                                status = error.status(),
-                                model = %ctx.model,
-                                "{why}; retrying in {:.1} s (attempt {} of {})",
-                                wait.as_secs_f64(),
-                                attempt + 1,
-                                policy.max_attempts
-                            );
-                            tokio::time::sleep(wait).await;
-                        }
-                        None => return Err(from_http(error, attempt, ctx)),
-                    }
-                }
-            }
+        let mut request = self.build_request(url, &payload, accept);
+        if self.retry_transient {
+            request = request.retry_status_when(worth_repeating);
         }
+        request.send().await.map_err(|error| from_http(error, call))
     }
 
     fn build_request(&self, url: Url, payload: &Payload, accept: Option<&str>) -> HubRequest {
@@ -1011,8 +968,20 @@ impl InferenceClient {
         if let Some(org) = &self.bill_to {
             request = request.header("x-hf-bill-to", org);
         }
-        // Retries are decided in `send` (the core retries only connections that never opened).
+        // Error statuses are retried only as `send` allows (the core also retries connections
+        // that never opened).
         request.idempotent(false)
+    }
+}
+
+/// A model that is loading or a busy provider (502, 503) is worth waiting for; a rate limit
+/// only when the server says when (blind retries would only burn quota); a 504 never
+/// (streaming avoids it).
+fn worth_repeating(failed: &FailedAttempt) -> bool {
+    match failed.status {
+        502 | 503 => true,
+        429 => failed.server_wait.is_some(),
+        _ => false,
     }
 }
 

@@ -1,9 +1,10 @@
-//! The crate's one error type, [`Error`], with messages that say what to do next.
+//! The crate's one error type, [`Error`]: kinds and facts (status, model, provider, whether a
+//! token was sent, the server's wait); what to do about them is the caller's to say.
 
 use std::fmt;
 use std::time::Duration;
 
-use hf_auth::{HttpError, HttpErrorKind};
+use hf_auth::HttpError;
 
 /// Everything that can go wrong when calling a model.
 #[derive(Debug, thiserror::Error)]
@@ -15,16 +16,21 @@ pub enum Error {
     /// The arguments were rejected before anything was sent.
     #[error("invalid input: {0}")]
     InvalidInput(String),
-    /// The request failed at the HTTP level. `hint` says what to do about it.
-    #[error("{source}{}", Hint(hint.as_deref()))]
+    /// The request failed at the HTTP level (attempts made: [`HttpError::attempts`]).
+    #[error("{source}")]
     Http {
         /// The failed request, as reported by the HTTP core.
         #[source]
         source: HttpError,
-        /// Advice for the user, when there is any.
-        hint: Option<String>,
-        /// Attempts made, retries included.
-        attempts: u32,
+        /// What the call was.
+        call: CallFacts,
+    },
+    /// A streamed answer broke off before it was complete.
+    #[error("the stream broke off before the answer was complete: {source}")]
+    StreamBroken {
+        /// The failed read.
+        #[source]
+        source: HttpError,
     },
     /// The model server reported an error in its body or in the middle of a stream
     /// (text-generation-inference `{"error", "error_type"}` and OpenAI-style `{"error": {...}}`).
@@ -39,8 +45,7 @@ pub enum Error {
     },
     /// The model is not offered by the chosen provider for this task (from the provider mapping).
     #[error(
-        "model '{model}' is not available on {provider} for {task}{}; \
-         check the 'Inference Providers' section of its model page",
+        "model '{model}' is not available on {provider} for {task}{}",
         if available.is_empty() { " (no provider serves it)".to_owned() } else { format!(" (it is served by: {})", available.join(", ")) }
     )]
     ProviderUnavailable {
@@ -61,17 +66,6 @@ pub enum Error {
         /// What did not match.
         detail: String,
     },
-}
-
-struct Hint<'a>(Option<&'a str>);
-
-impl fmt::Display for Hint<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            Some(hint) => write!(f, "\n  hint: {hint}"),
-            None => Ok(()),
-        }
-    }
 }
 
 /// The kinds of error a text-generation server reports (`error_type`).
@@ -132,11 +126,11 @@ impl Error {
         }
     }
 
-    /// What to do about an HTTP failure, when known (also shown by `Display`).
+    /// What the call was, when it failed at the HTTP level.
     #[must_use]
-    pub fn hint(&self) -> Option<&str> {
+    pub fn call(&self) -> Option<&CallFacts> {
         match self {
-            Self::Http { hint, .. } => hint.as_deref(),
+            Self::Http { call, .. } => Some(call),
             _ => None,
         }
     }
@@ -145,7 +139,7 @@ impl Error {
     #[must_use]
     pub fn as_http(&self) -> Option<&HttpError> {
         match self {
-            Self::Http { source, .. } => Some(source),
+            Self::Http { source, .. } | Self::StreamBroken { source } => Some(source),
             _ => None,
         }
     }
@@ -161,6 +155,7 @@ impl Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Http { source, .. } => source.is_transient(),
+            Self::StreamBroken { .. } => true,
             Self::Model { kind, .. } => *kind == ModelErrorKind::Overloaded,
             _ => false,
         }
@@ -174,18 +169,36 @@ impl Error {
     }
 }
 
-/// What the failed call was about, to phrase the hint.
-#[derive(Debug, Clone)]
-pub(crate) struct CallContext {
-    pub(crate) model: String,
-    pub(crate) provider: String,
-    pub(crate) has_token: bool,
-    pub(crate) streaming: bool,
+/// What a failed call was: the facts a caller needs to say what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallFacts {
+    /// The model asked for.
+    pub model: String,
+    /// The provider asked for (`auto`: the router chose).
+    pub provider: String,
+    /// Whether a token was sent.
+    pub token_sent: bool,
+    /// Whether the answer was streamed.
+    pub streaming: bool,
+}
+
+impl CallFacts {
+    /// The facts of a call to `model` through `provider`.
+    #[must_use]
+    pub fn new(model: &str, provider: &str, token_sent: bool, streaming: bool) -> Self {
+        Self {
+            model: model.to_owned(),
+            provider: provider.to_owned(),
+            token_sent,
+            streaming,
+        }
+    }
 }
 
 /// Turns a failed request into an [`Error`]: TGI/OpenAI typed bodies become [`Error::Model`],
-/// everything else keeps the HTTP details and gains a hint.
-pub(crate) fn from_http(source: HttpError, attempts: u32, ctx: &CallContext) -> Error {
+/// everything else keeps the HTTP details and what the call was.
+pub(crate) fn from_http(source: HttpError, call: &CallFacts) -> Error {
     let status = source.status();
     let error_type = source.error_type().map(str::to_owned);
     // TGI's kinds, with a status that is not about auth or routing, are the model's own errors.
@@ -202,69 +215,43 @@ pub(crate) fn from_http(source: HttpError, attempts: u32, ctx: &CallContext) -> 
             status,
         };
     }
-    let hint = hint_for(&source, attempts, ctx);
     Error::Http {
         source,
-        hint,
-        attempts,
+        call: call.clone(),
     }
-}
-
-fn hint_for(source: &HttpError, attempts: u32, ctx: &CallContext) -> Option<String> {
-    let retried = if attempts > 1 {
-        format!(" (gave up after {attempts} attempts)")
-    } else {
-        String::new()
-    };
-    let hint = match (source.kind(), source.status()) {
-        (HttpErrorKind::Unauthorized, _) | (HttpErrorKind::RepoNotFound, Some(401)) if !ctx.has_token => {
-            "no access token was sent: log in with `hf auth login` or set HF_TOKEN \
-             (Inference Providers need a token with the 'Make calls to Inference Providers' permission)"
-                .to_owned()
-        }
-        (HttpErrorKind::Unauthorized, _) | (_, Some(401)) => "the token was rejected (invalid, expired or revoked): \
-             create a new one at https://huggingface.co/settings/tokens with the \
-             'Make calls to Inference Providers' permission"
-            .to_owned(),
-        (HttpErrorKind::Forbidden, _) => "the token lacks the 'Make calls to Inference Providers' permission, \
-             or access to this model: edit the token's permissions at https://huggingface.co/settings/tokens \
-             (for gated models, request access on the model page)"
-            .to_owned(),
-        (_, Some(404)) => format!(
-            "model '{}' is not served by provider '{}' (or does not exist): check the 'Inference Providers' \
-             section of its model page, or let the router choose with provider 'auto'",
-            ctx.model, ctx.provider
-        ),
-        (_, Some(422)) => "the server could not process these inputs or parameters (see its message above)".to_owned(),
-        (_, Some(429)) => {
-            let when = source.retry_after().map_or_else(
-                || "in a minute".to_owned(),
-                |wait| format!("in {} s", wait.as_secs().max(1)),
-            );
-            format!(
-                "rate limit reached{retried}: retry {when}. Free accounts have small monthly inference credits; \
-                 a PRO subscription or billing an organization (bill_to / X-HF-Bill-To) raises the limits"
-            )
-        }
-        (_, Some(503)) => format!(
-            "the model is loading or the provider is overloaded{retried}: try again in a minute, \
-             or pick another provider"
-        ),
-        (_, Some(504)) if !ctx.streaming => "the gateway timed out before the full answer was ready: \
-             stream the response (`hf chat` streams by default; `stream` in the API) for long generations"
-            .to_owned(),
-        (_, Some(500..=599)) => format!("the provider failed{retried}: try again later"),
-        (HttpErrorKind::Timeout, _) => "no answer in time: raise the read timeout (models can take long \
-             before the first byte), or stream the response"
-            .to_owned(),
-        _ => return None,
-    };
-    Some(hint)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every kind that does not wrap a request (those show the HTTP core's message, checked
+    /// in hf-auth); what to do is the caller's to say.
+    #[test]
+    fn messages_carry_facts_not_advice() {
+        let errors = [
+            Error::Config("HF_ROUTER_URL is not a URL".into()),
+            Error::InvalidInput("the prompt is empty".into()),
+            Error::Model {
+                kind: ModelErrorKind::Validation,
+                message: "inputs too long".into(),
+                status: Some(422),
+            },
+            Error::ProviderUnavailable {
+                model: "m/x".into(),
+                provider: "groq".into(),
+                task: "conversational".into(),
+                available: vec!["together".into()],
+            },
+            Error::decode("https://router.example/v1", "missing 'choices'"),
+        ];
+        for error in errors {
+            let message = error.to_string().to_lowercase();
+            for word in ["hint", "check the", "retry", "try again", "log in", "run `"] {
+                assert!(!message.contains(word), "advice ({word:?}) in: {message}");
+            }
+        }
+    }
 
     #[test]
     fn model_error_kinds_round_trip_tgi_names() {

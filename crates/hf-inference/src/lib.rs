@@ -81,7 +81,7 @@ pub use client::{
     DEFAULT_READ_TIMEOUT, DEFAULT_ROUTER_URL, HF_INFERENCE, InferenceClient,
     InferenceClientBuilder, Provider, ProviderMapping,
 };
-pub use error::{Error, ModelErrorKind};
+pub use error::{CallFacts, Error, ModelErrorKind};
 pub use stream::{ChatStream, EventStream, TextGenerationStream};
 
 /// Entry points for the fuzz targets under `fuzz/` only; not part of the supported API.

@@ -129,13 +129,7 @@ async fn next_item<T: DeserializeOwned>(state: &mut State) -> Option<Result<T, E
             Some(Err(error)) => {
                 state.ended = true;
                 let http = hf_auth::http::stream_error(&error, "POST", &state.url);
-                return Some(Err(Error::Http {
-                    source: http,
-                    hint: Some(
-                        "the stream broke off before the answer was complete: try again".to_owned(),
-                    ),
-                    attempts: 1,
-                }));
+                return Some(Err(Error::StreamBroken { source: http }));
             }
             None => {
                 state.body_done = true;

@@ -22,7 +22,7 @@ use crate::env::{self, EnvSource};
 use crate::error::{Error, HttpError, HttpErrorKind};
 
 pub use errors::{error_from_response, read_body_limited};
-pub use retry::{RetryPolicy, parse_rate_limit, parse_retry_after};
+pub use retry::{FailedAttempt, RetryPolicy, RetryPredicate, parse_rate_limit, parse_retry_after};
 
 /// The Hub's default endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://huggingface.co";
@@ -453,6 +453,7 @@ impl HubClient {
             timeout: None,
             auth: true,
             idempotent,
+            retry_status: None,
             redirects: Redirects::Follow,
         }
     }
@@ -513,6 +514,12 @@ impl RequestBody {
     }
 }
 
+/// Why an attempt is repeated.
+enum Retrying<'a> {
+    Status(u16),
+    Transport(&'a HttpError),
+}
+
 /// One request being built. Send it with [`HubRequest::send`] or [`HubRequest::send_json`].
 pub struct HubRequest {
     client: HubClient,
@@ -523,6 +530,7 @@ pub struct HubRequest {
     timeout: Option<Duration>,
     auth: bool,
     idempotent: bool,
+    retry_status: Option<retry::RetryPredicate>,
     redirects: Redirects,
 }
 
@@ -606,6 +614,15 @@ impl HubRequest {
         self
     }
 
+    /// Which error statuses are retried, instead of the policy's statuses for idempotent
+    /// requests: for calls that are safe to repeat only on some answers (a model that is
+    /// loading, a rate limit that says when). The waits are still the policy's.
+    #[must_use]
+    pub fn retry_status_when(mut self, predicate: retry::RetryPredicate) -> Self {
+        self.retry_status = Some(predicate);
+        self
+    }
+
     /// How redirects are handled (default: [`Redirects::Follow`]).
     #[must_use]
     pub fn redirects(mut self, redirects: Redirects) -> Self {
@@ -630,7 +647,7 @@ impl HubRequest {
                     self.method.as_str(),
                     self.url.as_str(),
                 )
-                .with_detail("no request was sent; unset HF_HUB_OFFLINE to allow network access"));
+                .with_detail("no request was sent"));
             }
             let can_retry = attempt < policy.max_attempts;
             match self.send_following_redirects().await {
@@ -639,12 +656,24 @@ impl HubRequest {
                     if status.is_success() || status.is_redirection() {
                         return Ok(response);
                     }
-                    let retryable = self.idempotent && retry::is_retryable_status(status);
+                    let failed = retry::FailedAttempt {
+                        status: status.as_u16(),
+                        server_wait: retry::server_wait(response.headers()),
+                    };
+                    let retryable = match self.retry_status {
+                        Some(predicate) => predicate(&failed),
+                        None => self.idempotent && policy.retries_status(failed.status),
+                    };
                     if retryable && can_retry {
                         match policy.delay_for(attempt, response.headers()) {
                             Ok(delay) => {
-                                tracing::debug!(status = status.as_u16(), attempt, ?delay, url = %crate::error::redact_url(self.url.as_str()), "retrying");
                                 drop(response);
+                                self.announce_retry(
+                                    &Retrying::Status(failed.status),
+                                    delay,
+                                    attempt,
+                                    &policy,
+                                );
                                 tokio::time::sleep(delay).await;
                                 continue;
                             }
@@ -656,6 +685,7 @@ impl HubRequest {
                     let sent = self.client.token();
                     let mut error = error_from_response(response, self.method.as_str(), sent).await;
                     error.0.attempts = attempt;
+                    error.0.token_sent = self.auth && sent.is_some();
                     return Err(error);
                 }
                 Err(error) => {
@@ -667,7 +697,7 @@ impl HubRequest {
                         || error.0.detail.as_deref() == Some(CONNECT_FAILED));
                     if retryable && can_retry {
                         let delay = policy.backoff(attempt);
-                        tracing::debug!(attempt, ?delay, "retrying after a transport error");
+                        self.announce_retry(&Retrying::Transport(&error), delay, attempt, &policy);
                         tokio::time::sleep(delay).await;
                         continue;
                     }
@@ -676,6 +706,45 @@ impl HubRequest {
                     return Err(error);
                 }
             }
+        }
+    }
+
+    /// Says why and how long we wait before the next attempt: at the default verbosity (warn)
+    /// when the wait is long enough to notice, half a second or more (people should know why
+    /// nothing happens; the policy's first backoff is at least 0.75 s), in the debug log
+    /// otherwise.
+    fn announce_retry(
+        &self,
+        why: &Retrying<'_>,
+        delay: Duration,
+        attempt: u32,
+        policy: &RetryPolicy,
+    ) {
+        let config = &self.client.inner.config;
+        let who = if self.url.origin() == config.endpoint.origin() {
+            "the Hub".to_owned()
+        } else {
+            self.url.host_str().unwrap_or("the server").to_owned()
+        };
+        let reason = match why {
+            Retrying::Status(429) => format!("rate limited by {who}"),
+            Retrying::Status(503) => format!("{who} is unavailable (503: loading or busy)"),
+            Retrying::Status(status) => format!("{who} answered {status}"),
+            Retrying::Transport(error) => format!("{} ({who})", error.kind_text()),
+        };
+        let secs = delay.as_secs_f64();
+        let wait = if secs >= 10.0 {
+            format!("{secs:.0} s")
+        } else {
+            format!("{secs:.1} s")
+        };
+        let next = attempt + 1;
+        let of = policy.max_attempts;
+        let url = crate::error::redact_url(self.url.as_str());
+        if delay >= Duration::from_millis(500) {
+            tracing::warn!(%url, "{reason}; retrying in {wait} (attempt {next} of {of})");
+        } else {
+            tracing::debug!(%url, "{reason}; retrying in {wait} (attempt {next} of {of})");
         }
     }
 

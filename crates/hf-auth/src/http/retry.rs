@@ -2,11 +2,14 @@
 
 use std::time::Duration;
 
-use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-/// How failed requests are retried. Only idempotent requests are retried on error
-/// statuses; a connection that could not be opened is retried for any method.
+/// How failed requests are retried: the one retry policy, as data. [`super::HubRequest::send`]
+/// applies it to every request (with [`super::HubRequest::retry_status_when`] for requests whose
+/// retryable statuses differ), and the download engine takes its stream-resume schedule from
+/// it. Only idempotent requests are retried on error statuses; a connection that could not be
+/// opened is retried for any method. A wait of a second or more is announced at the default
+/// verbosity (`tracing` warn), so a long `Retry-After` is never silent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Attempts in total, the first one included (1 disables retries).
@@ -18,19 +21,43 @@ pub struct RetryPolicy {
     /// The longest server-requested wait (`Retry-After`, `RateLimit`) we honour;
     /// a longer one fails at once with the wait reported on the error.
     pub max_server_wait: Duration,
+    /// The error statuses retried for idempotent requests.
+    pub statuses: Vec<u16>,
+    /// How often a broken download stream is resumed without progress before giving up.
+    pub max_stream_resumes: u32,
+    /// The pause before resuming a broken stream, times the failures in a row.
+    pub resume_delay: Duration,
 }
 
 impl Default for RetryPolicy {
-    /// 6 attempts with delays of about 1, 2, 4, 8, 8 s (the Python client's schedule, jittered).
+    /// 6 attempts with delays of about 1, 2, 4, 8, 8 s (the Python client's schedule, jittered);
+    /// 408, 429 and 5xx but 501 retried; broken streams resumed 5 times after 250, 500, ... ms.
     fn default() -> Self {
         Self {
             max_attempts: 6,
             base_delay: Duration::from_secs(1),
             max_delay: Duration::from_secs(8),
             max_server_wait: Duration::from_secs(60),
+            statuses: vec![408, 429, 500, 502, 503, 504],
+            max_stream_resumes: 5,
+            resume_delay: Duration::from_millis(250),
         }
     }
 }
+
+/// A failed attempt, as a retry predicate sees it.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub struct FailedAttempt {
+    /// The status of the answer.
+    pub status: u16,
+    /// The wait the server asked for (`Retry-After`, `RateLimit`), when it named one.
+    pub server_wait: Option<Duration>,
+}
+
+/// Which error statuses a request retries, when not the policy's (see
+/// [`super::HubRequest::retry_status_when`]).
+pub type RetryPredicate = fn(&FailedAttempt) -> bool;
 
 impl RetryPolicy {
     /// No retries at all.
@@ -40,6 +67,18 @@ impl RetryPolicy {
             max_attempts: 1,
             ..Self::default()
         }
+    }
+
+    /// Whether the policy retries `status` (for idempotent requests).
+    #[must_use]
+    pub fn retries_status(&self, status: u16) -> bool {
+        self.statuses.contains(&status)
+    }
+
+    /// The pause before resuming a stream that broke `failures` times in a row.
+    #[must_use]
+    pub fn resume_delay(&self, failures: u32) -> Duration {
+        self.resume_delay.saturating_mul(failures.max(1))
     }
 
     /// The backoff before attempt `attempt + 1`: exponential, capped, with ±25 % jitter
@@ -66,10 +105,6 @@ impl RetryPolicy {
             None => Ok(self.backoff(attempt)),
         }
     }
-}
-
-pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
-    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
 /// The wait a response asks for: `RateLimit` with `r=0` first, then `Retry-After`.

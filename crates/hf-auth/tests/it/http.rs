@@ -143,6 +143,7 @@ fn fast_retry() -> RetryPolicy {
         base_delay: Duration::from_millis(10),
         max_delay: Duration::from_millis(40),
         max_server_wait: Duration::from_secs(5),
+        ..RetryPolicy::default()
     }
 }
 

@@ -11,18 +11,17 @@ use std::process::{Command as Process, Stdio};
 
 use anyhow::Context as _;
 use clap::{Args, Subcommand};
-use hf_auth::discovery::{self, DiscoveryOptions, Found, Resolution};
-use hf_auth::dotenv::{DotEnv, Layered};
-use hf_auth::env::{self, EnvSource};
-use hf_auth::http::{HubClient, HubConfig};
+use hf_auth::discovery::{self, DiscoveryOptions, Found};
+use hf_auth::env;
 use hf_auth::paths;
-use hf_auth::store::{ListedToken, Storage, TokenFiles, TokenStore};
+use hf_auth::store::{ListedToken, Storage, TokenStore};
 use hf_auth::whoami::{self, WhoAmI};
 use hf_auth::{Token, TokenSource};
 use serde::Serialize;
 
 use crate::commands::Context;
-use crate::exit::{HintExt, UsageError};
+use crate::exit::UsageError;
+use crate::hints::HintExt;
 use crate::output::{Human, Render};
 
 /// Which role fits which use, shown whenever the user has to go and get a token.
@@ -146,89 +145,10 @@ pub(crate) fn legacy_logout(args: &LogoutArgs, context: &mut Context) -> anyhow:
     logout(args, context)
 }
 
-/// The `.env` file given with `--env-file`, if any.
-fn dotenv(context: &Context) -> anyhow::Result<Option<DotEnv>> {
-    context
-        .global
-        .env_file
-        .as_deref()
-        .map(DotEnv::load)
-        .transpose()
-        .map_err(anyhow::Error::new)
-}
-
-/// Runs `f` with the environment commands should read: the process, then `--env-file`.
-fn with_env<T>(context: &Context, file: Option<&DotEnv>, f: impl FnOnce(&dyn EnvSource) -> T) -> T {
-    match file {
-        Some(file) => f(&Layered::new(context.env.as_ref(), file)),
-        None => f(context.env.as_ref()),
-    }
-}
-
-/// A `.env` file without its token variables: those are read by discovery itself, so the
-/// token is reported as coming from the file rather than from the environment.
-struct WithoutTokenVars<'a>(&'a DotEnv);
-
-impl EnvSource for WithoutTokenVars<'_> {
-    fn raw(&self, var: &env::EnvVar) -> Option<String> {
-        if var.name == env::HF_TOKEN.name || var.name == env::HUGGING_FACE_HUB_TOKEN.name {
-            None
-        } else {
-            self.0.raw(var)
-        }
-    }
-}
-
-/// Finds the token to use (the implicit chain plus `--env-file`) and prints the notices on
-/// stderr. `on_purpose`: the command is about the token, so `HF_HUB_DISABLE_IMPLICIT_TOKEN`
-/// does not apply (as in the Python client's `whoami`, `auth list` and `auth token`).
-pub(crate) fn resolve_token(context: &Context, on_purpose: bool) -> anyhow::Result<Resolution> {
-    let file = dotenv(context)?;
-    let options = DiscoveryOptions::new()
-        .dotenv(file.clone())
-        .ignore_disable_implicit(on_purpose);
-    let resolution = match &file {
-        Some(file) => {
-            let without_tokens = WithoutTokenVars(file);
-            let env = Layered::new(context.env.as_ref(), &without_tokens);
-            discovery::resolve(&options, &env)?
-        }
-        None => discovery::resolve(&options, context.env.as_ref())?,
-    };
-    for notice in &resolution.notices {
-        tracing::warn!("{notice}");
-    }
-    Ok(resolution)
-}
-
-fn token_files(context: &Context, file: Option<&DotEnv>) -> TokenFiles {
-    with_env(context, file, TokenFiles::from_env_source)
-}
-
-fn client_for(context: &Context, token: &Token) -> anyhow::Result<HubClient> {
-    let file = dotenv(context)?;
-    let config = with_env(context, file.as_ref(), HubConfig::from_env_source)?;
-    Ok(HubClient::builder(config)
-        .token(Some(token.clone()))
-        .caller("hf-cli", env!("CARGO_PKG_VERSION"))
-        .build()?)
-}
-
-/// Validates `found` with `/api/whoami-v2`, attaching the next step to a failure.
+/// Validates `found` with `/api/whoami-v2` (a failure's hint comes from `crate::hints`).
 async fn validate(context: &Context, found: &Found) -> anyhow::Result<WhoAmI> {
-    let client = client_for(context, &found.token)?;
-    match whoami::validate(&client, &found.source).await {
-        Ok(who) => Ok(who),
-        Err(error) => {
-            let advice = error
-                .as_http()
-                .and_then(|http| whoami::advice(http, Some(&found.source)));
-            match advice {
-                Some(advice) => Err(error).hint(advice),
-                None => Err(error.into()),
-            }
-        }
-    }
+    let client = context.session.hub_client(Some(found.token.clone()))?;
+    Ok(whoami::validate(&client, &found.source).await?)
 }
 
 /// A stable, short name for where a token came from (JSON output).
@@ -258,7 +178,8 @@ fn env_token_set(context: &Context) -> Option<&'static str> {
         .into_iter()
         .find(|var| {
             context
-                .env
+                .session
+                .process_env()
                 .get(var)
                 .is_some_and(|v| !discovery::clean_secret(&v).0.expose_secret().is_empty())
         })
@@ -306,7 +227,7 @@ async fn login(args: LoginArgs, context: &mut Context) -> anyhow::Result<()> {
         (None, true) => (read_stdin_token()?, TokenSource::Stdin),
         (None, false) => {
             if !args.force
-                && let Some(found) = resolve_token(context, true)?.found
+                && let Some(found) = context.session.token_on_purpose()?.clone().found
             {
                 tracing::warn!(
                     "already logged in with the token from {}; run `hf auth login --force` to log in again",
@@ -322,7 +243,7 @@ async fn login(args: LoginArgs, context: &mut Context) -> anyhow::Result<()> {
     let options = DiscoveryOptions::new()
         .explicit(Some(raw), source)
         .without_keyring();
-    let resolution = discovery::resolve(&options, context.env.as_ref())?;
+    let resolution = discovery::resolve(&options, context.session.env())?;
     for notice in &resolution.notices {
         tracing::warn!("{notice}");
     }
@@ -333,8 +254,7 @@ async fn login(args: LoginArgs, context: &mut Context) -> anyhow::Result<()> {
         .await
         .context("nothing was saved")?;
     let name = who.storage_name();
-    let file = dotenv(context)?;
-    let store = TokenStore::new(token_files(context, file.as_ref()));
+    let store = TokenStore::new(context.session.token_files());
     let storage = if args.keyring {
         Storage::Keyring
     } else {
@@ -344,8 +264,7 @@ async fn login(args: LoginArgs, context: &mut Context) -> anyhow::Result<()> {
     if let Some(reason) = &outcome.keyring_error {
         tracing::warn!("{reason}; the token was saved to the token files instead");
     }
-    let git_credential =
-        args.add_to_git_credential && add_to_git_credential(context, &found.token, file.as_ref());
+    let git_credential = args.add_to_git_credential && add_to_git_credential(context, &found.token);
     if let Some(var) = env_token_set(context) {
         tracing::warn!(
             "{var} is set and takes precedence over the token you just saved; unset it to use '{name}'"
@@ -471,13 +390,7 @@ fn git_credential(action: &str, endpoint: &str, token: Option<&Token>) -> std::i
     Ok(child.wait()?.success())
 }
 
-fn endpoint(context: &Context, file: Option<&DotEnv>) -> Option<String> {
-    with_env(context, file, HubConfig::from_env_source)
-        .ok()
-        .map(|config| config.endpoint().as_str().trim_end_matches('/').to_owned())
-}
-
-fn add_to_git_credential(context: &Context, token: &Token, file: Option<&DotEnv>) -> bool {
+fn add_to_git_credential(context: &Context, token: &Token) -> bool {
     if !git_credential_helper_configured() {
         tracing::warn!(
             "the token was not saved to git: no git credential helper is configured \
@@ -485,7 +398,7 @@ fn add_to_git_credential(context: &Context, token: &Token, file: Option<&DotEnv>
         );
         return false;
     }
-    let Some(endpoint) = endpoint(context, file) else {
+    let Ok(endpoint) = context.session.endpoint() else {
         return false;
     };
     match git_credential("approve", &endpoint, Some(token)) {
@@ -583,7 +496,10 @@ impl Render for WhoamiReport {
 }
 
 async fn whoami(_args: &WhoamiArgs, context: &mut Context) -> anyhow::Result<()> {
-    let found = resolve_token(context, true)?
+    let found = context
+        .session
+        .token_on_purpose()?
+        .clone()
         .require()
         .context("not logged in")?;
     let who = validate(context, &found).await?;
@@ -615,7 +531,7 @@ async fn whoami(_args: &WhoamiArgs, context: &mut Context) -> anyhow::Result<()>
             // `~/.cache/huggingface/token` reads better than the absolute path.
             TokenSource::TokenFile(path) => format!(
                 "from the token file {}",
-                paths::display_path(context.env.as_ref(), path)
+                paths::display_path(context.session.env(), path)
             ),
             other => format!("from {other}"),
         },
@@ -691,9 +607,8 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 }
 
 fn list(_args: &ListArgs, context: &mut Context) -> anyhow::Result<()> {
-    let resolution = resolve_token(context, true)?;
-    let file = dotenv(context)?;
-    let store = TokenStore::new(token_files(context, file.as_ref()));
+    let resolution = context.session.token_on_purpose()?.clone();
+    let store = TokenStore::new(context.session.token_files());
     let listed = store.list(resolution.found.as_ref())?;
     if let Some(found) = &resolution.found
         && matches!(
@@ -734,8 +649,7 @@ impl Render for SwitchReport {
 }
 
 fn switch(args: &SwitchArgs, context: &mut Context) -> anyhow::Result<()> {
-    let file = dotenv(context)?;
-    let store = TokenStore::new(token_files(context, file.as_ref()));
+    let store = TokenStore::new(context.session.token_files());
     let Some(name) = args.name.as_deref().or(args.token_name.as_deref()) else {
         let names: Vec<String> = store.list(None)?.into_iter().map(|t| t.name).collect();
         let known = if names.is_empty() {
@@ -751,8 +665,8 @@ fn switch(args: &SwitchArgs, context: &mut Context) -> anyhow::Result<()> {
         .switch(name)
         .hint("`hf auth list` shows the stored tokens")?;
     if args.add_to_git_credential {
-        let found = resolve_token(context, true)?.require()?;
-        add_to_git_credential(context, &found.token, file.as_ref());
+        let found = context.session.token_on_purpose()?.clone().require()?;
+        add_to_git_credential(context, &found.token);
     }
     if let Some(var) = env_token_set(context) {
         tracing::warn!("{var} is set and will override the token you just switched to");
@@ -784,8 +698,7 @@ impl Render for LogoutReport {
 }
 
 fn logout(args: &LogoutArgs, context: &mut Context) -> anyhow::Result<()> {
-    let file = dotenv(context)?;
-    let store = TokenStore::new(token_files(context, file.as_ref()));
+    let store = TokenStore::new(context.session.token_files());
     let outcome = store
         .logout(args.token_name.as_deref())
         .hint("`hf auth list` shows the stored tokens")?;
@@ -794,7 +707,7 @@ fn logout(args: &LogoutArgs, context: &mut Context) -> anyhow::Result<()> {
     }
     if (outcome.active_removed || args.token_name.is_none())
         && git_credential_helper_configured()
-        && let Some(endpoint) = endpoint(context, file.as_ref())
+        && let Ok(endpoint) = context.session.endpoint()
     {
         let _ = git_credential("reject", &endpoint, None);
     }
@@ -835,7 +748,10 @@ fn token(args: &TokenArgs, context: &mut Context) -> anyhow::Result<()> {
         ))
         .hint("pipe it (`hf auth token | ...`), or pass --show to print it anyway");
     }
-    let found = resolve_token(context, true)?
+    let found = context
+        .session
+        .token_on_purpose()?
+        .clone()
         .require()
         .context("not logged in")?;
     let report = TokenReport {

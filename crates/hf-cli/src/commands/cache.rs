@@ -11,8 +11,8 @@ use hf_hub::cache::{CacheInfo, CachedRepo, DeleteSummary, VerifyOutcome, scan_ca
 use hf_hub::repo::DEFAULT_REVISION;
 use serde::Serialize;
 
+use crate::args::{parse_repo, parse_typed_repo, repo_type};
 use crate::commands::Context;
-use crate::commands::download::{api_for, download_options, parse_repo};
 use crate::exit::UsageError;
 use crate::output::{Human, Render};
 
@@ -126,7 +126,7 @@ pub(crate) async fn run(args: CacheArgs, context: &mut Context) -> anyhow::Resul
 }
 
 fn cache_root(context: &Context, dir: Option<PathBuf>) -> anyhow::Result<PathBuf> {
-    Ok(download_options(context.env.as_ref(), dir)?.cache_dir)
+    Ok(context.session.download_options(dir)?.cache_dir)
 }
 
 fn scan(context: &Context, dir: Option<PathBuf>) -> anyhow::Result<CacheInfo> {
@@ -384,15 +384,7 @@ fn rm(args: &RmArgs, context: &mut Context) -> anyhow::Result<()> {
             revisions.push((owner, target.clone()));
             continue;
         }
-        let spec = target.strip_prefix("hf://").unwrap_or(target);
-        let (kind, id) = match spec.split_once('/') {
-            Some((
-                kind @ ("model" | "models" | "dataset" | "datasets" | "space" | "spaces"),
-                rest,
-            )) => (kind, rest),
-            _ => ("model", spec),
-        };
-        let repo = parse_repo(id, Some(kind.trim_end_matches('s')))?;
+        let repo = parse_typed_repo(target)?;
         let found = info
             .find_repo(repo.repo_type, repo.id.as_str())
             .ok_or_else(|| {
@@ -509,12 +501,12 @@ impl Render for Verified {
 }
 
 async fn verify(args: VerifyArgs, context: &mut Context) -> anyhow::Result<()> {
-    let repo = parse_repo(&args.repo_id, args.repo_type.as_deref())?;
+    let repo = parse_repo(&args.repo_id, repo_type(args.repo_type.as_deref())?)?;
     let revision = args
         .revision
         .clone()
         .unwrap_or_else(|| DEFAULT_REVISION.to_owned());
-    let options = download_options(context.env.as_ref(), args.cache_dir.clone())?;
+    let options = context.session.download_options(args.cache_dir.clone())?;
     let offline = args.offline || options.local_files_only;
     let (dir, commit) = match &args.local_dir {
         Some(dir) => (dir.clone(), None),
@@ -535,7 +527,7 @@ async fn verify(args: VerifyArgs, context: &mut Context) -> anyhow::Result<()> {
     let remote = if offline {
         None
     } else {
-        let api = api_for(context, args.token.as_deref())?;
+        let api = context.session.hub_api(args.token.as_deref())?;
         let at = commit.clone().unwrap_or_else(|| revision.clone());
         Some(api.list_repo_tree(&repo, &at, None, true).await?)
     };

@@ -6,82 +6,13 @@ use std::io::Read as _;
 use clap::Args;
 use futures_util::StreamExt as _;
 use hf_inference::chat::Usage;
-use hf_inference::{ChatCompletionRequest, ChatMessage, InferenceClient, Provider};
+use hf_inference::{ChatCompletionRequest, ChatMessage};
 use serde::Serialize;
 
+use crate::args::{InferenceOptions, inference_error};
 use crate::commands::Context;
-use crate::exit::{HintExt as _, UsageError};
+use crate::exit::UsageError;
 use crate::output::{Human, OutputFormat, Render};
-
-/// Options shared by `hf chat` and `hf infer`: where the call goes and who pays.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct InferenceOptions {
-    /// Inference provider: `auto` (the router chooses), `hf-inference`, or a provider name such
-    /// as `together` or `groq`.
-    #[arg(long, default_value = "auto", value_name = "PROVIDER")]
-    provider: String,
-    /// Bill the calls to this organization (it must have billing set up and you must be a member).
-    #[arg(long, value_name = "ORG")]
-    bill_to: Option<String>,
-    /// Call this server instead of the router: an Inference Endpoint URL or a local
-    /// OpenAI-compatible server (TGI, vLLM, llama.cpp). The token is only sent to Inference Endpoints.
-    #[arg(long, value_name = "URL")]
-    base_url: Option<String>,
-    /// Seconds a read may stall before the call fails (models can take long to start answering).
-    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
-    timeout: u64,
-    /// A User Access Token (prefer `hf auth login`: command-line arguments are visible to other
-    /// users of this machine). It needs the 'Make calls to Inference Providers' permission.
-    #[arg(long, value_name = "TOKEN")]
-    token: Option<String>,
-}
-
-/// The inference client for a command: environment (`HF_ROUTER_URL`, `HF_ENDPOINT`, ...), token
-/// (`--token` or the usual discovery), provider, billing and timeout.
-pub(crate) fn client_for(
-    context: &Context,
-    options: &InferenceOptions,
-) -> anyhow::Result<InferenceClient> {
-    let provider: Provider = options
-        .provider
-        .parse()
-        .map_err(|e: hf_inference::Error| UsageError(e.to_string()))?;
-    let token = match &options.token {
-        Some(token) => Some(crate::token_flag::from_flag(
-            token,
-            crate::token_flag::USE_LOGIN_OR_ENV,
-        )),
-        None => crate::commands::auth::resolve_token(context, false)?.token(),
-    };
-    let mut builder = InferenceClient::builder()
-        .caller("hf-cli", env!("CARGO_PKG_VERSION"))
-        .from_env_source(context.env.as_ref())
-        .map_err(cli_error)?
-        .token(token)
-        .provider(provider)
-        .read_timeout(std::time::Duration::from_secs(options.timeout.max(1)));
-    if let Some(org) = &options.bill_to {
-        builder = builder.bill_to(org.clone());
-    }
-    if let Some(url) = &options.base_url {
-        builder = builder.base_url(url.clone());
-    }
-    builder.build().map_err(cli_error)
-}
-
-/// An inference error for the CLI's reporter: the hint goes on its own `hint:` line.
-pub(crate) fn cli_error(error: hf_inference::Error) -> anyhow::Error {
-    match (&error, error.hint().map(str::to_owned)) {
-        (hf_inference::Error::Http { source, .. }, Some(hint)) => {
-            let message = source.to_string();
-            Err::<(), _>(anyhow::anyhow!(message))
-                .hint(hint)
-                .unwrap_err()
-        }
-        (hf_inference::Error::InvalidInput(_), _) => UsageError(error.to_string()).into(),
-        _ => anyhow::Error::new(error),
-    }
-}
 
 /// Options of `hf chat`.
 #[derive(Debug, Args)]
@@ -143,11 +74,11 @@ pub(crate) async fn run(args: ChatArgs, context: &mut Context) -> anyhow::Result
     request.max_tokens = args.max_tokens;
     request.temperature = args.temperature;
 
-    let client = client_for(context, &args.inference)?;
+    let client = context.session.inference_client(&args.inference)?;
     let mut stream = client
         .chat_completion_stream(&args.model, request)
         .await
-        .map_err(cli_error)?;
+        .map_err(inference_error)?;
     let streaming_text = context.output.format() == OutputFormat::Human;
     let mut answer = ChatAnswer {
         model: args.model.clone(),
@@ -156,7 +87,7 @@ pub(crate) async fn run(args: ChatArgs, context: &mut Context) -> anyhow::Result
         usage: None,
     };
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(cli_error)?;
+        let chunk = chunk.map_err(inference_error)?;
         let text = chunk.text();
         if streaming_text && !text.is_empty() {
             // Each piece is flushed at once; a closed stdout ends the command quietly.

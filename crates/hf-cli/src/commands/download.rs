@@ -2,24 +2,18 @@
 //! file, several, or a filtered snapshot into the shared cache (or `--local-dir`) and prints
 //! the resulting path, as the Python CLI does. Progress bars go to stderr.
 
-use std::collections::HashMap;
-use std::io::IsTerminal as _;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 
 use clap::Args;
-use hf_auth::env::{self, EnvSource};
-use hf_auth::http::HubConfig;
 use hf_hub::download::DownloadOptions;
 use hf_hub::patterns::PatternFilter;
-use hf_hub::progress::{Progress, ProgressEvent};
-use hf_hub::{HubApi, Repo, RepoId, RepoType};
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use hf_hub::{HubApi, Repo};
 use serde::Serialize;
 
+use crate::args::{parse_repo, repo_type};
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::output::{Human, Render};
+use crate::progress;
 
 /// Options of `hf download`.
 #[derive(Debug, Args)]
@@ -156,76 +150,23 @@ impl Render for Downloaded {
     }
 }
 
-/// `hf://datasets/org/name`, `datasets/org/name`, `org/name` -> repo (the type prefix wins over the default).
-pub(crate) fn parse_repo(raw: &str, repo_type: Option<&str>) -> anyhow::Result<Repo> {
-    let mut id = raw.strip_prefix("hf://").unwrap_or(raw).trim_matches('/');
-    let mut kind: Option<RepoType> = repo_type.map(str::parse).transpose()?;
-    for (prefix, prefixed) in [
-        ("models/", RepoType::Model),
-        ("datasets/", RepoType::Dataset),
-        ("spaces/", RepoType::Space),
-    ] {
-        if let Some(rest) = id.strip_prefix(prefix)
-            && rest.contains('/')
-        {
-            if kind.is_some_and(|k| k != prefixed) {
-                return Err(UsageError(format!(
-                    "'{raw}' names a {prefixed} repo but --repo-type says otherwise"
-                ))
-                .into());
-            }
-            kind = Some(prefixed);
-            id = rest;
-        }
-    }
-    let id = RepoId::new(id).map_err(|e| UsageError(e.to_string()))?;
-    Ok(Repo::new(id, kind.unwrap_or_default()))
-}
-
-/// The Hub client for a command: `--token` if given, else the discovered token.
-pub(crate) fn api_for(context: &Context, token: Option<&str>) -> anyhow::Result<HubApi> {
-    let config = HubConfig::from_env_source(context.env.as_ref())?;
-    let token = match token {
-        Some(token) => Some(crate::token_flag::from_flag(
-            token,
-            crate::token_flag::USE_LOGIN_OR_ENV,
-        )),
-        None => crate::commands::auth::resolve_token(context, false)?.token(),
-    };
-    Ok(HubApi::new(config, token)?)
-}
-
-/// Download settings from the environment, with the cache dir override.
-pub(crate) fn download_options(
-    env: &dyn EnvSource,
-    cache_dir: Option<PathBuf>,
-) -> anyhow::Result<DownloadOptions> {
-    let mut options = DownloadOptions::from_env_source(env)?;
-    if let Some(dir) = cache_dir {
-        options.cache_dir = dir;
-    }
-    Ok(options)
-}
-
 /// Runs `hf download`.
 pub(crate) async fn run(args: DownloadArgs, context: &mut Context) -> anyhow::Result<()> {
-    let repo = parse_repo(&args.repo_id, args.repo_type.as_deref())?;
+    let repo = parse_repo(&args.repo_id, repo_type(args.repo_type.as_deref())?)?;
     if !args.filenames.is_empty() && (!args.include.is_empty() || !args.exclude.is_empty()) {
         tracing::warn!("--include and --exclude are ignored when file names are given");
     }
-    let api = api_for(context, args.token.as_deref())?;
-    let mut options = download_options(context.env.as_ref(), args.cache_dir)?;
+    let api = context.session.hub_api(args.token.as_deref())?;
+    let mut options = context.session.download_options(args.cache_dir)?;
     options.local_dir = args.local_dir;
     options.force_download = args.force_download;
     options.max_workers = args.max_workers.max(1);
     options.local_files_only |= args.local_files_only;
-    let show_bars = !context.global.quiet
-        && std::io::stderr().is_terminal()
-        && !context.env.flag(&env::HF_HUB_DISABLE_PROGRESS_BARS);
-    let bars = show_bars.then(|| Arc::new(Bars::new()));
-    if let Some(bars) = &bars {
-        options.progress = bars.clone();
-    }
+    let bars = progress::Bars::new(progress::wanted(
+        context.global.quiet,
+        context.session.env(),
+    ));
+    options.progress = bars.phase("Total");
     let revision = args.revision.as_deref();
     if args.dry_run {
         let filter = if args.filenames.is_empty() {
@@ -257,124 +198,7 @@ pub(crate) async fn run(args: DownloadArgs, context: &mut Context) -> anyhow::Re
                 .await
         }
     };
-    if let Some(bars) = &bars {
-        bars.clear();
-    }
+    bars.clear();
     let path = result?;
     context.output.emit(&Downloaded { path })
-}
-
-/// indicatif rendering of download progress: a total bar, plus one bar per large file.
-struct Bars {
-    multi: MultiProgress,
-    total: ProgressBar,
-    files: Mutex<HashMap<Arc<str>, ProgressBar>>,
-}
-
-/// Files at least this large get their own bar.
-const OWN_BAR: u64 = 10 * 1024 * 1024;
-
-impl Bars {
-    fn new() -> Self {
-        let multi = MultiProgress::with_draw_target(ProgressDrawTarget::stderr());
-        let total = multi.add(ProgressBar::new(0));
-        total.set_style(
-            ProgressStyle::with_template(
-                "{msg:>12} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        total.set_message("Total");
-        Self {
-            multi,
-            total,
-            files: Mutex::new(HashMap::new()),
-        }
-    }
-
-    fn clear(&self) {
-        self.total.finish_and_clear();
-        let _ = self.multi.clear();
-    }
-}
-
-impl std::fmt::Debug for Bars {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Bars").finish_non_exhaustive()
-    }
-}
-
-impl Progress for Bars {
-    fn on_event(&self, event: ProgressEvent) {
-        let mut files = self
-            .files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match event {
-            ProgressEvent::Totals { bytes, .. } => self.total.set_length(bytes),
-            ProgressEvent::FileStarted {
-                path,
-                size,
-                resumed_from,
-            } => {
-                self.total.inc(resumed_from);
-                if size >= OWN_BAR {
-                    let bar = self
-                        .multi
-                        .insert_before(&self.total, ProgressBar::new(size));
-                    bar.set_style(
-                        ProgressStyle::with_template(
-                            "{msg:>12.dim} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}",
-                        )
-                        .unwrap_or_else(|_| ProgressStyle::default_bar())
-                        .progress_chars("=> "),
-                    );
-                    let name = path.rsplit('/').next().unwrap_or(&path).to_owned();
-                    bar.set_message(name);
-                    bar.set_position(resumed_from);
-                    files.insert(path, bar);
-                }
-            }
-            ProgressEvent::FileAdvanced { path, bytes } => {
-                self.total.inc(bytes);
-                if let Some(bar) = files.get(&path) {
-                    bar.inc(bytes);
-                }
-            }
-            ProgressEvent::FileRewound { path, bytes } => {
-                self.total
-                    .set_position(self.total.position().saturating_sub(bytes));
-                if let Some(bar) = files.get(&path) {
-                    bar.set_position(bar.position().saturating_sub(bytes));
-                }
-            }
-            ProgressEvent::FileFinished { path } => {
-                if let Some(bar) = files.remove(&path) {
-                    bar.finish_and_clear();
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn repo_ids_accept_type_prefixes_and_uris() {
-        let repo = parse_repo("hf://datasets/org/data", None).unwrap();
-        assert_eq!(
-            (repo.repo_type, repo.id.as_str()),
-            (RepoType::Dataset, "org/data")
-        );
-        let repo = parse_repo("spaces/org/app", None).unwrap();
-        assert_eq!(repo.repo_type, RepoType::Space);
-        let repo = parse_repo("org/model", Some("dataset")).unwrap();
-        assert_eq!(repo.repo_type, RepoType::Dataset);
-        assert!(parse_repo("datasets/org/data", Some("model")).is_err());
-        assert_eq!(parse_repo("gpt2", None).unwrap().id.as_str(), "gpt2");
-    }
 }

@@ -2,13 +2,12 @@
 //! token would come from. The token itself never reaches the output, not even masked.
 //!
 //! The token source comes from the same discovery chain the other commands use
-//! (`commands::auth::resolve_token`: environment, `--env-file`, token file, keyring), so
+//! (`Session::token_on_purpose`: environment, `--env-file`, token file, keyring), so
 //! the report cannot drift from what a command would actually send.
 
 use std::collections::BTreeMap;
 
 use hf_auth::TokenSource;
-use hf_auth::dotenv::{DotEnv, Layered};
 use hf_auth::env::{self, EnvSource};
 use hf_auth::http::HubConfig;
 use hf_auth::paths;
@@ -89,26 +88,17 @@ impl Render for EnvReport {
 
 /// Prints the report. Fails with one line naming the variable when one is malformed.
 pub(crate) fn run(_args: &EnvArgs, context: &mut Context) -> anyhow::Result<()> {
-    let file = context
-        .global
-        .env_file
-        .as_deref()
-        .map(DotEnv::load)
-        .transpose()?;
-    let mut report = match &file {
-        Some(file) => collect(&Layered::new(context.env.as_ref(), file))?,
-        None => collect(context.env.as_ref())?,
-    };
+    let mut report = collect(context.session.env())?;
     // On purpose: report the source even when HF_HUB_DISABLE_IMPLICIT_TOKEN is set
     // (`implicit_token` says whether it would be sent without being asked for).
-    match crate::commands::auth::resolve_token(context, true) {
+    match context.session.token_on_purpose() {
         Ok(resolution) => {
-            if let Some(found) = resolution.found {
+            if let Some(found) = &resolution.found {
                 report.token_source = source_key(&found.source);
                 report.token_source_detail = Some(found.source.to_string());
             }
         }
-        Err(error) => report.token_problem = Some(format!("{error:#}")),
+        Err(error) => report.token_problem = Some(crate::exit::chain_text(&error)),
     }
     context.output.emit(&report)
 }

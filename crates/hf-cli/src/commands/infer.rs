@@ -12,8 +12,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use crate::args::{InferenceOptions, inference_error};
 use crate::commands::Context;
-use crate::commands::chat::{InferenceOptions, cli_error, client_for};
 use crate::exit::UsageError;
 use crate::output::{Human, Render};
 
@@ -74,7 +74,7 @@ impl Render for InferResult {
 pub(crate) async fn run(args: InferArgs, context: &mut Context) -> anyhow::Result<()> {
     let task: Task = args.task.parse().map_err(UsageError)?;
     check_options(&args, task)?;
-    let client = client_for(context, &args.inference)?;
+    let client = context.session.inference_client(&args.inference)?;
     if task.takes_binary_input() {
         let bytes = read_binary(&args.input)?;
         let value = binary_task(&client, task, &args.model, bytes).await?;
@@ -86,9 +86,9 @@ pub(crate) async fn run(args: InferArgs, context: &mut Context) -> anyhow::Resul
         let mut stream = client
             .text_generation_stream(&args.model, &input, &parameters)
             .await
-            .map_err(cli_error)?;
+            .map_err(inference_error)?;
         while let Some(event) = stream.next().await {
-            let event = event.map_err(cli_error)?;
+            let event = event.map_err(inference_error)?;
             if !event.token.special {
                 context.output.write_text(&event.token.text)?;
             }
@@ -103,7 +103,7 @@ pub(crate) async fn run(args: InferArgs, context: &mut Context) -> anyhow::Resul
                 &parameters(args.parameters.as_deref())?,
             )
             .await
-            .map_err(cli_error)?;
+            .map_err(inference_error)?;
         let path = args
             .output
             .clone()
@@ -211,13 +211,13 @@ async fn binary_task(
             &client
                 .image_classification(model, bytes.into())
                 .await
-                .map_err(cli_error)?,
+                .map_err(inference_error)?,
         ),
         _ => to_json(
             &client
                 .automatic_speech_recognition(model, bytes.into())
                 .await
-                .map_err(cli_error)?,
+                .map_err(inference_error)?,
         ),
     }
 }
@@ -245,44 +245,44 @@ async fn text_task(
                 &client
                     .chat_completion(model, request)
                     .await
-                    .map_err(cli_error)?,
+                    .map_err(inference_error)?,
             )?
         }
         Task::TextGeneration => to_json(
             &client
                 .text_generation(model, input, &parameters(raw)?)
                 .await
-                .map_err(cli_error)?,
+                .map_err(inference_error)?,
         )?,
         Task::TextClassification => to_json(
             &client
                 .text_classification(model, input, &parameters(raw)?)
                 .await
-                .map_err(cli_error)?,
+                .map_err(inference_error)?,
         )?,
         Task::TokenClassification => to_json(
             &client
                 .token_classification(model, input, &parameters(raw)?)
                 .await
-                .map_err(cli_error)?,
+                .map_err(inference_error)?,
         )?,
         Task::FillMask => to_json(
             &client
                 .fill_mask(model, input, &parameters(raw)?)
                 .await
-                .map_err(cli_error)?,
+                .map_err(inference_error)?,
         )?,
         Task::Summarization => to_json(
             &client
                 .summarization(model, input, &parameters(raw)?)
                 .await
-                .map_err(cli_error)?,
+                .map_err(inference_error)?,
         )?,
         Task::Translation => to_json(
             &client
                 .translation(model, input, &parameters(raw)?)
                 .await
-                .map_err(cli_error)?,
+                .map_err(inference_error)?,
         )?,
         Task::QuestionAnswering => {
             let context = args.context.as_deref().unwrap_or_default();
@@ -290,7 +290,7 @@ async fn text_task(
                 &client
                     .question_answering(model, input, context, &parameters(raw)?)
                     .await
-                    .map_err(cli_error)?,
+                    .map_err(inference_error)?,
             )?
         }
         Task::ZeroShotClassification => {
@@ -305,20 +305,20 @@ async fn text_task(
                 &client
                     .zero_shot_classification(model, input, &parameters)
                     .await
-                    .map_err(cli_error)?,
+                    .map_err(inference_error)?,
             )?
         }
         Task::FeatureExtraction => to_json(
             &client
                 .feature_extraction(model, input, &parameters(raw)?)
                 .await
-                .map_err(cli_error)?,
+                .map_err(inference_error)?,
         )?,
         Task::SentenceSimilarity => to_json(
             &client
                 .sentence_similarity(model, input, &args.sentences)
                 .await
-                .map_err(cli_error)?,
+                .map_err(inference_error)?,
         )?,
         other => return Err(UsageError(format!("the {other} task takes a file, not text")).into()),
     };

@@ -1,89 +1,13 @@
-//! `hf models|datasets|spaces list|info`, and the Hub client helper shared by the repo
-//! commands (`upload`, `repos`).
+//! `hf models|datasets|spaces list|info`.
 
 use futures_util::TryStreamExt as _;
-use hf_auth::dotenv::{DotEnv, Layered};
-use hf_auth::http::HubConfig;
+use hf_hub::RepoType;
 use hf_hub::api::{ListReposOptions, RepoInfo, RepoSort};
-use hf_hub::{HubApi, Repo, RepoId, RepoType};
 use serde::Serialize;
 
+use crate::args::parse_repo;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::output::{Human, Render};
-
-/// A Hub client with the token found the usual way (none when there is none) and the
-/// settings from the environment and `--env-file`.
-pub(crate) fn hub_api(context: &Context) -> anyhow::Result<HubApi> {
-    let token = crate::commands::auth::resolve_token(context, false)?.token();
-    let file = context
-        .global
-        .env_file
-        .as_deref()
-        .map(DotEnv::load)
-        .transpose()?;
-    let config = match &file {
-        Some(file) => HubConfig::from_env_source(&Layered::new(context.env.as_ref(), file))?,
-        None => HubConfig::from_env_source(context.env.as_ref())?,
-    };
-    let http = hf_auth::http::HubClient::builder(config)
-        .token(token)
-        .caller("hf-cli", env!("CARGO_PKG_VERSION"))
-        .build()?;
-    Ok(HubApi::from_client(http))
-}
-
-/// Turns a library error into an `anyhow` error whose chain exposes the HTTP or auth
-/// error itself (so the built-in hints apply).
-pub(crate) fn hub_error(error: hf_hub::Error) -> anyhow::Error {
-    match error {
-        hf_hub::Error::Http(http) => anyhow::Error::new(http),
-        hf_hub::Error::Auth(auth) => anyhow::Error::new(auth),
-        other => anyhow::Error::new(other),
-    }
-}
-
-/// A repo id as typed: `name`, `ns/name`, or prefixed `models/`, `datasets/`, `spaces/`
-/// (the prefix sets the type unless `--repo-type` says otherwise).
-pub(crate) fn parse_repo(id: &str, repo_type: Option<RepoType>) -> anyhow::Result<Repo> {
-    let (prefixed, rest) = match id.split_once('/') {
-        Some((prefix @ ("models" | "datasets" | "spaces"), rest)) if rest.contains('/') => {
-            (Some(prefix.parse::<RepoType>().map_err(hub_error)?), rest)
-        }
-        _ => (None, id),
-    };
-    if let (Some(a), Some(b)) = (prefixed, repo_type)
-        && a != b
-    {
-        return Err(UsageError(format!("'{id}' names a {a} repo but --repo-type is {b}")).into());
-    }
-    let repo_id = RepoId::new(rest).map_err(|e| UsageError(e.to_string()))?;
-    Ok(Repo::new(
-        repo_id,
-        prefixed.or(repo_type).unwrap_or_default(),
-    ))
-}
-
-/// `--repo-type` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum RepoTypeArg {
-    /// A model repo.
-    Model,
-    /// A dataset repo.
-    Dataset,
-    /// A Space.
-    Space,
-}
-
-impl From<RepoTypeArg> for RepoType {
-    fn from(value: RepoTypeArg) -> Self {
-        match value {
-            RepoTypeArg::Model => Self::Model,
-            RepoTypeArg::Dataset => Self::Dataset,
-            RepoTypeArg::Space => Self::Space,
-        }
-    }
-}
 
 /// `--sort` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -284,7 +208,7 @@ pub(crate) async fn run(
     args: ReposOfTypeArgs,
     context: &mut Context,
 ) -> anyhow::Result<()> {
-    let api = hub_api(context)?;
+    let api = context.session.hub_api(None)?;
     match args.command {
         ReposOfTypeCommand::List(list) => {
             if let Some(id) = &list.repo_id {
@@ -293,10 +217,7 @@ pub(crate) async fn run(
                     .revision
                     .as_deref()
                     .unwrap_or(hf_hub::repo::DEFAULT_REVISION);
-                let files = api
-                    .list_repo_files(&repo, revision)
-                    .await
-                    .map_err(hub_error)?;
+                let files = api.list_repo_files(&repo, revision).await?;
                 return context.output.emit(&FileList { files });
             }
             let options = ListReposOptions {
@@ -308,39 +229,15 @@ pub(crate) async fn run(
                 expand: list.expand,
                 full: false,
             };
-            let repos: Vec<RepoInfo> = api
-                .list_repos(repo_type, &options)
-                .map_err(hub_error)?
-                .try_collect()
-                .await
-                .map_err(hub_error)?;
+            let repos: Vec<RepoInfo> = api.list_repos(repo_type, &options)?.try_collect().await?;
             context.output.emit(&RepoList { repo_type, repos })
         }
         ReposOfTypeCommand::Info(info) => {
             let repo = parse_repo(&info.repo_id, Some(repo_type))?;
             let info = api
                 .repo_info(&repo, info.revision.as_deref(), info.files_metadata)
-                .await
-                .map_err(hub_error)?;
+                .await?;
             context.output.emit(&InfoOutput { info })
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn repo_ids_may_carry_their_type() {
-        let space = parse_repo("spaces/user/app", None).unwrap();
-        assert_eq!(
-            (space.repo_type, space.id.as_str()),
-            (RepoType::Space, "user/app")
-        );
-        let plain = parse_repo("user/model", Some(RepoType::Dataset)).unwrap();
-        assert_eq!(plain.repo_type, RepoType::Dataset);
-        assert!(parse_repo("spaces/user/app", Some(RepoType::Model)).is_err());
-        assert!(parse_repo("a/b/c/d", None).is_err());
     }
 }

@@ -1,5 +1,8 @@
 //! One module per command group. Each has an `Args` struct (clap derive, referenced
 //! from `cli::Command`) and a `run` function; [`dispatch`] maps one to the other.
+//!
+//! A command module imports the floor (`crate::session`, `args`, `hints`, `progress`,
+//! `output`, `exit`) and never another command module.
 
 pub(crate) mod auth;
 pub(crate) mod cache;
@@ -13,20 +16,18 @@ pub(crate) mod repos;
 pub(crate) mod upload;
 pub(crate) mod version;
 
-use std::sync::Arc;
-
-use hf_auth::env::EnvSource;
-
 use crate::cli::{Command, GlobalArgs};
 use crate::output::Output;
+use crate::session::Session;
 
-/// What every command gets: the global options, the environment and the stdout printer.
+/// What every command gets: the global options, the session (settings, token, clients) and
+/// the stdout printer.
 pub(crate) struct Context {
     /// `--format`, `-v`, `-q`, `--env-file`.
     #[allow(dead_code, reason = "read by commands added by later issues")]
     pub(crate) global: GlobalArgs,
-    /// Where settings are read from; commands never call `std::env`.
-    pub(crate) env: Arc<dyn EnvSource>,
+    /// Settings, the token and the clients; commands never call `std::env`.
+    pub(crate) session: Session,
     /// stdout, for data only.
     pub(crate) output: Output,
     /// Whether the binary was started as `huggingface-cli`.

@@ -1,12 +1,12 @@
 //! `hf repos create|delete|move|settings|branch|tag|delete-files`.
 
 use hf_hub::Repo;
-use hf_hub::api::{CreateRepoOptions, GatedMode, GitRef, RepoSettings, Visibility};
+use hf_hub::api::{CreateRepoOptions, GatedMode, GitRef, Outcome, RepoSettings, Visibility};
 use hf_hub::upload::{CommitOperation, CommitOptions, UploadOptions};
 use serde::Serialize;
 
+use crate::args::{RepoTypeArg, parse_repo};
 use crate::commands::Context;
-use crate::commands::listing::{RepoTypeArg, hub_api, hub_error, parse_repo};
 use crate::exit::UsageError;
 use crate::output::{Human, Render};
 
@@ -270,7 +270,7 @@ fn require_yes(yes: bool, what: &str) -> anyhow::Result<()> {
 
 /// Runs `hf repos ...`.
 pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Result<()> {
-    let api = hub_api(context)?;
+    let api = context.session.hub_api(None)?;
     let done = match args.command {
         ReposCommand::Create(a) => {
             let repo = a.repo.repo()?;
@@ -279,27 +279,31 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
                 exist_ok: a.exist_ok,
                 space_sdk: a.space_sdk,
             };
-            let url = api.create_repo(&repo, &options).await.map_err(hub_error)?;
+            let created = api.create_repo(&repo, &options).await?;
             Done {
-                message: format!("Created {repo}"),
-                url: Some(url),
+                message: match created.outcome {
+                    Outcome::Done => format!("Created {repo}"),
+                    Outcome::AlreadySo => format!("{repo} already exists; nothing was changed"),
+                },
+                url: Some(created.url),
             }
         }
         ReposCommand::Delete(a) => {
             let repo = a.repo.repo()?;
             require_yes(a.yes, &format!("deleting {repo}"))?;
-            api.delete_repo(&repo, a.missing_ok)
-                .await
-                .map_err(hub_error)?;
+            let outcome = api.delete_repo(&repo, a.missing_ok).await?;
             Done {
-                message: format!("Deleted {repo}"),
+                message: match outcome {
+                    Outcome::Done => format!("Deleted {repo}"),
+                    Outcome::AlreadySo => format!("{repo} does not exist; nothing to delete"),
+                },
                 url: None,
             }
         }
         ReposCommand::Move(a) => {
             let from = parse_repo(&a.from_id, a.repo_type.map(Into::into))?;
             let to = parse_repo(&a.to_id, Some(from.repo_type))?;
-            api.move_repo(&from, &to.id).await.map_err(hub_error)?;
+            api.move_repo(&from, &to.id).await?;
             Done {
                 message: format!("Moved {from} to {}", to.id),
                 url: Some(api.repo_url(&to)),
@@ -321,9 +325,7 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
                 )
                 .into());
             }
-            api.update_repo_settings(&repo, &settings)
-                .await
-                .map_err(hub_error)?;
+            api.update_repo_settings(&repo, &settings).await?;
             Done {
                 message: format!("Updated the settings of {repo}"),
                 url: None,
@@ -331,19 +333,23 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
         }
         ReposCommand::Branch(BranchCommand::Create(a)) => {
             let repo = a.repo.repo()?;
-            api.create_branch(&repo, &a.branch, a.revision.as_deref(), a.exist_ok)
-                .await
-                .map_err(hub_error)?;
+            let outcome = api
+                .create_branch(&repo, &a.branch, a.revision.as_deref(), a.exist_ok)
+                .await?;
             Done {
-                message: format!("Created branch {} on {repo}", a.branch),
+                message: match outcome {
+                    Outcome::Done => format!("Created branch {} on {repo}", a.branch),
+                    Outcome::AlreadySo => format!(
+                        "branch {} already exists on {repo}; nothing was changed",
+                        a.branch
+                    ),
+                },
                 url: None,
             }
         }
         ReposCommand::Branch(BranchCommand::Delete(a)) => {
             let repo = a.repo.repo()?;
-            api.delete_branch(&repo, &a.branch)
-                .await
-                .map_err(hub_error)?;
+            api.delete_branch(&repo, &a.branch).await?;
             Done {
                 message: format!("Deleted branch {} of {repo}", a.branch),
                 url: None,
@@ -351,29 +357,37 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
         }
         ReposCommand::Tag(TagCommand::Create(a)) => {
             let repo = a.repo.repo()?;
-            api.create_tag(
-                &repo,
-                &a.tag,
-                a.revision.as_deref(),
-                a.message.as_deref(),
-                a.exist_ok,
-            )
-            .await
-            .map_err(hub_error)?;
+            let outcome = api
+                .create_tag(
+                    &repo,
+                    &a.tag,
+                    a.revision.as_deref(),
+                    a.message.as_deref(),
+                    a.exist_ok,
+                )
+                .await?;
             Done {
-                message: format!("Created tag {} on {repo}", a.tag),
+                message: match outcome {
+                    Outcome::Done => format!("Created tag {} on {repo}", a.tag),
+                    Outcome::AlreadySo => {
+                        format!(
+                            "tag {} already exists on {repo}; nothing was changed",
+                            a.tag
+                        )
+                    }
+                },
                 url: None,
             }
         }
         ReposCommand::Tag(TagCommand::List(a)) => {
             let repo = a.repo.repo()?;
-            let refs = api.list_repo_refs(&repo, false).await.map_err(hub_error)?;
+            let refs = api.list_repo_refs(&repo, false).await?;
             return context.output.emit(&Tags { tags: refs.tags });
         }
         ReposCommand::Tag(TagCommand::Delete(a)) => {
             let repo = a.repo.repo()?;
             require_yes(a.yes, &format!("deleting tag {}", a.tag))?;
-            api.delete_tag(&repo, &a.tag).await.map_err(hub_error)?;
+            api.delete_tag(&repo, &a.tag).await?;
             Done {
                 message: format!("Deleted tag {} of {repo}", a.tag),
                 url: None,
@@ -390,10 +404,7 @@ async fn delete_files(api: &hf_hub::HubApi, args: DeleteFilesArgs) -> anyhow::Re
         .revision
         .clone()
         .unwrap_or_else(|| hf_hub::repo::DEFAULT_REVISION.to_owned());
-    let files = api
-        .list_repo_files(&repo, &revision)
-        .await
-        .map_err(hub_error)?;
+    let files = api.list_repo_files(&repo, &revision).await?;
     let filter = hf_hub::patterns::PatternFilter::new(Some(&args.patterns), Vec::<String>::new());
     let mut operations: Vec<CommitOperation> = files
         .iter()
@@ -431,8 +442,7 @@ async fn delete_files(api: &hf_hub::HubApi, args: DeleteFilesArgs) -> anyhow::Re
     };
     let info = api
         .create_commit(&repo, operations, &commit, &UploadOptions::default())
-        .await
-        .map_err(hub_error)?;
+        .await?;
     Ok(Done {
         message: format!("Deleted {count} path(s) from {repo}"),
         url: Some(info.pr_url.unwrap_or(info.commit_url)),

@@ -1,23 +1,19 @@
 //! `hf upload REPO_ID [LOCAL_PATH] [PATH_IN_REPO]` (also `huggingface-cli upload`):
 //! creates the repo when missing, uploads a file or a folder, prints the commit URL.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use hf_auth::env;
 use hf_hub::api::{CreateRepoOptions, Visibility};
-use hf_hub::progress::{Progress, ProgressEvent, SharedProgress};
 use hf_hub::upload::{CommitOptions, FolderUpload, UploadOptions, UploadReport, UploadSource};
 use hf_hub::{HubApi, Repo, RepoType};
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
+use crate::args::{RepoTypeArg, parse_repo};
 use crate::commands::Context;
-use crate::commands::listing::{RepoTypeArg, hub_api, hub_error, parse_repo};
 use crate::exit::UsageError;
 use crate::output::{Human, Render};
+use crate::progress;
 
 /// Arguments of `hf upload`.
 #[derive(Debug, clap::Args)]
@@ -166,11 +162,12 @@ pub(crate) async fn run(args: UploadArgs, context: &mut Context) -> anyhow::Resu
     let repo = parse_repo(&args.repo_id, args.repo_type.map(Into::into))?;
     let target = resolve_target(&args, &repo)?;
     // Uploading always needs a token: say where we looked before anything else happens.
-    crate::commands::auth::resolve_token(context, false)?.require()?;
-    let api = hub_api(context)?;
-    // `hf upload my-model`: the repo is the user's own, as in the Python CLI.
+    context.session.token()?.clone().require()?;
+    let api = context.session.hub_api(None)?;
+    // A read token is refused before anything is created or uploaded; the same whoami
+    // answer names the user for `hf upload my-model` (the user's own repo, as in the Python CLI).
+    let who = api.check_write_access(&repo).await?;
     let repo = if repo.id.namespace().is_none() {
-        let who = hf_auth::whoami::whoami(api.http()).await?;
         parse_repo(&format!("{}/{}", who.name, repo.id), Some(repo.repo_type))?
     } else {
         repo
@@ -203,36 +200,35 @@ async fn upload_once(
         // Accepted multipart parts of a single file are remembered under HF_HOME (a folder
         // upload keeps them in `<folder>/.cache/huggingface/upload`), so a re-run resumes.
         resume_dir: matches!(target, Target::File { .. }).then(|| {
-            hf_auth::paths::hf_home(context.env.as_ref())
+            hf_auth::paths::hf_home(context.session.env())
                 .join("upload")
                 .join("parts")
         }),
         ..UploadOptions::default()
     };
-    // A read token is refused before anything is created or uploaded.
-    api.check_write_access(repo).await.map_err(hub_error)?;
     // As the Python CLI: create the repo when missing (and the branch), then upload.
     let create = CreateRepoOptions {
         visibility: args.private.then_some(Visibility::Private),
         exist_ok: true,
         space_sdk: (repo.repo_type == RepoType::Space).then(|| "gradio".to_owned()),
     };
-    if !api.repo_exists(repo).await.map_err(hub_error)? {
-        api.create_repo(repo, &create).await.map_err(hub_error)?;
+    if !api.repo_exists(repo).await? {
+        api.create_repo(repo, &create).await?;
         tracing::info!("created {repo}");
     }
     if let Some(revision) = &args.revision
         && !args.create_pr
         && !hf_hub::repo::is_commit_hash(revision)
     {
-        api.create_branch(repo, revision, None, true)
-            .await
-            .map_err(hub_error)?;
+        api.create_branch(repo, revision, None, true).await?;
     }
-    let bars = UploadBars::new(progress_enabled(context));
+    let bars = progress::Bars::new(progress::wanted(
+        context.global.quiet,
+        context.session.env(),
+    ));
     let options = UploadOptions {
-        hash_progress: bars.hashing.clone(),
-        upload_progress: bars.uploading.clone(),
+        hash_progress: bars.phase("hashing"),
+        upload_progress: bars.phase("uploading"),
         // Already checked above, before the repo was created.
         check_permissions: false,
         ..options
@@ -274,8 +270,8 @@ async fn upload_once(
             api.upload_folder(repo, &upload, &commit, &options).await
         }
     };
-    bars.finish();
-    let report = result.map_err(hub_error)?;
+    bars.clear();
+    let report = result?;
     let url = report
         .last_commit()
         .map(|c| c.pr_url.clone().unwrap_or_else(|| c.commit_url.clone()));
@@ -285,104 +281,6 @@ async fn upload_once(
         url,
         report,
     })
-}
-
-fn progress_enabled(context: &Context) -> bool {
-    !context.global.quiet && !context.env.flag(&env::HF_HUB_DISABLE_PROGRESS_BARS)
-}
-
-/// indicatif bars on stderr: a total bar for hashing and one for uploading, plus one bar
-/// per large file while it is in flight.
-struct UploadBars {
-    hashing: SharedProgress,
-    uploading: SharedProgress,
-    multi: MultiProgress,
-}
-
-/// Files at least this large get their own bar.
-const FILE_BAR_THRESHOLD: u64 = 8 * 1024 * 1024;
-
-struct PhaseBars {
-    multi: MultiProgress,
-    total: ProgressBar,
-    files: Mutex<HashMap<Arc<str>, ProgressBar>>,
-}
-
-impl Progress for PhaseBars {
-    fn on_event(&self, event: ProgressEvent) {
-        let mut files = self
-            .files
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match event {
-            ProgressEvent::FileStarted { path, size, .. } => {
-                self.total.inc_length(size);
-                if size >= FILE_BAR_THRESHOLD {
-                    let bar = self.multi.add(
-                        ProgressBar::new(size)
-                            .with_style(file_style())
-                            .with_message(path.to_string()),
-                    );
-                    files.insert(path, bar);
-                }
-            }
-            ProgressEvent::FileAdvanced { path, bytes } => {
-                self.total.inc(bytes);
-                if let Some(bar) = files.get(&path) {
-                    bar.inc(bytes);
-                }
-            }
-            ProgressEvent::FileFinished { path } => {
-                if let Some(bar) = files.remove(&path) {
-                    bar.finish_and_clear();
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn file_style() -> ProgressStyle {
-    ProgressStyle::with_template("  {msg:30!} [{bar:25}] {bytes}/{total_bytes} {bytes_per_sec}")
-        .unwrap_or_else(|_| ProgressStyle::default_bar())
-        .progress_chars("=> ")
-}
-
-impl UploadBars {
-    fn new(enabled: bool) -> Self {
-        let multi = MultiProgress::with_draw_target(if enabled {
-            ProgressDrawTarget::stderr()
-        } else {
-            ProgressDrawTarget::hidden()
-        });
-        let phase = |label: &str| {
-            let total = multi.add(ProgressBar::new(0));
-            total.set_style(
-                ProgressStyle::with_template(
-                    "{msg:9} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .progress_chars("=> "),
-            );
-            total.set_message(label.to_owned());
-            Arc::new(PhaseBars {
-                multi: multi.clone(),
-                total,
-                files: Mutex::new(HashMap::new()),
-            })
-        };
-        let hashing: SharedProgress = phase("hashing");
-        let uploading: SharedProgress = phase("uploading");
-        Self {
-            hashing,
-            uploading,
-            multi,
-        }
-    }
-
-    fn finish(&self) {
-        let _ = self.multi.clear();
-    }
 }
 
 #[cfg(test)]

@@ -392,7 +392,7 @@ fn rate_limits_say_when_to_retry() {
         method: None,
         path_contains: "/api/whoami-v2".into(),
         action: FaultAction::RateLimit {
-            retry_after_secs: 30,
+            retry_after_secs: 3600,
         },
         times: Some(1),
     });

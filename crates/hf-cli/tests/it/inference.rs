@@ -458,7 +458,7 @@ fn a_loading_model_is_waited_for_with_a_notice() {
     assert!(
         outcome
             .stderr
-            .contains("the model is loading or the provider is busy; retrying in"),
+            .contains("is unavailable (503: loading or busy); retrying in"),
         "{}",
         outcome.stderr
     );

@@ -8,6 +8,7 @@ mod basics;
 mod cli_reference;
 mod download;
 mod env;
+mod floor;
 #[allow(dead_code)]
 #[path = "../../../hf-hub/tests/it/hostile_server.rs"]
 mod hostile_server;

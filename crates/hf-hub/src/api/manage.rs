@@ -38,6 +38,25 @@ pub struct CreateRepoOptions {
     pub space_sdk: Option<String>,
 }
 
+/// Whether a call with `exist_ok` / `missing_ok` changed anything: callers say "already
+/// exists" or "nothing to delete" rather than claim work that was not done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// The repo, branch or tag was created (or deleted).
+    Done,
+    /// It already existed (or was already gone): nothing was changed.
+    AlreadySo,
+}
+
+/// What [`HubApi::create_repo`] returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedRepo {
+    /// The repo's web URL.
+    pub url: String,
+    /// Whether it was created now or existed already.
+    pub outcome: Outcome,
+}
+
 /// Changes for [`HubApi::update_repo_settings`]; at least one must be set.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RepoSettings {
@@ -56,7 +75,7 @@ fn name_and_org(id: &RepoId) -> (String, Value) {
 }
 
 impl HubApi {
-    /// `POST /api/repos/create`. Returns the repo's URL.
+    /// `POST /api/repos/create`. Returns the repo's URL and whether it was created now.
     ///
     /// With `exist_ok`, a repo that already exists is not an error (a 409, or a 401/402/403
     /// for a repo the token can read but not create, as the Python client does).
@@ -68,7 +87,7 @@ impl HubApi {
         &self,
         repo: &Repo,
         options: &CreateRepoOptions,
-    ) -> Result<String, Error> {
+    ) -> Result<CreatedRepo, Error> {
         let (name, organization) = name_and_org(&repo.id);
         let mut body = Map::new();
         body.insert("name".into(), name.into());
@@ -98,14 +117,19 @@ impl HubApi {
         let url = self.http.url("/api/repos/create")?;
         // Never retried: a create that timed out may have succeeded (Python does the same).
         let result = self.http.post(url).json(&body).send_json::<Value>().await;
+        let existing = || CreatedRepo {
+            url: self.repo_url(repo),
+            outcome: Outcome::AlreadySo,
+        };
         match result {
-            Ok(answer) => Ok(answer
-                .get("url")
-                .and_then(Value::as_str)
-                .map_or_else(|| self.repo_url(repo), str::to_owned)),
-            Err(e) if options.exist_ok && *e.kind() == HttpErrorKind::Conflict => {
-                Ok(self.repo_url(repo))
-            }
+            Ok(answer) => Ok(CreatedRepo {
+                url: answer
+                    .get("url")
+                    .and_then(Value::as_str)
+                    .map_or_else(|| self.repo_url(repo), str::to_owned),
+                outcome: Outcome::Done,
+            }),
+            Err(e) if options.exist_ok && *e.kind() == HttpErrorKind::Conflict => Ok(existing()),
             Err(e)
                 if options.exist_ok
                     && (matches!(
@@ -115,7 +139,7 @@ impl HubApi {
             {
                 // The token may not create repos here but the repo may already exist.
                 match self.repo_info(repo, None, false).await {
-                    Ok(_) => Ok(self.repo_url(repo)),
+                    Ok(_) => Ok(existing()),
                     Err(_) => Err(e.into()),
                 }
             }
@@ -137,7 +161,7 @@ impl HubApi {
     ///
     /// # Errors
     /// [`HttpErrorKind::RepoNotFound`] (without `missing_ok`), 403 without the permission.
-    pub async fn delete_repo(&self, repo: &Repo, missing_ok: bool) -> Result<(), Error> {
+    pub async fn delete_repo(&self, repo: &Repo, missing_ok: bool) -> Result<Outcome, Error> {
         let (name, organization) = name_and_org(&repo.id);
         let mut body = json!({"name": name, "organization": organization});
         if repo.repo_type != RepoType::Model {
@@ -152,8 +176,10 @@ impl HubApi {
             .send()
             .await
         {
-            Ok(_) => Ok(()),
-            Err(e) if missing_ok && *e.kind() == HttpErrorKind::RepoNotFound => Ok(()),
+            Ok(_) => Ok(Outcome::Done),
+            Err(e) if missing_ok && *e.kind() == HttpErrorKind::RepoNotFound => {
+                Ok(Outcome::AlreadySo)
+            }
             Err(e) => Err(e.into()),
         }
     }
@@ -217,7 +243,7 @@ impl HubApi {
         branch: &str,
         starting_point: Option<&str>,
         exist_ok: bool,
-    ) -> Result<(), Error> {
+    ) -> Result<Outcome, Error> {
         validate_revision(branch)?;
         let url = self.http.url(&format!(
             "{}/branch/{}",
@@ -230,8 +256,8 @@ impl HubApi {
             body.insert("startingPoint".into(), start.into());
         }
         match self.http.post(url).json(&body).send().await {
-            Ok(_) => Ok(()),
-            Err(e) if exist_ok && *e.kind() == HttpErrorKind::Conflict => Ok(()),
+            Ok(_) => Ok(Outcome::Done),
+            Err(e) if exist_ok && *e.kind() == HttpErrorKind::Conflict => Ok(Outcome::AlreadySo),
             Err(e) => Err(e.into()),
         }
     }
@@ -263,7 +289,7 @@ impl HubApi {
         revision: Option<&str>,
         message: Option<&str>,
         exist_ok: bool,
-    ) -> Result<(), Error> {
+    ) -> Result<Outcome, Error> {
         validate_revision(tag)?;
         let revision = revision.unwrap_or(crate::repo::DEFAULT_REVISION);
         validate_revision(revision)?;
@@ -277,8 +303,8 @@ impl HubApi {
             body["message"] = message.into();
         }
         match self.http.post(url).json(&body).send().await {
-            Ok(_) => Ok(()),
-            Err(e) if exist_ok && *e.kind() == HttpErrorKind::Conflict => Ok(()),
+            Ok(_) => Ok(Outcome::Done),
+            Err(e) if exist_ok && *e.kind() == HttpErrorKind::Conflict => Ok(Outcome::AlreadySo),
             Err(e) => Err(e.into()),
         }
     }

@@ -12,6 +12,6 @@ mod refs;
 
 pub use info::{BlobLfsInfo, GatedMode, RepoInfo, Sibling};
 pub use listing::{ListReposOptions, RepoSort};
-pub use manage::{CreateRepoOptions, RepoSettings, Visibility};
+pub use manage::{CreateRepoOptions, CreatedRepo, Outcome, RepoSettings, Visibility};
 pub use pagination::ListingLimits;
 pub use refs::{CommitAuthor, GitCommit, GitRef, GitRefs};

@@ -1,4 +1,6 @@
-//! Turning failures into messages users act on, and serving from the cache when offline.
+//! Turning failures into messages in the terms of the call (which repo, revision, file, and
+//! where), and serving from the cache when offline. What to do about them is the caller's to
+//! say (the CLI's `hints`): these carry the facts.
 
 use std::path::PathBuf;
 
@@ -23,11 +25,18 @@ pub(super) fn may_fall_back_to_cache(error: &Error) -> bool {
     )
 }
 
-fn offline_advice(offline: bool) -> &'static str {
+fn offline_note(offline: bool) -> &'static str {
     if offline {
-        "; downloads are disabled (HF_HUB_OFFLINE=1 or --local-files-only): allow network access to fetch it"
+        "; downloads are disabled (HF_HUB_OFFLINE=1 or --local-files-only)"
     } else {
         ""
+    }
+}
+
+fn not_in_cache(message: String, downloads_disabled: bool) -> Error {
+    Error::NotInCache {
+        message,
+        downloads_disabled,
     }
 }
 
@@ -39,26 +48,35 @@ pub(super) fn cached_file(
     revision: &str,
     offline: bool,
 ) -> Result<PathBuf, Error> {
-    let advice = offline_advice(offline);
+    let advice = offline_note(offline);
     let Some(commit) = cache.resolve_revision(revision) else {
-        return Err(Error::NotInCache(format!(
-            "{repo} has no cached revision '{revision}' in {}{advice}",
-            cache.root().display()
-        )));
+        return Err(not_in_cache(
+            format!(
+                "{repo} has no cached revision '{revision}' in {}{advice}",
+                cache.root().display()
+            ),
+            offline,
+        ));
     };
     let pointer = cache.pointer_path(&commit, path);
     if std::fs::metadata(&pointer).is_ok_and(|m| m.is_file()) {
         return Ok(pointer);
     }
     if cache.no_exist_path(&commit, path).exists() {
-        return Err(Error::NotInCache(format!(
-            "'{path}' does not exist in {repo} at '{revision}' ({commit}), as recorded by an earlier request"
-        )));
+        return Err(not_in_cache(
+            format!(
+                "'{path}' does not exist in {repo} at '{revision}' ({commit}), as recorded by an earlier request"
+            ),
+            false,
+        ));
     }
-    Err(Error::NotInCache(format!(
-        "'{path}' of {repo} at '{revision}' ({commit}) is not in the cache at {}{advice}",
-        cache.root().display()
-    )))
+    Err(not_in_cache(
+        format!(
+            "'{path}' of {repo} at '{revision}' ({commit}) is not in the cache at {}{advice}",
+            cache.root().display()
+        ),
+        offline,
+    ))
 }
 
 /// The cached snapshot folder of `revision`, or a [`Error::NotInCache`].
@@ -71,12 +89,15 @@ pub(super) fn cached_snapshot(
     revision: &str,
     filter: &PatternFilter,
 ) -> Result<PathBuf, Error> {
-    let offline = offline_advice(true);
+    let offline = offline_note(true);
     let Some(commit) = cache.resolve_revision(revision) else {
-        return Err(Error::NotInCache(format!(
-            "{repo} has no cached revision '{revision}' in {}{offline}",
-            cache.root().display()
-        )));
+        return Err(not_in_cache(
+            format!(
+                "{repo} has no cached revision '{revision}' in {}{offline}",
+                cache.root().display()
+            ),
+            true,
+        ));
     };
     let dir = cache.snapshot_dir(&commit);
     if dir.is_dir() {
@@ -97,23 +118,30 @@ pub(super) fn cached_snapshot(
                     .collect::<Vec<_>>()
                     .join(", ");
                 let more = if missing.len() > 5 { ", ..." } else { "" };
-                return Err(Error::NotInCache(format!(
-                    "the cached snapshot of {repo} at '{revision}' ({commit}) lacks {} of the {} files asked for ({shown}{more}){offline}",
-                    missing.len(),
-                    wanted.len()
-                )));
+                return Err(not_in_cache(
+                    format!(
+                        "the cached snapshot of {repo} at '{revision}' ({commit}) lacks {} of the {} files asked for ({shown}{more}){offline}",
+                        missing.len(),
+                        wanted.len()
+                    ),
+                    true,
+                ));
             }
         }
         Ok(dir)
     } else {
-        Err(Error::NotInCache(format!(
-            "the snapshot of {repo} at '{revision}' ({commit}) is not in the cache at {}{offline}",
-            cache.root().display()
-        )))
+        Err(not_in_cache(
+            format!(
+                "the snapshot of {repo} at '{revision}' ({commit}) is not in the cache at {}{offline}",
+                cache.root().display()
+            ),
+            true,
+        ))
     }
 }
 
-/// Rewrites "not found" style HTTP errors into messages that say what to do.
+/// Rewrites "not found" style HTTP errors into messages naming the repo, revision or file
+/// and the endpoint (with close file names for a missing file). The request stays the source.
 pub(super) async fn explain(
     api: &HubApi,
     repo: &Repo,
@@ -131,24 +159,23 @@ pub(super) async fn explain(
         .trim_end_matches('/')
         .to_owned();
     let message = match http.kind() {
-        HttpErrorKind::RepoNotFound => {
-            let token_hint = if api.http.token().is_some() {
-                "If it is private, check that your token can read it."
+        HttpErrorKind::RepoNotFound => format!(
+            "repository '{}' ({}) was not found on {endpoint}, or it is private and the {} no access to it",
+            repo.id,
+            repo.repo_type,
+            if api.http.token().is_some() {
+                "token sent has"
             } else {
-                "If it is private, log in with `hf auth login` or pass a token (--token or HF_TOKEN)."
-            };
-            format!(
-                "repository '{}' ({}) was not found on {endpoint}. Check the repo id and the repo type. {token_hint}",
-                repo.id, repo.repo_type
-            )
-        }
+                "request (sent without a token) has"
+            }
+        ),
         HttpErrorKind::GatedRepo => format!(
-            "{repo} is gated: request access at {endpoint}{} and use a token of an account that was granted access (`hf auth login` or --token).",
+            "{repo} is gated: access is granted per account on {endpoint}{}",
             repo.web_path()
         ),
-        HttpErrorKind::RevisionNotFound => format!(
-            "revision '{revision}' was not found in {repo}: check the branch, tag or commit name."
-        ),
+        HttpErrorKind::RevisionNotFound => {
+            format!("revision '{revision}' was not found in {repo}")
+        }
         HttpErrorKind::EntryNotFound => match path {
             Some(path) => {
                 let suggestions = close_matches(api, repo, revision, path).await;
@@ -158,10 +185,11 @@ pub(super) async fn explain(
                 }
                 message
             }
-            None => format!("a file was not found in {repo} at '{revision}'."),
+            // Its URL names the file: the request says more than a sentence would.
+            None => return Error::Http(http),
         },
         HttpErrorKind::Unauthorized => {
-            "the Hub rejected the token (401): it may be invalid or expired; log in again with `hf auth login`.".to_owned()
+            "the Hub rejected the token (401): it is invalid, expired or revoked".to_owned()
         }
         _ => return Error::Http(http),
     };
@@ -211,24 +239,90 @@ fn levenshtein(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// Adds what to do when the disk is full (the partial download is kept and resumes).
-pub(super) fn disk_full_hint(error: Error) -> Error {
-    match error {
-        Error::Io { context, source } if source.kind() == std::io::ErrorKind::StorageFull => {
-            Error::Io {
-                context: format!(
-                    "{context} (the disk is full: free some space, e.g. with `hf cache prune`, and run again; the partial download resumes and nothing was placed in the snapshot)"
-                ),
-                source,
-            }
-        }
-        other => other,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::RepoId;
+
+    /// Words of advice: what to do belongs to the caller (the CLI's `hints`), not to a
+    /// library error's message.
+    const ADVICE: &[&str] = &[
+        "hint",
+        "run `",
+        "log in with",
+        "log in again",
+        "retry",
+        "try again",
+        "request access",
+        "check the",
+        "copy it",
+        "unset ",
+        "pass ",
+        "please",
+        "allow network",
+        "rename it",
+        "free some",
+    ];
+
+    fn assert_no_advice(message: &str) {
+        let lower = message.to_lowercase();
+        for word in ADVICE {
+            assert!(!lower.contains(word), "advice ({word:?}) in: {message}");
+        }
+    }
+
+    /// Every error kind that does not wrap a request (those: the test Hub tests in
+    /// `tests/it/download.rs`), built the way the crate builds them.
+    #[test]
+    fn messages_carry_facts_not_advice() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo::model(RepoId::new("org/m").unwrap());
+        let cache = RepoCache::new(dir.path(), &repo);
+        let who: hf_auth::whoami::WhoAmI = serde_json::from_value(serde_json::json!({
+            "type": "user", "name": "u", "orgs": [],
+            "auth": {"type": "access_token", "accessToken": {"displayName": "t", "role": "read"}},
+        }))
+        .unwrap();
+        let other = Repo::model(RepoId::new("someone/m").unwrap());
+        let errors = [
+            RepoId::new("a--b").unwrap_err(),
+            Repo::parse("datasets/o/d", Some(crate::RepoType::Model)).unwrap_err(),
+            crate::cache::safe_relative_path(".git/config").unwrap_err(),
+            cached_file(&cache, &repo, "f.bin", "main", true).unwrap_err(),
+            cached_snapshot(&cache, &repo, "main", &PatternFilter::default()).unwrap_err(),
+            crate::access::check_write(&who, &repo).unwrap_err(),
+            crate::access::check_write(&who, &other).unwrap_err(),
+            Error::Protocol("the listing names no files".into()),
+            Error::Integrity {
+                path: "f.bin".into(),
+                algorithm: "sha256",
+                expected: "aa".into(),
+                actual: "bb".into(),
+            },
+            Error::io(
+                "cannot write /x",
+                std::io::Error::from(std::io::ErrorKind::StorageFull),
+            ),
+            Error::LockTimeout {
+                path: "/x.lock".into(),
+                waited_secs: 10,
+            },
+            Error::SourceChanged {
+                path: "f.bin".into(),
+                before: 1,
+                now: 2,
+            },
+            crate::upload::secrets::findings_error(&[crate::upload::SecretFinding {
+                path: "a.py".into(),
+                line: Some(1),
+                kind: "Hugging Face token",
+                masked: "hf_***".into(),
+            }]),
+        ];
+        for error in errors {
+            assert_no_advice(&error.to_string());
+        }
+    }
 
     #[test]
     fn levenshtein_counts_edits() {

@@ -9,7 +9,6 @@ use std::os::unix::fs::FileExt as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::Duration;
 
 use bytes::Bytes;
 use futures_util::StreamExt as _;
@@ -22,8 +21,6 @@ use super::{DownloadOptions, FileMetadata};
 use crate::Error;
 use crate::progress::{Progress, ProgressEvent};
 
-/// Consecutive broken transfers tolerated before giving up (any received data resets the count).
-const MAX_STREAM_FAILURES: u32 = 5;
 /// Writes are batched to this size.
 const WRITE_BUFFER: usize = 1 << 20;
 /// Network chunks queued for the writer thread of a single stream.
@@ -329,12 +326,13 @@ async fn sequential(
             failures = 0;
         }
         failures += 1;
-        if failures > MAX_STREAM_FAILURES {
+        let policy = &http.config().retry;
+        if failures > policy.max_stream_resumes {
             writer.finish(incomplete).await?;
             return Err(error);
         }
         tracing::debug!(%error, offset, "transfer broke off; resuming");
-        tokio::time::sleep(Duration::from_millis(250 * u64::from(failures))).await;
+        tokio::time::sleep(policy.resume_delay(failures)).await;
     }
     let (_file, hasher) = writer.finish(incomplete).await?;
     Ok((stats, hasher.finish()))
@@ -641,14 +639,15 @@ impl RangeJob {
                 failures = 0;
             }
             failures += 1;
-            if failures > MAX_STREAM_FAILURES {
+            let policy = &self.http.config().retry;
+            if failures > policy.max_stream_resumes {
                 let error = broken.map_or_else(
                     || Error::Protocol(format!("the body of {} ended early", self.path)),
                     Error::from,
                 );
                 return Err(Fallback::Failed(error));
             }
-            tokio::time::sleep(Duration::from_millis(250 * u64::from(failures))).await;
+            tokio::time::sleep(policy.resume_delay(failures)).await;
         }
         Ok(())
     }

@@ -175,10 +175,13 @@ pub(super) async fn download_file(
         return if probe.file.is_file() {
             Ok(probe.file)
         } else {
-            Err(Error::NotInCache(format!(
-                "'{path}' is not in {} and downloads are disabled (HF_HUB_OFFLINE=1 or --local-files-only)",
-                dir.display()
-            )))
+            Err(Error::NotInCache {
+                message: format!(
+                    "'{path}' is not in {} and downloads are disabled (HF_HUB_OFFLINE=1 or --local-files-only)",
+                    dir.display()
+                ),
+                downloads_disabled: true,
+            })
         };
     }
     let metadata = match api.file_metadata(repo, path, revision).await {
@@ -289,9 +292,12 @@ pub(super) fn offline_snapshot(dir: &Path) -> Result<PathBuf, Error> {
     if dir.is_dir() {
         Ok(dir.to_owned())
     } else {
-        Err(Error::NotInCache(format!(
-            "{} does not exist and downloads are disabled (HF_HUB_OFFLINE=1 or --local-files-only)",
-            dir.display()
-        )))
+        Err(Error::NotInCache {
+            message: format!(
+                "{} does not exist and downloads are disabled (HF_HUB_OFFLINE=1 or --local-files-only)",
+                dir.display()
+            ),
+            downloads_disabled: true,
+        })
     }
 }

@@ -308,7 +308,12 @@ impl HubApi {
         let listing = match listing {
             Some(listing) => listing,
             None => {
-                let listing = self.list_repo_tree(repo, &commit, None, true).await?;
+                let listing = match self.list_repo_tree(repo, &commit, None, true).await {
+                    Ok(listing) => listing,
+                    Err(error) => {
+                        return Err(errors::explain(self, repo, revision, None, error).await);
+                    }
+                };
                 // Only a listing whose every file could be downloaded is kept.
                 if listing.iter().filter(|e| e.is_file()).all(|e| {
                     safe_relative_path(&e.path).is_ok() && HashKind::of_etag(e.etag()).is_some()
@@ -338,7 +343,10 @@ impl HubApi {
             }
         }
         if let Some(dir) = &options.local_dir {
-            return local_dir::snapshot(self, repo, &commit, &selected, dir, options).await;
+            return match local_dir::snapshot(self, repo, &commit, &selected, dir, options).await {
+                Ok(dir) => Ok(dir),
+                Err(error) => Err(errors::explain(self, repo, revision, None, error).await),
+            };
         }
         // Already-present files cost nothing more: the tree told us their blob ids.
         let missing: Vec<Planned> = selected
@@ -364,13 +372,17 @@ impl HubApi {
         })?;
         // Indexed rather than `.iter().map(|planned| ..)`: a closure over `&Planned` makes the
         // future not `Send` for every lifetime, so `tokio::spawn(snapshot_download(..))` failed.
-        futures_util::stream::iter(
+        let fetched = futures_util::stream::iter(
             (0..missing.len())
                 .map(|i| self.fetch_into_cache(repo, &cache, &commit, &missing[i], options)),
         )
         .buffer_unordered(options.max_workers.max(1))
         .try_collect::<Vec<_>>()
-        .await?;
+        .await;
+        if let Err(error) = fetched {
+            // A gated repo may list its files and refuse them: say so as a single file would.
+            return Err(errors::explain(self, repo, revision, None, error).await);
+        }
         cache.write_ref(revision, &commit)?;
         Ok(cache.snapshot_dir(&commit))
     }
@@ -455,7 +467,7 @@ impl HubApi {
                 planned.path, planned.etag
             ))
         })?;
-        let result = fetch::fetch(
+        let (stats, actual) = fetch::fetch(
             &self.http,
             source,
             planned.size,
@@ -464,23 +476,18 @@ impl HubApi {
             &planned.path,
             options,
         )
-        .await;
-        match result {
-            Ok((stats, actual)) => {
-                if actual != planned.etag {
-                    let _ = std::fs::remove_file(incomplete);
-                    let _ = std::fs::remove_file(fetch::progress_path(incomplete));
-                    return Err(Error::Integrity {
-                        path: planned.path.to_string(),
-                        algorithm: kind.name(),
-                        expected: planned.etag.clone(),
-                        actual,
-                    });
-                }
-                Ok(stats)
-            }
-            Err(error) => Err(errors::disk_full_hint(error)),
+        .await?;
+        if actual != planned.etag {
+            let _ = std::fs::remove_file(incomplete);
+            let _ = std::fs::remove_file(fetch::progress_path(incomplete));
+            return Err(Error::Integrity {
+                path: planned.path.to_string(),
+                algorithm: kind.name(),
+                expected: planned.etag.clone(),
+                actual,
+            });
         }
+        Ok(stats)
     }
 }
 

@@ -574,10 +574,11 @@ fn build_ndjson(
         } else {
             let content = add.source.read_all()?;
             if content.len() as u64 != add.size {
-                return Err(Error::InvalidInput(format!(
-                    "{} changed while it was being uploaded; retry once it is stable",
-                    add.path
-                )));
+                return Err(Error::SourceChanged {
+                    path: add.path.to_string(),
+                    before: add.size,
+                    now: content.len() as u64,
+                });
             }
             line(
                 json!({"key": "file", "value": {"content": b64.encode(&content), "path": &*add.path, "encoding": "base64"}}),

@@ -184,9 +184,11 @@ pub(crate) fn hash_source(
         path: label.clone(),
     });
     if seen != size {
-        return Err(Error::InvalidInput(format!(
-            "{label} changed while it was being uploaded ({size} bytes before, {seen} now); retry once it is stable"
-        )));
+        return Err(Error::SourceChanged {
+            path: label.to_string(),
+            before: size,
+            now: seen,
+        });
     }
     Ok(Hashed {
         oid: hasher.finish(),

@@ -132,7 +132,7 @@ fn walk(
                     .collect();
                 let Some(parts) = parts else {
                     return Err(Error::InvalidInput(format!(
-                        "{} has a name that is not valid UTF-8; rename it or exclude it",
+                        "{} has a name that is not valid UTF-8",
                         path.display()
                     )));
                 };

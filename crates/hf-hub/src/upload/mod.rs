@@ -11,12 +11,11 @@
 //!    accepted parts remembered on disk so a re-run does not send them again;
 //! 5. the NDJSON commit; large uploads are split into several commits of bounded size.
 
-mod access;
 mod commit;
 mod files;
 mod folder;
 mod lfs;
-mod secrets;
+pub(crate) mod secrets;
 
 use std::path::PathBuf;
 

@@ -311,9 +311,6 @@ pub(crate) fn findings_error(findings: &[SecretFinding]) -> Error {
     if findings.len() > 20 {
         message.push_str(&format!("\n  ... and {} more", findings.len() - 20));
     }
-    message.push_str(
-        "\nRemove the secrets (or exclude the files), or pass --allow-secrets (UploadOptions::allow_secrets) if they are not secrets.",
-    );
     Error::SecretDetected(message)
 }
 

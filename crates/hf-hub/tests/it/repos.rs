@@ -2,7 +2,7 @@
 
 use futures_util::TryStreamExt as _;
 use hf_hub::api::{
-    CreateRepoOptions, GatedMode, ListReposOptions, RepoSettings, RepoSort, Visibility,
+    CreateRepoOptions, GatedMode, ListReposOptions, Outcome, RepoSettings, RepoSort, Visibility,
 };
 use hf_hub::{HttpErrorKind, RepoId, RepoType};
 use hf_test_server::{ServerConfig, TestServer};
@@ -14,7 +14,7 @@ async fn create_settings_move_and_delete() {
     let server = TestServer::spawn(ServerConfig::default()).unwrap();
     let api = api_for(&server, &server.tokens().write);
     let model = repo("demo-user/managed", RepoType::Model);
-    let url = api
+    let created = api
         .create_repo(
             &model,
             &CreateRepoOptions {
@@ -24,21 +24,27 @@ async fn create_settings_move_and_delete() {
         )
         .await
         .unwrap();
-    assert_eq!(url, format!("{}/demo-user/managed", server.endpoint()));
+    assert_eq!(
+        created.url,
+        format!("{}/demo-user/managed", server.endpoint())
+    );
+    assert_eq!(created.outcome, Outcome::Done);
     let again = api
         .create_repo(&model, &CreateRepoOptions::default())
         .await
         .unwrap_err();
     assert_eq!(again.http_kind(), Some(&HttpErrorKind::Conflict), "{again}");
-    api.create_repo(
-        &model,
-        &CreateRepoOptions {
-            exist_ok: true,
-            ..CreateRepoOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let existing = api
+        .create_repo(
+            &model,
+            &CreateRepoOptions {
+                exist_ok: true,
+                ..CreateRepoOptions::default()
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(existing.outcome, Outcome::AlreadySo, "nothing was created");
     let info = api.model_info(&model.id, None).await.unwrap();
     assert!(info.private);
     assert!(api.repo_exists(&model).await.unwrap());
@@ -103,14 +109,21 @@ async fn create_settings_move_and_delete() {
     );
 
     let renamed = repo("demo-user/renamed", RepoType::Model);
-    api.delete_repo(&renamed, false).await.unwrap();
+    assert_eq!(
+        api.delete_repo(&renamed, false).await.unwrap(),
+        Outcome::Done
+    );
     let missing = api.delete_repo(&renamed, false).await.unwrap_err();
     assert_eq!(
         missing.http_kind(),
         Some(&HttpErrorKind::RepoNotFound),
         "{missing}"
     );
-    api.delete_repo(&renamed, true).await.unwrap();
+    assert_eq!(
+        api.delete_repo(&renamed, true).await.unwrap(),
+        Outcome::AlreadySo,
+        "nothing to delete"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -118,9 +131,12 @@ async fn branches_tags_refs_and_commits() {
     let server = TestServer::spawn(ServerConfig::default()).unwrap();
     let api = api_for(&server, &server.tokens().write);
     let model = repo("demo-org/demo-model", RepoType::Model);
-    api.create_branch(&model, "dev/feature", None, false)
-        .await
-        .unwrap();
+    assert_eq!(
+        api.create_branch(&model, "dev/feature", None, false)
+            .await
+            .unwrap(),
+        Outcome::Done
+    );
     let exists = api
         .create_branch(&model, "dev/feature", None, false)
         .await
@@ -130,12 +146,21 @@ async fn branches_tags_refs_and_commits() {
         Some(&HttpErrorKind::Conflict),
         "{exists}"
     );
-    api.create_branch(&model, "dev/feature", None, true)
-        .await
-        .unwrap();
+    assert_eq!(
+        api.create_branch(&model, "dev/feature", None, true)
+            .await
+            .unwrap(),
+        Outcome::AlreadySo
+    );
     api.create_tag(&model, "v9", Some("dev/feature"), Some("release"), false)
         .await
         .unwrap();
+    assert_eq!(
+        api.create_tag(&model, "v9", None, None, true)
+            .await
+            .unwrap(),
+        Outcome::AlreadySo
+    );
     api.create_tag(&model, "v9", None, None, true)
         .await
         .unwrap();

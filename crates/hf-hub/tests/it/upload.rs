@@ -546,7 +546,10 @@ async fn a_read_token_is_refused_before_any_preupload() {
     assert!(
         matches!(
             error,
-            hf_hub::Error::Auth(hf_auth::Error::PermissionDenied(_))
+            hf_hub::Error::PermissionDenied {
+                reason: hf_hub::access::WriteDenied::ReadToken,
+                ..
+            }
         ),
         "{message}"
     );
@@ -786,4 +789,44 @@ async fn the_secret_scan_reads_every_byte_of_every_file() {
     }
     let files = api.list_repo_files(&repo, "main").await.unwrap();
     assert!(!files.iter().any(|f| f != ".gitattributes"), "{files:?}");
+}
+
+/// `check_write` against the test Hub's tokens: role, fine-grained scopes, org membership
+/// (moved here from hf-auth with the check).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn write_access_is_judged_for_every_role() {
+    let server = TestServer::spawn(ServerConfig::default()).unwrap();
+    let tokens = server.tokens();
+    let check = |token: &str, kind: RepoType, id: &str| {
+        let api = api_for(&server, token);
+        let repo = repo(id, kind);
+        async move { api.check_write_access(&repo).await }
+    };
+    let read = check(&tokens.read, RepoType::Model, "demo-user/new-model")
+        .await
+        .unwrap_err();
+    assert!(
+        read.to_string().contains("'demo-read' (role: read)"),
+        "{read}"
+    );
+    let who = check(&tokens.write, RepoType::Model, "demo-org/new-model")
+        .await
+        .unwrap();
+    assert_eq!(who.name, "demo-user");
+    check(
+        &tokens.fine_grained,
+        RepoType::Model,
+        "demo-user/scoped-model",
+    )
+    .await
+    .unwrap();
+    check(&tokens.fine_grained, RepoType::Model, "demo-user/other")
+        .await
+        .unwrap_err();
+    check(&tokens.org_write, RepoType::Dataset, "demo-org/data")
+        .await
+        .unwrap();
+    check(&tokens.org_write, RepoType::Model, "demo-user/m")
+        .await
+        .unwrap_err();
 }

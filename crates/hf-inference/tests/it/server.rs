@@ -493,7 +493,7 @@ async fn a_loading_model_is_reported_when_retries_are_off_or_exhausted() {
     assert_eq!(err.status(), Some(503));
     let text = err.to_string();
     assert!(
-        text.contains("currently loading") && text.contains("try again in a minute"),
+        text.contains("currently loading") && err.as_http().unwrap().attempts() == 1,
         "{text}"
     );
     assert_eq!(posts_to(&server, "/hf-inference/models/"), 1);
@@ -502,10 +502,7 @@ async fn a_loading_model_is_reported_when_retries_are_off_or_exhausted() {
         .summarization(model, "text", &Text2TextParameters::default())
         .await
         .expect_err("still loading");
-    assert!(
-        err.to_string().contains("gave up after 6 attempts"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("(after 6 attempts)"), "{err}");
     assert_eq!(posts_to(&server, "/hf-inference/models/"), 7);
 }
 
@@ -550,7 +547,7 @@ async fn rate_limits_wait_when_short_and_explain_when_long() {
     assert_eq!(err.retry_after(), Some(Duration::from_secs(600)));
     let text = err.to_string();
     assert!(
-        text.contains("retry in 600 s") && text.contains("PRO"),
+        text.contains("rate limited (429)") && err.call().is_some(),
         "{text}"
     );
     assert_eq!(posts_to(&server, "/v1/chat/completions"), 3);
@@ -569,7 +566,7 @@ async fn gateway_timeouts_are_not_retried_and_suggest_streaming() {
         .await
         .expect_err("504");
     assert_eq!(err.status(), Some(504));
-    assert!(err.to_string().contains("stream the response"), "{err}");
+    assert!(!err.call().expect("call facts").streaming, "{err}");
     assert_eq!(posts_to(&server, "/v1/chat/completions"), 1);
 }
 
@@ -582,10 +579,7 @@ async fn auth_and_routing_errors_say_what_to_do() {
         .await
         .expect_err("401");
     assert_eq!(err.status(), Some(401));
-    assert!(
-        err.to_string().contains("no access token was sent"),
-        "{err}"
-    );
+    assert!(!err.call().expect("call facts").token_sent, "{err}");
 
     let expired = builder(&server)
         .token(Some(Token::new(server.tokens().expired.clone())))
@@ -595,7 +589,7 @@ async fn auth_and_routing_errors_say_what_to_do() {
         .chat_completion(CHAT_MODEL, hello())
         .await
         .expect_err("401");
-    assert!(err.to_string().contains("token was rejected"), "{err}");
+    assert!(err.call().expect("call facts").token_sent, "{err}");
     assert!(!err.to_string().contains(&server.tokens().expired));
 
     let hf = builder(&server)
@@ -612,8 +606,9 @@ async fn auth_and_routing_errors_say_what_to_do() {
         .expect_err("404");
     assert_eq!(err.status(), Some(404));
     assert!(
-        err.to_string()
-            .contains("is not served by provider 'hf-inference'"),
+        err.call().is_some_and(
+            |call| call.provider == "hf-inference" && call.model == "demo-org/no-such-model"
+        ),
         "{err}"
     );
 
@@ -690,7 +685,7 @@ async fn a_slow_stream_delivers_its_first_chunk_early_and_can_be_dropped() {
 }
 
 #[tokio::test]
-async fn a_stall_longer_than_the_read_timeout_fails_with_a_hint() {
+async fn a_stall_longer_than_the_read_timeout_fails_as_a_timeout() {
     let server = start();
     server.add_fault(fault(
         "/v1/chat/completions",
@@ -711,7 +706,7 @@ async fn a_stall_longer_than_the_read_timeout_fails_with_a_hint() {
         hf_auth::HttpErrorKind::Timeout,
         "{err}"
     );
-    assert!(err.to_string().contains("raise the read timeout"), "{err}");
+    assert!(!err.call().expect("call facts").streaming, "{err}");
 }
 
 #[tokio::test]

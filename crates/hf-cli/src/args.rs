@@ -1,0 +1,111 @@
+//! Options several commands share, and the parsing of repo ids as typed on the command line.
+
+use clap::Args;
+use hf_hub::{Repo, RepoType};
+
+use crate::exit::UsageError;
+
+/// `--repo-type` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum RepoTypeArg {
+    /// A model repo.
+    Model,
+    /// A dataset repo.
+    Dataset,
+    /// A Space.
+    Space,
+}
+
+impl From<RepoTypeArg> for RepoType {
+    fn from(value: RepoTypeArg) -> Self {
+        match value {
+            RepoTypeArg::Model => Self::Model,
+            RepoTypeArg::Dataset => Self::Dataset,
+            RepoTypeArg::Space => Self::Space,
+        }
+    }
+}
+
+/// A repo id as typed (see [`Repo::parse`]); a bad one is a usage error.
+pub(crate) fn parse_repo(raw: &str, repo_type: Option<RepoType>) -> anyhow::Result<Repo> {
+    Repo::parse(raw, repo_type).map_err(|e| UsageError(e.to_string()).into())
+}
+
+/// A `--repo-type` given as text (`model`, `dataset`, `space`, or a plural).
+pub(crate) fn repo_type(raw: Option<&str>) -> anyhow::Result<Option<RepoType>> {
+    raw.map(str::parse)
+        .transpose()
+        .map_err(|e: hf_hub::Error| UsageError(e.to_string()).into())
+}
+
+/// A repo named with its type first (`model/gpt2`, see [`Repo::parse_typed`]).
+pub(crate) fn parse_typed_repo(raw: &str) -> anyhow::Result<Repo> {
+    Repo::parse_typed(raw).map_err(|e| UsageError(e.to_string()).into())
+}
+
+/// Options shared by `hf chat` and `hf infer`: where the call goes and who pays.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct InferenceOptions {
+    /// Inference provider: `auto` (the router chooses), `hf-inference`, or a provider name such
+    /// as `together` or `groq`.
+    #[arg(long, default_value = "auto", value_name = "PROVIDER")]
+    pub(crate) provider: String,
+    /// Bill the calls to this organization (it must have billing set up and you must be a member).
+    #[arg(long, value_name = "ORG")]
+    pub(crate) bill_to: Option<String>,
+    /// Call this server instead of the router: an Inference Endpoint URL or a local
+    /// OpenAI-compatible server (TGI, vLLM, llama.cpp). The token is only sent to Inference Endpoints.
+    #[arg(long, value_name = "URL")]
+    pub(crate) base_url: Option<String>,
+    /// Seconds a read may stall before the call fails (models can take long to start answering).
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    pub(crate) timeout: u64,
+    /// A User Access Token (prefer `hf auth login`: command-line arguments are visible to other
+    /// users of this machine). It needs the 'Make calls to Inference Providers' permission.
+    #[arg(long, value_name = "TOKEN")]
+    pub(crate) token: Option<String>,
+}
+
+/// An inference error for the reporter: bad arguments are usage errors (exit 2); everything
+/// else keeps its chain, where [`crate::hints`] finds what to say.
+pub(crate) fn inference_error(error: hf_inference::Error) -> anyhow::Error {
+    match error {
+        hf_inference::Error::InvalidInput(_) => UsageError(error.to_string()).into(),
+        other => anyhow::Error::new(other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repo_ids_accept_type_prefixes_and_uris() {
+        let repo = parse_repo("hf://datasets/org/data", None).unwrap();
+        assert_eq!(
+            (repo.repo_type, repo.id.as_str()),
+            (RepoType::Dataset, "org/data")
+        );
+        let space = parse_repo("spaces/user/app", None).unwrap();
+        assert_eq!(
+            (space.repo_type, space.id.as_str()),
+            (RepoType::Space, "user/app")
+        );
+        let plain = parse_repo("user/model", Some(RepoType::Dataset)).unwrap();
+        assert_eq!(plain.repo_type, RepoType::Dataset);
+        assert_eq!(parse_repo("gpt2", None).unwrap().id.as_str(), "gpt2");
+        // Contradictions and malformed ids are usage errors (exit 2).
+        for bad in [
+            parse_repo("datasets/org/data", Some(RepoType::Model)),
+            parse_repo("spaces/user/app", Some(RepoType::Model)),
+            parse_repo("a/b/c/d", None),
+        ] {
+            assert!(bad.unwrap_err().is::<UsageError>());
+        }
+        let typed = parse_typed_repo("dataset/org/d").unwrap();
+        assert_eq!(
+            (typed.repo_type, typed.id.as_str()),
+            (RepoType::Dataset, "org/d")
+        );
+    }
+}

@@ -1,0 +1,510 @@
+//! The one place that says what to do about an error: the `hint:` lines under `error:`.
+//!
+//! Libraries return kinds and facts (status, repo, the URL of a gated repo, the server's
+//! wait, the permission that is missing, whether a token was sent); this module maps them to
+//! advice. A command adds its own with [`HintExt::hint`]; otherwise the first cause in the
+//! chain that this module knows gets its hint.
+
+use std::fmt;
+use std::io;
+
+use hf_auth::discovery::TOKEN_SETTINGS_URL;
+use hf_auth::{HttpError, HttpErrorKind, TokenSource};
+
+/// An error carrying a `hint:` line for the user.
+#[derive(Debug)]
+pub(crate) struct Hinted {
+    error: anyhow::Error,
+    hint: String,
+}
+
+/// Shows the wrapped error's own message; its causes follow in the chain.
+impl fmt::Display for Hinted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.error)
+    }
+}
+
+impl std::error::Error for Hinted {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.error.source()
+    }
+}
+
+/// Attaches a hint to an error: `result.hint("run `hf auth login` first")`.
+pub(crate) trait HintExt<T> {
+    /// Adds `hint`, printed as `hint: ...` below the error.
+    fn hint(self, hint: impl Into<String>) -> anyhow::Result<T>;
+}
+
+impl<T, E: Into<anyhow::Error>> HintExt<T> for Result<T, E> {
+    fn hint(self, hint: impl Into<String>) -> anyhow::Result<T> {
+        self.map_err(|error| {
+            anyhow::Error::new(Hinted {
+                error: error.into(),
+                hint: hint.into(),
+            })
+        })
+    }
+}
+
+/// The hint lines for an error: the command's own first, else the first known cause's.
+pub(crate) fn for_error(error: &anyhow::Error) -> Vec<String> {
+    let hints: Vec<String> = error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<Hinted>())
+        .map(|hinted| hinted.hint.clone())
+        .collect();
+    if !hints.is_empty() {
+        return hints;
+    }
+    error.chain().find_map(for_cause).into_iter().collect()
+}
+
+const LOG_IN: &str = "log in with `hf auth login`, or set HF_TOKEN";
+
+fn for_cause(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+    if let Some(error) = cause.downcast_ref::<hf_auth::Error>() {
+        return for_auth(error);
+    }
+    if let Some(error) = cause.downcast_ref::<hf_hub::Error>() {
+        return for_hub(error);
+    }
+    if let Some(error) = cause.downcast_ref::<hf_inference::Error>() {
+        return for_inference(error);
+    }
+    if let Some(http) = cause.downcast_ref::<HttpError>() {
+        return for_http(http);
+    }
+    if let Some(io) = cause.downcast_ref::<io::Error>()
+        && io.kind() == io::ErrorKind::StorageFull
+    {
+        return Some(DISK_FULL.to_owned());
+    }
+    None
+}
+
+const DISK_FULL: &str = "the disk is full: free some space (e.g. with `hf cache prune`) and run \
+     again; a partial download resumes, and nothing unfinished was placed in the snapshot";
+
+fn for_auth(error: &hf_auth::Error) -> Option<String> {
+    Some(match error {
+        hf_auth::Error::Http(http) => return for_http(http),
+        hf_auth::Error::NoToken { .. } => LOG_IN.to_owned(),
+        hf_auth::Error::TokenRejected { origin, .. } => {
+            let fix = match origin {
+                Some(TokenSource::EnvHfToken) => {
+                    "update or unset HF_TOKEN (it takes precedence over `hf auth login`)".to_owned()
+                }
+                Some(TokenSource::EnvLegacy) => "update or unset HUGGING_FACE_HUB_TOKEN".to_owned(),
+                Some(TokenSource::DotEnv(path)) => format!("update HF_TOKEN in {}", path.display()),
+                Some(TokenSource::TokenFile(_) | TokenSource::Keyring(_)) => {
+                    "run `hf auth login --force` with a valid token".to_owned()
+                }
+                _ => "pass a valid token".to_owned(),
+            };
+            format!("{fix} (tokens are managed at {TOKEN_SETTINGS_URL})")
+        }
+        hf_auth::Error::InvalidToken(_) => format!(
+            "use a personal User Access Token, copied whole (no 'Bearer ', no spaces) from {TOKEN_SETTINGS_URL}"
+        ),
+        hf_auth::Error::UnknownTokenName { .. } => {
+            "`hf auth list` shows the stored tokens".to_owned()
+        }
+        hf_auth::Error::Keyring(_) => "unlock the OS keyring (log in to the desktop session) and \
+             run again, or log in again with `hf auth login --force` (the token file is used \
+             without --keyring)"
+            .to_owned(),
+        hf_auth::Error::Parse(_) => {
+            "fix or delete the file, then log in again with `hf auth login --force`".to_owned()
+        }
+        _ => return None,
+    })
+}
+
+fn for_hub(error: &hf_hub::Error) -> Option<String> {
+    Some(match error {
+        hf_hub::Error::Http(http) | hf_hub::Error::Hub { http, .. } => return for_http(http),
+        hf_hub::Error::Auth(auth) => return for_auth(auth),
+        hf_hub::Error::UnsafePath { path, .. } => format!(
+            "no client writes that path; to download the rest of the repo, skip it with --exclude {}",
+            shell_quote(path)
+        ),
+        hf_hub::Error::PermissionDenied {
+            repo,
+            namespace,
+            reason,
+            ..
+        } => match reason {
+            hf_hub::access::WriteDenied::NotAMember { .. } => {
+                format!("check the repo id, or ask an admin of '{namespace}' to add you")
+            }
+            _ => format!(
+                "create a write token, or a fine-grained token with '{}' on {repo} (or on all \
+                 repos of {namespace}), at {TOKEN_SETTINGS_URL}, then run `hf auth login`",
+                hf_hub::access::REPO_WRITE
+            ),
+        },
+        hf_hub::Error::Integrity { .. } => {
+            "run the download again: the file is fetched afresh (nothing corrupt was kept)"
+                .to_owned()
+        }
+        hf_hub::Error::NotInCache {
+            downloads_disabled: true,
+            ..
+        } => "allow network access to fetch it (unset HF_HUB_OFFLINE, drop --local-files-only)"
+            .to_owned(),
+        hf_hub::Error::SecretDetected(_) => "remove the secrets (or leave the files out with \
+             --exclude), or pass --allow-secrets if they are not secrets"
+            .to_owned(),
+        hf_hub::Error::SourceChanged { .. } => {
+            "upload again once the file has stopped changing".to_owned()
+        }
+        hf_hub::Error::Io { source, .. } if source.kind() == io::ErrorKind::StorageFull => {
+            DISK_FULL.to_owned()
+        }
+        hf_hub::Error::LockTimeout { .. } => {
+            "another `hf` or Python process is downloading the same file; wait for it, or \
+             remove the lock if that process is gone"
+                .to_owned()
+        }
+        _ => return None,
+    })
+}
+
+/// Hub requests: what each kind of failure asks of the user.
+fn for_http(http: &HttpError) -> Option<String> {
+    let after = match http.attempts() {
+        0 | 1 => String::new(),
+        n => format!(" (gave up after {n} attempts)"),
+    };
+    Some(match http.kind() {
+        HttpErrorKind::Unauthorized => {
+            format!("the token is missing, invalid or expired: {LOG_IN}")
+        }
+        HttpErrorKind::RepoNotFound if http.token_sent() => "check the repo id and --repo-type; \
+             if the repo is private, check that the token can read it"
+            .to_owned(),
+        HttpErrorKind::RepoNotFound => "check the repo id and --repo-type; if the repo is \
+             private, log in with `hf auth login` or pass a token (--token or HF_TOKEN)"
+            .to_owned(),
+        HttpErrorKind::GatedRepo => format!(
+            "request access at {} and wait for approval, then run again with a token of that \
+             account (a fine-grained token also needs 'read access to contents of all public \
+             gated repos')",
+            hf_hub::repo::repo_page(http.url())
+                .unwrap_or_else(|| "the repo's page on the Hub".to_owned())
+        ),
+        HttpErrorKind::RevisionNotFound => "check the branch, tag or commit name".to_owned(),
+        HttpErrorKind::Forbidden => format!(
+            "the token lacks the permission: use a write token, or a fine-grained token with \
+             the needed scope, created at {TOKEN_SETTINGS_URL}"
+        ),
+        HttpErrorKind::Conflict if is_create(http) => {
+            "it already exists: pass --exist-ok to accept the existing one".to_owned()
+        }
+        HttpErrorKind::Offline => "unset HF_HUB_OFFLINE to allow network access".to_owned(),
+        HttpErrorKind::Certificate => "if this Hub (or a proxy in between) uses a private or \
+             corporate certificate authority, point SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) at its \
+             PEM certificate bundle"
+            .to_owned(),
+        HttpErrorKind::Timeout if is_metadata(http) => format!(
+            "the Hub did not answer in time{after}: raise HF_HUB_ETAG_TIMEOUT (seconds, default 10) \
+             for metadata requests, or check the network and HF_ENDPOINT"
+        ),
+        HttpErrorKind::Timeout => format!(
+            "the transfer stalled{after}: raise HF_HUB_DOWNLOAD_TIMEOUT (seconds a read may \
+             stall, default 10), or check the network; a download resumes where it stopped"
+        ),
+        HttpErrorKind::Connection => {
+            format!("the connection failed{after}: check the network and HF_ENDPOINT")
+        }
+        HttpErrorKind::RateLimited => match http.retry_after() {
+            Some(wait) => format!(
+                "rate limited by the Hub: run again in {} s; logged-in requests get higher limits",
+                wait.as_secs().max(1)
+            ),
+            None => "rate limited by the Hub: wait a few minutes before running again; \
+                     logged-in requests get higher limits"
+                .to_owned(),
+        },
+        HttpErrorKind::Server => format!("the Hub failed{after}: try again later"),
+        _ => return None,
+    })
+}
+
+/// A POST that creates something (a repo, a branch, a tag): a 409 means it exists.
+fn is_create(http: &HttpError) -> bool {
+    http.method() == "POST"
+        && (http.url().contains("/api/repos/create")
+            || http.url().contains("/branch/")
+            || http.url().contains("/tag/"))
+}
+
+/// A metadata request (API call or HEAD), whose timeout is `HF_HUB_ETAG_TIMEOUT`.
+fn is_metadata(http: &HttpError) -> bool {
+    http.method() == "HEAD" || http.url().contains("/api/")
+}
+
+/// Inference calls: the same failures read differently (permissions, providers, credits).
+fn for_inference(error: &hf_inference::Error) -> Option<String> {
+    let (http, call) = match error {
+        hf_inference::Error::Http { source, call } => (source, call),
+        hf_inference::Error::StreamBroken { .. } => {
+            return Some("the connection broke off: try again".to_owned());
+        }
+        hf_inference::Error::ProviderUnavailable { .. } => {
+            return Some(
+                "the 'Inference Providers' section of the model's page lists who serves it"
+                    .to_owned(),
+            );
+        }
+        _ => return None,
+    };
+    let retried = match http.attempts() {
+        0 | 1 => String::new(),
+        n => format!(" (gave up after {n} attempts)"),
+    };
+    let permission = "'Make calls to Inference Providers'";
+    Some(match (http.kind(), http.status()) {
+        (HttpErrorKind::Unauthorized, _) | (HttpErrorKind::RepoNotFound, Some(401))
+            if !call.token_sent =>
+        {
+            format!(
+                "no access token was sent: log in with `hf auth login` or set HF_TOKEN \
+                 (Inference Providers need a token with the {permission} permission)"
+            )
+        }
+        (HttpErrorKind::Unauthorized, _) | (_, Some(401)) => format!(
+            "the token was rejected (invalid, expired or revoked): create a new one at \
+             {TOKEN_SETTINGS_URL} with the {permission} permission"
+        ),
+        (HttpErrorKind::Forbidden, _) => format!(
+            "the token lacks the {permission} permission, or access to this model: edit the \
+             token's permissions at {TOKEN_SETTINGS_URL} (for gated models, request access on \
+             the model page)"
+        ),
+        (_, Some(404)) => format!(
+            "model '{}' is not served by provider '{}' (or does not exist): check the \
+             'Inference Providers' section of its model page, or let the router choose with \
+             provider 'auto'",
+            call.model, call.provider
+        ),
+        (_, Some(422)) => {
+            "the server could not process these inputs or parameters (see its message above)"
+                .to_owned()
+        }
+        (_, Some(429)) => {
+            let when = http.retry_after().map_or_else(
+                || "in a minute".to_owned(),
+                |wait| format!("in {} s", wait.as_secs().max(1)),
+            );
+            format!(
+                "rate limit reached{retried}: retry {when}. Free accounts have small monthly \
+                 inference credits; a PRO subscription or billing an organization (--bill-to) \
+                 raises the limits"
+            )
+        }
+        (_, Some(503)) => format!(
+            "the model is loading or the provider is overloaded{retried}: try again in a \
+             minute, or pick another provider"
+        ),
+        (_, Some(504)) if !call.streaming => "the gateway timed out before the full answer was \
+             ready: stream the response (`hf chat` streams by default) for long generations"
+            .to_owned(),
+        (_, Some(500..=599)) => format!("the provider failed{retried}: try again later"),
+        (HttpErrorKind::Timeout, _) => "no answer in time: raise --timeout (models can take long \
+             before the first byte), or stream the response"
+            .to_owned(),
+        _ => return None,
+    })
+}
+
+/// `text` quoted for a POSIX shell (single quotes), so a hint can be pasted as it is.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use hf_inference::CallFacts;
+
+    use super::*;
+
+    fn http(kind: HttpErrorKind, status: u16, method: &str, url: &str) -> HttpError {
+        HttpError::synthetic(kind, Some(status), method, url, None, true)
+    }
+
+    fn hint_for(error: impl std::error::Error + Send + Sync + 'static) -> String {
+        for_error(&anyhow::Error::new(error)).join("\n")
+    }
+
+    fn inference(source: HttpError, token_sent: bool, streaming: bool) -> String {
+        hint_for(hf_inference::Error::Http {
+            source,
+            call: CallFacts::new("org/model", "hf-inference", token_sent, streaming),
+        })
+    }
+
+    const CHAT: &str = "https://router.example/v1/chat/completions";
+
+    /// The advice the inference client's messages used to carry, now said here.
+    #[test]
+    fn inference_failures() {
+        let unauthorized = || http(HttpErrorKind::Unauthorized, 401, "POST", CHAT);
+        assert!(inference(unauthorized(), false, false).contains("no access token was sent"));
+        let rejected = inference(unauthorized(), true, false);
+        assert!(
+            rejected.contains("token was rejected") && rejected.contains("Inference Providers"),
+            "{rejected}"
+        );
+        let forbidden = inference(
+            http(HttpErrorKind::Forbidden, 403, "POST", CHAT),
+            true,
+            false,
+        );
+        assert!(forbidden.contains("'Make calls to Inference Providers' permission"));
+        let missing = inference(
+            http(HttpErrorKind::NotFound, 404, "POST", CHAT),
+            true,
+            false,
+        );
+        assert!(
+            missing.contains("'org/model' is not served by provider 'hf-inference'"),
+            "{missing}"
+        );
+        let unprocessable = http(HttpErrorKind::Unprocessable, 422, "POST", CHAT);
+        assert!(inference(unprocessable, true, false).contains("could not process"));
+        let limited = HttpError::synthetic(
+            HttpErrorKind::RateLimited,
+            Some(429),
+            "POST",
+            CHAT,
+            Some(Duration::from_secs(600)),
+            true,
+        );
+        let limited = inference(limited, true, false);
+        assert!(
+            limited.contains("rate limit reached") && limited.contains("retry in 600 s"),
+            "{limited}"
+        );
+        assert!(limited.contains("PRO"), "{limited}");
+        let loading = inference(http(HttpErrorKind::Server, 503, "POST", CHAT), true, false);
+        assert!(loading.contains("try again in a minute"), "{loading}");
+        let gateway = || http(HttpErrorKind::Server, 504, "POST", CHAT);
+        assert!(inference(gateway(), true, false).contains("stream the response"));
+        assert!(!inference(gateway(), true, true).contains("stream the response"));
+        let stalled = HttpError::synthetic(HttpErrorKind::Timeout, None, "POST", CHAT, None, true);
+        assert!(inference(stalled, true, false).contains("raise --timeout"));
+        let unavailable = hint_for(hf_inference::Error::ProviderUnavailable {
+            model: "m".into(),
+            provider: "groq".into(),
+            task: "conversational".into(),
+            available: Vec::new(),
+        });
+        assert!(
+            unavailable.contains("'Inference Providers' section"),
+            "{unavailable}"
+        );
+    }
+
+    /// The advice `hf_auth::whoami::advice` and `hf_hub`'s download messages used to carry.
+    #[test]
+    fn hub_failures() {
+        let gated = http(
+            HttpErrorKind::GatedRepo,
+            403,
+            "GET",
+            "http://127.0.0.1:9/api/models/org/gated/tree/main",
+        );
+        let hint = hint_for(hf_hub::Error::Http(gated));
+        assert!(
+            hint.contains("request access at http://127.0.0.1:9/org/gated"),
+            "{hint}"
+        );
+        let anonymous = HttpError::synthetic(
+            HttpErrorKind::RepoNotFound,
+            Some(401),
+            "GET",
+            "https://hub.example/api/models/org/private",
+            None,
+            false,
+        );
+        let hint = hint_for(anonymous);
+        assert!(hint.contains("log in with `hf auth login`"), "{hint}");
+        let with_token = http(
+            HttpErrorKind::RepoNotFound,
+            404,
+            "GET",
+            "https://hub.example/api/models/org/private",
+        );
+        assert!(hint_for(with_token).contains("check that the token can read it"));
+        let limited = HttpError::synthetic(
+            HttpErrorKind::RateLimited,
+            Some(429),
+            "GET",
+            "https://hub.example/api/whoami-v2",
+            Some(Duration::from_secs(7)),
+            true,
+        );
+        assert!(hint_for(limited).contains("run again in 7 s"));
+        let conflict = http(
+            HttpErrorKind::Conflict,
+            409,
+            "POST",
+            "https://hub.example/api/repos/create",
+        );
+        assert!(hint_for(conflict).contains("--exist-ok"));
+        let commit_conflict = http(
+            HttpErrorKind::Conflict,
+            409,
+            "POST",
+            "https://hub.example/api/models/o/m/commit/main",
+        );
+        assert!(!hint_for(commit_conflict).contains("--exist-ok"));
+        let metadata = HttpError::synthetic(
+            HttpErrorKind::Timeout,
+            None,
+            "HEAD",
+            "https://hub.example/o/m/resolve/main/config.json",
+            None,
+            true,
+        );
+        assert!(hint_for(metadata).contains("HF_HUB_ETAG_TIMEOUT"));
+        let transfer = HttpError::synthetic(
+            HttpErrorKind::Timeout,
+            None,
+            "GET",
+            "https://cdn.example/lfs/abc",
+            None,
+            true,
+        );
+        assert!(hint_for(transfer).contains("HF_HUB_DOWNLOAD_TIMEOUT"));
+    }
+
+    #[test]
+    fn token_failures_name_the_token_source() {
+        let rejected = |origin| {
+            hint_for(hf_auth::Error::TokenRejected {
+                shown: None,
+                origin: Some(origin),
+            })
+        };
+        assert!(rejected(TokenSource::EnvHfToken).contains("update or unset HF_TOKEN"));
+        assert!(
+            rejected(TokenSource::DotEnv("/w/org.env".into()))
+                .contains("update HF_TOKEN in /w/org.env")
+        );
+        assert!(
+            rejected(TokenSource::TokenFile("/h/token".into())).contains("hf auth login --force")
+        );
+        let full = std::io::Error::from(io::ErrorKind::StorageFull);
+        let hint = hint_for(hf_hub::Error::Io {
+            context: "cannot write x".into(),
+            source: full,
+        });
+        assert!(hint.contains("hf cache prune"), "{hint}");
+    }
+}

@@ -1,0 +1,217 @@
+//! The floor every command stands on: the settings (the process environment, then
+//! `--env-file`), the token (found once, its notices printed once) and the constructors of
+//! the Hub and inference clients. Built once in [`crate::run`]; commands never read settings
+//! or build clients any other way.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use hf_auth::Token;
+use hf_auth::discovery::{self, DiscoveryOptions, Resolution};
+use hf_auth::dotenv::DotEnv;
+use hf_auth::env::{self, EnvSource, EnvVar};
+use hf_auth::http::{HubClient, HubConfig};
+use hf_auth::store::TokenFiles;
+use hf_hub::HubApi;
+use hf_hub::download::DownloadOptions;
+use hf_inference::{InferenceClient, Provider};
+
+use crate::args::{InferenceOptions, inference_error};
+use crate::exit::UsageError;
+
+/// The name and version sent in the User-Agent of every request.
+const CALLER: (&str, &str) = ("hf-cli", env!("CARGO_PKG_VERSION"));
+
+/// Settings, token and clients for one run of `hf`.
+pub(crate) struct Session {
+    settings: Settings,
+    /// The implicit chain, `HF_HUB_DISABLE_IMPLICIT_TOKEN` honoured.
+    token: OnceLock<Resolution>,
+    /// The chain for commands about the token itself (`hf auth whoami`, `hf env`...).
+    token_on_purpose: OnceLock<Resolution>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("env_file", &self.settings.file.as_ref().map(DotEnv::path))
+            .finish_non_exhaustive()
+    }
+}
+
+/// The process environment first, then the `--env-file` (variables already set win, as
+/// documented in guide 02).
+struct Settings {
+    process: Arc<dyn EnvSource>,
+    file: Option<DotEnv>,
+}
+
+impl EnvSource for Settings {
+    fn raw(&self, var: &EnvVar) -> Option<String> {
+        self.process
+            .get(var)
+            .or_else(|| self.file.as_ref().and_then(|file| file.raw(var)))
+    }
+}
+
+/// The settings without the token variables of the `.env` file: discovery reads those itself,
+/// so the token is reported as coming from the file rather than from the environment.
+struct WithoutFileTokens<'a>(&'a Settings);
+
+impl EnvSource for WithoutFileTokens<'_> {
+    fn raw(&self, var: &EnvVar) -> Option<String> {
+        if var.name == env::HF_TOKEN.name || var.name == env::HUGGING_FACE_HUB_TOKEN.name {
+            self.0.process.raw(var)
+        } else {
+            self.0.raw(var)
+        }
+    }
+}
+
+impl Session {
+    /// Reads `env_file` (when given) on top of `process`.
+    pub(crate) fn new(
+        process: Arc<dyn EnvSource>,
+        env_file: Option<&Path>,
+    ) -> anyhow::Result<Self> {
+        let file = env_file.map(DotEnv::load).transpose()?;
+        Ok(Self {
+            settings: Settings { process, file },
+            token: OnceLock::new(),
+            token_on_purpose: OnceLock::new(),
+        })
+    }
+
+    /// Every setting: the process environment, then `--env-file`.
+    pub(crate) fn env(&self) -> &dyn EnvSource {
+        &self.settings
+    }
+
+    /// The process environment alone (to tell the user what overrides a stored token).
+    pub(crate) fn process_env(&self) -> &dyn EnvSource {
+        self.settings.process.as_ref()
+    }
+
+    /// The token found the implicit way (none when there is none); its notices are printed
+    /// the first time only.
+    pub(crate) fn token(&self) -> anyhow::Result<&Resolution> {
+        self.resolve(false)
+    }
+
+    /// As [`Session::token`], for commands about the token: `HF_HUB_DISABLE_IMPLICIT_TOKEN`
+    /// does not apply (as in the Python client's `whoami`, `auth list` and `auth token`).
+    pub(crate) fn token_on_purpose(&self) -> anyhow::Result<&Resolution> {
+        self.resolve(true)
+    }
+
+    fn resolve(&self, on_purpose: bool) -> anyhow::Result<&Resolution> {
+        let cell = if on_purpose {
+            &self.token_on_purpose
+        } else {
+            &self.token
+        };
+        if let Some(resolution) = cell.get() {
+            return Ok(resolution);
+        }
+        let options = DiscoveryOptions::new()
+            .dotenv(self.settings.file.clone())
+            .ignore_disable_implicit(on_purpose);
+        let resolution = discovery::resolve(&options, &WithoutFileTokens(&self.settings))?;
+        let other = if on_purpose {
+            &self.token
+        } else {
+            &self.token_on_purpose
+        };
+        // The two chains find the same token and the same notices: say them once.
+        if other.get().is_none() {
+            for notice in &resolution.notices {
+                tracing::warn!("{notice}");
+            }
+        }
+        Ok(cell.get_or_init(|| resolution))
+    }
+
+    /// `--token` when given (with its warning), else the discovered token.
+    pub(crate) fn token_or_flag(&self, flag: Option<&str>) -> anyhow::Result<Option<Token>> {
+        match flag {
+            Some(value) => Ok(Some(crate::token_flag::from_flag(
+                value,
+                crate::token_flag::USE_LOGIN_OR_ENV,
+            ))),
+            None => Ok(self.token()?.token()),
+        }
+    }
+
+    /// The HTTP settings (endpoint, timeouts, offline, certificates).
+    pub(crate) fn hub_config(&self) -> anyhow::Result<HubConfig> {
+        Ok(HubConfig::from_env_source(self.env())?)
+    }
+
+    /// The Hub's base URL, without a trailing slash.
+    pub(crate) fn endpoint(&self) -> anyhow::Result<String> {
+        Ok(self
+            .hub_config()?
+            .endpoint()
+            .as_str()
+            .trim_end_matches('/')
+            .to_owned())
+    }
+
+    /// An HTTP client for the Hub that sends `token`.
+    pub(crate) fn hub_client(&self, token: Option<Token>) -> anyhow::Result<HubClient> {
+        Ok(HubClient::builder(self.hub_config()?)
+            .token(token)
+            .caller(CALLER.0, CALLER.1)
+            .build()?)
+    }
+
+    /// The Hub API with `--token` (when given) or the discovered token.
+    pub(crate) fn hub_api(&self, token_flag: Option<&str>) -> anyhow::Result<HubApi> {
+        let token = self.token_or_flag(token_flag)?;
+        Ok(HubApi::from_client(self.hub_client(token)?))
+    }
+
+    /// The token files shared with the Python client (under `HF_HOME`).
+    pub(crate) fn token_files(&self) -> TokenFiles {
+        TokenFiles::from_env_source(self.env())
+    }
+
+    /// Download settings, with the `--cache-dir` override.
+    pub(crate) fn download_options(
+        &self,
+        cache_dir: Option<PathBuf>,
+    ) -> anyhow::Result<DownloadOptions> {
+        let mut options = DownloadOptions::from_env_source(self.env())?;
+        if let Some(dir) = cache_dir {
+            options.cache_dir = dir;
+        }
+        Ok(options)
+    }
+
+    /// The inference client: settings (`HF_ROUTER_URL`, `HF_ENDPOINT`...), token (`--token` or
+    /// discovery), provider, billing and timeout.
+    pub(crate) fn inference_client(
+        &self,
+        options: &InferenceOptions,
+    ) -> anyhow::Result<InferenceClient> {
+        let provider: Provider = options
+            .provider
+            .parse()
+            .map_err(|e: hf_inference::Error| UsageError(e.to_string()))?;
+        let token = self.token_or_flag(options.token.as_deref())?;
+        let mut builder = InferenceClient::builder()
+            .caller(CALLER.0, CALLER.1)
+            .from_env_source(self.env())
+            .map_err(inference_error)?
+            .token(token)
+            .provider(provider)
+            .read_timeout(std::time::Duration::from_secs(options.timeout.max(1)));
+        if let Some(org) = &options.bill_to {
+            builder = builder.bill_to(org.clone());
+        }
+        if let Some(url) = &options.base_url {
+            builder = builder.base_url(url.clone());
+        }
+        builder.build().map_err(inference_error)
+    }
+}
