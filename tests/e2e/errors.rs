@@ -19,7 +19,9 @@ fn a_missing_repo_is_reported_with_a_hint() {
         .failure(1);
     assert!(
         missing.stderr.contains("was not found")
-            && missing.stderr.contains("hint: check the repo id and --repo-type"),
+            && missing
+                .stderr
+                .contains("hint: check the repo id and --repo-type"),
         "{missing:?}"
     );
 }

@@ -35,6 +35,7 @@ pub mod cache;
 mod client;
 pub mod download;
 mod error;
+pub mod hash;
 pub mod patterns;
 pub mod progress;
 pub mod repo;

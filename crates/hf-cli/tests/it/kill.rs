@@ -144,7 +144,7 @@ pub(crate) fn assert_cache_consistent(hub_cache: &Path) -> (usize, usize) {
             let kind = HashKind::of_etag(&blob_name)
                 .unwrap_or_else(|| panic!("unexpected file in blobs/: {blob_name}"));
             assert_eq!(
-                hf_hub::download::integrity::hash_file(&blob.path(), kind).unwrap(),
+                hf_hub::hash::hash_file(&blob.path(), kind).unwrap(),
                 blob_name,
                 "blob {blob_name} in {name} does not match its name (truncated or corrupt)"
             );

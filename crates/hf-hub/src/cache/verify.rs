@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
-use crate::download::integrity::{HashKind, hash_file};
+use crate::hash::{HashKind, hash_file};
 use crate::tree::TreeEntry;
 
 /// The result for one file.

@@ -16,9 +16,9 @@ use hf_auth::http::{HubClient, HubRequest};
 use tokio::sync::mpsc;
 use url::Url;
 
-use super::integrity::{ContentHasher, HashKind};
 use super::{DownloadOptions, FileMetadata};
 use crate::Error;
+use crate::hash::{ContentHasher, HashKind};
 use crate::progress::{Progress, ProgressEvent};
 
 /// Writes are batched to this size.

@@ -11,7 +11,6 @@
 
 mod errors;
 mod fetch;
-pub mod integrity;
 mod local_dir;
 mod options;
 
@@ -29,8 +28,8 @@ use crate::repo::{DEFAULT_REVISION, Repo, is_commit_hash, validate_revision};
 use crate::tree::TreeEntry;
 use crate::{Error, HubApi};
 
+pub use crate::hash::{ContentHasher, HashKind};
 pub use fetch::{FetchStats, Source};
-pub use integrity::{ContentHasher, HashKind};
 pub use options::{DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS, DEFAULT_MAX_WORKERS, DownloadOptions};
 
 /// What a HEAD on a resolve URL says about a file.

@@ -7,12 +7,13 @@ use futures_util::stream::{self, StreamExt as _, TryStreamExt as _};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::files::{HashKind, hash_source};
+use super::files::hash_source;
 use super::lfs::LfsObject;
 use super::secrets::{SecretScanner, findings_error};
 use super::{
     CommitInfo, CommitOperation, CommitOptions, UploadOptions, UploadReport, UploadSource,
 };
+use crate::hash::HashKind;
 use crate::progress::ProgressEvent;
 use crate::repo::{DEFAULT_REVISION, Repo, encode_revision, validate_revision};
 use crate::{Error, HubApi};

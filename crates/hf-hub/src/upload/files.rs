@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
-use sha1::Digest as _;
 use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
 
 use super::UploadSource;
 use super::secrets::{SecretFinding, SecretScanner};
 use crate::Error;
+use crate::hash::{ContentHasher, HashKind};
 use crate::progress::{ProgressEvent, SharedProgress};
 
 /// Bytes of the preupload sample.
@@ -61,15 +61,6 @@ fn open(path: &Path) -> Result<std::fs::File, Error> {
     std::fs::File::open(path).map_err(|e| Error::io(format!("opening {}", path.display()), e))
 }
 
-/// Which hash a file needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum HashKind {
-    /// Git blob id: `sha1("blob {size}\0" + content)` (regular files).
-    GitSha1,
-    /// sha256 of the content (LFS files).
-    Sha256,
-}
-
 /// A file's hash and, when scanned, what the secret scan found in the same read.
 #[derive(Debug)]
 pub(crate) struct Hashed {
@@ -92,32 +83,7 @@ pub(crate) fn hash_source(
     progress: &SharedProgress,
     scan: bool,
 ) -> Result<Hashed, Error> {
-    enum Hasher {
-        Sha1(sha1::Sha1),
-        Sha256(sha2::Sha256),
-    }
-    impl Hasher {
-        fn update(&mut self, data: &[u8]) {
-            match self {
-                Self::Sha1(h) => h.update(data),
-                Self::Sha256(h) => h.update(data),
-            }
-        }
-        fn finish(self) -> String {
-            match self {
-                Self::Sha1(h) => hex(&h.finalize()),
-                Self::Sha256(h) => hex(&h.finalize()),
-            }
-        }
-    }
-    let mut hasher = match kind {
-        HashKind::GitSha1 => {
-            let mut h = sha1::Sha1::new();
-            h.update(format!("blob {size}\0").as_bytes());
-            Hasher::Sha1(h)
-        }
-        HashKind::Sha256 => Hasher::Sha256(sha2::Sha256::new()),
-    };
+    let mut hasher = ContentHasher::new(kind, size);
     progress.on_event(ProgressEvent::FileStarted {
         path: label.clone(),
         size,
@@ -238,17 +204,6 @@ fn read_hash_and_scan_in_parallel(
     })
 }
 
-/// Lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
-}
-
 /// Reports upload progress monotonically: a retried body only reports bytes beyond
 /// what earlier attempts of the same range already reported.
 #[derive(Clone)]
@@ -345,7 +300,10 @@ pub(crate) fn range_body(
 
 #[cfg(test)]
 mod tests {
+    use sha2::Digest as _;
+
     use super::*;
+    use crate::hash::hex;
     use crate::progress::no_progress;
 
     #[test]

@@ -52,10 +52,7 @@ fn assert_blob_verified(pointer: &Path) -> String {
     let blob = std::fs::canonicalize(pointer).unwrap();
     let etag = blob.file_name().unwrap().to_string_lossy().into_owned();
     let kind = HashKind::of_etag(&etag).expect("blob named by its hash");
-    assert_eq!(
-        hf_hub::download::integrity::hash_file(&blob, kind).unwrap(),
-        etag
-    );
+    assert_eq!(hf_hub::hash::hash_file(&blob, kind).unwrap(), etag);
     etag
 }
 
@@ -665,7 +662,13 @@ async fn errors_name_the_repo_revision_and_file() {
     let opts = options(cache.path());
     let no_advice = |err: &hf_hub::Error| {
         let text = err.to_string().to_lowercase();
-        for word in ["hint", "hf auth login", "request access", "check the", "retry"] {
+        for word in [
+            "hint",
+            "hf auth login",
+            "request access",
+            "check the",
+            "retry",
+        ] {
             assert!(!text.contains(word), "advice ({word}) in: {text}");
         }
         assert!(
@@ -845,7 +848,7 @@ async fn local_dir_mode_writes_python_metadata() {
     assert_eq!(lines[0].len(), 40);
     assert_eq!(
         lines[1],
-        hf_hub::download::integrity::hash_file(&file, HashKind::Sha256).unwrap()
+        hf_hub::hash::hash_file(&file, HashKind::Sha256).unwrap()
     );
     assert!(lines[2].parse::<f64>().is_ok());
     assert_eq!(

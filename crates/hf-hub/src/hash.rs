@@ -1,5 +1,6 @@
-//! Content hashes: sha256 for LFS blobs, git blob sha1 (`sha1("blob <len>\0" + data)`) for
-//! regular files. The blob's name in the cache (its etag) says which one applies.
+//! Content hashes, the one implementation for downloads, uploads and `hf cache verify`:
+//! sha256 for LFS blobs, git blob sha1 (`sha1("blob <len>\0" + data)`) for regular files.
+//! The blob's name in the cache (its etag) says which one applies.
 
 use sha1::Digest as _;
 
@@ -75,7 +76,8 @@ impl ContentHasher {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lowercase hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write as _;
     bytes
         .iter()
