@@ -2,39 +2,26 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use axum::body::Body;
-use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use bytes::Bytes;
 use serde_json::{Value, json};
 
 use crate::Shared;
-use crate::hub::{
-    Ctx, content_type, entry_json, find_or_return, gated_error, next_link, revision_not_found,
-};
 use crate::model::{Blob, RepoType};
-use crate::upload;
-use crate::util::{error_response, now_secs, ok_json, parse_query, set_header, sha256_hex};
+use crate::respond::{
+    Ctx, content_type, entry_json, find_or_return, gated_error, next_link, revision_not_found,
+    sign, signed_url,
+};
+use crate::util::{error_response, now_secs, ok_json, parse_query, set_header};
 
-/// Signature of a CDN path: `sha256(secret + path + expires)`.
-pub(crate) fn sign(shared: &Shared, path: &str, expires: u64) -> String {
-    sha256_hex(format!("{}{path}{expires}", shared.secret).as_bytes())
-}
-
-/// An absolute signed URL on the CDN, valid for an hour.
-pub(crate) fn signed_url(shared: &Shared, path: &str) -> String {
-    let expires = now_secs() + 3600;
-    format!(
-        "{}{path}?expires={expires}&sig={}",
-        shared.cdn,
-        sign(shared, path, expires)
-    )
-}
-
-fn check_sig(shared: &Shared, path: &str, query: &[(String, String)]) -> Result<(), Response> {
+pub(crate) fn check_sig(
+    shared: &Shared,
+    path: &str,
+    query: &[(String, String)],
+) -> Result<(), Response> {
     let get = |k: &str| query.iter().find(|(q, _)| q == k).map(|(_, v)| v.as_str());
     let (Some(expires), Some(sig)) = (get("expires"), get("sig")) else {
         return Err(error_response(403, None, "Missing signature"));
@@ -96,7 +83,12 @@ fn parse_range(headers: &HeaderMap, len: u64) -> RangeReq {
 }
 
 /// Serves a blob with `Content-Length`, `Accept-Ranges`, `Range` (206/416); HEAD without body.
-fn serve_blob(method: &Method, headers: &HeaderMap, blob: Blob, mut resp: Response) -> Response {
+pub(crate) fn serve_blob(
+    method: &Method,
+    headers: &HeaderMap,
+    blob: Blob,
+    mut resp: Response,
+) -> Response {
     let len = blob.len();
     set_header(&mut resp, "accept-ranges", "bytes");
     let range = if *method == Method::GET {
@@ -319,47 +311,4 @@ pub(crate) fn paths_info(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Resp
         }
     }
     ok_json(Value::Array(out))
-}
-
-/// Entry point for every request on the CDN origin.
-pub(crate) async fn cdn_dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let path = parts.uri.path().to_owned();
-    let query = parse_query(parts.uri.query().unwrap_or(""));
-    if let Err(r) = check_sig(&shared, &path, &query) {
-        return r;
-    }
-    let segs: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    match (&parts.method, segs.as_slice()) {
-        (&Method::GET | &Method::HEAD, ["lfs", sha]) => {
-            let Some(blob) = shared.blobs.open(&format!("lfs/{sha}")) else {
-                return error_response(404, None, "NoSuchKey: The specified key does not exist.");
-            };
-            let mut resp = Response::new(Body::empty());
-            set_header(&mut resp, "etag", &format!("\"{sha}\""));
-            set_header(&mut resp, "content-type", "application/octet-stream");
-            serve_blob(&parts.method, &parts.headers, blob, resp)
-        }
-        (&Method::PUT, ["upload", oid, size]) => {
-            let body = match axum::body::to_bytes(body, usize::MAX).await {
-                Ok(b) => b,
-                Err(e) => return error_response(400, None, &format!("could not read body: {e}")),
-            };
-            upload::store_lfs_object(&shared, oid, size.parse().unwrap_or(0), body).await
-        }
-        (&Method::PUT, ["upload", oid, size, chunk, "part", n]) => {
-            let (Ok(size), Ok(chunk)) = (size.parse(), chunk.parse()) else {
-                return error_response(400, None, "Invalid part");
-            };
-            upload::store_part(&shared, oid, size, chunk, n, body).await
-        }
-        (&Method::POST, ["upload", oid, size, "complete"]) => {
-            let body = match axum::body::to_bytes(body, usize::MAX).await {
-                Ok(b) => b,
-                Err(e) => return error_response(400, None, &format!("could not read body: {e}")),
-            };
-            upload::complete_multipart(&shared, oid, size.parse().unwrap_or(0), body).await
-        }
-        _ => error_response(404, None, "Not found"),
-    }
 }

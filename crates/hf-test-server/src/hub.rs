@@ -1,182 +1,23 @@
-//! The Hub origin: routing by hand (repo ids may or may not contain a `/`), auth,
-//! repo metadata and management.
+//! Hub API handlers: repo metadata and listings, repo management (create, delete, move,
+//! settings, branches, tags), refs, commits, discussions and the admin API.
 
-use std::sync::Arc;
-
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use bytes::Bytes;
 use serde_json::{Value, json};
 
-use crate::model::{Caller, Db, Discussion, Entry, Gated, Repo, RepoType, Tree};
-use crate::util::{
-    error_response, iso8601, json_response, now_secs, ok_json, parse_query, pct_decode, pct_encode,
-    set_header, text_response,
+use crate::model::{Discussion, Gated, Repo, RepoType, Tree};
+use crate::respond::{
+    Ctx, find_or_return, forbidden, gated_error, next_link, open_discussion, repo_not_found,
+    repo_url, revision_not_found, writable,
 };
-use crate::{FaultRule, Shared, files, inference, seed, upload};
+use crate::util::{
+    error_response, iso8601, json_response, now_secs, ok_json, set_header, text_response,
+};
 
-/// Everything a handler needs about the request.
-#[derive(Debug)]
-pub(crate) struct Ctx {
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) method: Method,
-    /// Raw (still percent-encoded) path.
-    pub(crate) path: String,
-    pub(crate) raw_query: String,
-    pub(crate) query: Vec<(String, String)>,
-    pub(crate) headers: HeaderMap,
-    pub(crate) caller: Caller,
-    pub(crate) body: Bytes,
-}
-
-impl Ctx {
-    pub(crate) fn q(&self, key: &str) -> Option<&str> {
-        self.query
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-    pub(crate) fn q_all(&self, key: &str) -> Vec<String> {
-        self.query
-            .iter()
-            .filter(|(k, _)| k == key || k.strip_suffix("[]") == Some(key))
-            .flat_map(|(_, v)| v.split(',').map(str::to_owned).collect::<Vec<_>>())
-            .filter(|v| !v.is_empty())
-            .collect()
-    }
-    pub(crate) fn q_bool(&self, key: &str) -> bool {
-        self.q(key)
-            .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes"))
-    }
-    pub(crate) fn json_body(&self) -> Result<Value, Response> {
-        if self.body.is_empty() {
-            return Ok(json!({}));
-        }
-        serde_json::from_slice(&self.body)
-            .map_err(|e| error_response(400, None, &format!("Invalid JSON body: {e}")))
-    }
-    pub(crate) fn db(&self) -> std::sync::MutexGuard<'_, Db> {
-        match self.shared.db.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        }
-    }
-    pub(crate) fn user(&self) -> Option<&str> {
-        self.caller.token().map(|t| t.user.as_str())
-    }
-}
-
-pub(crate) const INVALID_CREDENTIALS: &str = "Invalid credentials in Authorization header";
-
-pub(crate) fn caller_from(headers: &HeaderMap, db: &Db) -> Caller {
-    let Some(v) = headers.get(header::AUTHORIZATION) else {
-        return Caller::Anonymous;
-    };
-    let v = v.to_str().unwrap_or("").trim();
-    let tok = v
-        .strip_prefix("Bearer ")
-        .or_else(|| v.strip_prefix("bearer "))
-        .unwrap_or(v)
-        .trim();
-    match db.tokens.get(tok) {
-        Some(t) if !t.expired => Caller::Token(t.clone()),
-        _ => Caller::Invalid,
-    }
-}
-
-pub(crate) fn invalid_credentials() -> Response {
-    let mut r = error_response(401, None, INVALID_CREDENTIALS);
-    set_header(
-        &mut r,
-        "www-authenticate",
-        "Bearer realm=\"Authentication required\", charset=\"UTF-8\"",
-    );
-    r
-}
-
-pub(crate) fn repo_not_found(caller: &Caller) -> Response {
-    let status = if matches!(caller, Caller::Anonymous) {
-        401
-    } else {
-        404
-    };
-    error_response(status, Some("RepoNotFound"), "Repository not found")
-}
-
-pub(crate) fn revision_not_found(rev: &str) -> Response {
-    error_response(
-        404,
-        Some("RevisionNotFound"),
-        &format!("Invalid rev id: {rev}"),
-    )
-}
-
-pub(crate) fn forbidden(msg: &str) -> Response {
-    error_response(403, None, msg)
-}
-
-pub(crate) fn gated_error(repo: &Repo) -> Response {
-    error_response(
-        403,
-        Some("GatedRepo"),
-        &format!(
-            "Access to {} {} is restricted. You must have access to it and be authenticated to access it. Please log in.",
-            repo.kind.singular(),
-            repo.id
-        ),
-    )
-}
-
-/// Entry point for every request on the Hub origin.
-pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, usize::MAX).await {
-        Ok(b) => b,
-        Err(e) => return error_response(400, None, &format!("could not read body: {e}")),
-    };
-    let caller = {
-        let db = match shared.db.lock() {
-            Ok(g) => g,
-            Err(p) => p.into_inner(),
-        };
-        caller_from(&parts.headers, &db)
-    };
-    let raw_query = parts.uri.query().unwrap_or("").to_owned();
-    let ctx = Ctx {
-        shared,
-        method: parts.method,
-        path: parts.uri.path().to_owned(),
-        query: parse_query(&raw_query),
-        raw_query,
-        headers: parts.headers,
-        caller,
-        body,
-    };
-    let segs: Vec<String> = ctx
-        .path
-        .trim_start_matches('/')
-        .split('/')
-        .map(pct_decode)
-        .collect();
-    if segs.first().map(String::as_str) == Some("_admin") {
-        return admin(&ctx, &segs[1..]);
-    }
-    if matches!(ctx.caller, Caller::Invalid) {
-        return invalid_credentials();
-    }
-    let first = segs.first().map(String::as_str).unwrap_or("");
-    match first {
-        "api" => api(&ctx, &segs[1..]).await,
-        "v1" | "hf-inference" => inference::dispatch(&ctx, &segs).await,
-        "" => text_response(200, "hf-test-server"),
-        _ => web(&ctx, &segs).await,
-    }
-}
+use crate::{FaultRule, seed};
 
 /// `/_admin/...`
-fn admin(ctx: &Ctx, segs: &[String]) -> Response {
+pub(crate) fn admin(ctx: &Ctx, segs: &[String]) -> Response {
     let s = &ctx.shared;
     match (
         ctx.method.clone(),
@@ -243,216 +84,6 @@ fn admin(ctx: &Ctx, segs: &[String]) -> Response {
         }
         _ => error_response(404, None, "unknown admin route"),
     }
-}
-
-/// Words that follow a repo id in `/api/{t}/{repo}/...`.
-const REPO_ACTIONS: &[&str] = &[
-    "revision",
-    "tree",
-    "paths-info",
-    "preupload",
-    "commit",
-    "branch",
-    "tag",
-    "refs",
-    "commits",
-    "discussions",
-    "settings",
-    "auth-check",
-    "xet-read-token",
-    "xet-write-token",
-    "lfs-files",
-    "super-squash",
-];
-
-/// Splits `segs` (after the type) into a repo id and the rest.
-fn split_repo(db: &Db, kind: RepoType, segs: &[String]) -> (String, usize) {
-    if segs.len() >= 2 {
-        let two = format!("{}/{}", segs[0], segs[1]);
-        let key = (kind, two.clone());
-        if db.repos.contains_key(&key) || db.redirects.contains_key(&key) {
-            return (two, 2);
-        }
-        let one = (kind, segs[0].clone());
-        if (db.repos.contains_key(&one) || db.redirects.contains_key(&one))
-            && REPO_ACTIONS.contains(&segs[1].as_str())
-        {
-            return (segs[0].clone(), 1);
-        }
-        if REPO_ACTIONS.contains(&segs[1].as_str()) && segs.len() == 2 {
-            return (segs[0].clone(), 1);
-        }
-        return (two, 2);
-    }
-    (segs.first().cloned().unwrap_or_default(), 1)
-}
-
-/// A 307 to the new name of a renamed repo, keeping the rest of the path and the query.
-fn redirect(ctx: &Ctx, old: &str, new: &str) -> Response {
-    let old_enc = old.to_owned();
-    let location = ctx
-        .path
-        .replacen(&format!("/{old_enc}"), &format!("/{new}"), 1);
-    let location = if ctx.raw_query.is_empty() {
-        location
-    } else {
-        format!("{location}?{}", ctx.raw_query)
-    };
-    let mut r = text_response(
-        307,
-        &format!("Temporary Redirect. Redirecting to {location}"),
-    );
-    *r.status_mut() = StatusCode::TEMPORARY_REDIRECT;
-    set_header(&mut r, "location", &location);
-    r
-}
-
-pub(crate) enum Found {
-    Repo(Box<Repo>),
-    Redirect(Response),
-    Error(Response),
-}
-
-/// Looks up a repo the caller may see (or a redirect).
-pub(crate) fn find(ctx: &Ctx, kind: RepoType, id: &str) -> Found {
-    let db = ctx.db();
-    match db.repos.get(&(kind, id.to_owned())) {
-        Some(r) if db.can_read(&ctx.caller, r) => Found::Repo(Box::new(r.clone())),
-        Some(_) => Found::Error(repo_not_found(&ctx.caller)),
-        None => match db.redirects.get(&(kind, id.to_owned())) {
-            Some(new) => Found::Redirect(redirect(ctx, id, new)),
-            None => Found::Error(repo_not_found(&ctx.caller)),
-        },
-    }
-}
-
-macro_rules! find_or_return {
-    ($ctx:expr, $kind:expr, $id:expr) => {
-        match $crate::hub::find($ctx, $kind, $id) {
-            $crate::hub::Found::Repo(r) => *r,
-            $crate::hub::Found::Redirect(r) | $crate::hub::Found::Error(r) => return r,
-        }
-    };
-}
-pub(crate) use find_or_return;
-
-/// `/api/...`
-async fn api(ctx: &Ctx, segs: &[String]) -> Response {
-    let first = segs.first().map(String::as_str).unwrap_or("");
-    match (first, &ctx.method) {
-        ("whoami-v2" | "whoami", &Method::GET) => match ctx.caller.token() {
-            Some(t) => ok_json(ctx.db().whoami(t)),
-            None => error_response(401, None, "Invalid username or password."),
-        },
-        ("validate-yaml", &Method::POST) => ok_json(json!({})),
-        ("agent-harnesses", _) => ok_json(json!({"standardEnvVars": [], "harnesses": {}})),
-        ("repos", _) => repos_admin(ctx, segs.get(1).map(String::as_str).unwrap_or("")),
-        _ => {
-            let Some(kind) = RepoType::from_plural(first) else {
-                return error_response(404, None, &format!("Not found: /api/{first}"));
-            };
-            if segs.len() == 1 || (segs.len() == 2 && segs[1].is_empty()) {
-                return listing(ctx, kind);
-            }
-            let (id, used) = {
-                let db = ctx.db();
-                split_repo(&db, kind, &segs[1..])
-            };
-            let rest: Vec<String> = segs[1 + used..].to_vec();
-            repo_api(ctx, kind, &id, &rest).await
-        }
-    }
-}
-
-async fn repo_api(ctx: &Ctx, kind: RepoType, id: &str, rest: &[String]) -> Response {
-    let action = rest.first().map(String::as_str).unwrap_or("");
-    let tail = if rest.len() > 1 {
-        rest[1..].join("/")
-    } else {
-        String::new()
-    };
-    let m = &ctx.method;
-    match (action, m) {
-        ("", &Method::GET | &Method::HEAD) => repo_info(ctx, kind, id, None),
-        ("revision", &Method::GET | &Method::HEAD) => repo_info(ctx, kind, id, Some(&tail)),
-        ("tree", &Method::GET) => {
-            let rev = rest.get(1).cloned().unwrap_or_else(|| "main".to_owned());
-            let path = if rest.len() > 2 {
-                rest[2..].join("/")
-            } else {
-                String::new()
-            };
-            files::tree(ctx, kind, id, &rev, &path)
-        }
-        ("paths-info", &Method::POST) => files::paths_info(ctx, kind, id, &tail),
-        ("preupload", &Method::POST) => upload::preupload(ctx, kind, id, &tail),
-        ("commit", &Method::POST) => upload::commit(ctx, kind, id, &tail).await,
-        ("branch", &Method::POST | &Method::DELETE) => branch(ctx, kind, id, &tail),
-        ("tag", &Method::POST | &Method::DELETE) => tag(ctx, kind, id, &tail),
-        ("refs", &Method::GET) => refs(ctx, kind, id),
-        ("commits", &Method::GET) => {
-            commits(ctx, kind, id, if tail.is_empty() { "main" } else { &tail })
-        }
-        ("discussions", _) => discussions(ctx, kind, id, &tail),
-        ("settings", &Method::PUT) => settings(ctx, kind, id),
-        ("auth-check", &Method::GET) => auth_check(ctx, kind, id, tail == "write"),
-        ("super-squash", &Method::POST) => {
-            super_squash(ctx, kind, id, if tail.is_empty() { "main" } else { &tail })
-        }
-        ("xet-read-token" | "xet-write-token", _) => error_response(
-            501,
-            None,
-            "Xet is not supported by hf-test-server (set HF_HUB_DISABLE_XET=1)",
-        ),
-        _ => error_response(
-            404,
-            None,
-            &format!("Not found: {} {}", ctx.method, ctx.path),
-        ),
-    }
-}
-
-/// Web-style routes: resolve, LFS batch/verify, discussions pages.
-async fn web(ctx: &Ctx, segs: &[String]) -> Response {
-    let (kind, segs) = match segs.first().map(String::as_str) {
-        Some("datasets") => (RepoType::Dataset, &segs[1..]),
-        Some("spaces") => (RepoType::Space, &segs[1..]),
-        _ => (RepoType::Model, segs),
-    };
-    // LFS: /{repo}.git/info/lfs/objects/{batch,verify}
-    for n in [1usize, 2] {
-        if segs.len() > n && segs[n - 1].ends_with(".git") && segs[n] == "info" {
-            let id = segs[..n].join("/");
-            let id = id.trim_end_matches(".git").to_owned();
-            let what = segs[n + 1..].join("/");
-            return match (what.as_str(), &ctx.method) {
-                ("lfs/objects/batch", &Method::POST) => upload::lfs_batch(ctx, kind, &id),
-                ("lfs/objects/verify", &Method::POST) => upload::lfs_verify(ctx, kind, &id),
-                _ => error_response(404, None, "Not found"),
-            };
-        }
-    }
-    // resolve: /{repo}/resolve/{rev}/{path}
-    let at = if segs.len() > 2 && segs[1] == "resolve" {
-        Some(1)
-    } else if segs.len() > 3 && segs[2] == "resolve" {
-        Some(2)
-    } else {
-        None
-    };
-    if let Some(at) = at
-        && matches!(ctx.method, Method::GET | Method::HEAD)
-    {
-        let id = segs[..at].join("/");
-        let rev = segs[at + 1].clone();
-        let path = segs[at + 2..].join("/");
-        return files::resolve(ctx, kind, &id, &rev, &path);
-    }
-    error_response(404, None, &format!("Not found: {}", ctx.path))
-}
-
-pub(crate) fn repo_url(ctx: &Ctx, kind: RepoType, id: &str) -> String {
-    format!("{}/{}{}", ctx.shared.endpoint, kind.prefix(), id)
 }
 
 fn siblings(repo: &Repo, tree: &Tree, blobs: bool) -> Vec<Value> {
@@ -561,7 +192,7 @@ pub(crate) fn apply_expand(full: Value, expand: &[String]) -> Value {
     Value::Object(out)
 }
 
-fn repo_info(ctx: &Ctx, kind: RepoType, id: &str, rev: Option<&str>) -> Response {
+pub(crate) fn repo_info(ctx: &Ctx, kind: RepoType, id: &str, rev: Option<&str>) -> Response {
     let repo = find_or_return!(ctx, kind, id);
     let commit = match rev {
         Some(r) => match repo.resolve_rev(r) {
@@ -580,7 +211,7 @@ fn repo_info(ctx: &Ctx, kind: RepoType, id: &str, rev: Option<&str>) -> Response
     ok_json(v)
 }
 
-fn listing(ctx: &Ctx, kind: RepoType) -> Response {
+pub(crate) fn listing(ctx: &Ctx, kind: RepoType) -> Response {
     let db = ctx.db();
     let search = ctx.q_all("search");
     let author = ctx.q("author").map(str::to_owned);
@@ -666,23 +297,6 @@ fn listing(ctx: &Ctx, kind: RepoType) -> Response {
     resp
 }
 
-/// `<{endpoint}{path}?{query with cursor=next}>; rel="next"`
-pub(crate) fn next_link(ctx: &Ctx, cursor: usize) -> String {
-    let mut q: Vec<String> = ctx
-        .query
-        .iter()
-        .filter(|(k, _)| k != "cursor" && k != "p")
-        .map(|(k, v)| format!("{}={}", pct_encode(k, false), pct_encode(v, false)))
-        .collect();
-    q.push(format!("cursor={cursor}"));
-    format!(
-        "<{}{}?{}>; rel=\"next\"",
-        ctx.shared.endpoint,
-        ctx.path,
-        q.join("&")
-    )
-}
-
 fn valid_name(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= 96
@@ -695,7 +309,7 @@ fn valid_name(name: &str) -> bool {
 }
 
 /// `/api/repos/{create,delete,move}`
-fn repos_admin(ctx: &Ctx, what: &str) -> Response {
+pub(crate) fn repos_admin(ctx: &Ctx, what: &str) -> Response {
     let Some(t) = ctx.caller.token() else {
         return error_response(
             401,
@@ -820,30 +434,7 @@ fn repos_admin(ctx: &Ctx, what: &str) -> Response {
     }
 }
 
-/// Loads a repo for writing: visible + write permission. Returns the lock.
-pub(crate) fn writable<'a>(
-    ctx: &'a Ctx,
-    kind: RepoType,
-    id: &str,
-) -> Result<std::sync::MutexGuard<'a, Db>, Response> {
-    let db = ctx.db();
-    match db.repos.get(&(kind, id.to_owned())) {
-        Some(r) if db.can_read(&ctx.caller, r) => {}
-        Some(_) => return Err(repo_not_found(&ctx.caller)),
-        None => {
-            return Err(match db.redirects.get(&(kind, id.to_owned())) {
-                Some(new) => redirect(ctx, id, new),
-                None => repo_not_found(&ctx.caller),
-            });
-        }
-    }
-    if let Err(msg) = db.check_write(&ctx.caller, kind, id) {
-        return Err(forbidden(&msg));
-    }
-    Ok(db)
-}
-
-fn branch(ctx: &Ctx, kind: RepoType, id: &str, name: &str) -> Response {
+pub(crate) fn branch(ctx: &Ctx, kind: RepoType, id: &str, name: &str) -> Response {
     let mut db = match writable(ctx, kind, id) {
         Ok(db) => db,
         Err(r) => return r,
@@ -879,7 +470,7 @@ fn branch(ctx: &Ctx, kind: RepoType, id: &str, name: &str) -> Response {
     ok_json(json!({}))
 }
 
-fn tag(ctx: &Ctx, kind: RepoType, id: &str, tail: &str) -> Response {
+pub(crate) fn tag(ctx: &Ctx, kind: RepoType, id: &str, tail: &str) -> Response {
     let mut db = match writable(ctx, kind, id) {
         Ok(db) => db,
         Err(r) => return r,
@@ -908,7 +499,7 @@ fn tag(ctx: &Ctx, kind: RepoType, id: &str, tail: &str) -> Response {
     ok_json(json!({}))
 }
 
-fn refs(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
+pub(crate) fn refs(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
     let repo = find_or_return!(ctx, kind, id);
     let r = |name: &str, full: String, target: &str| json!({"name": name, "ref": full, "targetCommit": target});
     let mut branches: Vec<Value> = Vec::new();
@@ -934,7 +525,7 @@ fn refs(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
     ok_json(v)
 }
 
-fn commits(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Response {
+pub(crate) fn commits(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Response {
     let repo = find_or_return!(ctx, kind, id);
     let Some(head) = repo.resolve_rev(rev) else {
         return revision_not_found(rev);
@@ -1012,31 +603,7 @@ fn discussion_json(ctx: &Ctx, repo: &Repo, d: &Discussion) -> Value {
     })
 }
 
-/// Opens a discussion or PR; a PR gets `refs/pr/N` at `base`.
-pub(crate) fn open_discussion(
-    repo: &mut Repo,
-    title: &str,
-    description: &str,
-    author: &str,
-    is_pr: bool,
-    base: Option<String>,
-) -> u64 {
-    let num = repo.discussions.len() as u64 + 1;
-    repo.discussions.push(Discussion {
-        num,
-        title: title.to_owned(),
-        description: description.to_owned(),
-        author: author.to_owned(),
-        is_pr,
-        created: now_secs(),
-    });
-    if is_pr && let Some(b) = base.or_else(|| repo.branches.get("main").cloned()) {
-        repo.prs.insert(num, b);
-    }
-    num
-}
-
-fn discussions(ctx: &Ctx, kind: RepoType, id: &str, tail: &str) -> Response {
+pub(crate) fn discussions(ctx: &Ctx, kind: RepoType, id: &str, tail: &str) -> Response {
     if ctx.method == Method::POST && tail.is_empty() {
         let Some(user) = ctx.user().map(str::to_owned) else {
             return error_response(401, None, "You must be authenticated to open a discussion");
@@ -1089,7 +656,7 @@ fn discussions(ctx: &Ctx, kind: RepoType, id: &str, tail: &str) -> Response {
     error_response(404, None, "Not found")
 }
 
-fn settings(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
+pub(crate) fn settings(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
     let mut db = match writable(ctx, kind, id) {
         Ok(db) => db,
         Err(r) => return r,
@@ -1118,7 +685,7 @@ fn settings(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
     ok_json(json!({"private": repo.private, "gated": repo.gated.to_json()}))
 }
 
-fn auth_check(ctx: &Ctx, kind: RepoType, id: &str, write: bool) -> Response {
+pub(crate) fn auth_check(ctx: &Ctx, kind: RepoType, id: &str, write: bool) -> Response {
     if write {
         return match writable(ctx, kind, id) {
             Ok(_) => ok_json(json!({})),
@@ -1132,51 +699,8 @@ fn auth_check(ctx: &Ctx, kind: RepoType, id: &str, write: bool) -> Response {
     ok_json(json!({}))
 }
 
-/// A regular-file entry's content type by extension.
-pub(crate) fn content_type(path: &str) -> &'static str {
-    let ext = path.rsplit('.').next().unwrap_or("");
-    match ext {
-        "json" => "application/json",
-        "md" | "txt" | "csv" | "gitattributes" | "yaml" | "yml" | "py" => {
-            "text/plain; charset=utf-8"
-        }
-        _ => "application/octet-stream",
-    }
-}
-
-/// Builds the JSON of a tree entry.
-pub(crate) fn entry_json(
-    path: &str,
-    e: &Entry,
-    expand: bool,
-    last_commit: Option<&crate::model::Commit>,
-) -> Value {
-    let mut v = json!({"type": "file", "oid": e.oid, "size": e.size, "path": path});
-    if let Some(sha) = &e.lfs {
-        v["lfs"] = json!({"oid": sha, "size": e.size, "pointerSize": e.pointer_size});
-    }
-    if expand {
-        if let Some(c) = last_commit {
-            v["lastCommit"] = json!({"id": c.id, "title": c.title, "date": iso8601(c.date)});
-        }
-        v["securityFileStatus"] = json!({
-            "status": "safe",
-            "avScan": {"virusFound": false, "virusNames": null},
-            "pickleImportScan": null,
-            "jFrogScan": null,
-        });
-    }
-    v
-}
-
-pub(crate) fn empty_body_response(status: StatusCode) -> Response {
-    let mut r = Response::new(Body::empty());
-    *r.status_mut() = status;
-    r
-}
-
 /// `POST /api/{t}/{repo}/super-squash/{branch}` with `{"message"}`: one commit with the same tree.
-fn super_squash(ctx: &Ctx, kind: RepoType, id: &str, branch: &str) -> Response {
+pub(crate) fn super_squash(ctx: &Ctx, kind: RepoType, id: &str, branch: &str) -> Response {
     let mut db = match writable(ctx, kind, id) {
         Ok(db) => db,
         Err(r) => return r,

@@ -42,12 +42,16 @@
 
 #![allow(clippy::result_large_err)] // handlers return `Result<_, Response>` by design
 
+// Floors, bottom up: `util` and `model` (data), `seed`, `respond` (context and shared answers),
+// the handlers (`hub`, `files`, `upload`, `inference`, `faults`), then `router` on top.
 mod faults;
 mod files;
 mod hub;
 mod inference;
 mod model;
 mod multipart;
+mod respond;
+mod router;
 mod seed;
 mod upload;
 mod util;
@@ -407,8 +411,8 @@ impl Drop for TestServer {
 
 fn router(shared: Arc<Shared>, origin: Origin) -> Router {
     let app = match origin {
-        Origin::Hub => Router::new().fallback(hub::dispatch),
-        Origin::Cdn => Router::new().fallback(files::cdn_dispatch),
+        Origin::Hub => Router::new().fallback(router::dispatch),
+        Origin::Cdn => Router::new().fallback(router::cdn_dispatch),
     };
     app.layer(axum::middleware::from_fn_with_state(
         (shared.clone(), origin),

@@ -10,12 +10,12 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 
 use crate::Shared;
-use crate::files::signed_url;
-use crate::hub::{
-    Ctx, find_or_return, open_discussion, repo_not_found, repo_url, revision_not_found, writable,
-};
 use crate::model::{Entry, RefName, RepoType};
 use crate::multipart::Refusal;
+use crate::respond::{
+    Ctx, find_or_return, open_discussion, repo_not_found, repo_url, revision_not_found, signed_url,
+    writable,
+};
 use crate::seed::parse_card;
 use crate::util::{
     error_response, gitattributes_match, iso8601, json_response, now_secs, ok_json, set_header,
@@ -280,7 +280,7 @@ pub(crate) async fn store_part(
     match written.await {
         Ok(Ok((etag, hash))) => {
             drop(tokio::task::spawn_blocking(move || hash.run()));
-            let mut r = crate::hub::empty_body_response(StatusCode::OK);
+            let mut r = crate::respond::empty_body_response(StatusCode::OK);
             set_header(&mut r, "etag", &etag);
             r
         }
