@@ -1,5 +1,7 @@
-//! [`InferenceClient`]: where requests go (router, provider, explicit base URL), how they are
-//! sent (through the `hf-auth` HTTP core, with the inference retry rules) and the task methods.
+//! [`InferenceClient`]: the builder, where requests go (router, provider mapping, explicit
+//! base URL), chat, and how every call is sent (through the `hf-auth` HTTP core, with the
+//! inference retry rules). The typed task methods live in `tasks`, beside their types, and
+//! all take one path (`InferenceClient::task`): routing, POST and decode.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -20,15 +22,8 @@ use url::Url;
 
 use crate::chat::{ChatCompletion, ChatCompletionRequest, ResponseFormat};
 use crate::error::{CallFacts, Error, from_http};
-use crate::stream::{ChatStream, EventStream, TextGenerationStream, error_in};
-use crate::tasks::{
-    AsrOutput, BinaryOutput, ClassificationLabel, FeatureExtractionParameters, FillMaskCandidate,
-    FillMaskParameters, QuestionAnsweringAnswer, QuestionAnsweringParameters, SummarizationOutput,
-    Task, Tensor, Text2TextParameters, TextClassificationParameters, TextGenerationOutput,
-    TextGenerationParameters, TextToImageParameters, TokenClassificationEntity,
-    TokenClassificationParameters, TranslationOutput, ZeroShotParameters, first_of, list_of,
-    zero_shot_labels,
-};
+use crate::stream::{ChatStream, EventStream, error_in};
+use crate::tasks::Task;
 
 /// The Inference Providers router.
 pub const DEFAULT_ROUTER_URL: &str = "https://router.huggingface.co";
@@ -320,7 +315,7 @@ impl fmt::Debug for InferenceClient {
 }
 
 /// A request body.
-enum Payload {
+pub(crate) enum Payload {
     Json(Bytes),
     Binary(Bytes, &'static str),
 }
@@ -514,7 +509,7 @@ impl InferenceClient {
     }
 
     /// Where a task call goes, checking the provider mapping under [`Provider::Auto`].
-    async fn task_url(&self, model: &str, task: Task) -> Result<(Url, String), Error> {
+    pub(crate) async fn task_url(&self, model: &str, task: Task) -> Result<(Url, String), Error> {
         let model = model.trim();
         if let Some(base) = self.base_for(model)? {
             return Ok((base, "base-url".to_owned()));
@@ -551,9 +546,30 @@ impl InferenceClient {
         Ok((self.router_join(&path)?, HF_INFERENCE.to_owned()))
     }
 
-    // ----- tasks ------------------------------------------------------------------------------
+    // ----- tasks (the methods are in `tasks`, beside their types) -----------------------------
 
-    async fn run_json(&self, model: &str, task: Task, body: Value) -> Result<Value, Error> {
+    /// The one path of the typed tasks: route by the provider mapping, POST, and decode the
+    /// answer with `shape` (a task's wire shapes vary: a list, one item, a batch of one).
+    pub(crate) async fn task<O>(
+        &self,
+        model: &str,
+        task: Task,
+        input: TaskInput,
+        shape: fn(Value) -> Result<O, String>,
+    ) -> Result<O, Error> {
+        let value = match input {
+            TaskInput::Json(body) => self.run_json(model, task, body).await?,
+            TaskInput::Binary(bytes) => self.run_binary_input(model, task, bytes).await?,
+        };
+        decode_value(shape(value), task.describe())
+    }
+
+    pub(crate) async fn run_json(
+        &self,
+        model: &str,
+        task: Task,
+        body: Value,
+    ) -> Result<Value, Error> {
         let (url, provider) = self.task_url(model, task).await?;
         let ctx = self.context(model, &provider, false);
         let response = self
@@ -582,343 +598,9 @@ impl InferenceClient {
         decode_json(response).await
     }
 
-    /// Continues `prompt`.
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`].
-    pub async fn text_generation(
-        &self,
-        model: &str,
-        prompt: &str,
-        parameters: &TextGenerationParameters,
-    ) -> Result<TextGenerationOutput, Error> {
-        let mut body = json!({"inputs": prompt, "parameters": parameters, "stream": false});
-        let value = match self
-            .run_json(model, Task::TextGeneration, body.clone())
-            .await
-        {
-            Err(error) if error.status() == Some(400) => {
-                // Models served by plain transformers (not TGI) refuse TGI-only parameters and
-                // name them; like the Python client, drop those and try once more.
-                let unused = error
-                    .as_http()
-                    .and_then(|e| e.server_message())
-                    .map(unused_model_kwargs)
-                    .unwrap_or_default();
-                let Some(params) = body["parameters"].as_object_mut() else {
-                    return Err(error);
-                };
-                if unused.is_empty() || !unused.iter().any(|k| params.contains_key(k)) {
-                    return Err(error);
-                }
-                tracing::warn!(
-                    model,
-                    ?unused,
-                    "the model does not use these parameters; retrying without them"
-                );
-                for key in &unused {
-                    params.remove(key);
-                }
-                self.run_json(model, Task::TextGeneration, body).await?
-            }
-            other => other?,
-        };
-        decode_value(first_of(value), "text generation")
-    }
-
-    /// Continues `prompt`, streaming tokens as they are generated.
-    ///
-    /// # Errors
-    /// Failures before the first byte; later ones come through the stream.
-    pub async fn text_generation_stream(
-        &self,
-        model: &str,
-        prompt: &str,
-        parameters: &TextGenerationParameters,
-    ) -> Result<TextGenerationStream, Error> {
-        let (url, provider) = self.task_url(model, Task::TextGeneration).await?;
-        let ctx = self.context(model, &provider, true);
-        let body = json!({"inputs": prompt, "parameters": parameters, "stream": true});
-        let response = self
-            .send(
-                url,
-                Payload::Json(Bytes::from(body.to_string())),
-                Some("text/event-stream"),
-                &ctx,
-            )
-            .await?;
-        Ok(EventStream::from_response(response))
-    }
-
-    /// Labels `text` (sentiment, topic, ...), best first.
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`].
-    pub async fn text_classification(
-        &self,
-        model: &str,
-        text: &str,
-        parameters: &TextClassificationParameters,
-    ) -> Result<Vec<ClassificationLabel>, Error> {
-        let value = self
-            .run_json(
-                model,
-                Task::TextClassification,
-                json!({"inputs": text, "parameters": parameters}),
-            )
-            .await?;
-        decode_value(
-            list_of(value).map_err(|e| e.to_string()),
-            "text classification",
-        )
-    }
-
-    /// Finds entities in `text`.
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`].
-    pub async fn token_classification(
-        &self,
-        model: &str,
-        text: &str,
-        parameters: &TokenClassificationParameters,
-    ) -> Result<Vec<TokenClassificationEntity>, Error> {
-        let value = self
-            .run_json(
-                model,
-                Task::TokenClassification,
-                json!({"inputs": text, "parameters": parameters}),
-            )
-            .await?;
-        decode_value(
-            list_of(value).map_err(|e| e.to_string()),
-            "token classification",
-        )
-    }
-
-    /// Fills the mask token (`[MASK]` or `<mask>`, depending on the model) in `text`.
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`].
-    pub async fn fill_mask(
-        &self,
-        model: &str,
-        text: &str,
-        parameters: &FillMaskParameters,
-    ) -> Result<Vec<FillMaskCandidate>, Error> {
-        let value = self
-            .run_json(
-                model,
-                Task::FillMask,
-                json!({"inputs": text, "parameters": parameters}),
-            )
-            .await?;
-        decode_value(list_of(value).map_err(|e| e.to_string()), "fill-mask")
-    }
-
-    /// Summarizes `text`.
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`].
-    pub async fn summarization(
-        &self,
-        model: &str,
-        text: &str,
-        parameters: &Text2TextParameters,
-    ) -> Result<SummarizationOutput, Error> {
-        let value = self
-            .run_json(
-                model,
-                Task::Summarization,
-                json!({"inputs": text, "parameters": parameters}),
-            )
-            .await?;
-        decode_value(first_of(value), "summarization")
-    }
-
-    /// Translates `text`.
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`].
-    pub async fn translation(
-        &self,
-        model: &str,
-        text: &str,
-        parameters: &Text2TextParameters,
-    ) -> Result<TranslationOutput, Error> {
-        let value = self
-            .run_json(
-                model,
-                Task::Translation,
-                json!({"inputs": text, "parameters": parameters}),
-            )
-            .await?;
-        decode_value(first_of(value), "translation")
-    }
-
-    /// Answers `question` from `context`, best answer first.
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`].
-    pub async fn question_answering(
-        &self,
-        model: &str,
-        question: &str,
-        context: &str,
-        parameters: &QuestionAnsweringParameters,
-    ) -> Result<Vec<QuestionAnsweringAnswer>, Error> {
-        let body =
-            json!({"inputs": {"question": question, "context": context}, "parameters": parameters});
-        let value = self.run_json(model, Task::QuestionAnswering, body).await?;
-        decode_value(
-            list_of(value).map_err(|e| e.to_string()),
-            "question answering",
-        )
-    }
-
-    /// Scores `text` against `parameters.candidate_labels`, best first.
-    ///
-    /// # Errors
-    /// [`Error::InvalidInput`] without candidate labels; otherwise see [`InferenceClient::chat_completion`].
-    pub async fn zero_shot_classification(
-        &self,
-        model: &str,
-        text: &str,
-        parameters: &ZeroShotParameters,
-    ) -> Result<Vec<ClassificationLabel>, Error> {
-        if parameters.candidate_labels.is_empty() {
-            return Err(Error::InvalidInput(
-                "zero-shot classification needs at least one candidate label".to_owned(),
-            ));
-        }
-        let value = self
-            .run_json(
-                model,
-                Task::ZeroShotClassification,
-                json!({"inputs": text, "parameters": parameters}),
-            )
-            .await?;
-        decode_value(zero_shot_labels(value), "zero-shot classification")
-    }
-
-    /// Embeds `text`. Sentence-transformers models give `[dims]` (or `[1, dims]`); other models
-    /// give per-token features `[1, tokens, dims]`.
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`].
-    pub async fn feature_extraction(
-        &self,
-        model: &str,
-        text: &str,
-        parameters: &FeatureExtractionParameters,
-    ) -> Result<Tensor, Error> {
-        let mut body =
-            serde_json::to_value(parameters).map_err(|e| Error::InvalidInput(e.to_string()))?;
-        body["inputs"] = Value::String(text.to_owned());
-        let value = self.run_json(model, Task::FeatureExtraction, body).await?;
-        decode_value(Tensor::from_json(&value), "feature extraction")
-    }
-
-    /// Similarity of `source` with each of `sentences` (cosine, in input order).
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`].
-    pub async fn sentence_similarity(
-        &self,
-        model: &str,
-        source: &str,
-        sentences: &[String],
-    ) -> Result<Vec<f64>, Error> {
-        let body = json!({"inputs": {"source_sentence": source, "sentences": sentences}});
-        let value = self.run_json(model, Task::SentenceSimilarity, body).await?;
-        decode_value(
-            serde_json::from_value(value).map_err(|e| e.to_string()),
-            "sentence similarity",
-        )
-    }
-
-    /// Labels an image (PNG, JPEG, GIF, WebP, ... bytes), best first.
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`].
-    pub async fn image_classification(
-        &self,
-        model: &str,
-        image: Bytes,
-    ) -> Result<Vec<ClassificationLabel>, Error> {
-        let value = self
-            .run_binary_input(model, Task::ImageClassification, image)
-            .await?;
-        decode_value(
-            list_of(value).map_err(|e| e.to_string()),
-            "image classification",
-        )
-    }
-
-    /// Transcribes audio (FLAC, WAV, MP3, OGG, ... bytes).
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`].
-    pub async fn automatic_speech_recognition(
-        &self,
-        model: &str,
-        audio: Bytes,
-    ) -> Result<AsrOutput, Error> {
-        let value = self
-            .run_binary_input(model, Task::AutomaticSpeechRecognition, audio)
-            .await?;
-        decode_value(first_of(value), "speech recognition")
-    }
-
-    /// Draws an image for `prompt`; returns its bytes (PNG or JPEG, see `content_type`).
-    ///
-    /// # Errors
-    /// See [`InferenceClient::chat_completion`]; [`Error::Decode`] when the answer is not an image.
-    pub async fn text_to_image(
-        &self,
-        model: &str,
-        prompt: &str,
-        parameters: &TextToImageParameters,
-    ) -> Result<BinaryOutput, Error> {
-        let (url, provider) = self.task_url(model, Task::TextToImage).await?;
-        let ctx = self.context(model, &provider, false);
-        let body = json!({"inputs": prompt, "parameters": parameters});
-        let response = self
-            .send(
-                url,
-                Payload::Json(Bytes::from(body.to_string())),
-                Some("image/png"),
-                &ctx,
-            )
-            .await?;
-        let url = response.url().to_string();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = read_body_limited(response, MAX_BINARY_BODY)
-            .await
-            .map_err(|e| Error::decode(&url, e))?;
-        if content_type
-            .as_deref()
-            .is_some_and(|ct| ct.contains("json"))
-        {
-            // A 200 with a JSON body is an error report, not an image.
-            let value: Value =
-                serde_json::from_slice(&bytes).map_err(|e| Error::decode(&url, e.to_string()))?;
-            return Err(error_in(&value)
-                .unwrap_or_else(|| Error::decode(&url, "expected an image, got JSON")));
-        }
-        Ok(BinaryOutput {
-            bytes,
-            content_type,
-        })
-    }
-
     // ----- plumbing ---------------------------------------------------------------------------
 
-    fn context(&self, model: &str, provider: &str, streaming: bool) -> CallFacts {
+    pub(crate) fn context(&self, model: &str, provider: &str, streaming: bool) -> CallFacts {
         CallFacts::new(model, provider, self.hub.token().is_some(), streaming)
     }
 
@@ -938,7 +620,7 @@ impl InferenceClient {
 
     /// Sends a POST with the inference retry rules (see [`InferenceClientBuilder::retry_transient`]):
     /// the HTTP core's policy, with the statuses that are safe to repeat for a call.
-    async fn send(
+    pub(crate) async fn send(
         &self,
         url: Url,
         payload: Payload,
@@ -985,10 +667,18 @@ fn worth_repeating(failed: &FailedAttempt) -> bool {
     }
 }
 
-/// The largest binary answer accepted (an image).
-const MAX_BINARY_BODY: u64 = 256 * 1024 * 1024;
+/// What a typed task sends: JSON, or the raw bytes of an image or audio file.
+pub(crate) enum TaskInput {
+    Json(Value),
+    Binary(Bytes),
+}
 
-async fn decode_json<T: DeserializeOwned>(response: reqwest::Response) -> Result<T, Error> {
+/// The largest binary answer accepted (an image).
+pub(crate) const MAX_BINARY_BODY: u64 = 256 * 1024 * 1024;
+
+pub(crate) async fn decode_json<T: DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<T, Error> {
     let url = response.url().to_string();
     let body = read_body_limited(response, MAX_JSON_BODY)
         .await
@@ -1006,7 +696,7 @@ async fn decode_json<T: DeserializeOwned>(response: reqwest::Response) -> Result
     serde_json::from_value(value).map_err(|e| Error::decode(&url, e.to_string()))
 }
 
-fn decode_value<T>(result: Result<T, String>, what: &str) -> Result<T, Error> {
+pub(crate) fn decode_value<T>(result: Result<T, String>, what: &str) -> Result<T, Error> {
     result.map_err(|detail| Error::Decode {
         url: what.to_owned(),
         detail,
@@ -1015,7 +705,7 @@ fn decode_value<T>(result: Result<T, String>, what: &str) -> Result<T, Error> {
 
 /// The parameter names in transformers' "The following `model_kwargs` are not used by the
 /// model: ['a', 'b']" message.
-fn unused_model_kwargs(message: &str) -> Vec<String> {
+pub(crate) fn unused_model_kwargs(message: &str) -> Vec<String> {
     let Some(start) = message.find("are not used by the model: [") else {
         return Vec::new();
     };
