@@ -88,6 +88,8 @@ impl fmt::Display for Notice {
     }
 }
 
+pub use crate::token::{Found, clean_secret};
+
 /// How to search. [`DiscoveryOptions::default`] is the implicit chain used by every command.
 #[derive(Debug, Clone)]
 pub struct DiscoveryOptions {
@@ -159,15 +161,6 @@ impl DiscoveryOptions {
         self.keyring = KeyringChoice::Off;
         self
     }
-}
-
-/// A token that was found, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
-    /// The cleaned token.
-    pub token: Token,
-    /// Where it came from.
-    pub source: TokenSource,
 }
 
 /// The outcome of a search: the token (if any), what to tell the user, and where we looked.
@@ -355,44 +348,6 @@ fn accept(
         });
     }
     Ok(Some(Found { token, source }))
-}
-
-/// Cleans a token as the Python client does: every `\r` and `\n` removed, then surrounding
-/// whitespace. Returns the cleaned token and, when something was removed, what (for a notice).
-#[must_use]
-pub fn clean_secret(raw: &str) -> (Token, Option<String>) {
-    let without_breaks: String = raw.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-    let cleaned = Token::new(without_breaks.trim());
-    let without_breaks = Token::new(without_breaks);
-    if cleaned.expose_secret().len() == raw.len() {
-        return (cleaned, None);
-    }
-    let mut parts = Vec::new();
-    let newlines = raw.matches('\n').count();
-    let returns = raw.matches('\r').count();
-    let inner_breaks = raw.trim().contains(['\r', '\n']);
-    if newlines + returns > 0 {
-        let what = match (newlines, returns) {
-            (1, 0) => "a newline".to_owned(),
-            (n, 0) => format!("{n} newlines"),
-            (0, r) => format!("{r} carriage returns"),
-            (n, r) => format!("{n} newline(s) and {r} carriage return(s)"),
-        };
-        parts.push(if inner_breaks {
-            format!("{what} (some inside the token)")
-        } else {
-            what
-        });
-    }
-    let spaces = without_breaks.expose_secret().len() - cleaned.expose_secret().len();
-    if spaces > 0 {
-        parts.push(if spaces == 1 {
-            "1 surrounding whitespace character".to_owned()
-        } else {
-            format!("{spaces} surrounding whitespace characters")
-        });
-    }
-    (cleaned, Some(parts.join(" and ")))
 }
 
 /// Checks a cleaned token before it is sent anywhere.

@@ -341,7 +341,7 @@ impl TokenStore {
                 let active_file = self
                     .files
                     .read_active_raw()?
-                    .map(|raw| crate::discovery::clean_secret(raw.expose_secret()).0);
+                    .map(|raw| crate::token::clean_secret(raw.expose_secret()).0);
                 let was_active = match entry.token() {
                     Some(token) => active_file.as_ref() == Some(&token),
                     None => entry.is_keyring_active() && active_file.is_none(),
@@ -377,10 +377,7 @@ impl TokenStore {
     ///
     /// # Errors
     /// When `stored_tokens` cannot be read.
-    pub fn list(
-        &self,
-        current: Option<&crate::discovery::Found>,
-    ) -> Result<Vec<ListedToken>, Error> {
+    pub fn list(&self, current: Option<&crate::token::Found>) -> Result<Vec<ListedToken>, Error> {
         let stored = self.files.read_stored()?;
         Ok(stored
             .iter()
@@ -567,7 +564,7 @@ impl StoredEntry {
     #[must_use]
     pub fn token(&self) -> Option<Token> {
         self.field(FIELD_TOKEN)
-            .map(|raw| crate::discovery::clean_secret(raw).0)
+            .map(|raw| crate::token::clean_secret(raw).0)
             .filter(|token| !token.expose_secret().is_empty())
     }
 

@@ -87,6 +87,53 @@ impl fmt::Display for TokenSource {
     }
 }
 
+/// A token that was found, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// The cleaned token.
+    pub token: Token,
+    /// Where it came from.
+    pub source: TokenSource,
+}
+
+/// Cleans a token as the Python client does: every `\r` and `\n` removed, then surrounding
+/// whitespace. Returns the cleaned token and, when something was removed, what (for a notice).
+#[must_use]
+pub fn clean_secret(raw: &str) -> (Token, Option<String>) {
+    let without_breaks: String = raw.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+    let cleaned = Token::new(without_breaks.trim());
+    let without_breaks = Token::new(without_breaks);
+    if cleaned.expose_secret().len() == raw.len() {
+        return (cleaned, None);
+    }
+    let mut parts = Vec::new();
+    let newlines = raw.matches('\n').count();
+    let returns = raw.matches('\r').count();
+    let inner_breaks = raw.trim().contains(['\r', '\n']);
+    if newlines + returns > 0 {
+        let what = match (newlines, returns) {
+            (1, 0) => "a newline".to_owned(),
+            (n, 0) => format!("{n} newlines"),
+            (0, r) => format!("{r} carriage returns"),
+            (n, r) => format!("{n} newline(s) and {r} carriage return(s)"),
+        };
+        parts.push(if inner_breaks {
+            format!("{what} (some inside the token)")
+        } else {
+            what
+        });
+    }
+    let spaces = without_breaks.expose_secret().len() - cleaned.expose_secret().len();
+    if spaces > 0 {
+        parts.push(if spaces == 1 {
+            "1 surrounding whitespace character".to_owned()
+        } else {
+            format!("{spaces} surrounding whitespace characters")
+        });
+    }
+    (cleaned, Some(parts.join(" and ")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,9 +1,33 @@
-//! Options several commands share, and the parsing of repo ids as typed on the command line.
+//! The global options, options several commands share, and the parsing of repo ids as typed
+//! on the command line.
+
+use std::path::PathBuf;
 
 use clap::Args;
 use hf_hub::{Repo, RepoType};
 
 use crate::exit::UsageError;
+use crate::output::OutputFormat;
+
+/// Options accepted before or after any subcommand.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct GlobalArgs {
+    /// Output format for data written to stdout.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human)]
+    pub(crate) format: OutputFormat,
+
+    /// More log output on stderr (-v info, -vv debug, -vvv trace for every crate).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub(crate) verbose: u8,
+
+    /// Only errors on stderr.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub(crate) quiet: bool,
+
+    /// Read variables such as HF_TOKEN from this .env file.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub(crate) env_file: Option<PathBuf>,
+}
 
 /// `--repo-type` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

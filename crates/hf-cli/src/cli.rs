@@ -2,14 +2,12 @@
 //!
 //! To add a command: write `src/commands/<name>.rs` with an `Args` struct (clap
 //! derive) and a `run` function, add one variant to [`Command`] below, and one
-//! match arm in `commands::dispatch`. Global options live in [`GlobalArgs`].
+//! match arm in `crate::dispatch`. Global options live in `args::GlobalArgs`.
 
-use std::path::PathBuf;
+use clap::{Parser, Subcommand};
 
-use clap::{Args, Parser, Subcommand};
-
+use crate::args::GlobalArgs;
 use crate::commands;
-use crate::output::OutputFormat;
 
 /// The `hf` command line.
 #[derive(Debug, Parser)]
@@ -27,26 +25,6 @@ pub(crate) struct Cli {
     pub(crate) global: GlobalArgs,
     #[command(subcommand)]
     pub(crate) command: Command,
-}
-
-/// Options accepted before or after any subcommand.
-#[derive(Debug, Clone, Args)]
-pub(crate) struct GlobalArgs {
-    /// Output format for data written to stdout.
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human)]
-    pub(crate) format: OutputFormat,
-
-    /// More log output on stderr (-v info, -vv debug, -vvv trace for every crate).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub(crate) verbose: u8,
-
-    /// Only errors on stderr.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub(crate) quiet: bool,
-
-    /// Read variables such as HF_TOKEN from this .env file.
-    #[arg(long, global = true, value_name = "PATH")]
-    pub(crate) env_file: Option<PathBuf>,
 }
 
 /// The subcommands. Keep one variant per line of `hf --help`, in display order.

@@ -25,7 +25,7 @@ use std::sync::Arc;
 use clap::{CommandFactory, FromArgMatches};
 use hf_auth::env::{self, EnvSource, ProcessEnv};
 
-use crate::cli::Cli;
+use crate::cli::{Cli, Command};
 use crate::commands::Context;
 use crate::output::Output;
 use crate::session::Session;
@@ -78,7 +78,7 @@ where
                 session,
                 legacy,
             };
-            runtime.block_on(commands::dispatch(cli.command, &mut context))
+            runtime.block_on(dispatch(cli.command, &mut context))
         });
 
     match result {
@@ -88,5 +88,33 @@ where
             exit::report(&error, &mut std::io::stderr().lock());
             ExitCode::from(exit::exit_code(&error))
         }
+    }
+}
+
+/// Runs one parsed command.
+async fn dispatch(command: Command, context: &mut Context) -> anyhow::Result<()> {
+    match command {
+        Command::Auth(args) => commands::auth::run(args, context).await,
+        Command::Cache(args) => commands::cache::run(args, context).await,
+        Command::Chat(args) => commands::chat::run(args, context).await,
+        Command::Completion(args) => commands::completion::run(&args, context, Cli::command()),
+        Command::Download(args) => commands::download::run(args, context).await,
+        Command::Login(args) => commands::auth::legacy_login(args, context).await,
+        Command::Whoami(args) => commands::auth::legacy_whoami(args, context).await,
+        Command::Logout(args) => commands::auth::legacy_logout(&args, context),
+        Command::Env(args) => commands::env::run(&args, context),
+        Command::Infer(args) => commands::infer::run(args, context).await,
+        Command::Models(args) => {
+            commands::listing::run(hf_hub::RepoType::Model, args, context).await
+        }
+        Command::Datasets(args) => {
+            commands::listing::run(hf_hub::RepoType::Dataset, args, context).await
+        }
+        Command::Spaces(args) => {
+            commands::listing::run(hf_hub::RepoType::Space, args, context).await
+        }
+        Command::Repos(args) => commands::repos::run(args, context).await,
+        Command::Upload(args) => commands::upload::run(args, context).await,
+        Command::Version(args) => commands::version::run(&args, context),
     }
 }

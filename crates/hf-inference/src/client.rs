@@ -23,7 +23,7 @@ use url::Url;
 use crate::chat::{ChatCompletion, ChatCompletionRequest, ResponseFormat};
 use crate::error::{CallFacts, Error, from_http};
 use crate::stream::{ChatStream, EventStream, error_in};
-use crate::tasks::Task;
+use crate::tasks::types::Task;
 
 /// The Inference Providers router.
 pub const DEFAULT_ROUTER_URL: &str = "https://router.huggingface.co";

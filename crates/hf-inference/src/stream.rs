@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::chat::ChatCompletionChunk;
 use crate::error::{Error, ModelErrorKind};
 use crate::sse::{SseEvent, SseParser};
-use crate::tasks::TextGenerationStreamOutput;
+use crate::tasks::types::TextGenerationStreamOutput;
 
 type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
 type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;

@@ -1,5 +1,5 @@
 //! One module per command group. Each has an `Args` struct (clap derive, referenced
-//! from `cli::Command`) and a `run` function; [`dispatch`] maps one to the other.
+//! from `cli::Command`) and a `run` function; `crate::dispatch` maps one to the other.
 //!
 //! A command module imports the floor (`crate::session`, `args`, `hints`, `progress`,
 //! `output`, `exit`) and never another command module.
@@ -16,7 +16,7 @@ pub(crate) mod repos;
 pub(crate) mod upload;
 pub(crate) mod version;
 
-use crate::cli::{Command, GlobalArgs};
+use crate::args::GlobalArgs;
 use crate::output::Output;
 use crate::session::Session;
 
@@ -44,27 +44,5 @@ impl std::fmt::Debug for Context {
             .field("global", &self.global)
             .field("legacy", &self.legacy)
             .finish_non_exhaustive()
-    }
-}
-
-/// Runs one parsed command.
-pub(crate) async fn dispatch(command: Command, context: &mut Context) -> anyhow::Result<()> {
-    match command {
-        Command::Auth(args) => auth::run(args, context).await,
-        Command::Cache(args) => cache::run(args, context).await,
-        Command::Chat(args) => chat::run(args, context).await,
-        Command::Completion(args) => completion::run(&args, context),
-        Command::Download(args) => download::run(args, context).await,
-        Command::Login(args) => auth::legacy_login(args, context).await,
-        Command::Whoami(args) => auth::legacy_whoami(args, context).await,
-        Command::Logout(args) => auth::legacy_logout(&args, context),
-        Command::Env(args) => env::run(&args, context),
-        Command::Infer(args) => infer::run(args, context).await,
-        Command::Models(args) => listing::run(hf_hub::RepoType::Model, args, context).await,
-        Command::Datasets(args) => listing::run(hf_hub::RepoType::Dataset, args, context).await,
-        Command::Spaces(args) => listing::run(hf_hub::RepoType::Space, args, context).await,
-        Command::Repos(args) => repos::run(args, context).await,
-        Command::Upload(args) => upload::run(args, context).await,
-        Command::Version(args) => version::run(&args, context),
     }
 }
