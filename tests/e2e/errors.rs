@@ -146,7 +146,7 @@ const DOCUMENTED: &[Documented] = &[
         code: 1,
         fragments: &[
             "(role: read) of user ",
-            "a read token can only download and run inference; create a write token, or a fine-grained token with 'repo.write' on model ",
+            "a read token can only download and run inference\nhint: create a write token, or a fine-grained token with 'repo.write' on model ",
         ],
         test_server_only: true,
     },

@@ -19,6 +19,8 @@ pub enum WriteDenied {
     NotAMember {
         /// The token's user.
         user: String,
+        /// The repo's namespace.
+        namespace: String,
     },
     /// A read token: it can download and call inference, nothing else.
     ReadToken,
@@ -29,12 +31,10 @@ pub enum WriteDenied {
 impl fmt::Display for WriteDenied {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::NotAMember { user } => {
-                write!(
-                    f,
-                    "user '{user}' is not that namespace and not a member of an organization of that name"
-                )
-            }
+            Self::NotAMember { user, namespace } => write!(
+                f,
+                "user '{user}' is not '{namespace}' and not a member of an organization named '{namespace}'"
+            ),
             Self::ReadToken => f.write_str("a read token can only download and run inference"),
             Self::NoWriteScope => write!(
                 f,
@@ -70,6 +70,7 @@ pub fn check_write(who: &WhoAmI, repo: &Repo) -> Result<(), Error> {
     if !member {
         return Err(denied(WriteDenied::NotAMember {
             user: who.name.clone(),
+            namespace: namespace.clone(),
         }));
     }
     match role {
