@@ -158,7 +158,7 @@ const DOCUMENTED: &[Documented] = &[
         code: 1,
         fragments: &[
             "(model) was not found on ",
-            "Check the repo id and the repo type. If it is private, log in with `hf auth login` or pass a token (--token or HF_TOKEN).",
+            "hint: check the repo id and --repo-type; if the repo is private, log in with `hf auth login` or pass a token (--token or HF_TOKEN)",
         ],
         test_server_only: true,
     },
@@ -169,8 +169,8 @@ const DOCUMENTED: &[Documented] = &[
         stdin: None,
         code: 1,
         fragments: &[
-            " is gated: request access at ",
-            " and use a token of an account that was granted access (`hf auth login` or --token).",
+            " is gated: access is granted per account on ",
+            "hint: request access at ",
         ],
         test_server_only: true,
     },
@@ -197,7 +197,7 @@ const DOCUMENTED: &[Documented] = &[
         code: 1,
         fragments: &[
             "error: revision 'nope' was not found in ",
-            ": check the branch, tag or commit name.",
+            "hint: check the branch, tag or commit name",
         ],
         test_server_only: true,
     },
