@@ -35,6 +35,7 @@ pub mod cache;
 mod client;
 pub mod download;
 mod error;
+pub mod handle;
 pub mod hash;
 pub mod patterns;
 pub mod progress;
@@ -43,7 +44,11 @@ pub mod tree;
 pub mod upload;
 
 pub use client::HubApi;
+pub use handle::{RepoHandle, Snapshot};
+// The token and settings types a user of this crate needs, without depending on hf-auth.
 pub use error::{Error, HttpError, HttpErrorKind};
+pub use hf_auth::http::HubConfig;
+pub use hf_auth::{Token, TokenSource};
 pub use repo::{Repo, RepoId, RepoType};
 
 // The README example is compiled (and, where it needs no network, run) as a doctest.

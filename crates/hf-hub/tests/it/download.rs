@@ -1027,3 +1027,77 @@ async fn without_symlinks_files_are_real_files_in_the_snapshot() {
         file
     );
 }
+
+/// `HubApi::from_env` finds the token as the CLI does, and repo handles download with the
+/// environment's cache settings: one statement per task.
+#[tokio::test]
+async fn from_env_and_repo_handles() {
+    let server = server();
+    let home = tempfile::tempdir().unwrap();
+    let env = hf_auth::env::MapEnv::new()
+        .with("HF_ENDPOINT", server.endpoint())
+        .with("HF_HOME", home.path().to_str().unwrap())
+        .with("HF_TOKEN", server.tokens().read.clone());
+    let hub = HubApi::from_env_source(&env).unwrap();
+    assert_eq!(hub.token_source(), Some(&hf_auth::TokenSource::EnvHfToken));
+
+    // A private repo: only the discovered token can read it.
+    let config = hub
+        .model("demo-user/private-model")
+        .download("config.json")
+        .await
+        .unwrap();
+    assert!(config.starts_with(home.path().join("hub/models--demo-user--private-model")));
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.path_and_query.contains("private-model") && r.authorization)
+    );
+
+    let snapshot = hub
+        .model("demo-org/demo-model")
+        .snapshot()
+        .include("*.json")
+        .run()
+        .await
+        .unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(&snapshot)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    assert!(names.iter().all(|n| n.ends_with(".json")), "{names:?}");
+
+    let pinned = hub
+        .model("demo-org/demo-model")
+        .revision("main")
+        .download("config.json")
+        .await
+        .unwrap();
+    assert!(pinned.is_file());
+
+    let bad = hub.model("a--b").download("x").await.unwrap_err();
+    assert!(matches!(bad, Error::InvalidInput(_)), "{bad}");
+
+    // Without download settings, handles say so (and send nothing).
+    let bare = api(&server, None);
+    server.clear_requests();
+    let err = bare
+        .model("demo-org/demo-model")
+        .download("config.json")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+    assert!(server.requests().is_empty());
+    let other = home.path().join("other");
+    let dataset = bare
+        .with_download_options(DownloadOptions::new(&other))
+        .dataset("demo-org/demo-dataset")
+        .snapshot()
+        .run()
+        .await
+        .unwrap();
+    assert!(dataset.starts_with(other.join("datasets--demo-org--demo-dataset/snapshots")));
+}
