@@ -13,6 +13,7 @@
 //! across runs) and are only touched while holding the blob's lock.
 
 mod lock;
+mod lookup;
 mod scan;
 pub(crate) mod tree_cache;
 mod verify;
@@ -21,6 +22,7 @@ use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 pub use lock::FileLock;
+pub use lookup::{Cache, CachedRepoFiles};
 pub use scan::{CacheInfo, CachedFile, CachedRepo, CachedRevision, DeleteSummary, scan_cache};
 pub use verify::{VerifyOutcome, VerifyReport, verify_repo};
 

@@ -1101,3 +1101,38 @@ async fn from_env_and_repo_handles() {
         .unwrap();
     assert!(dataset.starts_with(other.join("datasets--demo-org--demo-dataset/snapshots")));
 }
+
+/// `Cache` answers "is it cached, and where" without any request, by the Python client's rules.
+#[tokio::test]
+async fn offline_cache_lookups_follow_refs_and_commits() {
+    let server = server();
+    let home = tempfile::tempdir().unwrap();
+    let env = hf_auth::env::MapEnv::new().with("HF_HOME", home.path().to_str().unwrap());
+    let cache = hf_hub::cache::Cache::from_env_source(&env);
+    assert_eq!(cache.root(), home.path().join("hub"));
+    let repo = cache.model("demo-org/demo-model");
+    assert_eq!(repo.get("config.json"), None, "nothing is cached yet");
+
+    let downloaded = api(&server, None)
+        .with_download_options(DownloadOptions::new(cache.root()))
+        .model("demo-org/demo-model")
+        .download("config.json")
+        .await
+        .unwrap();
+    server.clear_requests();
+    assert_eq!(repo.get("config.json"), Some(downloaded.clone()));
+    let commit =
+        std::fs::read_to_string(cache.root().join("models--demo-org--demo-model/refs/main"))
+            .unwrap();
+    assert_eq!(repo.get_at("config.json", commit.trim()), Some(downloaded));
+    assert_eq!(repo.get_at("config.json", "no-such-branch"), None);
+    assert_eq!(repo.get("README.md"), None, "not downloaded");
+    assert_eq!(repo.get("../../escape"), None);
+    assert_eq!(
+        cache.dataset("demo-org/demo-model").get("config.json"),
+        None
+    );
+    assert_eq!(cache.model("bad--id").get("config.json"), None);
+    assert!(!repo.known_missing("config.json", "main"));
+    assert!(server.requests().is_empty(), "lookups send nothing");
+}
