@@ -55,3 +55,8 @@ pub use repo::{Repo, RepoId, RepoType};
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+// The migration guide's snippets are compiled as doctests, so its table cannot go stale.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/coming-from-rust-hf-hub.md")]
+struct MigrationGuideDoctests;
