@@ -116,3 +116,177 @@ impl HubApi {
         &self.http
     }
 }
+
+/// Builds a [`HubApi`] from explicit settings ([`HubApi::builder`]), or from the environment
+/// with some settings replaced ([`HubApiBuilder::from_env`]). Names follow the environment
+/// variables they replace (`endpoint` for `HF_ENDPOINT`, `cache_dir` for `HF_HUB_CACHE`,
+/// `connections` for `HF_HUB_DOWNLOAD_CONNECTIONS`).
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let server = hf_test_server::TestServer::spawn(Default::default())?;
+/// # let cache = tempfile::tempdir()?;
+/// # tokio::runtime::Runtime::new()?.block_on(async {
+/// let api = hf_hub::HubApi::builder()
+///     .endpoint(server.endpoint())
+///     .cache_dir(cache.path())
+///     .caller("my-app", "1.2.0")
+///     .build()?;
+/// let config = api.model("demo-org/demo-model").download("config.json").await?;
+/// assert!(config.starts_with(cache.path()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
+#[derive(Default)]
+pub struct HubApiBuilder {
+    config: Option<HubConfig>,
+    endpoint: Option<String>,
+    token: Option<Token>,
+    token_source: Option<TokenSource>,
+    downloads: Option<DownloadOptions>,
+    cache_dir: Option<std::path::PathBuf>,
+    connections: Option<usize>,
+    progress: Option<crate::progress::SharedProgress>,
+    caller: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for HubApiBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HubApiBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("token", &self.token)
+            .field("cache_dir", &self.cache_dir)
+            .field("connections", &self.connections)
+            .finish_non_exhaustive()
+    }
+}
+
+impl HubApi {
+    /// A builder starting from the defaults (the Hub's endpoint, no token, no cache folder),
+    /// reading no environment variable.
+    #[must_use]
+    pub fn builder() -> HubApiBuilder {
+        HubApiBuilder::default()
+    }
+}
+
+impl HubApiBuilder {
+    /// A builder starting from what [`HubApi::from_env`] reads (endpoint, the discovered token,
+    /// cache and download settings); the setters replace single settings.
+    ///
+    /// # Errors
+    /// As [`HubApi::from_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_env_source(&ProcessEnv)
+    }
+
+    /// As [`HubApiBuilder::from_env`], reading `source`.
+    ///
+    /// # Errors
+    /// As [`HubApi::from_env`].
+    pub fn from_env_source(source: &dyn EnvSource) -> Result<Self, Error> {
+        let resolution = discovery::resolve(&DiscoveryOptions::new(), source)?;
+        for notice in &resolution.notices {
+            tracing::warn!("{notice}");
+        }
+        let (token, token_source) = match resolution.found {
+            Some(found) => (Some(found.token), Some(found.source)),
+            None => (None, None),
+        };
+        Ok(Self {
+            config: Some(HubConfig::from_env_source(source)?),
+            token,
+            token_source,
+            downloads: Some(DownloadOptions::from_env_source(source)?),
+            ..Self::default()
+        })
+    }
+
+    /// The Hub's URL (`HF_ENDPOINT`).
+    #[must_use]
+    pub fn endpoint(mut self, url: &str) -> Self {
+        self.endpoint = Some(url.to_owned());
+        self
+    }
+
+    /// The token to send (`HF_TOKEN`); `None` for anonymous requests.
+    #[must_use]
+    pub fn token(mut self, token: Option<Token>) -> Self {
+        self.token = token;
+        self.token_source = self.token.as_ref().map(|_| TokenSource::Explicit);
+        self
+    }
+
+    /// The cache folder (`HF_HUB_CACHE`).
+    #[must_use]
+    pub fn cache_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.cache_dir = Some(dir.into());
+        self
+    }
+
+    /// Parallel connections for one large file (`HF_HUB_DOWNLOAD_CONNECTIONS`).
+    #[must_use]
+    pub fn connections(mut self, connections: usize) -> Self {
+        self.connections = Some(connections.max(1));
+        self
+    }
+
+    /// Where download progress is reported.
+    #[must_use]
+    pub fn progress(mut self, progress: crate::progress::SharedProgress) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// The calling program's name and version, sent in the User-Agent (Python's
+    /// `library_name`/`library_version`).
+    #[must_use]
+    pub fn caller(mut self, name: &str, version: &str) -> Self {
+        self.caller = Some((name.to_owned(), version.to_owned()));
+        self
+    }
+
+    /// The client.
+    ///
+    /// # Errors
+    /// A malformed endpoint, or an HTTP client that cannot be built.
+    pub fn build(self) -> Result<HubApi, Error> {
+        let mut config = match self.config {
+            Some(config) => config,
+            None => HubConfig::new(hf_auth::http::DEFAULT_ENDPOINT)?,
+        };
+        // The environment's timeouts, offline mode and certificates stay; only the URL changes.
+        if let Some(endpoint) = &self.endpoint {
+            config.set_endpoint(endpoint)?;
+        }
+        let (name, version) = self
+            .caller
+            .unwrap_or_else(|| ("hf-hub".to_owned(), env!("CARGO_PKG_VERSION").to_owned()));
+        let http = HubClient::builder(config)
+            .token(self.token)
+            .caller(&name, &version)
+            .build()?;
+        let mut downloads = match (self.downloads, &self.cache_dir) {
+            (Some(mut options), Some(dir)) => {
+                options.cache_dir.clone_from(dir);
+                Some(options)
+            }
+            (Some(options), None) => Some(options),
+            (None, Some(dir)) => Some(DownloadOptions::new(dir.clone())),
+            (None, None) => None,
+        };
+        if let Some(options) = &mut downloads {
+            if let Some(connections) = self.connections {
+                options.connections = connections;
+            }
+            if let Some(progress) = self.progress {
+                options.progress = progress;
+            }
+        }
+        let mut api = HubApi::from_client(http);
+        api.downloads = downloads.map(Arc::new);
+        api.token_source = self.token_source;
+        Ok(api)
+    }
+}

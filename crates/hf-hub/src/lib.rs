@@ -43,7 +43,7 @@ pub mod repo;
 pub mod tree;
 pub mod upload;
 
-pub use client::HubApi;
+pub use client::{HubApi, HubApiBuilder};
 pub use handle::{RepoHandle, Snapshot};
 // The token and settings types a user of this crate needs, without depending on hf-auth.
 pub use error::{Error, HttpError, HttpErrorKind};

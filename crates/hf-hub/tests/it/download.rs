@@ -1136,3 +1136,61 @@ async fn offline_cache_lookups_follow_refs_and_commits() {
     assert!(!repo.known_missing("config.json", "main"));
     assert!(server.requests().is_empty(), "lookups send nothing");
 }
+
+/// The builder replaces single settings, from the defaults or from the environment.
+#[tokio::test]
+async fn the_builder_sets_endpoint_token_cache_and_caller() {
+    let server = server();
+    let home = tempfile::tempdir().unwrap();
+    let cache = home.path().join("explicit-cache");
+    let api = HubApi::builder()
+        .endpoint(server.endpoint())
+        .token(Some(Token::new(server.tokens().read.clone())))
+        .cache_dir(&cache)
+        .connections(2)
+        .caller("my-app", "1.2.0")
+        .build()
+        .unwrap();
+    assert_eq!(api.token_source(), Some(&hf_auth::TokenSource::Explicit));
+    let path = api
+        .model("demo-user/private-model")
+        .download("config.json")
+        .await
+        .unwrap();
+    assert!(path.starts_with(&cache));
+
+    // From the environment, with the cache folder replaced: the environment's token stays.
+    let env = hf_auth::env::MapEnv::new()
+        .with("HF_ENDPOINT", server.endpoint())
+        .with("HF_HOME", home.path().to_str().unwrap())
+        .with("HF_TOKEN", server.tokens().read.clone());
+    let other = home.path().join("other-cache");
+    let from_env = hf_hub::HubApiBuilder::from_env_source(&env)
+        .unwrap()
+        .cache_dir(&other)
+        .build()
+        .unwrap();
+    assert_eq!(
+        from_env.token_source(),
+        Some(&hf_auth::TokenSource::EnvHfToken)
+    );
+    let path = from_env
+        .model("demo-user/private-model")
+        .download("config.json")
+        .await
+        .unwrap();
+    assert!(path.starts_with(&other));
+    // Without a cache folder, the handles refuse before sending anything.
+    let bare = HubApi::builder()
+        .endpoint(server.endpoint())
+        .build()
+        .unwrap();
+    server.clear_requests();
+    assert!(
+        bare.model("demo-org/demo-model")
+            .download("config.json")
+            .await
+            .is_err()
+    );
+    assert!(server.requests().is_empty());
+}
