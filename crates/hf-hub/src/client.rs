@@ -81,20 +81,7 @@ impl HubApi {
     /// # Errors
     /// As [`HubApi::from_env`].
     pub fn from_env_source(source: &dyn EnvSource) -> Result<Self, Error> {
-        let config = HubConfig::from_env_source(source)?;
-        let resolution = discovery::resolve(&DiscoveryOptions::new(), source)?;
-        for notice in &resolution.notices {
-            tracing::warn!("{notice}");
-        }
-        let (token, token_source) = match resolution.found {
-            Some(found) => (Some(found.token), Some(found.source)),
-            None => (None, None),
-        };
-        let downloads = DownloadOptions::from_env_source(source)?;
-        let mut api = Self::new(config, token)?;
-        api.downloads = Some(Arc::new(downloads));
-        api.token_source = token_source;
-        Ok(api)
+        HubApiBuilder::from_env_source(source)?.build()
     }
 
     /// The same client with these cache and download settings for its repo handles.
