@@ -1,13 +1,16 @@
 //! Repo handles, so the common case reads like the task:
 //! `api.model("openai-community/gpt2").download("config.json")`,
-//! `api.dataset(id).snapshot().include("*.parquet").run()`. They call the explicit functions
-//! ([`HubApi::download_file`], [`HubApi::snapshot_download`]) with the api's download settings.
+//! `api.dataset(id).snapshot().include("*.parquet").run()`,
+//! `api.model(id).upload_folder("out").run()`. They call the explicit functions
+//! ([`HubApi::download_file`], [`HubApi::snapshot_download`], [`HubApi::upload_folder`]) with
+//! the api's download settings and the default upload options.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::download::DownloadOptions;
 use crate::patterns::PatternFilter;
 use crate::repo::{Repo, RepoType};
+use crate::upload::{CommitOptions, FolderUpload, UploadOptions, UploadReport, UploadSource};
 use crate::{Error, HubApi};
 
 /// A repo on the Hub, at a revision (the default branch unless [`RepoHandle::revision`]).
@@ -82,6 +85,51 @@ impl RepoHandle {
         }
     }
 
+    /// Uploads the local file `local` as `path_in_repo`, to the handle's revision (a branch;
+    /// `main` by default), with the default message and upload options (secret scan and
+    /// permission check on).
+    ///
+    /// # Errors
+    /// An invalid repo id, and everything [`HubApi::upload_file`] reports.
+    pub async fn upload_file(
+        &self,
+        local: impl AsRef<Path>,
+        path_in_repo: &str,
+    ) -> Result<UploadReport, Error> {
+        let repo = Repo::parse(&self.id, Some(self.repo_type))?;
+        let commit = CommitOptions {
+            revision: self.revision.clone(),
+            ..CommitOptions::default()
+        };
+        self.api
+            .upload_file(
+                &repo,
+                UploadSource::Path(local.as_ref().to_path_buf()),
+                path_in_repo,
+                &commit,
+                &UploadOptions::default(),
+            )
+            .await
+    }
+
+    /// A folder upload being set up: destination, patterns, message, then
+    /// [`FolderUploadCall::run`].
+    #[must_use]
+    pub fn upload_folder(&self, folder: impl AsRef<Path>) -> FolderUploadCall {
+        FolderUploadCall {
+            handle: self.clone(),
+            upload: FolderUpload {
+                folder: folder.as_ref().to_path_buf(),
+                ..FolderUpload::default()
+            },
+            commit: CommitOptions {
+                revision: self.revision.clone(),
+                ..CommitOptions::default()
+            },
+            options: UploadOptions::default(),
+        }
+    }
+
     fn parts(&self) -> Result<(Repo, std::sync::Arc<DownloadOptions>), Error> {
         let repo = Repo::parse(&self.id, Some(self.repo_type))?;
         let options = self.api.downloads.clone().ok_or_else(|| {
@@ -109,6 +157,14 @@ impl Snapshot {
         self
     }
 
+    /// Keeps only the files matching one of `patterns` (with those of earlier calls).
+    #[must_use]
+    pub fn include_all<P: AsRef<str>>(mut self, patterns: impl IntoIterator<Item = P>) -> Self {
+        self.include
+            .extend(patterns.into_iter().map(|p| p.as_ref().to_owned()));
+        self
+    }
+
     /// Leaves out the files matching `pattern`; repeatable.
     #[must_use]
     pub fn exclude(mut self, pattern: &str) -> Self {
@@ -129,6 +185,83 @@ impl Snapshot {
         self.handle
             .api
             .snapshot_download(&repo, self.handle.revision.as_deref(), &filter, &options)
+            .await
+    }
+}
+
+/// A folder upload being set up ([`RepoHandle::upload_folder`]): the same choices as
+/// [`HubApi::upload_folder`], then [`FolderUploadCall::run`].
+#[derive(Debug, Clone)]
+pub struct FolderUploadCall {
+    handle: RepoHandle,
+    upload: FolderUpload,
+    commit: CommitOptions,
+    options: UploadOptions,
+}
+
+impl FolderUploadCall {
+    /// Where the folder goes in the repo (the root by default).
+    #[must_use]
+    pub fn path_in_repo(mut self, path: &str) -> Self {
+        self.upload.path_in_repo = Some(path.to_owned());
+        self
+    }
+
+    /// Uploads only the files matching `pattern` (relative to the folder); repeatable.
+    #[must_use]
+    pub fn include(mut self, pattern: &str) -> Self {
+        self.upload
+            .allow_patterns
+            .get_or_insert_with(Vec::new)
+            .push(pattern.to_owned());
+        self
+    }
+
+    /// Skips the files matching `pattern`; repeatable.
+    #[must_use]
+    pub fn exclude(mut self, pattern: &str) -> Self {
+        self.upload.ignore_patterns.push(pattern.to_owned());
+        self
+    }
+
+    /// Deletes the remote files matching `pattern` in the same commit; repeatable.
+    #[must_use]
+    pub fn delete(mut self, pattern: &str) -> Self {
+        self.upload.delete_patterns.push(pattern.to_owned());
+        self
+    }
+
+    /// The commit message ("Upload folder using huggingface_hub" by default, as in Python).
+    #[must_use]
+    pub fn message(mut self, message: &str) -> Self {
+        self.commit.message = message.to_owned();
+        self
+    }
+
+    /// Opens a pull request instead of committing to the branch.
+    #[must_use]
+    pub fn create_pr(mut self) -> Self {
+        self.commit.create_pr = true;
+        self
+    }
+
+    /// Every other upload setting (parallelism, secret scan, progress).
+    #[must_use]
+    pub fn options(mut self, options: UploadOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Uploads: files the Hub already has are skipped, large uploads are split into
+    /// several commits, and a re-run after an interruption resumes.
+    ///
+    /// # Errors
+    /// An invalid repo id, and everything [`HubApi::upload_folder`] reports.
+    pub async fn run(&self) -> Result<UploadReport, Error> {
+        let repo = Repo::parse(&self.handle.id, Some(self.handle.repo_type))?;
+        self.handle
+            .api
+            .upload_folder(&repo, &self.upload, &self.commit, &self.options)
             .await
     }
 }

@@ -31,6 +31,8 @@
 
 pub mod access;
 pub mod api;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod cache;
 mod client;
 pub mod download;
@@ -44,7 +46,7 @@ pub mod tree;
 pub mod upload;
 
 pub use client::{HubApi, HubApiBuilder};
-pub use handle::{RepoHandle, Snapshot};
+pub use handle::{FolderUploadCall, RepoHandle, Snapshot};
 // The token and settings types a user of this crate needs, without depending on hf-auth.
 pub use error::{Error, HttpError, HttpErrorKind};
 pub use hf_auth::http::HubConfig;

@@ -322,6 +322,12 @@ impl ChatCompletionRequest {
             ..Self::default()
         }
     }
+
+    /// A request with one user message, the common case.
+    #[must_use]
+    pub fn user(text: impl Into<String>) -> Self {
+        Self::new(vec![ChatMessage::user(text)])
+    }
     /// Sets `max_tokens`.
     #[must_use]
     pub fn max_tokens(mut self, max_tokens: u32) -> Self {

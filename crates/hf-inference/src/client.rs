@@ -10,11 +10,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
-use hf_auth::Token;
+use hf_auth::discovery::{self, DiscoveryOptions};
 use hf_auth::env::{self, EnvSource};
 use hf_auth::http::{
     FailedAttempt, HubClient, HubConfig, HubRequest, MAX_JSON_BODY, read_body_limited,
 };
+use hf_auth::{Token, TokenSource};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -102,6 +103,7 @@ pub struct ProviderMapping {
 #[derive(Debug)]
 pub struct InferenceClientBuilder {
     token: Option<Token>,
+    token_source: Option<TokenSource>,
     hub_config: Option<HubConfig>,
     router_url: Option<String>,
     base_url: Option<String>,
@@ -119,8 +121,28 @@ impl InferenceClientBuilder {
     /// router will answer 401.
     #[must_use]
     pub fn token(mut self, token: Option<Token>) -> Self {
+        self.token_source = token.as_ref().map(|_| TokenSource::Explicit);
         self.token = token;
         self
+    }
+
+    /// The token found in `source` by the same discovery as the `hf` CLI (`HF_TOKEN`, the
+    /// token file, the OS keyring); notices go to `tracing`.
+    ///
+    /// # Errors
+    /// When the token found cannot be sent (see [`hf_auth::discovery::check_format`]) or the
+    /// token file cannot be read.
+    pub fn token_from_env_source(mut self, source: &dyn EnvSource) -> Result<Self, Error> {
+        let resolution =
+            discovery::resolve(&DiscoveryOptions::new(), source).map_err(Error::Token)?;
+        for notice in &resolution.notices {
+            tracing::warn!("{notice}");
+        }
+        (self.token, self.token_source) = match resolution.found {
+            Some(found) => (Some(found.token), Some(found.source)),
+            None => (None, None),
+        };
+        Ok(self)
     }
 
     /// Reads `HF_ROUTER_URL` and the HTTP core's variables (`HF_ENDPOINT`, `HF_HUB_OFFLINE`, ...)
@@ -258,6 +280,7 @@ impl InferenceClientBuilder {
             .map_err(config_error)?;
         Ok(InferenceClient {
             hub,
+            token_source: self.token_source,
             router,
             base_url,
             provider: self.provider,
@@ -295,6 +318,7 @@ fn parse_base(what: &str, raw: &str) -> Result<Url, Error> {
 #[derive(Clone)]
 pub struct InferenceClient {
     hub: HubClient,
+    token_source: Option<TokenSource>,
     router: Url,
     base_url: Option<Url>,
     provider: Provider,
@@ -326,6 +350,7 @@ impl InferenceClient {
     pub fn builder() -> InferenceClientBuilder {
         InferenceClientBuilder {
             token: None,
+            token_source: None,
             hub_config: None,
             router_url: None,
             base_url: None,
@@ -343,15 +368,62 @@ impl InferenceClient {
     }
 
     /// A client configured from the process environment (`HF_ROUTER_URL`, `HF_ENDPOINT`, ...)
-    /// with `token`.
+    /// with the token found by the same discovery as the `hf` CLI (`HF_TOKEN`, the token file,
+    /// the OS keyring; notices go to `tracing`). Without a token the calls are anonymous.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// # let server = hf_test_server::TestServer::spawn(Default::default())?;
+    /// # let env = hf_auth::env::MapEnv::new()
+    /// #     .with("HF_ROUTER_URL", server.endpoint())
+    /// #     .with("HF_TOKEN", server.tokens().read.clone());
+    /// # tokio::runtime::Runtime::new()?.block_on(async {
+    /// use hf_inference::{ChatCompletionRequest, InferenceClient};
+    ///
+    /// // `InferenceClient::from_env()` in a program; here with a test environment.
+    /// let client = InferenceClient::from_env_source(&env)?;
+    /// assert_eq!(client.token_source(), Some(&hf_auth::TokenSource::EnvHfToken));
+    /// let answer = client
+    ///     .chat_completion("meta-llama/Llama-3.1-8B-Instruct", ChatCompletionRequest::user("Hi"))
+    ///     .await?;
+    /// assert_eq!(answer.text(), "You said: Hi");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// When a variable is malformed, or the token found cannot be sent.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_env_source(&env::ProcessEnv)
+    }
+
+    /// As [`InferenceClient::from_env`], reading `source`.
+    ///
+    /// # Errors
+    /// As [`InferenceClient::from_env`].
+    pub fn from_env_source(source: &dyn EnvSource) -> Result<Self, Error> {
+        Self::builder()
+            .from_env_source(source)?
+            .token_from_env_source(source)?
+            .build()
+    }
+
+    /// A client configured from the process environment with `token` (no discovery).
     ///
     /// # Errors
     /// When a variable is malformed.
-    pub fn from_env(token: Option<Token>) -> Result<Self, Error> {
+    pub fn from_env_with_token(token: Option<Token>) -> Result<Self, Error> {
         Self::builder()
             .token(token)
             .from_env_source(&env::ProcessEnv)?
             .build()
+    }
+
+    /// Where the token came from, when discovery found one (for logs that say so).
+    #[must_use]
+    pub fn token_source(&self) -> Option<&TokenSource> {
+        self.token_source.as_ref()
     }
 
     /// The router's base URL.

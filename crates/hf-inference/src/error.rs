@@ -13,6 +13,9 @@ pub enum Error {
     /// The client could not be configured (a malformed URL or environment variable).
     #[error("invalid inference configuration: {0}")]
     Config(String),
+    /// The token found in the environment cannot be used (malformed, or its file unreadable).
+    #[error(transparent)]
+    Token(hf_auth::Error),
     /// The arguments were rejected before anything was sent.
     #[error("invalid input: {0}")]
     InvalidInput(String),

@@ -1,6 +1,7 @@
 //! Call hosted models through Hugging Face Inference Providers: typed tasks and streaming chat.
 //!
-//! - [`InferenceClient`]: built from a token, the router URL (`HF_ROUTER_URL`, default
+//! - [`InferenceClient`]: [`InferenceClient::from_env`] (the token found as the `hf` CLI finds
+//!   it), or built from a token, the router URL (`HF_ROUTER_URL`, default
 //!   `https://router.huggingface.co`), a [`Provider`] (auto, `hf-inference`, or another by name),
 //!   optional `bill_to`, timeouts, or an explicit base URL for an Inference Endpoint or a local
 //!   OpenAI-compatible server (TGI, vLLM, llama.cpp).
@@ -14,6 +15,8 @@
 //!   that provider), 422, 429 (when to retry; PRO raises limits), 503 (loading: retried with backoff,
 //!   see [`InferenceClientBuilder::retry_transient`]) and 504 (stream instead); TGI-style
 //!   `{error, error_type}` bodies become [`Error::Model`].
+//!
+//! With the `blocking` feature, `blocking::InferenceClient` has the same methods, synchronous.
 //!
 //! All HTTP goes through [`hf_auth::http::HubClient`], which sends the token only to the Hub and
 //! the router (and to an Inference Endpoint base URL).
@@ -44,11 +47,11 @@
 //! ```
 //!
 //! ```no_run
-//! use futures_util::StreamExt;
 //! use hf_inference::{ChatCompletionRequest, ChatMessage, InferenceClient, TextClassificationParameters};
 //!
-//! # async fn demo(token: hf_auth::Token) -> Result<(), hf_inference::Error> {
-//! let client = InferenceClient::from_env(Some(token))?;
+//! # async fn demo() -> Result<(), hf_inference::Error> {
+//! // The token comes from HF_TOKEN, the token file or the keyring, as for the `hf` CLI.
+//! let client = InferenceClient::from_env()?;
 //!
 //! let request = ChatCompletionRequest::new(vec![ChatMessage::user("What is deep learning?")]).max_tokens(100);
 //! let mut stream = client
@@ -69,6 +72,8 @@
 //! # Ok(()) }
 //! ```
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod chat;
 mod client;
 mod error;

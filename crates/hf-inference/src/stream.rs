@@ -38,6 +38,14 @@ impl<T> std::fmt::Debug for EventStream<T> {
     }
 }
 
+impl<T> EventStream<T> {
+    /// The next item, or `None` once the stream has ended (what `StreamExt::next` gives,
+    /// without importing it).
+    pub async fn next(&mut self) -> Option<Result<T, Error>> {
+        self.inner.next().await
+    }
+}
+
 impl<T> Stream for EventStream<T> {
     type Item = Result<T, Error>;
 

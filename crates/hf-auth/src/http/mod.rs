@@ -8,6 +8,7 @@
 
 mod errors;
 mod retry;
+mod runtime;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +24,7 @@ use crate::error::{Error, HttpError, HttpErrorKind};
 
 pub use errors::{error_from_response, read_body_limited};
 pub use retry::{FailedAttempt, RetryPolicy, RetryPredicate, parse_rate_limit, parse_retry_after};
+pub use runtime::blocking_runtime;
 
 /// The Hub's default endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://huggingface.co";

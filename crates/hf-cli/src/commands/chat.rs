@@ -4,7 +4,6 @@
 use std::io::Read as _;
 
 use clap::Args;
-use futures_util::StreamExt as _;
 use hf_inference::chat::Usage;
 use hf_inference::{ChatCompletionRequest, ChatMessage};
 use serde::Serialize;

@@ -6,7 +6,6 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use futures_util::StreamExt as _;
 use hf_inference::{InferenceClient, Task};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -1,3 +1,5 @@
+#[cfg(feature = "blocking")]
+mod blocking;
 mod cache;
 mod download;
 mod faults;

@@ -1,6 +1,8 @@
 //! Integration tests of hf-inference: replays of real recorded exchanges (`replay`), and calls
 //! against hf-test-server (`server`).
 
+#[cfg(feature = "blocking")]
+mod blocking;
 mod cassette;
 mod hostile;
 #[allow(dead_code)]
