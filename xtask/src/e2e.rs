@@ -190,67 +190,14 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     if let Some(info) = &local_info
         && options.filters.is_empty()
     {
-        run_examples(info)?;
+        crate::examples::run(&crate::examples::Target {
+            endpoint: &info.endpoint,
+            read_token: &info.read_token,
+            write_token: &info.write_token,
+            hf: &bin,
+        })?;
     }
     Ok(())
-}
-
-/// Runs each `hf-hub` example as a user would (its arguments, `HF_ENDPOINT`/`HF_TOKEN`/`HF_HOME`
-/// from the environment) and checks the result it prints on its last line.
-fn run_examples(info: &ServerInfo) -> anyhow::Result<()> {
-    let home = std::env::temp_dir().join(format!("hf-e2e-examples-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home)?;
-    let run = |example: &str, args: &[&str]| -> anyhow::Result<(bool, String)> {
-        println!(
-            "$ cargo run -q -p hf-rs-hub --example {example} -- {}",
-            args.join(" ")
-        );
-        let mut command =
-            util::cargo(&["run", "-q", "-p", "hf-rs-hub", "--example", example, "--"]);
-        command
-            .args(args)
-            .env("HF_ENDPOINT", &info.endpoint)
-            .env("HF_TOKEN", &info.read_token)
-            .env("HF_HOME", &home)
-            .env_remove("HF_HUB_CACHE")
-            .env_remove("HF_HUB_OFFLINE");
-        let output = command
-            .output()
-            .with_context(|| format!("could not run the example {example}"))?;
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let last = stdout.lines().last().unwrap_or_default().to_owned();
-        Ok((output.status.success(), last))
-    };
-    let result = (|| -> anyhow::Result<()> {
-        // A private repo: the example must find the token in the environment.
-        let (ok, file) = run("download_file", &["demo-user/private-model", "config.json"])?;
-        let path = PathBuf::from(&file);
-        if !ok || !path.is_file() || !path.starts_with(home.join("hub")) {
-            bail!("download_file printed {file:?} (success: {ok})");
-        }
-        let (ok, found) = run("cache_lookup", &["demo-user/private-model", "config.json"])?;
-        if !ok || found != file {
-            bail!("cache_lookup printed {found:?} (success: {ok}), expected {file:?}");
-        }
-        let (ok, _) = run("cache_lookup", &["demo-user/private-model", "README.md"])?;
-        if ok {
-            bail!("cache_lookup found a file that was never downloaded");
-        }
-        let (ok, dir) = run("snapshot_with_patterns", &["demo-org/demo-model", "*.json"])?;
-        let names: Vec<String> = std::fs::read_dir(&dir)
-            .with_context(|| format!("snapshot_with_patterns printed {dir:?} (success: {ok})"))?
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        if !ok || names.is_empty() || !names.iter().all(|n| n.ends_with(".json")) {
-            bail!("snapshot_with_patterns gave {names:?} in {dir:?} (success: {ok})");
-        }
-        println!("examples: 4 runs ok");
-        Ok(())
-    })();
-    let _ = std::fs::remove_dir_all(&home);
-    result
 }
 
 #[allow(

@@ -40,11 +40,21 @@ pub(crate) fn succeeds(command: &mut Command) -> bool {
         .is_ok_and(|status| status.success())
 }
 
-/// The command line as a string, for logs (environment settings first).
+/// The command line as a string, for logs (environment settings first; the values of
+/// variables that hold a token are never shown).
 pub(crate) fn describe(command: &Command) -> String {
     let mut parts: Vec<String> = command
         .get_envs()
-        .filter_map(|(k, v)| v.map(|v| format!("{}={}", k.to_string_lossy(), v.to_string_lossy())))
+        .filter_map(|(k, v)| {
+            let name = k.to_string_lossy();
+            v.map(|v| {
+                if name.contains("TOKEN") {
+                    format!("{name}=<hidden>")
+                } else {
+                    format!("{name}={}", v.to_string_lossy())
+                }
+            })
+        })
         .collect();
     parts.push(command.get_program().to_string_lossy().into_owned());
     parts.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
@@ -105,4 +115,20 @@ pub(crate) fn build_release(package: &str, bin: &str) -> anyhow::Result<PathBuf>
         .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == bin)
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
         .with_context(|| format!("cargo did not report the {bin} executable"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn described_commands_hide_tokens() {
+        let mut command = std::process::Command::new("hf");
+        command
+            .arg("whoami")
+            .env("HF_TOKEN", "hf_secretvalue")
+            .env("HF_ENDPOINT", "http://127.0.0.1:1");
+        let shown = super::describe(&command);
+        assert!(!shown.contains("hf_secretvalue"), "{shown}");
+        assert!(shown.contains("HF_TOKEN=<hidden>"), "{shown}");
+        assert!(shown.contains("HF_ENDPOINT=http://127.0.0.1:1"), "{shown}");
+    }
 }

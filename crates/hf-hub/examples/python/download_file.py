@@ -1,0 +1,11 @@
+# The Python client's way to do what ../download_file.rs does; the statements between
+# `# task` and `# end task` are counted against the Rust example's.
+import sys
+
+from huggingface_hub import hf_hub_download
+
+repo, file = sys.argv[1:3]
+# task
+path = hf_hub_download(repo, file)
+# end task
+print(path)
