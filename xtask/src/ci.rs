@@ -3,7 +3,7 @@
 //! Steps: `fmt` (rustfmt --check), `clippy` (all targets, warnings denied), `test`
 //! (`cargo test --workspace`), `doc` (rustdoc warnings denied), `deny` (licences, bans,
 //! sources; skipped with a note when cargo-deny is not installed), `codegen` (generated
-//! docs up to date), `conformance` (the Python client against hf-test-server; needs
+//! docs up to date), `api` (the public-API listing in `docs/api/` up to date), `conformance` (the Python client against hf-test-server; needs
 //! `.venv/bin/python`), `e2e` (`cargo xtask e2e`: the built `hf` against hf-test-server),
 //! `actionlint` (the GitHub workflows; skipped with a note when actionlint is not
 //! installed). `--step` picks steps; `--keep-going` (the default when `CI` is set) runs the rest after a failure.
@@ -22,6 +22,7 @@ const STEPS: &[&str] = &[
     "doc",
     "deny",
     "codegen",
+    "api",
     "conformance",
     "e2e",
     "actionlint",
@@ -119,14 +120,21 @@ fn run_step(step: &str) -> anyhow::Result<Outcome> {
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--",
             "-D",
             "warnings",
         ]))?,
         // --no-fail-fast: one CI log shows every failing test binary, not just the first.
-        "test" => util::run(&mut util::cargo(&["test", "--workspace", "--no-fail-fast"]))?,
+        "test" => util::run(&mut util::cargo(&[
+            "test",
+            "--workspace",
+            "--all-features",
+            "--no-fail-fast",
+        ]))?,
         "doc" => util::run(
-            util::cargo(&["doc", "--workspace", "--no-deps"]).env("RUSTDOCFLAGS", "-Dwarnings"),
+            util::cargo(&["doc", "--workspace", "--all-features", "--no-deps"])
+                .env("RUSTDOCFLAGS", "-Dwarnings"),
         )?,
         "deny" => {
             if !util::succeeds(&mut util::cargo(&["deny", "--version"])) {
@@ -139,6 +147,7 @@ fn run_step(step: &str) -> anyhow::Result<Outcome> {
             ]))?;
         }
         "codegen" => crate::codegen::run(&["--check".to_owned()])?,
+        "api" => crate::api::run(&["--check".to_owned()])?,
         "conformance" => return conformance(),
         "e2e" => crate::e2e::run(&[])?,
         "actionlint" => return actionlint(),

@@ -1,6 +1,7 @@
 //! Project automation, run as `cargo xtask <task>` (alias in `.cargo/config.toml`).
 //!
 //! - `ci [--step NAME]... [--keep-going]`: what CI runs (see `ci.rs`).
+//! - `api [--check]`: the public-API listing in `docs/api/` (see `api.rs`).
 //! - `codegen [--check]`: regenerate (or check) `docs/reference/environment.md`.
 //! - `demo [--keep]`: a real download against the local Hub (`demo.rs`).
 //! - `bench download`: download benchmark against the Python client and curl (`bench.rs`).
@@ -18,12 +19,14 @@
     reason = "xtask reports progress to the terminal"
 )]
 
+mod api;
 mod bench;
 mod bench_upload;
 mod ci;
 mod codegen;
 mod demo;
 mod e2e;
+mod examples;
 mod fuzz;
 mod measure;
 mod release;
@@ -36,6 +39,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task> [options]
 
 tasks:
+  api [--check]
+        list the public API of hf-auth, hf-rs-hub and hf-inference into docs/api/ (--check: fail when it changed)
   ci [--step STEP]... [--keep-going]
         fmt, clippy, test, doc, deny, codegen, conformance (all by default, in this order)
   codegen [--check]
@@ -66,6 +71,7 @@ fn main() -> ExitCode {
             bench_upload::run(&rest[1..])
         }
         Some("bench") => bench::run(&rest),
+        Some("api") => api::run(&rest),
         Some("ci") => ci::run(&rest),
         Some("codegen") => codegen::run(&rest),
         Some("demo") => demo::run(&rest),
