@@ -14,6 +14,34 @@ use crate::upload::{CommitOptions, FolderUpload, UploadOptions, UploadReport, Up
 use crate::{Error, HubApi};
 
 /// A repo on the Hub, at a revision (the default branch unless [`RepoHandle::revision`]).
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let server = hf_test_server::TestServer::spawn(Default::default())?;
+/// # let home = tempfile::tempdir()?;
+/// # let env = hf_auth::env::MapEnv::new()
+/// #     .with("HF_ENDPOINT", server.endpoint())
+/// #     .with("HF_HOME", home.path().to_str().unwrap())
+/// #     .with("HF_TOKEN", server.tokens().write.clone());
+/// # let folder = tempfile::tempdir()?;
+/// # std::fs::write(folder.path().join("notes.md"), "# Notes\n")?;
+/// # std::fs::write(folder.path().join("debug.log"), "noise\n")?;
+/// # tokio::runtime::Runtime::new()?.block_on(async {
+/// // `HubApi::from_env()?` in a program; here with a test environment.
+/// let api = hf_hub::HubApi::from_env_source(&env)?;
+/// let model = api.model("demo-user/scoped-model");
+///
+/// let report = model.upload_folder(folder.path()).exclude("*.log").message("Add notes").run().await?;
+/// assert_eq!(report.files_added, 1);
+///
+/// let notes = model.download("notes.md").await?;
+/// assert_eq!(std::fs::read_to_string(notes)?, "# Notes\n");
+/// let pinned = model.revision(report.head.as_deref().unwrap()).download("notes.md").await?;
+/// assert!(pinned.is_file());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// # })
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct RepoHandle {
     api: HubApi,

@@ -3,6 +3,13 @@
 //!
 //! All HTTP goes through `hf_auth::http` (endpoint, token, retries, error mapping).
 //!
+//! - [`HubApi::from_env`] reads what the `hf` CLI and the Python client read (endpoint, token,
+//!   cache); [`HubApi::builder`] sets them explicitly.
+//! - Repo handles ([`RepoHandle`]): `api.model(id).download(file)`,
+//!   `.snapshot().include("*.json").run()`, `.upload_folder(dir).run()`.
+//! - [`cache::Cache`]: offline, synchronous lookups in the shared cache.
+//! - Feature `blocking`: `blocking::HubApi`, the same API without async.
+//!
 //! Download a file into the cache and read it (here from a local `hf-test-server`; with
 //! `HubConfig::from_env()` the endpoint is `HF_ENDPOINT`, by default the Hub):
 //!

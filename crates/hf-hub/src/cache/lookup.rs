@@ -10,6 +10,23 @@ use super::{RepoCache, safe_relative_path};
 use crate::repo::{DEFAULT_REVISION, Repo, RepoId, RepoType};
 
 /// The shared cache folder (`HF_HUB_CACHE`, else `$HF_HOME/hub`), for lookups.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let server = hf_test_server::TestServer::spawn(Default::default())?;
+/// # let cache_dir = tempfile::tempdir()?;
+/// # let api = hf_hub::HubApi::builder().endpoint(server.endpoint()).cache_dir(cache_dir.path()).build()?;
+/// # let downloaded = tokio::runtime::Runtime::new()?.block_on(api.model("demo-org/demo-model").download("config.json"))?;
+/// use hf_hub::cache::Cache;
+///
+/// // `Cache::from_env()` in a program (the cache `hf download` and Python fill).
+/// let cache = Cache::new(cache_dir.path());
+/// assert_eq!(cache.model("demo-org/demo-model").get("config.json"), Some(downloaded));
+/// assert_eq!(cache.model("demo-org/demo-model").get("README.md"), None);
+/// assert_eq!(cache.model("demo-org/demo-model").get_at("config.json", "no-such-branch"), None);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Cache {
     root: PathBuf,
