@@ -1,4 +1,4 @@
-//! Request recording and fault injection, as one axum middleware applied to both origins.
+//! Request recording and fault injection, as one axum middleware applied to every origin.
 
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -26,12 +26,15 @@ pub enum Origin {
     /// The CDN / storage origin (`TestServer::cdn`).
     #[serde(alias = "cdn")]
     Cdn,
+    /// The Xet CAS origin (`TestServer::cas`).
+    #[serde(alias = "cas")]
+    Cas,
 }
 
 /// A fault to inject on matching requests.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultRule {
-    /// Only requests to this origin (`None` = both).
+    /// Only requests to this origin (`None` = every origin).
     #[serde(default)]
     pub origin: Option<Origin>,
     /// Only this HTTP method, case-insensitive (`None` = any).
@@ -379,6 +382,7 @@ fn log_line(origin: Origin, method: &Method, pq: &str, status: u16, auth: bool) 
     let o = match origin {
         Origin::Hub => "hub",
         Origin::Cdn => "cdn",
+        Origin::Cas => "cas",
     };
     let pq = pq.split("sig=").next().unwrap_or(pq);
     eprintln!(

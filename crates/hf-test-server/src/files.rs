@@ -38,13 +38,13 @@ pub(crate) fn check_sig(
     Ok(())
 }
 
-enum RangeReq {
+pub(crate) enum RangeReq {
     Full,
     Part(u64, u64),
     Unsatisfiable,
 }
 
-fn parse_range(headers: &HeaderMap, len: u64) -> RangeReq {
+pub(crate) fn parse_range(headers: &HeaderMap, len: u64) -> RangeReq {
     let Some(r) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
         return RangeReq::Full;
     };
@@ -173,7 +173,23 @@ pub(crate) fn resolve(ctx: &Ctx, kind: RepoType, id: &str, rev: &str, path: &str
     set_header(&mut resp, "x-repo-commit", &commit.id);
     set_header(&mut resp, "etag", &format!("\"{}\"", entry.oid));
     if let Some(sha) = &entry.lfs {
-        let location = signed_url(&ctx.shared, &format!("/lfs/{sha}"));
+        // A Xet file: its hash and where to get a CAS token, as the Hub sends them; clients
+        // without Xet follow the redirect to the bridge, which reconstructs the bytes.
+        let location = match &entry.xet {
+            Some(xet) => {
+                set_header(&mut resp, "x-xet-hash", xet);
+                let refresh = format!(
+                    "{}/api/{}s/{}/xet-read-token/{}",
+                    ctx.shared.endpoint,
+                    kind.singular(),
+                    repo.id,
+                    commit.id
+                );
+                set_header(&mut resp, "link", &format!("<{refresh}>; rel=\"xet-auth\""));
+                signed_url(&ctx.shared, &format!("/xet/{xet}"))
+            }
+            None => signed_url(&ctx.shared, &format!("/lfs/{sha}")),
+        };
         *resp.status_mut() = StatusCode::FOUND;
         set_header(&mut resp, "location", &location);
         set_header(&mut resp, "x-linked-etag", &format!("\"{sha}\""));

@@ -129,7 +129,7 @@ pub(crate) fn info_json(
         "createdAt": iso8601(repo.created),
         "siblings": commit.map(|c| siblings(repo, &c.tree, blobs)).unwrap_or_default(),
         "usedStorage": commit.map(|c| c.tree.values().map(|e| e.size).sum::<u64>()).unwrap_or(0),
-        "xetEnabled": false,
+        "xetEnabled": repo.xet_enabled,
     });
     if let Some(card) = &repo.card_data {
         v["cardData"] = card.clone();
@@ -359,6 +359,7 @@ pub(crate) fn repos_admin(ctx: &Ctx, what: &str) -> Response {
             }
             let now = now_secs();
             let mut repo = Repo::new(kind, &id, now);
+            repo.xet_enabled = ctx.shared.xet_by_default;
             repo.private = body["private"].as_bool().unwrap_or(false)
                 || matches!(body["visibility"].as_str(), Some("private" | "protected"));
             repo.sdk = body["sdk"].as_str().map(str::to_owned);

@@ -55,12 +55,13 @@ mod router;
 mod seed;
 mod upload;
 mod util;
+mod xet;
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 
 use axum::Router;
@@ -88,8 +89,12 @@ pub struct ServerConfig {
     pub port: u16,
     /// CDN port (`0` = any free port).
     pub cdn_port: u16,
+    /// Xet CAS port (`0` = any free port).
+    pub cas_port: u16,
     /// Initial content.
     pub seed: Seed,
+    /// Whether repos created on this server are Xet-enabled (as on the Hub: yes).
+    pub xet_by_default: bool,
 }
 
 impl Default for ServerConfig {
@@ -98,7 +103,9 @@ impl Default for ServerConfig {
             data_dir: None,
             port: 0,
             cdn_port: 0,
+            cas_port: 0,
             seed: Seed::Demo,
+            xet_by_default: true,
         }
     }
 }
@@ -141,6 +148,11 @@ pub const DEFAULT_CHUNK_SIZE: u64 = 5 * 1024 * 1024;
 pub(crate) struct Shared {
     pub(crate) endpoint: String,
     pub(crate) cdn: String,
+    /// The CAS origin's URL (what `xet-*-token` answers as `casUrl`).
+    pub(crate) cas_url: String,
+    /// Set once the CAS has started (before the server accepts requests).
+    pub(crate) cas: OnceLock<xet::Cas>,
+    pub(crate) xet_by_default: bool,
     pub(crate) secret: String,
     pub(crate) db: Mutex<Db>,
     pub(crate) blobs: Blobs,
@@ -197,6 +209,7 @@ impl Shared {
 pub struct TestServer {
     endpoint: String,
     cdn: String,
+    cas: String,
     tokens: Tokens,
     data_dir: PathBuf,
     remove_data_dir: bool,
@@ -210,6 +223,7 @@ impl fmt::Debug for TestServer {
         f.debug_struct("TestServer")
             .field("endpoint", &self.endpoint)
             .field("cdn", &self.cdn)
+            .field("cas", &self.cas)
             .field("data_dir", &self.data_dir)
             .finish_non_exhaustive()
     }
@@ -239,14 +253,22 @@ impl TestServer {
         };
         let hub = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], config.port)))?;
         let cdn = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], config.cdn_port)))?;
+        let cas = std::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], config.cas_port)))?;
         hub.set_nonblocking(true)?;
         cdn.set_nonblocking(true)?;
+        cas.set_nonblocking(true)?;
         let endpoint = format!("http://127.0.0.1:{}", hub.local_addr()?.port());
         let cdn_url = format!("http://127.0.0.1:{}", cdn.local_addr()?.port());
+        let cas_url = format!("http://127.0.0.1:{}", cas.local_addr()?.port());
+        // A data dir given by the caller keeps the CAS's content on disk beside the blobs.
+        let cas_dir = (!remove_data_dir).then(|| data_dir.join("xet-cas"));
         let (db, tokens) = seed::build_db(config.seed);
         let shared = Arc::new(Shared {
             endpoint: endpoint.clone(),
             cdn: cdn_url.clone(),
+            cas_url: cas_url.clone(),
+            cas: OnceLock::new(),
+            xet_by_default: config.xet_by_default,
             secret: util::random_hex(32),
             db: Mutex::new(db),
             blobs: Blobs::new(&data_dir, seed::seed_blobs()),
@@ -268,37 +290,71 @@ impl TestServer {
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let hub_app = router(shared.clone(), Origin::Hub);
         let cdn_app = router(shared.clone(), Origin::Cdn);
+        let cas_app = router(shared.clone(), Origin::Cas);
         // Convert the listeners inside the runtime, so errors surface here.
-        let (hub_l, cdn_l) = {
+        let (hub_l, cdn_l, cas_l) = {
             let _guard = rt.enter();
             (
                 tokio::net::TcpListener::from_std(hub)?,
                 tokio::net::TcpListener::from_std(cdn)?,
+                tokio::net::TcpListener::from_std(cas)?,
             )
         };
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<std::io::Result<()>>();
+        let cas_shared = shared.clone();
         let thread = std::thread::Builder::new()
             .name("hf-test-server".into())
             .spawn(move || {
                 rt.block_on(async move {
+                    // The CAS and the seeded Xet files first: no request may find them missing.
+                    let started = async {
+                        let cas = xet::Cas::start(cas_dir.as_deref()).await?;
+                        for data in seed::xet_files(config.seed) {
+                            cas.store(&data).await.map_err(std::io::Error::other)?;
+                        }
+                        let _ = cas_shared.cas.set(cas);
+                        Ok(())
+                    }
+                    .await;
+                    let failed = started.is_err();
+                    let _ = ready_tx.send(started);
+                    if failed {
+                        return;
+                    }
                     let a = tokio::spawn(async move {
                         let _ = axum::serve(hub_l, hub_app).await;
                     });
                     let b = tokio::spawn(async move {
                         let _ = axum::serve(cdn_l, cdn_app).await;
                     });
+                    let c = tokio::spawn(async move {
+                        let _ = axum::serve(cas_l, cas_app).await;
+                    });
                     let _ = stop_rx.await;
                     a.abort();
                     b.abort();
+                    c.abort();
                     let _ = a.await;
                     let _ = b.await;
+                    let _ = c.await;
                 });
                 // The listeners are closed already (the serve tasks were awaited);
                 // do not wait for idle connections or blocking threads.
                 rt.shutdown_background();
             })?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(_) => {
+                return Err(std::io::Error::other(
+                    "the server thread stopped while starting",
+                ));
+            }
+        }
         Ok(TestServer {
             endpoint,
             cdn: cdn_url,
+            cas: cas_url,
             tokens,
             data_dir,
             remove_data_dir,
@@ -316,6 +372,12 @@ impl TestServer {
     /// `http://127.0.0.1:PORT2`: LFS downloads and upload part URLs.
     pub fn cdn(&self) -> &str {
         &self.cdn
+    }
+
+    /// `http://127.0.0.1:PORT3`: the Xet CAS (Hugging Face's own, from `xet-client`), as
+    /// `xet-read-token`/`xet-write-token` name it.
+    pub fn cas(&self) -> &str {
+        &self.cas
     }
 
     /// The server's fake tokens.
@@ -413,6 +475,7 @@ fn router(shared: Arc<Shared>, origin: Origin) -> Router {
     let app = match origin {
         Origin::Hub => Router::new().fallback(router::dispatch),
         Origin::Cdn => Router::new().fallback(router::cdn_dispatch),
+        Origin::Cas => Router::new().fallback(xet::dispatch),
     };
     app.layer(axum::middleware::from_fn_with_state(
         (shared.clone(), origin),

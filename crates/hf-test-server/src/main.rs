@@ -1,7 +1,7 @@
 //! `hf-test-server`: runs the fake Hub standalone.
 //!
 //! Prints one JSON line on stdout once both ports accept connections:
-//! `{"endpoint", "cdn", "tokens": {...}, "pid"}`, then serves until SIGTERM/SIGINT.
+//! `{"endpoint", "cdn", "cas", "tokens": {...}, "pid"}`, then serves until SIGTERM/SIGINT.
 //! Logs go to stderr.
 
 use std::path::PathBuf;
@@ -30,6 +30,12 @@ struct Args {
     /// CDN port (0 = any free port).
     #[arg(long, default_value_t = 0)]
     cdn_port: u16,
+    /// Xet CAS port (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    cas_port: u16,
+    /// Create new repos without Xet (LFS only), as the Hub did before Xet.
+    #[arg(long)]
+    no_xet: bool,
     /// Initial content.
     #[arg(long, value_enum, default_value_t = SeedArg::Demo)]
     seed: SeedArg,
@@ -51,6 +57,8 @@ fn main() -> std::process::ExitCode {
         data_dir: Some(args.data_dir),
         port: args.port,
         cdn_port: args.cdn_port,
+        cas_port: args.cas_port,
+        xet_by_default: !args.no_xet,
         seed: match args.seed {
             SeedArg::Demo => Seed::Demo,
             SeedArg::Empty => Seed::Empty,
@@ -68,9 +76,10 @@ fn main() -> std::process::ExitCode {
     // Written by hand to keep the documented key order.
     let q = |s: &str| serde_json::Value::from(s).to_string();
     let line = format!(
-        "{{\"endpoint\": {}, \"cdn\": {}, \"tokens\": {{\"read\": {}, \"write\": {}, \"fine_grained\": {}, \"org_write\": {}, \"expired\": {}}}, \"pid\": {}}}",
+        "{{\"endpoint\": {}, \"cdn\": {}, \"cas\": {}, \"tokens\": {{\"read\": {}, \"write\": {}, \"fine_grained\": {}, \"org_write\": {}, \"expired\": {}}}, \"pid\": {}}}",
         q(server.endpoint()),
         q(server.cdn()),
+        q(server.cas()),
         q(&t.read),
         q(&t.write),
         q(&t.fine_grained),

@@ -75,6 +75,8 @@ pub(crate) struct Entry {
     pub(crate) oid: String,
     /// sha256 of the content for LFS files.
     pub(crate) lfs: Option<String>,
+    /// Xet hash of the content, for LFS files stored in the CAS (served through Xet and the bridge).
+    pub(crate) xet: Option<String>,
     pub(crate) pointer_size: u64,
     pub(crate) last_commit: String,
 }
@@ -85,6 +87,7 @@ impl Entry {
             size: data.len() as u64,
             oid: git_blob_sha1(data),
             lfs: None,
+            xet: None,
             pointer_size: 0,
             last_commit: commit.to_owned(),
         }
@@ -95,8 +98,16 @@ impl Entry {
             size,
             oid: git_blob_sha1(pointer.as_bytes()),
             lfs: Some(sha256.to_owned()),
+            xet: None,
             pointer_size: pointer.len() as u64,
             last_commit: commit.to_owned(),
+        }
+    }
+    /// An LFS file whose bytes are in the CAS as the Xet file `xet_hash`.
+    pub(crate) fn xet(sha256: &str, size: u64, xet_hash: &str, commit: &str) -> Self {
+        Entry {
+            xet: Some(xet_hash.to_owned()),
+            ..Entry::lfs(sha256, size, commit)
         }
     }
     /// Key in the blob store.
@@ -147,6 +158,8 @@ pub(crate) struct Repo {
     pub(crate) sdk: Option<String>,
     pub(crate) card_data: Option<Value>,
     pub(crate) provider_mapping: Option<Value>,
+    /// New uploads may go to the CAS (`xetEnabled`); LFS uploads keep working either way.
+    pub(crate) xet_enabled: bool,
     /// Shared between clones (handlers clone repos); copied on write.
     pub(crate) commits: Arc<HashMap<String, Commit>>,
     pub(crate) branches: BTreeMap<String, String>,
@@ -172,6 +185,7 @@ impl Repo {
             sdk: None,
             card_data: None,
             provider_mapping: None,
+            xet_enabled: false,
             commits: Arc::new(HashMap::new()),
             branches: BTreeMap::new(),
             tag_refs: BTreeMap::new(),

@@ -270,6 +270,9 @@ pub(crate) fn entry_json(
     if let Some(sha) = &e.lfs {
         v["lfs"] = json!({"oid": sha, "size": e.size, "pointerSize": e.pointer_size});
     }
+    if let Some(xet) = &e.xet {
+        v["xetHash"] = json!(xet);
+    }
     if expand {
         if let Some(c) = last_commit {
             v["lastCommit"] = json!({"id": c.id, "title": c.title, "date": iso8601(c.date)});

@@ -1,4 +1,5 @@
-//! The top floor: routes each request of the Hub and CDN origins to its handler (repo ids
+//! The top floor: routes each request of the Hub and CDN origins (the CAS origin is
+//! `xet::dispatch`) to its handler (repo ids
 //! may or may not contain a `/`, so routing is by hand). Handlers never route to each other.
 
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use crate::Shared;
 use crate::model::{Caller, Db, RepoType};
 use crate::respond::{Ctx, caller_from, invalid_credentials};
 use crate::util::{error_response, ok_json, parse_query, pct_decode, set_header, text_response};
-use crate::{files, hub, inference, upload};
+use crate::{files, hub, inference, upload, xet};
 use serde_json::json;
 
 /// Words that follow a repo id in `/api/{t}/{repo}/...`.
@@ -166,11 +167,8 @@ async fn repo_api(ctx: &Ctx, kind: RepoType, id: &str, rest: &[String]) -> Respo
         ("super-squash", &Method::POST) => {
             hub::super_squash(ctx, kind, id, if tail.is_empty() { "main" } else { &tail })
         }
-        ("xet-read-token" | "xet-write-token", _) => error_response(
-            501,
-            None,
-            "Xet is not supported by hf-test-server (set HF_HUB_DISABLE_XET=1)",
-        ),
+        ("xet-read-token", &Method::GET) => xet::token(ctx, kind, id, false),
+        ("xet-write-token", &Method::GET) => xet::token(ctx, kind, id, true),
         _ => error_response(
             404,
             None,
@@ -236,6 +234,9 @@ pub(crate) async fn cdn_dispatch(State(shared): State<Arc<Shared>>, req: Request
             set_header(&mut resp, "etag", &format!("\"{sha}\""));
             set_header(&mut resp, "content-type", "application/octet-stream");
             files::serve_blob(&parts.method, &parts.headers, blob, resp)
+        }
+        (&Method::GET | &Method::HEAD, ["xet", hash]) => {
+            xet::bridge(&shared, &parts.method, &parts.headers, hash).await
         }
         (&Method::PUT, ["upload", oid, size]) => {
             let body = match axum::body::to_bytes(body, usize::MAX).await {

@@ -54,22 +54,30 @@ saved_model/**/* filter=lfs diff=lfs merge=lfs -text
 /// Base date of the seed history: 2024-01-01T00:00:00Z.
 const T0: u64 = 1_704_067_200;
 
+/// Size of `demo-org/xet-model/model.safetensors` (Xet-backed, several chunks and MiB).
+pub(crate) const XET_SAFETENSORS_SIZE: usize = 5 * 1024 * 1024 + 4321;
+
 /// Size of `demo-org/demo-model/model.safetensors`.
 pub(crate) const DEMO_SAFETENSORS_SIZE: usize = 3 * 1024 * 1024 + 1234;
 
 struct SeedData {
     blobs: Arc<HashMap<String, Bytes>>,
     repos: Vec<Repo>,
+    /// Content of the seeded Xet files, stored in each server's CAS at start-up.
+    xet_files: Vec<Bytes>,
 }
 
 enum Content {
     Regular(Vec<u8>),
     Lfs(Bytes),
+    /// An LFS file stored in the CAS only (served through Xet and the bridge).
+    Xet(Bytes),
 }
 
 struct Builder<'a> {
     repo: Repo,
     blobs: &'a mut HashMap<String, Bytes>,
+    xet_files: &'a mut Vec<Bytes>,
     date: u64,
 }
 
@@ -92,6 +100,16 @@ impl Builder<'_> {
                 Content::Lfs(data) => {
                     let e = Entry::lfs(&sha256_hex(&data), data.len() as u64, "");
                     self.blobs.insert(e.blob_key(), data);
+                    e
+                }
+                Content::Xet(data) => {
+                    let e = Entry::xet(
+                        &sha256_hex(&data),
+                        data.len() as u64,
+                        &crate::util::xet_file_hash(&data),
+                        "",
+                    );
+                    self.xet_files.push(data);
                     e
                 }
             };
@@ -120,6 +138,7 @@ fn reg(path: &str, s: &str) -> (String, Content) {
 
 fn new_builder<'a>(
     blobs: &'a mut HashMap<String, Bytes>,
+    xet_files: &'a mut Vec<Bytes>,
     kind: RepoType,
     id: &str,
     offset_days: u64,
@@ -128,6 +147,7 @@ fn new_builder<'a>(
     let mut b = Builder {
         repo: Repo::new(kind, id, created),
         blobs,
+        xet_files,
         date: created,
     };
     b.commit_on(
@@ -215,11 +235,18 @@ fn scalar(v: &str) -> Value {
 
 fn build() -> SeedData {
     let mut blobs = HashMap::new();
+    let mut xet_files = Vec::new();
     let mut repos = Vec::new();
 
     // demo-org/demo-model
     {
-        let mut b = new_builder(&mut blobs, RepoType::Model, "demo-org/demo-model", 0);
+        let mut b = new_builder(
+            &mut blobs,
+            &mut xet_files,
+            RepoType::Model,
+            "demo-org/demo-model",
+            0,
+        );
         let card = readme(
             "language:\n- en\nlicense: apache-2.0\nlibrary_name: transformers\npipeline_tag: text-classification\ntags:\n- demo\n- text-classification\ndatasets:\n- demo-org/demo-dataset\n",
             "# Demo model\n\nA tiny model used by the hf test server.\n",
@@ -291,7 +318,13 @@ fn build() -> SeedData {
 
     // demo-org/demo-dataset
     {
-        let mut b = new_builder(&mut blobs, RepoType::Dataset, "demo-org/demo-dataset", 1);
+        let mut b = new_builder(
+            &mut blobs,
+            &mut xet_files,
+            RepoType::Dataset,
+            "demo-org/demo-dataset",
+            1,
+        );
         let card = readme(
             "license: cc-by-4.0\nlanguage:\n- en\ntask_categories:\n- text-classification\npretty_name: Demo dataset\nsize_categories:\n- n<1K\n",
             "# Demo dataset\n\nA tiny dataset with a CSV and a Parquet split.\n",
@@ -330,7 +363,13 @@ fn build() -> SeedData {
 
     // demo-org/gated-model
     {
-        let mut b = new_builder(&mut blobs, RepoType::Model, "demo-org/gated-model", 2);
+        let mut b = new_builder(
+            &mut blobs,
+            &mut xet_files,
+            RepoType::Model,
+            "demo-org/gated-model",
+            2,
+        );
         let card = readme(
             "license: other\nextra_gated_prompt: You agree to not use the model for evil.\n",
             "# Gated model\n",
@@ -363,7 +402,7 @@ fn build() -> SeedData {
         ("demo-user/private-model", true, 3),
         ("demo-user/scoped-model", false, 4),
     ] {
-        let mut b = new_builder(&mut blobs, RepoType::Model, id, days);
+        let mut b = new_builder(&mut blobs, &mut xet_files, RepoType::Model, id, days);
         let name = id.split('/').nth(1).unwrap_or(id);
         b.commit_on(
             "main",
@@ -384,7 +423,13 @@ fn build() -> SeedData {
 
     // demo-org/many-files: 1200 small files in 12 folders
     {
-        let mut b = new_builder(&mut blobs, RepoType::Model, "demo-org/many-files", 5);
+        let mut b = new_builder(
+            &mut blobs,
+            &mut xet_files,
+            RepoType::Model,
+            "demo-org/many-files",
+            5,
+        );
         let mut files = vec![reg(
             "README.md",
             "# Many files\n\n1200 small files in 12 folders.\n",
@@ -399,9 +444,43 @@ fn build() -> SeedData {
         repos.push(b.repo);
     }
 
+    // demo-org/xet-model: a Xet-enabled repo whose weights live in the CAS only
+    // (demo-org/demo-model is the legacy LFS one).
+    {
+        let mut b = new_builder(
+            &mut blobs,
+            &mut xet_files,
+            RepoType::Model,
+            "demo-org/xet-model",
+            6,
+        );
+        b.repo.xet_enabled = true;
+        b.repo.tags = vec!["demo".into(), "xet".into()];
+        b.repo.library_name = Some("transformers".into());
+        b.commit_on(
+            "main",
+            "Upload weights through Xet",
+            vec![
+                reg("README.md", "# Xet model\n\nWeights stored in Xet, served through the CAS and the bridge.\n"),
+                reg("config.json", "{\n  \"model_type\": \"gpt2\",\n  \"n_layer\": 2\n}\n"),
+                (
+                    "model.safetensors".to_owned(),
+                    Content::Xet(Bytes::from(safetensors_bytes(XET_SAFETENSORS_SIZE, 7))),
+                ),
+            ],
+        );
+        repos.push(b.repo);
+    }
+
     // inference demo models
     for (i, m) in DEMO_MODELS.iter().enumerate() {
-        let mut b = new_builder(&mut blobs, RepoType::Model, m.id, 10 + i as u64);
+        let mut b = new_builder(
+            &mut blobs,
+            &mut xet_files,
+            RepoType::Model,
+            m.id,
+            10 + i as u64,
+        );
         let card = readme(
             &format!(
                 "license: apache-2.0\nlibrary_name: {}\npipeline_tag: {}\n",
@@ -446,12 +525,21 @@ fn build() -> SeedData {
     SeedData {
         blobs: Arc::new(blobs),
         repos,
+        xet_files,
     }
 }
 
 fn seed_data() -> &'static SeedData {
     static DATA: OnceLock<SeedData> = OnceLock::new();
     DATA.get_or_init(build)
+}
+
+/// The seeded Xet files' content, for the CAS (none for `Seed::Empty`).
+pub(crate) fn xet_files(seed: Seed) -> Vec<Bytes> {
+    match seed {
+        Seed::Demo => seed_data().xet_files.clone(),
+        Seed::Empty => Vec::new(),
+    }
 }
 
 /// Shared seed blobs (empty map for `Seed::Empty` would also work; they are cheap to share).

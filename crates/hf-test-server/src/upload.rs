@@ -452,6 +452,20 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
             stored.push(e);
         }
     }
+    // LFS pointers whose bytes came through Xet: the CAS holds them under the Xet hash its
+    // uploaded shards named for that sha256.
+    let mut in_cas: std::collections::HashMap<String, (String, u64)> = Default::default();
+    if let Some(cas) = ctx.shared.cas.get() {
+        for op in &ops {
+            if let Op::Lfs(_, oid, _) = op
+                && !ctx.shared.blobs.contains(&format!("lfs/{oid}"))
+                && let Some(xet) = cas.file_for_sha256(oid)
+                && let Some(size) = cas.file_size(&xet).await
+            {
+                in_cas.insert(oid.clone(), (xet, size));
+            }
+        }
+    }
     let user = ctx.user().unwrap_or("").to_owned();
     let mut db = match writable(ctx, kind, id) {
         Ok(db) => db,
@@ -511,14 +525,20 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
                 changed.push(p);
             }
             Op::Lfs(p, oid, size) => {
-                let Some(stored_size) = ctx.shared.blobs.size(&format!("lfs/{oid}")) else {
-                    return error_response(
-                        422,
-                        None,
-                        &format!(
-                            "LFS object {oid} for {p} was not uploaded; upload it before committing"
-                        ),
-                    );
+                let (stored_size, xet) = match ctx.shared.blobs.size(&format!("lfs/{oid}")) {
+                    Some(size) => (size, None),
+                    None => match in_cas.get(&oid) {
+                        Some((xet, size)) => (*size, Some(xet.clone())),
+                        None => {
+                            return error_response(
+                                422,
+                                None,
+                                &format!(
+                                    "LFS object {oid} for {p} was not uploaded (neither through LFS nor through Xet); upload it before committing"
+                                ),
+                            );
+                        }
+                    },
                 };
                 if size.is_some_and(|s| s != stored_size) {
                     return error_response(
@@ -530,7 +550,11 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
                         ),
                     );
                 }
-                tree.insert(p.clone(), Entry::lfs(&oid, stored_size, ""));
+                let entry = match &xet {
+                    Some(xet) => Entry::xet(&oid, stored_size, xet, ""),
+                    None => Entry::lfs(&oid, stored_size, ""),
+                };
+                tree.insert(p.clone(), entry);
                 changed.push(p);
             }
             Op::Delete(p) => {
@@ -631,6 +655,7 @@ pub(crate) fn commit_files_direct(
     if !db.repos.contains_key(&key) {
         let now = now_secs();
         let mut repo = crate::model::Repo::new(kind, repo_id, now);
+        repo.xet_enabled = shared.xet_by_default;
         let (entry, data) = crate::seed::gitattributes_entry("");
         shared.blobs.put(&entry.blob_key(), data)?;
         let mut tree = crate::model::Tree::new();

@@ -20,6 +20,29 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// Chunk size of files this server puts in the CAS itself (the seed). Clients chunk by
+/// content; any split reconstructs the same bytes.
+pub(crate) const XET_SEED_CHUNK: usize = 64 * 1024;
+
+/// The Xet chunks of `data` as this server stores seeded files.
+pub(crate) fn xet_chunks(data: &[u8]) -> Vec<xet_core_structures::xorb_object::Chunk> {
+    data.chunks(XET_SEED_CHUNK)
+        .map(|c| xet_core_structures::xorb_object::Chunk {
+            hash: xet_core_structures::merklehash::compute_data_hash(c),
+            data: bytes::Bytes::copy_from_slice(c),
+        })
+        .collect()
+}
+
+/// The Xet hash (file hash) of `data` stored as [`xet_chunks`].
+pub(crate) fn xet_file_hash(data: &[u8]) -> String {
+    let sizes: Vec<_> = xet_chunks(data)
+        .iter()
+        .map(|c| (c.hash, c.data.len() as u64))
+        .collect();
+    xet_core_structures::merklehash::file_hash(&sizes).hex()
+}
+
 pub(crate) fn sha1_hex(data: &[u8]) -> String {
     hex(&sha1::Sha1::digest(data))
 }

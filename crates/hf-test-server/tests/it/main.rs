@@ -7,6 +7,7 @@ mod files;
 mod inference;
 mod repos;
 mod upload;
+mod xet;
 
 use base64::Engine as _;
 use hf_test_server::{ServerConfig, TestServer};
