@@ -4,8 +4,12 @@
 Usage:
     python3 -m venv .venv && .venv/bin/pip install -r tests/python/requirements.txt
     cargo build -p hf-test-server
-    .venv/bin/python tests/python/conformance.py target/debug/hf-test-server
+    .venv/bin/python tests/python/conformance.py target/debug/hf-test-server [--mode xet|lfs]
     (or set HF_TEST_SERVER_BIN)
+
+`--mode xet` (the default) runs the client as users run it: with `hf_xet`, uploads and
+downloads of Xet files go through the server's CAS. `--mode lfs` sets HF_HUB_DISABLE_XET=1:
+LFS uploads, and Xet files downloaded through the bridge. CI runs both.
 
 Starts the server with a temp data dir, runs every check (one line each: `PASS name`
 or `FAIL name: reason`), prints `N passed, M failed` and exits non-zero on any failure.
@@ -21,6 +25,7 @@ import sys
 import tempfile
 import time
 import traceback
+import urllib.error
 import urllib.request
 
 RESULTS = []
@@ -105,30 +110,39 @@ class Server:
 
 
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("HF_TEST_SERVER_BIN")
+    args = sys.argv[1:]
+    mode = "xet"
+    if "--mode" in args:
+        at = args.index("--mode")
+        mode = args[at + 1] if at + 1 < len(args) else ""
+        del args[at : at + 2]
+    if mode not in ("xet", "lfs"):
+        print("--mode must be xet or lfs", file=sys.stderr)
+        return 2
+    binary = args[0] if args else os.environ.get("HF_TEST_SERVER_BIN")
     if not binary:
-        print("usage: conformance.py <path to hf-test-server> (or HF_TEST_SERVER_BIN)", file=sys.stderr)
+        print("usage: conformance.py <path to hf-test-server> [--mode xet|lfs] (or HF_TEST_SERVER_BIN)", file=sys.stderr)
         return 2
     tmp = tempfile.mkdtemp(prefix="hf-conformance-")
     data_dir = os.path.join(tmp, "data")
     os.makedirs(data_dir)
     server = Server(os.path.abspath(binary), data_dir)
     try:
-        run_all(server, tmp)
+        run_all(server, tmp, mode)
     finally:
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     passed = sum(1 for _, ok in RESULTS if ok)
     failed = len(RESULTS) - passed
-    print(f"{passed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed (mode {mode})")
     return 1 if failed else 0
 
 
-def run_all(server, tmp):
+def run_all(server, tmp, mode):
+    xet = mode == "xet"
     hf_home = os.path.join(tmp, "hf_home")
     env = {
         "HF_ENDPOINT": server.endpoint,
-        "HF_HUB_DISABLE_XET": "1",
         "HF_HUB_DISABLE_TELEMETRY": "1",
         "HF_HUB_DISABLE_PROGRESS_BARS": "1",
         "HF_HUB_DISABLE_UPDATE_CHECK": "1",
@@ -137,7 +151,9 @@ def run_all(server, tmp):
         "NO_PROXY": "127.0.0.1,localhost",
         "no_proxy": "127.0.0.1,localhost",
     }
-    for k in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HUB_OFFLINE"):
+    if not xet:
+        env["HF_HUB_DISABLE_XET"] = "1"
+    for k in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HUB_OFFLINE", "HF_HUB_DISABLE_XET"):
         os.environ.pop(k, None)
     os.environ.update(env)
 
@@ -153,6 +169,20 @@ def run_all(server, tmp):
     )
 
     expect(huggingface_hub.__version__ == "2.4.0", f"huggingface_hub {huggingface_hub.__version__}")
+    from huggingface_hub.utils._runtime import is_xet_available
+
+    # The mode is what the client itself decides: no run can be Xet in name only.
+    expect(is_xet_available() == xet, f"hf_xet available: {is_xet_available()}, mode {mode}")
+    print(f"mode: {mode} (hf_xet {'in use' if xet else 'disabled by HF_HUB_DISABLE_XET=1'})", flush=True)
+
+    def cas_requests():
+        return [r for r in server.requests() if r["origin"] == "Cas"]
+
+    def uploaded_through(reqs):
+        """Where the last upload's bytes went: "xet" (CAS xorbs/shards), "lfs" (batch), or None."""
+        cas = any(r["origin"] == "Cas" and "/shards" in r["path_and_query"] for r in reqs)
+        lfs = any("/info/lfs/objects/batch" in r["path_and_query"] for r in reqs)
+        return "xet" if cas and not lfs else "lfs" if lfs and not cas else None
     T = server.tokens
     api = HfApi(endpoint=server.endpoint, token=T["write"])
     anon = HfApi(endpoint=server.endpoint, token=False)
@@ -231,14 +261,17 @@ def run_all(server, tmp):
         server.clear()
         api.upload_file(path_or_fileobj=lfs_small, path_in_repo="weights/small.bin", repo_id=repo)
         reqs = server.requests()
-        puts = [r for r in reqs if r["method"] == "PUT" and r["origin"] == "Cdn"]
-        expect(len(puts) == 1 and "/part/" not in puts[0]["path_and_query"], puts)
-        expect(not puts[0]["authorization"], "auth sent to CDN")
-        expect(any(r["path_and_query"].endswith("/objects/verify") for r in reqs), "no verify")
+        expect(uploaded_through(reqs) == mode, [r["path_and_query"] for r in reqs])
+        if not xet:
+            puts = [r for r in reqs if r["method"] == "PUT" and r["origin"] == "Cdn"]
+            expect(len(puts) == 1 and "/part/" not in puts[0]["path_and_query"], puts)
+            expect(not puts[0]["authorization"], "auth sent to CDN")
+            expect(any(r["path_and_query"].endswith("/objects/verify") for r in reqs), "no verify")
         p = hf_hub_download(repo, "weights/small.bin", token=T["write"])
         data = open(p, "rb").read()
         expect(data == lfs_small, "content mismatch")
-        expect(os.path.basename(os.path.realpath(p)) == hashlib.sha256(lfs_small).hexdigest(), "blob name")
+        # The snapshot points at blobs/<sha256> (in Xet mode a link into the shared Xet store).
+        expect(os.path.basename(os.readlink(p)) == hashlib.sha256(lfs_small).hexdigest(), "blob name")
 
     _()
 
@@ -249,9 +282,11 @@ def run_all(server, tmp):
         server.clear()
         api.upload_file(path_or_fileobj=lfs_big, path_in_repo="big.bin", repo_id=repo)
         reqs = server.requests()
-        parts = [r for r in reqs if r["method"] == "PUT" and "/part/" in r["path_and_query"]]
-        expect(len(parts) == 2, [r["path_and_query"] for r in reqs])
-        expect(any(r["method"] == "POST" and "/complete" in r["path_and_query"] for r in reqs), "no completion")
+        expect(uploaded_through(reqs) == mode, [r["path_and_query"] for r in reqs])
+        if not xet:
+            parts = [r for r in reqs if r["method"] == "PUT" and "/part/" in r["path_and_query"]]
+            expect(len(parts) == 2, [r["path_and_query"] for r in reqs])
+            expect(any(r["method"] == "POST" and "/complete" in r["path_and_query"] for r in reqs), "no completion")
         p = hf_hub_download(repo, "big.bin", token=T["write"])
         expect(hashlib.sha256(open(p, "rb").read()).hexdigest() == hashlib.sha256(lfs_big).hexdigest(), "mismatch")
 
@@ -527,19 +562,155 @@ def run_all(server, tmp):
         expect(len(cdn) == 2, server.requests())
         expect(cdn[0]["body_bytes"] == 1000000, cdn[0])
         expect(cdn[1]["range"] in (None, "bytes=0-"), cdn[1])
-        # A resume past the first 10 MiB chunk uses a Range request (206).
+        # A resume past the first 10 MiB chunk uses a Range request (206); in Xet mode the
+        # file went to the CAS, and a cut CAS answer is retried by hf_xet.
         blob = os.urandom(12 * 1024 * 1024 + 5)
         api.upload_file(path_or_fileobj=blob, path_in_repo="resume.bin", repo_id=repo)
         server.clear()
-        server.admin(
-            "POST",
-            "/_admin/faults",
-            {"origin": "Cdn", "method": "GET", "path_contains": "/lfs/", "action": {"CutBodyAfter": 11 * 1024 * 1024}, "times": 1},
-        )
+        if xet:
+            server.admin(
+                "POST",
+                "/_admin/faults",
+                {"origin": "Cas", "method": "GET", "path_contains": "/fetch_term", "action": {"CutBodyAfter": 100000}, "times": 1},
+            )
+        else:
+            server.admin(
+                "POST",
+                "/_admin/faults",
+                {"origin": "Cdn", "method": "GET", "path_contains": "/lfs/", "action": {"CutBodyAfter": 11 * 1024 * 1024}, "times": 1},
+            )
         p = hf_hub_download(repo, "resume.bin", token=T["write"], cache_dir=os.path.join(tmp, "c6"))
         expect(open(p, "rb").read() == blob, "content mismatch after resume")
-        cdn = [r for r in server.requests() if r["origin"] == "Cdn"]
-        expect(len(cdn) == 2 and cdn[1]["range"] == "bytes=10485760-" and cdn[1]["status"] == 206, cdn)
+        if xet:
+            fetches = [r for r in cas_requests() if "/fetch_term" in r["path_and_query"]]
+            expect(any(r["body_bytes"] == 100000 for r in fetches) and len(fetches) >= 2, fetches)
+        else:
+            cdn = [r for r in server.requests() if r["origin"] == "Cdn"]
+            expect(len(cdn) == 2 and cdn[1]["range"] == "bytes=10485760-" and cdn[1]["status"] == 206, cdn)
+
+    _()
+
+    # ---------------------------------------------------------------- Xet
+    def bridge_get(repo_id, path, token):
+        """The file as a client without Xet gets it: resolve, then the redirect (no token on it)."""
+        req = urllib.request.Request(f"{server.endpoint}/{repo_id}/resolve/main/{path}")
+        req.add_header("Authorization", f"Bearer {token}")
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *a, **k):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+        try:
+            opener.open(req, timeout=30)
+            raise AssertionError("resolve did not redirect")
+        except urllib.error.HTTPError as e:
+            expect(e.code == 302, e.code)
+            location, xet_hash = e.headers["Location"], e.headers.get("X-Xet-Hash")
+        expect("/xet/" in location, location)
+        with urllib.request.urlopen(location, timeout=60) as r:
+            return r.read(), xet_hash
+
+    def raw_info(repo_id):
+        req = urllib.request.Request(f"{server.endpoint}/api/models/{repo_id}")
+        req.add_header("Authorization", f"Bearer {T['write']}")
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read())
+
+    @check("xet_seeded_model_download")
+    def _():
+        server.clear()
+        p = hf_hub_download("demo-org/xet-model", "model.safetensors", token=T["read"])
+        data = open(p, "rb").read()
+        sha = hashlib.sha256(data).hexdigest()
+        expect(os.path.basename(os.readlink(p)) == sha, os.readlink(p))
+        expect(raw_info("demo-org/xet-model")["xetEnabled"] is True, "xetEnabled")
+        expect(raw_info("demo-org/demo-model")["xetEnabled"] is False, "the legacy LFS repo says xetEnabled")
+        listed = {e.path: e for e in api.list_repo_tree("demo-org/xet-model")}
+        expect(listed["model.safetensors"].xet_hash and listed["model.safetensors"].lfs.sha256 == sha, listed)
+        reqs = server.requests()
+        cas = cas_requests()
+        bridge = [r for r in reqs if r["origin"] == "Cdn" and "/xet/" in r["path_and_query"]]
+        if xet:
+            expect(any("/reconstructions/" in r["path_and_query"] and r["status"] == 200 for r in cas), cas)
+            expect(not bridge, "the bridge was used although hf_xet is on")
+            # Python's shared Xet blob store: blobs/<h[:2]>/<xet hash>, and its marker.
+            xet_hash = [r for r in cas if "/reconstructions/" in r["path_and_query"]][0]["path_and_query"].rsplit("/", 1)[1]
+            real = os.path.realpath(p)
+            expect(real == os.path.join(cache, "blobs", xet_hash[:2], xet_hash), real)
+            expect(open(os.path.join(cache, "blobs", ".huggingface-shared-blobs")).read() == "1\n", "no shared-blobs marker")
+        else:
+            expect(not cas, cas)
+            expect(len(bridge) >= 1 and all(not r["authorization"] for r in bridge), bridge)
+            expect(os.path.basename(os.path.realpath(p)) == sha, "blob name")
+        data2, _ = bridge_get("demo-org/xet-model", "model.safetensors", T["read"])
+        expect(data2 == data, "bridge bytes differ")
+
+    _()
+
+    xet_repo = "demo-user/conf-xet"
+
+    @check("xet_upload_roundtrip_and_dedup")
+    def _():
+        api.create_repo(xet_repo, private=True)
+        expect(raw_info(xet_repo)["xetEnabled"] is True, "new repos are Xet-enabled")
+        blob = os.urandom(6 * 1024 * 1024 + 99)
+        folder = os.path.join(tmp, "xet-folder")
+        os.makedirs(os.path.join(folder, "sub"))
+        open(os.path.join(folder, "sub", "w.bin"), "wb").write(blob)
+        open(os.path.join(folder, "notes.md"), "w").write("# notes\n")
+        server.clear()
+        api.upload_folder(folder_path=folder, repo_id=xet_repo, commit_message="through Xet")
+        first = server.requests()
+        expect(uploaded_through(first) == mode, [r["path_and_query"] for r in first])
+        entries = {e.path: e for e in api.get_paths_info(xet_repo, ["sub/w.bin", "notes.md"])}
+        expect(entries["sub/w.bin"].lfs is not None and entries["sub/w.bin"].lfs.sha256 == hashlib.sha256(blob).hexdigest(), entries)
+        # Stored in the CAS only when it came through Xet.
+        expect(bool(entries["sub/w.bin"].xet_hash) == xet, entries["sub/w.bin"])
+        # The same bytes again, under another name: nothing new is sent.
+        server.clear()
+        api.upload_file(path_or_fileobj=blob, path_in_repo="copy.bin", repo_id=xet_repo)
+        again = server.requests()
+        if xet:
+            sent = [r for r in again if r["origin"] == "Cas" and r["method"] in ("POST", "PUT") and ("/xorbs/" in r["path_and_query"] or "xorb-grants" in r["path_and_query"] or "xorb-uploads" in r["path_and_query"])]
+            expect(not sent, sent)
+            expect(any(r["origin"] == "Cas" and "/shards" in r["path_and_query"] for r in again), "no shard for the copy")
+        else:
+            expect(not any(r["method"] == "PUT" and r["origin"] == "Cdn" for r in again), "bytes sent again over LFS")
+        # Back through the client's own path and through the bridge: byte-identical.
+        for name in ("sub/w.bin", "copy.bin"):
+            p = hf_hub_download(xet_repo, name, token=T["write"], cache_dir=os.path.join(tmp, "c7"))
+            expect(open(p, "rb").read() == blob, f"{name} differs")
+        if xet:
+            data, xet_hash = bridge_get(xet_repo, "copy.bin", T["write"])
+            expect(data == blob and xet_hash and len(xet_hash) == 64, "bridge bytes differ")
+
+    _()
+
+    @check("xet_tokens_refused_without_access")
+    def _():
+        def token_status(repo_id, kind, token):
+            req = urllib.request.Request(f"{server.endpoint}/api/models/{repo_id}/xet-{kind}-token/main")
+            if token:
+                req.add_header("Authorization", f"Bearer {token}")
+            try:
+                with urllib.request.urlopen(req, timeout=10) as r:
+                    return r.status, json.loads(r.read())
+            except urllib.error.HTTPError as e:
+                return e.code, None
+
+        status, body = token_status(xet_repo, "read", T["read"])
+        expect(status == 200 and body["casUrl"] == server.info["cas"] and body["accessToken"], (status, body))
+        expect(token_status(xet_repo, "read", None)[0] in (401, 404), "private repo token for the anonymous")
+        expect(token_status(xet_repo, "write", T["read"])[0] == 403, "write token for a read token")
+        expect(token_status("demo-org/gated-model-2", "read", T["read"])[0] == 404, "unknown repo")
+        # The CAS itself refuses requests without one of the tokens the Hub issued.
+        req = urllib.request.Request(f"{server.info['cas']}/v2/reconstructions/{'0' * 64}")
+        try:
+            urllib.request.urlopen(req, timeout=10)
+            raise AssertionError("the CAS answered without a token")
+        except urllib.error.HTTPError as e:
+            expect(e.code == 401, e.code)
 
     _()
 

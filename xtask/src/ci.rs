@@ -3,8 +3,10 @@
 //! Steps: `fmt` (rustfmt --check), `clippy` (all targets, warnings denied), `test`
 //! (`cargo test --workspace`), `doc` (rustdoc warnings denied), `deny` (licences, bans,
 //! sources; skipped with a note when cargo-deny is not installed), `codegen` (generated
-//! docs up to date), `api` (the public-API listing in `docs/api/` up to date), `conformance` (the Python client against hf-test-server; needs
-//! `.venv/bin/python`), `e2e` (`cargo xtask e2e`: the built `hf` against hf-test-server),
+//! docs up to date), `api` (the public-API listing in `docs/api/` up to date), `conformance`
+//! (the Python client against hf-test-server, twice: with `hf_xet` as users run it, and with
+//! `HF_HUB_DISABLE_XET=1`; the `.venv` is created from `tests/python/requirements.txt` when
+//! missing, and under `CI` a conformance step that cannot run fails instead of skipping), `e2e` (`cargo xtask e2e`: the built `hf` against hf-test-server),
 //! `actionlint` (the GitHub workflows; skipped with a note when actionlint is not
 //! installed). `--step` picks steps; `--keep-going` (the default when `CI` is set) runs the rest after a failure.
 
@@ -156,32 +158,101 @@ fn run_step(step: &str) -> anyhow::Result<Outcome> {
     Ok(Outcome::Passed)
 }
 
-/// The Python reference client against hf-test-server (keeps the fake Hub honest).
+/// The Python reference client against hf-test-server (keeps the fake Hub honest), in both
+/// of its modes: Xet (the default users run) and LFS (`HF_HUB_DISABLE_XET=1`).
 fn conformance() -> anyhow::Result<Outcome> {
     let root = util::root();
+    let script = root.join("tests/python/conformance.py");
+    let python = match python_venv(&root) {
+        Ok(python) => python,
+        Err(why) => return skipped_or_failed(why),
+    };
+    if !script.exists() {
+        return skipped_or_failed("tests/python/conformance.py is missing".to_owned());
+    }
+    let server = util::build_binary("hf-test-server", "hf-test-server")?;
+    for mode in ["xet", "lfs"] {
+        println!(
+            "$ {} tests/python/conformance.py {} --mode {mode}",
+            relative(&root, &python),
+            relative(&root, &server)
+        );
+        let mut command = std::process::Command::new(&python);
+        command
+            .arg(&script)
+            .arg(&server)
+            .args(["--mode", mode])
+            .current_dir(&root);
+        util::run(&mut command)?;
+    }
+    Ok(Outcome::Passed)
+}
+
+/// A skipped step is a failure on CI, where everything it needs is installed first.
+fn skipped_or_failed(why: String) -> anyhow::Result<Outcome> {
+    #[allow(clippy::disallowed_methods)] // xtask reads its own variables
+    let on_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    if on_ci {
+        Ok(Outcome::Failed(format!(
+            "{why} (a skip is a failure when CI is set)"
+        )))
+    } else {
+        Ok(Outcome::Skipped(why))
+    }
+}
+
+/// `.venv/bin/python` with the reference client, created (python3 -m venv, then pip install
+/// -r tests/python/requirements.txt) when missing.
+fn python_venv(root: &Path) -> Result<std::path::PathBuf, String> {
     let python = if cfg!(windows) {
         root.join(".venv/Scripts/python.exe")
     } else {
         root.join(".venv/bin/python")
     };
-    let script = root.join("tests/python/conformance.py");
-    if !script.exists() {
-        println!("tests/python/conformance.py is missing; nothing to run");
-        return Ok(Outcome::Skipped(
-            "tests/python/conformance.py is missing".to_owned(),
+    let requirements = root.join("tests/python/requirements.txt");
+    let has_client = |python: &Path| {
+        util::succeeds(
+            std::process::Command::new(python).args(["-c", "import huggingface_hub, hf_xet"]),
+        )
+    };
+    if python.exists() && has_client(&python) {
+        return Ok(python);
+    }
+    println!(
+        "creating .venv with {} (the Python reference client)",
+        relative(root, &requirements)
+    );
+    let made = python.exists()
+        || util::succeeds(
+            std::process::Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(root.join(".venv")),
+        );
+    if !made {
+        return Err(
+            "no .venv and `python3 -m venv .venv` failed (is python3 with venv installed?)"
+                .to_owned(),
+        );
+    }
+    let installed = util::succeeds(
+        std::process::Command::new(&python)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+            ])
+            .arg(&requirements),
+    );
+    if !installed || !has_client(&python) {
+        return Err(format!(
+            "could not install {} into .venv (pip install failed)",
+            relative(root, &requirements)
         ));
     }
-    if !python.exists() {
-        return Ok(Outcome::Skipped(format!(
-            "no {}; create it with `python3 -m venv .venv && .venv/bin/pip install -r tests/python/requirements.txt`",
-            relative(&root, &python)
-        )));
-    }
-    let server = util::build_binary("hf-test-server", "hf-test-server")?;
-    let mut command = std::process::Command::new(&python);
-    command.arg(&script).arg(&server).current_dir(&root);
-    util::run(&mut command)?;
-    Ok(Outcome::Passed)
+    Ok(python)
 }
 
 fn relative(root: &Path, path: &Path) -> String {
