@@ -12,8 +12,8 @@ use serde_json::{Value, json};
 use crate::Shared;
 use crate::model::{Blob, RepoType};
 use crate::respond::{
-    Ctx, content_type, entry_json, find_or_return, gated_error, next_link, revision_not_found,
-    sign, signed_url,
+    Ctx, RangeReq, content_type, entry_json, find_or_return, gated_error, next_link, parse_range,
+    revision_not_found, sign, signed_url,
 };
 use crate::util::{error_response, now_secs, ok_json, parse_query, set_header};
 
@@ -36,50 +36,6 @@ pub(crate) fn check_sig(
         return Err(error_response(403, None, "Signature does not match"));
     }
     Ok(())
-}
-
-pub(crate) enum RangeReq {
-    Full,
-    Part(u64, u64),
-    Unsatisfiable,
-}
-
-pub(crate) fn parse_range(headers: &HeaderMap, len: u64) -> RangeReq {
-    let Some(r) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
-        return RangeReq::Full;
-    };
-    let Some(spec) = r.trim().strip_prefix("bytes=") else {
-        return RangeReq::Full;
-    };
-    let spec = spec.split(',').next().unwrap_or("").trim();
-    let Some((a, b)) = spec.split_once('-') else {
-        return RangeReq::Full;
-    };
-    let (a, b) = (a.trim(), b.trim());
-    if a.is_empty() {
-        let Ok(n) = b.parse::<u64>() else {
-            return RangeReq::Full;
-        };
-        if n == 0 || len == 0 {
-            return RangeReq::Unsatisfiable;
-        }
-        return RangeReq::Part(len.saturating_sub(n), len - 1);
-    }
-    let Ok(start) = a.parse::<u64>() else {
-        return RangeReq::Full;
-    };
-    let end = if b.is_empty() {
-        len.saturating_sub(1)
-    } else {
-        match b.parse::<u64>() {
-            Ok(e) => e.min(len.saturating_sub(1)),
-            Err(_) => return RangeReq::Full,
-        }
-    };
-    if start >= len || start > end {
-        return RangeReq::Unsatisfiable;
-    }
-    RangeReq::Part(start, end)
 }
 
 /// Serves a blob with `Content-Length`, `Accept-Ranges`, `Range` (206/416); HEAD without body.

@@ -1,8 +1,10 @@
 //! A local, Hub-compatible server for tests and demos.
 //!
-//! It serves two origins on `127.0.0.1`: the **Hub** (`endpoint()`: API, resolve,
-//! LFS batch, router/inference routes, admin) and a **CDN** (`cdn()`: LFS
-//! downloads and upload URLs, signed and expiring). It is an independent oracle:
+//! It serves three origins on `127.0.0.1`: the **Hub** (`endpoint()`: API, resolve,
+//! LFS batch, Xet tokens, router/inference routes, admin), a **CDN** (`cdn()`: LFS
+//! downloads, upload URLs and the Xet bridge, signed and expiring) and the **CAS**
+//! (`cas()`: Hugging Face's own Xet CAS server, `xet-client`'s `LocalServer`, behind a
+//! front that records, faults and checks tokens; see `xet.rs` and REFERENCE.md). It is an independent oracle:
 //! it keeps its own wire types and depends on no `hf-*` crate.
 //!
 //! # Routes
@@ -21,17 +23,20 @@
 //! | Hub | PUT | `/api/{t}/{repo}/settings` | `{"private"?, "visibility"?, "gated"?}` |
 //! | Hub | POST | `/api/{t}/{repo}/discussions` | `{"title","description","pullRequest"}`; GET `/discussions/{num}` |
 //! | Hub | GET | `/api/{t}/{repo}/auth-check[/write]` | read / write access check |
+//! | Hub | GET | `/api/{t}/{repo}/xet-read-token/{rev}`, `/xet-write-token/{rev}` | CAS access token (`accessToken`, `exp`, `casUrl`, `X-Xet-*` headers) |
 //! | Hub | POST | `/api/{t}/{repo}/preupload/{rev}[?create_pr=1]` | upload modes (`.gitattributes` + 10 MiB rule) |
 //! | Hub | POST | `/api/{t}/{repo}/commit/{rev}[?create_pr=1]` | NDJSON commit (`header`, `file`, `lfsFile`, `deletedFile`, `deletedFolder`) |
 //! | Hub | POST | `/api/repos/{create,delete,move}` | repo management |
 //! | Hub | POST | `/api/validate-yaml` | always `{}` |
-//! | Hub | GET, HEAD | `/{prefix}{repo}/resolve/{rev}/{path}` | regular: 200 + `Range`; LFS: 302 to a signed CDN URL |
+//! | Hub | GET, HEAD | `/{prefix}{repo}/resolve/{rev}/{path}` | regular: 200 + `Range`; LFS: 302 to a signed CDN URL; Xet: 302 to the bridge with `X-Xet-Hash` and `Link: rel="xet-auth"` |
 //! | Hub | POST | `/{prefix}{repo}.git/info/lfs/objects/batch` | LFS batch (basic or multipart) |
 //! | Hub | POST | `/{prefix}{repo}.git/info/lfs/objects/verify` | LFS verify `{"oid","size"}` |
 //! | Hub | POST | `/v1/chat/completions` | router chat (JSON or SSE) |
 //! | Hub | POST | `/hf-inference/models/{id}[/pipeline/{task}|/v1/chat/completions]` | hf-inference tasks |
 //! | Hub | POST, DELETE, GET | `/_admin/faults`, `/_admin/requests`, `/_admin/stats`, `/_admin/grant`, `/_admin/config` | test control (never recorded, never faulted) |
 //! | CDN | GET, HEAD | `/lfs/{sha256}?expires=&sig=` | LFS bytes (`Range`, 206/416) |
+//! | CDN | GET, HEAD | `/xet/{xet_hash}?expires=&sig=` | the bridge: a Xet file reconstructed from the CAS (`Range`) |
+//! | CAS | * | `/v1/...`, `/v2/...` | the CAS protocol (reconstructions, xorbs, shards, dedup), Xet token required |
 //! | CDN | PUT | `/upload/{oid}/{size}?expires=&sig=` | basic LFS upload |
 //! | CDN | PUT | `/upload/{oid}/{size}/{chunk}/part/{n}?expires=&sig=` | multipart part (answers `ETag`) |
 //! | CDN | POST | `/upload/{oid}/{size}/complete?expires=&sig=` | multipart completion |

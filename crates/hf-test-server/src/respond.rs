@@ -307,3 +307,48 @@ pub(crate) fn signed_url(shared: &Shared, path: &str) -> String {
         sign(shared, path, expires)
     )
 }
+
+/// A `Range` request header, judged against a length (one range; others ignored).
+pub(crate) enum RangeReq {
+    Full,
+    Part(u64, u64),
+    Unsatisfiable,
+}
+
+pub(crate) fn parse_range(headers: &HeaderMap, len: u64) -> RangeReq {
+    let Some(r) = headers.get(header::RANGE).and_then(|v| v.to_str().ok()) else {
+        return RangeReq::Full;
+    };
+    let Some(spec) = r.trim().strip_prefix("bytes=") else {
+        return RangeReq::Full;
+    };
+    let spec = spec.split(',').next().unwrap_or("").trim();
+    let Some((a, b)) = spec.split_once('-') else {
+        return RangeReq::Full;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    if a.is_empty() {
+        let Ok(n) = b.parse::<u64>() else {
+            return RangeReq::Full;
+        };
+        if n == 0 || len == 0 {
+            return RangeReq::Unsatisfiable;
+        }
+        return RangeReq::Part(len.saturating_sub(n), len - 1);
+    }
+    let Ok(start) = a.parse::<u64>() else {
+        return RangeReq::Full;
+    };
+    let end = if b.is_empty() {
+        len.saturating_sub(1)
+    } else {
+        match b.parse::<u64>() {
+            Ok(e) => e.min(len.saturating_sub(1)),
+            Err(_) => return RangeReq::Full,
+        }
+    };
+    if start >= len || start > end {
+        return RangeReq::Unsatisfiable;
+    }
+    RangeReq::Part(start, end)
+}

@@ -331,9 +331,9 @@ pub(crate) async fn bridge(
     set_header(&mut resp, "accept-ranges", "bytes");
     set_header(&mut resp, "content-type", "application/octet-stream");
     set_header(&mut resp, "etag", &format!("\"{xet_hash}\""));
-    let (status, start, end) = match crate::files::parse_range(headers, len) {
-        crate::files::RangeReq::Full => (StatusCode::OK, 0, len),
-        crate::files::RangeReq::Part(a, b) => {
+    let (status, start, end) = match crate::respond::parse_range(headers, len) {
+        crate::respond::RangeReq::Full => (StatusCode::OK, 0, len),
+        crate::respond::RangeReq::Part(a, b) => {
             if *method == Method::GET {
                 set_header(&mut resp, "content-range", &format!("bytes {a}-{b}/{len}"));
                 (StatusCode::PARTIAL_CONTENT, a, b + 1)
@@ -341,7 +341,7 @@ pub(crate) async fn bridge(
                 (StatusCode::OK, 0, len)
             }
         }
-        crate::files::RangeReq::Unsatisfiable => {
+        crate::respond::RangeReq::Unsatisfiable => {
             let mut r = error_response(416, None, "Requested Range Not Satisfiable");
             set_header(&mut r, "content-range", &format!("bytes */{len}"));
             return r;
