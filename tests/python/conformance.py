@@ -704,6 +704,17 @@ def run_all(server, tmp, mode):
         expect(token_status(xet_repo, "read", None)[0] in (401, 404), "private repo token for the anonymous")
         expect(token_status(xet_repo, "write", T["read"])[0] == 403, "write token for a read token")
         expect(token_status("demo-org/gated-model-2", "read", T["read"])[0] == 404, "unknown repo")
+        # A gated repo refuses a read token until access is granted (Hub answer: 403 GatedRepo).
+        gated = "demo-user/conf-gated"
+        api.create_repo(gated)
+        api.upload_file(path_or_fileobj=os.urandom(100000), path_in_repo="w.bin", repo_id=gated)
+        api.update_repo_settings(gated, gated="manual")
+        expect(token_status(gated, "read", T["read"])[0] == 403, "gated repo token before the grant")
+        raises(GatedRepoError, hf_hub_download, gated, "w.bin", token=T["read"], cache_dir=os.path.join(tmp, "c8"))
+        server.admin("POST", "/_admin/grant", {"user": "demo-user", "repo": gated})
+        expect(token_status(gated, "read", T["read"])[0] == 200, "gated repo token after the grant")
+        p = hf_hub_download(gated, "w.bin", token=T["read"], cache_dir=os.path.join(tmp, "c8"))
+        expect(os.path.getsize(p) == 100000, "gated file after the grant")
         # The CAS itself refuses requests without one of the tokens the Hub issued.
         req = urllib.request.Request(f"{server.info['cas']}/v2/reconstructions/{'0' * 64}")
         try:
