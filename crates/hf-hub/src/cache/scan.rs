@@ -1,8 +1,13 @@
 //! Scanning the cache (for `hf cache ls`) and deleting from it (`hf cache rm` / `prune`),
 //! following the Python client's `scan_cache_dir` model: a repo's size counts each blob once.
+//!
+//! The scan runs at filesystem speed: the cache layout is known, so each snapshot link is
+//! resolved with one `readlink`, textually against its folder (never `canonicalize`, which
+//! costs a `readlink` per path component); file types come from the directory listing; each
+//! blob is stat'ed once, by the listing of `blobs/`; and repos are scanned in parallel.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
-use std::path::{Path, PathBuf};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
 
 use crate::Error;
@@ -119,9 +124,11 @@ pub fn scan_cache(root: &Path) -> Result<CacheInfo, Error> {
             ));
         }
     };
+    let mut folders = Vec::new();
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name == ".locks" || name == "CACHEDIR.TAG" || name.starts_with('.') {
+        // `blobs` at the root is Python's shared Xet blob store, not a repo.
+        if name == ".locks" || name == "CACHEDIR.TAG" || name == "blobs" || name.starts_with('.') {
             continue;
         }
         if !entry.path().is_dir() {
@@ -129,17 +136,102 @@ pub fn scan_cache(root: &Path) -> Result<CacheInfo, Error> {
                 .push(format!("{}: not a directory", entry.path().display()));
             continue;
         }
-        match scan_repo(&entry.path(), &name) {
+        folders.push((entry.path(), name));
+    }
+    for (path, scanned) in scan_in_parallel(&folders) {
+        match scanned {
             Ok(repo) => info.repos.push(repo),
-            Err(why) => info
-                .warnings
-                .push(format!("{}: {why}", entry.path().display())),
+            Err(why) => info.warnings.push(format!("{}: {why}", path.display())),
         }
     }
     info.repos.sort_by(|a, b| {
         (a.repo_type.as_str(), &a.repo_id).cmp(&(b.repo_type.as_str(), &b.repo_id))
     });
     Ok(info)
+}
+
+/// Scans each repo folder, spread over a few threads (a repo is the unit of work).
+fn scan_in_parallel(folders: &[(PathBuf, String)]) -> Vec<(PathBuf, Result<CachedRepo, String>)> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .clamp(1, 8)
+        .min(folders.len().max(1));
+    if threads <= 1 {
+        return folders
+            .iter()
+            .map(|(path, name)| (path.clone(), scan_repo(path, name)))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<(usize, PathBuf, Result<CachedRepo, String>)> =
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some((path, name)) = folders.get(i) else {
+                                break;
+                            };
+                            mine.push((i, path.clone(), scan_repo(path, name)));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect()
+        });
+    results.sort_by_key(|(i, _, _)| *i);
+    results.into_iter().map(|(_, path, r)| (path, r)).collect()
+}
+
+/// `base/target` with `.` and `..` resolved textually (a `..` that cannot pop a name is kept).
+pub(super) fn lexical_join(base: &Path, target: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in base.join(target).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                // `/..` is `/`.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// What a repo's `blobs/` folder holds, from one listing (one `lstat` per entry).
+struct Blobs {
+    files: BTreeMap<PathBuf, std::fs::Metadata>,
+    /// Blobs that are links (into Python's shared Xet blob store), by path.
+    links: HashSet<PathBuf>,
+}
+
+/// The blob a snapshot link points to: its target joined to the link's folder, then once more
+/// when that is a repo blob that is itself a link (the shared Xet store). One `readlink` per
+/// hop; `None` when the link cannot be read.
+fn resolve_pointer(pointer: &Path, blobs: &Blobs) -> Option<PathBuf> {
+    let target = std::fs::read_link(pointer).ok()?;
+    let mut path = lexical_join(pointer.parent().unwrap_or(Path::new("")), &target);
+    for _ in 0..4 {
+        if !blobs.links.contains(&path) {
+            break;
+        }
+        let Ok(next) = std::fs::read_link(&path) else {
+            break;
+        };
+        path = lexical_join(path.parent().unwrap_or(Path::new("")), &next);
+    }
+    Some(path)
 }
 
 fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
@@ -154,7 +246,10 @@ fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
     let mut refs = BTreeMap::new();
     collect_refs(&dir.join("refs"), "", &mut refs);
 
-    let mut blob_meta: BTreeMap<PathBuf, std::fs::Metadata> = BTreeMap::new();
+    let mut blobs = Blobs {
+        files: BTreeMap::new(),
+        links: HashSet::new(),
+    };
     let mut incomplete = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir.join("blobs")) {
         for entry in entries.flatten() {
@@ -162,19 +257,23 @@ fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.ends_with(".incomplete") || name.ends_with(".incomplete.progress") {
                 incomplete.push(path);
+            } else if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+                blobs.links.insert(path);
             } else if let Ok(meta) = entry.metadata()
                 && meta.is_file()
             {
-                blob_meta.insert(path, meta);
+                blobs.files.insert(path, meta);
             }
         }
     }
+    // Blobs outside `blobs/` (the shared store, or elsewhere), stat'ed once each.
+    let mut outside: HashMap<PathBuf, Option<std::fs::Metadata>> = HashMap::new();
 
     let mut revisions = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir.join("snapshots")) {
         for entry in entries.flatten() {
             let commit = entry.file_name().to_string_lossy().into_owned();
-            if !entry.path().is_dir() {
+            if !entry.file_type().is_ok_and(|t| t.is_dir()) {
                 continue;
             }
             let mut files = Vec::new();
@@ -183,19 +282,28 @@ fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
             let mut size = 0;
             let mut last_modified = None;
             let mut revision_files = Vec::new();
-            for (path, pointer) in files {
-                let blob = std::fs::canonicalize(&pointer).unwrap_or_else(|_| pointer.clone());
-                let meta = blob_meta
-                    .get(&blob)
-                    .cloned()
-                    .or_else(|| std::fs::metadata(&blob).ok());
-                let Some(meta) = meta else { continue };
+            for (path, pointer, is_link) in files {
+                let blob = if is_link {
+                    let Some(blob) = resolve_pointer(&pointer, &blobs) else {
+                        continue;
+                    };
+                    blob
+                } else {
+                    // Copied (no symlinks): the snapshot file is its own blob.
+                    pointer.clone()
+                };
+                let meta = match blobs.files.get(&blob) {
+                    Some(meta) => meta.clone(),
+                    None => {
+                        let found = outside
+                            .entry(blob.clone())
+                            .or_insert_with(|| std::fs::metadata(&blob).ok());
+                        let Some(meta) = found.clone() else { continue };
+                        meta
+                    }
+                };
                 if seen.insert(blob.clone()) {
                     size += meta.len();
-                }
-                if !blob_meta.contains_key(&blob) {
-                    // Copied (no symlinks): the snapshot file is its own blob.
-                    blob_meta.insert(blob.clone(), meta.clone());
                 }
                 last_modified = last_modified.max(meta.modified().ok());
                 revision_files.push(CachedFile {
@@ -222,6 +330,12 @@ fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
         }
     }
     revisions.sort_by(|a, b| a.commit.cmp(&b.commit));
+    let mut blob_meta = blobs.files;
+    blob_meta.extend(
+        outside
+            .into_iter()
+            .filter_map(|(path, meta)| Some((path, meta?))),
+    );
     let size_on_disk = blob_meta.values().map(std::fs::Metadata::len).sum::<u64>()
         + incomplete
             .iter()
@@ -260,18 +374,22 @@ fn collect_refs(dir: &Path, prefix: &str, out: &mut BTreeMap<String, String>) {
     }
 }
 
-fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) {
+/// The files of a snapshot folder: (path in the repo, path on disk, whether it is a link).
+/// Types come from the listing itself (no `stat`); links are never followed into folders.
+fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf, bool)>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
         let path = entry.path();
-        // `is_dir` follows symlinks; snapshots never link to directories.
-        if path.is_dir() && !path.is_symlink() {
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() {
             collect_files(&path, &format!("{name}/"), out);
         } else {
-            out.push((name, path));
+            out.push((name, path, kind.is_symlink()));
         }
     }
 }
@@ -338,8 +456,8 @@ impl CacheInfo {
         let mut freed_blobs = HashSet::new();
         // Blobs are resolved through the snapshot links: only ones inside this repo's `blobs/`
         // may be removed (a link to a file elsewhere must not delete that file).
+        // Blob paths are resolved textually from the repo folder (see `resolve_pointer`).
         let blobs_dir = repo.path.join("blobs");
-        let blobs_dir = std::fs::canonicalize(&blobs_dir).unwrap_or(blobs_dir);
         for revision in &doomed {
             summary.paths.push(revision.path.clone());
             for file in &revision.files {
@@ -408,5 +526,37 @@ fn remove_dir(path: &Path) -> Result<(), Error> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(e) => Err(Error::io(format!("cannot remove {}", path.display()), e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lexical_join;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn links_are_joined_textually() {
+        let join = |base: &str, target: &str| lexical_join(Path::new(base), Path::new(target));
+        assert_eq!(
+            join("/c/models--a--b/snapshots/123/sub", "../../../blobs/e"),
+            PathBuf::from("/c/models--a--b/blobs/e")
+        );
+        assert_eq!(
+            join("/c/r/snapshots/1", "./../../blobs/e"),
+            PathBuf::from("/c/r/blobs/e")
+        );
+        // A `..` that cannot pop a name is kept (a relative cache root).
+        assert_eq!(
+            join("../c/r/snapshots/1", "../../blobs/e"),
+            PathBuf::from("../c/r/blobs/e")
+        );
+        assert_eq!(join("r/s", "../../../x"), PathBuf::from("../x"));
+        // An absolute target replaces the base.
+        assert_eq!(
+            join("/c/r/snapshots/1", "/elsewhere/e"),
+            PathBuf::from("/elsewhere/e")
+        );
+        // Never above the root.
+        assert_eq!(join("/c", "../../../x"), PathBuf::from("/x"));
     }
 }

@@ -83,9 +83,14 @@ pub fn verify_repo(dir: &Path, remote: Option<&[TreeEntry]>) -> Result<VerifyRep
                     continue;
                 }
             },
-            None => std::fs::canonicalize(file)
+            // The snapshot link's own target names the blob (`blobs/<etag>`), even when that
+            // blob is itself a link into Python's shared Xet store: one `readlink`.
+            None => std::fs::read_link(file)
                 .ok()
-                .filter(|blob| blob != file && blob.parent().is_some_and(|p| p.ends_with("blobs")))
+                .map(|target| {
+                    super::scan::lexical_join(file.parent().unwrap_or(Path::new("")), &target)
+                })
+                .filter(|blob| blob.parent().is_some_and(|p| p.ends_with("blobs")))
                 .and_then(|blob| blob.file_name().map(|n| n.to_string_lossy().into_owned())),
         };
         let outcome = match etag
@@ -134,7 +139,7 @@ fn collect(root: &Path, dir: &Path, out: &mut Vec<(String, PathBuf)>) -> std::io
         if rel == ".cache" {
             continue;
         }
-        if path.is_dir() && !path.is_symlink() {
+        if entry.file_type()?.is_dir() {
             collect(root, &path, out)?;
         } else {
             out.push((rel, path));

@@ -245,3 +245,84 @@ print(snapshot_download('demo-org/demo-model'))
         "Python listed the tree although our trees/<commit>.json was there: {after_python:?}"
     );
 }
+
+/// Python 2.4's default cache with hf_xet: a repo's `blobs/<etag>` is a link into the shared
+/// Xet store (`<cache>/blobs/<h[:2]>/<xet_hash>`). The scan follows both links textually,
+/// counts the content once per repo, does not take the store for a repo, and `verify
+/// --offline` reads the etag from the snapshot link, not from the store's name. A cache
+/// reached through a relative path with `..` resolves the same way.
+#[cfg(unix)]
+#[test]
+fn a_shared_xet_blob_store_is_followed_through_both_links() {
+    use std::os::unix::fs::symlink;
+    let temp = tempfile::tempdir().unwrap();
+    let cache = temp.path().join("hub");
+    let xet_hash = "ab".to_owned() + &"c".repeat(62);
+    let data = b"shared weights\n";
+    let etag = sha256_hex(data);
+    let store = cache.join("blobs").join(&xet_hash[..2]);
+    std::fs::create_dir_all(&store).unwrap();
+    std::fs::write(store.join(&xet_hash), data).unwrap();
+    std::fs::write(cache.join("blobs/.huggingface-shared-blobs"), "1\n").unwrap();
+    let commit = "1".repeat(40);
+    for name in ["models--org--one", "models--org--two"] {
+        let repo = cache.join(name);
+        std::fs::create_dir_all(repo.join("blobs")).unwrap();
+        std::fs::create_dir_all(repo.join("refs")).unwrap();
+        std::fs::create_dir_all(repo.join("snapshots").join(&commit).join("sub")).unwrap();
+        std::fs::write(repo.join("refs/main"), &commit).unwrap();
+        symlink(
+            format!("../../blobs/{}/{xet_hash}", &xet_hash[..2]),
+            repo.join("blobs").join(&etag),
+        )
+        .unwrap();
+        symlink(
+            format!("../../../blobs/{etag}"),
+            repo.join("snapshots").join(&commit).join("sub/w.bin"),
+        )
+        .unwrap();
+        symlink(
+            format!("../../blobs/{etag}"),
+            repo.join("snapshots").join(&commit).join("copy.bin"),
+        )
+        .unwrap();
+    }
+    let info = scan_cache(&cache).unwrap();
+    assert!(info.warnings.is_empty(), "{:?}", info.warnings);
+    assert_eq!(info.repos.len(), 2, "the shared store is not a repo");
+    for repo in &info.repos {
+        assert_eq!(
+            repo.size_on_disk,
+            data.len() as u64,
+            "{}: counted once",
+            repo.repo_id
+        );
+        assert_eq!(repo.nb_files, 1);
+        let files = &repo.revisions[0].files;
+        assert_eq!(files.len(), 2);
+        for file in files {
+            assert_eq!(file.blob, store.join(&xet_hash), "{file:?}");
+            assert_eq!(file.size, data.len() as u64);
+        }
+        let report = verify_repo(&repo.revisions[0].path, None).unwrap();
+        assert!(
+            report.files.values().all(|o| *o == VerifyOutcome::Ok),
+            "{:?}",
+            report.files
+        );
+    }
+    // The same cache through `<temp>/x/../hub`.
+    std::fs::create_dir_all(temp.path().join("x")).unwrap();
+    let roundabout = temp.path().join("x").join("..").join("hub");
+    let again = scan_cache(&roundabout).unwrap();
+    assert_eq!(again.repos.len(), 2);
+    assert_eq!(again.repos[0].size_on_disk, data.len() as u64);
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
