@@ -129,6 +129,9 @@ impl Progress for Phase {
                     bar.finish_and_clear();
                 }
             }
+            ProgressEvent::FileConnections { path, peak } => {
+                tracing::debug!("{path}: up to {peak} parallel range requests");
+            }
             _ => {}
         }
     }

@@ -212,7 +212,8 @@ impl HubApiBuilder {
         self
     }
 
-    /// Parallel connections for one large file (`HF_HUB_DOWNLOAD_CONNECTIONS`).
+    /// Parallel connections for one large file, pinned (`HF_HUB_DOWNLOAD_CONNECTIONS`; without
+    /// it the count adapts to the link).
     #[must_use]
     pub fn connections(mut self, connections: usize) -> Self {
         self.connections = Some(connections.max(1));
@@ -265,7 +266,8 @@ impl HubApiBuilder {
         };
         if let Some(options) = &mut downloads {
             if let Some(connections) = self.connections {
-                options.connections = connections;
+                // An explicit count pins it, as HF_HUB_DOWNLOAD_CONNECTIONS does.
+                options.connections = Some(connections);
             }
             if let Some(progress) = self.progress {
                 options.progress = progress;

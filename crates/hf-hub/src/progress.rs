@@ -42,6 +42,14 @@ pub enum ProgressEvent {
         /// Bytes no longer counted.
         bytes: u64,
     },
+    /// A file fetched in parallel ranges is done: the most connections that ran at once
+    /// (the adaptive count widens while the rate rises).
+    FileConnections {
+        /// The file's path in the repo.
+        path: Arc<str>,
+        /// The peak number of parallel range requests.
+        peak: usize,
+    },
 }
 
 /// A sink for [`ProgressEvent`]s. Implementations must be cheap: events arrive per network chunk.

@@ -50,9 +50,10 @@ pub(crate) struct DownloadArgs {
     /// command-line arguments are visible to other users of this machine).
     #[arg(long, value_name = "TOKEN")]
     token: Option<String>,
-    /// Files downloaded at once.
-    #[arg(long, default_value_t = hf_hub::download::DEFAULT_MAX_WORKERS)]
-    max_workers: usize,
+    /// Files downloaded at once (default: 8, widened while round trips limit the rate; a
+    /// value given here is kept).
+    #[arg(long)]
+    max_workers: Option<usize>,
     /// Serve from the cache only; fail if something is missing (same as HF_HUB_OFFLINE=1).
     #[arg(long)]
     local_files_only: bool,
@@ -160,7 +161,10 @@ pub(crate) async fn run(args: DownloadArgs, context: &mut Context) -> anyhow::Re
     let mut options = context.session.download_options(args.cache_dir)?;
     options.local_dir = args.local_dir;
     options.force_download = args.force_download;
-    options.max_workers = args.max_workers.max(1);
+    if let Some(workers) = args.max_workers {
+        options.max_workers = workers.max(1);
+        options.max_files_in_flight = options.max_workers;
+    }
     options.local_files_only |= args.local_files_only;
     let bars = progress::Bars::new(progress::wanted(
         context.global.quiet,

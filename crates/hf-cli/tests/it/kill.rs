@@ -254,7 +254,8 @@ fn a_snapshot_killed_at_random_points_never_shows_a_truncated_file() {
         action: FaultAction::LatencyMs(150),
         times: None,
     });
-    let args = ["download", "demo-user/kill-snapshot"];
+    // Pinned: the adaptive width would finish the snapshot before any kill could land.
+    let args = ["download", "demo-user/kill-snapshot", "--max-workers", "4"];
     let mut kills = 0;
     for _ in 0..4 {
         let child = spawn(&env, &args);

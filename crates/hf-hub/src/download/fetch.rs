@@ -16,6 +16,7 @@ use hf_auth::http::{HubClient, HubRequest};
 use tokio::sync::mpsc;
 use url::Url;
 
+use super::adaptive::{RANGE_TICK, Ramp, Width};
 use super::{DownloadOptions, FileMetadata};
 use crate::Error;
 use crate::hash::{ContentHasher, HashKind};
@@ -67,7 +68,7 @@ pub struct FetchStats {
     pub resumed_from: u64,
     /// Bytes received over the network.
     pub bytes_fetched: u64,
-    /// Parallel connections used (1 for a single stream).
+    /// The most parallel connections that ran at once (1 for a single stream).
     pub connections: usize,
 }
 
@@ -104,7 +105,7 @@ pub(crate) async fn fetch(
     let progress = options.progress.clone();
     let use_ranges = matches!(source, Source::Cdn(_))
         && size >= options.parallel_threshold()
-        && options.connections > 1;
+        && options.ranges_allowed();
     let parallel_result = if use_ranges {
         Some(parallel(http, source, size, kind, incomplete, path, options).await)
     } else {
@@ -417,12 +418,21 @@ async fn parallel(
 
     let next_chunk = Arc::new(AtomicU64::new(prefix / chunk));
     let fetched = Arc::new(AtomicU64::new(0));
-    let workers = (options.connections as u64)
-        .min(chunks - prefix / chunk)
-        .max(1);
+    let left = chunks - prefix / chunk;
+    // Adaptive: start at 2 and let the governor widen while the rate rises; pinned: exactly
+    // `connections`. One task per possible connection; a task runs a range only in a slot.
+    let (start, ceiling) = match options.connections {
+        None => (2, options.max_connections.max(2)),
+        Some(pinned) => (pinned.max(1), pinned.max(1)),
+    };
+    let width = Width::new(start);
+    let governor = (ceiling > start)
+        .then(|| tokio::spawn(width.clone().govern(Ramp::new(start, ceiling), RANGE_TICK)));
+    let workers = (ceiling as u64).min(left).max(1);
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let job = RangeJob {
+            width: width.clone(),
             http: http.clone(),
             source: source.clone(),
             file: file.clone(),
@@ -450,6 +460,13 @@ async fn parallel(
             set.abort_all();
         }
     }
+    if let Some(governor) = governor {
+        governor.abort();
+    }
+    options.progress.on_event(ProgressEvent::FileConnections {
+        path: path.clone(),
+        peak: width.peak().max(1),
+    });
     if let Some(error) = failure {
         state
             .0
@@ -468,7 +485,7 @@ async fn parallel(
         FetchStats {
             resumed_from: prefix,
             bytes_fetched: fetched.load(Ordering::Relaxed),
-            connections: workers as usize,
+            connections: width.peak().max(1),
         },
         digest.unwrap_or_default(),
     ))
@@ -547,8 +564,9 @@ fn write_at(file: &File, mut buf: &[u8], mut offset: u64) -> std::io::Result<()>
     Ok(())
 }
 
-/// One range worker: takes chunk indices until none are left.
+/// One range worker: takes chunk indices until none are left, each in a slot of the width.
 struct RangeJob {
+    width: Arc<Width>,
     http: HubClient,
     source: Source,
     file: Arc<File>,
@@ -566,6 +584,10 @@ struct RangeJob {
 impl RangeJob {
     async fn run(self) -> Result<(), Fallback> {
         loop {
+            if self.next_chunk.load(Ordering::Relaxed) >= self.chunks {
+                return Ok(());
+            }
+            let _slot = self.width.slot().await;
             let index = self.next_chunk.fetch_add(1, Ordering::Relaxed);
             if index >= self.chunks {
                 return Ok(());
@@ -617,6 +639,7 @@ impl RangeJob {
                         buf.extend_from_slice(&bytes);
                         received_now += len;
                         self.fetched.fetch_add(len, Ordering::Relaxed);
+                        self.width.done.fetch_add(len, Ordering::Relaxed);
                         self.progress.on_event(ProgressEvent::FileAdvanced {
                             path: self.path.clone(),
                             bytes: len,
@@ -635,6 +658,8 @@ impl RangeJob {
             if pos >= end {
                 break;
             }
+            // A reset or an early end: fewer connections may do better.
+            self.width.report_trouble();
             if received_now > 0 {
                 failures = 0;
             }

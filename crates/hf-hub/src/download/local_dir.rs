@@ -242,12 +242,20 @@ pub(super) async fn snapshot(
         bytes: todo.iter().map(|p| p.size).fold(0, u64::saturating_add),
     });
     // Indexed (not a closure over `&Planned`) so the future stays `Send` for `tokio::spawn`.
-    futures_util::stream::iter(
-        (0..todo.len()).map(|i| fetch_into_dir(api, repo, commit, &todo[i], dir, options)),
-    )
-    .buffer_unordered(options.max_workers.max(1))
+    let (width, ceiling, governor) = super::adaptive::files_in_flight(options);
+    let fetched = futures_util::stream::iter((0..todo.len()).map(|i| {
+        super::adaptive::gated(
+            &width,
+            fetch_into_dir(api, repo, commit, &todo[i], dir, options),
+        )
+    }))
+    .buffer_unordered(ceiling)
     .try_collect::<Vec<_>>()
-    .await?;
+    .await;
+    if let Some(governor) = governor {
+        governor.abort();
+    }
+    fetched?;
     Ok(dir.to_owned())
 }
 

@@ -9,6 +9,7 @@
 //! `blobs/` only when the hash matches. Partial downloads are kept as
 //! `blobs/<etag>.incomplete` under the blob's lock and resumed with `Range`.
 
+mod adaptive;
 mod errors;
 mod fetch;
 mod local_dir;
@@ -30,7 +31,10 @@ use crate::{Error, HubApi};
 
 pub use crate::hash::{ContentHasher, HashKind};
 pub use fetch::{FetchStats, Source};
-pub use options::{DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS, DEFAULT_MAX_WORKERS, DownloadOptions};
+pub use options::{
+    DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_FILES_IN_FLIGHT,
+    DEFAULT_MAX_WORKERS, DownloadOptions,
+};
 
 /// What a HEAD on a resolve URL says about a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -371,13 +375,20 @@ impl HubApi {
         })?;
         // Indexed rather than `.iter().map(|planned| ..)`: a closure over `&Planned` makes the
         // future not `Send` for every lifetime, so `tokio::spawn(snapshot_download(..))` failed.
-        let fetched = futures_util::stream::iter(
-            (0..missing.len())
-                .map(|i| self.fetch_into_cache(repo, &cache, &commit, &missing[i], options)),
-        )
-        .buffer_unordered(options.max_workers.max(1))
+        // As many files in flight as keep the rate rising (round trips bound small files).
+        let (width, ceiling, governor) = adaptive::files_in_flight(options);
+        let fetched = futures_util::stream::iter((0..missing.len()).map(|i| {
+            adaptive::gated(
+                &width,
+                self.fetch_into_cache(repo, &cache, &commit, &missing[i], options),
+            )
+        }))
+        .buffer_unordered(ceiling)
         .try_collect::<Vec<_>>()
         .await;
+        if let Some(governor) = governor {
+            governor.abort();
+        }
         if let Err(error) = fetched {
             // A gated repo may list its files and refuse them: say so as a single file would.
             return Err(errors::explain(self, repo, revision, None, error).await);
@@ -437,7 +448,7 @@ impl HubApi {
         planned: &Planned,
         options: &DownloadOptions,
     ) -> Result<Source, Error> {
-        if planned.size >= options.parallel_threshold() && options.connections > 1 {
+        if planned.size >= options.parallel_threshold() && options.ranges_allowed() {
             let metadata = self.file_metadata(repo, &planned.path, commit).await?;
             if metadata.etag != planned.etag {
                 return Err(Error::Protocol(format!(

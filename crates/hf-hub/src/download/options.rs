@@ -8,8 +8,13 @@ use hf_auth::env::{self, EnvSource};
 use crate::Error;
 use crate::progress::{SharedProgress, no_progress};
 
-/// Default parallel range requests per large file.
+/// Parallel range requests per large file before the count adapted to the link (kept for
+/// callers that pin the old default: `connections: Some(DEFAULT_CONNECTIONS)`).
 pub const DEFAULT_CONNECTIONS: usize = 4;
+/// The most range requests per large file the adaptive count opens.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 32;
+/// The most files of a snapshot the adaptive count downloads at once.
+pub const DEFAULT_MAX_FILES_IN_FLIGHT: usize = 64;
 /// Default size of one range request.
 pub const DEFAULT_CHUNK_SIZE: u64 = 16 * 1024 * 1024;
 /// Default number of files downloaded at once by a snapshot (as the Python client).
@@ -23,8 +28,17 @@ pub struct DownloadOptions {
     pub cache_dir: PathBuf,
     /// When set, files land in this directory instead of the cache (Python's `local_dir=`).
     pub local_dir: Option<PathBuf>,
-    /// Parallel range requests per large file (`HF_HUB_DOWNLOAD_CONNECTIONS`); 1 disables them.
-    pub connections: usize,
+    /// Parallel range requests per large file. `None` (the default) finds the count while
+    /// downloading: it starts at 2 and doubles while the aggregate rate keeps rising, up to
+    /// `max_connections`, and halves on resets. `Some(n)` pins it
+    /// (`HF_HUB_DOWNLOAD_CONNECTIONS`); `Some(1)` disables ranges.
+    pub connections: Option<usize>,
+    /// The ceiling of the adaptive range count.
+    pub max_connections: usize,
+    /// The ceiling of the files of a snapshot in flight: they start at `max_workers` and
+    /// double while the rate of files completed keeps rising (round trips bound small
+    /// files). Equal to `max_workers` pins the count.
+    pub max_files_in_flight: usize,
     /// Bytes per range request (`HF_HUB_DOWNLOAD_CHUNK_SIZE`). Files of at least twice this
     /// size are fetched in parallel ranges.
     pub chunk_size: u64,
@@ -50,6 +64,8 @@ impl std::fmt::Debug for DownloadOptions {
             .field("cache_dir", &self.cache_dir)
             .field("local_dir", &self.local_dir)
             .field("connections", &self.connections)
+            .field("max_connections", &self.max_connections)
+            .field("max_files_in_flight", &self.max_files_in_flight)
             .field("chunk_size", &self.chunk_size)
             .field("max_workers", &self.max_workers)
             .field("lock_timeout", &self.lock_timeout)
@@ -67,7 +83,9 @@ impl DownloadOptions {
         Self {
             cache_dir: cache_dir.into(),
             local_dir: None,
-            connections: DEFAULT_CONNECTIONS,
+            connections: None,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_files_in_flight: DEFAULT_MAX_FILES_IN_FLIGHT,
             chunk_size: DEFAULT_CHUNK_SIZE,
             max_workers: DEFAULT_MAX_WORKERS,
             lock_timeout: None,
@@ -89,7 +107,8 @@ impl DownloadOptions {
         options.local_files_only =
             source.flag(&env::HF_HUB_OFFLINE) || source.flag(&env::TRANSFORMERS_OFFLINE);
         if let Some(n) = parse_number(source, &env::HF_HUB_DOWNLOAD_CONNECTIONS)? {
-            options.connections = usize::try_from(n.max(1)).unwrap_or(DEFAULT_CONNECTIONS);
+            // The variable pins the count.
+            options.connections = Some(usize::try_from(n.max(1)).unwrap_or(DEFAULT_CONNECTIONS));
         }
         if let Some(n) = parse_size(source, &env::HF_HUB_DOWNLOAD_CHUNK_SIZE)? {
             options.chunk_size = n.max(64 * 1024);
@@ -106,6 +125,12 @@ impl DownloadOptions {
     /// As [`DownloadOptions::from_env_source`].
     pub fn from_env() -> Result<Self, Error> {
         Self::from_env_source(&env::ProcessEnv)
+    }
+
+    /// Whether large files are fetched in parallel ranges at all.
+    #[must_use]
+    pub fn ranges_allowed(&self) -> bool {
+        self.connections.is_none_or(|n| n > 1)
     }
 
     /// Files of at least this size are fetched in parallel ranges.
@@ -170,7 +195,7 @@ mod tests {
             .with("HF_HUB_DISABLE_SYMLINKS", "1");
         let options = DownloadOptions::from_env_source(&env).unwrap();
         assert_eq!(options.cache_dir, PathBuf::from("/tmp/hfhome/hub"));
-        assert_eq!(options.connections, 6);
+        assert_eq!(options.connections, Some(6));
         assert_eq!(options.chunk_size, 8 * 1024 * 1024);
         assert_eq!(options.lock_timeout, Some(Duration::from_secs(30)));
         assert!(!options.use_symlinks);

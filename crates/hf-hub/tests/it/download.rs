@@ -130,7 +130,7 @@ async fn lfs_files_come_from_the_cdn_without_the_token_in_parallel_ranges() {
     let api = api(&server, Some(&server.tokens().read));
     let mut opts = options(cache.path());
     opts.chunk_size = 256 * 1024;
-    opts.connections = 4;
+    opts.connections = Some(4);
     let path = api
         .download_file(
             &model("demo-org/demo-model"),
@@ -230,7 +230,7 @@ async fn a_cut_body_is_resumed_from_where_it_stopped() {
     let cache = tempfile::tempdir().unwrap();
     let api = api(&server, None);
     let mut opts = options(cache.path());
-    opts.connections = 1;
+    opts.connections = Some(1);
     server.add_fault(fault(
         Origin::Cdn,
         "/lfs/",
@@ -271,7 +271,7 @@ async fn parallel_ranges_survive_cuts() {
     let api = api(&server, None);
     let mut opts = options(cache.path());
     opts.chunk_size = 512 * 1024;
-    opts.connections = 3;
+    opts.connections = Some(3);
     server.add_fault(fault(
         Origin::Cdn,
         "/lfs/",
@@ -1193,4 +1193,80 @@ async fn the_builder_sets_endpoint_token_cache_and_caller() {
             .is_err()
     );
     assert!(server.requests().is_empty());
+}
+
+/// Records the peak connections the engine reports per file.
+#[derive(Default)]
+struct PeakConnections(std::sync::Mutex<Vec<(String, usize)>>);
+
+impl hf_hub::progress::Progress for PeakConnections {
+    fn on_event(&self, event: hf_hub::progress::ProgressEvent) {
+        if let hf_hub::progress::ProgressEvent::FileConnections { path, peak } = event {
+            self.0.lock().unwrap().push((path.to_string(), peak));
+        }
+    }
+}
+
+/// With every CDN response capped (a per-connection rate, as on the internet), the adaptive
+/// count widens well past its start of 2; a file that is done before it can widen, or a
+/// pinned count, stays where it is. The bytes are verified either way.
+#[tokio::test]
+async fn the_connection_count_rises_under_a_per_connection_cap_and_stays_low_otherwise() {
+    let s = server();
+    let big: Vec<u8> = (0..24 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let small: Vec<u8> = big[..3 * 1024 * 1024].to_vec();
+    s.commit_files(
+        "model",
+        "demo-user/adaptive",
+        &[("big.bin", &big), ("small.bin", &small)],
+    )
+    .unwrap();
+    let hub = api(&s, None);
+    let repo = model("demo-user/adaptive");
+    let download = |file: &'static str, connections: Option<usize>| {
+        let hub = hub.clone();
+        let repo = repo.clone();
+        async move {
+            let cache = tempfile::tempdir().unwrap();
+            let peaks = Arc::new(PeakConnections::default());
+            let mut opts = options(cache.path());
+            opts.chunk_size = 512 * 1024;
+            opts.connections = connections;
+            opts.progress = peaks.clone();
+            let started = std::time::Instant::now();
+            let path = hub.download_file(&repo, file, None, &opts).await.unwrap();
+            assert_blob_verified(&path);
+            let peak = peaks
+                .0
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|(_, p)| *p)
+                .max()
+                .unwrap_or(1);
+            (peak, started.elapsed())
+        }
+    };
+    // 4 MB/s per response: 24 MiB over 2 connections would take 3 s.
+    s.add_fault(FaultRule {
+        origin: Some(Origin::Cdn),
+        method: Some("GET".to_owned()),
+        path_contains: "/lfs/".to_owned(),
+        action: FaultAction::DripBytesPerSec(4_000_000),
+        times: None,
+    });
+    let (peak, took) = download("big.bin", None).await;
+    assert!(peak >= 8, "widened only to {peak} in {took:?}");
+    assert!(
+        took < std::time::Duration::from_secs(3),
+        "{took:?} with up to {peak} connections"
+    );
+    let (pinned, _) = download("big.bin", Some(3)).await;
+    assert_eq!(pinned, 3);
+    s.clear_faults();
+    // Uncapped loopback: the file is done before a wider setting could pay off.
+    let (peak, _) = download("small.bin", None).await;
+    assert!(peak <= 2, "{peak}");
 }

@@ -148,7 +148,7 @@ async fn many_snapshot_downloads_of_one_repo_in_one_process_agree() {
         let api = api.clone();
         let repo = repo.clone();
         let options = DownloadOptions {
-            connections: 1 + i % 4,
+            connections: Some(1 + i % 4),
             chunk_size: 256 * 1024,
             ..DownloadOptions::new(cache.path())
         };
