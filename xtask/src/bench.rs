@@ -17,7 +17,7 @@ use crate::demo::{Server, temp_dir};
 use crate::measure::{Timed, cpu_time, machine, median, secs, time_process};
 use crate::util;
 
-const USAGE: &str = "usage: cargo xtask bench download [--runs N] [--size-mib N]";
+const USAGE: &str = "usage: cargo xtask bench download [--wan] [--runs N] [--size-mib N]";
 
 /// Runs `cargo xtask bench <what>`.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
@@ -30,12 +30,15 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
 struct Settings {
     runs: usize,
     size_mib: u64,
+    /// The wide-area scenarios (per-connection cap, per-request latency) instead of loopback.
+    wan: bool,
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Settings> {
     let mut settings = Settings {
         runs: 3,
         size_mib: 1024,
+        wan: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -46,6 +49,7 @@ fn parse(args: &[String]) -> anyhow::Result<Settings> {
         match arg.as_str() {
             "--runs" => settings.runs = value()?.parse().context("--runs")?,
             "--size-mib" => settings.size_mib = value()?.parse().context("--size-mib")?,
+            "--wan" => settings.wan = true,
             other => bail!("unknown option '{other}'\n{USAGE}"),
         }
     }
@@ -195,7 +199,11 @@ fn download(args: &[String]) -> anyhow::Result<()> {
             server,
             work: work.clone(),
         };
-        measure(&contenders, &settings)
+        if settings.wan {
+            measure_wan(&contenders, &settings)
+        } else {
+            measure(&contenders, &settings)
+        }
     })();
     let _ = std::fs::remove_dir_all(&work);
     result
@@ -346,4 +354,204 @@ fn count_files(dir: &Path) -> usize {
         }
     }
     count
+}
+
+/// Per-connection cap of the WAN big-file scenario (bytes per second, per response).
+const WAN_CAP: u64 = 20_000_000;
+/// Added to every request in the WAN many-files scenario.
+const WAN_LATENCY_MS: u64 = 30;
+
+impl Contenders {
+    /// Sets a fault through the test server's admin API (as the conformance script does).
+    fn fault(&self, rule: &str) -> anyhow::Result<()> {
+        let status = Command::new("curl")
+            .args([
+                "-sf",
+                "-X",
+                "POST",
+                "-H",
+                "content-type: application/json",
+                "-d",
+                rule,
+            ])
+            .arg(format!("{}/_admin/faults", self.server.endpoint))
+            .stdout(std::process::Stdio::null())
+            .status()
+            .context("could not run curl")?;
+        if !status.success() {
+            bail!("the test server refused the fault {rule}");
+        }
+        Ok(())
+    }
+
+    fn clear_faults(&self) -> anyhow::Result<()> {
+        let status = Command::new("curl")
+            .args(["-sf", "-X", "DELETE"])
+            .arg(format!("{}/_admin/faults", self.server.endpoint))
+            .status()
+            .context("could not run curl")?;
+        if !status.success() {
+            bail!("could not clear the test server's faults");
+        }
+        Ok(())
+    }
+}
+
+/// `aria2c`, installed from Debian's `aria2` package when missing.
+fn aria2c() -> anyhow::Result<PathBuf> {
+    if util::succeeds(Command::new("aria2c").arg("--version")) {
+        return Ok(PathBuf::from("aria2c"));
+    }
+    println!("installing aria2 (apt-get install aria2) for the aria2c baseline");
+    let root = util::succeeds(Command::new("sh").args(["-c", "[ \"$(id -u)\" -eq 0 ]"]));
+    let apt = |args: &[&str]| {
+        let mut command = if root {
+            Command::new("apt-get")
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        };
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        util::succeeds(&mut command)
+    };
+    if !(apt(&["update", "-qq"]) && apt(&["install", "-y", "-qq", "aria2"])) {
+        bail!("aria2c is missing and could not be installed (apt-get install aria2)");
+    }
+    Ok(PathBuf::from("aria2c"))
+}
+
+/// The wide-area scenarios: the big file with every CDN response capped at 20 MB/s (so each
+/// connection is), against curl, aria2c -x 16 -s 16 and Python; then 1000 small files with
+/// 30 ms added to every request, against Python.
+fn measure_wan(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
+    let runs = settings.runs;
+    let aria2c = aria2c()?;
+    c.fault(&format!(
+        "{{\"origin\": \"Cdn\", \"method\": \"GET\", \"path_contains\": \"/lfs/\", \"action\": {{\"DripBytesPerSec\": {WAN_CAP}}}}}"
+    ))?;
+    let (mut ours, mut python, mut curl, mut aria) = (
+        Runs::default(),
+        Runs::default(),
+        Runs::default(),
+        Runs::default(),
+    );
+    let mut peak_rss = 0;
+    for run in 0..runs {
+        println!("(wan big) run {}/{runs}", run + 1);
+        let home = c.fresh_home("w-ours")?;
+        let timed = c.with_server_cpu(&mut c.ours(&home, &["download", LARGE_REPO, LARGE_FILE]))?;
+        peak_rss = peak_rss.max(timed.0.peak_rss_kib);
+        ours.push(timed);
+        let home = c.fresh_home("w-aria")?;
+        let url = c.cdn_url()?;
+        aria.push(
+            c.with_server_cpu(
+                Command::new(&aria2c)
+                    .args([
+                        "-q",
+                        "-x",
+                        "16",
+                        "-s",
+                        "16",
+                        "-k",
+                        "1M",
+                        "--file-allocation=none",
+                        "-d",
+                    ])
+                    .arg(&home)
+                    .args(["-o", LARGE_FILE])
+                    .arg(&url),
+            )?,
+        );
+        let home = c.fresh_home("w-curl")?;
+        let url = c.cdn_url()?;
+        curl.push(
+            c.with_server_cpu(
+                Command::new("curl")
+                    .args(["-sf", "-o"])
+                    .arg(home.join(LARGE_FILE))
+                    .arg(&url),
+            )?,
+        );
+        let home = c.fresh_home("w-python")?;
+        python
+            .push(c.with_server_cpu(&mut c.python(&home, &["download", LARGE_REPO, LARGE_FILE]))?);
+        for label in ["w-ours", "w-aria", "w-curl", "w-python"] {
+            let _ = std::fs::remove_dir_all(c.work.join(label));
+        }
+    }
+    c.clear_faults()?;
+    c.fault(&format!(
+        "{{\"path_contains\": \"\", \"action\": {{\"LatencyMs\": {WAN_LATENCY_MS}}}}}"
+    ))?;
+    let many = ["download", "demo-org/many-files", "--include", "shard-0*"];
+    let (mut m_ours, mut m_python) = (Vec::new(), Vec::new());
+    for run in 0..runs {
+        println!("(wan many) run {}/{runs}", run + 1);
+        let home = c.fresh_home("m-ours")?;
+        m_ours.push(time_process(&mut c.ours(&home, &many))?.elapsed);
+        if run == 0 {
+            let count = count_files(&home.join("hub/models--demo-org--many-files/snapshots"));
+            if count != 1000 {
+                bail!("the many-files scenario should download 1000 files, got {count}");
+            }
+        }
+        let home = c.fresh_home("m-python")?;
+        m_python.push(time_process(&mut c.python(&home, &many))?.elapsed);
+    }
+    c.clear_faults()?;
+    let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64().max(1e-9);
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    let (o, p, cu, a) = (ours.wall(), python.wall(), curl.wall(), aria.wall());
+    let (mo, mp) = (median(&mut m_ours), median(&mut m_python));
+    println!("\n{}", machine());
+    println!(
+        "Medians of {runs} runs. Big file: {} MiB, every CDN response capped at {} MB/s. Many files: 1000, {WAN_LATENCY_MS} ms added to every request.\n",
+        settings.size_mib,
+        WAN_CAP / 1_000_000
+    );
+    println!(
+        "| Scenario | hf (ours) | aria2c -x 16 -s 16 | curl | Python hf 2.4.0 | ours vs aria2c | Python / ours | Target |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!(
+        "| WAN big file | {} | {} | {} | {} | {:.2}x | {:.1}x | <= 1.0x aria2c: {}; >= 8x Python: {} |",
+        secs(o),
+        secs(a),
+        secs(cu),
+        secs(p),
+        ratio(o, a),
+        ratio(p, o),
+        verdict(ratio(o, a) <= 1.0),
+        verdict(ratio(p, o) >= 8.0)
+    );
+    println!(
+        "| WAN many files | {} | - | - | {} | - | {:.1}x | >= 8x Python: {} |",
+        secs(mo),
+        secs(mp),
+        ratio(mp, mo),
+        verdict(ratio(mp, mo) >= 8.0)
+    );
+    println!(
+        "\nPeak RSS of hf during the big file: {:.1} MiB",
+        peak_rss as f64 / 1024.0
+    );
+    println!("\nCPU time during the big file, medians (same 2 cores as the server).\n");
+    println!("| Contender | wall | client CPU | server CPU |");
+    println!("| --- | --- | --- | --- |");
+    for (name, runs) in [
+        ("hf (ours)", &mut ours),
+        ("aria2c", &mut aria),
+        ("curl", &mut curl),
+        ("Python hf 2.4.0", &mut python),
+    ] {
+        println!(
+            "| {name} | {} | {} | {} |",
+            secs(runs.wall()),
+            secs(runs.client_cpu()),
+            secs(runs.server_cpu())
+        );
+    }
+    Ok(())
 }

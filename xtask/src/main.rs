@@ -5,6 +5,7 @@
 //! - `codegen [--check]`: regenerate (or check) `docs/reference/environment.md`.
 //! - `demo [--keep]`: a real download against the local Hub (`demo.rs`).
 //! - `bench download`: download benchmark against the Python client and curl (`bench.rs`).
+//! - `bench cache`: cache scan benchmark against `du -sL` and the Python client (`bench_cache.rs`).
 //! - `bench upload`: upload benchmark against the Python client and sha256sum (`bench_upload.rs`).
 //! - `test-server [ARGS]...`: run the local Hub (`hf-test-server`) with a temporary data dir.
 //! - `e2e [--bin PATH] [--endpoint URL] [--write]`: the end-to-end suite (see `e2e.rs`).
@@ -21,6 +22,7 @@
 
 mod api;
 mod bench;
+mod bench_cache;
 mod bench_upload;
 mod ci;
 mod codegen;
@@ -49,6 +51,8 @@ tasks:
         start hf-test-server with its demo seed, run `hf download` against it, show the cache
   bench download [--runs N] [--size-mib N]
         hf download vs the Python client vs curl on loopback (release builds; needs .venv and curl)
+  bench cache [--runs N] [--repos N] [--files N]
+        hf cache ls vs du -sL vs the Python client over a generated cache (100 x 1,000 files)
   bench upload [--runs N] [--size-mib N] [--files N]
         hf upload vs the Python client (1 GiB file, 1000 small files) and hashing vs sha256sum
   test-server [ARGS]...
@@ -69,6 +73,9 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("bench") if rest.first().map(String::as_str) == Some("upload") => {
             bench_upload::run(&rest[1..])
+        }
+        Some("bench") if rest.first().map(String::as_str) == Some("cache") => {
+            bench_cache::run(&rest[1..])
         }
         Some("bench") => bench::run(&rest),
         Some("api") => api::run(&rest),
