@@ -110,7 +110,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     let [ours_t, du_t, python_t] = times.map(|mut t| median(&mut t));
     let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
     println!();
-    println!("Machine: {}", machine());
+    println!("{}", machine());
     println!(
         "Cache: {} repos x {} files ({} snapshot links), medians of {} runs, warm page cache.",
         settings.repos,

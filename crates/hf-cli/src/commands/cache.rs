@@ -233,7 +233,9 @@ impl Render for Listing {
 }
 
 fn list(args: &ListArgs, context: &mut Context) -> anyhow::Result<()> {
-    let info = scan(context, args.cache_dir.clone())?;
+    // Listing needs sizes and counts, not every file: the summary scan keeps memory flat.
+    let root = cache_root(context, args.cache_dir.clone())?;
+    let info = hf_hub::cache::scan_cache_summary(&root)?;
     let mut entries: Vec<RepoEntry> = Vec::new();
     for repo in &info.repos {
         if args.revisions {
@@ -243,7 +245,7 @@ fn list(args: &ListArgs, context: &mut Context) -> anyhow::Result<()> {
                     repo_type: repo.repo_type.to_string(),
                     repo_id: repo.repo_id.clone(),
                     size_on_disk: revision.size_on_disk,
-                    nb_files: revision.files.len(),
+                    nb_files: revision.nb_files,
                     last_accessed: unix(repo.last_accessed),
                     last_modified: unix(revision.last_modified),
                     refs: revision.refs.iter().cloned().collect(),

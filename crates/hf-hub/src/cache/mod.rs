@@ -23,7 +23,10 @@ use std::path::{Component, Path, PathBuf};
 
 pub use lock::FileLock;
 pub use lookup::{Cache, CachedRepoFiles};
-pub use scan::{CacheInfo, CachedFile, CachedRepo, CachedRevision, DeleteSummary, scan_cache};
+pub use scan::{
+    CacheInfo, CachedFile, CachedRepo, CachedRevision, DeleteSummary, scan_cache,
+    scan_cache_summary,
+};
 pub use verify::{VerifyOutcome, VerifyReport, verify_repo};
 
 use crate::Error;

@@ -58,8 +58,10 @@ pub struct CachedRevision {
     pub path: PathBuf,
     /// The refs pointing at it.
     pub refs: BTreeSet<String>,
-    /// Its files.
+    /// Its files (empty from [`scan_cache_summary`]).
     pub files: Vec<CachedFile>,
+    /// How many files it has (also from [`scan_cache_summary`]).
+    pub nb_files: usize,
     /// Bytes of its distinct blobs.
     pub size_on_disk: u64,
     /// Latest modification time of its files.
@@ -110,6 +112,20 @@ pub struct DeleteSummary {
 /// # Errors
 /// When the root exists but cannot be read.
 pub fn scan_cache(root: &Path) -> Result<CacheInfo, Error> {
+    scan(root, true)
+}
+
+/// As [`scan_cache`], without the file lists of the revisions (`files` is empty; sizes and
+/// counts are the same): what `hf cache ls` needs, in a fraction of the memory on a cache of
+/// hundreds of thousands of files.
+///
+/// # Errors
+/// When the root exists but cannot be read.
+pub fn scan_cache_summary(root: &Path) -> Result<CacheInfo, Error> {
+    scan(root, false)
+}
+
+fn scan(root: &Path, keep_files: bool) -> Result<CacheInfo, Error> {
     let mut info = CacheInfo {
         root: root.to_owned(),
         ..CacheInfo::default()
@@ -138,7 +154,7 @@ pub fn scan_cache(root: &Path) -> Result<CacheInfo, Error> {
         }
         folders.push((entry.path(), name));
     }
-    for (path, scanned) in scan_in_parallel(&folders) {
+    for (path, scanned) in scan_in_parallel(&folders, keep_files) {
         match scanned {
             Ok(repo) => info.repos.push(repo),
             Err(why) => info.warnings.push(format!("{}: {why}", path.display())),
@@ -151,7 +167,10 @@ pub fn scan_cache(root: &Path) -> Result<CacheInfo, Error> {
 }
 
 /// Scans each repo folder, spread over a few threads (a repo is the unit of work).
-fn scan_in_parallel(folders: &[(PathBuf, String)]) -> Vec<(PathBuf, Result<CachedRepo, String>)> {
+fn scan_in_parallel(
+    folders: &[(PathBuf, String)],
+    keep_files: bool,
+) -> Vec<(PathBuf, Result<CachedRepo, String>)> {
     let threads = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .clamp(1, 8)
@@ -159,7 +178,7 @@ fn scan_in_parallel(folders: &[(PathBuf, String)]) -> Vec<(PathBuf, Result<Cache
     if threads <= 1 {
         return folders
             .iter()
-            .map(|(path, name)| (path.clone(), scan_repo(path, name)))
+            .map(|(path, name)| (path.clone(), scan_repo(path, name, keep_files)))
             .collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -174,7 +193,7 @@ fn scan_in_parallel(folders: &[(PathBuf, String)]) -> Vec<(PathBuf, Result<Cache
                             let Some((path, name)) = folders.get(i) else {
                                 break;
                             };
-                            mine.push((i, path.clone(), scan_repo(path, name)));
+                            mine.push((i, path.clone(), scan_repo(path, name, keep_files)));
                         }
                         mine
                     })
@@ -209,11 +228,49 @@ pub(super) fn lexical_join(base: &Path, target: &Path) -> PathBuf {
     out
 }
 
-/// What a repo's `blobs/` folder holds, from one listing (one `lstat` per entry).
+/// What a scan keeps of a blob's metadata (small: a cache has hundreds of thousands).
+#[derive(Debug, Clone, Copy)]
+struct BlobStat {
+    len: u64,
+    accessed: Option<SystemTime>,
+    modified: Option<SystemTime>,
+}
+
+impl From<&std::fs::Metadata> for BlobStat {
+    fn from(meta: &std::fs::Metadata) -> Self {
+        Self {
+            len: meta.len(),
+            accessed: meta.accessed().ok(),
+            modified: meta.modified().ok(),
+        }
+    }
+}
+
+/// What a repo's `blobs/` folder holds, from one listing (one `lstat` per entry), by file
+/// name (a cache has hundreds of thousands of blobs: names are much shorter than paths).
 struct Blobs {
-    files: BTreeMap<PathBuf, std::fs::Metadata>,
-    /// Blobs that are links (into Python's shared Xet blob store), by path.
-    links: HashSet<PathBuf>,
+    dir: PathBuf,
+    files: HashMap<std::ffi::OsString, BlobStat>,
+    /// Blobs that are links (into Python's shared Xet blob store).
+    links: HashSet<std::ffi::OsString>,
+}
+
+impl Blobs {
+    /// The name of `path` when it is directly in this `blobs/` folder.
+    fn name_of<'p>(&self, path: &'p Path) -> Option<&'p std::ffi::OsStr> {
+        (path.parent() == Some(self.dir.as_path()))
+            .then(|| path.file_name())
+            .flatten()
+    }
+
+    fn stat(&self, path: &Path) -> Option<BlobStat> {
+        self.files.get(self.name_of(path)?).copied()
+    }
+
+    fn is_link(&self, path: &Path) -> bool {
+        self.name_of(path)
+            .is_some_and(|name| self.links.contains(name))
+    }
 }
 
 /// The blob a snapshot link points to: its target joined to the link's folder, then once more
@@ -223,7 +280,7 @@ fn resolve_pointer(pointer: &Path, blobs: &Blobs) -> Option<PathBuf> {
     let target = std::fs::read_link(pointer).ok()?;
     let mut path = lexical_join(pointer.parent().unwrap_or(Path::new("")), &target);
     for _ in 0..4 {
-        if !blobs.links.contains(&path) {
+        if !blobs.is_link(&path) {
             break;
         }
         let Ok(next) = std::fs::read_link(&path) else {
@@ -234,7 +291,7 @@ fn resolve_pointer(pointer: &Path, blobs: &Blobs) -> Option<PathBuf> {
     Some(path)
 }
 
-fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
+fn scan_repo(dir: &Path, folder: &str, keep_files: bool) -> Result<CachedRepo, String> {
     let (kind, rest) = folder
         .split_once("--")
         .ok_or("not a repo folder (expected type--name)")?;
@@ -247,7 +304,9 @@ fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
     collect_refs(&dir.join("refs"), "", &mut refs);
 
     let mut blobs = Blobs {
-        files: BTreeMap::new(),
+        // Normalized as the resolved links are, so a root given as `a/../hub` still matches.
+        dir: lexical_join(dir, Path::new("blobs")),
+        files: HashMap::new(),
         links: HashSet::new(),
     };
     let mut incomplete = Vec::new();
@@ -258,16 +317,16 @@ fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
             if name.ends_with(".incomplete") || name.ends_with(".incomplete.progress") {
                 incomplete.push(path);
             } else if entry.file_type().is_ok_and(|t| t.is_symlink()) {
-                blobs.links.insert(path);
+                blobs.links.insert(entry.file_name());
             } else if let Ok(meta) = entry.metadata()
                 && meta.is_file()
             {
-                blobs.files.insert(path, meta);
+                blobs.files.insert(entry.file_name(), BlobStat::from(&meta));
             }
         }
     }
     // Blobs outside `blobs/` (the shared store, or elsewhere), stat'ed once each.
-    let mut outside: HashMap<PathBuf, Option<std::fs::Metadata>> = HashMap::new();
+    let mut outside: HashMap<PathBuf, Option<BlobStat>> = HashMap::new();
 
     let mut revisions = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir.join("snapshots")) {
@@ -278,8 +337,6 @@ fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
             }
             let mut files = Vec::new();
             collect_files(&entry.path(), "", &mut files);
-            let mut seen = HashSet::new();
-            let mut size = 0;
             let mut last_modified = None;
             let mut revision_files = Vec::new();
             for (path, pointer, is_link) in files {
@@ -292,26 +349,35 @@ fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
                     // Copied (no symlinks): the snapshot file is its own blob.
                     pointer.clone()
                 };
-                let meta = match blobs.files.get(&blob) {
-                    Some(meta) => meta.clone(),
+                let stat = match blobs.stat(&blob) {
+                    Some(stat) => stat,
                     None => {
-                        let found = outside
-                            .entry(blob.clone())
-                            .or_insert_with(|| std::fs::metadata(&blob).ok());
-                        let Some(meta) = found.clone() else { continue };
-                        meta
+                        let found = outside.entry(blob.clone()).or_insert_with(|| {
+                            std::fs::metadata(&blob).ok().as_ref().map(BlobStat::from)
+                        });
+                        let Some(stat) = *found else { continue };
+                        stat
                     }
                 };
-                if seen.insert(blob.clone()) {
-                    size += meta.len();
-                }
-                last_modified = last_modified.max(meta.modified().ok());
+                last_modified = last_modified.max(stat.modified);
                 revision_files.push(CachedFile {
                     path,
                     pointer,
                     blob,
-                    size: meta.len(),
+                    size: stat.len,
                 });
+            }
+            // Each blob once, however many files of the revision point at it.
+            let mut seen = HashSet::new();
+            let size = revision_files
+                .iter()
+                .filter(|f| seen.insert(&f.blob))
+                .map(|f| f.size)
+                .sum();
+            drop(seen);
+            let nb_files = revision_files.len();
+            if !keep_files {
+                revision_files = Vec::new();
             }
             revision_files.sort_by(|a, b| a.path.cmp(&b.path));
             let revision_refs = refs
@@ -324,19 +390,19 @@ fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
                 commit,
                 refs: revision_refs,
                 files: revision_files,
+                nb_files,
                 size_on_disk: size,
                 last_modified,
             });
         }
     }
     revisions.sort_by(|a, b| a.commit.cmp(&b.commit));
-    let mut blob_meta = blobs.files;
-    blob_meta.extend(
-        outside
-            .into_iter()
-            .filter_map(|(path, meta)| Some((path, meta?))),
-    );
-    let size_on_disk = blob_meta.values().map(std::fs::Metadata::len).sum::<u64>()
+    let all_blobs: Vec<BlobStat> = blobs
+        .files
+        .into_values()
+        .chain(outside.into_values().flatten())
+        .collect();
+    let size_on_disk = all_blobs.iter().map(|b| b.len).sum::<u64>()
         + incomplete
             .iter()
             .filter_map(|p| std::fs::metadata(p).ok())
@@ -347,9 +413,9 @@ fn scan_repo(dir: &Path, folder: &str) -> Result<CachedRepo, String> {
         repo_id,
         path: dir.to_owned(),
         size_on_disk,
-        nb_files: blob_meta.len(),
-        last_accessed: blob_meta.values().filter_map(|m| m.accessed().ok()).max(),
-        last_modified: blob_meta.values().filter_map(|m| m.modified().ok()).max(),
+        nb_files: all_blobs.len(),
+        last_accessed: all_blobs.iter().filter_map(|b| b.accessed).max(),
+        last_modified: all_blobs.iter().filter_map(|b| b.modified).max(),
         refs,
         revisions,
         incomplete,
