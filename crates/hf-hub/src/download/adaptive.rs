@@ -21,6 +21,9 @@ pub(crate) const FILE_TICK: Duration = Duration::from_millis(100);
 const RECHECK: Duration = Duration::from_millis(50);
 /// A wider setting is kept only if it raised the rate by at least this factor.
 const GAIN: f64 = 1.15;
+/// A widening that nearly doubled the rate (the link scales linearly with width): the next
+/// step quadruples instead of doubling, so a capped link is filled in fewer steps.
+const LINEAR: f64 = 1.8;
 /// Samples taken at each width before judging it (the first one after a change is
 /// transitional: new connections are still opening).
 const SAMPLES_PER_STEP: u32 = 2;
@@ -31,8 +34,8 @@ const SAMPLES_PER_STEP: u32 = 2;
 pub(crate) struct Ramp {
     width: usize,
     ceiling: usize,
-    /// The best steady rate seen at a narrower width (bytes or items per tick).
-    previous: Option<f64>,
+    /// The best steady rate seen at the previous (narrower) width, and that width.
+    previous: Option<(f64, usize)>,
     /// Samples at the current width, and their best.
     samples: u32,
     best_here: f64,
@@ -71,10 +74,14 @@ impl Ramp {
             return self.width;
         }
         let rate = self.best_here;
-        let paid_off = self.previous.is_none_or(|before| rate >= before * GAIN);
-        if !paid_off {
+        let gain = self
+            .previous
+            .map(|(before, _)| rate / before.max(f64::MIN_POSITIVE));
+        if let (Some(gain), Some((_, before_width))) = (gain, self.previous)
+            && gain < GAIN
+        {
             // The last widening bought nothing: go back to the width before it and stay.
-            self.width = (self.width / 2).max(1);
+            self.width = before_width;
             self.settled = true;
             return self.width;
         }
@@ -82,8 +89,13 @@ impl Ramp {
             self.settled = true;
             return self.width;
         }
-        self.previous = Some(rate);
-        self.width = (self.width * 2).min(self.ceiling);
+        let factor = if gain.is_some_and(|g| g >= LINEAR) {
+            4
+        } else {
+            2
+        };
+        self.previous = Some((rate, self.width));
+        self.width = (self.width * factor).min(self.ceiling);
         self.samples = 0;
         self.best_here = 0.0;
         self.width
@@ -232,10 +244,20 @@ mod tests {
 
     #[test]
     fn it_stops_where_the_link_is_full() {
-        // 20 MB/s per connection, but the link carries 170 MB/s: 8 fill it (160), 16 do not
-        // pay off, so it goes back to 8.
-        let width = settle(Ramp::new(2, 32), |w| (20.0 * w as f64).min(170.0));
-        assert_eq!(width, 8);
+        // 20 MB/s per connection, but the link carries 170 MB/s: 2 -> 4 doubles the rate,
+        // so it quadruples to 16 (170, still paying off), tries 32 (nothing more) and goes
+        // back to 16, which fills the link.
+        let link = |w: usize| (20.0 * w as f64).min(170.0);
+        let width = settle(Ramp::new(2, 32), link);
+        assert_eq!(width, 16);
+        assert!(link(width) >= 170.0);
+        // A 100 MB/s link: 2:40, 4:80 (x2: quadruple), 16:100 (x1.25: double), 32:100 (no
+        // gain): back to 16. Wider than needed, never narrower.
+        let width = settle(Ramp::new(2, 32), |w| (20.0 * w as f64).min(100.0));
+        assert_eq!(width, 16);
+        // ...and a link that 4 nearly fill stops right after.
+        let width = settle(Ramp::new(2, 32), |w| (20.0 * w as f64).min(85.0));
+        assert_eq!(width, 4);
     }
 
     #[test]
@@ -255,7 +277,7 @@ mod tests {
     #[test]
     fn trouble_halves_it_and_it_stays_there() {
         let mut ramp = Ramp::new(2, 32);
-        for _ in 0..9 {
+        for _ in 0..6 {
             let w = ramp.width();
             ramp.observe(20.0 * w as f64);
         }

@@ -24,6 +24,9 @@ use crate::progress::{Progress, ProgressEvent};
 
 /// Writes are batched to this size.
 const WRITE_BUFFER: usize = 1 << 20;
+/// Each range worker batches its writes to this size: up to 32 of them run at once, and
+/// memory must stay bounded (a few hundred writes a second per worker cost nothing).
+const RANGE_WRITE_BUFFER: usize = 256 * 1024;
 /// Network chunks queued for the writer thread of a single stream.
 const WRITER_SLOTS: usize = 16;
 
@@ -602,7 +605,7 @@ impl RangeJob {
     async fn fetch_range(&self, start: u64, end: u64) -> Result<(), Fallback> {
         let mut pos = start;
         let mut failures = 0u32;
-        let mut buf: Vec<u8> = Vec::with_capacity(WRITE_BUFFER);
+        let mut buf: Vec<u8> = Vec::with_capacity(RANGE_WRITE_BUFFER);
         let url = self.source.url().to_string();
         while pos < end {
             let response = self
@@ -644,7 +647,7 @@ impl RangeJob {
                             path: self.path.clone(),
                             bytes: len,
                         });
-                        if buf.len() >= WRITE_BUFFER {
+                        if buf.len() >= RANGE_WRITE_BUFFER {
                             self.flush(&mut buf, &mut pos)?;
                         }
                     }
