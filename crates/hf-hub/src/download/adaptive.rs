@@ -40,6 +40,8 @@ pub(crate) struct Ramp {
     samples: u32,
     best_here: f64,
     settled: bool,
+    /// The factor of the first widening, taken before any comparison is possible.
+    first_step: usize,
 }
 
 impl Ramp {
@@ -52,7 +54,15 @@ impl Ramp {
             samples: 0,
             best_here: 0.0,
             settled: start >= ceiling,
+            first_step: 2,
         }
+    }
+
+    /// The first widening multiplies by `factor` (it is blind anyway: there is nothing to
+    /// compare with yet). Files of a snapshot cost a round trip each, so starting wide is cheap.
+    pub(crate) fn first_step(mut self, factor: usize) -> Self {
+        self.first_step = factor.max(2);
+        self
     }
 
     pub(crate) fn width(&self) -> usize {
@@ -89,10 +99,10 @@ impl Ramp {
             self.settled = true;
             return self.width;
         }
-        let factor = if gain.is_some_and(|g| g >= LINEAR) {
-            4
-        } else {
-            2
+        let factor = match gain {
+            None => self.first_step,
+            Some(g) if g >= LINEAR => 4,
+            Some(_) => 2,
         };
         self.previous = Some((rate, self.width));
         self.width = (self.width * factor).min(self.ceiling);
@@ -216,8 +226,13 @@ pub(crate) fn files_in_flight(
     let start = options.max_workers.max(1);
     let ceiling = options.max_files_in_flight.max(start);
     let width = Width::new(start);
-    let governor = (ceiling > start)
-        .then(|| tokio::spawn(width.clone().govern(Ramp::new(start, ceiling), FILE_TICK)));
+    let governor = (ceiling > start).then(|| {
+        tokio::spawn(
+            width
+                .clone()
+                .govern(Ramp::new(start, ceiling).first_step(4), FILE_TICK),
+        )
+    });
     (width, ceiling, governor)
 }
 
@@ -272,6 +287,11 @@ mod tests {
         // 30 ms per request: each file in flight completes ~8 files per 250 ms tick.
         let width = settle(Ramp::new(8, 64), |w| 8.0 * w as f64);
         assert_eq!(width, 64);
+        let width = settle(Ramp::new(8, 64).first_step(4), |w| 8.0 * w as f64);
+        assert_eq!(width, 64);
+        // Where 8 already saturate, a blind first step to 32 is taken back.
+        let width = settle(Ramp::new(8, 64).first_step(4), |_| 100.0);
+        assert_eq!(width, 8);
     }
 
     #[test]

@@ -26,7 +26,7 @@ use crate::progress::{Progress, ProgressEvent};
 const WRITE_BUFFER: usize = 1 << 20;
 /// Each range worker batches its writes to this size: up to 32 of them run at once, and
 /// memory must stay bounded (a few hundred writes a second per worker cost nothing).
-const RANGE_WRITE_BUFFER: usize = 256 * 1024;
+const RANGE_WRITE_BUFFER: usize = 128 * 1024;
 /// Network chunks queued for the writer thread of a single stream.
 const WRITER_SLOTS: usize = 16;
 
