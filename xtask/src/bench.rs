@@ -106,6 +106,18 @@ impl Contenders {
         Ok((timed, cpu_time(self.server.pid()).saturating_sub(before)))
     }
 
+    /// `curl` fetching the large file's CDN URL into a fresh folder `label`, timed.
+    fn curl_large(&self, label: &str) -> anyhow::Result<(Timed, Duration)> {
+        let home = self.fresh_home(label)?;
+        let url = self.cdn_url()?;
+        self.with_server_cpu(
+            Command::new("curl")
+                .args(["-sf", "-o"])
+                .arg(home.join(LARGE_FILE))
+                .arg(&url),
+        )
+    }
+
     /// The signed CDN URL the Hub redirects the large file to.
     fn cdn_url(&self) -> anyhow::Result<String> {
         let output = Command::new("curl")
@@ -216,16 +228,7 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
     let mut peak_rss = 0;
     for run in 0..runs {
         println!("(a) run {}/{runs}", run + 1);
-        let home = c.fresh_home("a-curl")?;
-        let url = c.cdn_url()?;
-        a_curl.push(
-            c.with_server_cpu(
-                Command::new("curl")
-                    .args(["-sf", "-o"])
-                    .arg(home.join(LARGE_FILE))
-                    .arg(&url),
-            )?,
-        );
+        a_curl.push(c.curl_large("a-curl")?);
         let home = c.fresh_home("a-ours")?;
         let timed = c.with_server_cpu(&mut c.ours(&home, &["download", LARGE_REPO, LARGE_FILE]))?;
         peak_rss = peak_rss.max(timed.0.peak_rss_kib);
@@ -464,16 +467,7 @@ fn measure_wan(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
                     .arg(&url),
             )?,
         );
-        let home = c.fresh_home("w-curl")?;
-        let url = c.cdn_url()?;
-        curl.push(
-            c.with_server_cpu(
-                Command::new("curl")
-                    .args(["-sf", "-o"])
-                    .arg(home.join(LARGE_FILE))
-                    .arg(&url),
-            )?,
-        );
+        curl.push(c.curl_large("w-curl")?);
         let home = c.fresh_home("w-python")?;
         python
             .push(c.with_server_cpu(&mut c.python(&home, &["download", LARGE_REPO, LARGE_FILE]))?);
