@@ -5,7 +5,8 @@
 //! (c) re-running (b) with everything cached, for our `hf download` (release build), the
 //! Python `hf download` (huggingface_hub 2.4.0 from `.venv`, `HF_HUB_DISABLE_XET=1`) and,
 //! for (a), `curl` fetching the same CDN URL. It prints a Markdown table of medians and
-//! ratios, and our peak RSS during (a).
+//! ratios, and our peak RSS during (a). `--baseline PATH` adds another `hf` binary (an
+//! older build) to the same loop, alternated with ours, for a before/after on one machine.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,7 +18,8 @@ use crate::demo::{Server, temp_dir};
 use crate::measure::{Timed, cpu_time, machine, median, secs, time_process};
 use crate::util;
 
-const USAGE: &str = "usage: cargo xtask bench download [--wan] [--runs N] [--size-mib N]";
+const USAGE: &str =
+    "usage: cargo xtask bench download [--wan] [--runs N] [--size-mib N] [--baseline PATH-TO-HF]";
 
 /// Runs `cargo xtask bench <what>`.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
@@ -32,6 +34,8 @@ struct Settings {
     size_mib: u64,
     /// The wide-area scenarios (per-connection cap, per-request latency) instead of loopback.
     wan: bool,
+    /// Another `hf` binary measured beside ours in the loopback scenarios.
+    baseline: Option<PathBuf>,
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Settings> {
@@ -39,6 +43,7 @@ fn parse(args: &[String]) -> anyhow::Result<Settings> {
         runs: 3,
         size_mib: 1024,
         wan: false,
+        baseline: None,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -50,10 +55,16 @@ fn parse(args: &[String]) -> anyhow::Result<Settings> {
             "--runs" => settings.runs = value()?.parse().context("--runs")?,
             "--size-mib" => settings.size_mib = value()?.parse().context("--size-mib")?,
             "--wan" => settings.wan = true,
+            "--baseline" => settings.baseline = Some(PathBuf::from(value()?)),
             other => bail!("unknown option '{other}'\n{USAGE}"),
         }
     }
     settings.runs = settings.runs.max(1);
+    if let Some(baseline) = &settings.baseline
+        && !baseline.is_file()
+    {
+        bail!("--baseline {} is not a file", baseline.display());
+    }
     Ok(settings)
 }
 
@@ -66,7 +77,12 @@ struct Contenders {
 
 impl Contenders {
     fn ours(&self, hf_home: &Path, args: &[&str]) -> Command {
-        let mut command = Command::new(&self.hf);
+        self.hf_binary(&self.hf, hf_home, args)
+    }
+
+    /// Our CLI or a baseline build of it, with the same settings.
+    fn hf_binary(&self, binary: &Path, hf_home: &Path, args: &[&str]) -> Command {
+        let mut command = Command::new(binary);
         command
             .args(args)
             .env("HF_ENDPOINT", &self.server.endpoint)
@@ -226,8 +242,21 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
     let (mut a_ours, mut a_python, mut a_curl) =
         (Runs::default(), Runs::default(), Runs::default());
     let mut peak_rss = 0;
+    let baseline = settings.baseline.as_deref();
+    let mut base = BaselineRuns::default();
     for run in 0..runs {
         println!("(a) run {}/{runs}", run + 1);
+        if let Some(binary) = baseline {
+            let home = c.fresh_home("a-base")?;
+            let timed = time_process(&mut c.hf_binary(
+                binary,
+                &home,
+                &["download", LARGE_REPO, LARGE_FILE],
+            ))?;
+            base.a.push(timed.elapsed);
+            base.peak_rss = base.peak_rss.max(timed.peak_rss_kib);
+            let _ = std::fs::remove_dir_all(&home);
+        }
         a_curl.push(c.curl_large("a-curl")?);
         let home = c.fresh_home("a-ours")?;
         let timed = c.with_server_cpu(&mut c.ours(&home, &["download", LARGE_REPO, LARGE_FILE]))?;
@@ -257,6 +286,13 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
         }
         c_ours.push(time_process(&mut c.ours(&ours_home, &many))?.elapsed);
         c_python.push(time_process(&mut c.python(&python_home, &many))?.elapsed);
+        if let Some(binary) = baseline {
+            let home = c.fresh_home("b-base")?;
+            base.b
+                .push(time_process(&mut c.hf_binary(binary, &home, &many))?.elapsed);
+            base.c
+                .push(time_process(&mut c.hf_binary(binary, &home, &many))?.elapsed);
+        }
     }
     let (a_o, a_p, a_c) = (a_ours.wall(), a_python.wall(), a_curl.wall());
     let (b_o, b_p) = (median(&mut b_ours), median(&mut b_python));
@@ -302,6 +338,9 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
         peak_rss as f64 / 1024.0,
         verdict(peak_rss < 64 * 1024)
     );
+    if let Some(binary) = baseline {
+        base.print(binary, [a_o, b_o, c_o], peak_rss);
+    }
     println!(
         "\nCPU time during (a), medians: the client's own, and the test server's (same 2 cores).\n"
     );
@@ -322,6 +361,49 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// A baseline build's times in (a), (b) and (c), and its peak RSS in (a).
+#[derive(Default)]
+struct BaselineRuns {
+    a: Vec<Duration>,
+    b: Vec<Duration>,
+    c: Vec<Duration>,
+    peak_rss: u64,
+}
+
+impl BaselineRuns {
+    /// The before/after table: `ours` are our medians for (a), (b), (c).
+    fn print(&mut self, binary: &Path, ours: [Duration; 3], our_rss: u64) {
+        println!(
+            "\nBaseline {} against ours, same run, alternated:\n",
+            binary.display()
+        );
+        println!("| Scenario | baseline | ours | ours / baseline | within 5%? |");
+        println!("| --- | --- | --- | --- | --- |");
+        for ((name, runs), ours) in [
+            ("(a)", &mut self.a),
+            ("(b)", &mut self.b),
+            ("(c)", &mut self.c),
+        ]
+        .into_iter()
+        .zip(ours)
+        {
+            let before = median(runs);
+            let ratio = ours.as_secs_f64() / before.as_secs_f64().max(1e-9);
+            println!(
+                "| {name} | {} | {} | {ratio:.2}x | {} |",
+                secs(before),
+                secs(ours),
+                if ratio <= 1.05 { "yes" } else { "NO" }
+            );
+        }
+        println!(
+            "| peak RSS in (a) | {:.1} MiB | {:.1} MiB | | |",
+            self.peak_rss as f64 / 1024.0,
+            our_rss as f64 / 1024.0
+        );
+    }
 }
 
 /// The runs of one contender in (a): each with the server's CPU time during it.

@@ -23,7 +23,10 @@ use crate::env::{self, EnvSource};
 use crate::error::{Error, HttpError, HttpErrorKind};
 
 pub use errors::{error_from_response, read_body_limited};
-pub use retry::{FailedAttempt, RetryPolicy, RetryPredicate, parse_rate_limit, parse_retry_after};
+pub use retry::{
+    FailedAttempt, RetryObserver, RetryPolicy, RetryPredicate, observing_retries, parse_rate_limit,
+    parse_retry_after,
+};
 pub use runtime::blocking_runtime;
 
 /// The Hub's default endpoint.
@@ -670,6 +673,7 @@ impl HubRequest {
                         match policy.delay_for(attempt, response.headers()) {
                             Ok(delay) => {
                                 drop(response);
+                                retry::notify_retry(&failed);
                                 self.announce_retry(
                                     &Retrying::Status(failed.status),
                                     delay,

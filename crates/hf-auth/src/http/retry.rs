@@ -59,6 +59,31 @@ pub struct FailedAttempt {
 /// [`super::HubRequest::retry_status_when`]).
 pub type RetryPredicate = fn(&FailedAttempt) -> bool;
 
+/// Told of every error status that is about to be waited out and retried (see
+/// [`observing_retries`]).
+pub type RetryObserver = std::sync::Arc<dyn Fn(&FailedAttempt) + Send + Sync>;
+
+tokio::task_local! {
+    static RETRY_OBSERVER: RetryObserver;
+}
+
+/// Runs `work` with `observer` told of each retried error status of the requests it sends
+/// (a 429 or 503 waited out): callers that run many requests at once, such as the download
+/// engine, narrow their width when the server pushes back, without threading a callback
+/// through every layer that builds a request. Scoped to the task: futures spawned inside are
+/// not observed unless they are wrapped too.
+pub async fn observing_retries<F: std::future::Future>(
+    observer: RetryObserver,
+    work: F,
+) -> F::Output {
+    RETRY_OBSERVER.scope(observer, work).await
+}
+
+/// Tells the current task's observer, if any, of a retried status.
+pub(crate) fn notify_retry(failed: &FailedAttempt) {
+    let _ = RETRY_OBSERVER.try_with(|observer| observer(failed));
+}
+
 impl RetryPolicy {
     /// No retries at all.
     #[must_use]

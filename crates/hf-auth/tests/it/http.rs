@@ -326,6 +326,42 @@ async fn retry_after_is_honoured_and_long_waits_fail_fast() {
     assert_eq!(err.request_id(), Some("req-429"));
 }
 
+/// A task that observes retries is told of each retried status, with the server's wait;
+/// requests outside the scope are not reported to it.
+#[tokio::test]
+async fn retried_statuses_reach_the_task_observer() {
+    let hub = Scripted::start(|req, index| match (req.path.as_str(), index) {
+        ("/busy", 0) => reply(503),
+        ("/busy", 1) => reply(429).header("retry-after", "0"),
+        _ => reply(200),
+    })
+    .await;
+    let client = client_for(&hub);
+    type Reports = Vec<(u16, Option<Duration>)>;
+    let seen: Arc<Mutex<Reports>> = Arc::default();
+    let observer: hf_auth::http::RetryObserver = {
+        let seen = seen.clone();
+        Arc::new(move |failed: &hf_auth::http::FailedAttempt| {
+            seen.lock()
+                .unwrap()
+                .push((failed.status, failed.server_wait));
+        })
+    };
+    hf_auth::http::observing_retries(observer, client.get(hub.url("/busy")).send())
+        .await
+        .unwrap();
+    assert_eq!(
+        *seen.lock().unwrap(),
+        vec![(503, None), (429, Some(Duration::ZERO))]
+    );
+    client.get(hub.url("/busy")).send().await.unwrap();
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        2,
+        "a request outside the scope was reported"
+    );
+}
+
 #[tokio::test]
 async fn error_codes_map_to_typed_errors_with_message_and_request_id() {
     let hub = Scripted::start(|req, _| {

@@ -29,7 +29,7 @@ const LINEAR: f64 = 1.8;
 const SAMPLES_PER_STEP: u32 = 2;
 
 /// Widens while the aggregate rate keeps rising, up to a ceiling; settles at the last width
-/// that paid off; halves on trouble (resets, stalls, refusals) and stays there.
+/// that paid off; halves on trouble (resets, early ends, 429/503 answers) and stays there.
 #[derive(Debug, Clone)]
 pub(crate) struct Ramp {
     width: usize,
@@ -210,10 +210,15 @@ impl Width {
     }
 }
 
-/// Runs `work` in a slot of `width` and counts it done (a file of a snapshot).
-pub(crate) async fn gated<F: std::future::Future>(width: &Width, work: F) -> F::Output {
+/// Runs `work` in a slot of `width` and counts it done (a file of a snapshot). A 429 or 503
+/// that its requests wait out narrows the width, like a reset does.
+pub(crate) async fn gated<F: std::future::Future>(width: &Arc<Width>, work: F) -> F::Output {
     let _slot = width.slot().await;
-    let out = work.await;
+    let pushed_back: hf_auth::http::RetryObserver = {
+        let width = width.clone();
+        Arc::new(move |_: &hf_auth::http::FailedAttempt| width.report_trouble())
+    };
+    let out = hf_auth::http::observing_retries(pushed_back, work).await;
     width.done.fetch_add(1, Ordering::Relaxed);
     out
 }

@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 use url::Url;
 
 use super::adaptive::{RANGE_TICK, Ramp, Width};
+use super::tail::{Piece, Tail};
 use super::{DownloadOptions, FileMetadata};
 use crate::Error;
 use crate::hash::{ContentHasher, HashKind};
@@ -27,6 +28,8 @@ const WRITE_BUFFER: usize = 1 << 20;
 /// Each range worker batches its writes to this size: up to 32 of them run at once, and
 /// memory must stay bounded (a few hundred writes a second per worker cost nothing).
 const RANGE_WRITE_BUFFER: usize = 128 * 1024;
+/// How often an idle range worker looks for a straggler to help.
+const TAIL_POLL: std::time::Duration = std::time::Duration::from_millis(100);
 /// Network chunks queued for the writer thread of a single stream.
 const WRITER_SLOTS: usize = 16;
 
@@ -431,7 +434,14 @@ async fn parallel(
     let width = Width::new(start);
     let governor = (ceiling > start)
         .then(|| tokio::spawn(width.clone().govern(Ramp::new(start, ceiling), RANGE_TICK)));
-    let workers = (ceiling as u64).min(left).max(1);
+    let tail = Arc::new(Tail::new());
+    // One task per possible connection, but at least two, so a slow last range can be shared.
+    let workers = (ceiling as u64).min(left.max(2)).max(1);
+    // A 429 or 503 waited out by the HTTP core narrows the width, like a reset does.
+    let pushed_back: hf_auth::http::RetryObserver = {
+        let width = width.clone();
+        Arc::new(move |_: &hf_auth::http::FailedAttempt| width.report_trouble())
+    };
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let job = RangeJob {
@@ -441,6 +451,7 @@ async fn parallel(
             file: file.clone(),
             state: state.clone(),
             next_chunk: next_chunk.clone(),
+            tail: tail.clone(),
             fetched: fetched.clone(),
             progress_file: progress_file.clone(),
             progress: options.progress.clone(),
@@ -449,7 +460,10 @@ async fn parallel(
             chunks,
             size,
         };
-        set.spawn(job.run());
+        set.spawn(hf_auth::http::observing_retries(
+            pushed_back.clone(),
+            job.run(),
+        ));
     }
     let mut failure = None;
     while let Some(joined) = set.join_next().await {
@@ -575,6 +589,7 @@ struct RangeJob {
     file: Arc<File>,
     state: Arc<(Mutex<Watermark>, Condvar)>,
     next_chunk: Arc<AtomicU64>,
+    tail: Arc<Tail>,
     fetched: Arc<AtomicU64>,
     progress_file: PathBuf,
     progress: Arc<dyn Progress>,
@@ -587,27 +602,45 @@ struct RangeJob {
 impl RangeJob {
     async fn run(self) -> Result<(), Fallback> {
         loop {
-            if self.next_chunk.load(Ordering::Relaxed) >= self.chunks {
+            if self.next_chunk.load(Ordering::Relaxed) >= self.chunks && !self.tail.any_in_flight()
+            {
                 return Ok(());
             }
-            let _slot = self.width.slot().await;
+            let slot = self.width.slot().await;
             let index = self.next_chunk.fetch_add(1, Ordering::Relaxed);
-            if index >= self.chunks {
+            let piece = if index < self.chunks {
+                let start = index * self.chunk;
+                self.tail
+                    .begin(index, start, (start + self.chunk).min(self.size))
+            } else if let Some(piece) = self.tail.steal() {
+                piece
+            } else if self.tail.any_in_flight() {
+                // Nothing to start and no straggler yet: look again shortly.
+                drop(slot);
+                tokio::time::sleep(TAIL_POLL).await;
+                continue;
+            } else {
                 return Ok(());
+            };
+            self.fetch_piece(&piece).await?;
+            drop(slot);
+            if self.tail.finish(&piece) {
+                self.mark_done(piece.chunk)?;
             }
-            let start = index * self.chunk;
-            let end = (start + self.chunk).min(self.size);
-            self.fetch_range(start, end).await?;
-            self.mark_done(index)?;
         }
     }
 
-    async fn fetch_range(&self, start: u64, end: u64) -> Result<(), Fallback> {
-        let mut pos = start;
+    /// Fetches `piece` until it is complete; its end may move down meanwhile (another
+    /// connection took over the rest), and then the connection is dropped there.
+    async fn fetch_piece(&self, piece: &Piece) -> Result<(), Fallback> {
         let mut failures = 0u32;
         let mut buf: Vec<u8> = Vec::with_capacity(RANGE_WRITE_BUFFER);
         let url = self.source.url().to_string();
-        while pos < end {
+        loop {
+            let (mut pos, end) = piece.position();
+            if pos >= end {
+                return Ok(());
+            }
             let response = self
                 .source
                 .request(&self.http)
@@ -629,6 +662,7 @@ impl RangeJob {
             let mut stream = response.bytes_stream();
             let mut broken = None;
             let mut received_now = 0u64;
+            let mut complete = false;
             while let Some(item) = stream.next().await {
                 match item {
                     Ok(bytes) => {
@@ -639,16 +673,21 @@ impl RangeJob {
                                 self.path
                             ))));
                         }
-                        buf.extend_from_slice(&bytes);
-                        received_now += len;
-                        self.fetched.fetch_add(len, Ordering::Relaxed);
-                        self.width.done.fetch_add(len, Ordering::Relaxed);
+                        let (take, done) = piece.accept(len);
+                        buf.extend_from_slice(&bytes[..take as usize]);
+                        received_now += take;
+                        self.fetched.fetch_add(take, Ordering::Relaxed);
+                        self.width.done.fetch_add(take, Ordering::Relaxed);
                         self.progress.on_event(ProgressEvent::FileAdvanced {
                             path: self.path.clone(),
-                            bytes: len,
+                            bytes: take,
                         });
                         if buf.len() >= RANGE_WRITE_BUFFER {
                             self.flush(&mut buf, &mut pos)?;
+                        }
+                        if done {
+                            complete = true;
+                            break;
                         }
                     }
                     Err(error) => {
@@ -657,9 +696,11 @@ impl RangeJob {
                     }
                 }
             }
+            // Dropping the stream here also closes a connection whose tail was taken over.
+            drop(stream);
             self.flush(&mut buf, &mut pos)?;
-            if pos >= end {
-                break;
+            if complete || piece.is_complete() {
+                return Ok(());
             }
             // A reset or an early end: fewer connections may do better.
             self.width.report_trouble();
@@ -677,7 +718,6 @@ impl RangeJob {
             }
             tokio::time::sleep(policy.resume_delay(failures)).await;
         }
-        Ok(())
     }
 
     fn flush(&self, buf: &mut Vec<u8>, pos: &mut u64) -> Result<(), Fallback> {

@@ -14,6 +14,7 @@ mod errors;
 mod fetch;
 mod local_dir;
 mod options;
+mod tail;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -1270,3 +1270,110 @@ async fn the_connection_count_rises_under_a_per_connection_cap_and_stays_low_oth
     let (peak, _) = download("small.bin", None).await;
     assert!(peak <= 2, "{peak}");
 }
+
+/// Downloads `file` of `repo` adaptively in 1 MiB ranges into a fresh cache; returns the
+/// peak connections and the time taken. The blob is verified.
+async fn timed_range_download(
+    hub: &hf_hub::HubApi,
+    repo: &hf_hub::Repo,
+    file: &str,
+    connections: Option<usize>,
+) -> (usize, std::time::Duration) {
+    let cache = tempfile::tempdir().unwrap();
+    let peaks = Arc::new(PeakConnections::default());
+    let mut opts = options(cache.path());
+    opts.chunk_size = 1024 * 1024;
+    opts.connections = connections;
+    opts.progress = peaks.clone();
+    let started = std::time::Instant::now();
+    let path = hub.download_file(repo, file, None, &opts).await.unwrap();
+    let took = started.elapsed();
+    assert_blob_verified(&path);
+    let peak = peaks
+        .0
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(_, p)| *p)
+        .max()
+        .unwrap_or(1);
+    (peak, took)
+}
+
+/// One range served at 100 kB/s among fast ones (a straggler, which alone would need 10 s):
+/// an idle connection takes over the rest of it, mid-chunk, and the file is whole and
+/// verified long before the slow connection could have finished.
+#[tokio::test]
+async fn a_slow_range_at_the_tail_is_taken_over_by_an_idle_connection() {
+    let s = server();
+    let data: Vec<u8> = (0..8 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    s.commit_files("model", "demo-user/straggler", &[("weights.bin", &data)])
+        .unwrap();
+    s.add_fault(FaultRule {
+        origin: Some(Origin::Cdn),
+        method: Some("GET".to_owned()),
+        path_contains: "/lfs/".to_owned(),
+        action: FaultAction::DripBytesPerSec(100_000),
+        times: Some(1),
+    });
+    let hub = api(&s, None);
+    let (_, took) =
+        timed_range_download(&hub, &model("demo-user/straggler"), "weights.bin", Some(4)).await;
+    assert!(took < std::time::Duration::from_secs(4), "{took:?}");
+    let starts: Vec<u64> = s
+        .requests()
+        .iter()
+        .filter_map(|r| {
+            r.range
+                .as_deref()?
+                .strip_prefix("bytes=")?
+                .split('-')
+                .next()?
+                .parse()
+                .ok()
+        })
+        .collect();
+    assert!(
+        starts.iter().any(|start| start % (1024 * 1024) != 0),
+        "no range started inside a chunk: {starts:?}"
+    );
+}
+
+/// A 429 on a range request (waited out by the HTTP core) makes the adaptive count back off
+/// instead of widening, even under a per-connection cap that would otherwise widen it.
+#[tokio::test]
+async fn a_rate_limited_range_stops_the_widening() {
+    let s = server();
+    let data: Vec<u8> = (0..6 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8)
+        .collect();
+    s.commit_files("model", "demo-user/pushback", &[("weights.bin", &data)])
+        .unwrap();
+    let repo = model("demo-user/pushback");
+    let hub = api(&s, None);
+    s.add_fault(FaultRule {
+        origin: Some(Origin::Cdn),
+        method: Some("GET".to_owned()),
+        path_contains: "/lfs/".to_owned(),
+        action: FaultAction::DripBytesPerSec(4_000_000),
+        times: None,
+    });
+    // Capped, not refused: it widens.
+    let (free, _) = timed_range_download(&hub, &repo, "weights.bin", None).await;
+    assert!(free >= 4, "widened only to {free}");
+    s.add_fault(FaultRule {
+        origin: Some(Origin::Cdn),
+        method: Some("GET".to_owned()),
+        path_contains: "/lfs/".to_owned(),
+        action: FaultAction::RateLimit {
+            retry_after_secs: 0,
+        },
+        times: Some(1),
+    });
+    let (pushed_back, _) = timed_range_download(&hub, &repo, "weights.bin", None).await;
+    assert!(pushed_back <= 2, "widened to {pushed_back} after a 429");
+    let limited = s.requests().iter().filter(|r| r.status == 429).count();
+    assert_eq!(limited, 1);
+}
