@@ -188,6 +188,13 @@ impl Width {
         self.trouble.store(true, Ordering::Release);
     }
 
+    /// An observer for [`hf_auth::http::observing_retries`]: a 429 or 503 waited out by the
+    /// HTTP core counts as trouble, like a reset.
+    pub(crate) fn pushed_back(self: &Arc<Self>) -> hf_auth::http::RetryObserver {
+        let width = self.clone();
+        Arc::new(move |_: &hf_auth::http::FailedAttempt| width.report_trouble())
+    }
+
     /// Samples the work done every `tick` and moves the target as `ramp` decides, until
     /// dropped (run it beside the workers and abort it when they are done).
     pub(crate) async fn govern(self: Arc<Self>, mut ramp: Ramp, tick: Duration) {
@@ -214,11 +221,7 @@ impl Width {
 /// that its requests wait out narrows the width, like a reset does.
 pub(crate) async fn gated<F: std::future::Future>(width: &Arc<Width>, work: F) -> F::Output {
     let _slot = width.slot().await;
-    let pushed_back: hf_auth::http::RetryObserver = {
-        let width = width.clone();
-        Arc::new(move |_: &hf_auth::http::FailedAttempt| width.report_trouble())
-    };
-    let out = hf_auth::http::observing_retries(pushed_back, work).await;
+    let out = hf_auth::http::observing_retries(width.pushed_back(), work).await;
     width.done.fetch_add(1, Ordering::Relaxed);
     out
 }

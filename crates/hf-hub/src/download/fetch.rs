@@ -437,11 +437,6 @@ async fn parallel(
     let tail = Arc::new(Tail::new());
     // One task per possible connection, but at least two, so a slow last range can be shared.
     let workers = (ceiling as u64).min(left.max(2)).max(1);
-    // A 429 or 503 waited out by the HTTP core narrows the width, like a reset does.
-    let pushed_back: hf_auth::http::RetryObserver = {
-        let width = width.clone();
-        Arc::new(move |_: &hf_auth::http::FailedAttempt| width.report_trouble())
-    };
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..workers {
         let job = RangeJob {
@@ -460,8 +455,9 @@ async fn parallel(
             chunks,
             size,
         };
+        // A 429 or 503 waited out by the HTTP core narrows the width, like a reset does.
         set.spawn(hf_auth::http::observing_retries(
-            pushed_back.clone(),
+            width.pushed_back(),
             job.run(),
         ));
     }

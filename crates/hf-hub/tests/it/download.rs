@@ -1226,28 +1226,7 @@ async fn the_connection_count_rises_under_a_per_connection_cap_and_stays_low_oth
     let hub = api(&s, None);
     let repo = model("demo-user/adaptive");
     let download = |file: &'static str, connections: Option<usize>| {
-        let hub = hub.clone();
-        let repo = repo.clone();
-        async move {
-            let cache = tempfile::tempdir().unwrap();
-            let peaks = Arc::new(PeakConnections::default());
-            let mut opts = options(cache.path());
-            opts.chunk_size = 512 * 1024;
-            opts.connections = connections;
-            opts.progress = peaks.clone();
-            let started = std::time::Instant::now();
-            let path = hub.download_file(&repo, file, None, &opts).await.unwrap();
-            assert_blob_verified(&path);
-            let peak = peaks
-                .0
-                .lock()
-                .unwrap()
-                .iter()
-                .map(|(_, p)| *p)
-                .max()
-                .unwrap_or(1);
-            (peak, started.elapsed())
-        }
+        timed_range_download(&hub, &repo, file, 512 * 1024, connections)
     };
     // 4 MB/s per response: 24 MiB over 2 connections would take 3 s.
     s.add_fault(FaultRule {
@@ -1271,18 +1250,20 @@ async fn the_connection_count_rises_under_a_per_connection_cap_and_stays_low_oth
     assert!(peak <= 2, "{peak}");
 }
 
-/// Downloads `file` of `repo` adaptively in 1 MiB ranges into a fresh cache; returns the
-/// peak connections and the time taken. The blob is verified.
+/// Downloads `file` of `repo` in ranges of `chunk_size` into a fresh cache (adaptively, or
+/// with `connections` pinned); returns the peak connections and the time taken. The blob is
+/// verified.
 async fn timed_range_download(
     hub: &hf_hub::HubApi,
     repo: &hf_hub::Repo,
     file: &str,
+    chunk_size: u64,
     connections: Option<usize>,
 ) -> (usize, std::time::Duration) {
     let cache = tempfile::tempdir().unwrap();
     let peaks = Arc::new(PeakConnections::default());
     let mut opts = options(cache.path());
-    opts.chunk_size = 1024 * 1024;
+    opts.chunk_size = chunk_size;
     opts.connections = connections;
     opts.progress = peaks.clone();
     let started = std::time::Instant::now();
@@ -1319,8 +1300,14 @@ async fn a_slow_range_at_the_tail_is_taken_over_by_an_idle_connection() {
         times: Some(1),
     });
     let hub = api(&s, None);
-    let (_, took) =
-        timed_range_download(&hub, &model("demo-user/straggler"), "weights.bin", Some(4)).await;
+    let (_, took) = timed_range_download(
+        &hub,
+        &model("demo-user/straggler"),
+        "weights.bin",
+        1024 * 1024,
+        Some(4),
+    )
+    .await;
     assert!(took < std::time::Duration::from_secs(4), "{took:?}");
     let starts: Vec<u64> = s
         .requests()
@@ -1361,7 +1348,7 @@ async fn a_rate_limited_range_stops_the_widening() {
         times: None,
     });
     // Capped, not refused: it widens.
-    let (free, _) = timed_range_download(&hub, &repo, "weights.bin", None).await;
+    let (free, _) = timed_range_download(&hub, &repo, "weights.bin", 1024 * 1024, None).await;
     assert!(free >= 4, "widened only to {free}");
     s.add_fault(FaultRule {
         origin: Some(Origin::Cdn),
@@ -1372,7 +1359,8 @@ async fn a_rate_limited_range_stops_the_widening() {
         },
         times: Some(1),
     });
-    let (pushed_back, _) = timed_range_download(&hub, &repo, "weights.bin", None).await;
+    let (pushed_back, _) =
+        timed_range_download(&hub, &repo, "weights.bin", 1024 * 1024, None).await;
     assert!(pushed_back <= 2, "widened to {pushed_back} after a 429");
     let limited = s.requests().iter().filter(|r| r.status == 429).count();
     assert_eq!(limited, 1);
