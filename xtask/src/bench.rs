@@ -237,6 +237,12 @@ fn download(args: &[String]) -> anyhow::Result<()> {
     result
 }
 
+/// Flushes dirty pages to disk (`sync`), so the next timed run does not pay for the last
+/// one's writeback.
+fn settle_disk() {
+    let _ = Command::new("sync").status();
+}
+
 fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
     let runs = settings.runs;
     let (mut a_ours, mut a_python, mut a_curl) =
@@ -246,7 +252,11 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
     let mut base = BaselineRuns::default();
     for run in 0..runs {
         println!("(a) run {}/{runs}", run + 1);
+        // Each contender starts with no dirty pages of another's gigabyte still being written
+        // back (that writeback would be charged to whoever runs next), and its own output is
+        // removed right after it.
         if let Some(binary) = baseline {
+            settle_disk();
             let home = c.fresh_home("a-base")?;
             let timed = time_process(&mut c.hf_binary(
                 binary,
@@ -257,25 +267,30 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
             base.peak_rss = base.peak_rss.max(timed.peak_rss_kib);
             let _ = std::fs::remove_dir_all(&home);
         }
+        settle_disk();
         a_curl.push(c.curl_large("a-curl")?);
+        let _ = std::fs::remove_dir_all(c.work.join("a-curl"));
+        settle_disk();
         let home = c.fresh_home("a-ours")?;
         let timed = c.with_server_cpu(&mut c.ours(&home, &["download", LARGE_REPO, LARGE_FILE]))?;
         peak_rss = peak_rss.max(timed.0.peak_rss_kib);
         a_ours.push(timed);
+        let _ = std::fs::remove_dir_all(&home);
+        settle_disk();
         let home = c.fresh_home("a-python")?;
         a_python
             .push(c.with_server_cpu(&mut c.python(&home, &["download", LARGE_REPO, LARGE_FILE]))?);
-        for label in ["a-curl", "a-ours", "a-python"] {
-            let _ = std::fs::remove_dir_all(c.work.join(label));
-        }
+        let _ = std::fs::remove_dir_all(&home);
     }
     let many = ["download", "demo-org/many-files", "--include", "shard-0*"];
     let (mut b_ours, mut b_python, mut c_ours, mut c_python) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for run in 0..runs {
         println!("(b, c) run {}/{runs}", run + 1);
+        settle_disk();
         let ours_home = c.fresh_home("b-ours")?;
         b_ours.push(time_process(&mut c.ours(&ours_home, &many))?.elapsed);
+        settle_disk();
         let python_home = c.fresh_home("b-python")?;
         b_python.push(time_process(&mut c.python(&python_home, &many))?.elapsed);
         if run == 0 {
@@ -287,6 +302,7 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
         c_ours.push(time_process(&mut c.ours(&ours_home, &many))?.elapsed);
         c_python.push(time_process(&mut c.python(&python_home, &many))?.elapsed);
         if let Some(binary) = baseline {
+            settle_disk();
             let home = c.fresh_home("b-base")?;
             base.b
                 .push(time_process(&mut c.hf_binary(binary, &home, &many))?.elapsed);

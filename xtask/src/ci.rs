@@ -6,7 +6,8 @@
 //! docs up to date), `api` (the public-API listing in `docs/api/` up to date), `conformance`
 //! (the Python client against hf-test-server, twice: with `hf_xet` as users run it, and with
 //! `HF_HUB_DISABLE_XET=1`; the `.venv` is created from `tests/python/requirements.txt` when
-//! missing, and under `CI` a conformance step that cannot run fails instead of skipping), `e2e` (`cargo xtask e2e`: the built `hf` against hf-test-server),
+//! missing, and under `CI` a conformance step that cannot run fails instead of skipping), `e2e` (`cargo xtask e2e`: the built `hf` against hf-test-server), `demo`
+//! (`cargo xtask demo --check`: the token guide's story, each step's outcome checked),
 //! `actionlint` (the GitHub workflows; skipped with a note when actionlint is not
 //! installed). `--step` picks steps; `--keep-going` (the default when `CI` is set) runs the rest after a failure.
 
@@ -27,6 +28,7 @@ const STEPS: &[&str] = &[
     "api",
     "conformance",
     "e2e",
+    "demo",
     "actionlint",
 ];
 
@@ -152,6 +154,7 @@ fn run_step(step: &str) -> anyhow::Result<Outcome> {
         "api" => crate::api::run(&["--check".to_owned()])?,
         "conformance" => return conformance(),
         "e2e" => crate::e2e::run(&[])?,
+        "demo" => crate::demo::run(&["--check".to_owned()])?,
         "actionlint" => return actionlint(),
         other => bail!("unknown step '{other}'"),
     }

@@ -1,6 +1,8 @@
-//! `cargo xtask demo`: a real download on a fresh machine, with nothing but this repo.
-//! Starts `hf-test-server` with its demo seed, runs `hf download` against it (progress bars
-//! and all), then shows the cache with `hf cache ls`.
+//! `cargo xtask demo`: the token guide's story on a fresh machine, with nothing but this repo.
+//! Starts `hf-test-server` with its demo seed and, step by step, downloads public, private
+//! (refused, then allowed) and gated repos, logs in, shows whoami, uploads with the write
+//! token, is refused with the read token, and makes one chat call. `--check` fails when a
+//! step does not go as the story says (CI runs it).
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
@@ -19,6 +21,8 @@ pub(crate) struct Server {
     pub(crate) cdn: String,
     /// The `write` token of `demo-user`.
     pub(crate) write_token: String,
+    /// The `read` token of `demo-user`.
+    pub(crate) read_token: String,
 }
 
 impl Server {
@@ -49,6 +53,7 @@ impl Server {
             endpoint: field(&ready["endpoint"]),
             cdn: field(&ready["cdn"]),
             write_token: field(&ready["tokens"]["write"]),
+            read_token: field(&ready["tokens"]["read"]),
             child,
         })
     }
@@ -79,16 +84,17 @@ pub(crate) fn temp_dir(label: &str) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Runs `cargo xtask demo [--keep]`.
+/// Runs `cargo xtask demo [--keep] [--check]`.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     let keep = args.iter().any(|a| a == "--keep");
-    if let Some(other) = args.iter().find(|a| *a != "--keep") {
-        bail!("unknown option '{other}' (usage: cargo xtask demo [--keep])");
+    let check = args.iter().any(|a| a == "--check");
+    if let Some(other) = args.iter().find(|a| *a != "--keep" && *a != "--check") {
+        bail!("unknown option '{other}' (usage: cargo xtask demo [--keep] [--check])");
     }
     let server_bin = util::build_binary("hf-test-server", "hf-test-server")?;
     let hf = util::build_binary("hf-rs-cli", "hf")?;
     let root = temp_dir("demo")?;
-    let result = demo(&server_bin, &hf, &root);
+    let result = demo(&server_bin, &hf, &root, check);
     if keep {
         println!("\nkept {}", root.display());
     } else {
@@ -97,44 +103,180 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     result
 }
 
-fn demo(server_bin: &Path, hf: &Path, root: &Path) -> anyhow::Result<()> {
+/// One step of the story: the command, what its exit code must be, and text its output
+/// (stdout and stderr together) must contain.
+struct Step<'a> {
+    /// What the step shows, in words.
+    title: &'a str,
+    args: Vec<String>,
+    /// Piped to stdin (a token for `--token-stdin`), never shown.
+    stdin: Option<&'a str>,
+    code: i32,
+    expect: &'a [&'a str],
+}
+
+/// The token guide's story against the local Hub: each step prints its command and output.
+/// With `check`, a step whose exit code or output differs from the story fails the demo
+/// (CI runs it so; no terminal needed).
+fn demo(server_bin: &Path, hf: &Path, root: &Path, check: bool) -> anyhow::Result<()> {
     let server = Server::start(server_bin, &root.join("server-data"))?;
     println!(
         "\nhf-test-server is serving a local Hub at {} (CDN {})",
         server.endpoint, server.cdn
     );
     let hf_home = root.join("hf-home");
-    let step = |args: &[&str]| -> anyhow::Result<()> {
-        println!("\n$ HF_ENDPOINT={} hf {}", server.endpoint, args.join(" "));
+    let upload_dir = root.join("my-model");
+    std::fs::create_dir_all(&upload_dir)?;
+    std::fs::write(
+        upload_dir.join("README.md"),
+        "# My model\n\nTrained on the demo Hub.\n",
+    )?;
+    std::fs::write(upload_dir.join("config.json"), "{\"hidden_size\": 8}\n")?;
+    let upload_path = upload_dir.display().to_string();
+    let strings = |args: &[&str]| args.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
+    let steps = [
+        Step {
+            title: "A public model downloads without a token",
+            args: strings(&["download", "demo-org/demo-model", "config.json"]),
+            stdin: None,
+            code: 0,
+            expect: &["config.json"],
+        },
+        Step {
+            title: "A private model is refused without a token",
+            args: strings(&["download", "demo-user/private-model"]),
+            stdin: None,
+            code: 1,
+            expect: &["hf auth login"],
+        },
+        Step {
+            title: "Log in with the demo write token (read from stdin, never from argv)",
+            args: strings(&["auth", "login", "--token-stdin", "--format", "human"]),
+            stdin: Some(&server.write_token),
+            code: 0,
+            expect: &["demo-user"],
+        },
+        Step {
+            title: "Who the token belongs to, its role and where it came from",
+            args: strings(&["auth", "whoami", "--format", "human"]),
+            stdin: None,
+            code: 0,
+            expect: &["demo-user", "write", "token file"],
+        },
+        Step {
+            title: "Now the private model downloads",
+            args: strings(&["download", "demo-user/private-model", "--quiet"]),
+            stdin: None,
+            code: 0,
+            expect: &["private-model"],
+        },
+        Step {
+            title: "A gated model needs access to be requested on its page",
+            args: strings(&["download", "demo-org/gated-model", "config.json"]),
+            stdin: None,
+            code: 1,
+            expect: &["demo-org/gated-model", "request access"],
+        },
+        Step {
+            title: "Upload a folder with the write token",
+            args: vec![
+                "upload".into(),
+                "demo-user/my-model".into(),
+                upload_path.clone(),
+                ".".into(),
+                "--format".into(),
+                "human".into(),
+            ],
+            stdin: None,
+            code: 0,
+            expect: &["demo-user/my-model"],
+        },
+        Step {
+            title: "Switch to the read token",
+            args: strings(&["auth", "login", "--token-stdin", "--format", "human"]),
+            stdin: Some(&server.read_token),
+            code: 0,
+            expect: &["demo-user"],
+        },
+        Step {
+            title: "The read token is refused before anything is uploaded",
+            args: vec!["upload".into(), "demo-user/my-model".into(), upload_path],
+            stdin: None,
+            code: 1,
+            expect: &["read"],
+        },
+        Step {
+            title: "One chat call through the router (Inference Providers)",
+            args: strings(&["chat", "meta-llama/Llama-3.1-8B-Instruct", "Say hello"]),
+            stdin: None,
+            code: 0,
+            expect: &[],
+        },
+    ];
+    let mut failures = Vec::new();
+    for (number, step) in steps.iter().enumerate() {
+        println!("\n## {}. {}", number + 1, step.title);
+        println!("$ hf {}", step.args.join(" "));
         let mut command = Command::new(hf);
         command
-            .args(args)
+            .args(&step.args)
             .env("HF_ENDPOINT", &server.endpoint)
+            .env("HF_ROUTER_URL", &server.endpoint)
             .env("HF_HOME", &hf_home)
+            .env("NO_COLOR", "1")
+            .env("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             .env_remove("HF_TOKEN")
-            .env_remove("HF_HUB_OFFLINE");
-        let status = command
-            .status()
+            .env_remove("HF_HUB_OFFLINE")
+            .stdin(if step.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = command
+            .spawn()
             .with_context(|| format!("could not run {}", hf.display()))?;
-        if !status.success() {
-            bail!("`hf {}` failed ({status})", args.join(" "));
+        if let (Some(text), Some(mut stdin)) = (step.stdin, child.stdin.take()) {
+            use std::io::Write as _;
+            stdin.write_all(text.as_bytes())?;
         }
-        Ok(())
-    };
-    step(&["download", "demo-org/demo-model"])?;
-    step(&[
-        "download",
-        "demo-org/demo-dataset",
-        "--repo-type",
-        "dataset",
-        "--include",
-        "data/*",
-    ])?;
-    step(&["download", "demo-org/demo-model", "config.json"])?;
-    step(&["cache", "ls"])?;
-    step(&["cache", "verify", "demo-org/demo-model"])?;
+        let output = child.wait_with_output()?;
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        // The tokens are the demo server's own fakes; they are still never shown.
+        let shown = text
+            .replace(&server.write_token, "hf_***")
+            .replace(&server.read_token, "hf_***");
+        print!("{shown}");
+        let code = output.status.code().unwrap_or(-1);
+        let missing: Vec<&&str> = step
+            .expect
+            .iter()
+            .filter(|want| !text.to_lowercase().contains(&want.to_lowercase()))
+            .collect();
+        if code != step.code || !missing.is_empty() {
+            failures.push(format!(
+                "step {} (`hf {}`): exit code {code} (expected {}), missing {missing:?}",
+                number + 1,
+                step.args.join(" "),
+                step.code
+            ));
+        }
+    }
     println!(
         "\nThe same against huggingface.co (needs network):\n$ hf download openai-community/gpt2 config.json"
     );
+    if failures.is_empty() {
+        return Ok(());
+    }
+    let report = failures.join("\n");
+    if check {
+        bail!("the demo did not tell the story:\n{report}");
+    }
+    println!("\nsteps that did not go as the story says:\n{report}");
     Ok(())
 }

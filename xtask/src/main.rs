@@ -3,7 +3,7 @@
 //! - `ci [--step NAME]... [--keep-going]`: what CI runs (see `ci.rs`).
 //! - `api [--check]`: the public-API listing in `docs/api/` (see `api.rs`).
 //! - `codegen [--check]`: regenerate (or check) `docs/reference/environment.md`.
-//! - `demo [--keep]`: a real download against the local Hub (`demo.rs`).
+//! - `demo [--keep] [--check]`: the token guide's story against the local Hub (`demo.rs`).
 //! - `bench download`: download benchmark against the Python client and curl (`bench.rs`).
 //! - `bench cache`: cache scan benchmark against `du -sL` and the Python client (`bench_cache.rs`).
 //! - `bench upload`: upload benchmark against the Python client and sha256sum (`bench_upload.rs`).
@@ -47,8 +47,10 @@ tasks:
         fmt, clippy, test, doc, deny, codegen, conformance (all by default, in this order)
   codegen [--check]
         regenerate docs/reference/environment.md (--check: fail when it is out of date)
-  demo [--keep]
-        start hf-test-server with its demo seed, run `hf download` against it, show the cache
+  demo [--keep] [--check]
+        the token guide's story against a local Hub (hf-test-server): log in, whoami, public,
+        private and gated downloads, upload with the write token, refusal with the read token,
+        one chat call; --check fails when a step does not go as told (CI runs it)
   bench download [--runs N] [--size-mib N]
         hf download vs the Python client vs curl on loopback (release builds; needs .venv and curl)
   bench cache [--runs N] [--repos N] [--files N]

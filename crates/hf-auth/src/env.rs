@@ -75,7 +75,7 @@ registry! {
     HF_HUB_DISABLE_SYMLINKS = "HF_HUB_DISABLE_SYMLINKS", "hf-hub", "false",
         "When truthy, the cache copies files into snapshots instead of symlinking them.";
     HF_HUB_DOWNLOAD_CONNECTIONS = "HF_HUB_DOWNLOAD_CONNECTIONS", "hf-hub", "adaptive",
-        "Pins the parallel range requests per large file download (1 turns them off). Unset, the count starts at 2 and widens while the download gets faster, up to 32.";
+        "Pins the parallel range requests per large file download (1 turns them off). Unset, the count starts at 2 (4 for long files) and widens while the download gets faster, up to 32.";
     HF_HUB_DOWNLOAD_CHUNK_SIZE = "HF_HUB_DOWNLOAD_CHUNK_SIZE", "hf-hub", "16MiB",
         "Size of each range request of a parallel download (bytes, or with a KiB/MiB/GiB suffix); files of at least twice this size are fetched in parallel.";
     HF_HUB_LOCK_TIMEOUT = "HF_HUB_LOCK_TIMEOUT", "hf-hub", "0 (wait as long as needed)",
@@ -90,6 +90,8 @@ registry! {
         "Log level: debug, info, warning, error or critical.";
     HF_ROUTER_URL = "HF_ROUTER_URL", "hf-inference", "https://router.huggingface.co",
         "Base URL of the Inference Providers router.";
+    COLUMNS = "COLUMNS", "hf-cli", "(the terminal's width, else 80)",
+        "Width human tables are cut to (see `--no-truncate`).";
     NO_COLOR = "NO_COLOR", "hf-cli", "(unset)",
         "When set to anything, output has no colour.";
     RUST_LOG = "RUST_LOG", "hf-cli", "(unset)",

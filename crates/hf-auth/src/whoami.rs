@@ -129,6 +129,8 @@ pub enum Role {
     Write,
     /// Only what its scopes allow.
     FineGrained,
+    /// A legacy admin token (no longer created): it can do what a write token can.
+    Admin,
 }
 
 impl Role {
@@ -139,6 +141,7 @@ impl Role {
             Self::Read => "read",
             Self::Write => "write",
             Self::FineGrained => "fineGrained",
+            Self::Admin => "admin",
         }
     }
 }
@@ -178,6 +181,7 @@ impl WhoAmI {
             "read" => Some(Role::Read),
             "write" => Some(Role::Write),
             "fineGrained" => Some(Role::FineGrained),
+            "admin" => Some(Role::Admin),
             _ => None,
         }
     }

@@ -9,24 +9,69 @@ use hf_hub::{Repo, RepoType};
 use crate::exit::UsageError;
 use crate::output::OutputFormat;
 
-/// Options accepted before or after any subcommand.
+/// The heading of the options every command accepts.
+pub(crate) const GLOBAL_HEADING: &str = "Global options";
+
+/// Options accepted before or after any subcommand (listed under their own heading).
 #[derive(Debug, Clone, Args)]
 pub(crate) struct GlobalArgs {
-    /// Output format for data written to stdout.
-    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Human)]
+    /// Output format. Defaults to 'auto', which picks 'human' on a terminal and 'agent'
+    /// otherwise.
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Auto, help_heading = GLOBAL_HEADING)]
     pub(crate) format: OutputFormat,
 
-    /// More log output on stderr (-v info, -vv debug, -vvv trace for every crate).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub(crate) verbose: u8,
+    /// JSON output. Equivalent to '--format json'.
+    #[arg(long, global = true, conflicts_with = "format", help_heading = GLOBAL_HEADING)]
+    pub(crate) json: bool,
 
-    /// Only errors on stderr.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    /// Quiet output (one ID or path per line; only errors on stderr). Equivalent to
+    /// '--format quiet'.
+    #[arg(short, long, global = true, conflicts_with_all = ["verbose", "format", "json"], help_heading = GLOBAL_HEADING)]
     pub(crate) quiet: bool,
 
-    /// Read variables such as HF_TOKEN from this .env file.
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Do not truncate values in human tables.
+    #[arg(long, global = true, help_heading = GLOBAL_HEADING)]
+    pub(crate) no_truncate: bool,
+
+    /// More log output on stderr (-v info, -vv debug, -vvv trace for every crate).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, help_heading = GLOBAL_HEADING)]
+    pub(crate) verbose: u8,
+
+    /// Read variables such as HF_TOKEN from this .env file (before the command:
+    /// `hf --env-file .env download ...`; after it, `--env-file` is the command's own, as
+    /// `hf repos create --env-file` in Python).
+    #[arg(long, value_name = "PATH", help_heading = GLOBAL_HEADING)]
     pub(crate) env_file: Option<PathBuf>,
+}
+
+impl GlobalArgs {
+    /// The format asked for: `--json` and `-q` are spellings of `--format`.
+    pub(crate) fn requested_format(&self) -> OutputFormat {
+        if self.json {
+            OutputFormat::Json
+        } else if self.quiet {
+            OutputFormat::Quiet
+        } else {
+            self.format
+        }
+    }
+}
+
+/// `--token`, on every command that talks to the Hub.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct TokenArg {
+    /// A User Access Token generated from https://huggingface.co/settings/tokens (prefer
+    /// `hf auth login` or HF_TOKEN: command-line arguments are visible to other users of
+    /// this machine).
+    #[arg(long, value_name = "TOKEN")]
+    pub(crate) token: Option<String>,
+}
+
+impl TokenArg {
+    /// The flag's value, for [`crate::session::Session::hub_api`].
+    pub(crate) fn flag(&self) -> Option<&str> {
+        self.token.as_deref()
+    }
 }
 
 /// `--repo-type` values.
@@ -38,6 +83,8 @@ pub(crate) enum RepoTypeArg {
     Dataset,
     /// A Space.
     Space,
+    /// A kernel repo.
+    Kernel,
 }
 
 impl From<RepoTypeArg> for RepoType {
@@ -46,6 +93,7 @@ impl From<RepoTypeArg> for RepoType {
             RepoTypeArg::Model => Self::Model,
             RepoTypeArg::Dataset => Self::Dataset,
             RepoTypeArg::Space => Self::Space,
+            RepoTypeArg::Kernel => Self::Kernel,
         }
     }
 }

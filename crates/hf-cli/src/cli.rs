@@ -16,7 +16,6 @@ use crate::commands;
     version,
     about = "Hugging Face Hub CLI",
     long_about = "Hugging Face Hub CLI: access tokens, repos, downloads, uploads and inference.",
-    propagate_version = true,
     disable_help_subcommand = true,
     after_help = "Use `hf <command> --help` for more information about a command."
 )]
@@ -38,20 +37,20 @@ pub(crate) enum Command {
     Chat(commands::chat::ChatArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell) to stdout.
     Completion(commands::completion::CompletionArgs),
-    /// Interact with datasets on the Hub (list, info).
-    Datasets(commands::listing::ReposOfTypeArgs),
+    /// Interact with datasets on the Hub (list, info, card).
+    Datasets(commands::listing::DatasetsArgs),
     /// Download files from the Hub into the cache (or --local-dir) and print their path.
     Download(commands::download::DownloadArgs),
     /// Print information about the environment (paths, endpoint, where a token would come from).
     Env(commands::env::EnvArgs),
     /// Run an inference task (classification, generation, embeddings, ...) on a hosted model.
     Infer(commands::infer::InferArgs),
-    /// Interact with models on the Hub (list, info).
-    Models(commands::listing::ReposOfTypeArgs),
+    /// Interact with models on the Hub (list, info, card).
+    Models(commands::listing::ModelsArgs),
     /// Manage repos on the Hub (create, delete, move, settings, branches, tags, delete files).
     Repos(commands::repos::ReposArgs),
-    /// Interact with Spaces on the Hub (list, info).
-    Spaces(commands::listing::ReposOfTypeArgs),
+    /// Interact with Spaces on the Hub (list, info, card).
+    Spaces(commands::listing::SpacesArgs),
     /// Upload a file or a folder to the Hub (creating the repo when missing).
     Upload(commands::upload::UploadArgs),
     /// Print the hf version.

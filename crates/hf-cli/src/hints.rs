@@ -61,6 +61,10 @@ pub(crate) fn for_error(error: &anyhow::Error) -> Vec<String> {
     error.chain().find_map(for_cause).into_iter().collect()
 }
 
+/// Under a human table whose long cells were cut to the terminal's width.
+pub(crate) const TRUNCATED_VALUES: &str =
+    "use `--no-truncate` or `--format json` to display full values";
+
 const LOG_IN: &str = "log in with `hf auth login`, or set HF_TOKEN";
 
 fn for_cause(cause: &(dyn std::error::Error + 'static)) -> Option<String> {

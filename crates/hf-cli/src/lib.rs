@@ -10,15 +10,19 @@
 mod args;
 mod cli;
 mod commands;
+mod examples;
 mod exit;
 mod hints;
 mod logging;
 mod output;
 mod progress;
+#[cfg(test)]
+mod python_flags;
 mod session;
 mod token_flag;
 
 use std::ffi::OsString;
+use std::io::IsTerminal as _;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -44,7 +48,7 @@ where
     } else {
         clap::ColorChoice::Auto
     };
-    let command = Cli::command()
+    let command = examples::attach(Cli::command())
         .name(name)
         .bin_name(name)
         .color(color)
@@ -61,7 +65,12 @@ where
         }
     };
 
-    logging::init(cli.global.verbose, cli.global.quiet, &process_env);
+    let format = cli.global.requested_format();
+    logging::init(
+        cli.global.verbose,
+        format == output::OutputFormat::Quiet,
+        &process_env,
+    );
     if legacy {
         tracing::warn!("`huggingface-cli` is deprecated; use `hf` instead (same commands)");
     }
@@ -73,7 +82,10 @@ where
         .and_then(|runtime| {
             let session = Session::new(Arc::new(process_env), cli.global.env_file.as_deref())?;
             let mut context = Context {
-                output: Output::stdout(cli.global.format),
+                output: Output::stdout(
+                    format.resolve(std::io::stdout().is_terminal()),
+                    table_width(cli.global.no_truncate, &process_env),
+                ),
                 global: cli.global,
                 session,
                 legacy,
@@ -91,6 +103,27 @@ where
     }
 }
 
+/// The columns a human table may use: none with `--no-truncate`, else `COLUMNS`, the
+/// terminal's width, or 80 (as Python's `shutil.get_terminal_size`).
+fn table_width(no_truncate: bool, process_env: &dyn EnvSource) -> Option<usize> {
+    if no_truncate {
+        return None;
+    }
+    let from_env = process_env
+        .get(&env::COLUMNS)
+        .and_then(|columns| columns.trim().parse::<usize>().ok())
+        .filter(|&columns| columns > 0);
+    let from_terminal = || {
+        terminal_size::terminal_size()
+            .map(|(terminal_size::Width(columns), _)| usize::from(columns))
+    };
+    Some(
+        from_env
+            .or_else(from_terminal)
+            .unwrap_or(output::DEFAULT_WIDTH),
+    )
+}
+
 /// Runs one parsed command.
 async fn dispatch(command: Command, context: &mut Context) -> anyhow::Result<()> {
     match command {
@@ -102,17 +135,11 @@ async fn dispatch(command: Command, context: &mut Context) -> anyhow::Result<()>
         Command::Login(args) => commands::auth::legacy_login(args, context).await,
         Command::Whoami(args) => commands::auth::legacy_whoami(args, context).await,
         Command::Logout(args) => commands::auth::legacy_logout(&args, context),
-        Command::Env(args) => commands::env::run(&args, context),
+        Command::Env(args) => commands::env::run(&args, context).await,
         Command::Infer(args) => commands::infer::run(args, context).await,
-        Command::Models(args) => {
-            commands::listing::run(hf_hub::RepoType::Model, args, context).await
-        }
-        Command::Datasets(args) => {
-            commands::listing::run(hf_hub::RepoType::Dataset, args, context).await
-        }
-        Command::Spaces(args) => {
-            commands::listing::run(hf_hub::RepoType::Space, args, context).await
-        }
+        Command::Models(args) => commands::listing::run_models(args, context).await,
+        Command::Datasets(args) => commands::listing::run_datasets(args, context).await,
+        Command::Spaces(args) => commands::listing::run_spaces(args, context).await,
         Command::Repos(args) => commands::repos::run(args, context).await,
         Command::Upload(args) => commands::upload::run(args, context).await,
         Command::Version(args) => commands::version::run(&args, context),

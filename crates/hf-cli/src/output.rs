@@ -1,7 +1,11 @@
 //! Data output: everything a command prints to stdout goes through [`Output`].
 //!
 //! Commands build a value that is `Serialize` (the `--format json` form) and
-//! implements [`Render`] (the human form), then call [`Output::emit`]. Logs and
+//! implements [`Render`] (the human form, and the ids `--format quiet` prints), then call
+//! [`Output::emit`]. The other forms follow the Python CLI's conventions: `agent` is the
+//! human form made compact and stable (tables as tab-separated values with snake_case
+//! headers and nothing truncated, fields as `key=value` lines), `quiet` is one id or path
+//! a line, and `auto` (the default) is `human` on a terminal and `agent` otherwise. Logs and
 //! progress never go here: they go to stderr through `tracing`.
 //!
 //! Rust ignores `SIGPIPE`, so a closed pipe (`hf env | head -1`) shows up as an
@@ -16,10 +20,36 @@ use serde::Serialize;
 /// How data is written to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum OutputFormat {
-    /// Aligned `key: value` lines or tables, for people.
+    /// `human` when stdout is a terminal, `agent` otherwise.
+    Auto,
+    /// Aligned `key: value` lines or tables, for people; long cells are cut to the width.
     Human,
+    /// Compact and stable, for programs and assistants: tab-separated tables, `key=value` lines.
+    Agent,
     /// One JSON document, for programs.
     Json,
+    /// One id or path a line.
+    Quiet,
+}
+
+impl OutputFormat {
+    /// `auto` made concrete for a stdout that `is_terminal` describes.
+    pub(crate) fn resolve(self, is_terminal: bool) -> Self {
+        match self {
+            Self::Auto if is_terminal => Self::Human,
+            Self::Auto => Self::Agent,
+            other => other,
+        }
+    }
+}
+
+/// The columns assumed when neither `COLUMNS` nor the terminal says (as Python's
+/// `shutil.get_terminal_size`).
+pub(crate) const DEFAULT_WIDTH: usize = 80;
+
+/// `1 path`, `2 paths`: a count with its noun in the right number.
+pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
 }
 
 /// The human form of a command's result.
@@ -39,10 +69,29 @@ pub(crate) enum Human {
     Text(String),
 }
 
-/// A command result that can be printed in both formats.
+/// A command result that can be printed in every format.
 pub(crate) trait Render: Serialize {
-    /// The human form.
+    /// The human form (the agent form is derived from it).
     fn human(&self) -> Human;
+
+    /// What `--format quiet` prints, one entry a line: by default the first column of a
+    /// table, the first value of fields, or the text.
+    /// A line printed after the human form (a total), if any.
+    fn summary(&self) -> Option<String> {
+        None
+    }
+
+    fn quiet(&self) -> Vec<String> {
+        match self.human() {
+            Human::Fields(fields) => fields.into_iter().take(1).map(|(_, v)| v).collect(),
+            Human::Table { rows, .. } => rows
+                .into_iter()
+                .filter_map(|row| row.into_iter().next())
+                .collect(),
+            Human::Text(text) if text.is_empty() => Vec::new(),
+            Human::Text(text) => vec![text],
+        }
+    }
 }
 
 /// stdout was closed by the reader (for example `| head`): not an error for the user.
@@ -60,7 +109,11 @@ impl std::error::Error for BrokenPipe {}
 /// The stdout printer.
 pub(crate) struct Output {
     format: OutputFormat,
+    /// The columns a human table may use (`--no-truncate` makes it unlimited).
+    width: Option<usize>,
     out: Box<dyn Write + Send>,
+    /// Where the "values were cut" hint goes (stderr).
+    notes: Box<dyn Write + Send>,
 }
 
 impl fmt::Debug for Output {
@@ -72,18 +125,33 @@ impl fmt::Debug for Output {
 }
 
 impl Output {
-    /// A printer writing to the process's stdout.
-    pub(crate) fn stdout(format: OutputFormat) -> Self {
-        Self::new(format, Box::new(io::stdout()))
+    /// A printer writing to the process's stdout, its notes to stderr. `format` must be
+    /// resolved (see [`OutputFormat::resolve`]); `width` is `None` for `--no-truncate`.
+    pub(crate) fn stdout(format: OutputFormat, width: Option<usize>) -> Self {
+        Self::new(
+            format,
+            width,
+            Box::new(io::stdout()),
+            Box::new(io::stderr()),
+        )
     }
 
-    /// A printer writing to `out`.
-    pub(crate) fn new(format: OutputFormat, out: Box<dyn Write + Send>) -> Self {
-        Self { format, out }
+    /// A printer writing to `out`, its notes to `notes`.
+    pub(crate) fn new(
+        format: OutputFormat,
+        width: Option<usize>,
+        out: Box<dyn Write + Send>,
+        notes: Box<dyn Write + Send>,
+    ) -> Self {
+        Self {
+            format,
+            width,
+            out,
+            notes,
+        }
     }
 
-    /// The selected format.
-    #[allow(dead_code, reason = "for commands that stream raw data")]
+    /// The selected format (never `auto`).
     pub(crate) fn format(&self) -> OutputFormat {
         self.format
     }
@@ -94,14 +162,33 @@ impl Output {
     /// [`BrokenPipe`] when the reader went away; other write or serialisation errors.
     pub(crate) fn emit<T: Render>(&mut self, value: &T) -> anyhow::Result<()> {
         let text = match self.format {
-            // JSON escapes control characters itself; token-shaped strings are masked in both.
+            // JSON escapes control characters itself; token-shaped strings are masked in all.
             OutputFormat::Json => {
                 let mut json = serde_json::to_string_pretty(value)?;
                 json.push('\n');
                 hf_auth::sanitize::mask_tokens(&json).into_owned()
             }
-            OutputFormat::Human => {
-                hf_auth::sanitize::for_display(&render_human(&value.human())).into_owned()
+            OutputFormat::Human | OutputFormat::Auto => {
+                let (mut text, cut) = render_human_within(&value.human(), self.width);
+                if cut {
+                    let _ = writeln!(self.notes, "hint: {}", crate::hints::TRUNCATED_VALUES);
+                }
+                if let Some(summary) = value.summary() {
+                    text.push_str(&format!("\n{summary}\n"));
+                }
+                hf_auth::sanitize::for_display(&text).into_owned()
+            }
+            // No summary line: it would end a table a program is reading.
+            OutputFormat::Agent => {
+                hf_auth::sanitize::for_display(&render_agent(&value.human())).into_owned()
+            }
+            OutputFormat::Quiet => {
+                let mut text = String::new();
+                for line in value.quiet() {
+                    text.push_str(&single_line(&line));
+                    text.push('\n');
+                }
+                hf_auth::sanitize::for_display(&text).into_owned()
             }
         };
         self.write_raw(text.as_bytes())
@@ -120,10 +207,11 @@ impl Output {
                 json.push('\n');
                 json
             }
-            OutputFormat::Human => {
-                hf_auth::sanitize::escape_controls(&render_human(&value.human())).into_owned()
-            }
+            OutputFormat::Quiet => value.quiet().join("\n") + "\n",
+            OutputFormat::Agent => render_agent(&value.human()),
+            OutputFormat::Human | OutputFormat::Auto => render_human(&value.human()),
         };
+        let text = hf_auth::sanitize::escape_controls(&text);
         self.write_raw(text.as_bytes())
     }
 
@@ -155,9 +243,84 @@ impl Output {
     }
 }
 
-/// The text for a [`Human`] value, ending with a newline unless empty.
+/// The text for a [`Human`] value, ending with a newline unless empty, nothing cut.
 pub(crate) fn render_human(human: &Human) -> String {
+    render_human_within(human, None).0
+}
+
+/// A cell on one line: runs of whitespace (newlines, tabs) become one space.
+fn single_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A column title as an agent header: `LAST MODIFIED` becomes `last_modified`,
+/// `expires (UTC)` becomes `expires_utc`.
+fn snake_case(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_alphanumeric() && c != '_')
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.join("_")
+}
+
+/// The agent form: tab-separated tables with snake_case headers, `key=value` fields, text
+/// as is; every cell on one line and nothing cut.
+pub(crate) fn render_agent(human: &Human) -> String {
     let mut out = String::new();
+    match human {
+        Human::Fields(fields) => {
+            for (key, value) in fields {
+                out.push_str(&format!("{}={}\n", snake_case(key), single_line(value)));
+            }
+        }
+        Human::Table { headers, rows } => {
+            let header: Vec<String> = headers.iter().map(|h| snake_case(h)).collect();
+            out.push_str(&header.join("\t"));
+            out.push('\n');
+            for row in rows {
+                let cells: Vec<String> = row.iter().map(|c| single_line(c)).collect();
+                out.push_str(&cells.join("\t"));
+                out.push('\n');
+            }
+        }
+        Human::Text(_) => out = render_human(human),
+    }
+    out
+}
+
+/// The widest each column may be so that the table fits `width` (two spaces between
+/// columns): the widest column loses one character at a time, never below its title or 4
+/// (Python's rule), so a table may still overflow a very narrow terminal.
+fn column_caps(natural: &[usize], floors: &[usize], width: usize) -> Vec<usize> {
+    let budget = width.saturating_sub(2 * natural.len().saturating_sub(1));
+    let mut caps = natural.to_vec();
+    while caps.iter().sum::<usize>() > budget {
+        let widest = (0..caps.len())
+            .filter(|&i| caps[i] > floors[i])
+            .max_by_key(|&i| (caps[i], std::cmp::Reverse(i)));
+        match widest {
+            Some(i) => caps[i] -= 1,
+            None => break,
+        }
+    }
+    caps
+}
+
+/// A cell cut to `cap` characters, ending with `...` when cut.
+fn cut(cell: &str, cap: usize) -> String {
+    if cell.chars().count() <= cap {
+        return cell.to_owned();
+    }
+    let kept: String = cell.chars().take(cap.saturating_sub(3)).collect();
+    format!("{kept}...")
+}
+
+/// The human text, with table cells cut to fit `width` columns (`None`: never cut), and
+/// whether anything was cut.
+pub(crate) fn render_human_within(human: &Human, width: Option<usize>) -> (String, bool) {
+    let mut out = String::new();
+    let mut any_cut = false;
     match human {
         Human::Fields(fields) => {
             let width = fields
@@ -174,14 +337,40 @@ pub(crate) fn render_human(human: &Human) -> String {
         }
         Human::Table { headers, rows } => {
             let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
-            for row in rows {
+            let rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|row| row.iter().map(|c| single_line(c)).collect())
+                .collect();
+            for row in &rows {
                 for (i, cell) in row.iter().enumerate() {
                     if let Some(w) = widths.get_mut(i) {
                         *w = (*w).max(cell.chars().count());
                     }
                 }
             }
-            for row in std::iter::once(headers).chain(rows) {
+            let rows = match width {
+                Some(width) => {
+                    let floors: Vec<usize> =
+                        headers.iter().map(|h| h.chars().count().max(4)).collect();
+                    let caps = column_caps(&widths, &floors, width);
+                    widths.clone_from(&caps);
+                    rows.into_iter()
+                        .map(|row| {
+                            row.iter()
+                                .enumerate()
+                                .map(|(i, cell)| {
+                                    let cap = caps.get(i).copied().unwrap_or(usize::MAX);
+                                    let shown = cut(cell, cap);
+                                    any_cut |= shown.len() != cell.len();
+                                    shown
+                                })
+                                .collect()
+                        })
+                        .collect()
+                }
+                None => rows,
+            };
+            for row in std::iter::once(headers).chain(&rows) {
                 let line: Vec<String> = row
                     .iter()
                     .enumerate()
@@ -198,7 +387,7 @@ pub(crate) fn render_human(human: &Human) -> String {
             }
         }
     }
-    out
+    (out, any_cut)
 }
 
 #[cfg(test)]
@@ -239,7 +428,12 @@ mod tests {
 
     #[test]
     fn broken_pipe_is_recognised() {
-        let mut output = Output::new(OutputFormat::Human, Box::new(ClosedPipe));
+        let mut output = Output::new(
+            OutputFormat::Human,
+            None,
+            Box::new(ClosedPipe),
+            Box::new(io::sink()),
+        );
         let error = output.write_raw(b"x").unwrap_err();
         assert!(error.is::<BrokenPipe>());
     }

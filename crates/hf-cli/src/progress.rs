@@ -6,6 +6,7 @@ use std::io::IsTerminal as _;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::output::OutputFormat;
 use hf_auth::env::{self, EnvSource};
 use hf_hub::progress::{Progress, ProgressEvent};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -13,10 +14,13 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 /// Files at least this large get their own bar while they are in flight.
 const OWN_BAR: u64 = 10 * 1024 * 1024;
 
-/// Whether bars are shown: stderr is a terminal, `-q` was not given and
+/// Whether bars are shown: the output is for people (`--format human`, or `auto` on a
+/// terminal; as in Python, the other formats draw none), stderr is a terminal and
 /// `HF_HUB_DISABLE_PROGRESS_BARS` is not set.
-pub(crate) fn wanted(quiet: bool, env: &dyn EnvSource) -> bool {
-    !quiet && std::io::stderr().is_terminal() && !env.flag(&env::HF_HUB_DISABLE_PROGRESS_BARS)
+pub(crate) fn wanted(format: OutputFormat, env: &dyn EnvSource) -> bool {
+    format == OutputFormat::Human
+        && std::io::stderr().is_terminal()
+        && !env.flag(&env::HF_HUB_DISABLE_PROGRESS_BARS)
 }
 
 /// The bars of one command: one [`Phase`] per stage of the work (downloading; hashing and

@@ -189,15 +189,35 @@ impl Session {
     }
 
     /// The inference client: settings (`HF_ROUTER_URL`, `HF_ENDPOINT`...), token (`--token` or
-    /// discovery), provider, billing and timeout.
+    /// discovery), provider, billing and timeout. A `model` or `--base-url` of the retired
+    /// Inference API (`https://api-inference.huggingface.co/models/<id>`) becomes model `<id>`
+    /// on the hf-inference provider through the router, where the token goes as to any Hub
+    /// origin; `model` is rewritten then.
     pub(crate) fn inference_client(
         &self,
         options: &InferenceOptions,
+        model: &mut String,
     ) -> anyhow::Result<InferenceClient> {
-        let provider: Provider = options
+        let retired = hf_inference::retired_inference_api_model(model).or_else(|| {
+            options
+                .base_url
+                .as_deref()
+                .and_then(hf_inference::retired_inference_api_model)
+        });
+        let mut provider: Provider = options
             .provider
             .parse()
             .map_err(|e: hf_inference::Error| UsageError(e.to_string()))?;
+        if let Some(id) = &retired {
+            tracing::warn!(
+                "{} is retired: calling {id} on the hf-inference provider through the router",
+                hf_inference::RETIRED_INFERENCE_API_HOST
+            );
+            id.clone_into(model);
+            provider = hf_inference::HF_INFERENCE
+                .parse()
+                .map_err(|e: hf_inference::Error| UsageError(e.to_string()))?;
+        }
         let token = self.token_or_flag(options.token.as_deref())?;
         let mut builder = InferenceClient::builder()
             .caller(CALLER.0, CALLER.1)
@@ -209,7 +229,7 @@ impl Session {
         if let Some(org) = &options.bill_to {
             builder = builder.bill_to(org.clone());
         }
-        if let Some(url) = &options.base_url {
+        if let Some(url) = options.base_url.as_ref().filter(|_| retired.is_none()) {
             builder = builder.base_url(url.clone());
         }
         builder.build().map_err(inference_error)

@@ -20,36 +20,42 @@ pub enum RepoType {
     Dataset,
     /// A Space.
     Space,
+    /// A kernel repo (compute kernels for the `kernels` library).
+    Kernel,
 }
 
 impl RepoType {
-    /// `model`, `dataset` or `space`.
+    /// `model`, `dataset`, `space` or `kernel`.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Model => "model",
             Self::Dataset => "dataset",
             Self::Space => "space",
+            Self::Kernel => "kernel",
         }
     }
 
-    /// The plural used in API paths and cache folders: `models`, `datasets`, `spaces`.
+    /// The plural used in API paths and cache folders: `models`, `datasets`, `spaces`,
+    /// `kernels`.
     #[must_use]
     pub fn plural(self) -> &'static str {
         match self {
             Self::Model => "models",
             Self::Dataset => "datasets",
             Self::Space => "spaces",
+            Self::Kernel => "kernels",
         }
     }
 
-    /// The prefix of resolve URLs: empty for models, `datasets/`, `spaces/`.
+    /// The prefix of resolve URLs: empty for models, `datasets/`, `spaces/`, `kernels/`.
     #[must_use]
     pub fn url_prefix(self) -> &'static str {
         match self {
             Self::Model => "",
             Self::Dataset => "datasets/",
             Self::Space => "spaces/",
+            Self::Kernel => "kernels/",
         }
     }
 }
@@ -67,8 +73,9 @@ impl FromStr for RepoType {
             "model" | "models" => Ok(Self::Model),
             "dataset" | "datasets" => Ok(Self::Dataset),
             "space" | "spaces" => Ok(Self::Space),
+            "kernel" | "kernels" => Ok(Self::Kernel),
             other => Err(Error::InvalidInput(format!(
-                "unknown repo type '{other}' (expected model, dataset or space)"
+                "unknown repo type '{other}' (expected model, dataset, space or kernel)"
             ))),
         }
     }
@@ -265,8 +272,10 @@ pub fn repo_page(url: &str) -> Option<String> {
         ["api", "models", rest @ ..] => ("", rest),
         ["api", "datasets", rest @ ..] => ("datasets/", rest),
         ["api", "spaces", rest @ ..] => ("spaces/", rest),
+        ["api", "kernels", rest @ ..] => ("kernels/", rest),
         ["datasets", rest @ ..] => ("datasets/", rest),
         ["spaces", rest @ ..] => ("spaces/", rest),
+        ["kernels", rest @ ..] => ("kernels/", rest),
         ["api", ..] => return None,
         rest => ("", rest),
     };
@@ -294,6 +303,7 @@ fn split_type_prefix(id: &str) -> Option<(RepoType, &str)> {
         "models" | "model" => RepoType::Model,
         "datasets" | "dataset" => RepoType::Dataset,
         "spaces" | "space" => RepoType::Space,
+        "kernels" | "kernel" => RepoType::Kernel,
         _ => return None,
     };
     Some((kind, rest))

@@ -291,6 +291,37 @@ impl InferenceClientBuilder {
     }
 }
 
+/// The host of the retired serverless Inference API.
+pub const RETIRED_INFERENCE_API_HOST: &str = "api-inference.huggingface.co";
+
+/// The model id of a URL of the retired Inference API
+/// (`https://api-inference.huggingface.co/models/<id>`, as older guides give it), or `None`
+/// for any other text. Such a call now goes to the `hf-inference` provider through the router.
+#[must_use]
+pub fn retired_inference_api_model(url: &str) -> Option<String> {
+    let url = Url::parse(url.trim()).ok()?;
+    if url.host_str()? != RETIRED_INFERENCE_API_HOST {
+        return None;
+    }
+    let rest = url.path().strip_prefix("/models/")?;
+    // `org/name` or `name`, possibly followed by an OpenAI-style suffix (`/v1/chat/completions`).
+    let rest = rest
+        .split("/v1/")
+        .next()
+        .unwrap_or(rest)
+        .trim_end_matches('/');
+    let parts: Vec<&str> = rest.split('/').collect();
+    let valid = |part: &&str| {
+        !part.is_empty()
+            && *part != "."
+            && *part != ".."
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+    };
+    (matches!(parts.len(), 1 | 2) && parts.iter().all(valid)).then(|| parts.join("/"))
+}
+
 fn parse_base(what: &str, raw: &str) -> Result<Url, Error> {
     let url = Url::parse(raw.trim()).map_err(|e| {
         Error::Config(format!(
@@ -899,6 +930,36 @@ fn sniff_content_type(bytes: &[u8]) -> &'static str {
         "image/bmp"
     } else {
         "application/octet-stream"
+    }
+}
+
+#[cfg(test)]
+mod retired_api_tests {
+    use super::retired_inference_api_model;
+
+    #[test]
+    fn retired_inference_api_urls_name_their_model() {
+        for (url, model) in [
+            (
+                "https://api-inference.huggingface.co/models/gpt2",
+                Some("gpt2"),
+            ),
+            (
+                "https://api-inference.huggingface.co/models/org/model/",
+                Some("org/model"),
+            ),
+            (
+                "https://api-inference.huggingface.co/models/org/m/v1/chat/completions",
+                Some("org/m"),
+            ),
+            ("https://api-inference.huggingface.co/", None),
+            ("https://api-inference.huggingface.co/models/a/b/c", None),
+            ("https://api-inference.huggingface.co/models/../x", None),
+            ("https://router.huggingface.co/models/gpt2", None),
+            ("gpt2", None),
+        ] {
+            assert_eq!(retired_inference_api_model(url).as_deref(), model, "{url}");
+        }
     }
 }
 

@@ -84,7 +84,8 @@ pub mod tasks;
 pub use chat::{ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Role};
 pub use client::{
     DEFAULT_READ_TIMEOUT, DEFAULT_ROUTER_URL, HF_INFERENCE, InferenceClient,
-    InferenceClientBuilder, Provider, ProviderMapping,
+    InferenceClientBuilder, Provider, ProviderMapping, RETIRED_INFERENCE_API_HOST,
+    retired_inference_api_model,
 };
 pub use error::{CallFacts, Error, ModelErrorKind};
 pub use stream::{ChatStream, EventStream, TextGenerationStream};

@@ -165,6 +165,7 @@ pub(crate) fn info_json(
                 "replicas": {"current": 1, "requested": 1}
             });
         }
+        RepoType::Kernel => {}
     }
     v
 }

@@ -128,6 +128,8 @@ pub struct Tokens {
     pub org_write: String,
     /// Always answered with 401.
     pub expired: String,
+    /// `demo-user`, legacy role `admin` (writes like `write`), display name `demo-admin`.
+    pub admin: String,
 }
 
 impl fmt::Debug for Tokens {

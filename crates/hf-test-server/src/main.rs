@@ -76,7 +76,7 @@ fn main() -> std::process::ExitCode {
     // Written by hand to keep the documented key order.
     let q = |s: &str| serde_json::Value::from(s).to_string();
     let line = format!(
-        "{{\"endpoint\": {}, \"cdn\": {}, \"cas\": {}, \"tokens\": {{\"read\": {}, \"write\": {}, \"fine_grained\": {}, \"org_write\": {}, \"expired\": {}}}, \"pid\": {}}}",
+        "{{\"endpoint\": {}, \"cdn\": {}, \"cas\": {}, \"tokens\": {{\"read\": {}, \"write\": {}, \"fine_grained\": {}, \"org_write\": {}, \"expired\": {}, \"admin\": {}}}, \"pid\": {}}}",
         q(server.endpoint()),
         q(server.cdn()),
         q(server.cas()),
@@ -85,6 +85,7 @@ fn main() -> std::process::ExitCode {
         q(&t.fine_grained),
         q(&t.org_write),
         q(&t.expired),
+        q(&t.admin),
         std::process::id()
     );
     println!("{line}");

@@ -14,6 +14,8 @@ pub(crate) enum RepoType {
     Model,
     Dataset,
     Space,
+    /// Kernel repos (`kernels/` prefix), as Python 2.4 accepts with `--type kernel`.
+    Kernel,
 }
 
 impl RepoType {
@@ -22,6 +24,7 @@ impl RepoType {
             "models" => Some(Self::Model),
             "datasets" => Some(Self::Dataset),
             "spaces" => Some(Self::Space),
+            "kernels" => Some(Self::Kernel),
             _ => None,
         }
     }
@@ -30,6 +33,7 @@ impl RepoType {
             "model" => Some(Self::Model),
             "dataset" => Some(Self::Dataset),
             "space" => Some(Self::Space),
+            "kernel" => Some(Self::Kernel),
             _ => None,
         }
     }
@@ -38,14 +42,16 @@ impl RepoType {
             Self::Model => "model",
             Self::Dataset => "dataset",
             Self::Space => "space",
+            Self::Kernel => "kernel",
         }
     }
-    /// URL prefix for resolve/web URLs: "", "datasets/", "spaces/".
+    /// URL prefix for resolve/web URLs: "", "datasets/", "spaces/", "kernels/".
     pub(crate) fn prefix(self) -> &'static str {
         match self {
             Self::Model => "",
             Self::Dataset => "datasets/",
             Self::Space => "spaces/",
+            Self::Kernel => "kernels/",
         }
     }
 }
@@ -360,6 +366,8 @@ pub(crate) enum Role {
     Read,
     Write,
     FineGrained,
+    /// A legacy admin token: writes like `write`.
+    Admin,
 }
 
 #[derive(Clone, Debug)]
@@ -616,7 +624,7 @@ impl Db {
             return false;
         }
         match t.role {
-            Role::Read | Role::Write => true,
+            Role::Read | Role::Write | Role::Admin => true,
             Role::FineGrained => {
                 Self::scope_allows(t, repo.kind, &repo.id, "repo.content.read")
                     || Self::scope_allows(t, repo.kind, &repo.id, "repo.write")
@@ -656,7 +664,7 @@ impl Db {
             ));
         }
         match t.role {
-            Role::Write => Ok(()),
+            Role::Write | Role::Admin => Ok(()),
             Role::Read => Err(format!(
                 "You don't have the rights to write to {repo_id}: this token has a read role (token \"{}\")",
                 t.display_name
@@ -701,6 +709,7 @@ impl Db {
             Role::Read => "read",
             Role::Write => "write",
             Role::FineGrained => "fineGrained",
+            Role::Admin => "admin",
         };
         let mut access = json!({
             "displayName": t.display_name,

@@ -182,6 +182,7 @@ async fn web(ctx: &Ctx, segs: &[String]) -> Response {
     let (kind, segs) = match segs.first().map(String::as_str) {
         Some("datasets") => (RepoType::Dataset, &segs[1..]),
         Some("spaces") => (RepoType::Space, &segs[1..]),
+        Some("kernels") => (RepoType::Kernel, &segs[1..]),
         _ => (RepoType::Model, segs),
     };
     // LFS: /{repo}.git/info/lfs/objects/{batch,verify}

@@ -583,6 +583,7 @@ pub(crate) fn build_db(seed: Seed) -> (Db, Tokens) {
         fine_grained: token("fine"),
         org_write: token("orgwrite"),
         expired: token("expired"),
+        admin: token("admin"),
     };
     let mk = |role, name: &str| TokenInfo {
         user: "demo-user".into(),
@@ -616,6 +617,8 @@ pub(crate) fn build_db(seed: Seed) -> (Db, Tokens) {
     let mut expired = mk(Role::Write, "demo-expired");
     expired.expired = true;
     db.tokens.insert(tokens.expired.clone(), expired);
+    db.tokens
+        .insert(tokens.admin.clone(), mk(Role::Admin, "demo-admin"));
 
     if seed == Seed::Demo {
         for repo in &seed_data().repos {
@@ -662,7 +665,14 @@ mod tests {
     #[test]
     fn tokens_shape() {
         let (_, t) = build_db(Seed::Empty);
-        for tok in [&t.read, &t.write, &t.fine_grained, &t.org_write, &t.expired] {
+        for tok in [
+            &t.read,
+            &t.write,
+            &t.fine_grained,
+            &t.org_write,
+            &t.expired,
+            &t.admin,
+        ] {
             assert_eq!(tok.len(), 37);
             assert!(tok.starts_with("hf_fake"));
         }

@@ -274,7 +274,10 @@ async fn login(args: LoginArgs, context: &mut Context) -> anyhow::Result<()> {
         user: who.name.clone(),
         orgs: who.org_names().into_iter().map(str::to_owned).collect(),
         token_name: name,
-        role: who.role().map(|role| role.to_string()),
+        role: who
+            .role()
+            .map(|role| role.to_string())
+            .or_else(|| who.access_token().and_then(|t| t.role.clone())),
         storage: storage_name(outcome.stored_in),
         token_path: store.files().token_path().display().to_string(),
         git_credential,
@@ -509,7 +512,10 @@ async fn whoami(_args: &WhoamiArgs, context: &mut Context) -> anyhow::Result<()>
         fullname: who.fullname.clone(),
         orgs: who.org_names().into_iter().map(str::to_owned).collect(),
         token_name: who.token_name().map(str::to_owned),
-        role: who.role().map(|role| role.to_string()),
+        role: who
+            .role()
+            .map(|role| role.to_string())
+            .or_else(|| who.access_token().and_then(|t| t.role.clone())),
         expires: access.and_then(|a| a.expiration.clone()),
         fine_grained: access
             .and_then(|a| a.fine_grained.as_ref())
@@ -551,7 +557,7 @@ impl Render for ListReport {
             return Human::Text("No stored access tokens.".to_owned());
         }
         let show_expires = self.0.iter().any(|t| t.expires_at.is_some());
-        let mut headers = vec![" ", "name", "token", "storage"];
+        let mut headers = vec!["active", "name", "token", "storage"];
         if show_expires {
             headers.push("expires (UTC)");
         }
@@ -574,6 +580,10 @@ impl Render for ListReport {
                 })
                 .collect(),
         }
+    }
+
+    fn quiet(&self) -> Vec<String> {
+        self.0.iter().map(|t| t.name.clone()).collect()
     }
 }
 
@@ -650,16 +660,31 @@ impl Render for SwitchReport {
 
 fn switch(args: &SwitchArgs, context: &mut Context) -> anyhow::Result<()> {
     let store = TokenStore::new(context.session.token_files());
-    let Some(name) = args.name.as_deref().or(args.token_name.as_deref()) else {
-        let names: Vec<String> = store.list(None)?.into_iter().map(|t| t.name).collect();
-        let known = if names.is_empty() {
-            "no tokens are stored; run `hf auth login`".to_owned()
-        } else {
-            format!("stored tokens: {}", names.join(", "))
-        };
-        return Err(anyhow::Error::new(UsageError(format!(
-            "which token? pass its name: `hf auth switch NAME` ({known})"
-        ))));
+    let picked;
+    let name = match args.name.as_deref().or(args.token_name.as_deref()) {
+        Some(name) => name,
+        None => {
+            let current = context.session.token_on_purpose()?.found.clone();
+            let listed = store.list(current.as_ref())?;
+            let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+            if listed.is_empty() || !interactive {
+                let names: Vec<&str> = listed.iter().map(|t| t.name.as_str()).collect();
+                let known = if names.is_empty() {
+                    "no tokens are stored; run `hf auth login`".to_owned()
+                } else {
+                    format!("stored tokens: {}", names.join(", "))
+                };
+                return Err(anyhow::Error::new(UsageError(format!(
+                    "which token? pass its name: `hf auth switch --token-name NAME` ({known})"
+                ))));
+            }
+            picked = pick_token(
+                &listed,
+                &mut std::io::stdin().lock(),
+                &mut std::io::stderr().lock(),
+            )?;
+            picked.as_str()
+        }
     };
     let storage = store
         .switch(name)
@@ -675,6 +700,49 @@ fn switch(args: &SwitchArgs, context: &mut Context) -> anyhow::Result<()> {
         active: name.to_owned(),
         storage: storage_name(storage),
     })
+}
+
+/// The interactive picker of `hf auth switch` on a terminal: the stored tokens numbered on
+/// `out` (the active one marked), a number or a name read from `input`.
+fn pick_token(
+    listed: &[hf_auth::store::ListedToken],
+    input: &mut dyn std::io::BufRead,
+    out: &mut dyn std::io::Write,
+) -> anyhow::Result<String> {
+    writeln!(out, "Stored tokens:")?;
+    for (number, token) in listed.iter().enumerate() {
+        let active = if token.active { " (active)" } else { "" };
+        writeln!(
+            out,
+            "  {}) {}  {}{active}",
+            number + 1,
+            hf_auth::sanitize::for_display(&token.name),
+            token.masked
+        )?;
+    }
+    loop {
+        write!(out, "Switch to (number or name, empty to cancel): ")?;
+        out.flush()?;
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 || line.trim().is_empty() {
+            return Err(UsageError("no token chosen; nothing was changed".into()).into());
+        }
+        let answer = line.trim();
+        let chosen = answer
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| listed.get(i))
+            .or_else(|| listed.iter().find(|t| t.name == answer));
+        match chosen {
+            Some(token) => return Ok(token.name.clone()),
+            None => writeln!(
+                out,
+                "no stored token is '{}'",
+                hf_auth::sanitize::for_display(answer)
+            )?,
+        }
+    }
 }
 
 // ----- logout -----
@@ -780,5 +848,34 @@ mod tests {
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
         assert_eq!(format_expiry(1_700_000_000), "2023-11-14 (expired)");
         assert_eq!(format_expiry(4_102_444_800), "2100-01-01");
+    }
+
+    #[test]
+    fn the_switch_picker_takes_a_number_or_a_name_and_asks_again_otherwise() {
+        let token = |name: &str, active: bool| hf_auth::store::ListedToken {
+            name: name.to_owned(),
+            masked: "hf_****abcd".to_owned(),
+            storage: "file",
+            active,
+            expires_at: None,
+        };
+        let listed = [token("work", true), token("home", false)];
+        let pick = |typed: &str| {
+            let mut out = Vec::new();
+            let chosen = pick_token(&listed, &mut typed.as_bytes(), &mut out);
+            (
+                chosen.map_err(|e| e.to_string()),
+                String::from_utf8(out).unwrap(),
+            )
+        };
+        let (chosen, shown) = pick("2\n");
+        assert_eq!(chosen.unwrap(), "home");
+        assert!(shown.contains("1) work  hf_****abcd (active)"), "{shown}");
+        assert_eq!(pick("work\n").0.unwrap(), "work");
+        let (chosen, shown) = pick("7\nnobody\n1\n");
+        assert_eq!(chosen.unwrap(), "work");
+        assert_eq!(shown.matches("no stored token is").count(), 2, "{shown}");
+        assert!(pick("\n").0.unwrap_err().contains("nothing was changed"));
+        assert!(pick("").0.is_err());
     }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::args::{parse_repo, parse_typed_repo, repo_type};
 use crate::commands::Context;
 use crate::exit::UsageError;
-use crate::output::{Human, Render};
+use crate::output::{Human, Render, count};
 
 /// `hf cache ...`.
 #[derive(Debug, Args)]
@@ -43,8 +43,15 @@ struct ListArgs {
     #[arg(long, value_name = "DIR")]
     cache_dir: Option<PathBuf>,
     /// One line per revision instead of per repo.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_revisions")]
     revisions: bool,
+    /// One line per repo (the default).
+    #[arg(long, overrides_with = "revisions")]
+    no_revisions: bool,
+    /// Keep entries matching this filter: `size>1GB`, `type=model`, `accessed>7d`,
+    /// `modified<=2w`, `refs=main` (operators = != > < >= <=). Repeat to combine.
+    #[arg(short, long, value_name = "FILTER")]
+    filter: Vec<String>,
     /// Sort by accessed, modified, name or size (`:asc`/`:desc` to choose the order).
     #[arg(long, value_name = "KEY")]
     sort: Option<String>,
@@ -52,13 +59,17 @@ struct ListArgs {
     #[arg(long)]
     limit: Option<usize>,
     /// Also print warnings about folders that are not cached repos.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_show_warnings")]
     show_warnings: bool,
+    /// Only count the warnings (the default).
+    #[arg(long, overrides_with = "show_warnings")]
+    no_show_warnings: bool,
 }
 
 #[derive(Debug, Args)]
 struct RmArgs {
-    /// Repo ids (`model/gpt2`, `dataset/org/name`, `hf://models/org/name`) or revision hashes.
+    /// Repo ids (`model/gpt2`, `dataset/org/name`, `hf://models/org/name`), files
+    /// (`hf://models/org/name/path/to/file`) or revision hashes.
     #[arg(required = true)]
     targets: Vec<String>,
     /// Cache directory (default: $HF_HUB_CACHE).
@@ -68,8 +79,11 @@ struct RmArgs {
     #[arg(short, long)]
     yes: bool,
     /// Only show what would be deleted.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_dry_run")]
     dry_run: bool,
+    /// Delete (the default).
+    #[arg(long, overrides_with = "dry_run")]
+    no_dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -81,8 +95,11 @@ struct PruneArgs {
     #[arg(short, long)]
     yes: bool,
     /// Only show what would be deleted.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_dry_run")]
     dry_run: bool,
+    /// Delete (the default).
+    #[arg(long, overrides_with = "dry_run")]
+    no_dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -90,7 +107,7 @@ struct VerifyArgs {
     /// The repo id.
     repo_id: String,
     /// The type of repository.
-    #[arg(long = "repo-type", visible_alias = "type", value_name = "TYPE", value_parser = ["model", "dataset", "space"])]
+    #[arg(long = "repo-type", visible_alias = "type", value_name = "TYPE", value_parser = ["model", "dataset", "space", "kernel"])]
     repo_type: Option<String>,
     /// Revision to verify (branch, tag or commit; default main).
     #[arg(long)]
@@ -134,9 +151,9 @@ fn scan(context: &Context, dir: Option<PathBuf>) -> anyhow::Result<CacheInfo> {
     Ok(scan_cache(&root)?)
 }
 
-/// `1.2K`, `3.4M`... as the Python CLI prints sizes.
+/// `523B`, `1.2KB`, `3.4MB`: decimal units as the Python CLI uses, always with a unit.
 fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 5] = ["", "K", "M", "G", "T"];
+    const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
     let mut value = bytes as f64;
     let mut unit = 0;
     while value >= 1000.0 && unit < UNITS.len() - 1 {
@@ -144,7 +161,7 @@ fn human_size(bytes: u64) -> String {
         unit += 1;
     }
     if unit == 0 {
-        format!("{bytes}")
+        format!("{bytes}B")
     } else {
         format!("{value:.1}{}", UNITS[unit])
     }
@@ -153,6 +170,10 @@ fn human_size(bytes: u64) -> String {
 fn unix(time: Option<SystemTime>) -> Option<u64> {
     time.and_then(|t| t.duration_since(UNIX_EPOCH).ok())
         .map(|d| d.as_secs())
+}
+
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }
 
 /// `3 days ago`, for people.
@@ -165,11 +186,19 @@ fn ago(time: Option<SystemTime>) -> String {
     };
     match secs {
         0..60 => "a few seconds ago".to_owned(),
-        60..3600 => format!("{} minutes ago", secs / 60),
-        3600..86_400 => format!("{} hours ago", secs / 3600),
-        86_400..2_592_000 => format!("{} days ago", secs / 86_400),
-        2_592_000..31_536_000 => format!("{} months ago", secs / 2_592_000),
-        _ => format!("{} years ago", secs / 31_536_000),
+        60..3600 => format!("{} ago", count(to_usize(secs / 60), "minute", "minutes")),
+        3600..86_400 => format!("{} ago", count(to_usize(secs / 3600), "hour", "hours")),
+        86_400..2_592_000 => format!("{} ago", count(to_usize(secs / 86_400), "day", "days")),
+        2_592_000..31_536_000 => {
+            format!(
+                "{} ago",
+                count(to_usize(secs / 2_592_000), "month", "months")
+            )
+        }
+        _ => format!(
+            "{} ago",
+            count(to_usize(secs / 31_536_000), "year", "years")
+        ),
     }
 }
 
@@ -186,6 +215,171 @@ struct RepoEntry {
     path: PathBuf,
     #[serde(skip_serializing_if = "Option::is_none")]
     revision: Option<String>,
+    /// The revisions this entry stands for (1 for a revision line).
+    #[serde(skip)]
+    nb_revisions: usize,
+}
+
+/// How a `--filter` compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Comparison {
+    Eq,
+    Ne,
+    Gt,
+    Lt,
+    Ge,
+    Le,
+}
+
+impl Comparison {
+    fn holds(self, left: u64, right: u64) -> bool {
+        match self {
+            Self::Eq => left == right,
+            Self::Ne => left != right,
+            Self::Gt => left > right,
+            Self::Lt => left < right,
+            Self::Ge => left >= right,
+            Self::Le => left <= right,
+        }
+    }
+}
+
+/// One `hf cache ls --filter`, as Python's `compile_cache_filter` reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum CacheFilter {
+    /// Bytes on disk.
+    Size(Comparison, u64),
+    /// Seconds since the repo was last accessed.
+    Accessed(Comparison, u64),
+    /// Seconds since the entry was last modified.
+    Modified(Comparison, u64),
+    /// `model`, `dataset` or `space`.
+    Type(String),
+    /// A ref (branch or tag) pointing at the entry.
+    Refs(String),
+}
+
+const SIZE_UNITS: &[(&str, u64)] = &[
+    ("k", 1_000),
+    ("kb", 1_000),
+    ("m", 1_000_000),
+    ("mb", 1_000_000),
+    ("g", 1_000_000_000),
+    ("gb", 1_000_000_000),
+    ("t", 1_000_000_000_000),
+    ("tb", 1_000_000_000_000),
+    ("p", 1_000_000_000_000_000),
+    ("pb", 1_000_000_000_000_000),
+];
+
+const TIME_UNITS: &[(&str, u64)] = &[
+    ("s", 1),
+    ("m", 60),
+    ("h", 3_600),
+    ("d", 86_400),
+    ("w", 604_800),
+    ("mo", 2_592_000),
+    ("y", 31_536_000),
+];
+
+/// `10MB` or `7d` (digits, then a unit of `units`), or plain digits.
+fn with_unit(value: &str, units: &[(&str, u64)]) -> Result<u64, String> {
+    let digits_end = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (digits, unit) = value.split_at(digits_end);
+    let number: u64 = digits.parse().map_err(|_| {
+        format!("invalid value '{value}': expected digits and a unit, such as 10GB or 7d")
+    })?;
+    if unit.is_empty() {
+        return Ok(number);
+    }
+    let unit = unit.to_ascii_lowercase();
+    let factor = units
+        .iter()
+        .find(|(name, _)| *name == unit)
+        .map(|(_, factor)| *factor)
+        .ok_or_else(|| {
+            let known: Vec<&str> = units.iter().map(|(name, _)| *name).collect();
+            format!(
+                "unknown unit '{unit}' in '{value}' (one of {})",
+                known.join(", ")
+            )
+        })?;
+    Ok(number.saturating_mul(factor))
+}
+
+impl CacheFilter {
+    fn parse(expr: &str) -> Result<Self, String> {
+        let expr = expr.trim();
+        let key_end = expr
+            .find(|c: char| !(c.is_ascii_alphabetic() || c == '_'))
+            .unwrap_or(expr.len());
+        let (key, rest) = expr.split_at(key_end);
+        let rest = rest.trim_start();
+        let operators = [
+            ("==", None),
+            ("!=", Some(Comparison::Ne)),
+            (">=", Some(Comparison::Ge)),
+            ("<=", Some(Comparison::Le)),
+            (">", Some(Comparison::Gt)),
+            ("<", Some(Comparison::Lt)),
+            ("=", Some(Comparison::Eq)),
+        ];
+        let Some((symbol, comparison, value)) = operators.iter().find_map(|(symbol, cmp)| {
+            rest.strip_prefix(symbol)
+                .map(|value| (*symbol, *cmp, value.trim()))
+        }) else {
+            return Err(format!(
+                "invalid filter '{expr}': expected KEY OPERATOR VALUE, such as size>1GB"
+            ));
+        };
+        if key.is_empty() || value.is_empty() {
+            return Err(format!(
+                "invalid filter '{expr}': expected KEY OPERATOR VALUE, such as size>1GB"
+            ));
+        }
+        let Some(comparison) = comparison else {
+            return Err(format!(
+                "unsupported operator '{symbol}' in '{expr}' (one of =, !=, >, <, >=, <=)"
+            ));
+        };
+        let only_equals = |what: &str| {
+            if comparison == Comparison::Eq {
+                Ok(())
+            } else {
+                Err(format!(
+                    "only '=' is supported for '{what}' filters, not '{symbol}'"
+                ))
+            }
+        };
+        match key.to_ascii_lowercase().as_str() {
+            "size" => Ok(Self::Size(comparison, with_unit(value, SIZE_UNITS)?)),
+            "accessed" => Ok(Self::Accessed(comparison, with_unit(value, TIME_UNITS)?)),
+            "modified" => Ok(Self::Modified(comparison, with_unit(value, TIME_UNITS)?)),
+            "type" => only_equals("type").map(|()| Self::Type(value.to_ascii_lowercase())),
+            "refs" => only_equals("refs").map(|()| Self::Refs(value.to_ascii_lowercase())),
+            other => Err(format!(
+                "unsupported filter key '{other}' in '{expr}' (one of accessed, modified, refs, size, type)"
+            )),
+        }
+    }
+
+    /// Whether `entry` passes, `now` in seconds since the epoch.
+    fn keeps(&self, entry: &RepoEntry, now: u64) -> bool {
+        let age = |time: Option<u64>| time.map(|t| now.saturating_sub(t));
+        match self {
+            Self::Size(cmp, bytes) => cmp.holds(entry.size_on_disk, *bytes),
+            Self::Accessed(cmp, secs) => {
+                age(entry.last_accessed).is_some_and(|a| cmp.holds(a, *secs))
+            }
+            Self::Modified(cmp, secs) => {
+                age(entry.last_modified).is_some_and(|a| cmp.holds(a, *secs))
+            }
+            Self::Type(kind) => entry.repo_type.eq_ignore_ascii_case(kind),
+            Self::Refs(name) => entry.refs.iter().any(|r| r.eq_ignore_ascii_case(name)),
+        }
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -194,6 +388,9 @@ struct Listing {
     entries: Vec<RepoEntry>,
     #[serde(skip)]
     revisions: bool,
+    /// `Found 2 repos for a total of 3 revisions and 1.2MB on disk.`
+    #[serde(skip)]
+    summary: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     warnings: Vec<String>,
 }
@@ -230,9 +427,26 @@ impl Render for Listing {
             .collect();
         Human::Table { headers, rows }
     }
+
+    fn quiet(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .map(|e| e.revision.clone().unwrap_or_else(|| e.id.clone()))
+            .collect()
+    }
+
+    fn summary(&self) -> Option<String> {
+        self.summary.clone()
+    }
 }
 
 fn list(args: &ListArgs, context: &mut Context) -> anyhow::Result<()> {
+    let filters = args
+        .filter
+        .iter()
+        .map(|expr| CacheFilter::parse(expr))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(UsageError)?;
     // Listing needs sizes and counts, not every file: the summary scan keeps memory flat.
     let root = cache_root(context, args.cache_dir.clone())?;
     let info = hf_hub::cache::scan_cache_summary(&root)?;
@@ -251,6 +465,7 @@ fn list(args: &ListArgs, context: &mut Context) -> anyhow::Result<()> {
                     refs: revision.refs.iter().cloned().collect(),
                     path: revision.path.clone(),
                     revision: Some(revision.commit.clone()),
+                    nb_revisions: 1,
                 });
             }
         } else {
@@ -265,9 +480,12 @@ fn list(args: &ListArgs, context: &mut Context) -> anyhow::Result<()> {
                 refs: repo.refs.keys().cloned().collect(),
                 path: repo.path.clone(),
                 revision: None,
+                nb_revisions: repo.revisions.len(),
             });
         }
     }
+    let now = unix(Some(SystemTime::now())).unwrap_or(0);
+    entries.retain(|entry| filters.iter().all(|filter| filter.keeps(entry, now)));
     if let Some(sort) = &args.sort {
         let (key, order) = sort.split_once(':').unwrap_or((sort.as_str(), ""));
         match key {
@@ -302,11 +520,31 @@ fn list(args: &ListArgs, context: &mut Context) -> anyhow::Result<()> {
         for warning in &info.warnings {
             tracing::warn!("{warning}");
         }
+    } else if !info.warnings.is_empty() {
+        tracing::warn!(
+            "found {} in the cache; re-run with `--show-warnings` to display them",
+            count(info.warnings.len(), "inconsistency", "inconsistencies")
+        );
     }
+    let summary = (!entries.is_empty()).then(|| {
+        let repos: std::collections::BTreeSet<&str> =
+            entries.iter().map(|e| e.id.as_str()).collect();
+        format!(
+            "Found {} for a total of {} and {} on disk.",
+            count(repos.len(), "repo", "repos"),
+            count(
+                entries.iter().map(|e| e.nb_revisions).sum(),
+                "revision",
+                "revisions"
+            ),
+            human_size(entries.iter().map(|e| e.size_on_disk).sum())
+        )
+    });
     context.output.emit(&Listing {
         cache_dir: info.root,
         entries,
         revisions: args.revisions,
+        summary,
         warnings: if args.show_warnings {
             info.warnings
         } else {
@@ -338,11 +576,18 @@ impl Render for Deleted {
             ));
         }
         text.push_str(&format!(
-            "{verb} {} ({} paths).",
+            "{verb} {} ({}).",
             human_size(self.freed_bytes),
-            self.deleted.len()
+            count(self.deleted.len(), "path", "paths")
         ));
         Human::Text(text)
+    }
+
+    fn quiet(&self) -> Vec<String> {
+        self.deleted
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect()
     }
 }
 
@@ -367,10 +612,34 @@ fn confirm(question: &str, yes: bool) -> anyhow::Result<bool> {
     Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
 }
 
+/// `hf://models/org/name/path/to/file` (or `hf://datasets/...`, `hf://spaces/...`; models
+/// without the prefix) read against the cache: the cached repo whose id starts the path (the
+/// longer id first), and the file path after it.
+fn cached_file<'a>(info: &'a CacheInfo, target: &str) -> Option<(&'a CachedRepo, String)> {
+    let rest = target.strip_prefix("hf://")?;
+    let (repo_type, rest) = [
+        ("models/", hf_hub::RepoType::Model),
+        ("datasets/", hf_hub::RepoType::Dataset),
+        ("spaces/", hf_hub::RepoType::Space),
+    ]
+    .into_iter()
+    .find_map(|(prefix, kind)| rest.strip_prefix(prefix).map(|r| (kind, r)))
+    .unwrap_or((hf_hub::RepoType::Model, rest));
+    let parts: Vec<&str> = rest.split('/').filter(|p| !p.is_empty()).collect();
+    [2, 1].into_iter().find_map(|n| {
+        if parts.len() <= n {
+            return None;
+        }
+        let repo = info.find_repo(repo_type, &parts[..n].join("/"))?;
+        Some((repo, parts[n..].join("/")))
+    })
+}
+
 fn rm(args: &RmArgs, context: &mut Context) -> anyhow::Result<()> {
     let info = scan(context, args.cache_dir.clone())?;
     let mut whole: Vec<&CachedRepo> = Vec::new();
     let mut revisions: Vec<(&CachedRepo, String)> = Vec::new();
+    let mut files: Vec<(&CachedRepo, String)> = Vec::new();
     for target in &args.targets {
         if hf_hub::repo::is_commit_hash(target) {
             let owner = info
@@ -386,13 +655,24 @@ fn rm(args: &RmArgs, context: &mut Context) -> anyhow::Result<()> {
             revisions.push((owner, target.clone()));
             continue;
         }
-        let repo = parse_typed_repo(target)?;
-        let found = info
-            .find_repo(repo.repo_type, repo.id.as_str())
-            .ok_or_else(|| {
-                anyhow::anyhow!("{target} is not in the cache at {}", info.root.display())
-            })?;
-        whole.push(found);
+        if let Ok(repo) = parse_typed_repo(target)
+            && let Some(found) = info.find_repo(repo.repo_type, repo.id.as_str())
+        {
+            whole.push(found);
+            continue;
+        }
+        if let Some((repo, path)) = cached_file(&info, target) {
+            files.push((repo, path));
+            continue;
+        }
+        // Not cached: a malformed target is a usage error, a well-formed one is just absent.
+        if !target.starts_with("hf://") {
+            parse_typed_repo(target)?;
+        }
+        return Err(anyhow::anyhow!(
+            "{target} is not in the cache at {}",
+            info.root.display()
+        ));
     }
     let mut summary = DeleteSummary::default();
     let mut merge = |s: DeleteSummary| {
@@ -403,12 +683,15 @@ fn rm(args: &RmArgs, context: &mut Context) -> anyhow::Result<()> {
     for (repo, commit) in &revisions {
         merge(info.delete_revisions(repo, &[commit.as_str()], true)?);
     }
+    for (repo, path) in &files {
+        merge(info.delete_file(repo, path, true)?);
+    }
     let proceed = !args.dry_run
         && !summary.paths.is_empty()
         && confirm(
             &format!(
-                "Delete {} paths, freeing {}?",
-                summary.paths.len(),
+                "Delete {}, freeing {}?",
+                count(summary.paths.len(), "path", "paths"),
                 human_size(summary.freed_bytes)
             ),
             args.yes,
@@ -417,6 +700,9 @@ fn rm(args: &RmArgs, context: &mut Context) -> anyhow::Result<()> {
         info.delete_repos(&whole, false)?;
         for (repo, commit) in &revisions {
             info.delete_revisions(repo, &[commit.as_str()], false)?;
+        }
+        for (repo, path) in &files {
+            info.delete_file(repo, path, false)?;
         }
     }
     context.output.emit(&Deleted {
@@ -433,8 +719,8 @@ fn prune(args: &PruneArgs, context: &mut Context) -> anyhow::Result<()> {
         && !preview.paths.is_empty()
         && confirm(
             &format!(
-                "Delete {} paths, freeing {}?",
-                preview.paths.len(),
+                "Delete {}, freeing {}?",
+                count(preview.paths.len(), "path", "paths"),
                 human_size(preview.freed_bytes)
             ),
             args.yes,
@@ -473,8 +759,8 @@ struct Mismatch {
 impl Render for Verified {
     fn human(&self) -> Human {
         let mut text = format!(
-            "Verified {} file(s) of {} at {} ({}) in {}",
-            self.verified,
+            "Verified {} of {} at {} ({}) in {}",
+            count(self.verified, "file", "files"),
             self.repo,
             self.revision,
             self.mode,

@@ -50,8 +50,8 @@ impl Render for ChatAnswer {
 }
 
 /// Runs `hf chat`.
-pub(crate) async fn run(args: ChatArgs, context: &mut Context) -> anyhow::Result<()> {
-    let prompt = match args.prompt {
+pub(crate) async fn run(mut args: ChatArgs, context: &mut Context) -> anyhow::Result<()> {
+    let prompt = match args.prompt.take() {
         Some(prompt) => prompt,
         None => {
             let mut text = String::new();
@@ -65,7 +65,7 @@ pub(crate) async fn run(args: ChatArgs, context: &mut Context) -> anyhow::Result
         return Err(UsageError("no prompt: pass it as an argument or on stdin".to_owned()).into());
     }
     let mut messages = Vec::new();
-    if let Some(system) = args.system {
+    if let Some(system) = args.system.take() {
         messages.push(ChatMessage::system(system));
     }
     messages.push(ChatMessage::user(prompt));
@@ -73,12 +73,17 @@ pub(crate) async fn run(args: ChatArgs, context: &mut Context) -> anyhow::Result
     request.max_tokens = args.max_tokens;
     request.temperature = args.temperature;
 
-    let client = context.session.inference_client(&args.inference)?;
+    let client = context
+        .session
+        .inference_client(&args.inference, &mut args.model)?;
     let mut stream = client
         .chat_completion_stream(&args.model, request)
         .await
         .map_err(inference_error)?;
-    let streaming_text = context.output.format() == OutputFormat::Human;
+    let streaming_text = matches!(
+        context.output.format(),
+        OutputFormat::Human | OutputFormat::Agent | OutputFormat::Quiet
+    );
     let mut answer = ChatAnswer {
         model: args.model.clone(),
         content: String::new(),

@@ -24,7 +24,7 @@ pub(crate) struct DownloadArgs {
     /// (filtered by --include/--exclude) is downloaded.
     filenames: Vec<String>,
     /// The type of repository.
-    #[arg(long = "repo-type", visible_alias = "type", value_name = "TYPE", value_parser = ["model", "dataset", "space"])]
+    #[arg(long = "repo-type", visible_alias = "type", value_name = "TYPE", value_parser = ["model", "dataset", "space", "kernel"])]
     repo_type: Option<String>,
     /// Git revision: a branch name, a tag, or a commit hash.
     #[arg(long)]
@@ -167,7 +167,7 @@ pub(crate) async fn run(args: DownloadArgs, context: &mut Context) -> anyhow::Re
     }
     options.local_files_only |= args.local_files_only;
     let bars = progress::Bars::new(progress::wanted(
-        context.global.quiet,
+        context.output.format(),
         context.session.env(),
     ));
     options.progress = bars.phase("Total");

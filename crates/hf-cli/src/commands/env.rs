@@ -16,9 +16,22 @@ use serde::Serialize;
 use crate::commands::Context;
 use crate::output::{Human, Render};
 
-/// Arguments of `hf env` (none).
+/// Arguments of `hf env`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct EnvArgs {}
+pub(crate) struct EnvArgs {
+    /// Also ask the Hub who the token belongs to (one request; without it, `hf env` makes none).
+    #[arg(long)]
+    whoami: bool,
+}
+
+/// Who the token belongs to, when `--whoami` asked.
+#[derive(Debug, Serialize)]
+struct Owner {
+    user: String,
+    orgs: Vec<String>,
+    token_name: Option<String>,
+    role: Option<String>,
+}
 
 /// Proxy variables shown by name; their values have credentials removed.
 const PROXY_VARS: &[&env::EnvVar] = &[&env::HTTPS_PROXY, &env::HTTP_PROXY, &env::NO_PROXY];
@@ -28,6 +41,8 @@ struct EnvReport {
     hf_version: &'static str,
     platform: String,
     endpoint: String,
+    /// Where Inference Providers calls go (`HF_ROUTER_URL`).
+    router_url: String,
     hf_home: String,
     hub_cache: String,
     token_path: String,
@@ -46,6 +61,12 @@ struct EnvReport {
     progress_bars: bool,
     no_color: bool,
     proxies: BTreeMap<&'static str, Option<String>>,
+    /// With `--whoami`: the token's owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    whoami: Option<Owner>,
+    /// With `--whoami`: why the Hub could not say (no token, refused, unreachable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    whoami_error: Option<String>,
 }
 
 impl Render for EnvReport {
@@ -61,6 +82,7 @@ impl Render for EnvReport {
             ("hf version", self.hf_version.to_owned()),
             ("platform", self.platform.clone()),
             ("endpoint", self.endpoint.clone()),
+            ("router url", self.router_url.clone()),
             ("HF_HOME", self.hf_home.clone()),
             ("hub cache", self.hub_cache.clone()),
             ("token path", self.token_path.clone()),
@@ -82,12 +104,25 @@ impl Render for EnvReport {
         for (name, value) in &self.proxies {
             fields.push((name, value.clone().unwrap_or_else(unset)));
         }
+        if let Some(owner) = &self.whoami {
+            let mut who = owner.user.clone();
+            if let Some(role) = &owner.role {
+                who.push_str(&format!(" (role: {role})"));
+            }
+            fields.push(("whoami", who));
+            if !owner.orgs.is_empty() {
+                fields.push(("orgs", owner.orgs.join(", ")));
+            }
+        }
+        if let Some(error) = &self.whoami_error {
+            fields.push(("whoami", format!("unknown: {error}")));
+        }
         Human::Fields(fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
     }
 }
 
 /// Prints the report. Fails with one line naming the variable when one is malformed.
-pub(crate) fn run(_args: &EnvArgs, context: &mut Context) -> anyhow::Result<()> {
+pub(crate) async fn run(args: &EnvArgs, context: &mut Context) -> anyhow::Result<()> {
     let mut report = collect(context.session.env())?;
     // On purpose: report the source even when HF_HUB_DISABLE_IMPLICIT_TOKEN is set
     // (`implicit_token` says whether it would be sent without being asked for).
@@ -100,7 +135,29 @@ pub(crate) fn run(_args: &EnvArgs, context: &mut Context) -> anyhow::Result<()> 
         }
         Err(error) => report.token_problem = Some(crate::exit::chain_text(&error)),
     }
+    if args.whoami {
+        match owner(context).await {
+            Ok(owner) => report.whoami = Some(owner),
+            Err(error) => report.whoami_error = Some(crate::exit::chain_text(&error)),
+        }
+    }
     context.output.emit(&report)
+}
+
+/// `GET /api/whoami-v2` with the token found on purpose.
+async fn owner(context: &Context) -> anyhow::Result<Owner> {
+    let found = context.session.token_on_purpose()?.clone().require()?;
+    let client = context.session.hub_client(Some(found.token.clone()))?;
+    let who = hf_auth::whoami::validate(&client, &found.source).await?;
+    Ok(Owner {
+        user: who.name.clone(),
+        orgs: who.org_names().into_iter().map(str::to_owned).collect(),
+        token_name: who.token_name().map(str::to_owned),
+        role: who
+            .role()
+            .map(|role| role.to_string())
+            .or_else(|| who.access_token().and_then(|t| t.role.clone())),
+    })
 }
 
 /// The stable JSON name of a token source.
@@ -123,6 +180,11 @@ fn collect(source: &dyn EnvSource) -> Result<EnvReport, hf_auth::Error> {
         hf_version: env!("CARGO_PKG_VERSION"),
         platform: format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH),
         endpoint: config.endpoint().as_str().trim_end_matches('/').to_owned(),
+        router_url: source
+            .get(&env::HF_ROUTER_URL)
+            .unwrap_or_else(|| hf_inference::DEFAULT_ROUTER_URL.to_owned())
+            .trim_end_matches('/')
+            .to_owned(),
         hf_home: paths::hf_home(source).display().to_string(),
         hub_cache: paths::hub_cache_dir(source).display().to_string(),
         token_source: "none",
@@ -140,6 +202,8 @@ fn collect(source: &dyn EnvSource) -> Result<EnvReport, hf_auth::Error> {
             .iter()
             .map(|var| (var.name, source.get(var).map(|v| redact_userinfo(&v))))
             .collect(),
+        whoami: None,
+        whoami_error: None,
     })
 }
 

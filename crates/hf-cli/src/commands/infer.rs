@@ -73,7 +73,10 @@ impl Render for InferResult {
 pub(crate) async fn run(args: InferArgs, context: &mut Context) -> anyhow::Result<()> {
     let task: Task = args.task.parse().map_err(UsageError)?;
     check_options(&args, task)?;
-    let client = context.session.inference_client(&args.inference)?;
+    let mut args = args;
+    let client = context
+        .session
+        .inference_client(&args.inference, &mut args.model)?;
     if task.takes_binary_input() {
         let bytes = read_binary(&args.input)?;
         let value = binary_task(&client, task, &args.model, bytes).await?;

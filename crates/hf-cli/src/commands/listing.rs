@@ -1,26 +1,32 @@
-//! `hf models|datasets|spaces list|info`.
+//! `hf models|datasets|spaces list|info|card`.
 
 use futures_util::TryStreamExt as _;
-use hf_hub::RepoType;
 use hf_hub::api::{ListReposOptions, RepoInfo, RepoSort};
+use hf_hub::tree::TreeEntry;
+use hf_hub::{Repo, RepoType};
 use serde::Serialize;
+use serde_json::Value;
 
-use crate::args::parse_repo;
+use crate::args::{TokenArg, parse_repo};
 use crate::commands::Context;
-use crate::output::{Human, Render};
+use crate::exit::UsageError;
+use crate::output::{Human, OutputFormat, Render};
 
-/// `--sort` values.
+/// `--sort` values, in Python's spelling (`trending_score`) or ours (`trending-score`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum SortArg {
     /// Most recently created first.
+    #[value(alias = "created_at")]
     CreatedAt,
     /// Most downloaded first.
     Downloads,
     /// Most recently modified first.
+    #[value(alias = "last_modified")]
     LastModified,
     /// Most liked first.
     Likes,
     /// Trending first.
+    #[value(alias = "trending_score")]
     TrendingScore,
 }
 
@@ -36,22 +42,61 @@ impl From<SortArg> for RepoSort {
     }
 }
 
-/// `hf models|datasets|spaces <command>`.
+/// `hf models <command>`.
 #[derive(Debug, clap::Args)]
-pub(crate) struct ReposOfTypeArgs {
+pub(crate) struct ModelsArgs {
     #[command(subcommand)]
-    command: ReposOfTypeCommand,
+    command: ModelsCommand,
 }
 
 #[derive(Debug, clap::Subcommand)]
-enum ReposOfTypeCommand {
-    /// List repos on the Hub, or the files of one repo when REPO_ID is given.
-    #[command(visible_alias = "ls")]
-    List(ListArgs),
-    /// Get info about one repo.
+enum ModelsCommand {
+    /// List models on the Hub, or the files of one model when MODEL_ID is given.
+    #[command(visible_alias = "ls", disable_help_flag = true)]
+    List(ModelListArgs),
+    /// Get info about a model on the Hub.
     Info(InfoArgs),
+    /// Get the model card (README) of a model on the Hub.
+    Card(CardArgs),
 }
 
+/// `hf datasets <command>`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct DatasetsArgs {
+    #[command(subcommand)]
+    command: DatasetsCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum DatasetsCommand {
+    /// List datasets on the Hub, or the files of one dataset when DATASET_ID is given.
+    #[command(visible_alias = "ls", disable_help_flag = true)]
+    List(ListArgs),
+    /// Get info about a dataset on the Hub.
+    Info(InfoArgs),
+    /// Get the dataset card (README) of a dataset on the Hub.
+    Card(CardArgs),
+}
+
+/// `hf spaces <command>`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SpacesArgs {
+    #[command(subcommand)]
+    command: SpacesCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum SpacesCommand {
+    /// List Spaces on the Hub, or the files of one Space when SPACE_ID is given.
+    #[command(visible_alias = "ls", disable_help_flag = true)]
+    List(ListArgs),
+    /// Get info about a Space on the Hub.
+    Info(InfoArgs),
+    /// Get the card (README) of a Space on the Hub.
+    Card(CardArgs),
+}
+
+/// The options of every `list` command.
 #[derive(Debug, clap::Args)]
 struct ListArgs {
     /// List the files of this repo instead of listing repos.
@@ -71,12 +116,55 @@ struct ListArgs {
     /// Limit the number of results.
     #[arg(long, default_value_t = 30)]
     limit: usize,
-    /// Comma-separated properties to return (e.g. 'downloads,likes,tags').
+    /// Comma-separated properties to return (e.g. 'downloads,likes,tags'); only those (and the
+    /// id) come back.
     #[arg(long, value_delimiter = ',')]
     expand: Vec<String>,
-    /// Revision to list files at (only with REPO_ID).
+    /// Show sizes with a unit (only when listing files).
+    #[arg(short = 'h', long)]
+    human_readable: bool,
+    /// List files as a tree (only when listing files).
+    #[arg(long)]
+    tree: bool,
+    /// List files of every folder, recursively (only when listing files).
+    #[arg(short = 'R', long)]
+    recursive: bool,
+    /// Revision to list files at (only when listing files).
     #[arg(long)]
     revision: Option<String>,
+    #[command(flatten)]
+    token: TokenArg,
+    /// Print help.
+    #[arg(long, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+}
+
+/// The filters only models have.
+#[derive(Debug, clap::Args)]
+struct ModelListArgs {
+    #[command(flatten)]
+    list: ListArgs,
+    /// Filter by pipeline tag (task), e.g. 'summarization'.
+    #[arg(long)]
+    pipeline_tag: Option<String>,
+    /// Only gated models.
+    #[arg(long, overrides_with = "no_gated")]
+    gated: bool,
+    /// Only models that are not gated.
+    #[arg(long, overrides_with = "gated")]
+    no_gated: bool,
+    /// Only models these apps can run, e.g. 'ollama' or 'vllm'; repeat for several.
+    #[arg(long)]
+    apps: Vec<String>,
+    /// Filter by parameter count, e.g. 'min:6B,max:128B'.
+    #[arg(long, value_name = "RANGE")]
+    num_parameters: Option<String>,
+    /// Only models served by these inference providers, e.g. 'fireworks-ai'; repeat for several.
+    #[arg(long, value_name = "PROVIDER", conflicts_with = "warm")]
+    inference_provider: Vec<String>,
+    /// Only models served by at least one inference provider now.
+    #[arg(long)]
+    warm: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -86,17 +174,102 @@ struct InfoArgs {
     /// Git revision: a branch name, a tag or a commit hash.
     #[arg(long)]
     revision: Option<String>,
-    /// Include file sizes and LFS details of the files.
+    /// Comma-separated properties to return (e.g. 'downloads,likes,tags').
+    #[arg(long, value_delimiter = ',')]
+    expand: Vec<String>,
+    /// Include the size and LFS details of every file.
     #[arg(long)]
     files_metadata: bool,
+    #[command(flatten)]
+    token: TokenArg,
 }
 
-#[derive(Debug, Serialize)]
-#[serde(transparent)]
+#[derive(Debug, clap::Args)]
+struct CardArgs {
+    /// The repo id (e.g. `username/repo-name`).
+    repo_id: String,
+    /// Only the metadata (the YAML header, as the Hub parsed it).
+    #[arg(long, conflicts_with = "text")]
+    metadata: bool,
+    /// Only the text body (no metadata).
+    #[arg(long)]
+    text: bool,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+/// A `RepoInfo` as Python's `hf` prints it in JSON: its dataclass field names (snake_case),
+/// the Hub's internal `_id` dropped.
+fn python_shape(info: &RepoInfo) -> Value {
+    let Ok(Value::Object(map)) = serde_json::to_value(info) else {
+        return Value::Null;
+    };
+    let mut out = serde_json::Map::new();
+    for (key, value) in map {
+        if key == "_id" || key == "modelId" || value.is_null() {
+            continue;
+        }
+        let value = if key == "siblings" {
+            snake_keys_of_items(value)
+        } else {
+            value
+        };
+        out.insert(snake(&key), value);
+    }
+    Value::Object(out)
+}
+
+/// `lastModified` -> `last_modified`, `model-index` -> `model_index` (as Python's fields).
+fn snake(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    let mut previous_lower = false;
+    for c in key.chars() {
+        if c.is_ascii_uppercase() {
+            if previous_lower {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+            previous_lower = false;
+        } else if c == '-' {
+            out.push('_');
+            previous_lower = false;
+        } else {
+            out.push(c);
+            previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        }
+    }
+    out
+}
+
+/// Each object of a list with snake_case keys, one level down too (`lfs.pointerSize`).
+fn snake_keys_of_items(value: Value) -> Value {
+    fn convert(value: Value) -> Value {
+        match value {
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .map(|(key, value)| (snake(&key), convert(value)))
+                    .collect(),
+            ),
+            other => other,
+        }
+    }
+    match value {
+        Value::Array(items) => Value::Array(items.into_iter().map(convert).collect()),
+        other => other,
+    }
+}
+
+#[derive(Debug)]
 struct RepoList {
-    #[serde(skip)]
     repo_type: RepoType,
     repos: Vec<RepoInfo>,
+}
+
+impl Serialize for RepoList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let shaped: Vec<Value> = self.repos.iter().map(python_shape).collect();
+        shaped.serialize(serializer)
+    }
 }
 
 impl Render for RepoList {
@@ -146,24 +319,186 @@ impl Render for RepoList {
             rows,
         }
     }
+
+    fn quiet(&self) -> Vec<String> {
+        self.repos.iter().map(|r| r.id.clone()).collect()
+    }
 }
 
-#[derive(Debug, Serialize)]
-#[serde(transparent)]
-struct FileList {
-    files: Vec<String>,
+/// `523 B`, `1.2 MB` with `-h`, else the byte count (as Python's file listing).
+fn file_size(bytes: u64, human_readable: bool) -> String {
+    if !human_readable {
+        return bytes.to_string();
+    }
+    let mut value = bytes as f64;
+    for unit in ["B", "KB", "MB", "GB", "TB"] {
+        if value < 1000.0 {
+            return if unit == "B" {
+                format!("{bytes} B")
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+        value /= 1000.0;
+    }
+    format!("{value:.1} PB")
 }
 
-impl Render for FileList {
-    fn human(&self) -> Human {
-        Human::Text(self.files.join("\n"))
+/// One entry of a file listing; in JSON, Python's `RepoFile` (`path`, `size`, `blob_id`,
+/// `lfs`) or `RepoFolder` (`path`, `tree_id`) fields.
+#[derive(Debug)]
+struct FileEntry {
+    kind: String,
+    path: String,
+    size: Option<u64>,
+    oid: String,
+    lfs: Option<hf_hub::tree::TreeLfs>,
+}
+
+impl Serialize for FileEntry {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serde_json::Map::new();
+        map.insert("path".into(), self.path.clone().into());
+        if self.kind == "directory" {
+            map.insert("tree_id".into(), self.oid.clone().into());
+        } else {
+            map.insert("size".into(), self.size.unwrap_or(0).into());
+            map.insert("blob_id".into(), self.oid.clone().into());
+            if let Some(lfs) = &self.lfs {
+                map.insert(
+                    "lfs".into(),
+                    serde_json::json!({
+                        "size": lfs.size,
+                        "sha256": lfs.oid,
+                        "pointer_size": lfs.pointer_size,
+                    }),
+                );
+            }
+        }
+        Value::Object(map).serialize(serializer)
     }
 }
 
 #[derive(Debug, Serialize)]
 #[serde(transparent)]
+struct FileList {
+    files: Vec<FileEntry>,
+    #[serde(skip)]
+    human_readable: bool,
+    #[serde(skip)]
+    tree: bool,
+}
+
+impl FileList {
+    fn shown_path(entry: &FileEntry) -> String {
+        if entry.kind == "directory" {
+            format!("{}/", entry.path)
+        } else {
+            entry.path.clone()
+        }
+    }
+
+    /// Python's tree view: `├── name`, folders ending with `/`, sizes before the connector.
+    fn tree_lines(&self, with_sizes: bool) -> Vec<String> {
+        #[derive(Default)]
+        struct Node {
+            children: std::collections::BTreeMap<String, Node>,
+            size: Option<u64>,
+            folder: bool,
+        }
+        let mut root = Node::default();
+        for entry in &self.files {
+            let mut node = &mut root;
+            let parts: Vec<&str> = entry.path.split('/').collect();
+            for (i, part) in parts.iter().enumerate() {
+                node = node.children.entry((*part).to_owned()).or_default();
+                if i + 1 < parts.len() {
+                    node.folder = true;
+                }
+            }
+            if entry.kind == "directory" {
+                node.folder = true;
+            } else {
+                node.size = entry.size;
+            }
+        }
+        let width = if with_sizes {
+            self.files
+                .iter()
+                .filter_map(|e| e.size)
+                .map(|s| file_size(s, self.human_readable).len())
+                .max()
+                .unwrap_or(0)
+        } else {
+            0
+        };
+        let mut lines = Vec::new();
+        fn walk(node: &Node, indent: &str, width: usize, human: bool, lines: &mut Vec<String>) {
+            let count = node.children.len();
+            for (i, (name, child)) in node.children.iter().enumerate() {
+                let last = i + 1 == count;
+                let connector = if last { "└── " } else { "├── " };
+                let prefix = if width == 0 {
+                    String::new()
+                } else {
+                    let size = child
+                        .size
+                        .filter(|_| !child.folder)
+                        .map(|s| file_size(s, human))
+                        .unwrap_or_default();
+                    format!("{size:>width$}  ")
+                };
+                let slash = if child.folder { "/" } else { "" };
+                lines.push(format!("{prefix}{indent}{connector}{name}{slash}"));
+                let deeper = format!("{indent}{}", if last { "    " } else { "│   " });
+                walk(child, &deeper, width, human, lines);
+            }
+        }
+        walk(&root, "", width, self.human_readable, &mut lines);
+        lines
+    }
+}
+
+impl Render for FileList {
+    fn human(&self) -> Human {
+        if self.files.is_empty() {
+            return Human::Text("(empty)".into());
+        }
+        if self.tree {
+            return Human::Text(self.tree_lines(true).join("\n"));
+        }
+        let lines: Vec<String> = self
+            .files
+            .iter()
+            .map(|entry| {
+                let size = entry
+                    .size
+                    .filter(|_| entry.kind != "directory")
+                    .map(|s| file_size(s, self.human_readable))
+                    .unwrap_or_default();
+                format!("{size:>12}  {}", Self::shown_path(entry))
+            })
+            .collect();
+        Human::Text(lines.join("\n"))
+    }
+
+    fn quiet(&self) -> Vec<String> {
+        if self.tree {
+            return self.tree_lines(false);
+        }
+        self.files.iter().map(Self::shown_path).collect()
+    }
+}
+
+#[derive(Debug)]
 struct InfoOutput {
     info: RepoInfo,
+}
+
+impl Serialize for InfoOutput {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        python_shape(&self.info).serialize(serializer)
+    }
 }
 
 impl Render for InfoOutput {
@@ -196,48 +531,310 @@ impl Render for InfoOutput {
             fields.push(("tags".into(), info.tags.join(", ")));
         }
         if let Some(siblings) = &info.siblings {
-            fields.push(("files".into(), siblings.len().to_string()));
+            let sized: Vec<u64> = siblings.iter().filter_map(|s| s.size).collect();
+            if sized.len() == siblings.len() && !siblings.is_empty() {
+                fields.push((
+                    "files".into(),
+                    format!(
+                        "{} ({})",
+                        siblings.len(),
+                        file_size(sized.iter().sum(), true)
+                    ),
+                ));
+                for sibling in siblings {
+                    fields.push((
+                        format!("  {}", sibling.rfilename),
+                        file_size(sibling.size.unwrap_or(0), true),
+                    ));
+                }
+            } else {
+                fields.push(("files".into(), siblings.len().to_string()));
+            }
         }
         Human::Fields(fields)
     }
+
+    fn quiet(&self) -> Vec<String> {
+        vec![self.info.id.clone()]
+    }
 }
 
-/// Runs `hf models|datasets|spaces ...`.
-pub(crate) async fn run(
+/// A repo card: the README, its metadata as the Hub parsed it, or its text body.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum Card {
+    Content { content: String },
+    Metadata(Value),
+}
+
+impl Render for Card {
+    fn human(&self) -> Human {
+        match self {
+            Self::Content { content } => Human::Text(content.clone()),
+            Self::Metadata(value) => {
+                Human::Text(serde_json::to_string_pretty(value).unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// The README without its `---` YAML header (Python's `card.text`).
+fn card_text(content: &str) -> &str {
+    let Some(rest) = content
+        .strip_prefix("---\n")
+        .or_else(|| content.strip_prefix("---\r\n"))
+    else {
+        return content;
+    };
+    let mut offset = content.len() - rest.len();
+    for line in rest.split_inclusive('\n') {
+        offset += line.len();
+        if line.trim_end() == "---" {
+            return content[offset..].trim_start_matches(['\r', '\n']);
+        }
+    }
+    content
+}
+
+/// Runs `hf models ...`.
+pub(crate) async fn run_models(args: ModelsArgs, context: &mut Context) -> anyhow::Result<()> {
+    let repo_type = RepoType::Model;
+    match args.command {
+        ModelsCommand::List(list) => {
+            let model_filters_given = list.pipeline_tag.is_some()
+                || list.gated
+                || list.no_gated
+                || !list.apps.is_empty()
+                || list.num_parameters.is_some()
+                || !list.inference_provider.is_empty()
+                || list.warm;
+            if list.list.repo_id.is_some() && model_filters_given {
+                return Err(UsageError(
+                    "model filters (--pipeline-tag, --gated, --apps, --num-parameters, \
+                     --inference-provider, --warm) do not apply when listing files"
+                        .into(),
+                )
+                .into());
+            }
+            let mut options = list_options(&list.list);
+            options.pipeline_tag = list.pipeline_tag;
+            options.gated = match (list.gated, list.no_gated) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            };
+            options.apps = list.apps;
+            options.num_parameters = list.num_parameters;
+            options.inference_provider = list.inference_provider;
+            options.warm = list.warm;
+            list_command(repo_type, &list.list, options, context).await
+        }
+        ModelsCommand::Info(info) => info_command(repo_type, info, context).await,
+        ModelsCommand::Card(card) => card_command(repo_type, card, context).await,
+    }
+}
+
+/// Runs `hf datasets ...`.
+pub(crate) async fn run_datasets(args: DatasetsArgs, context: &mut Context) -> anyhow::Result<()> {
+    let repo_type = RepoType::Dataset;
+    match args.command {
+        DatasetsCommand::List(list) => {
+            let options = list_options(&list);
+            list_command(repo_type, &list, options, context).await
+        }
+        DatasetsCommand::Info(info) => info_command(repo_type, info, context).await,
+        DatasetsCommand::Card(card) => card_command(repo_type, card, context).await,
+    }
+}
+
+/// Runs `hf spaces ...`.
+pub(crate) async fn run_spaces(args: SpacesArgs, context: &mut Context) -> anyhow::Result<()> {
+    let repo_type = RepoType::Space;
+    match args.command {
+        SpacesCommand::List(list) => {
+            let options = list_options(&list);
+            list_command(repo_type, &list, options, context).await
+        }
+        SpacesCommand::Info(info) => info_command(repo_type, info, context).await,
+        SpacesCommand::Card(card) => card_command(repo_type, card, context).await,
+    }
+}
+
+fn list_options(list: &ListArgs) -> ListReposOptions {
+    ListReposOptions {
+        search: list.search.clone(),
+        author: list.author.clone(),
+        filter: list.filter.clone(),
+        sort: list.sort.map(Into::into),
+        limit: Some(list.limit),
+        expand: list.expand.clone(),
+        ..ListReposOptions::default()
+    }
+}
+
+/// What does not apply when listing files (`REPO_ID` given) or when listing repos.
+fn check_list_flags(list: &ListArgs) -> anyhow::Result<()> {
+    let misused: Vec<&str> = if list.repo_id.is_some() {
+        [
+            ("--search", list.search.is_some()),
+            ("--author", list.author.is_some()),
+            ("--filter", !list.filter.is_empty()),
+            ("--sort", list.sort.is_some()),
+            ("--expand", !list.expand.is_empty()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    } else {
+        [
+            ("--human-readable", list.human_readable),
+            ("--tree", list.tree),
+            ("--recursive", list.recursive),
+            ("--revision", list.revision.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(flag, given)| given.then_some(flag))
+        .collect()
+    };
+    match misused.as_slice() {
+        [] => Ok(()),
+        flags if list.repo_id.is_some() => Err(UsageError(format!(
+            "{} only apply when listing repos, not the files of one repo",
+            flags.join(", ")
+        ))
+        .into()),
+        flags => Err(UsageError(format!(
+            "{} only apply when listing the files of a repo (give its id)",
+            flags.join(", ")
+        ))
+        .into()),
+    }
+}
+
+async fn list_command(
     repo_type: RepoType,
-    args: ReposOfTypeArgs,
+    list: &ListArgs,
+    options: ListReposOptions,
     context: &mut Context,
 ) -> anyhow::Result<()> {
-    let api = context.session.hub_api(None)?;
-    match args.command {
-        ReposOfTypeCommand::List(list) => {
-            if let Some(id) = &list.repo_id {
-                let repo = parse_repo(id, Some(repo_type))?;
-                let revision = list
-                    .revision
-                    .as_deref()
-                    .unwrap_or(hf_hub::repo::DEFAULT_REVISION);
-                let files = api.list_repo_files(&repo, revision).await?;
-                return context.output.emit(&FileList { files });
-            }
-            let options = ListReposOptions {
-                search: list.search,
-                author: list.author,
-                filter: list.filter,
-                sort: list.sort.map(Into::into),
-                limit: Some(list.limit),
-                expand: list.expand,
-                full: false,
-            };
-            let repos: Vec<RepoInfo> = api.list_repos(repo_type, &options)?.try_collect().await?;
-            context.output.emit(&RepoList { repo_type, repos })
+    check_list_flags(list)?;
+    let api = context.session.hub_api(list.token.flag())?;
+    if let Some(id) = &list.repo_id {
+        if list.tree && context.output.format() == OutputFormat::Json {
+            return Err(UsageError("--tree cannot be used with --format json".into()).into());
         }
-        ReposOfTypeCommand::Info(info) => {
-            let repo = parse_repo(&info.repo_id, Some(repo_type))?;
-            let info = api
-                .repo_info(&repo, info.revision.as_deref(), info.files_metadata)
-                .await?;
-            context.output.emit(&InfoOutput { info })
+        let repo = parse_repo(id, Some(repo_type))?;
+        let revision = list
+            .revision
+            .as_deref()
+            .unwrap_or(hf_hub::repo::DEFAULT_REVISION);
+        let entries = api
+            .list_repo_tree(&repo, revision, None, list.recursive)
+            .await?;
+        let has_folders = entries.iter().any(|e| !e.is_file());
+        let files = FileList {
+            files: entries.into_iter().map(file_entry).collect(),
+            human_readable: list.human_readable,
+            tree: list.tree,
+        };
+        context.output.emit(&files)?;
+        if has_folders && !list.recursive {
+            tracing::info!("use -R to list the files of every folder");
         }
+        return Ok(());
+    }
+    let repos: Vec<RepoInfo> = api.list_repos(repo_type, &options)?.try_collect().await?;
+    context.output.emit(&RepoList { repo_type, repos })
+}
+
+fn file_entry(entry: TreeEntry) -> FileEntry {
+    let size = entry.is_file().then(|| entry.content_size());
+    FileEntry {
+        kind: entry.kind,
+        path: entry.path,
+        size,
+        oid: entry.oid,
+        lfs: entry.lfs,
+    }
+}
+
+async fn info_command(
+    repo_type: RepoType,
+    info: InfoArgs,
+    context: &mut Context,
+) -> anyhow::Result<()> {
+    let api = context.session.hub_api(info.token.flag())?;
+    let repo = parse_repo(&info.repo_id, Some(repo_type))?;
+    let info = api
+        .repo_info_expanded(
+            &repo,
+            info.revision.as_deref(),
+            info.files_metadata,
+            &info.expand,
+        )
+        .await?;
+    context.output.emit(&InfoOutput { info })
+}
+
+async fn card_command(
+    repo_type: RepoType,
+    card: CardArgs,
+    context: &mut Context,
+) -> anyhow::Result<()> {
+    let api = context.session.hub_api(card.token.flag())?;
+    let repo: Repo = parse_repo(&card.repo_id, Some(repo_type))?;
+    if card.metadata {
+        let info = api
+            .repo_info_expanded(&repo, None, false, &["cardData".to_owned()])
+            .await?;
+        let metadata = info
+            .extra
+            .get("cardData")
+            .cloned()
+            .unwrap_or_else(|| Value::Object(serde_json::Map::new()));
+        return context.output.emit(&Card::Metadata(metadata));
+    }
+    let options = context.session.download_options(None)?;
+    let path = api
+        .download_file(&repo, "README.md", None, &options)
+        .await?;
+    let content = std::fs::read_to_string(&path)
+        .map_err(|e| anyhow::Error::new(e).context(format!("could not read {}", path.display())))?;
+    let content = if card.text {
+        card_text(&content).to_owned()
+    } else {
+        content
+    };
+    context.output.emit(&Card::Content { content })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_snake_cased_as_python_fields() {
+        assert_eq!(snake("lastModified"), "last_modified");
+        assert_eq!(snake("trendingScore"), "trending_score");
+        assert_eq!(snake("library_name"), "library_name");
+        assert_eq!(snake("model-index"), "model_index");
+        assert_eq!(snake("id"), "id");
+    }
+
+    #[test]
+    fn the_card_text_drops_the_yaml_header() {
+        assert_eq!(
+            card_text("---\nlicense: mit\n---\n\n# Title\n"),
+            "# Title\n"
+        );
+        assert_eq!(card_text("# No header\n"), "# No header\n");
+        assert_eq!(card_text("---\nunterminated\n"), "---\nunterminated\n");
+    }
+
+    #[test]
+    fn sizes_are_python_file_listing_sizes() {
+        assert_eq!(file_size(523, true), "523 B");
+        assert_eq!(file_size(1_234_567, true), "1.2 MB");
+        assert_eq!(file_size(1_234_567, false), "1234567");
     }
 }

@@ -5,7 +5,7 @@ use hf_hub::api::{CreateRepoOptions, GatedMode, GitRef, Outcome, RepoSettings, V
 use hf_hub::upload::{CommitOperation, CommitOptions, UploadOptions};
 use serde::Serialize;
 
-use crate::args::{RepoTypeArg, parse_repo};
+use crate::args::{RepoTypeArg, TokenArg, parse_repo};
 use crate::commands::Context;
 use crate::exit::UsageError;
 use crate::output::{Human, Render};
@@ -37,6 +37,24 @@ enum ReposCommand {
     DeleteFiles(DeleteFilesArgs),
 }
 
+impl ReposCommand {
+    /// `--token`, which every subcommand takes.
+    fn token(&self) -> Option<&str> {
+        match self {
+            Self::Create(a) => a.repo.token.flag(),
+            Self::Delete(a) => a.repo.token.flag(),
+            Self::Move(a) => a.token.flag(),
+            Self::Settings(a) => a.repo.token.flag(),
+            Self::Branch(BranchCommand::Create(a)) => a.repo.token.flag(),
+            Self::Branch(BranchCommand::Delete(a)) => a.repo.token.flag(),
+            Self::Tag(TagCommand::Create(a)) => a.repo.token.flag(),
+            Self::Tag(TagCommand::List(a)) => a.repo.token.flag(),
+            Self::Tag(TagCommand::Delete(a)) => a.repo.token.flag(),
+            Self::DeleteFiles(a) => a.repo.token.flag(),
+        }
+    }
+}
+
 /// The repo and its type, shared by every subcommand.
 #[derive(Debug, clap::Args)]
 struct RepoArg {
@@ -45,6 +63,8 @@ struct RepoArg {
     /// The type of repository.
     #[arg(long = "repo-type", visible_alias = "type", value_enum)]
     repo_type: Option<RepoTypeArg>,
+    #[command(flatten)]
+    token: TokenArg,
 }
 
 impl RepoArg {
@@ -61,14 +81,20 @@ struct CreateArgs {
     #[arg(long = "space-sdk", visible_alias = "sdk")]
     space_sdk: Option<String>,
     /// Make the repo private.
-    #[arg(long, conflicts_with = "public")]
+    #[arg(long, conflicts_with = "public", overrides_with = "no_private")]
     private: bool,
+    /// Do not make the repo private (the default).
+    #[arg(long, overrides_with = "private")]
+    no_private: bool,
     /// Make the repo public (the default).
     #[arg(long)]
     public: bool,
     /// Do not fail if the repo already exists.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_exist_ok")]
     exist_ok: bool,
+    /// Fail if the repo already exists (the default).
+    #[arg(long, overrides_with = "exist_ok")]
+    no_exist_ok: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -76,8 +102,11 @@ struct DeleteArgs {
     #[command(flatten)]
     repo: RepoArg,
     /// Do not fail if the repo does not exist.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_missing_ok")]
     missing_ok: bool,
+    /// Fail if the repo does not exist (the default).
+    #[arg(long, overrides_with = "missing_ok")]
+    no_missing_ok: bool,
     /// Do not ask for confirmation (required when stdin is not a terminal).
     #[arg(short, long)]
     yes: bool,
@@ -92,6 +121,8 @@ struct MoveArgs {
     /// The type of repository.
     #[arg(long = "repo-type", visible_alias = "type", value_enum)]
     repo_type: Option<RepoTypeArg>,
+    #[command(flatten)]
+    token: TokenArg,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -109,8 +140,11 @@ struct SettingsArgs {
     #[arg(long, value_enum)]
     gated: Option<GatedArg>,
     /// Make the repo private.
-    #[arg(long, conflicts_with = "public")]
+    #[arg(long, conflicts_with_all = ["public", "no_private"])]
     private: bool,
+    /// Make the repo public (same as --public).
+    #[arg(long)]
+    no_private: bool,
     /// Make the repo public.
     #[arg(long)]
     public: bool,
@@ -134,8 +168,11 @@ struct BranchCreateArgs {
     #[arg(long)]
     revision: Option<String>,
     /// Do not fail if the branch already exists.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_exist_ok")]
     exist_ok: bool,
+    /// Fail if the branch already exists (the default).
+    #[arg(long, overrides_with = "exist_ok")]
+    no_exist_ok: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -208,8 +245,11 @@ struct DeleteFilesArgs {
     #[arg(long)]
     commit_description: Option<String>,
     /// Open a pull request instead of committing to the branch.
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_create_pr")]
     create_pr: bool,
+    /// Commit to the branch (the default).
+    #[arg(long, overrides_with = "create_pr")]
+    no_create_pr: bool,
 }
 
 /// A one-line result: `{"url": ...}` or a message.
@@ -270,10 +310,28 @@ fn require_yes(yes: bool, what: &str) -> anyhow::Result<()> {
 
 /// Runs `hf repos ...`.
 pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Result<()> {
-    let api = context.session.hub_api(None)?;
+    let api = context.session.hub_api(args.command.token())?;
     let done = match args.command {
         ReposCommand::Create(a) => {
             let repo = a.repo.repo()?;
+            // Caught here, before any request, as the usage errors they are (exit 2).
+            match (repo.repo_type, &a.space_sdk) {
+                (hf_hub::RepoType::Space, None) => {
+                    return Err(UsageError(format!(
+                        "creating the Space {} needs an SDK: pass --space-sdk gradio, \
+                         streamlit, docker or static",
+                        repo.id
+                    ))
+                    .into());
+                }
+                (kind, Some(_)) if kind != hf_hub::RepoType::Space => {
+                    return Err(UsageError(
+                        "--space-sdk only applies to Spaces (add --repo-type space)".into(),
+                    )
+                    .into());
+                }
+                _ => {}
+            }
             let options = CreateRepoOptions {
                 visibility: visibility(a.private, a.public),
                 exist_ok: a.exist_ok,
@@ -312,7 +370,7 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
         ReposCommand::Settings(a) => {
             let repo = a.repo.repo()?;
             let settings = RepoSettings {
-                visibility: visibility(a.private, a.public),
+                visibility: visibility(a.private, a.public || a.no_private),
                 gated: a.gated.map(|g| match g {
                     GatedArg::Auto => GatedMode::Auto,
                     GatedArg::Manual => GatedMode::Manual,
@@ -321,7 +379,8 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
             };
             if settings.visibility.is_none() && settings.gated.is_none() {
                 return Err(UsageError(
-                    "nothing to change: pass --private, --public and/or --gated".into(),
+                    "nothing to change: pass --private, --public (--no-private) and/or --gated"
+                        .into(),
                 )
                 .into());
             }
@@ -444,7 +503,10 @@ async fn delete_files(api: &hf_hub::HubApi, args: DeleteFilesArgs) -> anyhow::Re
         .create_commit(&repo, operations, &commit, &UploadOptions::default())
         .await?;
     Ok(Done {
-        message: format!("Deleted {count} path(s) from {repo}"),
+        message: format!(
+            "Deleted {} from {repo}",
+            crate::output::count(count, "path", "paths")
+        ),
         url: Some(info.pr_url.unwrap_or(info.commit_url)),
     })
 }

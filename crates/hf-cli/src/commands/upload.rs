@@ -9,7 +9,7 @@ use hf_hub::upload::{CommitOptions, FolderUpload, UploadOptions, UploadReport, U
 use hf_hub::{HubApi, Repo, RepoType};
 use serde::Serialize;
 
-use crate::args::{RepoTypeArg, parse_repo};
+use crate::args::{RepoTypeArg, TokenArg, parse_repo};
 use crate::commands::Context;
 use crate::exit::UsageError;
 use crate::output::{Human, Render};
@@ -64,6 +64,8 @@ pub(crate) struct UploadArgs {
     /// Upload even if the secret scan finds tokens, private keys or `.env` files.
     #[arg(long)]
     allow_secrets: bool,
+    #[command(flatten)]
+    token: TokenArg,
     /// Follow symbolic links that lead out of the folder (by default such a link stops the
     /// upload before anything is sent, naming it).
     #[arg(long)]
@@ -162,8 +164,10 @@ pub(crate) async fn run(args: UploadArgs, context: &mut Context) -> anyhow::Resu
     let repo = parse_repo(&args.repo_id, args.repo_type.map(Into::into))?;
     let target = resolve_target(&args, &repo)?;
     // Uploading always needs a token: say where we looked before anything else happens.
-    context.session.token()?.clone().require()?;
-    let api = context.session.hub_api(None)?;
+    if args.token.flag().is_none() {
+        context.session.token()?.clone().require()?;
+    }
+    let api = context.session.hub_api(args.token.flag())?;
     // A read token is refused before anything is created or uploaded; the same whoami
     // answer names the user for `hf upload my-model` (the user's own repo, as in the Python CLI).
     let who = api.check_write_access(&repo).await?;
@@ -178,7 +182,12 @@ pub(crate) async fn run(args: UploadArgs, context: &mut Context) -> anyhow::Resu
         }
         loop {
             upload_once(&api, &args, &repo, &target, context).await?;
-            tracing::info!("next upload in {minutes} minute(s); press Ctrl-C to stop");
+            let unit = if (minutes - 1.0).abs() < f64::EPSILON {
+                "minute"
+            } else {
+                "minutes"
+            };
+            tracing::info!("next upload in {minutes} {unit}; press Ctrl-C to stop");
             tokio::select! {
                 () = tokio::time::sleep(Duration::from_secs_f64(minutes * 60.0)) => {}
                 _ = tokio::signal::ctrl_c() => return Ok(()),
@@ -223,7 +232,7 @@ async fn upload_once(
         api.create_branch(repo, revision, None, true).await?;
     }
     let bars = progress::Bars::new(progress::wanted(
-        context.global.quiet,
+        context.output.format(),
         context.session.env(),
     ));
     let options = UploadOptions {
@@ -305,6 +314,7 @@ mod tests {
             no_create_pr: false,
             every: None,
             allow_secrets: false,
+            token: TokenArg::default(),
             follow_symlinks: false,
         }
     }

@@ -168,7 +168,7 @@ fn login_whoami_switch_logout_round_trip() {
     auth.login(&tokens.write);
     let outcome = auth.login(&tokens.fine_grained);
     assert!(
-        outcome.stdout.contains("role:         fineGrained"),
+        outcome.stdout.contains("role=fineGrained"),
         "{}",
         outcome.stdout
     );
@@ -237,7 +237,7 @@ fn the_default_token_file_is_shown_under_home() {
     auth.env.unset("HF_HOME");
     auth.login(&auth.server.tokens().read.clone());
     assert!(auth.env.path("home/.cache/huggingface/token").exists());
-    let outcome = auth.run(&["auth", "whoami"]);
+    let outcome = auth.run(&["auth", "whoami", "--format", "human"]);
     assert!(
         outcome
             .stdout
@@ -259,7 +259,14 @@ fn env_file_is_read_only_when_given() {
     // A .env in the working directory is not read implicitly.
     let outcome = auth.run(&["auth", "whoami"]);
     assert_eq!(outcome.code, Some(1), "{}", outcome.transcript());
-    let outcome = auth.run(&["--env-file", env_file.to_str().unwrap(), "auth", "whoami"]);
+    let outcome = auth.run(&[
+        "--env-file",
+        env_file.to_str().unwrap(),
+        "auth",
+        "whoami",
+        "--format",
+        "human",
+    ]);
     assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
     assert!(
         outcome.stdout.contains("token source: from the .env file"),

@@ -88,9 +88,39 @@ fn snapshot_with_patterns_then_cache_ls_and_verify() {
     assert_eq!(names, ["config.json"]);
     let outcome = env.run(["download", "datasets/demo-org/demo-dataset", "data/"]);
     assert_eq!(outcome.code, Some(0), "{}", outcome.stderr);
-    hf_snapshot!(env, ["cache", "ls", "--sort", "name"]);
+    hf_snapshot!(env, ["cache", "ls", "--sort", "name", "--format", "human"]);
     let json = env.run(["cache", "ls", "--format", "json"]).json();
     assert_eq!(json["entries"].as_array().unwrap().len(), 2);
+    // Python's `--filter` expressions; quiet prints the ids alone.
+    let filtered = |filters: &[&str]| {
+        let mut args = vec!["cache", "ls", "-q", "--sort", "name"];
+        for filter in filters {
+            args.extend(["--filter", filter]);
+        }
+        let outcome = env.run(&args);
+        assert_eq!(
+            outcome.code,
+            Some(0),
+            "{filters:?}: {}",
+            outcome.transcript()
+        );
+        outcome.stdout
+    };
+    assert_eq!(
+        filtered(&["type=dataset"]),
+        "dataset/demo-org/demo-dataset\n"
+    );
+    assert_eq!(filtered(&["size>1KB"]), "dataset/demo-org/demo-dataset\n");
+    assert_eq!(filtered(&["size<=1kb"]), "model/demo-org/demo-model\n");
+    assert_eq!(
+        filtered(&["accessed<1h", "refs=main"]),
+        "dataset/demo-org/demo-dataset\nmodel/demo-org/demo-model\n"
+    );
+    assert_eq!(filtered(&["modified>7d"]), "");
+    for bad in ["size~1GB", "colour=red", "type>model", "size>1XB"] {
+        let outcome = env.run(["cache", "ls", "--filter", bad]);
+        assert_eq!(outcome.code, Some(2), "{bad}: {}", outcome.transcript());
+    }
     hf_snapshot!(env, ["cache", "verify", "demo-org/demo-model", "--offline"]);
     let online = env.run([
         "cache",
@@ -108,6 +138,50 @@ fn snapshot_with_patterns_then_cache_ls_and_verify() {
         online.stdout.contains("missing  model.safetensors"),
         "{}",
         online.stdout
+    );
+}
+
+#[test]
+fn cache_rm_removes_one_file_of_a_repo() {
+    let (_server, env) = setup();
+    for file in ["README.md", "config.json"] {
+        let outcome = env.run(["download", "demo-org/demo-model", file]);
+        assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
+    }
+    let snapshot = |file: &str| {
+        PathBuf::from(
+            env.run([
+                "download",
+                "demo-org/demo-model",
+                file,
+                "--local-files-only",
+            ])
+            .stdout
+            .trim(),
+        )
+    };
+    let (readme, config) = (snapshot("README.md"), snapshot("config.json"));
+    let readme_blob = std::fs::canonicalize(&readme).unwrap();
+    let target = "hf://models/demo-org/demo-model/README.md";
+    let preview = env.run(["cache", "rm", target, "--dry-run", "--format", "human"]);
+    assert_eq!(preview.code, Some(0), "{}", preview.transcript());
+    assert!(preview.stdout.contains("(2 paths)"), "{}", preview.stdout);
+    assert!(readme.exists(), "a dry run removes nothing");
+    let removed = env.run(["cache", "rm", target, "--yes", "-q"]);
+    assert_eq!(removed.code, Some(0), "{}", removed.transcript());
+    assert!(
+        !readme.exists() && !readme_blob.exists(),
+        "{}",
+        removed.stdout
+    );
+    assert!(config.exists(), "the other file stays");
+    assert_eq!(removed.stdout.lines().count(), 2, "{}", removed.stdout);
+    let again = env.run(["cache", "rm", target, "--yes"]);
+    assert_eq!(again.code, Some(1), "{}", again.transcript());
+    assert!(
+        again.stderr.contains("not in the cache"),
+        "{}",
+        again.stderr
     );
 }
 

@@ -5,7 +5,29 @@ use crate::common::TestEnv;
 #[test]
 fn human_output() {
     let env = TestEnv::new();
-    hf_snapshot!(env, ["env"]);
+    hf_snapshot!(env, ["env", "--format", "human"]);
+}
+
+#[test]
+fn agent_output_is_the_default_without_a_terminal() {
+    let env = TestEnv::new();
+    let agent = env.run(["env"]);
+    assert_eq!(agent.code, Some(0), "{}", agent.transcript());
+    // `key=value` lines, snake_case keys, nothing else.
+    assert!(
+        agent.stdout.lines().all(|line| line
+            .split_once('=')
+            .is_some_and(|(key, _)| key.chars().all(|c| c.is_ascii_lowercase() || c == '_'))),
+        "{}",
+        agent.stdout
+    );
+    assert!(
+        agent
+            .stdout
+            .contains("router_url=https://router.huggingface.co\n"),
+        "{}",
+        agent.stdout
+    );
 }
 
 #[test]
@@ -48,7 +70,7 @@ fn variables_change_the_report() {
     // A token file makes it the source; its content never appears.
     std::fs::create_dir_all(token_file.parent().unwrap()).unwrap();
     std::fs::write(&token_file, "hf_fakeFILEtokenNEVERshownAAAA").unwrap();
-    let outcome = env.run(["env"]);
+    let outcome = env.run(["env", "--format", "human"]);
     assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
     let expected = format!(
         "token source:      the token file {}\n",
@@ -144,4 +166,31 @@ fn malformed_variables_give_one_line_naming_them() {
         outcome.stderr,
         "error: invalid HF_HUB_DOWNLOAD_TIMEOUT: 'soon' is not a number of seconds\n"
     );
+}
+
+#[test]
+fn whoami_on_request_names_the_tokens_owner() {
+    let server = hf_test_server::TestServer::spawn(hf_test_server::ServerConfig::default())
+        .expect("start the test server");
+    let mut env = TestEnv::new();
+    env.endpoint(server.endpoint())
+        .set("HF_TOKEN", &server.tokens().read)
+        .set("HF_ROUTER_URL", "http://127.0.0.1:9/router/");
+    let quiet = env.run(["env", "--json"]).json();
+    assert!(quiet.get("whoami").is_none(), "no request without --whoami");
+    assert!(server.requests().is_empty());
+    assert_eq!(quiet["router_url"], "http://127.0.0.1:9/router");
+    let asked = env.run(["env", "--whoami", "--json"]).json();
+    assert_eq!(asked["whoami"]["user"], "demo-user", "{asked}");
+    assert_eq!(asked["whoami"]["role"], "read");
+    let human = env.run(["env", "--whoami", "--format", "human"]);
+    assert!(
+        human.stdout.contains("whoami:") && human.stdout.contains("demo-user (role: read)"),
+        "{}",
+        human.stdout
+    );
+    env.unset("HF_TOKEN");
+    let nobody = env.run(["env", "--whoami", "--json"]);
+    assert_eq!(nobody.code, Some(0), "{}", nobody.transcript());
+    assert!(nobody.json()["whoami_error"].is_string());
 }

@@ -463,3 +463,48 @@ fn a_loading_model_is_waited_for_with_a_notice() {
         outcome.stderr
     );
 }
+
+/// The token guide's retired Inference API URL, as the model or as `--base-url`, is model
+/// `<id>` on the hf-inference provider through the router, with the token sent there (a
+/// Hub origin) and a one-line note that the old host is retired.
+#[test]
+fn a_retired_inference_api_url_calls_the_model_on_hf_inference() {
+    let retired = format!("https://api-inference.huggingface.co/models/{CHAT_MODEL}");
+    for args in [
+        vec!["chat", retired.as_str(), "hi"],
+        vec![
+            "chat",
+            "ignored-model",
+            "hi",
+            "--base-url",
+            retired.as_str(),
+        ],
+    ] {
+        let t = InferEnv::new();
+        let outcome = t.run(&args);
+        assert_eq!(outcome.code, Some(0), "{args:?}: {}", outcome.transcript());
+        assert_eq!(outcome.stdout, "You said: hi\n");
+        assert_eq!(
+            outcome
+                .stderr
+                .matches("api-inference.huggingface.co is retired")
+                .count(),
+            1,
+            "{}",
+            outcome.stderr
+        );
+        let calls: Vec<_> = t
+            .server
+            .requests()
+            .into_iter()
+            .filter(|r| r.method == "POST")
+            .collect();
+        assert!(
+            calls.iter().all(|r| r.path_and_query
+                == format!("/hf-inference/models/{CHAT_MODEL}/v1/chat/completions")
+                && r.authorization),
+            "{calls:?}"
+        );
+        assert!(!calls.is_empty());
+    }
+}

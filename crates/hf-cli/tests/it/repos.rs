@@ -84,10 +84,11 @@ fn repo_lifecycle() {
     let space = hub.run(&["repos", "create", "demo-user/app", "--repo-type", "space"]);
     assert_eq!(
         space.code,
-        Some(1),
-        "a Space needs an SDK: {}",
+        Some(2),
+        "a Space needs an SDK, a usage error: {}",
         space.transcript()
     );
+    assert!(space.stderr.contains("--space-sdk"), "{}", space.stderr);
     ok(&[
         "repos",
         "create",
@@ -100,7 +101,7 @@ fn repo_lifecycle() {
 #[test]
 fn listings_as_tables_and_json() {
     let hub = HubEnv::new(|t| &t.read);
-    let table = hub.run(&[
+    let listing = [
         "models",
         "list",
         "--author",
@@ -109,7 +110,8 @@ fn listings_as_tables_and_json() {
         "downloads",
         "--limit",
         "3",
-    ]);
+    ];
+    let table = hub.run(&[&listing[..], &["--format", "human"]].concat());
     assert_eq!(table.code, Some(0), "{}", table.transcript());
     let lines: Vec<&str> = table.stdout.lines().collect();
     assert!(
@@ -118,6 +120,32 @@ fn listings_as_tables_and_json() {
         table.stdout
     );
     assert_eq!(lines.len(), 4, "header + 3 rows: {}", table.stdout);
+    // Not a terminal: `auto` is the agent form, tab-separated with snake_case headers.
+    let agent = hub.run(&listing);
+    let rows: Vec<Vec<&str>> = agent
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(
+        rows[0],
+        ["id", "downloads", "likes", "private", "last_modified"],
+        "{}",
+        agent.stdout
+    );
+    assert_eq!(rows.len(), 4, "{}", agent.stdout);
+    assert!(rows.iter().all(|r| r.len() == 5), "{}", agent.stdout);
+    // Quiet: the ids alone, one a line, in the table's order (`hf models ls -q | xargs ...`).
+    let quiet = hub.run(&[&listing[..], &["-q"]].concat());
+    let ids: Vec<&str> = quiet.stdout.lines().collect();
+    assert_eq!(
+        ids,
+        rows[1..].iter().map(|r| r[0]).collect::<Vec<_>>(),
+        "{}",
+        quiet.transcript()
+    );
+    assert_eq!(quiet.stderr, "");
+    // `--json` is `--format json`; keys are Python's field names.
     let json = hub
         .run(&[
             "models",
@@ -126,12 +154,28 @@ fn listings_as_tables_and_json() {
             "demo-model",
             "--filter",
             "text-classification",
-            "--format",
-            "json",
+            "--json",
         ])
         .json();
     assert_eq!(json.as_array().unwrap().len(), 1);
     assert_eq!(json[0]["id"], "demo-org/demo-model");
+    assert!(json[0].get("last_modified").is_some(), "{json}");
+    assert!(json[0].get("lastModified").is_none(), "{json}");
+    // Python's enum spelling is accepted beside ours.
+    for sort in [
+        "trending_score",
+        "trending-score",
+        "last_modified",
+        "created_at",
+    ] {
+        let sorted = hub.run(&["models", "ls", "--sort", sort, "-q"]);
+        assert_eq!(
+            sorted.code,
+            Some(0),
+            "--sort {sort}: {}",
+            sorted.transcript()
+        );
+    }
     let datasets = hub
         .run(&[
             "datasets", "list", "--author", "demo-org", "--format", "json",
@@ -144,7 +188,13 @@ fn listings_as_tables_and_json() {
             .iter()
             .any(|d| d["id"] == "demo-org/demo-dataset")
     );
-    let info = hub.run(&["datasets", "info", "demo-org/demo-dataset"]);
+    let info = hub.run(&[
+        "datasets",
+        "info",
+        "demo-org/demo-dataset",
+        "--format",
+        "human",
+    ]);
     assert_eq!(info.code, Some(0), "{}", info.transcript());
     assert!(info.stdout.starts_with("id:"), "{}", info.stdout);
     let spaces = hub.run(&["spaces", "list"]);
@@ -152,4 +202,257 @@ fn listings_as_tables_and_json() {
     let missing = hub.run(&["models", "info", "demo-org/nope"]);
     assert_eq!(missing.code, Some(1));
     assert!(missing.stderr.contains("hint:"), "{}", missing.stderr);
+}
+
+#[test]
+fn file_listings_follow_python_flat_tree_recursive_and_sizes() {
+    let hub = HubEnv::new(|t| &t.read);
+    let list = |extra: &[&str]| {
+        let args = [&["datasets", "ls", "demo-org/demo-dataset"][..], extra].concat();
+        let outcome = hub.run(&args);
+        assert_eq!(outcome.code, Some(0), "{args:?}: {}", outcome.transcript());
+        outcome.stdout
+    };
+    // Top level only by default; folders end with `/`.
+    let top = list(&["-q"]);
+    assert!(top.lines().any(|l| l == "data/"), "{top}");
+    assert!(
+        !top.lines().any(|l| l.starts_with("data/") && l != "data/"),
+        "{top}"
+    );
+    let all = list(&["-q", "-R"]);
+    assert!(
+        all.lines().any(|l| l.starts_with("data/") && l.len() > 5),
+        "{all}"
+    );
+    // Sizes: bytes, or with a unit under -h (`--human-readable`); Python's `-h` is not help here.
+    let sized = list(&["-R", "-h", "--format", "human"]);
+    assert!(sized.contains(" B  ") || sized.contains(" KB  "), "{sized}");
+    let tree = list(&["--tree", "-R", "--format", "human"]);
+    assert!(tree.contains("└── ") && tree.contains("data/"), "{tree}");
+    let json = hub
+        .run(&["datasets", "ls", "demo-org/demo-dataset", "-R", "--json"])
+        .json();
+    let entries = json.as_array().unwrap();
+    assert!(entries.iter().any(|e| e.get("tree_id").is_some()), "{json}");
+    assert!(
+        entries
+            .iter()
+            .filter(|e| e.get("blob_id").is_some())
+            .all(|e| e["size"].is_u64()),
+        "{json}"
+    );
+    let help = hub.run(&["models", "ls", "--help"]);
+    assert_eq!(help.code, Some(0));
+    assert!(help.stdout.contains("--human-readable"), "{}", help.stdout);
+    // File-listing flags are refused for repo listings, and repo filters for file listings.
+    assert_eq!(hub.run(&["models", "ls", "-R"]).code, Some(2));
+    assert_eq!(
+        hub.run(&["models", "ls", "demo-org/demo-model", "--search", "x"])
+            .code,
+        Some(2)
+    );
+    assert_eq!(
+        hub.run(&["models", "ls", "demo-org/demo-model", "--pipeline-tag", "x"])
+            .code,
+        Some(2)
+    );
+}
+
+#[test]
+fn python_model_filters_reach_the_hub() {
+    let hub = HubEnv::new(|t| &t.read);
+    let ids = |args: &[&str]| {
+        let outcome = hub.run(&[&["models", "ls", "-q"][..], args].concat());
+        assert_eq!(outcome.code, Some(0), "{args:?}: {}", outcome.transcript());
+        outcome
+            .stdout
+            .lines()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    let classifiers = ids(&[
+        "--pipeline-tag",
+        "text-classification",
+        "--author",
+        "demo-org",
+    ]);
+    assert!(
+        classifiers.contains(&"demo-org/demo-model".to_owned()),
+        "{classifiers:?}"
+    );
+    let gated = ids(&["--gated", "--author", "demo-org"]);
+    assert_eq!(gated, ["demo-org/gated-model"]);
+    let open = ids(&["--no-gated", "--author", "demo-org"]);
+    assert!(!open.is_empty() && !open.contains(&"demo-org/gated-model".to_owned()));
+    ids(&[
+        "--apps",
+        "vllm",
+        "--num-parameters",
+        "min:6B,max:128B",
+        "--inference-provider",
+        "together",
+    ]);
+    ids(&["--warm"]);
+    let queries: Vec<String> = hub
+        .server
+        .requests()
+        .into_iter()
+        .map(|r| r.path_and_query)
+        .filter(|q| q.starts_with("/api/models?"))
+        .collect();
+    for wanted in [
+        "pipeline_tag=text-classification",
+        "gated=true",
+        "gated=false",
+        "apps=vllm&num_parameters=min%3A6B%2Cmax%3A128B&inference_provider=together",
+        "inference=warm",
+    ] {
+        assert!(
+            queries.iter().any(|q| q.contains(wanted)),
+            "{wanted}: {queries:#?}"
+        );
+    }
+    // --warm and --inference-provider contradict each other, as in Python.
+    let both = hub.run(&["models", "ls", "--warm", "--inference-provider", "groq"]);
+    assert_eq!(both.code, Some(2), "{}", both.transcript());
+}
+
+#[test]
+fn info_expands_and_shows_file_sizes_and_cards_print() {
+    let hub = HubEnv::new(|t| &t.read);
+    let expanded = hub
+        .run(&[
+            "models",
+            "info",
+            "demo-org/demo-model",
+            "--expand",
+            "downloads,likes",
+            "--json",
+        ])
+        .json();
+    assert_eq!(expanded["id"], "demo-org/demo-model");
+    assert!(expanded.get("downloads").is_some(), "{expanded}");
+    assert!(
+        hub.server
+            .requests()
+            .iter()
+            .any(|r| r.path_and_query.ends_with("?expand=downloads&expand=likes")),
+        "expand is sent as Python sends it"
+    );
+    let sizes = hub.run(&[
+        "models",
+        "info",
+        "demo-org/demo-model",
+        "--files-metadata",
+        "--format",
+        "human",
+    ]);
+    assert_eq!(sizes.code, Some(0), "{}", sizes.transcript());
+    let files_line = sizes
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("files:"))
+        .unwrap_or_default();
+    assert!(
+        files_line.ends_with(" MB)") || files_line.ends_with(" KB)"),
+        "{}",
+        sizes.stdout
+    );
+    assert!(sizes.stdout.contains("  config.json:"), "{}", sizes.stdout);
+
+    let card = hub.run(&["models", "card", "demo-org/demo-model"]);
+    assert_eq!(card.code, Some(0), "{}", card.transcript());
+    assert!(
+        card.stdout.starts_with("---\n") && card.stdout.contains("# Demo model"),
+        "{}",
+        card.stdout
+    );
+    let text = hub.run(&["models", "card", "demo-org/demo-model", "--text"]);
+    assert!(text.stdout.starts_with("# Demo model"), "{}", text.stdout);
+    let metadata = hub
+        .run(&[
+            "models",
+            "card",
+            "demo-org/demo-model",
+            "--metadata",
+            "--json",
+        ])
+        .json();
+    assert_eq!(metadata["license"], "apache-2.0");
+    assert_eq!(metadata["tags"][0], "demo");
+    let both = hub.run(&[
+        "models",
+        "card",
+        "demo-org/demo-model",
+        "--metadata",
+        "--text",
+    ]);
+    assert_eq!(both.code, Some(2));
+    let dataset = hub.run(&["datasets", "card", "demo-org/demo-dataset", "--text"]);
+    assert_eq!(dataset.code, Some(0), "{}", dataset.transcript());
+}
+
+#[test]
+fn token_flag_works_on_repos_commands_with_its_warning() {
+    let hub = HubEnv::new(|t| &t.read);
+    let write = hub.server.tokens().write.clone();
+    // The read token in HF_TOKEN cannot create; --token (the write token) can, with the warning.
+    let refused = hub.run(&["repos", "create", "demo-user/flagged"]);
+    assert_eq!(refused.code, Some(1), "{}", refused.transcript());
+    let created = hub.run(&["repos", "create", "demo-user/flagged", "--token", &write]);
+    assert_eq!(created.code, Some(0), "{}", created.transcript());
+    assert!(
+        created
+            .stderr
+            .contains("--token puts the token in the command line"),
+        "{}",
+        created.stderr
+    );
+    let tags = hub.run(&[
+        "repos",
+        "tag",
+        "list",
+        "demo-user/flagged",
+        "--token",
+        &write,
+        "-q",
+    ]);
+    assert_eq!(tags.code, Some(0), "{}", tags.transcript());
+    let deleted = hub.run(&[
+        "repos",
+        "delete",
+        "demo-user/flagged",
+        "--yes",
+        "--no-missing-ok",
+        "--token",
+        &write,
+    ]);
+    assert_eq!(deleted.code, Some(0), "{}", deleted.transcript());
+}
+
+#[test]
+fn a_legacy_admin_token_is_shown_as_admin_and_writes() {
+    let hub = HubEnv::new(|t| &t.admin);
+    let who = hub.run(&["auth", "whoami", "--json"]).json();
+    assert_eq!(who["role"], "admin", "{who}");
+    let human = hub.run(&["auth", "whoami", "--format", "human"]);
+    assert!(
+        human.stdout.contains("role:") && human.stdout.contains("admin"),
+        "{}",
+        human.stdout
+    );
+    hub.write("admin/config.json", b"{}\n");
+    let uploaded = hub.run(&[
+        "upload",
+        "demo-user/admin-model",
+        hub.env.path("admin").to_str().unwrap(),
+        ".",
+    ]);
+    assert_eq!(
+        uploaded.code,
+        Some(0),
+        "admin counts as write: {}",
+        uploaded.transcript()
+    );
 }

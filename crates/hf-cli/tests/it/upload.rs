@@ -30,7 +30,14 @@ impl HubEnv {
 
     pub(crate) fn assert_no_token(&self, outcome: &Outcome) {
         let t = self.server.tokens();
-        for token in [&t.read, &t.write, &t.fine_grained, &t.org_write, &t.expired] {
+        for token in [
+            &t.read,
+            &t.write,
+            &t.fine_grained,
+            &t.org_write,
+            &t.expired,
+            &t.admin,
+        ] {
             assert!(
                 !outcome.stdout.contains(token.as_str())
                     && !outcome.stderr.contains(token.as_str()),
@@ -48,9 +55,17 @@ impl HubEnv {
 
     /// The files of a repo, through our own CLI (`hf models list REPO_ID`).
     pub(crate) fn remote_files(&self, kind: &str, repo_id: &str) -> Vec<String> {
-        let outcome = self.run(&[kind, "list", repo_id, "--format", "json"]);
+        let outcome = self.run(&[kind, "list", repo_id, "-R", "--format", "json"]);
         assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
-        serde_json::from_value(outcome.json()).unwrap()
+        // Python's shapes: files have a `blob_id`, folders a `tree_id`.
+        outcome
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|entry| entry.get("blob_id").is_some())
+            .map(|entry| entry["path"].as_str().unwrap().to_owned())
+            .collect()
     }
 }
 

@@ -172,6 +172,22 @@ impl HubApi {
         revision: Option<&str>,
         files_metadata: bool,
     ) -> Result<RepoInfo, Error> {
+        self.repo_info_expanded(repo, revision, files_metadata, &[])
+            .await
+    }
+
+    /// As [`HubApi::repo_info`], asking only for the `expand` properties (`downloads`,
+    /// `likes`, `tags`...; the id always comes back), as Python's `model_info(expand=...)`.
+    ///
+    /// # Errors
+    /// As [`HubApi::repo_info`].
+    pub async fn repo_info_expanded(
+        &self,
+        repo: &Repo,
+        revision: Option<&str>,
+        files_metadata: bool,
+        expand: &[String],
+    ) -> Result<RepoInfo, Error> {
         let mut path = repo.api_path();
         if let Some(revision) = revision {
             validate_revision(revision)?;
@@ -181,6 +197,9 @@ impl HubApi {
         let mut request = self.http.get(self.http.url(&path)?);
         if files_metadata {
             request = request.query(&[("blobs", "true")]);
+        }
+        for property in expand {
+            request = request.query(&[("expand", property.as_str())]);
         }
         Ok(request.send_json().await?)
     }

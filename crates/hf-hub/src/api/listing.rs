@@ -69,6 +69,18 @@ pub struct ListReposOptions {
     pub expand: Vec<String>,
     /// Return all fields (`full=true`).
     pub full: bool,
+    /// Only models of this pipeline tag (task), such as `text-generation`.
+    pub pipeline_tag: Option<String>,
+    /// Only gated (`Some(true)`) or only non-gated (`Some(false)`) repos.
+    pub gated: Option<bool>,
+    /// Only models that these apps can run (`ollama`, `vllm`...).
+    pub apps: Vec<String>,
+    /// Only models whose parameter count is in this range, such as `min:6B,max:128B`.
+    pub num_parameters: Option<String>,
+    /// Only models served by at least one inference provider now (`inference=warm`).
+    pub warm: bool,
+    /// Only models served by these inference providers (`all` for any).
+    pub inference_provider: Vec<String>,
 }
 
 impl HubApi {
@@ -101,6 +113,24 @@ impl HubApi {
             }
             for expand in &options.expand {
                 query.append_pair("expand", expand);
+            }
+            if let Some(tag) = &options.pipeline_tag {
+                query.append_pair("pipeline_tag", tag);
+            }
+            if let Some(gated) = options.gated {
+                query.append_pair("gated", if gated { "true" } else { "false" });
+            }
+            for app in &options.apps {
+                query.append_pair("apps", app);
+            }
+            if let Some(range) = &options.num_parameters {
+                query.append_pair("num_parameters", range);
+            }
+            if options.warm {
+                query.append_pair("inference", "warm");
+            }
+            for provider in &options.inference_provider {
+                query.append_pair("inference_provider", provider);
             }
             if options.full {
                 query.append_pair("full", "true");

@@ -558,6 +558,65 @@ impl CacheInfo {
         Ok(summary)
     }
 
+    /// Removes the file `path` (as in the repo) from every cached revision of `repo`: its
+    /// snapshot entries, and its blob when no other cached file of the repo uses it
+    /// (`hf cache rm hf://models/org/name/file`). Nothing is removed with `dry_run`.
+    ///
+    /// # Errors
+    /// [`Error::NotInCache`] when no revision holds `path`; I/O errors.
+    pub fn delete_file(
+        &self,
+        repo: &CachedRepo,
+        path: &str,
+        dry_run: bool,
+    ) -> Result<DeleteSummary, Error> {
+        let path = path.trim_matches('/');
+        let doomed: Vec<&CachedFile> = repo
+            .revisions
+            .iter()
+            .flat_map(|r| r.files.iter())
+            .filter(|f| f.path == path)
+            .collect();
+        if doomed.is_empty() {
+            return Err(Error::NotInCache {
+                message: format!("{path} of {} is not in the cache", repo.label()),
+                downloads_disabled: false,
+            });
+        }
+        let kept_blobs: HashSet<&PathBuf> = repo
+            .revisions
+            .iter()
+            .flat_map(|r| r.files.iter())
+            .filter(|f| f.path != path)
+            .map(|f| &f.blob)
+            .collect();
+        let blobs_dir = repo.path.join("blobs");
+        let mut summary = DeleteSummary::default();
+        let mut freed_blobs = HashSet::new();
+        for file in doomed {
+            summary.paths.push(file.pointer.clone());
+            let ours = file.blob == file.pointer || file.blob.starts_with(&blobs_dir);
+            if ours && !kept_blobs.contains(&file.blob) && freed_blobs.insert(file.blob.clone()) {
+                summary.freed_bytes += file.size;
+                if file.blob != file.pointer {
+                    summary.paths.push(file.blob.clone());
+                }
+            }
+        }
+        if !dry_run {
+            for removed in &summary.paths {
+                match std::fs::remove_file(removed) {
+                    Ok(()) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => {
+                        return Err(Error::io(format!("cannot remove {}", removed.display()), e));
+                    }
+                }
+            }
+        }
+        Ok(summary)
+    }
+
     /// Removes revisions no ref points to, and partial downloads (`hf cache prune`).
     ///
     /// # Errors

@@ -29,8 +29,8 @@ pub struct DownloadOptions {
     /// When set, files land in this directory instead of the cache (Python's `local_dir=`).
     pub local_dir: Option<PathBuf>,
     /// Parallel range requests per large file. `None` (the default) finds the count while
-    /// downloading: it starts at 2 and doubles while the aggregate rate keeps rising, up to
-    /// `max_connections`, and halves on resets. `Some(n)` pins it
+    /// downloading: it starts at 2 (4 for a file of 16 chunks or more) and doubles while the
+    /// aggregate rate keeps rising, up to `max_connections`, and halves on resets. `Some(n)` pins it
     /// (`HF_HUB_DOWNLOAD_CONNECTIONS`); `Some(1)` disables ranges.
     pub connections: Option<usize>,
     /// The ceiling of the adaptive range count.

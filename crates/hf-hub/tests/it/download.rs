@@ -1208,7 +1208,7 @@ impl hf_hub::progress::Progress for PeakConnections {
 }
 
 /// With every CDN response capped (a per-connection rate, as on the internet), the adaptive
-/// count widens well past its start of 2; a file that is done before it can widen, or a
+/// count widens well past its start (4 for this 48-chunk file); a file that is done before it can widen, or a
 /// pinned count, stays where it is. The bytes are verified either way.
 #[tokio::test]
 async fn the_connection_count_rises_under_a_per_connection_cap_and_stays_low_otherwise() {

@@ -235,6 +235,29 @@ async fn listings_filter_sort_limit_and_paginate() {
         "{requests:?}"
     );
 
+    // Python's model filters reach the wire as Python sends them.
+    let _: Vec<_> = api
+        .list_models(&ListReposOptions {
+            pipeline_tag: Some("text-classification".into()),
+            gated: Some(false),
+            apps: vec!["vllm".into()],
+            num_parameters: Some("min:6B,max:128B".into()),
+            warm: true,
+            inference_provider: vec!["together".into()],
+            ..ListReposOptions::default()
+        })
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert!(
+        requests.iter().any(|r| r.path_and_query
+            == "/api/models?pipeline_tag=text-classification&gated=false&apps=vllm\
+                &num_parameters=min%3A6B%2Cmax%3A128B&inference=warm&inference_provider=together"),
+        "{requests:?}"
+    );
+
     let searched: Vec<_> = api
         .list_models(&ListReposOptions {
             search: Some("demo-model".into()),

@@ -1,0 +1,347 @@
+//! The `Examples:` section at the end of every command's help, in one table (as Python's
+//! `hf` has one on every page). A test checks that every command has one.
+
+use clap::Command;
+
+/// Command path (as typed after `hf`) and its examples, without the leading `$ `.
+const EXAMPLES: &[(&str, &[&str])] = &[
+    (
+        "",
+        &[
+            "hf download gpt2",
+            "hf upload my-model . .",
+            "hf auth whoami",
+        ],
+    ),
+    ("auth", &["hf auth login", "hf auth whoami", "hf auth list"]),
+    (
+        "auth login",
+        &[
+            "hf auth login",
+            "printf '%s' \"$TOKEN\" | hf auth login --token-stdin",
+        ],
+    ),
+    (
+        "auth logout",
+        &["hf auth logout", "hf auth logout --token-name work"],
+    ),
+    (
+        "auth whoami",
+        &["hf auth whoami", "hf auth whoami --format json"],
+    ),
+    ("auth list", &["hf auth list", "hf auth list -q"]),
+    (
+        "auth switch",
+        &["hf auth switch", "hf auth switch --token-name work"],
+    ),
+    ("auth token", &["hf auth token"]),
+    (
+        "cache",
+        &["hf cache ls", "hf cache rm model/gpt2", "hf cache prune"],
+    ),
+    (
+        "cache list",
+        &[
+            "hf cache ls",
+            "hf cache ls --revisions",
+            "hf cache ls --filter \"size>1GB\" --limit 20",
+            "hf cache ls --sort size:desc -q",
+        ],
+    ),
+    (
+        "cache rm",
+        &[
+            "hf cache rm model/gpt2",
+            "hf cache rm hf://models/openai-community/gpt2/model.safetensors --dry-run",
+            "hf cache rm <revision_hash> -y",
+        ],
+    ),
+    (
+        "cache prune",
+        &["hf cache prune", "hf cache prune --dry-run"],
+    ),
+    (
+        "cache verify",
+        &[
+            "hf cache verify gpt2",
+            "hf cache verify my-dataset --repo-type dataset --revision v1",
+            "hf cache verify gpt2 --local-dir ./gpt2",
+        ],
+    ),
+    (
+        "chat",
+        &[
+            "hf chat meta-llama/Llama-3.1-8B-Instruct \"Hello!\"",
+            "hf chat Qwen/Qwen3-8B --provider together \"Write a haiku\"",
+        ],
+    ),
+    (
+        "completion",
+        &["hf completion bash > ~/.local/share/bash-completion/completions/hf"],
+    ),
+    (
+        "datasets",
+        &[
+            "hf datasets ls --search wiki",
+            "hf datasets info HuggingFaceFW/fineweb",
+        ],
+    ),
+    (
+        "datasets list",
+        &[
+            "hf datasets ls --sort downloads --limit 10",
+            "hf datasets ls --search wiki --author wikimedia",
+            "hf datasets ls HuggingFaceFW/fineweb -R",
+        ],
+    ),
+    (
+        "datasets info",
+        &[
+            "hf datasets info HuggingFaceFW/fineweb",
+            "hf datasets info HuggingFaceFW/fineweb --expand downloads,likes",
+        ],
+    ),
+    (
+        "datasets card",
+        &[
+            "hf datasets card HuggingFaceFW/fineweb",
+            "hf datasets card HuggingFaceFW/fineweb --metadata --format json",
+        ],
+    ),
+    (
+        "download",
+        &[
+            "hf download gpt2",
+            "hf download gpt2 config.json",
+            "hf download HuggingFaceFW/fineweb --repo-type dataset --include \"*.json\"",
+            "hf download gpt2 --local-dir ./gpt2",
+        ],
+    ),
+    (
+        "env",
+        &["hf env", "hf env --whoami", "hf env --format json"],
+    ),
+    (
+        "infer",
+        &[
+            "hf infer text-classification distilbert/distilbert-base-uncased-finetuned-sst-2-english \"I love it\"",
+            "hf infer feature-extraction sentence-transformers/all-MiniLM-L6-v2 \"Hello\"",
+        ],
+    ),
+    (
+        "models",
+        &["hf models ls --search bert", "hf models info gpt2"],
+    ),
+    (
+        "models list",
+        &[
+            "hf models ls --sort downloads --limit 10",
+            "hf models ls --search llama --author meta-llama",
+            "hf models ls --pipeline-tag text-generation --warm",
+            "hf models ls --num-parameters min:6B,max:128B --sort likes",
+            "hf models ls --no-gated --author google",
+            "hf models ls gpt2 -R -h",
+        ],
+    ),
+    (
+        "models info",
+        &[
+            "hf models info gpt2",
+            "hf models info gpt2 --expand downloads,likes,tags",
+        ],
+    ),
+    (
+        "models card",
+        &[
+            "hf models card gpt2",
+            "hf models card gpt2 --metadata --format json",
+            "hf models card gpt2 --text",
+        ],
+    ),
+    (
+        "repos",
+        &["hf repos create my-model", "hf repos tag list gpt2"],
+    ),
+    (
+        "repos create",
+        &[
+            "hf repos create my-model",
+            "hf repos create my-dataset --repo-type dataset --private",
+            "hf repos create my-space --type space --sdk gradio",
+        ],
+    ),
+    ("repos delete", &["hf repos delete my-model --yes"]),
+    ("repos move", &["hf repos move my-model my-org/my-model"]),
+    (
+        "repos settings",
+        &[
+            "hf repos settings my-model --private",
+            "hf repos settings my-model --gated auto",
+        ],
+    ),
+    ("repos branch", &["hf repos branch create my-model dev"]),
+    (
+        "repos branch create",
+        &[
+            "hf repos branch create my-model dev",
+            "hf repos branch create my-model v1-fix --revision v1",
+        ],
+    ),
+    (
+        "repos branch delete",
+        &["hf repos branch delete my-model dev"],
+    ),
+    (
+        "repos tag",
+        &[
+            "hf repos tag create my-model v1",
+            "hf repos tag list my-model",
+        ],
+    ),
+    (
+        "repos tag create",
+        &["hf repos tag create my-model v1 -m \"First release\""],
+    ),
+    (
+        "repos tag list",
+        &[
+            "hf repos tag list my-model",
+            "hf repos tag list my-model -q",
+        ],
+    ),
+    (
+        "repos tag delete",
+        &["hf repos tag delete my-model v1 --yes"],
+    ),
+    (
+        "repos delete-files",
+        &[
+            "hf repos delete-files my-model \"*.bin\"",
+            "hf repos delete-files my-model logs/ --create-pr",
+        ],
+    ),
+    (
+        "spaces",
+        &["hf spaces ls --search chat", "hf spaces info user/my-space"],
+    ),
+    (
+        "spaces list",
+        &[
+            "hf spaces ls --sort likes --limit 10",
+            "hf spaces ls --search chat",
+            "hf spaces ls user/my-space -R",
+        ],
+    ),
+    (
+        "spaces info",
+        &[
+            "hf spaces info user/my-space",
+            "hf spaces info user/my-space --expand likes,sdk",
+        ],
+    ),
+    (
+        "spaces card",
+        &[
+            "hf spaces card user/my-space",
+            "hf spaces card user/my-space --metadata",
+        ],
+    ),
+    (
+        "upload",
+        &[
+            "hf upload my-model ./model .",
+            "hf upload my-model ./config.json",
+            "hf upload my-dataset ./data /train --repo-type dataset",
+            "hf upload my-model . . --create-pr --commit-message \"Update weights\"",
+        ],
+    ),
+    ("version", &["hf version", "hf version --format json"]),
+];
+
+/// The help text's last section for `path`, if the table has one.
+fn section(path: &str) -> Option<String> {
+    EXAMPLES
+        .iter()
+        .find(|(command, _)| *command == path)
+        .map(|(_, examples)| {
+            let mut text = "Examples:".to_owned();
+            for example in *examples {
+                text.push_str("\n  $ ");
+                text.push_str(example);
+            }
+            text
+        })
+}
+
+/// `command` (at `path`) and its subcommands with their examples after the help.
+pub(crate) fn attach(command: Command) -> Command {
+    attach_at(command, "")
+}
+
+fn attach_at(mut command: Command, path: &str) -> Command {
+    if let Some(mut text) = section(path) {
+        // Examples come first; a command's own closing words (the root's pointer to
+        // `hf <command> --help`) stay last.
+        if let Some(own) = command.get_after_help() {
+            text = format!("{text}\n\n{own}");
+        }
+        command = command.after_long_help(text.clone()).after_help(text);
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    for name in names {
+        let child = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path} {name}")
+        };
+        command = command.mut_subcommand(&name, |sub| attach_at(sub, &child));
+    }
+    command
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    /// Every visible command path of the CLI.
+    fn paths(command: &Command, path: &str, out: &mut Vec<String>) {
+        out.push(path.to_owned());
+        for sub in command.get_subcommands().filter(|sub| !sub.is_hide_set()) {
+            let child = if path.is_empty() {
+                sub.get_name().to_owned()
+            } else {
+                format!("{path} {}", sub.get_name())
+            };
+            paths(sub, &child, out);
+        }
+    }
+
+    #[test]
+    fn every_command_has_examples_and_every_example_names_a_command() {
+        let mut all = Vec::new();
+        paths(&crate::cli::Cli::command(), "", &mut all);
+        let missing: Vec<&String> = all.iter().filter(|p| section(p).is_none()).collect();
+        assert!(missing.is_empty(), "commands without examples: {missing:?}");
+        let unknown: Vec<&str> = EXAMPLES
+            .iter()
+            .map(|(path, _)| *path)
+            .filter(|path| !all.iter().any(|p| p == path))
+            .collect();
+        assert!(unknown.is_empty(), "examples for no command: {unknown:?}");
+        // Each example runs the command it documents (or its group's alias).
+        for (path, examples) in EXAMPLES {
+            let group = path.split(' ').next().unwrap_or_default();
+            for example in *examples {
+                assert!(
+                    example.contains(&format!("hf {group}")),
+                    "{path}: {example}"
+                );
+            }
+        }
+    }
+}
