@@ -12,6 +12,7 @@
 //! | `HF_E2E_WRITE` | `1`: the tests that create repos and upload may run |
 //! | `HF_E2E_TEST_SERVER` | `1`: the endpoint is hf-test-server, its seeded repos exist |
 //! | `HF_E2E_PUBLIC_REPO` | a public model with a `config.json` on a real endpoint (default `openai-community/gpt2`) |
+//! | `HF_E2E_PYTHON_HF` | the Python client's `hf` (huggingface_hub 2.4.0), to compare outputs with |
 //!
 //! Every command runs in a fresh, private `HF_HOME` with a cleared environment, so nothing
 //! from the developer's machine (token files, keyring, `HF_TOKEN`) leaks in or out. Tokens
@@ -41,6 +42,8 @@ pub struct Target {
     pub test_server: bool,
     /// A public model repo with a `config.json`, for read-only tests on a real endpoint.
     pub public_repo: String,
+    /// The Python client's `hf`, when the runner found it.
+    pub python_hf: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Target {
@@ -99,6 +102,7 @@ impl Target {
                 test_server: var("HF_E2E_TEST_SERVER").as_deref() == Some("1"),
                 public_repo: var("HF_E2E_PUBLIC_REPO")
                     .unwrap_or_else(|| "openai-community/gpt2".to_owned()),
+                python_hf: var("HF_E2E_PYTHON_HF").map(PathBuf::from),
             },
             None => {
                 let server = local_server();
@@ -110,6 +114,7 @@ impl Target {
                     write: true,
                     test_server: true,
                     public_repo: "demo-org/demo-model".to_owned(),
+                    python_hf: var("HF_E2E_PYTHON_HF").map(PathBuf::from),
                 }
             }
         })
@@ -167,7 +172,30 @@ impl Session {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut command = Command::new(&self.target.bin);
+        self.program(&self.target.bin, args)
+    }
+
+    /// The Python client's `hf ARGS...` in the same session (same `HF_HOME`, endpoint and
+    /// cleared environment), or `None` when the runner did not find it.
+    pub fn python_hf<I, S>(&self, args: I) -> Option<Invocation<'_>>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let python = self.target.python_hf.clone()?;
+        Some(
+            self.program(&python, args)
+                .env("HF_HUB_DISABLE_TELEMETRY", "1")
+                .env("HF_HUB_DISABLE_UPDATE_CHECK", "1"),
+        )
+    }
+
+    fn program<I, S>(&self, program: &Path, args: I) -> Invocation<'_>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut command = Command::new(program);
         command.args(args).env_clear();
         // Only what a process needs to start on each OS, then our settings.
         #[allow(

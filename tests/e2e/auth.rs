@@ -21,7 +21,8 @@ fn login_then_whoami_then_logout() {
         .stdin(target.token())
         .run()
         .success();
-    assert!(login.stdout.contains("logged in as:"), "{login:?}");
+    // Not a terminal: the agent form (`key=value` lines).
+    assert!(login.stdout.contains("logged_in_as="), "{login:?}");
     // The token file is where the Python client looks too.
     let stored = std::fs::read_to_string(session.home().join("token")).expect("token file");
     assert_eq!(

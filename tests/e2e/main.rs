@@ -5,6 +5,7 @@
 mod auth;
 mod chat;
 mod errors;
+mod python;
 mod transfer;
 
 use hf_e2e::{Session, Target};

@@ -481,6 +481,33 @@ def run_all(server, tmp, mode):
 
     _()
 
+    @check("duplicate_repo")
+    def _():
+        url = api.duplicate_repo("demo-org/demo-model", to_id="demo-user/conf-copy", private=True)
+        expect(str(url).endswith("/demo-user/conf-copy"), str(url))
+        expect(
+            sorted(api.list_repo_files("demo-user/conf-copy")) == sorted(api.list_repo_files("demo-org/demo-model")),
+            "same files",
+        )
+        expect(api.model_info("demo-user/conf-copy").private is True, "private copy")
+        e = raises(HfHubHTTPError, api.duplicate_repo, "demo-org/demo-model", to_id="demo-user/conf-copy")
+        expect(e.response.status_code == 409, e.response.status_code)
+        api.duplicate_repo("demo-org/demo-model", to_id="demo-user/conf-copy", exist_ok=True)
+
+    _()
+
+    @check("list_user_repos")
+    def _():
+        mine = list(api.list_user_repos())
+        expect(mine and all(r.id.startswith("demo-user/") for r in mine), [r.id for r in mine])
+        expect(all(r.visibility in ("public", "private") and r.storage >= 0 for r in mine), mine)
+        org = list(api.list_user_repos(namespace="demo-org"))
+        expect(any(r.id == "demo-org/demo-model" and r.type == "model" for r in org), [r.id for r in org])
+        expect(abs(sum(r.storage_percent for r in org) - 100.0) < 0.01, [r.storage_percent for r in org])
+        raises(HfHubHTTPError, lambda: list(api.list_user_repos(namespace="someone-else")))
+
+    _()
+
     # ---------------------------------------------------------------- errors
     @check("gated_repo_error")
     def _():

@@ -540,10 +540,13 @@ fn measure_wan(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
     let mut peak_rss = 0;
     for run in 0..runs {
         println!("(wan big) run {}/{runs}", run + 1);
+        settle_disk();
         let home = c.fresh_home("w-ours")?;
         let timed = c.with_server_cpu(&mut c.ours(&home, &["download", LARGE_REPO, LARGE_FILE]))?;
         peak_rss = peak_rss.max(timed.0.peak_rss_kib);
         ours.push(timed);
+        let _ = std::fs::remove_dir_all(&home);
+        settle_disk();
         let home = c.fresh_home("w-aria")?;
         let url = c.cdn_url()?;
         aria.push(
@@ -565,7 +568,11 @@ fn measure_wan(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
                     .arg(&url),
             )?,
         );
+        let _ = std::fs::remove_dir_all(&home);
+        settle_disk();
         curl.push(c.curl_large("w-curl")?);
+        let _ = std::fs::remove_dir_all(c.work.join("w-curl"));
+        settle_disk();
         let home = c.fresh_home("w-python")?;
         python
             .push(c.with_server_cpu(&mut c.python(&home, &["download", LARGE_REPO, LARGE_FILE]))?);

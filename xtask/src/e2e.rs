@@ -9,8 +9,9 @@
 //!
 //! The suite reads: `HF_BIN` (the binary), `HF_ENDPOINT`, `HF_E2E_TOKEN` (a write token,
 //! or read-only against a real endpoint without `--write`), `HF_E2E_READ_TOKEN` (optional),
-//! `HF_E2E_WRITE` (`1` allows writes) and `HF_E2E_TEST_SERVER` (`1` when the server is
-//! ours, so its seeded repos can be used).
+//! `HF_E2E_WRITE` (`1` allows writes), `HF_E2E_TEST_SERVER` (`1` when the server is
+//! ours, so its seeded repos can be used) and `HF_E2E_PYTHON_HF` (the Python client's `hf`
+//! in `.venv`, to compare outputs with).
 
 use std::io::BufRead as _;
 use std::path::PathBuf;
@@ -131,6 +132,20 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
 
     let mut test = util::cargo(&["test", "-p", "hf-e2e", "--test", "e2e"]);
     test.env("HF_BIN", &bin);
+    // The Python client's CLI, to compare outputs with (its .venv is what `cargo xtask ci`
+    // creates for the conformance step; on CI a missing one is a failure, not a skip).
+    let python_hf = util::root().join(".venv/bin/hf");
+    if python_hf.is_file() {
+        test.env("HF_E2E_PYTHON_HF", &python_hf);
+    } else if util::on_ci() {
+        bail!(
+            "{} is missing: the e2e suite compares outputs with the Python CLI (create it with \
+             `python3 -m venv .venv && .venv/bin/pip install -r tests/python/requirements.txt`)",
+            python_hf.display()
+        );
+    } else {
+        println!("note: no .venv/bin/hf: the comparisons with the Python CLI are not run");
+    }
     // Keep the caller's HF_* settings away from the suite: it sets each one it needs.
     for name in ["HF_TOKEN", "HF_HOME", "HF_TOKEN_PATH", "HF_HUB_OFFLINE"] {
         test.env_remove(name);

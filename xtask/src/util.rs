@@ -117,6 +117,14 @@ pub(crate) fn build_release(package: &str, bin: &str) -> anyhow::Result<PathBuf>
         .with_context(|| format!("cargo did not report the {bin} executable"))
 }
 
+/// Whether this runs on CI (`CI` set to anything but empty or `false`), where a step that
+/// cannot run fails instead of skipping.
+pub(crate) fn on_ci() -> bool {
+    // xtask is automation, not a library: it may read its own variables directly.
+    #[allow(clippy::disallowed_methods)]
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

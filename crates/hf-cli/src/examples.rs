@@ -171,6 +171,21 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("repos delete", &["hf repos delete my-model --yes"]),
+    (
+        "repos list",
+        &[
+            "hf repos ls",
+            "hf repos ls --namespace my-org --search bert",
+            "hf repos ls --type dataset -q",
+        ],
+    ),
+    (
+        "repos duplicate",
+        &[
+            "hf repos duplicate openai-community/gpt2",
+            "hf repos duplicate org/data my-org/data-copy --type dataset --private",
+        ],
+    ),
     ("repos move", &["hf repos move my-model my-org/my-model"]),
     (
         "repos settings",

@@ -51,10 +51,32 @@ const GAPS: &[(&str, &str)] = &[
         "repos cp (page)",
         "server-side copies between repos and buckets; not built",
     ),
-    ("repos duplicate (page)", "not built yet"),
     (
-        "repos list (page)",
-        "lists the user's repos with storage use (an API hf-test-server lacks); not built yet",
+        "repos duplicate --protected",
+        "protected Space visibility: not built",
+    ),
+    (
+        "repos duplicate --resource-group-id",
+        "Enterprise resource groups: not built",
+    ),
+    ("repos duplicate --flavor", "Space hardware: not built"),
+    (
+        "repos duplicate --sleep-time",
+        "Space sleep time: not built",
+    ),
+    ("repos duplicate -s", "Space secrets: not built"),
+    ("repos duplicate --secrets", "Space secrets: not built"),
+    ("repos duplicate --secrets-file", "Space secrets: not built"),
+    ("repos duplicate -e", "Space variables: not built"),
+    ("repos duplicate --env", "Space variables: not built"),
+    (
+        "repos duplicate --env-file",
+        "Space variables: not built (our --env-file goes before the command)",
+    ),
+    ("repos duplicate --volume", "Space volumes: not built"),
+    (
+        "repos list --explore",
+        "the interactive 3D city view: not built",
     ),
     ("repos create --template", "Space templates: not built"),
     (
@@ -97,9 +119,18 @@ const GAPS: &[(&str, &str)] = &[
         "Space variables at creation: not built (our --env-file goes before the command)",
     ),
     ("repos create --volume", "Space volumes: not built"),
+];
+
+/// Spellings that mean something else here, on purpose (docs/coming-from-python.md): not
+/// tried, since parsing or refusing them proves nothing.
+const OURS: &[(&str, &str)] = &[
     (
         "repos create -v",
-        "-v is our verbosity flag; Python's -v/--volume is not built",
+        "-v is our verbosity flag; Python's -v is --volume (Space volumes, not built)",
+    ),
+    (
+        "repos duplicate -v",
+        "-v is our verbosity flag; Python's -v is --volume (Space volumes, not built)",
     ),
 ];
 
@@ -265,6 +296,12 @@ fn every_python_flag_of_the_drop_in_groups_is_accepted() {
         }
         for flag in &page.flags {
             for name in &flag.names {
+                if OURS
+                    .iter()
+                    .any(|(what, _)| *what == format!("{command} {name}"))
+                {
+                    continue;
+                }
                 let values = flag
                     .values
                     .clone()

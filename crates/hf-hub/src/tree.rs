@@ -31,6 +31,26 @@ pub struct TreeEntry {
     /// Xet hash, when the file is stored in Xet.
     #[serde(default, rename = "xetHash")]
     pub xet_hash: Option<String>,
+    /// The last commit that changed the path (only from [`HubApi::list_repo_tree_expanded`]).
+    #[serde(default, rename = "lastCommit")]
+    pub last_commit: Option<TreeLastCommit>,
+    /// The Hub's security scan of a file, as sent (`status`, `avScan`, `pickleImportScan`;
+    /// only from [`HubApi::list_repo_tree_expanded`]).
+    #[serde(default, rename = "securityFileStatus")]
+    pub security: Option<serde_json::Value>,
+}
+
+/// The last commit of a tree entry.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TreeLastCommit {
+    /// The commit hash.
+    pub id: String,
+    /// Its title.
+    #[serde(default)]
+    pub title: String,
+    /// Its date, ISO 8601.
+    #[serde(default)]
+    pub date: String,
 }
 
 /// LFS details of a tree entry.
@@ -118,6 +138,34 @@ impl HubApi {
         path: Option<&str>,
         recursive: bool,
     ) -> Result<Vec<TreeEntry>, Error> {
+        self.tree_listing(repo, revision, path, recursive, false)
+            .await
+    }
+
+    /// As [`HubApi::list_repo_tree`], with each entry's last commit and security scan
+    /// (`expand=true`, as Python's `list_repo_tree(expand=True)`; slower on the Hub).
+    ///
+    /// # Errors
+    /// As [`HubApi::list_repo_tree`].
+    pub async fn list_repo_tree_expanded(
+        &self,
+        repo: &Repo,
+        revision: &str,
+        path: Option<&str>,
+        recursive: bool,
+    ) -> Result<Vec<TreeEntry>, Error> {
+        self.tree_listing(repo, revision, path, recursive, true)
+            .await
+    }
+
+    async fn tree_listing(
+        &self,
+        repo: &Repo,
+        revision: &str,
+        path: Option<&str>,
+        recursive: bool,
+        expand: bool,
+    ) -> Result<Vec<TreeEntry>, Error> {
         validate_revision(revision)?;
         let mut api_path = format!("{}/tree/{}", repo.api_path(), encode_revision(revision));
         if let Some(path) = path.map(|p| p.trim_matches('/')).filter(|p| !p.is_empty()) {
@@ -127,7 +175,7 @@ impl HubApi {
         let mut url = self.http.url(&api_path)?;
         url.query_pairs_mut()
             .append_pair("recursive", if recursive { "true" } else { "false" })
-            .append_pair("expand", "false");
+            .append_pair("expand", if expand { "true" } else { "false" });
         let mut entries = Vec::new();
         let mut budget = ListingBudget::new(
             ListingLimits::COLLECTED,

@@ -436,6 +436,99 @@ pub(crate) fn repos_admin(ctx: &Ctx, what: &str) -> Response {
     }
 }
 
+/// `GET /api/settings/repositories` (the caller's own) or
+/// `/api/organizations/{ns}/settings/repositories` (a member's org): every repo of the
+/// namespace with its storage (the bytes of its main branch) and share of the total, sorted by id.
+pub(crate) fn namespace_repositories(ctx: &Ctx, org: Option<&str>) -> Response {
+    let Some(token) = ctx.caller.token() else {
+        return error_response(401, None, "Invalid username or password.");
+    };
+    let db = ctx.db();
+    let namespace = match org {
+        None => token.user.clone(),
+        Some(org) => {
+            let member = db
+                .users
+                .get(&token.user)
+                .is_some_and(|u| u.orgs.iter().any(|o| o == org));
+            if !member {
+                return forbidden(&format!("You are not a member of {org}"));
+            }
+            org.to_owned()
+        }
+    };
+    let mut repos: Vec<&Repo> = db
+        .repos
+        .values()
+        .filter(|r| r.namespace() == namespace && db.can_read(&ctx.caller, r))
+        .collect();
+    repos.sort_by(|a, b| a.id.cmp(&b.id));
+    let storage = |r: &Repo| -> u64 {
+        r.head()
+            .map(|c| c.tree.values().map(|e| e.size).sum())
+            .unwrap_or(0)
+    };
+    let total: u64 = repos.iter().map(|r| storage(r)).sum();
+    let items: Vec<Value> = repos
+        .iter()
+        .map(|r| {
+            let bytes = storage(r);
+            json!({
+                "id": r.id,
+                "type": r.kind.singular(),
+                "updatedAt": crate::util::iso8601(r.last_modified()),
+                "visibility": if r.private { "private" } else { "public" },
+                "storage": bytes,
+                "storagePercent": if total == 0 { 0.0 } else { bytes as f64 * 100.0 / total as f64 },
+            })
+        })
+        .collect();
+    ok_json(Value::Array(items))
+}
+
+/// `POST /api/{t}/{from}/duplicate` `{"repository": "ns/name", "visibility"?}`: a copy of a
+/// readable repo (files and history) under a namespace the caller may write to.
+pub(crate) fn duplicate(ctx: &Ctx, kind: RepoType, from: &str) -> Response {
+    let body = ctx.json_body().unwrap_or(json!({}));
+    let to = body["repository"].as_str().unwrap_or("").to_owned();
+    let name = to.split('/').nth(1).unwrap_or("");
+    if to.split('/').count() != 2 || !valid_name(name) {
+        return error_response(400, None, &format!("Invalid repository: {to}"));
+    }
+    let mut db = ctx.db();
+    let Some(source) = db
+        .repos
+        .get(&(kind, from.to_owned()))
+        .filter(|r| db.can_read(&ctx.caller, r))
+        .cloned()
+    else {
+        return repo_not_found(&ctx.caller);
+    };
+    if let Err(msg) = db.check_write(&ctx.caller, kind, &to) {
+        return forbidden(&msg);
+    }
+    if db.repos.contains_key(&(kind, to.clone())) {
+        // As the create endpoint: the conflict names the existing repo's URL (Python's
+        // `duplicate_repo(exist_ok=True)` returns it).
+        let message = format!("Repository {to} already exists");
+        let mut r = json_response(
+            StatusCode::CONFLICT,
+            &json!({"error": message, "url": repo_url(ctx, kind, &to)}),
+        );
+        set_header(&mut r, "x-error-message", &message);
+        return r;
+    }
+    let mut copy = source;
+    copy.id = to.clone();
+    copy.mongo_id =
+        crate::util::sha1_hex(format!("{}/{to}", kind.singular()).as_bytes())[..24].to_owned();
+    // Files and history are copied; settings are the new repo's own: public unless asked.
+    copy.private = matches!(body["visibility"].as_str(), Some("private" | "protected"));
+    copy.gated = Gated::No;
+    db.repos.insert((kind, to.clone()), copy);
+    ok_json(json!({"url": repo_url(ctx, kind, &to)}))
+}
+
 pub(crate) fn branch(ctx: &Ctx, kind: RepoType, id: &str, name: &str) -> Response {
     let mut db = match writable(ctx, kind, id) {
         Ok(db) => db,

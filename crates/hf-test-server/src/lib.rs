@@ -21,6 +21,8 @@
 //! | Hub | POST, DELETE | `/api/{t}/{repo}/branch/{branch}` | `{"startingPoint"?}` |
 //! | Hub | POST | `/api/{t}/{repo}/tag/{rev}` | `{"tag","message"?}`; DELETE `/tag/{tag}` |
 //! | Hub | PUT | `/api/{t}/{repo}/settings` | `{"private"?, "visibility"?, "gated"?}` |
+//! | Hub | GET | `/api/settings/repositories`, `/api/organizations/{ns}/settings/repositories` | the namespace's repos with `storage` and `storagePercent` (token required; org members only) |
+//! | Hub | POST | `/api/{t}/{repo}/duplicate` | `{"repository", "visibility"?}`: files and history copied, settings not -> `{"url"}` |
 //! | Hub | POST | `/api/{t}/{repo}/discussions` | `{"title","description","pullRequest"}`; GET `/discussions/{num}` |
 //! | Hub | GET | `/api/{t}/{repo}/auth-check[/write]` | read / write access check |
 //! | Hub | GET | `/api/{t}/{repo}/xet-read-token/{rev}`, `/xet-write-token/{rev}` | CAS access token (`accessToken`, `exp`, `casUrl`, `X-Xet-*` headers) |

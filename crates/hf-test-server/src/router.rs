@@ -34,6 +34,7 @@ const REPO_ACTIONS: &[&str] = &[
     "xet-write-token",
     "lfs-files",
     "super-squash",
+    "duplicate",
 ];
 
 /// Entry point for every request on the Hub origin.
@@ -115,6 +116,14 @@ async fn api(ctx: &Ctx, segs: &[String]) -> Response {
         ("validate-yaml", &Method::POST) => ok_json(json!({})),
         ("agent-harnesses", _) => ok_json(json!({"standardEnvVars": [], "harnesses": {}})),
         ("repos", _) => hub::repos_admin(ctx, segs.get(1).map(String::as_str).unwrap_or("")),
+        ("settings", &Method::GET) if segs.get(1).map(String::as_str) == Some("repositories") => {
+            hub::namespace_repositories(ctx, None)
+        }
+        ("organizations", &Method::GET)
+            if segs.len() == 4 && segs[2] == "settings" && segs[3] == "repositories" =>
+        {
+            hub::namespace_repositories(ctx, Some(&segs[1]))
+        }
         _ => {
             let Some(kind) = RepoType::from_plural(first) else {
                 return error_response(404, None, &format!("Not found: /api/{first}"));
@@ -163,6 +172,7 @@ async fn repo_api(ctx: &Ctx, kind: RepoType, id: &str, rest: &[String]) -> Respo
         }
         ("discussions", _) => hub::discussions(ctx, kind, id, &tail),
         ("settings", &Method::PUT) => hub::settings(ctx, kind, id),
+        ("duplicate", &Method::POST) => hub::duplicate(ctx, kind, id),
         ("auth-check", &Method::GET) => hub::auth_check(ctx, kind, id, tail == "write"),
         ("super-squash", &Method::POST) => {
             hub::super_squash(ctx, kind, id, if tail.is_empty() { "main" } else { &tail })

@@ -345,7 +345,7 @@ fn file_size(bytes: u64, human_readable: bool) -> String {
 }
 
 /// One entry of a file listing; in JSON, Python's `RepoFile` (`path`, `size`, `blob_id`,
-/// `lfs`) or `RepoFolder` (`path`, `tree_id`) fields.
+/// `lfs`, `last_commit`, `security`) or `RepoFolder` (`path`, `tree_id`, `last_commit`) fields.
 #[derive(Debug)]
 struct FileEntry {
     kind: String,
@@ -353,15 +353,73 @@ struct FileEntry {
     size: Option<u64>,
     oid: String,
     lfs: Option<hf_hub::tree::TreeLfs>,
+    last_commit: Option<hf_hub::tree::TreeLastCommit>,
+    security: Option<Value>,
+}
+
+/// A JSON value without its `null` members (Python's `_serialize_value` drops them).
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// `2024-01-02T01:00:00.000Z` as Python's listing prints it: `2024-01-02 01:00:00`, or
+/// `Jan 02 01:00` with `-h`; empty when unknown.
+fn listing_date(iso: Option<&str>, human_readable: bool) -> String {
+    let Some(iso) = iso.filter(|d| d.len() >= 16 && d.is_char_boundary(19.min(d.len()))) else {
+        return String::new();
+    };
+    if !human_readable {
+        return iso.chars().take(19).collect::<String>().replace('T', " ");
+    }
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = iso
+        .get(5..7)
+        .and_then(|m| m.parse::<usize>().ok())
+        .and_then(|m| MONTHS.get(m.wrapping_sub(1)));
+    match (month, iso.get(8..10), iso.get(11..16)) {
+        (Some(month), Some(day), Some(time)) => format!("{month} {day} {time}"),
+        _ => String::new(),
+    }
 }
 
 impl Serialize for FileEntry {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serde_json::Map::new();
         map.insert("path".into(), self.path.clone().into());
+        if let Some(commit) = &self.last_commit {
+            map.insert(
+                "last_commit".into(),
+                serde_json::json!({"oid": commit.id, "title": commit.title, "date": commit.date}),
+            );
+        }
         if self.kind == "directory" {
             map.insert("tree_id".into(), self.oid.clone().into());
         } else {
+            if let Some(security) = &self.security {
+                let status = security.get("status").cloned().unwrap_or(Value::Null);
+                map.insert(
+                    "security".into(),
+                    without_nulls(serde_json::json!({
+                        "safe": status.as_str() == Some("safe"),
+                        "status": status,
+                        "av_scan": security.get("avScan").cloned().unwrap_or(Value::Null),
+                        "pickle_import_scan": security
+                            .get("pickleImportScan")
+                            .cloned()
+                            .unwrap_or(Value::Null),
+                    })),
+                );
+            }
             map.insert("size".into(), self.size.unwrap_or(0).into());
             map.insert("blob_id".into(), self.oid.clone().into());
             if let Some(lfs) = &self.lfs {
@@ -403,9 +461,11 @@ impl FileList {
         #[derive(Default)]
         struct Node {
             children: std::collections::BTreeMap<String, Node>,
-            size: Option<u64>,
+            /// Size and last-commit date, for files.
+            label: Option<(String, String)>,
             folder: bool,
         }
+        let human = self.human_readable;
         let mut root = Node::default();
         for entry in &self.files {
             let mut node = &mut root;
@@ -419,42 +479,62 @@ impl FileList {
             if entry.kind == "directory" {
                 node.folder = true;
             } else {
-                node.size = entry.size;
+                node.label = Some((
+                    file_size(entry.size.unwrap_or(0), human),
+                    listing_date(entry.last_commit.as_ref().map(|c| c.date.as_str()), human),
+                ));
             }
         }
-        let width = if with_sizes {
-            self.files
-                .iter()
-                .filter_map(|e| e.size)
-                .map(|s| file_size(s, self.human_readable).len())
-                .max()
-                .unwrap_or(0)
+        // Python's layout: `SIZE  DATE  ├── name` for files, blanks of that width for folders.
+        let labels = self.files.iter().filter(|e| e.kind != "directory");
+        let (size_width, date_width) = if with_sizes {
+            labels.fold((0, 0), |(s, d), e| {
+                (
+                    s.max(file_size(e.size.unwrap_or(0), human).len()),
+                    d.max(
+                        listing_date(e.last_commit.as_ref().map(|c| c.date.as_str()), human).len(),
+                    ),
+                )
+            })
         } else {
-            0
+            (0, 0)
         };
-        let mut lines = Vec::new();
-        fn walk(node: &Node, indent: &str, width: usize, human: bool, lines: &mut Vec<String>) {
+        struct Layout {
+            size_width: usize,
+            date_width: usize,
+        }
+        fn walk(node: &Node, indent: &str, layout: &Layout, lines: &mut Vec<String>) {
             let count = node.children.len();
             for (i, (name, child)) in node.children.iter().enumerate() {
                 let last = i + 1 == count;
                 let connector = if last { "└── " } else { "├── " };
-                let prefix = if width == 0 {
+                let prefix = if layout.size_width == 0 {
                     String::new()
                 } else {
-                    let size = child
-                        .size
+                    let (size, date) = child
+                        .label
+                        .clone()
                         .filter(|_| !child.folder)
-                        .map(|s| file_size(s, human))
                         .unwrap_or_default();
-                    format!("{size:>width$}  ")
+                    let (sw, dw) = (layout.size_width, layout.date_width);
+                    format!("{size:>sw$}  {date:<dw$}  ")
                 };
                 let slash = if child.folder { "/" } else { "" };
                 lines.push(format!("{prefix}{indent}{connector}{name}{slash}"));
                 let deeper = format!("{indent}{}", if last { "    " } else { "│   " });
-                walk(child, &deeper, width, human, lines);
+                walk(child, &deeper, layout, lines);
             }
         }
-        walk(&root, "", width, self.human_readable, &mut lines);
+        let mut lines = Vec::new();
+        walk(
+            &root,
+            "",
+            &Layout {
+                size_width,
+                date_width,
+            },
+            &mut lines,
+        );
         lines
     }
 }
@@ -476,7 +556,11 @@ impl Render for FileList {
                     .filter(|_| entry.kind != "directory")
                     .map(|s| file_size(s, self.human_readable))
                     .unwrap_or_default();
-                format!("{size:>12}  {}", Self::shown_path(entry))
+                let date = listing_date(
+                    entry.last_commit.as_ref().map(|c| c.date.as_str()),
+                    self.human_readable,
+                );
+                format!("{size:>12}  {date:>19}  {}", Self::shown_path(entry))
             })
             .collect();
         Human::Text(lines.join("\n"))
@@ -728,8 +812,9 @@ async fn list_command(
             .revision
             .as_deref()
             .unwrap_or(hf_hub::repo::DEFAULT_REVISION);
+        // Expanded, as Python's listing: each entry's last commit (its date is shown).
         let entries = api
-            .list_repo_tree(&repo, revision, None, list.recursive)
+            .list_repo_tree_expanded(&repo, revision, None, list.recursive)
             .await?;
         let has_folders = entries.iter().any(|e| !e.is_file());
         let files = FileList {
@@ -755,6 +840,8 @@ fn file_entry(entry: TreeEntry) -> FileEntry {
         size,
         oid: entry.oid,
         lfs: entry.lfs,
+        last_commit: entry.last_commit,
+        security: entry.security,
     }
 }
 
@@ -829,6 +916,20 @@ mod tests {
         );
         assert_eq!(card_text("# No header\n"), "# No header\n");
         assert_eq!(card_text("---\nunterminated\n"), "---\nunterminated\n");
+    }
+
+    #[test]
+    fn listing_dates_are_pythons() {
+        assert_eq!(
+            listing_date(Some("2024-01-02T01:00:00.000Z"), false),
+            "2024-01-02 01:00:00"
+        );
+        assert_eq!(
+            listing_date(Some("2024-11-02T01:05:00Z"), true),
+            "Nov 02 01:05"
+        );
+        assert_eq!(listing_date(None, false), "");
+        assert_eq!(listing_date(Some("garbage"), true), "");
     }
 
     #[test]

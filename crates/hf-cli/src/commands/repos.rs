@@ -35,6 +35,149 @@ enum ReposCommand {
     Tag(TagCommand),
     /// Delete files matching patterns from a repo, in one commit.
     DeleteFiles(DeleteFilesArgs),
+    /// Duplicate a repo (its files and history) under a new id.
+    Duplicate(DuplicateArgs),
+    /// List your repos (or an organization's) with their storage use.
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+}
+
+/// `--type` of `hf repos list`: the repo types, and Python's `bucket` (listed, never matched
+/// here: this client has no buckets).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ListedType {
+    Model,
+    Dataset,
+    Space,
+    Kernel,
+    Bucket,
+}
+
+#[derive(Debug, clap::Args)]
+struct ListArgs {
+    /// An organization you are a member of (default: your own repos).
+    #[arg(long)]
+    namespace: Option<String>,
+    /// Only repos of this type.
+    #[arg(long = "repo-type", visible_alias = "type", value_enum)]
+    repo_type: Option<ListedType>,
+    /// Only repos whose id contains this text (case-insensitive).
+    #[arg(long)]
+    search: Option<String>,
+    /// Show at most this many repos (0: all).
+    #[arg(long, default_value_t = 30)]
+    limit: usize,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+/// `hf repos list`'s rows, as Python prints them.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+struct StorageList {
+    repos: Vec<StorageRow>,
+    #[serde(skip)]
+    shown_of: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct StorageRow {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    updated: String,
+    visibility: String,
+    storage: String,
+    #[serde(rename = "%_of_total")]
+    percent_of_total: String,
+}
+
+impl Render for StorageList {
+    fn human(&self) -> Human {
+        if self.repos.is_empty() {
+            return Human::Text("No results found.".into());
+        }
+        Human::Table {
+            headers: [
+                "ID",
+                "TYPE",
+                "UPDATED",
+                "VISIBILITY",
+                "STORAGE",
+                "%_OF_TOTAL",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            rows: self
+                .repos
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.id.clone(),
+                        r.kind.clone(),
+                        r.updated.clone(),
+                        r.visibility.clone(),
+                        r.storage.clone(),
+                        r.percent_of_total.clone(),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn summary(&self) -> Option<String> {
+        (self.shown_of > self.repos.len()).then(|| {
+            format!(
+                "Showing {} of {} repos. Use `--limit 0` to list all.",
+                self.repos.len(),
+                self.shown_of
+            )
+        })
+    }
+}
+
+/// `1.2 MB` (Python's `format_size(..., human_readable=True)`).
+fn storage_size(bytes: u64) -> String {
+    let mut value = bytes as f64;
+    for unit in ["B", "KB", "MB", "GB", "TB"] {
+        if value < 1000.0 {
+            return if unit == "B" {
+                format!("{bytes} B")
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+        value /= 1000.0;
+    }
+    format!("{value:.1} PB")
+}
+
+#[derive(Debug, clap::Args)]
+struct DuplicateArgs {
+    /// The repo to copy (`namespace/name`).
+    from_id: String,
+    /// The new repo id (default: the same name in your namespace).
+    to_id: Option<String>,
+    /// The type of repository.
+    #[arg(long = "repo-type", visible_alias = "type", value_enum)]
+    repo_type: Option<RepoTypeArg>,
+    /// Make the copy private.
+    #[arg(long, conflicts_with = "public", overrides_with = "no_private")]
+    private: bool,
+    /// Do not make the copy private.
+    #[arg(long, overrides_with = "private")]
+    no_private: bool,
+    /// Make the copy public.
+    #[arg(long)]
+    public: bool,
+    /// Do not fail if the new repo already exists (nothing is copied then).
+    #[arg(long, overrides_with = "no_exist_ok")]
+    exist_ok: bool,
+    /// Fail if the new repo already exists (the default).
+    #[arg(long, overrides_with = "exist_ok")]
+    no_exist_ok: bool,
+    #[command(flatten)]
+    token: TokenArg,
 }
 
 impl ReposCommand {
@@ -51,6 +194,8 @@ impl ReposCommand {
             Self::Tag(TagCommand::List(a)) => a.repo.token.flag(),
             Self::Tag(TagCommand::Delete(a)) => a.repo.token.flag(),
             Self::DeleteFiles(a) => a.repo.token.flag(),
+            Self::Duplicate(a) => a.token.flag(),
+            Self::List(a) => a.token.flag(),
         }
     }
 }
@@ -453,6 +598,74 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
             }
         }
         ReposCommand::DeleteFiles(a) => delete_files(&api, a).await?,
+        ReposCommand::List(a) => {
+            use futures_util::TryStreamExt as _;
+            let wanted = a.repo_type.map(|t| format!("{t:?}").to_lowercase());
+            let search = a.search.as_deref().map(str::to_lowercase);
+            let all: Vec<hf_hub::api::RepoStorage> = api
+                .list_namespace_repos(a.namespace.as_deref())?
+                .try_filter(|r| {
+                    let keep = wanted.as_deref().is_none_or(|t| r.kind == t)
+                        && search
+                            .as_deref()
+                            .is_none_or(|s| r.id.to_lowercase().contains(s));
+                    std::future::ready(keep)
+                })
+                .try_collect()
+                .await?;
+            let total = all.len();
+            let shown = if a.limit == 0 {
+                total
+            } else {
+                a.limit.min(total)
+            };
+            let repos = all
+                .into_iter()
+                .take(shown)
+                .map(|r| StorageRow {
+                    id: r.id,
+                    kind: r.kind,
+                    updated: r.updated_at.chars().take(10).collect(),
+                    visibility: r.visibility,
+                    storage: storage_size(r.storage),
+                    percent_of_total: format!("{:.1}%", r.storage_percent),
+                })
+                .collect();
+            return context.output.emit(&StorageList {
+                repos,
+                shown_of: total,
+            });
+        }
+        ReposCommand::Duplicate(a) => {
+            let from = parse_repo(&a.from_id, a.repo_type.map(Into::into))?;
+            let to_id = match &a.to_id {
+                Some(to) if to.contains('/') => to.clone(),
+                // A bare name, or none: the caller's namespace, as in Python.
+                other => {
+                    let who = hf_auth::whoami::whoami(api.http()).await?;
+                    let name = other.clone().unwrap_or_else(|| {
+                        from.id
+                            .as_str()
+                            .rsplit('/')
+                            .next()
+                            .unwrap_or_default()
+                            .to_owned()
+                    });
+                    format!("{}/{name}", who.name)
+                }
+            };
+            let to = parse_repo(&to_id, Some(from.repo_type))?;
+            let copied = api
+                .duplicate_repo(&from, &to.id, visibility(a.private, a.public), a.exist_ok)
+                .await?;
+            Done {
+                message: match copied.outcome {
+                    Outcome::Done => format!("Duplicated {from} to {}", to.id),
+                    Outcome::AlreadySo => format!("{to} already exists; nothing was copied"),
+                },
+                url: Some(copied.url),
+            }
+        }
     };
     context.output.emit(&done)
 }

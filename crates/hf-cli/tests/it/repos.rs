@@ -456,3 +456,116 @@ fn a_legacy_admin_token_is_shown_as_admin_and_writes() {
         uploaded.transcript()
     );
 }
+
+#[test]
+fn repos_duplicate_copies_files_into_the_callers_namespace() {
+    let hub = HubEnv::new(|t| &t.write);
+    let copied = hub.run(&["repos", "duplicate", "demo-org/demo-model", "--private"]);
+    assert_eq!(copied.code, Some(0), "{}", copied.transcript());
+    let copy = hub.remote_files("models", "demo-user/demo-model");
+    let original = hub.remote_files("models", "demo-org/demo-model");
+    assert_eq!(copy, original);
+    let info = hub
+        .run(&["models", "info", "demo-user/demo-model", "--json"])
+        .json();
+    assert_eq!(info["private"], true);
+    let again = hub.run(&["repos", "duplicate", "demo-org/demo-model"]);
+    assert_eq!(again.code, Some(1), "{}", again.transcript());
+    let tolerated = hub.run(&[
+        "repos",
+        "duplicate",
+        "demo-org/demo-model",
+        "--exist-ok",
+        "-q",
+    ]);
+    assert_eq!(tolerated.code, Some(0), "{}", tolerated.transcript());
+    let dataset = hub.run(&[
+        "repos",
+        "duplicate",
+        "demo-org/demo-dataset",
+        "demo-user/data-copy",
+        "--type",
+        "dataset",
+    ]);
+    assert_eq!(dataset.code, Some(0), "{}", dataset.transcript());
+    assert!(
+        !hub.remote_files("datasets", "demo-user/data-copy")
+            .is_empty()
+    );
+    // Into a namespace the token cannot write to: refused by the Hub.
+    let foreign = hub.run(&[
+        "repos",
+        "duplicate",
+        "demo-org/demo-model",
+        "someone-else/x",
+    ]);
+    assert_eq!(foreign.code, Some(1), "{}", foreign.transcript());
+}
+
+#[test]
+fn repos_list_shows_the_namespaces_repos_with_storage() {
+    let hub = HubEnv::new(|t| &t.read);
+    let mine = hub.run(&["repos", "ls", "-q"]);
+    assert_eq!(mine.code, Some(0), "{}", mine.transcript());
+    let ids: Vec<&str> = mine.stdout.lines().collect();
+    assert!(ids.contains(&"demo-user/private-model"), "{ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with("demo-user/")), "{ids:?}");
+    let org = hub
+        .run(&[
+            "repos",
+            "ls",
+            "--namespace",
+            "demo-org",
+            "--type",
+            "dataset",
+            "--json",
+        ])
+        .json();
+    let rows = org.as_array().unwrap();
+    assert!(!rows.is_empty(), "{org}");
+    for row in rows {
+        assert_eq!(row["type"], "dataset", "{row}");
+        for key in ["id", "updated", "visibility", "storage", "%_of_total"] {
+            assert!(row.get(key).is_some(), "{key} missing: {row}");
+        }
+    }
+    let limited = hub.run(&[
+        "repos",
+        "ls",
+        "--namespace",
+        "demo-org",
+        "--limit",
+        "1",
+        "--format",
+        "human",
+    ]);
+    assert_eq!(limited.code, Some(0), "{}", limited.transcript());
+    assert!(
+        limited.stdout.contains("Use `--limit 0` to list all."),
+        "{}",
+        limited.stdout
+    );
+    let searched = hub.run(&[
+        "repos",
+        "ls",
+        "--namespace",
+        "demo-org",
+        "--search",
+        "GATED",
+        "-q",
+    ]);
+    assert_eq!(
+        searched.stdout,
+        "demo-org/gated-model\n",
+        "{}",
+        searched.transcript()
+    );
+    let foreign = hub.run(&["repos", "ls", "--namespace", "someone-else"]);
+    assert_eq!(foreign.code, Some(1), "{}", foreign.transcript());
+    let anonymous = {
+        let mut env = crate::common::TestEnv::new();
+        env.endpoint(hub.server.endpoint());
+        env.run(["repos", "ls"])
+    };
+    assert_eq!(anonymous.code, Some(1), "{}", anonymous.transcript());
+}

@@ -83,7 +83,57 @@ pub struct ListReposOptions {
     pub inference_provider: Vec<String>,
 }
 
+/// One repo of [`HubApi::list_namespace_repos`]: its storage use, as the Hub's settings page
+/// shows it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoStorage {
+    /// `namespace/name`.
+    pub id: String,
+    /// `model`, `dataset`, `space` (or `bucket`, which this client does not handle otherwise).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Last update, ISO 8601.
+    pub updated_at: String,
+    /// `public`, `private` or `protected`.
+    pub visibility: String,
+    /// Bytes stored.
+    #[serde(default)]
+    pub storage: u64,
+    /// Share of the namespace's total storage, in percent.
+    #[serde(default)]
+    pub storage_percent: f64,
+}
+
 impl HubApi {
+    /// Every repo of the token's user (`namespace` `None`) or of an organisation the user is
+    /// a member of, with its storage use: `GET /api/settings/repositories` or
+    /// `/api/organizations/{namespace}/settings/repositories`, pages followed.
+    ///
+    /// # Errors
+    /// Items carry request failures (401 without a token, 403 for another organisation).
+    pub fn list_namespace_repos(
+        &self,
+        namespace: Option<&str>,
+    ) -> Result<BoxStream<'static, Result<RepoStorage, Error>>, Error> {
+        let path = match namespace {
+            None => "/api/settings/repositories".to_owned(),
+            Some(namespace) => {
+                if namespace.is_empty()
+                    || !namespace
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                {
+                    return Err(Error::InvalidInput(format!(
+                        "'{namespace}' is not a user or organisation name"
+                    )));
+                }
+                format!("/api/organizations/{namespace}/settings/repositories")
+            }
+        };
+        Ok(paginate(self.http.clone(), self.http.url(&path)?, None))
+    }
+
     /// Lists repos of `repo_type`, following pages until `limit` repos were returned.
     ///
     /// # Errors

@@ -147,6 +147,44 @@ impl HubApi {
         }
     }
 
+    /// `POST /api/{t}/{from}/duplicate`: a copy of `from` (its files and history) as `to`, with
+    /// `visibility` (`None`: the Hub's default). With `exist_ok`, an existing `to` is not an
+    /// error (nothing is copied then).
+    ///
+    /// # Errors
+    /// [`HttpErrorKind::RepoNotFound`] for an unreadable `from`, 403 without write access to
+    /// `to`'s namespace, 409 when `to` exists (without `exist_ok`).
+    pub async fn duplicate_repo(
+        &self,
+        from: &Repo,
+        to: &RepoId,
+        visibility: Option<Visibility>,
+        exist_ok: bool,
+    ) -> Result<CreatedRepo, Error> {
+        let target = Repo::new(to.clone(), from.repo_type);
+        let mut body = Map::new();
+        body.insert("repository".into(), to.as_str().into());
+        if let Some(visibility) = visibility {
+            body.insert("visibility".into(), visibility.as_str().into());
+        }
+        let url = self.http.url(&format!("{}/duplicate", from.api_path()))?;
+        // Never retried, as a create: a timed-out copy may have been made.
+        match self.http.post(url).json(&body).send_json::<Value>().await {
+            Ok(answer) => Ok(CreatedRepo {
+                url: answer
+                    .get("url")
+                    .and_then(Value::as_str)
+                    .map_or_else(|| self.repo_url(&target), str::to_owned),
+                outcome: Outcome::Done,
+            }),
+            Err(e) if exist_ok && *e.kind() == HttpErrorKind::Conflict => Ok(CreatedRepo {
+                url: self.repo_url(&target),
+                outcome: Outcome::AlreadySo,
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// The repo's web URL: `{endpoint}/{prefix}{id}`.
     #[must_use]
     pub fn repo_url(&self, repo: &Repo) -> String {

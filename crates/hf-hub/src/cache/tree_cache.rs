@@ -83,6 +83,8 @@ pub(crate) fn read(folder: &Path, commit: &str) -> Option<Vec<TreeEntry>> {
                 pointer_size: 0,
             }),
             xet_hash: file.xet_hash,
+            last_commit: None,
+            security: None,
         })
         .collect();
     Some(entries)
@@ -153,6 +155,8 @@ mod tests {
                 pointer_size: 0,
             }),
             xet_hash: None,
+            last_commit: None,
+            security: None,
         }
     }
 
