@@ -496,6 +496,39 @@ def run_all(server, tmp, mode):
 
     _()
 
+    @check("space_settings_at_creation")
+    def _():
+        api.create_repo(
+            "demo-user/conf-space",
+            repo_type="space",
+            space_sdk="gradio",
+            space_hardware="t4-medium",
+            space_sleep_time=3600,
+            space_secrets=[{"key": "API_KEY", "value": "not-a-real-secret"}],
+            space_variables=[{"key": "THEME", "value": "dark"}],
+        )
+        variables = api.get_space_variables("demo-user/conf-space")
+        expect(variables["THEME"].value == "dark", variables)
+        expect("API_KEY" not in variables, "secrets are not listed")
+        runtime = api.get_space_runtime("demo-user/conf-space")
+        expect(runtime.requested_hardware == "t4-medium", runtime)
+        expect(runtime.sleep_time == 3600, runtime)
+        url = api.duplicate_repo(
+            "demo-user/conf-space", to_id="demo-user/conf-space-copy", repo_type="space", space_hardware="l4x1"
+        )
+        expect(api.get_space_runtime("demo-user/conf-space-copy").requested_hardware == "l4x1", str(url))
+
+    _()
+
+    @check("dataset_leaderboard")
+    def _():
+        board = api.get_dataset_leaderboard("demo-org/demo-dataset")
+        expect([e.model_id for e in board] == ["demo-org/demo-model", "demo-org/xet-model"], board)
+        expect(board[0].rank == 1 and board[0].value == 0.91 and board[0].verified, board[0])
+        expect(board[0].author.name == "demo-org", board[0].author)
+
+    _()
+
     @check("list_user_repos")
     def _():
         mine = list(api.list_user_repos())

@@ -91,6 +91,11 @@ impl DotEnv {
     pub fn value(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(|v| v.as_str())
     }
+
+    /// The names the file sets, sorted (their values through [`DotEnv::value`]).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.vars.keys().map(String::as_str)
+    }
 }
 
 fn parse_value(raw: &str) -> Option<String> {

@@ -74,6 +74,117 @@ impl TokenArg {
     }
 }
 
+/// Python's Space settings of `hf repos create` and `hf repos duplicate`.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct SpaceSettingsArgs {
+    /// Space hardware flavor (e.g. 'cpu-basic', 't4-medium', 'l4x4'). Only for Spaces.
+    #[arg(long, value_name = "FLAVOR")]
+    pub(crate) flavor: Option<String>,
+    /// Seconds of inactivity before the Space is put to sleep; -1 never. Only for Spaces.
+    #[arg(long, value_name = "SECONDS", allow_negative_numbers = true)]
+    pub(crate) sleep_time: Option<i64>,
+    /// A secret of the Space: `--secrets NAME` takes the value of NAME from your environment
+    /// (`--secrets HF_TOKEN`: your token); `NAME=value` puts it in the command line, where
+    /// other users of this machine can see it. Repeat for several.
+    #[arg(short = 's', long = "secrets", value_name = "SECRET")]
+    pub(crate) secrets: Vec<String>,
+    /// Read secrets from a file of `NAME=value` lines; `-` reads them from stdin.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) secrets_file: Option<String>,
+    /// A public environment variable of the Space: `NAME=value` (or `NAME`, from your
+    /// environment). Repeat for several.
+    #[arg(short = 'e', long = "env", value_name = "VAR")]
+    pub(crate) env: Vec<String>,
+    /// Read environment variables from a file of `NAME=value` lines; `-` reads stdin.
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub(crate) env_file: Option<String>,
+}
+
+impl SpaceSettingsArgs {
+    /// Whether any Space setting was given.
+    pub(crate) fn any(&self) -> bool {
+        self.flavor.is_some()
+            || self.sleep_time.is_some()
+            || !self.secrets.is_empty()
+            || self.secrets_file.is_some()
+            || !self.env.is_empty()
+            || self.env_file.is_some()
+    }
+}
+
+/// `NAME=value` pairs from `--secrets`/`--env` values and a `NAME=value` file (`-`: stdin),
+/// as Python's `parse_env_map`: a bare `NAME` takes its value from `lookup`, later entries
+/// win. `on_argv_value` is told of each value given on the command line.
+pub(crate) fn env_map(
+    values: &[String],
+    file: Option<&str>,
+    lookup: &dyn Fn(&str) -> anyhow::Result<Option<String>>,
+    on_argv_value: &mut dyn FnMut(&str),
+    what: &str,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut put = |key: String, value: String| {
+        pairs.retain(|(k, _)| *k != key);
+        pairs.push((key, value));
+    };
+    if let Some(path) = file {
+        let text = if path == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+                anyhow::Error::new(e).context(format!("could not read {what} from stdin"))
+            })?;
+            text
+        } else {
+            std::fs::read_to_string(path).map_err(|e| {
+                anyhow::Error::new(e).context(format!("could not read the {what} file {path}"))
+            })?
+        };
+        let parsed = hf_auth::dotenv::DotEnv::parse(&text, path)?;
+        for key in parsed.names() {
+            put(
+                key.to_owned(),
+                parsed.value(key).unwrap_or_default().to_owned(),
+            );
+        }
+    }
+    for raw in values {
+        match raw.split_once('=') {
+            Some((key, value)) => {
+                let key = valid_variable_name(key, what)?;
+                on_argv_value(&key);
+                put(key, value.to_owned());
+            }
+            None => {
+                let key = valid_variable_name(raw, what)?;
+                let value = lookup(&key)?.ok_or_else(|| {
+                    UsageError(format!(
+                        "{what} {key} has no value: it is not set in your environment (set it, \
+                         or read it from a file of NAME=value lines)"
+                    ))
+                })?;
+                put(key, value);
+            }
+        }
+    }
+    Ok(pairs)
+}
+
+fn valid_variable_name(name: &str, what: &str) -> anyhow::Result<String> {
+    let name = name.trim();
+    let valid = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(UsageError(format!(
+            "'{}' is not a {what} name (letters, digits and _, not starting with a digit)",
+            hf_auth::sanitize::for_display(name)
+        ))
+        .into())
+    }
+}
+
 /// `--repo-type` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum RepoTypeArg {

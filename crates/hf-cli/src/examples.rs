@@ -102,6 +102,13 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "datasets leaderboard",
+        &[
+            "hf datasets leaderboard SWE-bench/SWE-bench_Verified",
+            "hf datasets leaderboard allenai/olmOCR-bench --limit 5 -q",
+        ],
+    ),
+    (
         "datasets card",
         &[
             "hf datasets card HuggingFaceFW/fineweb",

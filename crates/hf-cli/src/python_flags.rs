@@ -35,10 +35,6 @@ const GROUPS: &[&str] = &[
 /// whole command), each with the reason; docs/coming-from-python.md says the same.
 const GAPS: &[(&str, &str)] = &[
     (
-        "datasets leaderboard (page)",
-        "the leaderboard API is not built; hf-test-server does not answer it",
-    ),
-    (
         "datasets parquet (page)",
         "the Dataset Viewer is a separate service (Python refuses it on any endpoint but \
          huggingface.co); not built",
@@ -52,73 +48,12 @@ const GAPS: &[(&str, &str)] = &[
         "server-side copies between repos and buckets; not built",
     ),
     (
-        "repos duplicate --protected",
-        "protected Space visibility: not built",
-    ),
-    (
-        "repos duplicate --resource-group-id",
-        "Enterprise resource groups: not built",
-    ),
-    ("repos duplicate --flavor", "Space hardware: not built"),
-    (
-        "repos duplicate --sleep-time",
-        "Space sleep time: not built",
-    ),
-    ("repos duplicate -s", "Space secrets: not built"),
-    ("repos duplicate --secrets", "Space secrets: not built"),
-    ("repos duplicate --secrets-file", "Space secrets: not built"),
-    ("repos duplicate -e", "Space variables: not built"),
-    ("repos duplicate --env", "Space variables: not built"),
-    (
-        "repos duplicate --env-file",
-        "Space variables: not built (our --env-file goes before the command)",
-    ),
-    ("repos duplicate --volume", "Space volumes: not built"),
-    (
         "repos list --explore",
         "the interactive 3D city view: not built",
     ),
     ("repos create --template", "Space templates: not built"),
-    (
-        "repos create --protected",
-        "protected Space visibility: not built",
-    ),
-    (
-        "repos settings --protected",
-        "protected Space visibility: not built",
-    ),
-    (
-        "repos create --resource-group-id",
-        "Enterprise resource groups: not built",
-    ),
-    ("repos create --region", "storage regions: not built"),
-    (
-        "repos create --flavor",
-        "Space hardware at creation: not built",
-    ),
-    (
-        "repos create --sleep-time",
-        "Space sleep time at creation: not built",
-    ),
-    ("repos create -s", "Space secrets at creation: not built"),
-    (
-        "repos create --secrets",
-        "Space secrets at creation: not built",
-    ),
-    (
-        "repos create --secrets-file",
-        "Space secrets at creation: not built",
-    ),
-    ("repos create -e", "Space variables at creation: not built"),
-    (
-        "repos create --env",
-        "Space variables at creation: not built",
-    ),
-    (
-        "repos create --env-file",
-        "Space variables at creation: not built (our --env-file goes before the command)",
-    ),
     ("repos create --volume", "Space volumes: not built"),
+    ("repos duplicate --volume", "Space volumes: not built"),
 ];
 
 /// Spellings that mean something else here, on purpose (docs/coming-from-python.md): not

@@ -142,6 +142,78 @@ impl Session {
         }
     }
 
+    /// A variable the user named on the command line (`--secrets NAME`): the process
+    /// environment, then `--env-file`; `HF_TOKEN` is also the token found the usual way, as
+    /// in Python's extended environment.
+    pub(crate) fn named_variable(&self, name: &str) -> anyhow::Result<Option<String>> {
+        // The registry's variables are `'static`; a name typed by the user is leaked once
+        // (argv-bounded) to look it up through the same sources.
+        let var = env::EnvVar {
+            name: Box::leak(name.to_owned().into_boxed_str()),
+            meaning: "a variable named on the command line",
+            default: "(unset)",
+            read_by: "hf-cli",
+        };
+        if let Some(value) = self.settings.get(&var) {
+            return Ok(Some(value));
+        }
+        if name == env::HF_TOKEN.name {
+            return Ok(self
+                .token_on_purpose()?
+                .token()
+                .map(|t| t.expose_secret().to_owned()));
+        }
+        Ok(None)
+    }
+
+    /// The Space settings of `args` (`hf repos create|duplicate`), values resolved: a bare
+    /// `NAME` from [`Session::named_variable`], a file (or stdin), `NAME=value` on argv with
+    /// the argv warning for secrets.
+    pub(crate) fn space_options(
+        &self,
+        args: &crate::args::SpaceSettingsArgs,
+    ) -> anyhow::Result<hf_hub::api::SpaceOptions> {
+        if args.secrets_file.as_deref() == Some("-") && args.env_file.as_deref() == Some("-") {
+            return Err(UsageError(
+                "--secrets-file - and --env-file - cannot both read stdin".into(),
+            )
+            .into());
+        }
+        let lookup = |name: &str| self.named_variable(name);
+        let secrets = crate::args::env_map(
+            &args.secrets,
+            args.secrets_file.as_deref(),
+            &lookup,
+            &mut |key| {
+                tracing::warn!(
+                    "--secrets {key}=... puts the secret in the command line, where other users \
+                     of this machine can see it (ps, /proc); prefer --secrets {key} (from your \
+                     environment) or --secrets-file"
+                );
+            },
+            "secret",
+        )?;
+        let variables = crate::args::env_map(
+            &args.env,
+            args.env_file.as_deref(),
+            &lookup,
+            &mut |_| {},
+            "env",
+        )?;
+        Ok(hf_hub::api::SpaceOptions {
+            hardware: args.flavor.clone(),
+            sleep_time: args.sleep_time,
+            secrets: secrets
+                .into_iter()
+                .map(|(key, value)| hf_hub::api::SpaceSecret::new(key, value))
+                .collect(),
+            variables: variables
+                .into_iter()
+                .map(|(key, value)| hf_hub::api::SpaceVariable { key, value })
+                .collect(),
+        })
+    }
+
     /// The HTTP settings (endpoint, timeouts, offline, certificates).
     pub(crate) fn hub_config(&self) -> anyhow::Result<HubConfig> {
         Ok(HubConfig::from_env_source(self.env())?)

@@ -157,13 +157,7 @@ pub(crate) fn info_json(
             v["sdk"] = json!(repo.sdk.clone().unwrap_or_else(|| "gradio".into()));
             v["subdomain"] = json!(repo.id.replace(['/', '_', '.'], "-").to_lowercase());
             v["host"] = json!(format!("{}/spaces/{}", ctx.shared.endpoint, repo.id));
-            v["runtime"] = json!({
-                "stage": "RUNNING",
-                "hardware": {"current": "cpu-basic", "requested": "cpu-basic"},
-                "storage": null,
-                "gcTimeout": 172800,
-                "replicas": {"current": 1, "requested": 1}
-            });
+            v["runtime"] = space_runtime(repo);
         }
         RepoType::Kernel => {}
     }
@@ -364,6 +358,9 @@ pub(crate) fn repos_admin(ctx: &Ctx, what: &str) -> Response {
             repo.private = body["private"].as_bool().unwrap_or(false)
                 || matches!(body["visibility"].as_str(), Some("private" | "protected"));
             repo.sdk = body["sdk"].as_str().map(str::to_owned);
+            if kind == RepoType::Space {
+                repo.space.apply(&body, now);
+            }
             let (entry, data) = seed::gitattributes_entry("");
             let _ = ctx.shared.blobs.put(&entry.blob_key(), data);
             let mut tree = Tree::new();
@@ -436,6 +433,90 @@ pub(crate) fn repos_admin(ctx: &Ctx, what: &str) -> Response {
     }
 }
 
+/// `GET /api/datasets/{id}/leaderboard`: the dataset's scores, best first, with ranks and
+/// each model's author, as Python's `get_dataset_leaderboard` reads them.
+pub(crate) fn leaderboard(ctx: &Ctx, id: &str) -> Response {
+    let db = ctx.db();
+    let Some(repo) = db
+        .repos
+        .get(&(RepoType::Dataset, id.to_owned()))
+        .filter(|r| db.can_read(&ctx.caller, r))
+    else {
+        return repo_not_found(&ctx.caller);
+    };
+    let mut scores = repo.leaderboard.clone();
+    scores.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let name = id.rsplit('/').next().unwrap_or(id);
+    let entries: Vec<Value> = scores
+        .iter()
+        .enumerate()
+        .map(|(i, (model, value, verified))| {
+            let author = model.split('/').next().unwrap_or_default();
+            let kind = if db.orgs.contains_key(author) { "org" } else { "user" };
+            json!({
+                "rank": i + 1,
+                "modelId": model,
+                "value": value,
+                "filename": format!(".eval_results/{name}.yaml"),
+                "verified": verified,
+                "source": {"name": "hf-test-server", "url": format!("{}/{model}", ctx.shared.endpoint), "isExternal": false},
+                "author": {"name": author, "type": kind, "fullname": author, "avatarUrl": ""},
+            })
+        })
+        .collect();
+    ok_json(Value::Array(entries))
+}
+
+/// A Space's runtime as the Hub reports it (`GET /api/spaces/{id}/runtime`, and in its info).
+pub(crate) fn space_runtime(repo: &Repo) -> Value {
+    let hardware = repo
+        .space
+        .hardware
+        .clone()
+        .unwrap_or_else(|| "cpu-basic".into());
+    json!({
+        "stage": "RUNNING",
+        "hardware": {"current": hardware, "requested": hardware},
+        "storage": null,
+        "gcTimeout": repo.space.sleep_time.unwrap_or(172_800),
+        "replicas": {"current": 1, "requested": 1}
+    })
+}
+
+/// `GET /api/spaces/{id}/runtime`.
+pub(crate) fn space_runtime_route(ctx: &Ctx, id: &str) -> Response {
+    let db = ctx.db();
+    match db
+        .repos
+        .get(&(RepoType::Space, id.to_owned()))
+        .filter(|r| db.can_read(&ctx.caller, r))
+    {
+        Some(repo) => ok_json(space_runtime(repo)),
+        None => repo_not_found(&ctx.caller),
+    }
+}
+
+/// `GET /api/spaces/{id}/variables`: the Space's public variables, as Python's
+/// `get_space_variables` reads them (`{key: {value, updatedAt}}`); secrets are never listed.
+pub(crate) fn space_variables(ctx: &Ctx, id: &str) -> Response {
+    let db = ctx.db();
+    let Some(repo) = db
+        .repos
+        .get(&(RepoType::Space, id.to_owned()))
+        .filter(|r| db.can_read(&ctx.caller, r))
+    else {
+        return repo_not_found(&ctx.caller);
+    };
+    let mut out = serde_json::Map::new();
+    for (key, (value, updated)) in &repo.space.variables {
+        out.insert(
+            key.clone(),
+            json!({"value": value, "updatedAt": iso8601(*updated)}),
+        );
+    }
+    ok_json(Value::Object(out))
+}
+
 /// `GET /api/settings/repositories` (the caller's own) or
 /// `/api/organizations/{ns}/settings/repositories` (a member's org): every repo of the
 /// namespace with its storage (the bytes of its main branch) and share of the total, sorted by id.
@@ -477,7 +558,11 @@ pub(crate) fn namespace_repositories(ctx: &Ctx, org: Option<&str>) -> Response {
                 "id": r.id,
                 "type": r.kind.singular(),
                 "updatedAt": crate::util::iso8601(r.last_modified()),
-                "visibility": if r.private { "private" } else { "public" },
+                "visibility": match (r.space.protected, r.private) {
+                    (true, _) => "protected",
+                    (false, true) => "private",
+                    (false, false) => "public",
+                },
                 "storage": bytes,
                 "storagePercent": if total == 0 { 0.0 } else { bytes as f64 * 100.0 / total as f64 },
             })
@@ -525,6 +610,10 @@ pub(crate) fn duplicate(ctx: &Ctx, kind: RepoType, from: &str) -> Response {
     // Files and history are copied; settings are the new repo's own: public unless asked.
     copy.private = matches!(body["visibility"].as_str(), Some("private" | "protected"));
     copy.gated = Gated::No;
+    copy.space = crate::model::SpaceSettings::default();
+    if kind == RepoType::Space {
+        copy.space.apply(&body, now_secs());
+    }
     db.repos.insert((kind, to.clone()), copy);
     ok_json(json!({"url": repo_url(ctx, kind, &to)}))
 }
@@ -767,8 +856,14 @@ pub(crate) fn settings(ctx: &Ctx, kind: RepoType, id: &str) -> Response {
         repo.private = p;
     }
     match body["visibility"].as_str() {
-        Some("private" | "protected") => repo.private = true,
-        Some("public") => repo.private = false,
+        Some(visibility @ ("private" | "protected")) => {
+            repo.private = true;
+            repo.space.protected = visibility == "protected";
+        }
+        Some("public") => {
+            repo.private = false;
+            repo.space.protected = false;
+        }
         _ => {}
     }
     match &body["gated"] {

@@ -22,6 +22,9 @@
 //! | Hub | POST | `/api/{t}/{repo}/tag/{rev}` | `{"tag","message"?}`; DELETE `/tag/{tag}` |
 //! | Hub | PUT | `/api/{t}/{repo}/settings` | `{"private"?, "visibility"?, "gated"?}` |
 //! | Hub | GET | `/api/settings/repositories`, `/api/organizations/{ns}/settings/repositories` | the namespace's repos with `storage` and `storagePercent` (token required; org members only) |
+//! | Hub | GET | `/api/datasets/{repo}/leaderboard` | scores best first: `rank`, `modelId`, `value`, `verified`, `source`, `author` |
+//! | Hub | GET | `/api/spaces/{repo}/runtime` | stage, hardware (`requested` as created), `gcTimeout` (sleep time) |
+//! | Hub | GET | `/api/spaces/{repo}/variables` | `{key: {value, updatedAt}}` (secrets are never returned) |
 //! | Hub | POST | `/api/{t}/{repo}/duplicate` | `{"repository", "visibility"?}`: files and history copied, settings not -> `{"url"}` |
 //! | Hub | POST | `/api/{t}/{repo}/discussions` | `{"title","description","pullRequest"}`; GET `/discussions/{num}` |
 //! | Hub | GET | `/api/{t}/{repo}/auth-check[/write]` | read / write access check |
@@ -402,6 +405,29 @@ impl TestServer {
     /// Removes all fault rules.
     pub fn clear_faults(&self) {
         self.shared.clear_faults();
+    }
+
+    /// The value of the secret `key` of the Space `space_id`, as set at creation (the API
+    /// never returns secrets; tests check what arrived).
+    pub fn space_secret(&self, space_id: &str, key: &str) -> Option<String> {
+        let db = self.shared.db.lock().ok()?;
+        db.repos
+            .get(&(model::RepoType::Space, space_id.to_owned()))?
+            .space
+            .secrets
+            .get(key)
+            .cloned()
+    }
+
+    /// The value of the public variable `key` of the Space `space_id`.
+    pub fn space_variable(&self, space_id: &str, key: &str) -> Option<String> {
+        let db = self.shared.db.lock().ok()?;
+        db.repos
+            .get(&(model::RepoType::Space, space_id.to_owned()))?
+            .space
+            .variables
+            .get(key)
+            .map(|(value, _)| value.clone())
     }
 
     /// Every request seen (admin requests excluded), in order.

@@ -172,6 +172,49 @@ pub(crate) struct Repo {
     pub(crate) tag_refs: BTreeMap<String, String>,
     pub(crate) prs: BTreeMap<u64, String>,
     pub(crate) discussions: Vec<Discussion>,
+    /// A Space's settings: requested hardware, sleep time, secrets and variables.
+    pub(crate) space: SpaceSettings,
+    /// A benchmark dataset's scores: (model id, value, verified).
+    pub(crate) leaderboard: Vec<(String, f64, bool)>,
+}
+
+/// What a Space was created (or duplicated) with.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SpaceSettings {
+    pub(crate) hardware: Option<String>,
+    pub(crate) sleep_time: Option<i64>,
+    /// Name -> value; values are never sent back by the API.
+    pub(crate) secrets: BTreeMap<String, String>,
+    /// Name -> (value, updated at).
+    pub(crate) variables: BTreeMap<String, (String, u64)>,
+    pub(crate) protected: bool,
+}
+
+impl SpaceSettings {
+    /// Reads Python's create/duplicate payload keys (`hardware`, `sleepTimeSeconds`,
+    /// `secrets`, `variables`, `visibility: protected`) over the current settings.
+    pub(crate) fn apply(&mut self, body: &Value, now: u64) {
+        if let Some(hardware) = body["hardware"].as_str() {
+            self.hardware = Some(hardware.to_owned());
+        }
+        if let Some(seconds) = body["sleepTimeSeconds"].as_i64() {
+            self.sleep_time = Some(seconds);
+        }
+        for item in body["secrets"].as_array().into_iter().flatten() {
+            if let (Some(key), Some(value)) = (item["key"].as_str(), item["value"].as_str()) {
+                self.secrets.insert(key.to_owned(), value.to_owned());
+            }
+        }
+        for item in body["variables"].as_array().into_iter().flatten() {
+            if let (Some(key), Some(value)) = (item["key"].as_str(), item["value"].as_str()) {
+                self.variables
+                    .insert(key.to_owned(), (value.to_owned(), now));
+            }
+        }
+        if body["visibility"].as_str() == Some("protected") {
+            self.protected = true;
+        }
+    }
 }
 
 impl Repo {
@@ -197,6 +240,8 @@ impl Repo {
             tag_refs: BTreeMap::new(),
             prs: BTreeMap::new(),
             discussions: Vec::new(),
+            space: SpaceSettings::default(),
+            leaderboard: Vec::new(),
         }
     }
 

@@ -35,6 +35,9 @@ const REPO_ACTIONS: &[&str] = &[
     "lfs-files",
     "super-squash",
     "duplicate",
+    "variables",
+    "runtime",
+    "leaderboard",
 ];
 
 /// Entry point for every request on the Hub origin.
@@ -173,6 +176,9 @@ async fn repo_api(ctx: &Ctx, kind: RepoType, id: &str, rest: &[String]) -> Respo
         ("discussions", _) => hub::discussions(ctx, kind, id, &tail),
         ("settings", &Method::PUT) => hub::settings(ctx, kind, id),
         ("duplicate", &Method::POST) => hub::duplicate(ctx, kind, id),
+        ("variables", &Method::GET) if kind == RepoType::Space => hub::space_variables(ctx, id),
+        ("runtime", &Method::GET) if kind == RepoType::Space => hub::space_runtime_route(ctx, id),
+        ("leaderboard", &Method::GET) if kind == RepoType::Dataset => hub::leaderboard(ctx, id),
         ("auth-check", &Method::GET) => hub::auth_check(ctx, kind, id, tail == "write"),
         ("super-squash", &Method::POST) => {
             hub::super_squash(ctx, kind, id, if tail.is_empty() { "main" } else { &tail })

@@ -348,6 +348,11 @@ fn build() -> SeedData {
             ],
         );
         b.repo.card_data = parse_card(&card);
+        // A benchmark leaderboard, as `hf datasets leaderboard` reads it.
+        b.repo.leaderboard = vec![
+            ("demo-org/xet-model".to_owned(), 0.85, false),
+            ("demo-org/demo-model".to_owned(), 0.91, true),
+        ];
         b.repo.tags = vec![
             "task_categories:text-classification".into(),
             "language:en".into(),

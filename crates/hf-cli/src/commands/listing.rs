@@ -76,6 +76,62 @@ enum DatasetsCommand {
     Info(InfoArgs),
     /// Get the dataset card (README) of a dataset on the Hub.
     Card(CardArgs),
+    /// List model scores from a benchmark dataset's leaderboard, best first.
+    Leaderboard(LeaderboardArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct LeaderboardArgs {
+    /// The benchmark dataset id (e.g. `SWE-bench/SWE-bench_Verified`).
+    dataset_id: String,
+    /// Show at most this many rows.
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+/// The leaderboard rows, as Python's table (`rank`, `model_id`, `value`, `source`).
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+struct Leaderboard {
+    rows: Vec<hf_hub::api::LeaderboardEntry>,
+}
+
+impl Render for Leaderboard {
+    fn human(&self) -> Human {
+        if self.rows.is_empty() {
+            return Human::Text("No results found.".into());
+        }
+        Human::Table {
+            headers: ["RANK", "MODEL_ID", "VALUE", "SOURCE"]
+                .map(str::to_owned)
+                .to_vec(),
+            rows: self
+                .rows
+                .iter()
+                .map(|r| {
+                    let source = r
+                        .source
+                        .as_ref()
+                        .and_then(|s| s.get("name"))
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
+                    vec![
+                        r.rank.to_string(),
+                        r.model_id.clone(),
+                        r.value.to_string(),
+                        source,
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn quiet(&self) -> Vec<String> {
+        self.rows.iter().map(|r| r.model_id.clone()).collect()
+    }
 }
 
 /// `hf spaces <command>`.
@@ -728,6 +784,13 @@ pub(crate) async fn run_datasets(args: DatasetsArgs, context: &mut Context) -> a
         }
         DatasetsCommand::Info(info) => info_command(repo_type, info, context).await,
         DatasetsCommand::Card(card) => card_command(repo_type, card, context).await,
+        DatasetsCommand::Leaderboard(board) => {
+            let api = context.session.hub_api(board.token.flag())?;
+            let repo = parse_repo(&board.dataset_id, Some(repo_type))?;
+            let mut rows = api.dataset_leaderboard(&repo.id).await?;
+            rows.truncate(board.limit);
+            context.output.emit(&Leaderboard { rows })
+        }
     }
 }
 

@@ -1,11 +1,13 @@
 //! `hf repos create|delete|move|settings|branch|tag|delete-files`.
 
 use hf_hub::Repo;
-use hf_hub::api::{CreateRepoOptions, GatedMode, GitRef, Outcome, RepoSettings, Visibility};
+use hf_hub::api::{
+    CreateRepoOptions, DuplicateRepoOptions, GatedMode, GitRef, Outcome, RepoSettings, Visibility,
+};
 use hf_hub::upload::{CommitOperation, CommitOptions, UploadOptions};
 use serde::Serialize;
 
-use crate::args::{RepoTypeArg, TokenArg, parse_repo};
+use crate::args::{RepoTypeArg, SpaceSettingsArgs, TokenArg, parse_repo};
 use crate::commands::Context;
 use crate::exit::UsageError;
 use crate::output::{Human, Render};
@@ -168,8 +170,16 @@ struct DuplicateArgs {
     #[arg(long, overrides_with = "private")]
     no_private: bool,
     /// Make the copy public.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "protected")]
     public: bool,
+    /// Make the copied Space protected (Spaces only).
+    #[arg(long, conflicts_with = "private")]
+    protected: bool,
+    /// The Enterprise resource group of the copy.
+    #[arg(long, value_name = "ID")]
+    resource_group_id: Option<String>,
+    #[command(flatten)]
+    space: SpaceSettingsArgs,
     /// Do not fail if the new repo already exists (nothing is copied then).
     #[arg(long, overrides_with = "no_exist_ok")]
     exist_ok: bool,
@@ -232,14 +242,25 @@ struct CreateArgs {
     #[arg(long, overrides_with = "private")]
     no_private: bool,
     /// Make the repo public (the default).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "protected")]
     public: bool,
+    /// Make the Space protected: its page is public, its app only for you (Spaces only).
+    #[arg(long, conflicts_with = "private")]
+    protected: bool,
     /// Do not fail if the repo already exists.
     #[arg(long, overrides_with = "no_exist_ok")]
     exist_ok: bool,
     /// Fail if the repo already exists (the default).
     #[arg(long, overrides_with = "exist_ok")]
     no_exist_ok: bool,
+    /// The Enterprise resource group to create the repo in.
+    #[arg(long, value_name = "ID")]
+    resource_group_id: Option<String>,
+    /// The storage region (Team plan or above).
+    #[arg(long, value_parser = ["us", "eu"])]
+    region: Option<String>,
+    #[command(flatten)]
+    space: SpaceSettingsArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -291,8 +312,11 @@ struct SettingsArgs {
     #[arg(long)]
     no_private: bool,
     /// Make the repo public.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "protected")]
     public: bool,
+    /// Make the Space protected: its page is public, its app only for you (Spaces only).
+    #[arg(long, conflicts_with_all = ["private", "no_private"])]
+    protected: bool,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -444,6 +468,38 @@ fn visibility(private: bool, public: bool) -> Option<Visibility> {
     }
 }
 
+/// `--private`, `--public` or `--protected` (only for Spaces: a usage error otherwise).
+fn chosen_visibility(
+    private: bool,
+    public: bool,
+    protected: bool,
+    repo_type: hf_hub::RepoType,
+) -> anyhow::Result<Option<Visibility>> {
+    if !protected {
+        return Ok(visibility(private, public));
+    }
+    if repo_type != hf_hub::RepoType::Space {
+        return Err(UsageError(
+            "--protected only applies to Spaces (add --repo-type space)".into(),
+        )
+        .into());
+    }
+    Ok(Some(Visibility::Protected))
+}
+
+/// Space settings given for a repo that is not a Space: a usage error, before any request.
+fn spaces_only(space: &SpaceSettingsArgs, repo_type: hf_hub::RepoType) -> anyhow::Result<()> {
+    if space.any() && repo_type != hf_hub::RepoType::Space {
+        return Err(UsageError(
+            "--flavor, --sleep-time, --secrets, --secrets-file, --env and --env-file only apply \
+             to Spaces (add --repo-type space)"
+                .into(),
+        )
+        .into());
+    }
+    Ok(())
+}
+
 fn require_yes(yes: bool, what: &str) -> anyhow::Result<()> {
     if yes {
         Ok(())
@@ -477,10 +533,14 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
                 }
                 _ => {}
             }
+            spaces_only(&a.space, repo.repo_type)?;
             let options = CreateRepoOptions {
-                visibility: visibility(a.private, a.public),
+                visibility: chosen_visibility(a.private, a.public, a.protected, repo.repo_type)?,
                 exist_ok: a.exist_ok,
                 space_sdk: a.space_sdk,
+                space: context.session.space_options(&a.space)?,
+                resource_group_id: a.resource_group_id,
+                region: a.region,
             };
             let created = api.create_repo(&repo, &options).await?;
             Done {
@@ -515,7 +575,12 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
         ReposCommand::Settings(a) => {
             let repo = a.repo.repo()?;
             let settings = RepoSettings {
-                visibility: visibility(a.private, a.public || a.no_private),
+                visibility: chosen_visibility(
+                    a.private,
+                    a.public || a.no_private,
+                    a.protected,
+                    repo.repo_type,
+                )?,
                 gated: a.gated.map(|g| match g {
                     GatedArg::Auto => GatedMode::Auto,
                     GatedArg::Manual => GatedMode::Manual,
@@ -655,9 +720,14 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
                 }
             };
             let to = parse_repo(&to_id, Some(from.repo_type))?;
-            let copied = api
-                .duplicate_repo(&from, &to.id, visibility(a.private, a.public), a.exist_ok)
-                .await?;
+            spaces_only(&a.space, from.repo_type)?;
+            let options = DuplicateRepoOptions {
+                visibility: chosen_visibility(a.private, a.public, a.protected, from.repo_type)?,
+                exist_ok: a.exist_ok,
+                space: context.session.space_options(&a.space)?,
+                resource_group_id: a.resource_group_id,
+            };
+            let copied = api.duplicate_repo(&from, &to.id, &options).await?;
             Done {
                 message: match copied.outcome {
                     Outcome::Done => format!("Duplicated {from} to {}", to.id),

@@ -220,6 +220,7 @@ async fn upload_once(
         visibility: args.private.then_some(Visibility::Private),
         exist_ok: true,
         space_sdk: (repo.repo_type == RepoType::Space).then(|| "gradio".to_owned()),
+        ..CreateRepoOptions::default()
     };
     if !api.repo_exists(repo).await? {
         api.create_repo(repo, &create).await?;

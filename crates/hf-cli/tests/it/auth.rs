@@ -570,7 +570,7 @@ fn keyring_round_trip_through_the_cli() {
     let who = auth.whoami_json();
     assert_eq!(who["token_source"], "keyring");
     assert_eq!(who["token_name"], "demo-read");
-    let outcome = auth.run(&["auth", "list"]);
+    let outcome = auth.run(&["auth", "list", "--format", "human"]);
     assert!(
         outcome.stdout.contains("<keyring>  keyring"),
         "{}",

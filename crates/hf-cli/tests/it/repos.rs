@@ -569,3 +569,157 @@ fn repos_list_shows_the_namespaces_repos_with_storage() {
     };
     assert_eq!(anonymous.code, Some(1), "{}", anonymous.transcript());
 }
+
+#[test]
+fn a_space_is_created_with_pythons_settings_and_its_secrets_stay_hidden() {
+    let mut hub = HubEnv::new(|t| &t.write);
+    hub.env.set("MY_API_KEY", "fake-secret-from-env-1234");
+    hub.write("vars.env", b"THEME=dark\nLEVEL=3\n");
+    let vars = hub.env.path("vars.env");
+    let created = hub.run(&[
+        "repos",
+        "create",
+        "demo-user/settings-space",
+        "--type",
+        "space",
+        "--sdk",
+        "gradio",
+        "--flavor",
+        "t4-medium",
+        "--sleep-time",
+        "-1",
+        "--secrets",
+        "MY_API_KEY",
+        "-s",
+        "INLINE=fake-inline-secret-5678",
+        "-e",
+        "MODE=fast",
+        "--env-file",
+        vars.to_str().unwrap(),
+        "--protected",
+    ]);
+    assert_eq!(created.code, Some(0), "{}", created.transcript());
+    // A secret typed on the command line gets the argv warning; no secret value is printed.
+    assert!(
+        created
+            .stderr
+            .contains("--secrets INLINE=... puts the secret"),
+        "{}",
+        created.stderr
+    );
+    for value in ["fake-secret-from-env-1234", "fake-inline-secret-5678"] {
+        assert!(!created.stdout.contains(value) && !created.stderr.contains(value));
+    }
+    let space = "demo-user/settings-space";
+    assert_eq!(
+        hub.server.space_secret(space, "MY_API_KEY").as_deref(),
+        Some("fake-secret-from-env-1234")
+    );
+    assert_eq!(
+        hub.server.space_secret(space, "INLINE").as_deref(),
+        Some("fake-inline-secret-5678")
+    );
+    for (key, value) in [("MODE", "fast"), ("THEME", "dark"), ("LEVEL", "3")] {
+        assert_eq!(
+            hub.server.space_variable(space, key).as_deref(),
+            Some(value),
+            "{key}"
+        );
+    }
+    let info = hub.run(&["spaces", "info", space, "--json"]).json();
+    assert_eq!(
+        info["runtime"]["hardware"]["requested"], "t4-medium",
+        "{info}"
+    );
+    assert_eq!(info["runtime"]["gcTimeout"], -1, "{info}");
+    let listed = hub
+        .run(&["repos", "ls", "--type", "space", "--json"])
+        .json();
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["id"] == space && r["visibility"] == "protected"),
+        "{listed}"
+    );
+    // `--secrets HF_TOKEN` is the token found the usual way, as in Python.
+    let with_token = hub.run(&[
+        "repos",
+        "duplicate",
+        space,
+        "demo-user/settings-copy",
+        "--type",
+        "space",
+        "--secrets",
+        "HF_TOKEN",
+        "--flavor",
+        "l4x1",
+    ]);
+    assert_eq!(with_token.code, Some(0), "{}", with_token.transcript());
+    assert_eq!(
+        hub.server
+            .space_secret("demo-user/settings-copy", "HF_TOKEN")
+            .as_deref(),
+        Some(hub.server.tokens().write.as_str())
+    );
+    // Space settings on a model, a missing variable, and a bad name are usage errors.
+    for args in [
+        &["repos", "create", "demo-user/m1", "--flavor", "t4-medium"][..],
+        &["repos", "create", "demo-user/m2", "--protected"],
+        &[
+            "repos",
+            "create",
+            "spaces/demo-user/s2",
+            "--sdk",
+            "gradio",
+            "-s",
+            "NOT_SET_ANYWHERE",
+        ],
+        &[
+            "repos",
+            "create",
+            "spaces/demo-user/s3",
+            "--sdk",
+            "gradio",
+            "-e",
+            "1BAD=x",
+        ],
+    ] {
+        let outcome = hub.run(args);
+        assert_eq!(outcome.code, Some(2), "{args:?}: {}", outcome.transcript());
+    }
+}
+
+#[test]
+fn a_dataset_leaderboard_lists_models_best_first() {
+    let hub = HubEnv::new(|t| &t.read);
+    let quiet = hub.run(&["datasets", "leaderboard", "demo-org/demo-dataset", "-q"]);
+    assert_eq!(quiet.code, Some(0), "{}", quiet.transcript());
+    assert_eq!(quiet.stdout, "demo-org/demo-model\ndemo-org/xet-model\n");
+    let json = hub
+        .run(&[
+            "datasets",
+            "leaderboard",
+            "demo-org/demo-dataset",
+            "--limit",
+            "1",
+            "--json",
+        ])
+        .json();
+    assert_eq!(json.as_array().unwrap().len(), 1);
+    assert_eq!(
+        (json[0]["rank"].clone(), json[0]["value"].clone()),
+        (1.into(), 0.91.into())
+    );
+    let human = hub.run(&[
+        "datasets",
+        "leaderboard",
+        "demo-org/demo-dataset",
+        "--format",
+        "human",
+    ]);
+    assert!(human.stdout.starts_with("RANK"), "{}", human.stdout);
+    let missing = hub.run(&["datasets", "leaderboard", "demo-org/nope"]);
+    assert_eq!(missing.code, Some(1), "{}", missing.transcript());
+}

@@ -83,6 +83,30 @@ pub struct ListReposOptions {
     pub inference_provider: Vec<String>,
 }
 
+/// One row of a benchmark dataset's leaderboard ([`HubApi::dataset_leaderboard`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeaderboardEntry {
+    /// 1 for the best score.
+    pub rank: u64,
+    /// The model scored.
+    pub model_id: String,
+    /// The score.
+    pub value: f64,
+    /// The result file in the model repo.
+    #[serde(default)]
+    pub filename: String,
+    /// Whether the Hub verified the result.
+    #[serde(default)]
+    pub verified: bool,
+    /// Where the result comes from (`name`, `url`, `isExternal`), as sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<serde_json::Value>,
+}
+
+/// The most rows [`HubApi::dataset_leaderboard`] accepts in its one response.
+const MAX_LEADERBOARD_ROWS: usize = 100_000;
+
 /// One repo of [`HubApi::list_namespace_repos`]: its storage use, as the Hub's settings page
 /// shows it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -106,6 +130,28 @@ pub struct RepoStorage {
 }
 
 impl HubApi {
+    /// The leaderboard of the benchmark dataset `id`: `GET /api/datasets/{id}/leaderboard`,
+    /// best first.
+    ///
+    /// # Errors
+    /// HTTP failures (a dataset that is not found or has no leaderboard), and
+    /// [`Error::Protocol`] for more than 100,000 rows.
+    pub async fn dataset_leaderboard(
+        &self,
+        id: &crate::repo::RepoId,
+    ) -> Result<Vec<LeaderboardEntry>, Error> {
+        let repo = crate::repo::Repo::new(id.clone(), RepoType::Dataset);
+        let url = self.http.url(&format!("{}/leaderboard", repo.api_path()))?;
+        let rows: Vec<LeaderboardEntry> = self.http.get(url).send_json().await?;
+        if rows.len() > MAX_LEADERBOARD_ROWS {
+            return Err(Error::Protocol(format!(
+                "the leaderboard of {id} has {} rows (at most {MAX_LEADERBOARD_ROWS} are read)",
+                rows.len()
+            )));
+        }
+        Ok(rows)
+    }
+
     /// Every repo of the token's user (`namespace` `None`) or of an organisation the user is
     /// a member of, with its storage use: `GET /api/settings/repositories` or
     /// `/api/organizations/{namespace}/settings/repositories`, pages followed.

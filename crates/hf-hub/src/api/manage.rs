@@ -14,15 +14,115 @@ pub enum Visibility {
     Public,
     /// The owner and, for organisations, its members.
     Private,
+    /// A Space whose page is public but whose app only the owner (and members) can use.
+    Protected,
 }
 
 impl Visibility {
-    /// `public` or `private`, as sent to the Hub.
+    /// `public`, `private` or `protected`, as sent to the Hub.
     #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Public => "public",
             Self::Private => "private",
+            Self::Protected => "protected",
+        }
+    }
+}
+
+/// A Space secret: a name and a value that is never printed (`Debug` shows the name only).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SpaceSecret {
+    key: String,
+    value: String,
+}
+
+impl SpaceSecret {
+    /// The secret `key` with `value`.
+    #[must_use]
+    pub fn new(key: impl Into<String>, value: impl Into<String>) -> Self {
+        Self {
+            key: key.into(),
+            value: value.into(),
+        }
+    }
+
+    /// The name (shown freely).
+    #[must_use]
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// The value, for the request that sets it; never for display.
+    #[must_use]
+    pub fn expose_value(&self) -> &str {
+        &self.value
+    }
+}
+
+impl std::fmt::Debug for SpaceSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SpaceSecret")
+            .field("key", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A public Space variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpaceVariable {
+    /// The name.
+    pub key: String,
+    /// The value (public: shown on the Space's settings page).
+    pub value: String,
+}
+
+/// What a new Space (or a duplicated one) runs with; every field is optional.
+#[derive(Debug, Clone, Default)]
+pub struct SpaceOptions {
+    /// The hardware flavor (`cpu-basic`, `t4-medium`, `l4x4`...).
+    pub hardware: Option<String>,
+    /// Seconds of inactivity before the Space sleeps (`-1`: never).
+    pub sleep_time: Option<i64>,
+    /// Secrets, set with the Space (values never printed).
+    pub secrets: Vec<SpaceSecret>,
+    /// Public environment variables.
+    pub variables: Vec<SpaceVariable>,
+}
+
+impl SpaceOptions {
+    /// Whether nothing is set.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.hardware.is_none()
+            && self.sleep_time.is_none()
+            && self.secrets.is_empty()
+            && self.variables.is_empty()
+    }
+
+    /// Adds the options to a create or duplicate payload (Python's keys).
+    fn write_to(&self, body: &mut Map<String, Value>) {
+        if let Some(hardware) = &self.hardware {
+            body.insert("hardware".into(), hardware.as_str().into());
+        }
+        if let Some(seconds) = self.sleep_time {
+            body.insert("sleepTimeSeconds".into(), seconds.into());
+        }
+        if !self.secrets.is_empty() {
+            let secrets: Vec<Value> = self
+                .secrets
+                .iter()
+                .map(|s| json!({"key": s.key, "value": s.value}))
+                .collect();
+            body.insert("secrets".into(), secrets.into());
+        }
+        if !self.variables.is_empty() {
+            let variables: Vec<Value> = self
+                .variables
+                .iter()
+                .map(|v| json!({"key": v.key, "value": v.value}))
+                .collect();
+            body.insert("variables".into(), variables.into());
         }
     }
 }
@@ -36,6 +136,25 @@ pub struct CreateRepoOptions {
     pub exist_ok: bool,
     /// The Space SDK (`gradio`, `streamlit`, `docker`, `static`); required for Spaces.
     pub space_sdk: Option<String>,
+    /// Hardware, sleep time, secrets and variables of a new Space (Spaces only).
+    pub space: SpaceOptions,
+    /// The Enterprise resource group to create the repo in.
+    pub resource_group_id: Option<String>,
+    /// The storage region (`us` or `eu`; Team plan or above).
+    pub region: Option<String>,
+}
+
+/// Options of [`HubApi::duplicate_repo`].
+#[derive(Debug, Clone, Default)]
+pub struct DuplicateRepoOptions {
+    /// The copy's visibility (`None`: the Hub's default).
+    pub visibility: Option<Visibility>,
+    /// Succeed when the target exists (nothing is copied then).
+    pub exist_ok: bool,
+    /// Hardware, sleep time, secrets and variables of a duplicated Space.
+    pub space: SpaceOptions,
+    /// The Enterprise resource group of the copy.
+    pub resource_group_id: Option<String>,
 }
 
 /// Whether a call with `exist_ok` / `missing_ok` changed anything: callers say "already
@@ -114,6 +233,23 @@ impl HubApi {
             }
             (None, _) => {}
         }
+        if !options.space.is_empty() {
+            if repo.repo_type != RepoType::Space {
+                return Err(Error::InvalidInput(
+                    "Space hardware, sleep time, secrets and variables only apply to Spaces".into(),
+                ));
+            }
+            options.space.write_to(&mut body);
+        }
+        if options.visibility == Some(Visibility::Protected) && repo.repo_type != RepoType::Space {
+            return Err(Error::InvalidInput("only a Space can be protected".into()));
+        }
+        if let Some(group) = &options.resource_group_id {
+            body.insert("resourceGroupId".into(), group.as_str().into());
+        }
+        if let Some(region) = &options.region {
+            body.insert("region".into(), region.as_str().into());
+        }
         let url = self.http.url("/api/repos/create")?;
         // Never retried: a create that timed out may have succeeded (Python does the same).
         let result = self.http.post(url).json(&body).send_json::<Value>().await;
@@ -148,8 +284,8 @@ impl HubApi {
     }
 
     /// `POST /api/{t}/{from}/duplicate`: a copy of `from` (its files and history) as `to`, with
-    /// `visibility` (`None`: the Hub's default). With `exist_ok`, an existing `to` is not an
-    /// error (nothing is copied then).
+    /// the visibility and Space settings of `options`. With `exist_ok`, an existing `to` is not
+    /// an error (nothing is copied then).
     ///
     /// # Errors
     /// [`HttpErrorKind::RepoNotFound`] for an unreadable `from`, 403 without write access to
@@ -158,14 +294,25 @@ impl HubApi {
         &self,
         from: &Repo,
         to: &RepoId,
-        visibility: Option<Visibility>,
-        exist_ok: bool,
+        options: &DuplicateRepoOptions,
     ) -> Result<CreatedRepo, Error> {
+        let exist_ok = options.exist_ok;
         let target = Repo::new(to.clone(), from.repo_type);
         let mut body = Map::new();
         body.insert("repository".into(), to.as_str().into());
-        if let Some(visibility) = visibility {
+        if let Some(visibility) = options.visibility {
             body.insert("visibility".into(), visibility.as_str().into());
+        }
+        if let Some(group) = &options.resource_group_id {
+            body.insert("resourceGroupId".into(), group.as_str().into());
+        }
+        if !options.space.is_empty() {
+            if from.repo_type != RepoType::Space {
+                return Err(Error::InvalidInput(
+                    "Space hardware, sleep time, secrets and variables only apply to Spaces".into(),
+                ));
+            }
+            options.space.write_to(&mut body);
         }
         let url = self.http.url(&format!("{}/duplicate", from.api_path()))?;
         // Never retried, as a create: a timed-out copy may have been made.

@@ -11,7 +11,10 @@ pub(crate) mod pagination;
 mod refs;
 
 pub use info::{BlobLfsInfo, GatedMode, RepoInfo, Sibling};
-pub use listing::{ListReposOptions, RepoSort, RepoStorage};
-pub use manage::{CreateRepoOptions, CreatedRepo, Outcome, RepoSettings, Visibility};
+pub use listing::{LeaderboardEntry, ListReposOptions, RepoSort, RepoStorage};
+pub use manage::{
+    CreateRepoOptions, CreatedRepo, DuplicateRepoOptions, Outcome, RepoSettings, SpaceOptions,
+    SpaceSecret, SpaceVariable, Visibility,
+};
 pub use pagination::ListingLimits;
 pub use refs::{CommitAuthor, GitCommit, GitRef, GitRefs};
