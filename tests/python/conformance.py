@@ -159,7 +159,7 @@ def run_all(server, tmp, mode):
 
     # Imported only now: huggingface_hub reads its constants at import time.
     import huggingface_hub
-    from huggingface_hub import HfApi, hf_hub_download, snapshot_download
+    from huggingface_hub import HfApi, Volume, hf_hub_download, snapshot_download
     from huggingface_hub.errors import (
         EntryNotFoundError,
         GatedRepoError,
@@ -506,6 +506,7 @@ def run_all(server, tmp, mode):
             space_sleep_time=3600,
             space_secrets=[{"key": "API_KEY", "value": "not-a-real-secret"}],
             space_variables=[{"key": "THEME", "value": "dark"}],
+            space_volumes=[Volume(type="dataset", source="demo-org/demo-dataset", mount_path="/data")],
         )
         variables = api.get_space_variables("demo-user/conf-space")
         expect(variables["THEME"].value == "dark", variables)
@@ -513,6 +514,11 @@ def run_all(server, tmp, mode):
         runtime = api.get_space_runtime("demo-user/conf-space")
         expect(runtime.requested_hardware == "t4-medium", runtime)
         expect(runtime.sleep_time == 3600, runtime)
+        expect(
+            [(v.type, v.source, v.mount_path) for v in runtime.volumes or []]
+            == [("dataset", "demo-org/demo-dataset", "/data")],
+            runtime.volumes,
+        )
         url = api.duplicate_repo(
             "demo-user/conf-space", to_id="demo-user/conf-space-copy", repo_type="space", space_hardware="l4x1"
         )

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use hf_hub::{Repo, RepoType};
+use hf_hub::{Repo, RepoId, RepoType};
 
 use crate::exit::UsageError;
 use crate::output::OutputFormat;
@@ -98,12 +98,64 @@ pub(crate) struct SpaceSettingsArgs {
     /// Read environment variables from a file of `NAME=value` lines; `-` reads stdin.
     #[arg(long = "env-file", value_name = "FILE")]
     pub(crate) env_file: Option<String>,
+    /// Mount a volume: `hf://[TYPE/]SOURCE[@REVISION][/PATH]:/MOUNT_PATH[:ro|:rw]` (TYPE:
+    /// models, the default, datasets, spaces or buckets; repos are always read-only). Repeat
+    /// for several. (`-v` is our verbosity flag: spell it `--volume`.)
+    #[arg(long = "volume", value_name = "SPEC", value_parser = parse_volume)]
+    pub(crate) volumes: Vec<hf_hub::api::SpaceVolume>,
+}
+
+/// One `--volume` spec, as Python's `parse_hf_mount` reads it.
+pub(crate) fn parse_volume(spec: &str) -> Result<hf_hub::api::SpaceVolume, String> {
+    let bad = |why: &str| {
+        format!(
+            "'{spec}' is not a volume ({why}); expected hf://[TYPE/]SOURCE[@REVISION][/PATH]:/MOUNT_PATH[:ro|:rw]"
+        )
+    };
+    let (rest, read_only) = match spec.rsplit_once(':') {
+        Some((rest, "ro")) => (rest, Some(true)),
+        Some((rest, "rw")) => (rest, Some(false)),
+        _ => (spec, None),
+    };
+    let (source, mount_path) = rest
+        .rsplit_once(":/")
+        .map(|(source, mount)| (source, format!("/{mount}")))
+        .ok_or_else(|| bad("no :/MOUNT_PATH"))?;
+    if let Some(bucket) = source
+        .strip_prefix("hf://buckets/")
+        .or_else(|| source.strip_prefix("hf://bucket/"))
+    {
+        let mut parts = bucket.splitn(3, '/');
+        let (Some(namespace), Some(name)) = (parts.next(), parts.next()) else {
+            return Err(bad("a bucket is namespace/name"));
+        };
+        let id = format!("{namespace}/{name}");
+        RepoId::new(&id).map_err(|e| bad(&e.to_string()))?;
+        return Ok(hf_hub::api::SpaceVolume {
+            kind: "bucket".into(),
+            source: id,
+            mount_path,
+            revision: None,
+            read_only,
+            path: parts.next().filter(|p| !p.is_empty()).map(str::to_owned),
+        });
+    }
+    let uri = hf_hub::repo::HfUri::parse(source).map_err(|e| bad(&e.to_string()))?;
+    Ok(hf_hub::api::SpaceVolume {
+        kind: uri.repo.repo_type.as_str().into(),
+        source: uri.repo.id.to_string(),
+        mount_path,
+        revision: uri.revision,
+        read_only,
+        path: (!uri.path.is_empty()).then_some(uri.path),
+    })
 }
 
 impl SpaceSettingsArgs {
     /// Whether any Space setting was given.
     pub(crate) fn any(&self) -> bool {
-        self.flavor.is_some()
+        !self.volumes.is_empty()
+            || self.flavor.is_some()
             || self.sleep_time.is_some()
             || !self.secrets.is_empty()
             || self.secrets_file.is_some()
@@ -261,6 +313,42 @@ pub(crate) fn inference_error(error: hf_inference::Error) -> anyhow::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn volumes_are_read_as_python_reads_them() {
+        let v = parse_volume("hf://datasets/org/ds@v1/train:/data:ro").unwrap();
+        assert_eq!(
+            (v.kind.as_str(), v.source.as_str(), v.mount_path.as_str()),
+            ("dataset", "org/ds", "/data")
+        );
+        assert_eq!(
+            (v.revision.as_deref(), v.read_only, v.path.as_deref()),
+            (Some("v1"), Some(true), Some("train"))
+        );
+        let v = parse_volume("hf://org/model:/models").unwrap();
+        assert_eq!(
+            (v.kind.as_str(), v.read_only, v.path),
+            ("model", None, None)
+        );
+        let v = parse_volume("hf://buckets/org/b/sub/dir:/mnt:rw").unwrap();
+        assert_eq!(
+            (
+                v.kind.as_str(),
+                v.source.as_str(),
+                v.path.as_deref(),
+                v.read_only
+            ),
+            ("bucket", "org/b", Some("sub/dir"), Some(false))
+        );
+        for bad in [
+            "hf://org/model",
+            "org/model:/data",
+            "hf://buckets/b:/x",
+            "hf://a/../b:/x",
+        ] {
+            assert!(parse_volume(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn repo_ids_accept_type_prefixes_and_uris() {

@@ -179,6 +179,15 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     ("repos delete", &["hf repos delete my-model --yes"]),
     (
+        "repos cp",
+        &[
+            "hf repos cp ./config.json hf://username/my-model/config.json",
+            "hf repos cp hf://openai-community/gpt2/config.json ./",
+            "hf repos cp hf://openai-community/gpt2/config.json - | jq .",
+            "echo hello | hf repos cp - hf://username/my-model/hello.txt",
+        ],
+    ),
+    (
         "repos list",
         &[
             "hf repos ls",

@@ -44,16 +44,10 @@ const GAPS: &[(&str, &str)] = &[
         "runs DuckDB SQL over parquet files; not built",
     ),
     (
-        "repos cp (page)",
-        "server-side copies between repos and buckets; not built",
-    ),
-    (
         "repos list --explore",
         "the interactive 3D city view: not built",
     ),
     ("repos create --template", "Space templates: not built"),
-    ("repos create --volume", "Space volumes: not built"),
-    ("repos duplicate --volume", "Space volumes: not built"),
 ];
 
 /// Spellings that mean something else here, on purpose (docs/coming-from-python.md): not
@@ -61,11 +55,11 @@ const GAPS: &[(&str, &str)] = &[
 const OURS: &[(&str, &str)] = &[
     (
         "repos create -v",
-        "-v is our verbosity flag; Python's -v is --volume (Space volumes, not built)",
+        "-v is our verbosity flag; Python's -v is --volume, spelled out here",
     ),
     (
         "repos duplicate -v",
-        "-v is our verbosity flag; Python's -v is --volume (Space volumes, not built)",
+        "-v is our verbosity flag; Python's -v is --volume, spelled out here",
     ),
 ];
 

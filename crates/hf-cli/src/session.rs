@@ -211,6 +211,7 @@ impl Session {
                 .into_iter()
                 .map(|(key, value)| hf_hub::api::SpaceVariable { key, value })
                 .collect(),
+            volumes: args.volumes.clone(),
         })
     }
 

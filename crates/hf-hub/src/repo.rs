@@ -296,6 +296,105 @@ pub fn repo_page(url: &str) -> Option<String> {
     Some(format!("{origin}/{prefix}{}", id.join("/")))
 }
 
+/// A file (or folder) named as Python's `hf://` URIs name them:
+/// `hf://[TYPE/]namespace/name[@REVISION][/PATH]` (`TYPE`: `models`, `datasets`, `spaces`,
+/// `kernels`, or their singulars; none: a model). Buckets (`hf://buckets/...`) are refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HfUri {
+    /// The repo.
+    pub repo: Repo,
+    /// `@REVISION` when given (`refs/pr/N` and `refs/convert/X` included).
+    pub revision: Option<String>,
+    /// The path in the repo (empty for the repo itself).
+    pub path: String,
+}
+
+impl HfUri {
+    /// Parses `raw`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidInput`] when `raw` is not an `hf://` URI, names a bucket, or its repo id
+    /// is not `namespace/name`.
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        let bad = |why: &str| Error::InvalidInput(format!("'{raw}' is not a repo URI: {why}"));
+        let body = raw
+            .strip_prefix("hf://")
+            .ok_or_else(|| bad("expected hf://[TYPE/]namespace/name[@REVISION][/PATH]"))?;
+        if body.starts_with("buckets/") || body.starts_with("bucket/") {
+            return Err(bad("buckets are not supported by this client"));
+        }
+        let (repo_type, location) = match split_type_prefix(body) {
+            Some((kind, rest)) if rest.contains('/') => (kind, rest),
+            _ => (RepoType::Model, body),
+        };
+        let location = location.trim_start_matches('/');
+        let (id, revision, path) = match location.find('@') {
+            Some(at) if location[..at].matches('/').count() == 1 => {
+                let (id, rest) = (&location[..at], &location[at + 1..]);
+                let special = ["refs/pr/", "refs/convert/"]
+                    .iter()
+                    .find(|prefix| rest.starts_with(**prefix));
+                let split = match special {
+                    // `refs/pr/3/file`: the revision ends after its third segment.
+                    Some(prefix) => rest[prefix.len()..].find('/').map(|i| prefix.len() + i),
+                    None => rest.find('/'),
+                };
+                let (revision, path) = match split {
+                    Some(i) => (&rest[..i], &rest[i + 1..]),
+                    None => (rest, ""),
+                };
+                if revision.is_empty() {
+                    return Err(bad("empty revision after '@'"));
+                }
+                (id.to_owned(), Some(revision.to_owned()), path.to_owned())
+            }
+            _ => {
+                let mut parts = location.splitn(3, '/');
+                let (Some(namespace), Some(name)) = (parts.next(), parts.next()) else {
+                    return Err(bad("the repo id must be namespace/name"));
+                };
+                (
+                    format!("{namespace}/{name}"),
+                    None,
+                    parts.next().unwrap_or_default().to_owned(),
+                )
+            }
+        };
+        if let Some(revision) = &revision {
+            validate_revision(revision)?;
+        }
+        Ok(Self {
+            repo: Repo::new(RepoId::new(&id)?, repo_type),
+            revision,
+            path,
+        })
+    }
+
+    /// Whether `text` is meant as an `hf://` URI.
+    #[must_use]
+    pub fn is_uri(text: &str) -> bool {
+        text.starts_with("hf://")
+    }
+}
+
+impl fmt::Display for HfUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefix = match self.repo.repo_type {
+            RepoType::Model => "",
+            other => other.plural(),
+        };
+        let slash = if prefix.is_empty() { "" } else { "/" };
+        write!(f, "hf://{prefix}{slash}{}", self.repo.id)?;
+        if let Some(revision) = &self.revision {
+            write!(f, "@{revision}")?;
+        }
+        if !self.path.is_empty() {
+            write!(f, "/{}", self.path)?;
+        }
+        Ok(())
+    }
+}
+
 /// `models/rest` -> (model, rest); also the singular words.
 fn split_type_prefix(id: &str) -> Option<(RepoType, &str)> {
     let (prefix, rest) = id.split_once('/')?;
@@ -375,6 +474,51 @@ pub fn validate_revision(revision: &str) -> Result<(), Error> {
         return Err(bad("it contains control characters or backslashes"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod uri_tests {
+    use super::*;
+
+    #[test]
+    fn hf_uris_name_a_repo_a_revision_and_a_path_as_python_reads_them() {
+        let uri = HfUri::parse("hf://datasets/org/data@refs/pr/3/train/part.json").unwrap();
+        assert_eq!(
+            (
+                uri.repo.repo_type,
+                uri.repo.id.as_str(),
+                uri.revision.as_deref(),
+                uri.path.as_str()
+            ),
+            (
+                RepoType::Dataset,
+                "org/data",
+                Some("refs/pr/3"),
+                "train/part.json"
+            )
+        );
+        let uri = HfUri::parse("hf://org/model/sub/config.json").unwrap();
+        assert_eq!(
+            (uri.repo.repo_type, uri.path.as_str()),
+            (RepoType::Model, "sub/config.json")
+        );
+        assert_eq!(uri.to_string(), "hf://org/model/sub/config.json");
+        let uri = HfUri::parse("hf://spaces/user/app@dev").unwrap();
+        assert_eq!(
+            (uri.revision.as_deref(), uri.path.as_str()),
+            (Some("dev"), "")
+        );
+        assert_eq!(uri.to_string(), "hf://spaces/user/app@dev");
+        for bad in [
+            "org/model",
+            "hf://gpt2",
+            "hf://buckets/org/b/x",
+            "hf://org/m@/x",
+            "hf://o/../x",
+        ] {
+            assert!(HfUri::parse(bad).is_err(), "{bad}");
+        }
+    }
 }
 
 #[cfg(test)]

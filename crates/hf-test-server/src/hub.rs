@@ -474,13 +474,17 @@ pub(crate) fn space_runtime(repo: &Repo) -> Value {
         .hardware
         .clone()
         .unwrap_or_else(|| "cpu-basic".into());
-    json!({
+    let mut runtime = json!({
         "stage": "RUNNING",
         "hardware": {"current": hardware, "requested": hardware},
         "storage": null,
         "gcTimeout": repo.space.sleep_time.unwrap_or(172_800),
         "replicas": {"current": 1, "requested": 1}
-    })
+    });
+    if !repo.space.volumes.is_empty() {
+        runtime["volumes"] = Value::Array(repo.space.volumes.clone());
+    }
+    runtime
 }
 
 /// `GET /api/spaces/{id}/runtime`.

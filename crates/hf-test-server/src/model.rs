@@ -188,6 +188,8 @@ pub(crate) struct SpaceSettings {
     /// Name -> (value, updated at).
     pub(crate) variables: BTreeMap<String, (String, u64)>,
     pub(crate) protected: bool,
+    /// Mounted volumes, as sent (`type`, `source`, `mountPath`, ...).
+    pub(crate) volumes: Vec<Value>,
 }
 
 impl SpaceSettings {
@@ -213,6 +215,13 @@ impl SpaceSettings {
         }
         if body["visibility"].as_str() == Some("protected") {
             self.protected = true;
+        }
+        if let Some(volumes) = body["volumes"].as_array() {
+            self.volumes = volumes
+                .iter()
+                .filter(|v| v["source"].is_string() && v["mountPath"].is_string())
+                .cloned()
+                .collect();
         }
     }
 }

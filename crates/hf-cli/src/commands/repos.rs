@@ -42,6 +42,46 @@ enum ReposCommand {
     /// List your repos (or an organization's) with their storage use.
     #[command(visible_alias = "ls")]
     List(ListArgs),
+    /// Copy one file between a local path (or stdin/stdout, `-`) and a repo, or between repos.
+    Cp(CpArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CpArgs {
+    /// Source: a local file, an hf:// URI of a file in a repo
+    /// (`hf://[TYPE/]namespace/name[@REVISION]/PATH`), or - for stdin.
+    src: String,
+    /// Destination: a local path (default: the file's name here), an hf:// URI (a folder
+    /// ending with `/` keeps the source's name), or - for stdout.
+    dst: Option<String>,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+/// What `hf repos cp` did.
+#[derive(Debug, Serialize)]
+struct Copied {
+    #[serde(skip)]
+    action: &'static str,
+    src: String,
+    dst: String,
+}
+
+impl Render for Copied {
+    fn human(&self) -> Human {
+        Human::Fields(vec![
+            ("src".to_owned(), self.src.clone()),
+            ("dst".to_owned(), self.dst.clone()),
+        ])
+    }
+
+    fn quiet(&self) -> Vec<String> {
+        vec![self.dst.clone()]
+    }
+
+    fn summary(&self) -> Option<String> {
+        Some(self.action.to_owned())
+    }
 }
 
 /// `--type` of `hf repos list`: the repo types, and Python's `bucket` (listed, never matched
@@ -206,6 +246,7 @@ impl ReposCommand {
             Self::DeleteFiles(a) => a.repo.token.flag(),
             Self::Duplicate(a) => a.token.flag(),
             Self::List(a) => a.token.flag(),
+            Self::Cp(a) => a.token.flag(),
         }
     }
 }
@@ -491,8 +532,8 @@ fn chosen_visibility(
 fn spaces_only(space: &SpaceSettingsArgs, repo_type: hf_hub::RepoType) -> anyhow::Result<()> {
     if space.any() && repo_type != hf_hub::RepoType::Space {
         return Err(UsageError(
-            "--flavor, --sleep-time, --secrets, --secrets-file, --env and --env-file only apply \
-             to Spaces (add --repo-type space)"
+            "--flavor, --sleep-time, --secrets, --secrets-file, --env, --env-file and --volume \
+             only apply to Spaces (add --repo-type space)"
                 .into(),
         )
         .into());
@@ -663,6 +704,7 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
             }
         }
         ReposCommand::DeleteFiles(a) => delete_files(&api, a).await?,
+        ReposCommand::Cp(a) => return copy(&api, a, context).await,
         ReposCommand::List(a) => {
             use futures_util::TryStreamExt as _;
             let wanted = a.repo_type.map(|t| format!("{t:?}").to_lowercase());
@@ -738,6 +780,203 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
         }
     };
     context.output.emit(&done)
+}
+
+/// A file URI of `hf repos cp` (a usage error otherwise).
+fn file_uri(raw: &str) -> anyhow::Result<hf_hub::repo::HfUri> {
+    hf_hub::repo::HfUri::parse(raw).map_err(|e| UsageError(e.to_string()).into())
+}
+
+/// `hf repos cp SRC [DST]`, as Python's: upload (local file or stdin to a repo), download
+/// (a repo file to a local path or stdout) or a copy between repos (downloaded, then
+/// uploaded: content already on the Hub is not sent again).
+async fn copy(api: &hf_hub::HubApi, args: CpArgs, context: &mut Context) -> anyhow::Result<()> {
+    let src_remote = hf_hub::repo::HfUri::is_uri(&args.src);
+    let dst_remote = args.dst.as_deref().is_some_and(hf_hub::repo::HfUri::is_uri);
+    if !src_remote && !dst_remote {
+        return Err(UsageError(match args.dst {
+            None => "missing destination: give a repo file as an hf:// URI".to_owned(),
+            Some(_) => {
+                "one of SRC or DST must be a repo file (hf://namespace/name/path)".to_owned()
+            }
+        })
+        .into());
+    }
+    if src_remote {
+        let src = file_uri(&args.src)?;
+        let name = match src.path.rsplit('/').next() {
+            Some(name) if !name.is_empty() && !args.src.ends_with('/') => name.to_owned(),
+            _ => {
+                return Err(UsageError(
+                    "the source must name a file, not a repo or a folder (use `hf download` \
+                     for folders)"
+                        .into(),
+                )
+                .into());
+            }
+        };
+        // Fetched next to where it goes (a temporary folder), so the final move is a rename.
+        let fetch_into = |dir: &std::path::Path| -> anyhow::Result<tempfile::TempDir> {
+            tempfile::Builder::new()
+                .prefix(".hf-cp-")
+                .tempdir_in(dir)
+                .map_err(|e| {
+                    anyhow::Error::new(e).context(format!(
+                        "could not create a temporary folder in {}",
+                        dir.display()
+                    ))
+                })
+        };
+        let options = context.session.download_options(None)?;
+        let download = |into: std::path::PathBuf| fetch(api, &options, &src, into);
+        if !dst_remote {
+            if args.dst.as_deref() == Some("-") {
+                let temp = tempfile::tempdir()?;
+                let path = download(temp.path().to_path_buf()).await?;
+                let mut file = std::fs::File::open(&path)?;
+                let mut buffer = vec![0u8; 1 << 20];
+                loop {
+                    let n = std::io::Read::read(&mut file, &mut buffer)?;
+                    if n == 0 {
+                        return Ok(());
+                    }
+                    context.output.write_raw(&buffer[..n])?;
+                }
+            }
+            let target = match args.dst.as_deref() {
+                None => std::path::PathBuf::from(&name),
+                Some(dst) if dst.ends_with('/') || std::path::Path::new(dst).is_dir() => {
+                    std::path::Path::new(dst).join(&name)
+                }
+                Some(dst) => std::path::PathBuf::from(dst),
+            };
+            let parent = target
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .map_or_else(
+                    || std::path::PathBuf::from("."),
+                    std::path::Path::to_path_buf,
+                );
+            std::fs::create_dir_all(&parent).map_err(|e| {
+                anyhow::Error::new(e).context(format!("could not create {}", parent.display()))
+            })?;
+            let temp = fetch_into(&parent)?;
+            let fetched = download(temp.path().to_path_buf()).await?;
+            std::fs::rename(&fetched, &target).map_err(|e| {
+                anyhow::Error::new(e)
+                    .context(format!("could not move the file to {}", target.display()))
+            })?;
+            return context.output.emit(&Copied {
+                action: "Downloaded",
+                src: src.to_string(),
+                dst: target.display().to_string(),
+            });
+        }
+        // Repo to repo.
+        let dst_raw = args.dst.clone().unwrap_or_default();
+        let mut dst = file_uri(&dst_raw)?;
+        dst.path = target_path(&dst.path, &dst_raw, &name);
+        let temp = tempfile::tempdir()?;
+        let fetched = download(temp.path().to_path_buf()).await?;
+        upload_one(api, &dst, hf_hub::upload::UploadSource::Path(fetched)).await?;
+        return context.output.emit(&Copied {
+            action: "Copied",
+            src: src.to_string(),
+            dst: dst.to_string(),
+        });
+    }
+    // Local file or stdin to a repo.
+    let dst_raw = args.dst.clone().unwrap_or_default();
+    let mut dst = file_uri(&dst_raw)?;
+    let (source, shown) = if args.src == "-" {
+        if dst.path.is_empty() || dst_raw.ends_with('/') {
+            return Err(UsageError(
+                "uploading stdin needs the full destination path, file name included".into(),
+            )
+            .into());
+        }
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut bytes)
+            .map_err(|e| anyhow::Error::new(e).context("could not read stdin"))?;
+        (
+            hf_hub::upload::UploadSource::Bytes(bytes.into()),
+            "stdin".to_owned(),
+        )
+    } else {
+        let local = std::path::Path::new(&args.src);
+        if local.is_dir() {
+            return Err(
+                UsageError("the source is a folder: use `hf upload` for folders".into()).into(),
+            );
+        }
+        if !local.is_file() {
+            return Err(UsageError(format!("source file not found: {}", args.src)).into());
+        }
+        let name = local
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        dst.path = target_path(&dst.path, &dst_raw, &name);
+        (
+            hf_hub::upload::UploadSource::Path(local.to_path_buf()),
+            args.src.clone(),
+        )
+    };
+    upload_one(api, &dst, source).await?;
+    context.output.emit(&Copied {
+        action: "Uploaded",
+        src: shown,
+        dst: dst.to_string(),
+    })
+}
+
+/// Downloads the file `src` into the folder `into` (not the cache) and returns its path.
+async fn fetch(
+    api: &hf_hub::HubApi,
+    options: &hf_hub::download::DownloadOptions,
+    src: &hf_hub::repo::HfUri,
+    into: std::path::PathBuf,
+) -> anyhow::Result<std::path::PathBuf> {
+    let mut options = options.clone();
+    options.local_dir = Some(into);
+    Ok(api
+        .download_file(&src.repo, &src.path, src.revision.as_deref(), &options)
+        .await?)
+}
+
+/// Where a file named `name` lands under the destination path `path` (as typed in `raw`):
+/// the repo's root when empty, inside it when `raw` ends with `/`, else `path` itself.
+fn target_path(path: &str, raw: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_owned()
+    } else if raw.ends_with('/') {
+        format!("{}/{name}", path.trim_end_matches('/'))
+    } else {
+        path.to_owned()
+    }
+}
+
+async fn upload_one(
+    api: &hf_hub::HubApi,
+    dst: &hf_hub::repo::HfUri,
+    source: hf_hub::upload::UploadSource,
+) -> anyhow::Result<()> {
+    let commit = CommitOptions {
+        message: format!("Upload {} with huggingface_hub", dst.path),
+        description: String::new(),
+        revision: dst.revision.clone(),
+        parent_commit: None,
+        create_pr: false,
+    };
+    api.upload_file(
+        &dst.repo,
+        source,
+        &dst.path,
+        &commit,
+        &UploadOptions::default(),
+    )
+    .await?;
+    Ok(())
 }
 
 async fn delete_files(api: &hf_hub::HubApi, args: DeleteFilesArgs) -> anyhow::Result<Done> {

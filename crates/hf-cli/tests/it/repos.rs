@@ -597,6 +597,10 @@ fn a_space_is_created_with_pythons_settings_and_its_secrets_stay_hidden() {
         "--env-file",
         vars.to_str().unwrap(),
         "--protected",
+        "--volume",
+        "hf://datasets/demo-org/demo-dataset:/data",
+        "--volume",
+        "hf://buckets/demo-user/scratch:/mnt:rw",
     ]);
     assert_eq!(created.code, Some(0), "{}", created.transcript());
     // A secret typed on the command line gets the argv warning; no secret value is printed.
@@ -632,6 +636,14 @@ fn a_space_is_created_with_pythons_settings_and_its_secrets_stay_hidden() {
         "{info}"
     );
     assert_eq!(info["runtime"]["gcTimeout"], -1, "{info}");
+    assert_eq!(
+        info["runtime"]["volumes"],
+        serde_json::json!([
+            {"type": "dataset", "source": "demo-org/demo-dataset", "mountPath": "/data"},
+            {"type": "bucket", "source": "demo-user/scratch", "mountPath": "/mnt", "readOnly": false},
+        ]),
+        "{info}"
+    );
     let listed = hub
         .run(&["repos", "ls", "--type", "space", "--json"])
         .json();
@@ -721,5 +733,102 @@ fn a_dataset_leaderboard_lists_models_best_first() {
     ]);
     assert!(human.stdout.starts_with("RANK"), "{}", human.stdout);
     let missing = hub.run(&["datasets", "leaderboard", "demo-org/nope"]);
+    assert_eq!(missing.code, Some(1), "{}", missing.transcript());
+}
+
+#[test]
+fn repos_cp_uploads_downloads_pipes_and_copies_between_repos() {
+    let hub = HubEnv::new(|t| &t.write);
+    assert_eq!(
+        hub.run(&["repos", "create", "demo-user/cp-model"]).code,
+        Some(0)
+    );
+    hub.write("notes.txt", b"copied by hf repos cp\n");
+    let up = hub.run(&[
+        "repos",
+        "cp",
+        "notes.txt",
+        "hf://demo-user/cp-model/docs/",
+        "--json",
+    ]);
+    assert_eq!(up.code, Some(0), "{}", up.transcript());
+    assert_eq!(up.json()["dst"], "hf://demo-user/cp-model/docs/notes.txt");
+    // stdin to a full path.
+    let mut child = hub
+        .env
+        .command(["repos", "cp", "-", "hf://demo-user/cp-model/from-stdin.txt"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"piped\n").unwrap();
+    let piped = child.wait_with_output().unwrap();
+    assert!(
+        piped.status.success(),
+        "{}",
+        String::from_utf8_lossy(&piped.stderr)
+    );
+    let files = hub.remote_files("models", "demo-user/cp-model");
+    assert!(
+        files.contains(&"docs/notes.txt".to_owned())
+            && files.contains(&"from-stdin.txt".to_owned()),
+        "{files:?}"
+    );
+    // Down: to stdout, to the current folder under its own name, into a folder.
+    let out = hub.run(&["repos", "cp", "hf://demo-user/cp-model/docs/notes.txt", "-"]);
+    assert_eq!(
+        out.stdout,
+        "copied by hf repos cp\n",
+        "{}",
+        out.transcript()
+    );
+    let here = hub.run(&[
+        "repos",
+        "cp",
+        "hf://demo-user/cp-model/from-stdin.txt",
+        "-q",
+    ]);
+    assert_eq!(here.code, Some(0), "{}", here.transcript());
+    assert_eq!(
+        std::fs::read(hub.env.path("from-stdin.txt")).unwrap(),
+        b"piped\n"
+    );
+    let into = hub.run(&[
+        "repos",
+        "cp",
+        "hf://demo-org/demo-model/config.json",
+        "got/",
+    ]);
+    assert_eq!(into.code, Some(0), "{}", into.transcript());
+    assert!(hub.env.path("got/config.json").is_file());
+    assert!(
+        std::fs::read_dir(hub.env.path("got")).unwrap().count() == 1,
+        "no temporary folder is left behind"
+    );
+    // Repo to repo, at a revision of the source.
+    let across = hub.run(&[
+        "repos",
+        "cp",
+        "hf://demo-org/demo-model@v1.0/config.json",
+        "hf://demo-user/cp-model/copied/config.json",
+    ]);
+    assert_eq!(across.code, Some(0), "{}", across.transcript());
+    assert!(
+        hub.remote_files("models", "demo-user/cp-model")
+            .contains(&"copied/config.json".to_owned())
+    );
+    // Misuse is a usage error; a missing file is a plain failure.
+    for args in [
+        &["repos", "cp", "notes.txt", "elsewhere.txt"][..],
+        &["repos", "cp", "notes.txt"],
+        &["repos", "cp", "hf://buckets/org/b/x", "-"],
+        &["repos", "cp", "hf://demo-org/demo-model", "-"],
+        &["repos", "cp", "got", "hf://demo-user/cp-model/"],
+    ] {
+        let outcome = hub.run(args);
+        assert_eq!(outcome.code, Some(2), "{args:?}: {}", outcome.transcript());
+    }
+    let missing = hub.run(&["repos", "cp", "hf://demo-org/demo-model/nope.txt", "-"]);
     assert_eq!(missing.code, Some(1), "{}", missing.transcript());
 }

@@ -77,6 +77,42 @@ pub struct SpaceVariable {
     pub value: String,
 }
 
+/// A volume mounted in a Space's container: a repo or bucket, read-only or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpaceVolume {
+    /// `model`, `dataset`, `space` or `bucket`.
+    pub kind: String,
+    /// `namespace/name`.
+    pub source: String,
+    /// Where it appears in the container (starts with `/`).
+    pub mount_path: String,
+    /// The revision of a repo (`None`: its default branch).
+    pub revision: Option<String>,
+    /// Read-only (`None`: the Hub's default: repos read-only, buckets read-write).
+    pub read_only: Option<bool>,
+    /// A sub-folder of the source to mount instead of all of it.
+    pub path: Option<String>,
+}
+
+impl SpaceVolume {
+    fn to_json(&self) -> Value {
+        let mut map = Map::new();
+        map.insert("type".into(), self.kind.as_str().into());
+        map.insert("source".into(), self.source.as_str().into());
+        map.insert("mountPath".into(), self.mount_path.as_str().into());
+        if let Some(revision) = &self.revision {
+            map.insert("revision".into(), revision.as_str().into());
+        }
+        if let Some(read_only) = self.read_only {
+            map.insert("readOnly".into(), read_only.into());
+        }
+        if let Some(path) = &self.path {
+            map.insert("path".into(), path.as_str().into());
+        }
+        Value::Object(map)
+    }
+}
+
 /// What a new Space (or a duplicated one) runs with; every field is optional.
 #[derive(Debug, Clone, Default)]
 pub struct SpaceOptions {
@@ -88,6 +124,8 @@ pub struct SpaceOptions {
     pub secrets: Vec<SpaceSecret>,
     /// Public environment variables.
     pub variables: Vec<SpaceVariable>,
+    /// Volumes mounted in the container.
+    pub volumes: Vec<SpaceVolume>,
 }
 
 impl SpaceOptions {
@@ -98,6 +136,7 @@ impl SpaceOptions {
             && self.sleep_time.is_none()
             && self.secrets.is_empty()
             && self.variables.is_empty()
+            && self.volumes.is_empty()
     }
 
     /// Adds the options to a create or duplicate payload (Python's keys).
@@ -123,6 +162,10 @@ impl SpaceOptions {
                 .map(|v| json!({"key": v.key, "value": v.value}))
                 .collect();
             body.insert("variables".into(), variables.into());
+        }
+        if !self.volumes.is_empty() {
+            let volumes: Vec<Value> = self.volumes.iter().map(SpaceVolume::to_json).collect();
+            body.insert("volumes".into(), volumes.into());
         }
     }
 }
