@@ -535,6 +535,16 @@ def run_all(server, tmp, mode):
 
     _()
 
+    @check("space_templates")
+    def _():
+        templates = api.list_space_templates()
+        expect([(t.name, t.repo_id, t.sdk) for t in templates] == [("Gradio", "demo-org/gradio-template", "gradio")], templates)
+        api.create_repo("demo-user/conf-from-template", repo_type="space", space_template="gradio")
+        files = api.list_repo_files("demo-user/conf-from-template", repo_type="space")
+        expect("app.py" in files, files)
+
+    _()
+
     @check("list_user_repos")
     def _():
         mine = list(api.list_user_repos())

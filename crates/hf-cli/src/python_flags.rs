@@ -47,7 +47,6 @@ const GAPS: &[(&str, &str)] = &[
         "repos list --explore",
         "the interactive 3D city view: not built",
     ),
-    ("repos create --template", "Space templates: not built"),
 ];
 
 /// Spellings that mean something else here, on purpose (docs/coming-from-python.md): not

@@ -353,6 +353,35 @@ pub(crate) fn repos_admin(ctx: &Ctx, what: &str) -> Response {
                 return r;
             }
             let now = now_secs();
+            // From a template: the new Space starts with the template's files and history.
+            let template = body["template"].as_str().map(str::to_owned);
+            if let Some(template) = &template {
+                let known = db
+                    .repos
+                    .get(&(RepoType::Space, template.clone()))
+                    .filter(|r| r.template.is_some() && kind == RepoType::Space)
+                    .cloned();
+                let Some(mut repo) = known else {
+                    return error_response(
+                        400,
+                        None,
+                        &format!("Unknown Space template: {template}"),
+                    );
+                };
+                repo.id = id.clone();
+                repo.mongo_id =
+                    crate::util::sha1_hex(format!("space/{id}").as_bytes())[..24].to_owned();
+                repo.template = None;
+                repo.created = now;
+                repo.private = body["private"].as_bool().unwrap_or(false)
+                    || matches!(body["visibility"].as_str(), Some("private" | "protected"));
+                repo.space = crate::model::SpaceSettings::default();
+                repo.space.apply(&body, now);
+                db.redirects.remove(&(kind, id.clone()));
+                let mongo = repo.mongo_id.clone();
+                db.repos.insert((kind, id.clone()), repo);
+                return ok_json(json!({"url": url, "name": id, "id": mongo}));
+            }
             let mut repo = Repo::new(kind, &id, now);
             repo.xet_enabled = ctx.shared.xet_by_default;
             repo.private = body["private"].as_bool().unwrap_or(false)
@@ -431,6 +460,26 @@ pub(crate) fn repos_admin(ctx: &Ctx, what: &str) -> Response {
         }
         _ => error_response(404, None, "Not found"),
     }
+}
+
+/// `GET /api/spaces/templates`: the Spaces offered as templates
+/// (`{"templates": [{name, repoId, sdk, preferredPrivate}]}`).
+pub(crate) fn space_templates(ctx: &Ctx) -> Response {
+    let db = ctx.db();
+    let templates: Vec<Value> = db
+        .repos
+        .values()
+        .filter_map(|r| {
+            let (name, private) = r.template.as_ref()?;
+            Some(json!({
+                "name": name,
+                "repoId": r.id,
+                "sdk": r.sdk.clone().unwrap_or_else(|| "gradio".into()),
+                "preferredPrivate": private,
+            }))
+        })
+        .collect();
+    ok_json(json!({"templates": templates}))
 }
 
 /// `GET /api/datasets/{id}/leaderboard`: the dataset's scores, best first, with ranks and

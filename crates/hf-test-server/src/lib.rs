@@ -22,6 +22,7 @@
 //! | Hub | POST | `/api/{t}/{repo}/tag/{rev}` | `{"tag","message"?}`; DELETE `/tag/{tag}` |
 //! | Hub | PUT | `/api/{t}/{repo}/settings` | `{"private"?, "visibility"?, "gated"?}` |
 //! | Hub | GET | `/api/settings/repositories`, `/api/organizations/{ns}/settings/repositories` | the namespace's repos with `storage` and `storagePercent` (token required; org members only) |
+//! | Hub | GET | `/api/spaces/templates` | the seeded template Spaces (`demo-org/gradio-template`, name `Gradio`); `repos/create` with `template` copies one |
 //! | Hub | GET | `/api/datasets/{repo}/leaderboard` | scores best first: `rank`, `modelId`, `value`, `verified`, `source`, `author` |
 //! | Hub | GET | `/api/spaces/{repo}/runtime` | stage, hardware (`requested` as created), `gcTimeout` (sleep time) |
 //! | Hub | GET | `/api/spaces/{repo}/variables` | `{key: {value, updatedAt}}` (secrets are never returned) |

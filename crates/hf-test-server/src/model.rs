@@ -176,6 +176,8 @@ pub(crate) struct Repo {
     pub(crate) space: SpaceSettings,
     /// A benchmark dataset's scores: (model id, value, verified).
     pub(crate) leaderboard: Vec<(String, f64, bool)>,
+    /// A Space offered as a template: its short name and whether new copies default to private.
+    pub(crate) template: Option<(String, bool)>,
 }
 
 /// What a Space was created (or duplicated) with.
@@ -251,6 +253,7 @@ impl Repo {
             discussions: Vec::new(),
             space: SpaceSettings::default(),
             leaderboard: Vec::new(),
+            template: None,
         }
     }
 

@@ -119,6 +119,9 @@ async fn api(ctx: &Ctx, segs: &[String]) -> Response {
         ("validate-yaml", &Method::POST) => ok_json(json!({})),
         ("agent-harnesses", _) => ok_json(json!({"standardEnvVars": [], "harnesses": {}})),
         ("repos", _) => hub::repos_admin(ctx, segs.get(1).map(String::as_str).unwrap_or("")),
+        ("spaces", &Method::GET) if segs.len() == 2 && segs[1] == "templates" => {
+            hub::space_templates(ctx)
+        }
         ("settings", &Method::GET) if segs.get(1).map(String::as_str) == Some("repositories") => {
             hub::namespace_repositories(ctx, None)
         }

@@ -426,6 +426,34 @@ fn build() -> SeedData {
         repos.push(b.repo);
     }
 
+    // demo-org/gradio-template: the Space template `hf repos create --template Gradio` copies.
+    {
+        let mut b = new_builder(
+            &mut blobs,
+            &mut xet_files,
+            RepoType::Space,
+            "demo-org/gradio-template",
+            6,
+        );
+        b.commit_on(
+            "main",
+            "Add the template",
+            vec![
+                reg(
+                    "README.md",
+                    &readme("title: Gradio template\nsdk: gradio\n", "# Gradio template\n"),
+                ),
+                reg(
+                    "app.py",
+                    "import gradio as gr\n\ngr.Interface(lambda x: x, \"text\", \"text\").launch()\n",
+                ),
+            ],
+        );
+        b.repo.sdk = Some("gradio".into());
+        b.repo.template = Some(("Gradio".into(), false));
+        repos.push(b.repo);
+    }
+
     // demo-org/many-files: 1200 small files in 12 folders
     {
         let mut b = new_builder(

@@ -300,6 +300,10 @@ struct CreateArgs {
     /// The storage region (Team plan or above).
     #[arg(long, value_parser = ["us", "eu"])]
     region: Option<String>,
+    /// Start the Space from an official template: its repo id or short name (e.g.
+    /// 'JupyterLab'); the SDK comes from it. Spaces only.
+    #[arg(long, value_name = "TEMPLATE")]
+    template: Option<String>,
     #[command(flatten)]
     space: SpaceSettingsArgs,
 }
@@ -557,8 +561,14 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
         ReposCommand::Create(a) => {
             let repo = a.repo.repo()?;
             // Caught here, before any request, as the usage errors they are (exit 2).
+            if a.template.is_some() && repo.repo_type != hf_hub::RepoType::Space {
+                return Err(UsageError(
+                    "--template only applies to Spaces (add --repo-type space)".into(),
+                )
+                .into());
+            }
             match (repo.repo_type, &a.space_sdk) {
-                (hf_hub::RepoType::Space, None) => {
+                (hf_hub::RepoType::Space, None) if a.template.is_none() => {
                     return Err(UsageError(format!(
                         "creating the Space {} needs an SDK: pass --space-sdk gradio, \
                          streamlit, docker or static",
@@ -582,6 +592,7 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
                 space: context.session.space_options(&a.space)?,
                 resource_group_id: a.resource_group_id,
                 region: a.region,
+                space_template: a.template,
             };
             let created = api.create_repo(&repo, &options).await?;
             Done {

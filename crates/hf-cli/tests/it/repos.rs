@@ -832,3 +832,57 @@ fn repos_cp_uploads_downloads_pipes_and_copies_between_repos() {
     let missing = hub.run(&["repos", "cp", "hf://demo-org/demo-model/nope.txt", "-"]);
     assert_eq!(missing.code, Some(1), "{}", missing.transcript());
 }
+
+#[test]
+fn a_space_starts_from_a_template_by_name_or_id() {
+    let hub = HubEnv::new(|t| &t.write);
+    let created = hub.run(&[
+        "repos",
+        "create",
+        "demo-user/from-template",
+        "--type",
+        "space",
+        "--template",
+        "gradio",
+    ]);
+    assert_eq!(created.code, Some(0), "{}", created.transcript());
+    let files = hub.remote_files("spaces", "demo-user/from-template");
+    assert!(files.contains(&"app.py".to_owned()), "{files:?}");
+    let info = hub
+        .run(&["spaces", "info", "demo-user/from-template", "--json"])
+        .json();
+    assert_eq!(info["sdk"], "gradio");
+    let by_id = hub.run(&[
+        "repos",
+        "create",
+        "spaces/demo-user/from-template-2",
+        "--template",
+        "demo-org/gradio-template",
+    ]);
+    assert_eq!(by_id.code, Some(0), "{}", by_id.transcript());
+    let unknown = hub.run(&[
+        "repos",
+        "create",
+        "spaces/demo-user/x",
+        "--template",
+        "nope",
+    ]);
+    assert_eq!(unknown.code, Some(1), "{}", unknown.transcript());
+    assert!(
+        unknown.stderr.contains("Gradio"),
+        "the known templates are named: {}",
+        unknown.stderr
+    );
+    let wrong_sdk = hub.run(&[
+        "repos",
+        "create",
+        "spaces/demo-user/y",
+        "--template",
+        "Gradio",
+        "--sdk",
+        "docker",
+    ]);
+    assert_eq!(wrong_sdk.code, Some(1), "{}", wrong_sdk.transcript());
+    let model = hub.run(&["repos", "create", "demo-user/z", "--template", "Gradio"]);
+    assert_eq!(model.code, Some(2), "{}", model.transcript());
+}

@@ -185,6 +185,24 @@ pub struct CreateRepoOptions {
     pub resource_group_id: Option<String>,
     /// The storage region (`us` or `eu`; Team plan or above).
     pub region: Option<String>,
+    /// Start the Space from this official template: its repo id or short name (see
+    /// [`HubApi::list_space_templates`]). The SDK then comes from the template.
+    pub space_template: Option<String>,
+}
+
+/// A Space the Hub offers as a template ([`HubApi::list_space_templates`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpaceTemplate {
+    /// The short name (`Gradio`, `JupyterLab`).
+    pub name: String,
+    /// The template Space.
+    pub repo_id: String,
+    /// Its SDK, which Spaces made from it use.
+    pub sdk: String,
+    /// Whether copies should be private unless asked otherwise.
+    #[serde(default)]
+    pub preferred_private: bool,
 }
 
 /// Options of [`HubApi::duplicate_repo`].
@@ -250,6 +268,75 @@ impl HubApi {
         repo: &Repo,
         options: &CreateRepoOptions,
     ) -> Result<CreatedRepo, Error> {
+        if let Some(wanted) = &options.space_template {
+            return self.create_from_template(repo, options, wanted).await;
+        }
+        self.create_repo_with(repo, options, None).await
+    }
+
+    /// `GET /api/spaces/templates`: the official Space templates.
+    ///
+    /// # Errors
+    /// HTTP failures.
+    pub async fn list_space_templates(&self) -> Result<Vec<SpaceTemplate>, Error> {
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            templates: Vec<SpaceTemplate>,
+        }
+        let url = self.http.url("/api/spaces/templates")?;
+        let answer: Answer = self.http.get(url).send_json().await?;
+        Ok(answer.templates)
+    }
+
+    /// As Python's `create_repo(space_template=...)`: the template found by repo id or
+    /// (case-insensitive) name, its SDK used, private by default when it prefers so.
+    async fn create_from_template(
+        &self,
+        repo: &Repo,
+        options: &CreateRepoOptions,
+        wanted: &str,
+    ) -> Result<CreatedRepo, Error> {
+        if repo.repo_type != RepoType::Space {
+            return Err(Error::InvalidInput(
+                "a Space template can only be used to create a Space".into(),
+            ));
+        }
+        let templates = self.list_space_templates().await?;
+        let Some(template) = templates.iter().find(|t| t.repo_id == wanted).or_else(|| {
+            templates
+                .iter()
+                .find(|t| t.name.eq_ignore_ascii_case(wanted))
+        }) else {
+            let mut names: Vec<&str> = templates.iter().map(|t| t.name.as_str()).collect();
+            names.sort_unstable();
+            return Err(Error::InvalidInput(format!(
+                "unknown Space template '{wanted}' (the Hub offers: {})",
+                names.join(", ")
+            )));
+        };
+        if let Some(sdk) = &options.space_sdk
+            && *sdk != template.sdk
+        {
+            return Err(Error::InvalidInput(format!(
+                "the template {} uses the {} SDK, not {sdk}",
+                template.name, template.sdk
+            )));
+        }
+        let mut resolved = options.clone();
+        resolved.space_sdk = Some(template.sdk.clone());
+        if resolved.visibility.is_none() && template.preferred_private {
+            resolved.visibility = Some(Visibility::Private);
+        }
+        self.create_repo_with(repo, &resolved, Some(&template.repo_id))
+            .await
+    }
+
+    async fn create_repo_with(
+        &self,
+        repo: &Repo,
+        options: &CreateRepoOptions,
+        template: Option<&str>,
+    ) -> Result<CreatedRepo, Error> {
         let (name, organization) = name_and_org(&repo.id);
         let mut body = Map::new();
         body.insert("name".into(), name.into());
@@ -292,6 +379,9 @@ impl HubApi {
         }
         if let Some(region) = &options.region {
             body.insert("region".into(), region.as_str().into());
+        }
+        if let Some(template) = template {
+            body.insert("template".into(), template.into());
         }
         let url = self.http.url("/api/repos/create")?;
         // Never retried: a create that timed out may have succeeded (Python does the same).

@@ -14,7 +14,7 @@ pub use info::{BlobLfsInfo, GatedMode, RepoInfo, Sibling};
 pub use listing::{LeaderboardEntry, ListReposOptions, RepoSort, RepoStorage};
 pub use manage::{
     CreateRepoOptions, CreatedRepo, DuplicateRepoOptions, Outcome, RepoSettings, SpaceOptions,
-    SpaceSecret, SpaceVariable, SpaceVolume, Visibility,
+    SpaceSecret, SpaceTemplate, SpaceVariable, SpaceVolume, Visibility,
 };
 pub use pagination::ListingLimits;
 pub use refs::{CommitAuthor, GitCommit, GitRef, GitRefs};
