@@ -90,6 +90,8 @@ registry! {
         "Log level: debug, info, warning, error or critical.";
     HF_ROUTER_URL = "HF_ROUTER_URL", "hf-inference", "https://router.huggingface.co",
         "Base URL of the Inference Providers router.";
+    HF_DATASET_VIEWER_URL = "HF_DATASET_VIEWER_URL", "hf-hub", "https://datasets-server.huggingface.co",
+        "Base URL of the Dataset Viewer (`hf datasets parquet`); ours: Python's is fixed.";
     COLUMNS = "COLUMNS", "hf-cli", "(the terminal's width, else 80)",
         "Width human tables are cut to (see `--no-truncate`).";
     NO_COLOR = "NO_COLOR", "hf-cli", "(unset)",

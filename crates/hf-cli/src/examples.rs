@@ -102,6 +102,13 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "datasets parquet",
+        &[
+            "hf datasets parquet cfahlgren1/hub-stats",
+            "hf datasets parquet cfahlgren1/hub-stats --subset models --split train -q",
+        ],
+    ),
+    (
         "datasets leaderboard",
         &[
             "hf datasets leaderboard SWE-bench/SWE-bench_Verified",

@@ -35,11 +35,6 @@ const GROUPS: &[&str] = &[
 /// whole command), each with the reason; docs/coming-from-python.md says the same.
 const GAPS: &[(&str, &str)] = &[
     (
-        "datasets parquet (page)",
-        "the Dataset Viewer is a separate service (Python refuses it on any endpoint but \
-         huggingface.co); not built",
-    ),
-    (
         "datasets sql (page)",
         "runs DuckDB SQL over parquet files; not built",
     ),

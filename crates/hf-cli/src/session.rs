@@ -244,6 +244,26 @@ impl Session {
         Ok(HubApi::from_client(self.hub_client(token)?))
     }
 
+    /// The Dataset Viewer's base URL (`HF_DATASET_VIEWER_URL`) and a Hub API that also sends
+    /// the token there (a Hugging Face service, as the router is).
+    pub(crate) fn dataset_viewer_api(
+        &self,
+        token_flag: Option<&str>,
+    ) -> anyhow::Result<(HubApi, String)> {
+        let viewer = self
+            .env()
+            .get(&env::HF_DATASET_VIEWER_URL)
+            .unwrap_or_else(|| env::HF_DATASET_VIEWER_URL.default.to_owned());
+        let mut config = self.hub_config()?;
+        config.trust_origin(&viewer)?;
+        let token = self.token_or_flag(token_flag)?;
+        let client = HubClient::builder(config)
+            .token(token)
+            .caller(CALLER.0, CALLER.1)
+            .build()?;
+        Ok((HubApi::from_client(client), viewer))
+    }
+
     /// The token files shared with the Python client (under `HF_HOME`).
     pub(crate) fn token_files(&self) -> TokenFiles {
         TokenFiles::from_env_source(self.env())

@@ -462,6 +462,56 @@ pub(crate) fn repos_admin(ctx: &Ctx, what: &str) -> Response {
     }
 }
 
+/// The Dataset Viewer's `GET /parquet?dataset=ID[&config=C]`: the `.parquet` files of the
+/// dataset's main branch, each with its subset (`default`, or the folder under `data/` that
+/// holds splits), split (from the file name: `train-00000-of-00001.parquet` -> `train`),
+/// resolve URL and size.
+pub(crate) fn viewer_parquet(ctx: &Ctx) -> Response {
+    let Some(id) = ctx.q("dataset").map(str::to_owned) else {
+        return error_response(422, None, "Parameter 'dataset' is required");
+    };
+    let config = ctx.q("config").map(str::to_owned);
+    let db = ctx.db();
+    let Some(repo) = db
+        .repos
+        .get(&(RepoType::Dataset, id.clone()))
+        .filter(|r| db.can_read(&ctx.caller, r))
+    else {
+        return error_response(
+            404,
+            None,
+            "The dataset does not exist, or is not accessible",
+        );
+    };
+    let Some(head) = repo.head() else {
+        return ok_json(json!({"parquet_files": []}));
+    };
+    let files: Vec<Value> = head
+        .tree
+        .iter()
+        .filter(|(path, _)| path.ends_with(".parquet"))
+        .filter_map(|(path, entry)| {
+            let mut parts: Vec<&str> = path.split('/').collect();
+            let file = parts.pop()?;
+            let subset = match parts.as_slice() {
+                ["data", subset, ..] => (*subset).to_owned(),
+                _ => "default".to_owned(),
+            };
+            let split = file.split(['-', '.']).next().unwrap_or("train").to_owned();
+            Some(json!({
+                "dataset": id,
+                "config": subset,
+                "split": split,
+                "url": format!("{}/datasets/{id}/resolve/{}/{path}", ctx.shared.endpoint, head.id),
+                "filename": file,
+                "size": entry.size,
+            }))
+        })
+        .filter(|f| config.as_deref().is_none_or(|c| f["config"] == c))
+        .collect();
+    ok_json(json!({"parquet_files": files, "pending": [], "failed": [], "partial": false}))
+}
+
 /// `GET /api/spaces/templates`: the Spaces offered as templates
 /// (`{"templates": [{name, repoId, sdk, preferredPrivate}]}`).
 pub(crate) fn space_templates(ctx: &Ctx) -> Response {

@@ -81,6 +81,8 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) ->
     match first {
         "api" => api(&ctx, &segs[1..]).await,
         "v1" | "hf-inference" => inference::dispatch(&ctx, &segs).await,
+        // The Dataset Viewer's route, served on this origin (point HF_DATASET_VIEWER_URL here).
+        "parquet" if segs.len() == 1 && ctx.method == Method::GET => hub::viewer_parquet(&ctx),
         "" => text_response(200, "hf-test-server"),
         _ => web(&ctx, &segs).await,
     }

@@ -78,6 +78,68 @@ enum DatasetsCommand {
     Card(CardArgs),
     /// List model scores from a benchmark dataset's leaderboard, best first.
     Leaderboard(LeaderboardArgs),
+    /// List the Parquet files of a dataset (from the Dataset Viewer), with their URLs.
+    Parquet(ParquetArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ParquetArgs {
+    /// The dataset id (e.g. `username/repo-name`).
+    dataset_id: String,
+    /// Only this subset (config).
+    #[arg(long, value_name = "SUBSET")]
+    subset: Option<String>,
+    /// Only this split.
+    #[arg(long, value_name = "SPLIT")]
+    split: Option<String>,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+/// The Parquet files, as Python's table (`subset`, `split`, `url`, `size`; quiet: the URLs).
+#[derive(Debug)]
+struct ParquetList {
+    files: Vec<hf_hub::api::ParquetFile>,
+}
+
+impl Serialize for ParquetList {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let rows: Vec<Value> = self
+            .files
+            .iter()
+            .map(|f| serde_json::json!({"subset": f.config, "split": f.split, "url": f.url, "size": f.size}))
+            .collect();
+        rows.serialize(serializer)
+    }
+}
+
+impl Render for ParquetList {
+    fn human(&self) -> Human {
+        if self.files.is_empty() {
+            return Human::Text("No results found.".into());
+        }
+        Human::Table {
+            headers: ["SUBSET", "SPLIT", "URL", "SIZE"]
+                .map(str::to_owned)
+                .to_vec(),
+            rows: self
+                .files
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.config.clone(),
+                        f.split.clone(),
+                        f.url.clone(),
+                        file_size(f.size, true),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    fn quiet(&self) -> Vec<String> {
+        self.files.iter().map(|f| f.url.clone()).collect()
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -784,6 +846,17 @@ pub(crate) async fn run_datasets(args: DatasetsArgs, context: &mut Context) -> a
         }
         DatasetsCommand::Info(info) => info_command(repo_type, info, context).await,
         DatasetsCommand::Card(card) => card_command(repo_type, card, context).await,
+        DatasetsCommand::Parquet(parquet) => {
+            let (api, viewer) = context.session.dataset_viewer_api(parquet.token.flag())?;
+            let repo = parse_repo(&parquet.dataset_id, Some(repo_type))?;
+            let mut files = api
+                .dataset_parquet_files(&viewer, &repo.id, parquet.subset.as_deref())
+                .await?;
+            if let Some(split) = &parquet.split {
+                files.retain(|f| f.split == *split);
+            }
+            context.output.emit(&ParquetList { files })
+        }
         DatasetsCommand::Leaderboard(board) => {
             let api = context.session.hub_api(board.token.flag())?;
             let repo = parse_repo(&board.dataset_id, Some(repo_type))?;

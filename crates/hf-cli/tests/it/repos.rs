@@ -886,3 +886,58 @@ fn a_space_starts_from_a_template_by_name_or_id() {
     let model = hub.run(&["repos", "create", "demo-user/z", "--template", "Gradio"]);
     assert_eq!(model.code, Some(2), "{}", model.transcript());
 }
+
+#[test]
+fn datasets_parquet_lists_the_viewers_files_with_the_token_sent() {
+    let mut hub = HubEnv::new(|t| &t.read);
+    let endpoint = hub.server.endpoint().to_owned();
+    hub.env.set("HF_DATASET_VIEWER_URL", &endpoint);
+    let quiet = hub.run(&["datasets", "parquet", "demo-org/demo-dataset", "-q"]);
+    assert_eq!(quiet.code, Some(0), "{}", quiet.transcript());
+    let urls: Vec<&str> = quiet.stdout.lines().collect();
+    assert_eq!(urls.len(), 1, "{}", quiet.stdout);
+    assert!(
+        urls[0].starts_with(&format!(
+            "{endpoint}/datasets/demo-org/demo-dataset/resolve/"
+        )) && urls[0].ends_with("/data/train-00000-of-00001.parquet"),
+        "{}",
+        urls[0]
+    );
+    let json = hub
+        .run(&[
+            "datasets",
+            "parquet",
+            "demo-org/demo-dataset",
+            "--split",
+            "train",
+            "--json",
+        ])
+        .json();
+    assert_eq!(json[0]["subset"], "default");
+    assert_eq!(json[0]["split"], "train");
+    assert!(json[0]["size"].as_u64().unwrap() > 64 * 1024, "{json}");
+    let none = hub.run(&[
+        "datasets",
+        "parquet",
+        "demo-org/demo-dataset",
+        "--split",
+        "test",
+        "-q",
+    ]);
+    assert_eq!(none.stdout, "", "{}", none.transcript());
+    let asked: Vec<_> = hub
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path_and_query.starts_with("/parquet?"))
+        .collect();
+    assert!(
+        asked
+            .iter()
+            .all(|r| r.authorization
+                && r.path_and_query == "/parquet?dataset=demo-org%2Fdemo-dataset"),
+        "{asked:?}"
+    );
+    let missing = hub.run(&["datasets", "parquet", "demo-org/nope"]);
+    assert_eq!(missing.code, Some(1), "{}", missing.transcript());
+}

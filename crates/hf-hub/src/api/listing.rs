@@ -104,6 +104,24 @@ pub struct LeaderboardEntry {
     pub source: Option<serde_json::Value>,
 }
 
+/// One Parquet file of a dataset, as the Dataset Viewer lists them
+/// ([`HubApi::dataset_parquet_files`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ParquetFile {
+    /// The subset (config).
+    pub config: String,
+    /// The split (`train`, `test`...).
+    pub split: String,
+    /// Where to download it.
+    pub url: String,
+    /// Its size in bytes.
+    #[serde(default)]
+    pub size: u64,
+}
+
+/// The most Parquet files [`HubApi::dataset_parquet_files`] accepts in its one response.
+const MAX_PARQUET_FILES: usize = 100_000;
+
 /// The most rows [`HubApi::dataset_leaderboard`] accepts in its one response.
 const MAX_LEADERBOARD_ROWS: usize = 100_000;
 
@@ -130,6 +148,46 @@ pub struct RepoStorage {
 }
 
 impl HubApi {
+    /// The Parquet files of dataset `id` (only those of `config` when given), from the Dataset
+    /// Viewer at `viewer` (`https://datasets-server.huggingface.co` on the real Hub):
+    /// `GET {viewer}/parquet?dataset=ID[&config=C]`. The token is sent: the viewer is a
+    /// Hugging Face service, and it reads private and gated datasets for their owners.
+    ///
+    /// # Errors
+    /// HTTP failures, a malformed `viewer` URL, and [`Error::Protocol`] for more than 100,000
+    /// files.
+    pub async fn dataset_parquet_files(
+        &self,
+        viewer: &str,
+        id: &crate::repo::RepoId,
+        config: Option<&str>,
+    ) -> Result<Vec<ParquetFile>, Error> {
+        #[derive(serde::Deserialize)]
+        struct Answer {
+            #[serde(default)]
+            parquet_files: Vec<ParquetFile>,
+        }
+        let base = url::Url::parse(viewer.trim_end_matches('/')).map_err(|e| {
+            Error::InvalidInput(format!(
+                "the Dataset Viewer URL '{viewer}' is not a URL: {e}"
+            ))
+        })?;
+        let mut url = url::Url::parse(&format!("{}/parquet", base.as_str().trim_end_matches('/')))
+            .map_err(|e| Error::InvalidInput(format!("bad Dataset Viewer URL: {e}")))?;
+        url.query_pairs_mut().append_pair("dataset", id.as_str());
+        if let Some(config) = config {
+            url.query_pairs_mut().append_pair("config", config);
+        }
+        let answer: Answer = self.http.get(url).send_json().await?;
+        if answer.parquet_files.len() > MAX_PARQUET_FILES {
+            return Err(Error::Protocol(format!(
+                "the Dataset Viewer lists {} Parquet files for {id} (at most {MAX_PARQUET_FILES} are read)",
+                answer.parquet_files.len()
+            )));
+        }
+        Ok(answer.parquet_files)
+    }
+
     /// The leaderboard of the benchmark dataset `id`: `GET /api/datasets/{id}/leaderboard`,
     /// best first.
     ///

@@ -11,7 +11,7 @@ pub(crate) mod pagination;
 mod refs;
 
 pub use info::{BlobLfsInfo, GatedMode, RepoInfo, Sibling};
-pub use listing::{LeaderboardEntry, ListReposOptions, RepoSort, RepoStorage};
+pub use listing::{LeaderboardEntry, ListReposOptions, ParquetFile, RepoSort, RepoStorage};
 pub use manage::{
     CreateRepoOptions, CreatedRepo, DuplicateRepoOptions, Outcome, RepoSettings, SpaceOptions,
     SpaceSecret, SpaceTemplate, SpaceVariable, SpaceVolume, Visibility,
