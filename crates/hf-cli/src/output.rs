@@ -47,6 +47,22 @@ impl OutputFormat {
 /// `shutil.get_terminal_size`).
 pub(crate) const DEFAULT_WIDTH: usize = 80;
 
+/// `523 B`, `1.2 MB`: decimal units, as Python's `format_size(..., human_readable=True)`.
+pub(crate) fn size_with_unit(bytes: u64) -> String {
+    let mut value = bytes as f64;
+    for unit in ["B", "KB", "MB", "GB", "TB"] {
+        if value < 1000.0 {
+            return if unit == "B" {
+                format!("{bytes} B")
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+        value /= 1000.0;
+    }
+    format!("{value:.1} PB")
+}
+
 /// `1 path`, `2 paths`: a count with its noun in the right number.
 pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })

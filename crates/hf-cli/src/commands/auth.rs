@@ -274,10 +274,8 @@ async fn login(args: LoginArgs, context: &mut Context) -> anyhow::Result<()> {
         user: who.name.clone(),
         orgs: who.org_names().into_iter().map(str::to_owned).collect(),
         token_name: name,
-        role: who
-            .role()
-            .map(|role| role.to_string())
-            .or_else(|| who.access_token().and_then(|t| t.role.clone())),
+        // The Hub's own name: `read`, `write`, `fineGrained`, `admin`, or a newer one as sent.
+        role: who.access_token().and_then(|t| t.role.clone()),
         storage: storage_name(outcome.stored_in),
         token_path: store.files().token_path().display().to_string(),
         git_credential,
@@ -512,10 +510,8 @@ async fn whoami(_args: &WhoamiArgs, context: &mut Context) -> anyhow::Result<()>
         fullname: who.fullname.clone(),
         orgs: who.org_names().into_iter().map(str::to_owned).collect(),
         token_name: who.token_name().map(str::to_owned),
-        role: who
-            .role()
-            .map(|role| role.to_string())
-            .or_else(|| who.access_token().and_then(|t| t.role.clone())),
+        // The Hub's own name: `read`, `write`, `fineGrained`, `admin`, or a newer one as sent.
+        role: who.access_token().and_then(|t| t.role.clone()),
         expires: access.and_then(|a| a.expiration.clone()),
         fine_grained: access
             .and_then(|a| a.fine_grained.as_ref())

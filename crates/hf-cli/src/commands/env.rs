@@ -153,10 +153,8 @@ async fn owner(context: &Context) -> anyhow::Result<Owner> {
         user: who.name.clone(),
         orgs: who.org_names().into_iter().map(str::to_owned).collect(),
         token_name: who.token_name().map(str::to_owned),
-        role: who
-            .role()
-            .map(|role| role.to_string())
-            .or_else(|| who.access_token().and_then(|t| t.role.clone())),
+        // The Hub's own name: `read`, `write`, `fineGrained`, `admin`, or a newer one as sent.
+        role: who.access_token().and_then(|t| t.role.clone()),
     })
 }
 

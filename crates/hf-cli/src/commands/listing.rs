@@ -445,21 +445,11 @@ impl Render for RepoList {
 
 /// `523 B`, `1.2 MB` with `-h`, else the byte count (as Python's file listing).
 fn file_size(bytes: u64, human_readable: bool) -> String {
-    if !human_readable {
-        return bytes.to_string();
+    if human_readable {
+        crate::output::size_with_unit(bytes)
+    } else {
+        bytes.to_string()
     }
-    let mut value = bytes as f64;
-    for unit in ["B", "KB", "MB", "GB", "TB"] {
-        if value < 1000.0 {
-            return if unit == "B" {
-                format!("{bytes} B")
-            } else {
-                format!("{value:.1} {unit}")
-            };
-        }
-        value /= 1000.0;
-    }
-    format!("{value:.1} PB")
 }
 
 /// One entry of a file listing; in JSON, Python's `RepoFile` (`path`, `size`, `blob_id`,

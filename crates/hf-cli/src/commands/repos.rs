@@ -178,22 +178,6 @@ impl Render for StorageList {
     }
 }
 
-/// `1.2 MB` (Python's `format_size(..., human_readable=True)`).
-fn storage_size(bytes: u64) -> String {
-    let mut value = bytes as f64;
-    for unit in ["B", "KB", "MB", "GB", "TB"] {
-        if value < 1000.0 {
-            return if unit == "B" {
-                format!("{bytes} B")
-            } else {
-                format!("{value:.1} {unit}")
-            };
-        }
-        value /= 1000.0;
-    }
-    format!("{value:.1} PB")
-}
-
 #[derive(Debug, clap::Args)]
 struct DuplicateArgs {
     /// The repo to copy (`namespace/name`).
@@ -203,18 +187,8 @@ struct DuplicateArgs {
     /// The type of repository.
     #[arg(long = "repo-type", visible_alias = "type", value_enum)]
     repo_type: Option<RepoTypeArg>,
-    /// Make the copy private.
-    #[arg(long, conflicts_with = "public", overrides_with = "no_private")]
-    private: bool,
-    /// Do not make the copy private.
-    #[arg(long, overrides_with = "private")]
-    no_private: bool,
-    /// Make the copy public.
-    #[arg(long, conflicts_with = "protected")]
-    public: bool,
-    /// Make the copied Space protected (Spaces only).
-    #[arg(long, conflicts_with = "private")]
-    protected: bool,
+    #[command(flatten)]
+    visibility: VisibilityArgs,
     /// The Enterprise resource group of the copy.
     #[arg(long, value_name = "ID")]
     resource_group_id: Option<String>,
@@ -276,18 +250,8 @@ struct CreateArgs {
     /// Space SDK (gradio, streamlit, docker, static); required for Spaces.
     #[arg(long = "space-sdk", visible_alias = "sdk")]
     space_sdk: Option<String>,
-    /// Make the repo private.
-    #[arg(long, conflicts_with = "public", overrides_with = "no_private")]
-    private: bool,
-    /// Do not make the repo private (the default).
-    #[arg(long, overrides_with = "private")]
-    no_private: bool,
-    /// Make the repo public (the default).
-    #[arg(long, conflicts_with = "protected")]
-    public: bool,
-    /// Make the Space protected: its page is public, its app only for you (Spaces only).
-    #[arg(long, conflicts_with = "private")]
-    protected: bool,
+    #[command(flatten)]
+    visibility: VisibilityArgs,
     /// Do not fail if the repo already exists.
     #[arg(long, overrides_with = "no_exist_ok")]
     exist_ok: bool,
@@ -513,6 +477,29 @@ fn visibility(private: bool, public: bool) -> Option<Visibility> {
     }
 }
 
+/// `--private`/`--no-private`, `--public`, `--protected` of `create` and `duplicate`.
+#[derive(Debug, clap::Args)]
+struct VisibilityArgs {
+    /// Make the repo private.
+    #[arg(long, conflicts_with = "public", overrides_with = "no_private")]
+    private: bool,
+    /// Do not make the repo private (the default).
+    #[arg(long, overrides_with = "private")]
+    no_private: bool,
+    /// Make the repo public (the default).
+    #[arg(long, conflicts_with = "protected")]
+    public: bool,
+    /// Make the Space protected: its page is public, its app only for you (Spaces only).
+    #[arg(long, conflicts_with = "private")]
+    protected: bool,
+}
+
+impl VisibilityArgs {
+    fn choose(&self, repo_type: hf_hub::RepoType) -> anyhow::Result<Option<Visibility>> {
+        chosen_visibility(self.private, self.public, self.protected, repo_type)
+    }
+}
+
 /// `--private`, `--public` or `--protected` (only for Spaces: a usage error otherwise).
 fn chosen_visibility(
     private: bool,
@@ -586,7 +573,7 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
             }
             spaces_only(&a.space, repo.repo_type)?;
             let options = CreateRepoOptions {
-                visibility: chosen_visibility(a.private, a.public, a.protected, repo.repo_type)?,
+                visibility: a.visibility.choose(repo.repo_type)?,
                 exist_ok: a.exist_ok,
                 space_sdk: a.space_sdk,
                 space: context.session.space_options(&a.space)?,
@@ -745,7 +732,7 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
                     kind: r.kind,
                     updated: r.updated_at.chars().take(10).collect(),
                     visibility: r.visibility,
-                    storage: storage_size(r.storage),
+                    storage: crate::output::size_with_unit(r.storage),
                     percent_of_total: format!("{:.1}%", r.storage_percent),
                 })
                 .collect();
@@ -775,7 +762,7 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
             let to = parse_repo(&to_id, Some(from.repo_type))?;
             spaces_only(&a.space, from.repo_type)?;
             let options = DuplicateRepoOptions {
-                visibility: chosen_visibility(a.private, a.public, a.protected, from.repo_type)?,
+                visibility: a.visibility.choose(from.repo_type)?,
                 exist_ok: a.exist_ok,
                 space: context.session.space_options(&a.space)?,
                 resource_group_id: a.resource_group_id,
