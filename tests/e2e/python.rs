@@ -125,3 +125,78 @@ fn json_listings_have_pythons_ids_and_keys() {
         }
     }
 }
+
+#[test]
+fn space_variables_and_secrets_written_by_one_client_are_read_by_the_other() {
+    let Some(session) =
+        both("space_variables_and_secrets_written_by_one_client_are_read_by_the_other")
+    else {
+        return;
+    };
+    let token = session.target().token().to_owned();
+    let space = format!("demo-user/{}", hf_e2e::unique_name("settings"));
+    session
+        .hf([
+            "repos", "create", &space, "--type", "space", "--sdk", "gradio",
+        ])
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    // Ours sets a variable; Python lists it.
+    session
+        .hf(["spaces", "variables", "add", &space, "-e", "THEME=dark"])
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    let listed = session
+        .python_hf(["spaces", "variables", "list", &space, "--format", "json"])
+        .expect("the Python CLI")
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    let variables = listed.json();
+    assert!(
+        variables.as_array().is_some_and(|v| v
+            .iter()
+            .any(|v| v["key"] == "THEME" && v["value"] == "dark")),
+        "{variables}"
+    );
+    // Python sets a secret (its value from the environment); ours lists its name only.
+    let value = "fake-python-secret-5678";
+    session
+        .python_hf(["spaces", "secrets", "add", &space, "-s", "PY_SECRET"])
+        .expect("the Python CLI")
+        .env("HF_TOKEN", &token)
+        .env("PY_SECRET", value)
+        .run()
+        .success();
+    let ours = session
+        .hf(["spaces", "secrets", "list", &space, "--json"])
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    assert!(!ours.stdout.contains(value), "a secret value was printed");
+    let secrets = ours.json();
+    assert!(
+        secrets
+            .as_array()
+            .is_some_and(|s| s.iter().any(|s| s["key"] == "PY_SECRET")),
+        "{secrets}"
+    );
+    // And the same JSON keys as Python's listing of the variables.
+    let (mine, theirs) = (
+        session
+            .hf(["spaces", "variables", "list", &space, "--json"])
+            .env("HF_TOKEN", &token)
+            .run()
+            .success()
+            .json(),
+        variables,
+    );
+    let keys = |v: &serde_json::Value| {
+        v[0].as_object()
+            .map(|o| o.keys().cloned().collect::<BTreeSet<_>>())
+            .unwrap_or_default()
+    };
+    assert_eq!(keys(&mine), keys(&theirs), "ours: {mine}\nPython: {theirs}");
+}

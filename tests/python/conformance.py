@@ -545,6 +545,25 @@ def run_all(server, tmp, mode):
 
     _()
 
+    @check("space_secrets_and_variables")
+    def _():
+        space = "demo-user/conf-space"
+        api.add_space_secret(space, "SECOND", "fake-value-2", description="a test secret")
+        secrets = api.get_space_secrets(space)
+        expect(set(secrets) >= {"API_KEY", "SECOND"}, secrets)
+        expect(secrets["SECOND"].description == "a test secret", secrets["SECOND"])
+        api.delete_space_secret(space, "SECOND")
+        expect("SECOND" not in api.get_space_secrets(space), "deleted")
+        after = api.add_space_variable(space, "MODE", "fast")
+        expect(after["MODE"].value == "fast" and "THEME" in after, after)
+        left = api.delete_space_variable(space, "MODE")
+        expect("MODE" not in left, left)
+        reader = HfApi(endpoint=server.endpoint, token=T["read"])
+        e = raises(HfHubHTTPError, reader.add_space_secret, space, "X", "y")
+        expect(e.response.status_code == 403, e.response.status_code)
+
+    _()
+
     @check("list_user_repos")
     def _():
         mine = list(api.list_user_repos())

@@ -74,6 +74,15 @@ impl TokenArg {
     }
 }
 
+/// An irreversible operation goes ahead only with `--yes` (there is no interactive prompt).
+pub(crate) fn require_yes(yes: bool, what: &str) -> anyhow::Result<()> {
+    if yes {
+        Ok(())
+    } else {
+        Err(UsageError(format!("{what} is irreversible; pass --yes to confirm")).into())
+    }
+}
+
 /// Python's Space settings of `hf repos create` and `hf repos duplicate`.
 #[derive(Debug, Clone, Default, Args)]
 pub(crate) struct SpaceSettingsArgs {

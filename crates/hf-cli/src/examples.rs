@@ -285,6 +285,53 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "spaces secrets",
+        &[
+            "hf spaces secrets add user/my-space -s HF_TOKEN",
+            "hf spaces secrets ls user/my-space",
+        ],
+    ),
+    (
+        "spaces secrets add",
+        &[
+            "hf spaces secrets add user/my-space -s HF_TOKEN",
+            "hf spaces secrets add user/my-space --secrets-file .env.secrets",
+        ],
+    ),
+    (
+        "spaces secrets list",
+        &["hf spaces secrets list user/my-space"],
+    ),
+    (
+        "spaces secrets delete",
+        &["hf spaces secrets delete user/my-space OPENAI_API_KEY --yes"],
+    ),
+    (
+        "spaces variables",
+        &[
+            "hf spaces variables add user/my-space -e THEME=dark",
+            "hf spaces variables ls user/my-space",
+        ],
+    ),
+    (
+        "spaces variables add",
+        &[
+            "hf spaces variables add user/my-space -e THEME=dark -e LEVEL=3",
+            "hf spaces variables add user/my-space --env-file .env",
+        ],
+    ),
+    (
+        "spaces variables list",
+        &[
+            "hf spaces variables list user/my-space",
+            "hf spaces variables list user/my-space --json",
+        ],
+    ),
+    (
+        "spaces variables delete",
+        &["hf spaces variables delete user/my-space THEME --yes"],
+    ),
+    (
         "upload",
         &[
             "hf upload my-model ./model .",

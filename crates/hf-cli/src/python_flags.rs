@@ -29,6 +29,9 @@ const GROUPS: &[&str] = &[
     "spaces list",
     "spaces info",
     "spaces card",
+    // Issue 16's first pages, checked by the same rule.
+    "spaces secrets",
+    "spaces variables",
 ];
 
 /// What Python accepts and we do not (yet), as `command flag` (`command (page)` for a

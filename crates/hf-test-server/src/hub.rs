@@ -599,6 +599,86 @@ pub(crate) fn space_runtime_route(ctx: &Ctx, id: &str) -> Response {
     }
 }
 
+/// The variables of a Space as the API lists them: `{key: {value, description?, updatedAt}}`.
+fn variables_json(repo: &Repo) -> Value {
+    let mut out = serde_json::Map::new();
+    for (key, (value, updated)) in &repo.space.variables {
+        out.insert(
+            key.clone(),
+            json!({"value": value, "updatedAt": iso8601(*updated)}),
+        );
+    }
+    Value::Object(out)
+}
+
+/// `POST` (`{key, value, description?}`) or `DELETE` (`{key}`)
+/// `/api/spaces/{id}/variables`: needs write access; answers every variable.
+pub(crate) fn change_space_variable(ctx: &Ctx, id: &str) -> Response {
+    let body = ctx.json_body().unwrap_or(json!({}));
+    let Some(key) = body["key"]
+        .as_str()
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned)
+    else {
+        return error_response(400, None, "A variable needs a 'key'");
+    };
+    let mut db = match writable(ctx, RepoType::Space, id) {
+        Ok(db) => db,
+        Err(r) => return r,
+    };
+    let Some(repo) = db.repos.get_mut(&(RepoType::Space, id.to_owned())) else {
+        return repo_not_found(&ctx.caller);
+    };
+    if ctx.method == Method::DELETE {
+        repo.space.variables.remove(&key);
+    } else {
+        let value = body["value"].as_str().unwrap_or("").to_owned();
+        repo.space.variables.insert(key, (value, now_secs()));
+    }
+    ok_json(variables_json(repo))
+}
+
+/// `/api/spaces/{id}/secrets`: `GET` lists names (`{key: {description, updatedAt}}`, never a
+/// value; write access needed, as on the Hub), `POST` `{key, value, description?}` sets one,
+/// `DELETE` `{key}` removes one.
+pub(crate) fn space_secrets(ctx: &Ctx, id: &str) -> Response {
+    let body = ctx.json_body().unwrap_or(json!({}));
+    let mut db = match writable(ctx, RepoType::Space, id) {
+        Ok(db) => db,
+        Err(r) => return r,
+    };
+    let Some(repo) = db.repos.get_mut(&(RepoType::Space, id.to_owned())) else {
+        return repo_not_found(&ctx.caller);
+    };
+    if ctx.method == Method::GET {
+        let mut out = serde_json::Map::new();
+        for (key, (_, description, updated)) in &repo.space.secrets {
+            out.insert(
+                key.clone(),
+                json!({"description": description, "updatedAt": iso8601(*updated)}),
+            );
+        }
+        return ok_json(Value::Object(out));
+    }
+    let Some(key) = body["key"]
+        .as_str()
+        .filter(|k| !k.is_empty())
+        .map(str::to_owned)
+    else {
+        return error_response(400, None, "A secret needs a 'key'");
+    };
+    if ctx.method == Method::DELETE {
+        repo.space.secrets.remove(&key);
+    } else {
+        let value = body["value"].as_str().unwrap_or("").to_owned();
+        let description = body["description"].as_str().map(str::to_owned);
+        repo.space
+            .secrets
+            .insert(key, (value, description, now_secs()));
+    }
+    ok_json(json!({}))
+}
+
 /// `GET /api/spaces/{id}/variables`: the Space's public variables, as Python's
 /// `get_space_variables` reads them (`{key: {value, updatedAt}}`); secrets are never listed.
 pub(crate) fn space_variables(ctx: &Ctx, id: &str) -> Response {
@@ -610,14 +690,7 @@ pub(crate) fn space_variables(ctx: &Ctx, id: &str) -> Response {
     else {
         return repo_not_found(&ctx.caller);
     };
-    let mut out = serde_json::Map::new();
-    for (key, (value, updated)) in &repo.space.variables {
-        out.insert(
-            key.clone(),
-            json!({"value": value, "updatedAt": iso8601(*updated)}),
-        );
-    }
-    ok_json(Value::Object(out))
+    ok_json(variables_json(repo))
 }
 
 /// `GET /api/settings/repositories` (the caller's own) or

@@ -25,7 +25,8 @@
 //! | Hub | GET | `/api/spaces/templates` | the seeded template Spaces (`demo-org/gradio-template`, name `Gradio`); `repos/create` with `template` copies one |
 //! | Hub | GET | `/api/datasets/{repo}/leaderboard` | scores best first: `rank`, `modelId`, `value`, `verified`, `source`, `author` |
 //! | Hub | GET | `/api/spaces/{repo}/runtime` | stage, hardware (`requested` as created), `gcTimeout` (sleep time) |
-//! | Hub | GET | `/api/spaces/{repo}/variables` | `{key: {value, updatedAt}}` (secrets are never returned) |
+//! | Hub | GET, POST, DELETE | `/api/spaces/{repo}/variables` | `{key: {value, updatedAt}}`; POST `{key, value}` / DELETE `{key}` need write access and answer the list |
+//! | Hub | GET, POST, DELETE | `/api/spaces/{repo}/secrets` | names only (`{key: {description, updatedAt}}`, never a value); POST `{key, value, description?}`, DELETE `{key}`; write access |
 //! | Hub | POST | `/api/{t}/{repo}/duplicate` | `{"repository", "visibility"?}`: files and history copied, settings not -> `{"url"}` |
 //! | Hub | POST | `/api/{t}/{repo}/discussions` | `{"title","description","pullRequest"}`; GET `/discussions/{num}` |
 //! | Hub | GET | `/api/{t}/{repo}/auth-check[/write]` | read / write access check |
@@ -417,7 +418,7 @@ impl TestServer {
             .space
             .secrets
             .get(key)
-            .cloned()
+            .map(|(value, _, _)| value.clone())
     }
 
     /// The value of the public variable `key` of the Space `space_id`.

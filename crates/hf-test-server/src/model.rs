@@ -185,8 +185,8 @@ pub(crate) struct Repo {
 pub(crate) struct SpaceSettings {
     pub(crate) hardware: Option<String>,
     pub(crate) sleep_time: Option<i64>,
-    /// Name -> value; values are never sent back by the API.
-    pub(crate) secrets: BTreeMap<String, String>,
+    /// Name -> (value, description, updated at); values are never sent back by the API.
+    pub(crate) secrets: BTreeMap<String, (String, Option<String>, u64)>,
     /// Name -> (value, updated at).
     pub(crate) variables: BTreeMap<String, (String, u64)>,
     pub(crate) protected: bool,
@@ -206,7 +206,8 @@ impl SpaceSettings {
         }
         for item in body["secrets"].as_array().into_iter().flatten() {
             if let (Some(key), Some(value)) = (item["key"].as_str(), item["value"].as_str()) {
-                self.secrets.insert(key.to_owned(), value.to_owned());
+                self.secrets
+                    .insert(key.to_owned(), (value.to_owned(), None, now));
             }
         }
         for item in body["variables"].as_array().into_iter().flatten() {

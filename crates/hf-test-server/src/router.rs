@@ -38,6 +38,7 @@ const REPO_ACTIONS: &[&str] = &[
     "variables",
     "runtime",
     "leaderboard",
+    "secrets",
 ];
 
 /// Entry point for every request on the Hub origin.
@@ -182,6 +183,12 @@ async fn repo_api(ctx: &Ctx, kind: RepoType, id: &str, rest: &[String]) -> Respo
         ("settings", &Method::PUT) => hub::settings(ctx, kind, id),
         ("duplicate", &Method::POST) => hub::duplicate(ctx, kind, id),
         ("variables", &Method::GET) if kind == RepoType::Space => hub::space_variables(ctx, id),
+        ("variables", &Method::POST | &Method::DELETE) if kind == RepoType::Space => {
+            hub::change_space_variable(ctx, id)
+        }
+        ("secrets", &Method::GET | &Method::POST | &Method::DELETE) if kind == RepoType::Space => {
+            hub::space_secrets(ctx, id)
+        }
         ("runtime", &Method::GET) if kind == RepoType::Space => hub::space_runtime_route(ctx, id),
         ("leaderboard", &Method::GET) if kind == RepoType::Dataset => hub::leaderboard(ctx, id),
         ("auth-check", &Method::GET) => hub::auth_check(ctx, kind, id, tail == "write"),

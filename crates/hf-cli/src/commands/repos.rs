@@ -7,7 +7,7 @@ use hf_hub::api::{
 use hf_hub::upload::{CommitOperation, CommitOptions, UploadOptions};
 use serde::Serialize;
 
-use crate::args::{RepoTypeArg, SpaceSettingsArgs, TokenArg, parse_repo};
+use crate::args::{RepoTypeArg, SpaceSettingsArgs, TokenArg, parse_repo, require_yes};
 use crate::commands::Context;
 use crate::exit::UsageError;
 use crate::output::{Human, Render};
@@ -165,6 +165,10 @@ impl Render for StorageList {
                 })
                 .collect(),
         }
+    }
+
+    fn quiet(&self) -> Vec<String> {
+        self.repos.iter().map(|r| r.id.clone()).collect()
     }
 
     fn summary(&self) -> Option<String> {
@@ -467,6 +471,10 @@ impl Render for Tags {
                 .collect(),
         }
     }
+
+    fn quiet(&self) -> Vec<String> {
+        self.tags.iter().map(|t| t.name.clone()).collect()
+    }
 }
 
 fn visibility(private: bool, public: bool) -> Option<Visibility> {
@@ -530,15 +538,6 @@ fn spaces_only(space: &SpaceSettingsArgs, repo_type: hf_hub::RepoType) -> anyhow
         .into());
     }
     Ok(())
-}
-
-fn require_yes(yes: bool, what: &str) -> anyhow::Result<()> {
-    if yes {
-        Ok(())
-    } else {
-        // No interactive prompt: an irreversible operation must be confirmed explicitly.
-        Err(UsageError(format!("{what} is irreversible; pass --yes to confirm")).into())
-    }
 }
 
 /// Runs `hf repos ...`.

@@ -941,3 +941,76 @@ fn datasets_parquet_lists_the_viewers_files_with_the_token_sent() {
     let missing = hub.run(&["datasets", "parquet", "demo-org/nope"]);
     assert_eq!(missing.code, Some(1), "{}", missing.transcript());
 }
+
+#[test]
+fn space_secrets_and_variables_are_managed_and_secret_values_never_shown() {
+    let mut hub = HubEnv::new(|t| &t.write);
+    let space = "demo-user/settings-managed";
+    let created = hub.run(&[
+        "repos", "create", space, "--type", "space", "--sdk", "gradio",
+    ]);
+    assert_eq!(created.code, Some(0), "{}", created.transcript());
+    let value = "fake-secret-value-abcd-9876";
+    hub.env.set("MY_KEY", value);
+    let ok = |outcome: crate::common::Outcome| {
+        assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
+        assert!(!outcome.stdout.contains(value) && !outcome.stderr.contains(value));
+        outcome
+    };
+    ok(hub.run(&["spaces", "secrets", "add", space, "-s", "MY_KEY"]));
+    assert_eq!(
+        hub.server.space_secret(space, "MY_KEY").as_deref(),
+        Some(value)
+    );
+    assert_eq!(
+        ok(hub.run(&["spaces", "secrets", "ls", space, "-q"])).stdout,
+        "MY_KEY\n"
+    );
+    let listed = ok(hub.run(&["spaces", "secrets", "list", space, "--json"])).json();
+    assert_eq!(listed[0]["key"], "MY_KEY", "{listed}");
+    assert!(listed[0].get("value").is_none(), "{listed}");
+    ok(hub.run(&[
+        "spaces",
+        "variables",
+        "add",
+        space,
+        "-e",
+        "THEME=dark",
+        "-e",
+        "LEVEL=3",
+    ]));
+    let variables = ok(hub.run(&["spaces", "variables", "list", space, "--json"])).json();
+    assert_eq!(
+        (
+            variables[0]["key"].clone(),
+            variables[1]["key"].clone(),
+            variables[1]["value"].clone()
+        ),
+        ("LEVEL".into(), "THEME".into(), "dark".into()),
+        "{variables}"
+    );
+    let unconfirmed = hub.run(&["spaces", "variables", "delete", space, "THEME"]);
+    assert_eq!(unconfirmed.code, Some(2), "{}", unconfirmed.transcript());
+    ok(hub.run(&["spaces", "variables", "delete", space, "THEME", "--yes"]));
+    assert_eq!(
+        ok(hub.run(&["spaces", "variables", "ls", space, "-q"])).stdout,
+        "LEVEL\n"
+    );
+    ok(hub.run(&["spaces", "secrets", "delete", space, "MY_KEY", "-y"]));
+    assert_eq!(
+        ok(hub.run(&["spaces", "secrets", "ls", space, "-q"])).stdout,
+        ""
+    );
+    // A read token can neither set nor list them.
+    let read = hub.server.tokens().read.clone();
+    hub.env.set("HF_TOKEN", &read);
+    for args in [
+        &["spaces", "secrets", "add", space, "-s", "MY_KEY"][..],
+        &["spaces", "secrets", "ls", space],
+        &["spaces", "variables", "add", space, "-e", "A=1"],
+    ] {
+        let refused = hub.run(args);
+        assert_eq!(refused.code, Some(1), "{args:?}: {}", refused.transcript());
+        assert!(refused.stderr.contains("hint:"), "{}", refused.stderr);
+    }
+}

@@ -68,6 +68,80 @@ impl std::fmt::Debug for SpaceSecret {
     }
 }
 
+/// A secret of a Space as the Hub lists it: its name, never its value.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SpaceSecretInfo {
+    /// The name.
+    pub key: String,
+    /// Its description, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it was last set, ISO 8601.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+/// A variable of a Space as the Hub lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SpaceVariableInfo {
+    /// The name.
+    pub key: String,
+    /// The value.
+    pub value: String,
+    /// Its description, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// When it was last set, ISO 8601.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+/// The most secrets or variables a Space listing may hold.
+const MAX_SPACE_SETTINGS: usize = 10_000;
+
+/// One entry of a Space's secrets or variables: its name and the fields the Hub sent.
+type SettingEntry = (String, Map<String, Value>);
+
+/// `{key: {value?, description?, updatedAt?}}` as the Hub answers, bounded, sorted by key.
+fn settings_map(answer: Value, what: &str) -> Result<Vec<SettingEntry>, Error> {
+    let Value::Object(map) = answer else {
+        return Err(Error::Protocol(format!(
+            "the Space's {what} are not a JSON object"
+        )));
+    };
+    if map.len() > MAX_SPACE_SETTINGS {
+        return Err(Error::Protocol(format!(
+            "the Space lists {} {what} (at most {MAX_SPACE_SETTINGS} are read)",
+            map.len()
+        )));
+    }
+    let mut entries: Vec<SettingEntry> = map
+        .into_iter()
+        .map(|(key, value)| match value {
+            Value::Object(fields) => (key, fields),
+            _ => (key, Map::new()),
+        })
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(entries)
+}
+
+fn text_field(fields: &Map<String, Value>, name: &str) -> Option<String> {
+    fields.get(name).and_then(Value::as_str).map(str::to_owned)
+}
+
+fn variables_from(answer: Value) -> Result<Vec<SpaceVariableInfo>, Error> {
+    Ok(settings_map(answer, "variables")?
+        .into_iter()
+        .map(|(key, fields)| SpaceVariableInfo {
+            value: text_field(&fields, "value").unwrap_or_default(),
+            description: text_field(&fields, "description"),
+            updated_at: text_field(&fields, "updatedAt"),
+            key,
+        })
+        .collect())
+}
+
 /// A public Space variable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpaceVariable {
@@ -463,6 +537,105 @@ impl HubApi {
             }),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// `POST /api/spaces/{space}/secrets`: sets (or replaces) a secret of the Space.
+    ///
+    /// # Errors
+    /// 403 without write access to the Space, 404 for a Space that is not found.
+    pub async fn add_space_secret(
+        &self,
+        space: &RepoId,
+        secret: &SpaceSecret,
+        description: Option<&str>,
+    ) -> Result<(), Error> {
+        let mut body = json!({"key": secret.key(), "value": secret.expose_value()});
+        if let Some(description) = description {
+            body["description"] = description.into();
+        }
+        let url = self.http.url(&format!("/api/spaces/{space}/secrets"))?;
+        self.http.post(url).json(&body).send().await?;
+        Ok(())
+    }
+
+    /// `DELETE /api/spaces/{space}/secrets` `{key}`.
+    ///
+    /// # Errors
+    /// As [`HubApi::add_space_secret`].
+    pub async fn delete_space_secret(&self, space: &RepoId, key: &str) -> Result<(), Error> {
+        let url = self.http.url(&format!("/api/spaces/{space}/secrets"))?;
+        self.http
+            .delete(url)
+            .json(&json!({"key": key}))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// `GET /api/spaces/{space}/secrets`: the secrets' names (values are write-only).
+    ///
+    /// # Errors
+    /// As [`HubApi::add_space_secret`]; [`Error::Protocol`] for a malformed or oversized list.
+    pub async fn list_space_secrets(&self, space: &RepoId) -> Result<Vec<SpaceSecretInfo>, Error> {
+        let url = self.http.url(&format!("/api/spaces/{space}/secrets"))?;
+        let answer: Value = self.http.get(url).send_json().await?;
+        Ok(settings_map(answer, "secrets")?
+            .into_iter()
+            .map(|(key, fields)| SpaceSecretInfo {
+                description: text_field(&fields, "description"),
+                updated_at: text_field(&fields, "updatedAt"),
+                key,
+            })
+            .collect())
+    }
+
+    /// `POST /api/spaces/{space}/variables`: sets (or replaces) a variable; returns them all.
+    ///
+    /// # Errors
+    /// As [`HubApi::add_space_secret`].
+    pub async fn add_space_variable(
+        &self,
+        space: &RepoId,
+        variable: &SpaceVariable,
+        description: Option<&str>,
+    ) -> Result<Vec<SpaceVariableInfo>, Error> {
+        let mut body = json!({"key": variable.key, "value": variable.value});
+        if let Some(description) = description {
+            body["description"] = description.into();
+        }
+        let url = self.http.url(&format!("/api/spaces/{space}/variables"))?;
+        variables_from(self.http.post(url).json(&body).send_json().await?)
+    }
+
+    /// `DELETE /api/spaces/{space}/variables` `{key}`; returns the variables left.
+    ///
+    /// # Errors
+    /// As [`HubApi::add_space_secret`].
+    pub async fn delete_space_variable(
+        &self,
+        space: &RepoId,
+        key: &str,
+    ) -> Result<Vec<SpaceVariableInfo>, Error> {
+        let url = self.http.url(&format!("/api/spaces/{space}/variables"))?;
+        variables_from(
+            self.http
+                .delete(url)
+                .json(&json!({"key": key}))
+                .send_json()
+                .await?,
+        )
+    }
+
+    /// `GET /api/spaces/{space}/variables`.
+    ///
+    /// # Errors
+    /// As [`HubApi::list_space_secrets`].
+    pub async fn list_space_variables(
+        &self,
+        space: &RepoId,
+    ) -> Result<Vec<SpaceVariableInfo>, Error> {
+        let url = self.http.url(&format!("/api/spaces/{space}/variables"))?;
+        variables_from(self.http.get(url).send_json().await?)
     }
 
     /// The repo's web URL: `{endpoint}/{prefix}{id}`.

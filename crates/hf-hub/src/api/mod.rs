@@ -14,7 +14,8 @@ pub use info::{BlobLfsInfo, GatedMode, RepoInfo, Sibling};
 pub use listing::{LeaderboardEntry, ListReposOptions, ParquetFile, RepoSort, RepoStorage};
 pub use manage::{
     CreateRepoOptions, CreatedRepo, DuplicateRepoOptions, Outcome, RepoSettings, SpaceOptions,
-    SpaceSecret, SpaceTemplate, SpaceVariable, SpaceVolume, Visibility,
+    SpaceSecret, SpaceSecretInfo, SpaceTemplate, SpaceVariable, SpaceVariableInfo, SpaceVolume,
+    Visibility,
 };
 pub use pagination::ListingLimits;
 pub use refs::{CommitAuthor, GitCommit, GitRef, GitRefs};
