@@ -449,6 +449,11 @@ impl Render for Done {
             None => Human::Text(self.message.clone()),
         }
     }
+
+    /// The URL of what was made, or nothing.
+    fn quiet(&self) -> Vec<String> {
+        self.url.iter().cloned().collect()
+    }
 }
 
 #[derive(Debug, Serialize)]

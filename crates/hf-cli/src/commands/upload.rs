@@ -91,6 +91,11 @@ impl Render for UploadOutput {
             ),
         }
     }
+
+    /// The commit URL, or nothing when nothing was uploaded.
+    fn quiet(&self) -> Vec<String> {
+        self.url.iter().cloned().collect()
+    }
 }
 
 /// What to upload, resolved from the positional arguments as the Python CLI does.

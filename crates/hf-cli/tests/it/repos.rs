@@ -16,6 +16,21 @@ fn repo_lifecycle() {
     ");
     let again = hub.run(&["repos", "create", "demo-user/life"]);
     assert_eq!(again.code, Some(1), "{}", again.transcript());
+    // Quiet: the URL alone, one line, for scripts.
+    let quiet = hub.run(&["repos", "create", "demo-user/life-quiet", "-q"]);
+    assert_eq!(
+        hub.env.normalize(&quiet.stdout),
+        "http://127.0.0.1:[PORT]/demo-user/life-quiet\n",
+        "{}",
+        quiet.transcript()
+    );
+    let quiet = hub.run(&["repos", "delete", "demo-user/life-quiet", "--yes", "-q"]);
+    assert_eq!(
+        (quiet.code, quiet.stdout.as_str()),
+        (Some(0), ""),
+        "{}",
+        quiet.transcript()
+    );
     ok(&["repos", "create", "demo-user/life", "--exist-ok"]);
     ok(&[
         "repos",
