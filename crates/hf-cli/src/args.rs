@@ -270,6 +270,25 @@ impl From<RepoTypeArg> for RepoType {
     }
 }
 
+/// A repo and its type (`REPO_ID [--type T] [--token]`), shared by the commands on one repo.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RepoArg {
+    /// The repo id (e.g. `username/repo-name` or `spaces/username/repo-name`).
+    pub(crate) repo_id: String,
+    /// The type of repository.
+    #[arg(long = "repo-type", visible_alias = "type", value_enum)]
+    pub(crate) repo_type: Option<RepoTypeArg>,
+    #[command(flatten)]
+    pub(crate) token: TokenArg,
+}
+
+impl RepoArg {
+    /// The repo, its type from `--type` or the id's prefix.
+    pub(crate) fn repo(&self) -> anyhow::Result<Repo> {
+        parse_repo(&self.repo_id, self.repo_type.map(Into::into))
+    }
+}
+
 /// A repo id as typed (see [`Repo::parse`]); a bad one is a usage error.
 pub(crate) fn parse_repo(raw: &str, repo_type: Option<RepoType>) -> anyhow::Result<Repo> {
     Repo::parse(raw, repo_type).map_err(|e| UsageError(e.to_string()).into())

@@ -39,6 +39,8 @@ pub(crate) enum Command {
     Completion(commands::completion::CompletionArgs),
     /// Interact with datasets on the Hub (list, info, card).
     Datasets(commands::listing::DatasetsArgs),
+    /// Manage discussions and pull requests on the Hub.
+    Discussions(commands::discussions::DiscussionsArgs),
     /// Download files from the Hub into the cache (or --local-dir) and print their path.
     Download(commands::download::DownloadArgs),
     /// Print information about the environment (paths, endpoint, where a token would come from).

@@ -123,6 +123,79 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "discussions",
+        &[
+            "hf discussions list username/my-model",
+            "hf discussions create username/my-model --title \"Bug report\"",
+            "hf discussions merge username/my-model 5 --yes",
+        ],
+    ),
+    (
+        "discussions list",
+        &[
+            "hf discussions list username/my-model",
+            "hf discussions list username/my-model --kind pull_request --status merged",
+            "hf discussions list username/my-dataset --type dataset --status closed",
+            "hf discussions list username/my-model --author alice --format json",
+        ],
+    ),
+    (
+        "discussions info",
+        &[
+            "hf discussions info username/my-model 5",
+            "hf discussions info username/my-model 5 --format json",
+        ],
+    ),
+    (
+        "discussions create",
+        &[
+            "hf discussions create username/my-model --title \"Bug report\"",
+            "hf discussions create username/my-model --title \"Feature request\" --body \"Please add X\"",
+            "hf discussions create username/my-model --title \"Fix typo\" --pull-request",
+            "hf discussions create username/my-model --title \"Fix rendering\" --pr --attach \"./before.png#Before the fix\"",
+        ],
+    ),
+    (
+        "discussions comment",
+        &[
+            "hf discussions comment username/my-model 5 --body \"Thanks for reporting!\"",
+            "hf discussions comment username/my-model 5 --body \"Here is a demo:\" --attach demo.mp4",
+        ],
+    ),
+    (
+        "discussions edit",
+        &[
+            "hf discussions edit username/my-model 5 abc123 --body \"Updated comment.\"",
+            "hf discussions edit username/my-model 5 abc123 --body-file fixed.md",
+        ],
+    ),
+    (
+        "discussions rename",
+        &["hf discussions rename username/my-model 5 \"Updated title\""],
+    ),
+    (
+        "discussions close",
+        &[
+            "hf discussions close username/my-model 5 --yes",
+            "hf discussions close username/my-model 5 --comment \"Closing as resolved.\" --yes",
+        ],
+    ),
+    (
+        "discussions reopen",
+        &["hf discussions reopen username/my-model 5 --yes"],
+    ),
+    (
+        "discussions merge",
+        &[
+            "hf discussions merge username/my-model 5 --yes",
+            "hf discussions merge username/my-model 5 --comment \"Merging, thanks!\" --yes",
+        ],
+    ),
+    (
+        "discussions diff",
+        &["hf discussions diff username/my-model 5"],
+    ),
+    (
         "download",
         &[
             "hf download gpt2",

@@ -200,6 +200,12 @@ fn for_http(http: &HttpError) -> Option<String> {
                 .unwrap_or_else(|| "the repo's page on the Hub".to_owned())
         ),
         HttpErrorKind::RevisionNotFound => "check the branch, tag or commit name".to_owned(),
+        HttpErrorKind::Forbidden if is_discussion(http) => format!(
+            "opening and commenting needs a write token, or a fine-grained token with \
+             'discussion.write' (or 'repo.write' on this repo), created at {TOKEN_SETTINGS_URL}; \
+             closing, reopening and renaming need the author or write access to the repo, \
+             merging needs write access"
+        ),
         HttpErrorKind::Forbidden => format!(
             "the token lacks the permission: use a write token, or a fine-grained token with \
              the needed scope, created at {TOKEN_SETTINGS_URL}"
@@ -243,6 +249,12 @@ fn is_create(http: &HttpError) -> bool {
         && (http.url().contains("/api/repos/create")
             || http.url().contains("/branch/")
             || http.url().contains("/tag/"))
+}
+
+/// A change to a discussion or pull request (or an attachment for one).
+fn is_discussion(http: &HttpError) -> bool {
+    http.method() == "POST"
+        && (http.url().contains("/discussions") || http.url().ends_with("/uploads"))
 }
 
 /// A metadata request (API call or HEAD), whose timeout is `HF_HUB_ETAG_TIMEOUT`.

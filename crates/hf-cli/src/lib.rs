@@ -131,6 +131,7 @@ async fn dispatch(command: Command, context: &mut Context) -> anyhow::Result<()>
         Command::Cache(args) => commands::cache::run(args, context).await,
         Command::Chat(args) => commands::chat::run(args, context).await,
         Command::Completion(args) => commands::completion::run(&args, context, Cli::command()),
+        Command::Discussions(args) => commands::discussions::run(args, context).await,
         Command::Download(args) => commands::download::run(args, context).await,
         Command::Login(args) => commands::auth::legacy_login(args, context).await,
         Command::Whoami(args) => commands::auth::legacy_whoami(args, context).await,

@@ -32,6 +32,7 @@ const GROUPS: &[&str] = &[
     // Issue 16's first pages, checked by the same rule.
     "spaces secrets",
     "spaces variables",
+    "discussions",
 ];
 
 /// What Python accepts and we do not (yet), as `command flag` (`command (page)` for a

@@ -5,10 +5,10 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::model::{Discussion, Gated, Repo, RepoType, Tree};
+use crate::model::{Gated, Repo, RepoType, Tree};
 use crate::respond::{
-    Ctx, find_or_return, forbidden, gated_error, next_link, open_discussion, repo_not_found,
-    repo_url, revision_not_found, writable,
+    Ctx, find_or_return, forbidden, gated_error, next_link, repo_not_found, repo_url,
+    revision_not_found, writable,
 };
 use crate::util::{
     error_response, iso8601, json_response, now_secs, ok_json, set_header, text_response,
@@ -930,90 +930,6 @@ pub(crate) fn commits(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Respons
         set_header(&mut resp, "link", &next_link(ctx, start + per_page));
     }
     resp
-}
-
-fn discussion_json(ctx: &Ctx, repo: &Repo, d: &Discussion) -> Value {
-    let target = "refs/heads/main";
-    json!({
-        "num": d.num,
-        "title": d.title,
-        "status": "open",
-        "author": {"name": d.author, "type": "user"},
-        "createdAt": iso8601(d.created),
-        "isPullRequest": d.is_pr,
-        "pullRequest": d.is_pr,
-        "url": format!("{}/discussions/{}", repo_url(ctx, repo.kind, &repo.id), d.num),
-        "repo": {"name": repo.id, "type": repo.kind.singular()},
-        "events": [{
-            "id": crate::util::sha1_hex(format!("{}#{}", repo.id, d.num).as_bytes())[..24],
-            "type": "comment",
-            "createdAt": iso8601(d.created),
-            "author": {"name": d.author, "type": "user"},
-            "data": {"edited": false, "latest": {"raw": d.description, "html": d.description, "updatedAt": iso8601(d.created)}, "hidden": false, "numEdits": 0, "editors": [d.author]},
-        }],
-        "filesWithConflicts": [],
-        "changes": if d.is_pr { json!({"base": target}) } else { Value::Null },
-        "targetBranch": if d.is_pr { json!(target) } else { Value::Null },
-        "mergeCommitOid": null,
-        "diff": "",
-        "pinned": false,
-        "locked": false,
-        "numComments": 1,
-        "topReactions": [],
-    })
-}
-
-pub(crate) fn discussions(ctx: &Ctx, kind: RepoType, id: &str, tail: &str) -> Response {
-    if ctx.method == Method::POST && tail.is_empty() {
-        let Some(user) = ctx.user().map(str::to_owned) else {
-            return error_response(401, None, "You must be authenticated to open a discussion");
-        };
-        let repo = find_or_return!(ctx, kind, id);
-        let body = match ctx.json_body() {
-            Ok(b) => b,
-            Err(r) => return r,
-        };
-        let is_pr = body["pullRequest"].as_bool().unwrap_or(false);
-        let mut db = ctx.db();
-        let Some(r) = db.repos.get_mut(&(kind, repo.id)) else {
-            return repo_not_found(&ctx.caller);
-        };
-        let num = open_discussion(
-            r,
-            body["title"].as_str().unwrap_or("Untitled"),
-            body["description"].as_str().unwrap_or(""),
-            &user,
-            is_pr,
-            None,
-        );
-        let d = r.discussions[(num - 1) as usize].clone();
-        let v = discussion_json(ctx, r, &d);
-        return ok_json(v);
-    }
-    let repo = find_or_return!(ctx, kind, id);
-    if ctx.method == Method::GET {
-        if tail.is_empty() {
-            let list: Vec<Value> = repo
-                .discussions
-                .iter()
-                .rev()
-                .map(|d| discussion_json(ctx, &repo, d))
-                .collect();
-            let count = list.len();
-            return ok_json(
-                json!({"discussions": list, "count": count, "start": 0, "numClosedDiscussions": 0}),
-            );
-        }
-        if let Some(d) = tail
-            .parse::<u64>()
-            .ok()
-            .and_then(|n| repo.discussions.get((n.max(1) - 1) as usize))
-        {
-            return ok_json(discussion_json(ctx, &repo, d));
-        }
-        return error_response(404, None, "Discussion not found");
-    }
-    error_response(404, None, "Not found")
 }
 
 pub(crate) fn settings(ctx: &Ctx, kind: RepoType, id: &str) -> Response {

@@ -28,7 +28,10 @@
 //! | Hub | GET, POST, DELETE | `/api/spaces/{repo}/variables` | `{key: {value, updatedAt}}`; POST `{key, value}` / DELETE `{key}` need write access and answer the list |
 //! | Hub | GET, POST, DELETE | `/api/spaces/{repo}/secrets` | names only (`{key: {description, updatedAt}}`, never a value); POST `{key, value, description?}`, DELETE `{key}`; write access |
 //! | Hub | POST | `/api/{t}/{repo}/duplicate` | `{"repository", "visibility"?}`: files and history copied, settings not -> `{"url"}` |
-//! | Hub | POST | `/api/{t}/{repo}/discussions` | `{"title","description","pullRequest"}`; GET `/discussions/{num}` |
+//! | Hub | GET, POST | `/api/{t}/{repo}/discussions` | list (`type`, `status`, `author`, `p`; 50 a page: `{discussions, count, start}`); POST `{"title","description","pullRequest"}` opens one (a PR is a draft until a commit lands on `refs/pr/N`); a read token is refused |
+//! | Hub | GET | `/api/{t}/{repo}/discussions/{num}[?diff=1]` | details: `events` (comment, status-change, title-change, commit), `changes.base`, `filesWithConflicts`, `diff` |
+//! | Hub | POST | `/api/{t}/{repo}/discussions/{num}/{comment,title,status,merge}`, `…/comment/{id}/{edit,hide}` | `newMessage`, `newTitle`, `newStatus`, `updatedComment`; title and status: author or writer; merge (conflicts: 409) and hide: writer; edit: the comment's author |
+//! | Hub | POST, GET | `/uploads`, `/uploads/{user}/{name}` | a discussion attachment (image, video, audio by `content-type`) -> its URL as text; served back |
 //! | Hub | GET | `/api/{t}/{repo}/auth-check[/write]` | read / write access check |
 //! | Hub | GET | `/api/{t}/{repo}/xet-read-token/{rev}`, `/xet-write-token/{rev}` | CAS access token (`accessToken`, `exp`, `casUrl`, `X-Xet-*` headers) |
 //! | Hub | POST | `/api/{t}/{repo}/preupload/{rev}[?create_pr=1]` | upload modes (`.gitattributes` + 10 MiB rule) |
@@ -56,6 +59,7 @@
 
 // Floors, bottom up: `util` and `model` (data), `seed`, `respond` (context and shared answers),
 // the handlers (`hub`, `files`, `upload`, `inference`, `faults`), then `router` on top.
+mod discussions;
 mod faults;
 mod files;
 mod hub;

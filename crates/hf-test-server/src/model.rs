@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use crate::util::{git_blob_sha1, iso8601, lfs_pointer, sha1_hex};
+use crate::util::{git_blob_sha1, iso8601, lfs_pointer, now_secs, sha1_hex};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum RepoType {
@@ -138,14 +138,71 @@ pub(crate) struct Commit {
     pub(crate) tree: Arc<Tree>,
 }
 
+/// What happened in a discussion.
+#[derive(Clone, Debug)]
+pub(crate) enum EventData {
+    /// A comment (the first is the description); `edits` counts its edits.
+    Comment {
+        raw: String,
+        edits: u32,
+        hidden: bool,
+    },
+    /// `open`, `closed` or `merged`.
+    Status(&'static str),
+    Title {
+        from: String,
+        to: String,
+    },
+    Commit {
+        oid: String,
+        subject: String,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct DiscussionEvent {
+    pub(crate) id: String,
+    pub(crate) author: String,
+    pub(crate) created: u64,
+    pub(crate) data: EventData,
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Discussion {
     pub(crate) num: u64,
     pub(crate) title: String,
-    pub(crate) description: String,
     pub(crate) author: String,
     pub(crate) is_pr: bool,
     pub(crate) created: u64,
+    /// `open`, `closed`, `merged` or `draft` (a PR opened without a commit).
+    pub(crate) status: &'static str,
+    /// The commit of `main` a PR started from (what its diff and conflicts are against).
+    pub(crate) base: Option<String>,
+    pub(crate) merge_commit: Option<String>,
+    pub(crate) events: Vec<DiscussionEvent>,
+}
+
+impl Discussion {
+    /// Appends an event with a fresh id (24 hex characters, as the Hub's).
+    pub(crate) fn push_event(&mut self, repo_id: &str, author: &str, data: EventData) -> usize {
+        let id = sha1_hex(
+            format!(
+                "{repo_id}#{}#{}#{}",
+                self.num,
+                self.events.len(),
+                crate::util::random_u64()
+            )
+            .as_bytes(),
+        )[..24]
+            .to_owned();
+        self.events.push(DiscussionEvent {
+            id,
+            author: author.to_owned(),
+            created: now_secs(),
+            data,
+        });
+        self.events.len() - 1
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -325,6 +382,24 @@ impl Repo {
         match r {
             RefName::Branch(b) => self.branches.get(b),
             RefName::Pr(n) => self.prs.get(n),
+        }
+    }
+
+    /// A commit landed on `refs/pr/{num}`: the PR shows it, and a draft becomes open.
+    pub(crate) fn record_pr_commit(&mut self, num: u64, oid: &str, subject: &str, author: &str) {
+        let id = self.id.clone();
+        if let Some(d) = self.discussions.iter_mut().find(|d| d.num == num) {
+            d.push_event(
+                &id,
+                author,
+                EventData::Commit {
+                    oid: oid.to_owned(),
+                    subject: subject.to_owned(),
+                },
+            );
+            if d.status == "draft" {
+                d.status = "open";
+            }
         }
     }
 
@@ -648,6 +723,8 @@ pub(crate) struct Db {
     pub(crate) repos: BTreeMap<(RepoType, String), Repo>,
     pub(crate) redirects: HashMap<(RepoType, String), String>,
     pub(crate) grants: HashSet<(String, String)>,
+    /// Files attached to discussions (`POST /uploads`): name → (content type, bytes).
+    pub(crate) attachments: HashMap<String, (String, Bytes)>,
 }
 
 impl Db {
@@ -735,6 +812,37 @@ impl Db {
                         "This fine-grained token (\"{}\") does not have the repo.write permission on {} {repo_id}",
                         t.display_name,
                         kind.singular()
+                    ))
+                }
+            }
+        }
+    }
+
+    /// May the caller open discussions and comment in `repo` (which it can see)? A read
+    /// token may not; a fine-grained one needs `discussion.write` (global, or on the repo or
+    /// its namespace) or `repo.write` there. Err = message for 403.
+    pub(crate) fn check_discuss(&self, caller: &Caller, repo: &Repo) -> Result<(), String> {
+        let Some(t) = caller.token() else {
+            return Err("You must be authenticated to take part in discussions".to_owned());
+        };
+        match t.role {
+            Role::Write | Role::Admin => Ok(()),
+            Role::Read => Err(format!(
+                "You don't have the rights to take part in discussions on {}: this token has a read role (token \"{}\")",
+                repo.id, t.display_name
+            )),
+            Role::FineGrained => {
+                if t.global.contains(&"discussion.write")
+                    || Self::scope_allows(t, repo.kind, &repo.id, "discussion.write")
+                    || Self::scope_allows(t, repo.kind, &repo.id, "repo.write")
+                {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "This fine-grained token (\"{}\") does not have the discussion.write permission on {} {}",
+                        t.display_name,
+                        repo.kind.singular(),
+                        repo.id
                     ))
                 }
             }

@@ -12,7 +12,7 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 
 use crate::Shared;
-use crate::model::{Caller, Db, Discussion, Entry, Repo, RepoType};
+use crate::model::{Caller, Db, Discussion, Entry, EventData, Repo, RepoType};
 use crate::util::{
     error_response, iso8601, now_secs, pct_encode, set_header, sha256_hex, text_response,
 };
@@ -223,7 +223,7 @@ pub(crate) fn writable<'a>(
     Ok(db)
 }
 
-/// Opens a discussion or PR; a PR gets `refs/pr/N` at `base`.
+/// Opens a discussion or PR (a draft until a commit lands on it); a PR gets `refs/pr/N` at `base`.
 pub(crate) fn open_discussion(
     repo: &mut Repo,
     title: &str,
@@ -233,15 +233,33 @@ pub(crate) fn open_discussion(
     base: Option<String>,
 ) -> u64 {
     let num = repo.discussions.len() as u64 + 1;
-    repo.discussions.push(Discussion {
+    let base = if is_pr {
+        base.or_else(|| repo.branches.get("main").cloned())
+    } else {
+        None
+    };
+    let mut d = Discussion {
         num,
         title: title.to_owned(),
-        description: description.to_owned(),
         author: author.to_owned(),
         is_pr,
         created: now_secs(),
-    });
-    if is_pr && let Some(b) = base.or_else(|| repo.branches.get("main").cloned()) {
+        status: if is_pr { "draft" } else { "open" },
+        base: base.clone(),
+        merge_commit: None,
+        events: Vec::new(),
+    };
+    d.push_event(
+        &repo.id,
+        author,
+        EventData::Comment {
+            raw: description.to_owned(),
+            edits: 0,
+            hidden: false,
+        },
+    );
+    repo.discussions.push(d);
+    if let Some(b) = base {
         repo.prs.insert(num, b);
     }
     num

@@ -13,7 +13,7 @@ use crate::Shared;
 use crate::model::{Caller, Db, RepoType};
 use crate::respond::{Ctx, caller_from, invalid_credentials};
 use crate::util::{error_response, ok_json, parse_query, pct_decode, set_header, text_response};
-use crate::{files, hub, inference, upload, xet};
+use crate::{discussions, files, hub, inference, upload, xet};
 use serde_json::json;
 
 /// Words that follow a repo id in `/api/{t}/{repo}/...`.
@@ -82,6 +82,7 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) ->
     match first {
         "api" => api(&ctx, &segs[1..]).await,
         "v1" | "hf-inference" => inference::dispatch(&ctx, &segs).await,
+        "uploads" => discussions::attachment(&ctx, &segs),
         // The Dataset Viewer's route, served on this origin (point HF_DATASET_VIEWER_URL here).
         "parquet" if segs.len() == 1 && ctx.method == Method::GET => hub::viewer_parquet(&ctx),
         "" => text_response(200, "hf-test-server"),
@@ -179,7 +180,7 @@ async fn repo_api(ctx: &Ctx, kind: RepoType, id: &str, rest: &[String]) -> Respo
         ("commits", &Method::GET) => {
             hub::commits(ctx, kind, id, if tail.is_empty() { "main" } else { &tail })
         }
-        ("discussions", _) => hub::discussions(ctx, kind, id, &tail),
+        ("discussions", _) => discussions::route(ctx, kind, id, &tail),
         ("settings", &Method::PUT) => hub::settings(ctx, kind, id),
         ("duplicate", &Method::POST) => hub::duplicate(ctx, kind, id),
         ("variables", &Method::GET) if kind == RepoType::Space => hub::space_variables(ctx, id),

@@ -608,6 +608,9 @@ pub(crate) async fn commit(ctx: &Ctx, kind: RepoType, id: &str, rev: &str) -> Re
         &changed,
     );
     repo.set_ref(&target, &oid);
+    if let RefName::Pr(n) = target {
+        repo.record_pr_commit(n, &oid, &summary, &user);
+    }
     if readme_changed
         && target == RefName::Branch("main".into())
         && let Some(data) = repo

@@ -8,6 +8,7 @@ pub(crate) mod auth;
 pub(crate) mod cache;
 pub(crate) mod chat;
 pub(crate) mod completion;
+pub(crate) mod discussions;
 pub(crate) mod download;
 pub(crate) mod env;
 pub(crate) mod infer;

@@ -1,13 +1,12 @@
 //! `hf repos create|delete|move|settings|branch|tag|delete-files`.
 
-use hf_hub::Repo;
 use hf_hub::api::{
     CreateRepoOptions, DuplicateRepoOptions, GatedMode, GitRef, Outcome, RepoSettings, Visibility,
 };
 use hf_hub::upload::{CommitOperation, CommitOptions, UploadOptions};
 use serde::Serialize;
 
-use crate::args::{RepoTypeArg, SpaceSettingsArgs, TokenArg, parse_repo, require_yes};
+use crate::args::{RepoArg, RepoTypeArg, SpaceSettingsArgs, TokenArg, parse_repo, require_yes};
 use crate::commands::Context;
 use crate::exit::UsageError;
 use crate::output::{Human, Render};
@@ -226,24 +225,6 @@ impl ReposCommand {
             Self::List(a) => a.token.flag(),
             Self::Cp(a) => a.token.flag(),
         }
-    }
-}
-
-/// The repo and its type, shared by every subcommand.
-#[derive(Debug, clap::Args)]
-struct RepoArg {
-    /// The repo id (e.g. `username/repo-name` or `spaces/username/repo-name`).
-    repo_id: String,
-    /// The type of repository.
-    #[arg(long = "repo-type", visible_alias = "type", value_enum)]
-    repo_type: Option<RepoTypeArg>,
-    #[command(flatten)]
-    token: TokenArg,
-}
-
-impl RepoArg {
-    fn repo(&self) -> anyhow::Result<Repo> {
-        parse_repo(&self.repo_id, self.repo_type.map(Into::into))
     }
 }
 

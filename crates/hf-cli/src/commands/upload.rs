@@ -235,7 +235,15 @@ async fn upload_once(
         && !args.create_pr
         && !hf_hub::repo::is_commit_hash(revision)
     {
-        api.create_branch(repo, revision, None, true).await?;
+        // As Python: only a revision that does not exist yet is created as a branch (so
+        // `--revision refs/pr/N` commits to the pull request).
+        match api.repo_info(repo, Some(revision), false).await {
+            Ok(_) => {}
+            Err(e) if e.http_kind() == Some(&hf_hub::HttpErrorKind::RevisionNotFound) => {
+                api.create_branch(repo, revision, None, true).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
     let bars = progress::Bars::new(progress::wanted(
         context.output.format(),

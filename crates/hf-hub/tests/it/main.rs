@@ -1,6 +1,7 @@
 #[cfg(feature = "blocking")]
 mod blocking;
 mod cache;
+mod discussions;
 mod download;
 mod faults;
 mod hostile;
