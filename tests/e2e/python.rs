@@ -200,3 +200,169 @@ fn space_variables_and_secrets_written_by_one_client_are_read_by_the_other() {
     };
     assert_eq!(keys(&mine), keys(&theirs), "ours: {mine}\nPython: {theirs}");
 }
+
+#[test]
+fn pull_requests_opened_by_one_client_are_reviewed_and_merged_by_the_other() {
+    let Some(session) =
+        both("pull_requests_opened_by_one_client_are_reviewed_and_merged_by_the_other")
+    else {
+        return;
+    };
+    let token = session.target().token().to_owned();
+    let repo = format!("demo-user/{}", hf_e2e::unique_name("reviewed"));
+    let ours = |args: &[&str]| session.hf(args).env("HF_TOKEN", &token).run().success();
+    let python = |args: &[&str]| {
+        session
+            .python_hf(args)
+            .expect("the Python CLI")
+            .env("HF_TOKEN", &token)
+            .run()
+            .success()
+    };
+    ours(&["repos", "create", &repo]);
+    let notes = session.home().join("notes.txt");
+    std::fs::write(&notes, "written by ours\n").unwrap();
+    let notes = notes.display().to_string();
+
+    // Ours opens a PR and commits to it; Python lists it, comments, and merges it.
+    let created = ours(&[
+        "discussions",
+        "create",
+        &repo,
+        "--title",
+        "Add notes",
+        "--pr",
+        "--json",
+    ])
+    .json();
+    let num = created["num"].as_u64().unwrap().to_string();
+    assert_eq!(created["ref"], format!("refs/pr/{num}"), "{created}");
+    ours(&[
+        "upload",
+        &repo,
+        &notes,
+        "notes.txt",
+        "--revision",
+        &format!("refs/pr/{num}"),
+    ]);
+    let listed = python(&[
+        "discussions",
+        "list",
+        &repo,
+        "--kind",
+        "pull_request",
+        "--format",
+        "json",
+    ])
+    .json();
+    let pr = listed
+        .as_array()
+        .and_then(|l| {
+            l.iter()
+                .find(|d| d["num"].as_u64().map(|n| n.to_string()).as_deref() == Some(num.as_str()))
+        })
+        .unwrap_or_else(|| panic!("Python does not list our PR: {listed}"))
+        .clone();
+    assert_eq!(
+        (pr["status"].as_str(), pr["is_pull_request"].as_bool()),
+        (Some("open"), Some(true)),
+        "{pr}"
+    );
+    python(&[
+        "discussions",
+        "comment",
+        &repo,
+        &num,
+        "--body",
+        "Reviewed by Python",
+    ]);
+    python(&["discussions", "merge", &repo, &num, "--yes"]);
+    let details = ours(&["discussions", "info", &repo, &num, "--json"]).json();
+    assert_eq!(details["status"], "merged", "{details}");
+    assert!(
+        details["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["content"] == "Reviewed by Python"),
+        "{details}"
+    );
+    // Our listing has Python's keys (Python adds the endpoint; ours gives the page's URL).
+    let mine = ours(&["discussions", "list", &repo, "-s", "all", "--json"]).json();
+    let keys = |v: &serde_json::Value| {
+        v[0].as_object()
+            .map(|o| o.keys().cloned().collect::<BTreeSet<_>>())
+            .unwrap_or_default()
+    };
+    let theirs = python(&[
+        "discussions",
+        "list",
+        &repo,
+        "-s",
+        "all",
+        "--format",
+        "json",
+    ])
+    .json();
+    let missing: Vec<_> = keys(&theirs)
+        .difference(&keys(&mine))
+        .filter(|k| *k != "endpoint")
+        .cloned()
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "ours lacks {missing:?}: {mine}\nPython: {theirs}"
+    );
+
+    // Python opens a PR with a commit (`--create-pr`); ours shows its diff, comments, closes it.
+    std::fs::write(session.home().join("notes.txt"), "changed by Python\n").unwrap();
+    let uploaded = python(&[
+        "upload",
+        &repo,
+        &notes,
+        "notes.txt",
+        "--create-pr",
+        "--format",
+        "json",
+    ])
+    .json();
+    let url = uploaded["pr_url"]
+        .as_str()
+        .or(uploaded["url"].as_str())
+        .map(str::to_owned);
+    let python_num = python(&["discussions", "list", &repo, "-q"])
+        .stdout
+        .lines()
+        .next()
+        .map(str::to_owned)
+        .unwrap_or_else(|| panic!("Python's PR is not listed as open: {uploaded}"));
+    let diff = ours(&["discussions", "diff", &repo, &python_num]).stdout;
+    assert!(
+        diff.contains("-written by ours") && diff.contains("+changed by Python"),
+        "{url:?}\n{diff}"
+    );
+    ours(&[
+        "discussions",
+        "comment",
+        &repo,
+        &python_num,
+        "--body",
+        "Not now, thanks",
+    ]);
+    ours(&["discussions", "close", &repo, &python_num, "--yes"]);
+    let details = python(&[
+        "discussions",
+        "info",
+        &repo,
+        &python_num,
+        "--format",
+        "json",
+    ])
+    .json();
+    assert_eq!(details["status"], "closed", "{details}");
+    let events = details["events"].as_array().unwrap();
+    assert!(
+        events.iter().any(|e| e["content"] == "Not now, thanks"),
+        "{details}"
+    );
+}

@@ -467,6 +467,56 @@ def run_all(server, tmp, mode):
 
     _()
 
+    @check("discussions_and_pull_requests")
+    def _():
+        # The PR opened by create_pr_commit: Python reads it, reviews it, merges it.
+        prs = list(api.get_repo_discussions(repo, discussion_type="pull_request"))
+        expect([(d.num, d.status, d.is_pull_request) for d in prs] == [(1, "open", True)], prs)
+        details = api.get_discussion_details(repo, 1)
+        expect(details.target_branch == "refs/heads/main" and details.conflicting_files == [], details)
+        expect("+pr content" in (details.diff or ""), details.diff)
+        expect([e.type for e in details.events][:2] == ["comment", "commit"], details.events)
+        comment = api.comment_discussion(repo, 1, "Looks good")
+        edited = api.edit_discussion_comment(repo, 1, comment.id, "Looks great")
+        expect(edited.content == "Looks great" and edited.edited, edited)
+        renamed = api.rename_discussion(repo, 1, "Add pr.txt")
+        expect((renamed.old_title, renamed.new_title) == ("Upload pr.txt with huggingface_hub", "Add pr.txt"), renamed)
+        hidden = api.hide_discussion_comment(repo, 1, comment.id)
+        expect(hidden.hidden, hidden)
+        api.merge_pull_request(repo, 1, comment="Merging")
+        merged = api.get_discussion_details(repo, 1)
+        expect(merged.status == "merged" and merged.merge_commit_oid == api.model_info(repo).sha, merged)
+        expect("pr.txt" in api.list_repo_files(repo), "merged into main")
+        # A discussion: opened, closed with a comment, reopened; filters by status and author.
+        d = api.create_discussion(repo, "A question", description="Why?")
+        expect(d.status == "open" and not d.is_pull_request and d.events[0].content == "Why?", d)
+        change = api.change_discussion_status(repo, d.num, "closed", comment="Answered")
+        expect(change.new_status == "closed", change)
+        expect([x.num for x in api.get_repo_discussions(repo, discussion_status="closed")] == [d.num, 1], "closed filter")
+        expect([x.num for x in api.get_repo_discussions(repo, discussion_status="open")] == [], "open filter")
+        api.change_discussion_status(repo, d.num, "open")
+        expect([x.num for x in api.get_repo_discussions(repo, author="demo-user", discussion_type="discussion")] == [d.num], "author filter")
+        draft = api.create_pull_request(repo, "Empty draft")
+        expect(draft.status == "draft" and draft.git_reference == f"refs/pr/{draft.num}", draft)
+        e = raises(HfHubHTTPError, api.merge_pull_request, repo, draft.num)
+        expect(e.response.status_code == 409, e.response.status_code)
+        # A read token reads but does not take part; an org token only in its org.
+        reader = HfApi(endpoint=server.endpoint, token=T["read"])
+        expect(reader.get_discussion_details(repo, d.num).title == "A question", "reader reads")
+        e = raises(HfHubHTTPError, reader.comment_discussion, repo, d.num, "me too")
+        expect(e.response.status_code == 403, e.response.status_code)
+        org = HfApi(endpoint=server.endpoint, token=T["org_write"])
+        e = raises(HfHubHTTPError, org.create_discussion, repo, "From the org")
+        expect(e.response.status_code == 403, e.response.status_code)
+        # An attachment comes back as a URL serving the same bytes.
+        png = os.path.join(tmp, "shot.png")
+        with open(png, "wb") as f:
+            f.write(b"\x89PNG fake")
+        url = api.upload_attachment(png)
+        expect(url.startswith(server.endpoint + "/uploads/demo-user/") and url.endswith(".png"), url)
+
+    _()
+
     @check("renamed_repo")
     def _():
         server.clear()

@@ -67,6 +67,8 @@ struct Flag {
     names: Vec<String>,
     /// `None` for a switch; every listed choice for an enum; one plausible value otherwise.
     values: Option<Vec<String>>,
+    /// Marked `[required]`: every command line of the page passes it.
+    required: bool,
 }
 
 /// One command page.
@@ -89,6 +91,9 @@ fn positional_value(name: &str) -> String {
         "PATTERNS" => "*.bin",
         "SQL" => "SELECT 1",
         "SRC" => "hf://user/repo/file.txt",
+        "NUM" => "5",
+        "COMMENT_ID" => "abc123",
+        "NEW_TITLE" => "A new title",
         _ => "user/repo",
     }
     .to_owned()
@@ -140,8 +145,16 @@ fn pages(text: &str, groups: &[&str]) -> Vec<Page> {
         }
         // An option line: two spaces, then the spellings, then two spaces or the end.
         let Some(spec) = line.strip_prefix("  -").map(|rest| format!("-{rest}")) else {
+            // A wrapped help text may end with the flag's `[required]`.
+            if line.starts_with("        ")
+                && line.contains("[required]")
+                && let Some(flag) = page.flags.last_mut()
+            {
+                flag.required = true;
+            }
             continue;
         };
+        let required = line.contains("[required]");
         let spec = spec.split("  ").next().unwrap_or_default();
         let tokens: Vec<&str> = spec.split_whitespace().collect();
         let names: Vec<String> = tokens
@@ -161,7 +174,11 @@ fn pages(text: &str, groups: &[&str]) -> Vec<Page> {
                 .collect(),
             None => vec![option_value(&names[names.len() - 1], metavar)],
         });
-        page.flags.push(Flag { names, values });
+        page.flags.push(Flag {
+            names,
+            values,
+            required,
+        });
     }
     pages.retain(|page| {
         let path = page.path.join(" ");
@@ -212,6 +229,17 @@ fn every_python_flag_of_the_drop_in_groups_is_accepted() {
         let command = page.path.join(" ");
         let mut base = page.path.clone();
         base.extend(page.positionals.iter().cloned());
+        // Required flags go on every line but their own (given twice, they would be refused).
+        let required = |except: Option<&Flag>| -> Vec<String> {
+            page.flags
+                .iter()
+                .filter(|f| f.required && !except.is_some_and(|e| std::ptr::eq(e, *f)))
+                .flat_map(|f| {
+                    std::iter::once(f.names[f.names.len() - 1].clone())
+                        .chain(f.values.iter().flatten().next().cloned())
+                })
+                .collect()
+        };
         tried += 1;
         if let Some(why) = refusal(&[page.path.clone(), vec!["--help".to_owned()]].concat()) {
             refused.insert(format!("{command} (page)"));
@@ -235,6 +263,7 @@ fn every_python_flag_of_the_drop_in_groups_is_accepted() {
                     .map_or(vec![None], |values| values.into_iter().map(Some).collect());
                 for value in values {
                     let mut argv = base.clone();
+                    argv.extend(required(Some(flag)));
                     argv.push(name.clone());
                     argv.extend(value.clone());
                     tried += 1;

@@ -215,6 +215,10 @@ impl Render for DiscussionList {
                 .collect(),
         }
     }
+
+    fn quiet(&self) -> Vec<String> {
+        self.items.iter().map(|d| d.num.to_string()).collect()
+    }
 }
 
 /// A discussion's details: JSON in every format but quiet (Python's `out.dict`); quiet: its number.
@@ -417,8 +421,9 @@ fn replace_image_references(
         });
         match parsed {
             Some((alt, target, used)) => {
-                let clean = target.trim().trim_start_matches('<').trim_end_matches('>');
-                let clean = clean.split(" \"").next().unwrap_or(clean);
+                // `(<path> "title")`: drop the title, then the angle brackets.
+                let clean = target.split(" \"").next().unwrap_or(target).trim();
+                let clean = clean.trim_start_matches('<').trim_end_matches('>');
                 match find(clean) {
                     Some(i) => out.push_str(&render(i, alt)),
                     None => out.push_str(&rest[start..start + 2 + used]),

@@ -6,6 +6,7 @@ mod common;
 mod auth;
 mod basics;
 mod cli_reference;
+mod discussions;
 mod download;
 mod env;
 mod floor;
