@@ -366,3 +366,49 @@ fn pull_requests_opened_by_one_client_are_reviewed_and_merged_by_the_other() {
         "{details}"
     );
 }
+
+#[test]
+fn a_space_restarted_by_one_client_is_waited_for_and_paused_by_the_other() {
+    let Some(session) =
+        both("a_space_restarted_by_one_client_is_waited_for_and_paused_by_the_other")
+    else {
+        return;
+    };
+    let token = session.target().token().to_owned();
+    let space = format!("demo-user/{}", hf_e2e::unique_name("runtime"));
+    let ours = |args: &[&str]| session.hf(args).env("HF_TOKEN", &token).run();
+    let python = |args: &[&str]| {
+        session
+            .python_hf(args)
+            .expect("the Python CLI")
+            .env("HF_TOKEN", &token)
+            .run()
+    };
+    ours(&[
+        "repos", "create", &space, "--type", "space", "--sdk", "gradio",
+    ])
+    .success();
+    // Python restarts; ours follows the build and waits for it; Python reads the run log.
+    python(&["spaces", "restart", &space]).success();
+    let build = ours(&["spaces", "logs", &space, "--build", "--follow"]).success();
+    assert!(build.stdout.contains("Build Queued"), "{}", build.stdout);
+    let ready = ours(&["spaces", "wait", &space, "--json"]).success().json();
+    assert_eq!(ready["stage"], "RUNNING", "{ready}");
+    let run = python(&["spaces", "logs", &space]).success();
+    assert!(
+        run.stdout.contains("Running on local URL"),
+        "{}",
+        run.stdout
+    );
+    // Ours changes the hardware and pauses; Python sees both and its wait fails as ours does.
+    ours(&["spaces", "settings", &space, "--hardware", "t4-small"]).success();
+    python(&["spaces", "wait", &space]).success();
+    ours(&["spaces", "pause", &space]).success();
+    let info = python(&["spaces", "info", &space, "--format", "json"])
+        .success()
+        .json();
+    assert_eq!(info["runtime"]["stage"], "PAUSED", "{info}");
+    assert_eq!(info["runtime"]["requested_hardware"], "t4-small", "{info}");
+    python(&["spaces", "wait", &space]).failure(1);
+    ours(&["spaces", "wait", &space]).failure(1);
+}

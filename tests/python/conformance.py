@@ -614,6 +614,35 @@ def run_all(server, tmp, mode):
 
     _()
 
+    @check("space_runtime_pause_restart_logs")
+    def _():
+        space = "demo-user/conf-space"
+        runtime = api.restart_space(space)
+        expect(runtime.stage == "BUILDING", runtime.stage)
+        build = list(api.fetch_space_logs(space, build=True, follow=True))
+        expect(len(build) == 3 and "Build Queued" in build[0], build)
+        runtime = api.wait_for_space(space, timeout=10, poll_interval=0.05)
+        expect(runtime.stage == "RUNNING", runtime.stage)
+        run = list(api.fetch_space_logs(space))
+        expect(any("Running on local URL" in line for line in run), run)
+        names = [h.name for h in api.list_spaces_hardware()]
+        expect("cpu-basic" in names and "t4-small" in names, names)
+        runtime = api.request_space_hardware(space, "t4-small", sleep_time=3600)
+        expect(runtime.requested_hardware == "t4-small" and runtime.sleep_time == 3600, runtime.raw)
+        expect(api.set_space_sleep_time(space, -1).sleep_time == -1, "sleep time")
+        expect(api.enable_space_dev_mode(space).dev_mode is True, "dev mode on")
+        expect(api.disable_space_dev_mode(space).dev_mode is False, "dev mode off")
+        paused = api.pause_space(space)
+        expect(paused.stage == "PAUSED" and paused.hardware is None, paused.raw)
+        expect(api.get_space_runtime(space).stage == "PAUSED", "paused")
+        reader = HfApi(endpoint=server.endpoint, token=T["read"])
+        e = raises(HfHubHTTPError, reader.restart_space, space)
+        expect(e.response.status_code == 403, e.response.status_code)
+        e = raises(HfHubHTTPError, lambda: list(reader.fetch_space_logs(space)))
+        expect(e.response.status_code == 403, e.response.status_code)
+
+    _()
+
     @check("list_user_repos")
     def _():
         mine = list(api.list_user_repos())

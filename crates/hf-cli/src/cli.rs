@@ -51,7 +51,7 @@ pub(crate) enum Command {
     Models(commands::listing::ModelsArgs),
     /// Manage repos on the Hub (create, delete, move, settings, branches, tags, delete files).
     Repos(commands::repos::ReposArgs),
-    /// Interact with Spaces on the Hub (list, info, card, secrets, variables).
+    /// Interact with Spaces on the Hub (list, info, card, secrets, variables, runtime, logs).
     Spaces(commands::listing::SpacesArgs),
     /// Upload a file or a folder to the Hub (creating the repo when missing).
     Upload(commands::upload::UploadArgs),

@@ -357,6 +357,48 @@ const EXAMPLES: &[(&str, &[&str])] = &[
             "hf spaces card user/my-space --metadata",
         ],
     ),
+    ("spaces pause", &["hf spaces pause username/my-space"]),
+    (
+        "spaces restart",
+        &[
+            "hf spaces restart username/my-space",
+            "hf spaces restart username/my-space --factory-reboot",
+        ],
+    ),
+    (
+        "spaces hardware",
+        &["hf spaces hardware", "hf spaces hardware --format json"],
+    ),
+    (
+        "spaces settings",
+        &[
+            "hf spaces settings username/my-space --sleep-time 300",
+            "hf spaces settings username/my-space --hardware t4-medium",
+        ],
+    ),
+    (
+        "spaces logs",
+        &[
+            "hf spaces logs username/my-space",
+            "hf spaces logs username/my-space --build",
+            "hf spaces logs -f username/my-space",
+            "hf spaces logs -n 50 username/my-space",
+        ],
+    ),
+    (
+        "spaces wait",
+        &[
+            "hf spaces wait username/my-space",
+            "hf spaces wait username/my-space --timeout 5m",
+        ],
+    ),
+    (
+        "spaces dev-mode",
+        &[
+            "hf spaces dev-mode username/my-space",
+            "hf spaces dev-mode username/my-space --stop",
+        ],
+    ),
     (
         "spaces secrets",
         &[

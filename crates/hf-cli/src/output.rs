@@ -16,6 +16,7 @@ use std::fmt;
 use std::io::{self, Write};
 
 use serde::Serialize;
+use serde_json::Value;
 
 /// How data is written to stdout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -231,6 +232,15 @@ impl Output {
         self.write_raw(text.as_bytes())
     }
 
+    /// A line for the person watching (progress of a wait, what to run next), on stderr:
+    /// never in quiet mode, never mixed with the data on stdout.
+    pub(crate) fn note(&mut self, text: &str) {
+        if self.format != OutputFormat::Quiet {
+            let safe = hf_auth::sanitize::for_display(text);
+            let _ = writeln!(self.notes, "{safe}");
+        }
+    }
+
     /// Writes text that a server produced (streamed model output) with control characters
     /// escaped and token-shaped strings masked, and flushes.
     ///
@@ -411,6 +421,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn results_serialise_without_empty_fields_and_quiet_is_the_first() {
+        let changed = Report {
+            message: "Created discussion #3 on a/b".into(),
+            fields: vec![("num", 3.into()), ("ref", serde_json::Value::Null)],
+        };
+        assert_eq!(
+            serde_json::to_value(&changed).unwrap(),
+            serde_json::json!({"num": 3})
+        );
+        assert_eq!(changed.quiet(), vec!["3".to_owned()]);
+    }
+
+    #[test]
     fn fields_are_aligned() {
         let text = render_human(&Human::Fields(vec![
             ("a".into(), "1".into()),
@@ -452,5 +475,52 @@ mod tests {
         );
         let error = output.write_raw(b"x").unwrap_err();
         assert!(error.is::<BrokenPipe>());
+    }
+}
+
+/// The result of a change, as Python's `out.result`: a message for people, the fields for
+/// programs (`--format json`), the first field alone in quiet mode.
+#[derive(Debug)]
+pub(crate) struct Report {
+    /// The line for people (`Created pull request #3 on a/b`).
+    pub(crate) message: String,
+    /// The facts, in order; `null` ones are left out.
+    pub(crate) fields: Vec<(&'static str, Value)>,
+}
+
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let map: serde_json::Map<String, Value> = self
+            .fields
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        map.serialize(serializer)
+    }
+}
+
+fn plain(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+impl Render for Report {
+    fn human(&self) -> Human {
+        let mut text = self.message.clone();
+        for (key, value) in self.fields.iter().filter(|(_, v)| !v.is_null()) {
+            text.push_str(&format!("\n  {key}: {}", plain(value)));
+        }
+        Human::Text(text)
+    }
+
+    fn quiet(&self) -> Vec<String> {
+        self.fields
+            .first()
+            .map(|(_, v)| plain(v))
+            .into_iter()
+            .collect()
     }
 }

@@ -32,6 +32,13 @@ const GROUPS: &[&str] = &[
     // Issue 16's first pages, checked by the same rule.
     "spaces secrets",
     "spaces variables",
+    "spaces pause",
+    "spaces restart",
+    "spaces hardware",
+    "spaces settings",
+    "spaces logs",
+    "spaces wait",
+    "spaces dev-mode",
     "discussions",
 ];
 
@@ -92,6 +99,7 @@ fn positional_value(name: &str) -> String {
         "SQL" => "SELECT 1",
         "SRC" => "hf://user/repo/file.txt",
         "NUM" => "5",
+        "SPACE_ID" => "user/space",
         "COMMENT_ID" => "abc123",
         "NEW_TITLE" => "A new title",
         _ => "user/repo",
@@ -109,6 +117,7 @@ fn option_value(flag: &str, metavar: &str) -> String {
         ("-v" | "--volume", _) => "hf://org/model:/data",
         ("--expand", _) => "downloads,likes",
         ("--subset" | "--split", _) => "default",
+        ("--timeout", _) => "5m",
         _ => "x",
     }
     .to_owned()

@@ -77,7 +77,7 @@ pub mod blocking;
 pub mod chat;
 mod client;
 mod error;
-pub mod sse;
+pub use hf_auth::http::sse;
 mod stream;
 pub mod tasks;
 

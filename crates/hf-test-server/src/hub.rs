@@ -157,7 +157,7 @@ pub(crate) fn info_json(
             v["sdk"] = json!(repo.sdk.clone().unwrap_or_else(|| "gradio".into()));
             v["subdomain"] = json!(repo.id.replace(['/', '_', '.'], "-").to_lowercase());
             v["host"] = json!(format!("{}/spaces/{}", ctx.shared.endpoint, repo.id));
-            v["runtime"] = space_runtime(repo);
+            v["runtime"] = repo.space.runtime_json();
         }
         RepoType::Kernel => {}
     }
@@ -567,25 +567,6 @@ pub(crate) fn leaderboard(ctx: &Ctx, id: &str) -> Response {
 }
 
 /// A Space's runtime as the Hub reports it (`GET /api/spaces/{id}/runtime`, and in its info).
-pub(crate) fn space_runtime(repo: &Repo) -> Value {
-    let hardware = repo
-        .space
-        .hardware
-        .clone()
-        .unwrap_or_else(|| "cpu-basic".into());
-    let mut runtime = json!({
-        "stage": "RUNNING",
-        "hardware": {"current": hardware, "requested": hardware},
-        "storage": null,
-        "gcTimeout": repo.space.sleep_time.unwrap_or(172_800),
-        "replicas": {"current": 1, "requested": 1}
-    });
-    if !repo.space.volumes.is_empty() {
-        runtime["volumes"] = Value::Array(repo.space.volumes.clone());
-    }
-    runtime
-}
-
 /// `GET /api/spaces/{id}/runtime`.
 pub(crate) fn space_runtime_route(ctx: &Ctx, id: &str) -> Response {
     let db = ctx.db();
@@ -594,7 +575,7 @@ pub(crate) fn space_runtime_route(ctx: &Ctx, id: &str) -> Response {
         .get(&(RepoType::Space, id.to_owned()))
         .filter(|r| db.can_read(&ctx.caller, r))
     {
-        Some(repo) => ok_json(space_runtime(repo)),
+        Some(repo) => ok_json(repo.space.runtime_json()),
         None => repo_not_found(&ctx.caller),
     }
 }

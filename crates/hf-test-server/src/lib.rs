@@ -24,7 +24,11 @@
 //! | Hub | GET | `/api/settings/repositories`, `/api/organizations/{ns}/settings/repositories` | the namespace's repos with `storage` and `storagePercent` (token required; org members only) |
 //! | Hub | GET | `/api/spaces/templates` | the seeded template Spaces (`demo-org/gradio-template`, name `Gradio`); `repos/create` with `template` copies one |
 //! | Hub | GET | `/api/datasets/{repo}/leaderboard` | scores best first: `rank`, `modelId`, `value`, `verified`, `source`, `author` |
-//! | Hub | GET | `/api/spaces/{repo}/runtime` | stage, hardware (`requested` as created), `gcTimeout` (sleep time) |
+//! | Hub | GET | `/api/spaces/{repo}/runtime` | stage (a restart or hardware change: `BUILDING`, `APP_STARTING`, then `RUNNING` after 600 ms), hardware (`current`, `requested`), `gcTimeout` (sleep time), `devMode` |
+//! | Hub | POST | `/api/spaces/{repo}/{pause,restart[?factory=true],hardware,sleeptime,dev-mode}` | `{}`, `{}`, `{"flavor","sleepTimeSeconds"?}`, `{"seconds"}`, `{"enabled"}` -> the runtime; write access |
+//! | Hub | GET | `/api/spaces/{repo}/logs/{build,run}` | SSE `data: {"data","timestamp"}`; lines still due (a build in progress) arrive as they come; write access |
+//! | Hub | GET | `/api/spaces/hardware` | the hardware catalogue (`name`, `prettyName`, `cpu`, `ram`, `accelerator`, `unitCostUSD`...) |
+//! | Admin | POST | `/_admin/space-stage` | `{"repo", "stage"?, "logs"?, "build"?}`: set a Space's stage at once, append log lines |
 //! | Hub | GET, POST, DELETE | `/api/spaces/{repo}/variables` | `{key: {value, updatedAt}}`; POST `{key, value}` / DELETE `{key}` need write access and answer the list |
 //! | Hub | GET, POST, DELETE | `/api/spaces/{repo}/secrets` | names only (`{key: {description, updatedAt}}`, never a value); POST `{key, value, description?}`, DELETE `{key}`; write access |
 //! | Hub | POST | `/api/{t}/{repo}/duplicate` | `{"repository", "visibility"?}`: files and history copied, settings not -> `{"url"}` |
@@ -69,6 +73,7 @@ mod multipart;
 mod respond;
 mod router;
 mod seed;
+mod spaces;
 mod upload;
 mod util;
 mod xet;

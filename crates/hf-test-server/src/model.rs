@@ -249,6 +249,67 @@ pub(crate) struct SpaceSettings {
     pub(crate) protected: bool,
     /// Mounted volumes, as sent (`type`, `source`, `mountPath`, ...).
     pub(crate) volumes: Vec<Value>,
+    /// The stage when not `RUNNING` (`BUILDING`, `PAUSED`, `BUILD_ERROR`...); empty: running.
+    pub(crate) stage: &'static str,
+    /// When a build started by a restart or a hardware change ends (ms since the epoch).
+    pub(crate) settles_at_ms: Option<u64>,
+    /// The hardware running now, when it differs from the requested one (during a rebuild).
+    pub(crate) current_hardware: Option<String>,
+    pub(crate) dev_mode: bool,
+    /// Build and run log lines, each due at its time (ms): a follower sees them arrive.
+    pub(crate) logs: Vec<SpaceLog>,
+}
+
+/// One line of a Space's build or run log.
+#[derive(Clone, Debug)]
+pub(crate) struct SpaceLog {
+    pub(crate) build: bool,
+    pub(crate) at_ms: u64,
+    pub(crate) line: String,
+}
+
+impl SpaceSettings {
+    /// The stage at `now_ms`: a build in progress ends by itself (`BUILDING`, then
+    /// `APP_STARTING` for its last fifth, then `RUNNING`).
+    pub(crate) fn stage_at(&self, now_ms: u64) -> &'static str {
+        match self.settles_at_ms {
+            Some(at) if now_ms >= at => "RUNNING",
+            Some(at) if at - now_ms < crate::spaces::BUILD_MS / 5 => "APP_STARTING",
+            Some(_) => "BUILDING",
+            None if self.stage.is_empty() => "RUNNING",
+            None => self.stage,
+        }
+    }
+
+    /// `GET /api/spaces/{id}/runtime`, and the `runtime` of a Space's info.
+    pub(crate) fn runtime_json(&self) -> Value {
+        let now = crate::util::now_ms();
+        let stage = self.stage_at(now);
+        let mut runtime = json!({
+            "stage": stage,
+            "hardware": {
+                "current": if stage == "PAUSED" { Value::Null } else { json!(self.hardware_at(now)) },
+                "requested": self.hardware.clone().unwrap_or_else(|| "cpu-basic".into()),
+            },
+            "storage": null,
+            "gcTimeout": self.sleep_time.unwrap_or(172_800),
+            "replicas": {"current": 1, "requested": 1},
+            "devMode": self.dev_mode,
+        });
+        if !self.volumes.is_empty() {
+            runtime["volumes"] = Value::Array(self.volumes.clone());
+        }
+        runtime
+    }
+
+    /// The hardware running at `now_ms`.
+    pub(crate) fn hardware_at(&self, now_ms: u64) -> String {
+        let requested = self.hardware.clone().unwrap_or_else(|| "cpu-basic".into());
+        match (&self.current_hardware, self.settles_at_ms) {
+            (Some(current), Some(at)) if now_ms < at => current.clone(),
+            _ => requested,
+        }
+    }
 }
 
 impl SpaceSettings {

@@ -13,7 +13,7 @@ use crate::Shared;
 use crate::model::{Caller, Db, RepoType};
 use crate::respond::{Ctx, caller_from, invalid_credentials};
 use crate::util::{error_response, ok_json, parse_query, pct_decode, set_header, text_response};
-use crate::{discussions, files, hub, inference, upload, xet};
+use crate::{discussions, files, hub, inference, spaces, upload, xet};
 use serde_json::json;
 
 /// Words that follow a repo id in `/api/{t}/{repo}/...`.
@@ -39,6 +39,12 @@ const REPO_ACTIONS: &[&str] = &[
     "runtime",
     "leaderboard",
     "secrets",
+    "pause",
+    "restart",
+    "hardware",
+    "sleeptime",
+    "dev-mode",
+    "logs",
 ];
 
 /// Entry point for every request on the Hub origin.
@@ -72,6 +78,11 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) ->
         .split('/')
         .map(pct_decode)
         .collect();
+    if segs.first().map(String::as_str) == Some("_admin")
+        && segs.get(1).map(String::as_str) == Some("space-stage")
+    {
+        return spaces::admin(&ctx);
+    }
     if segs.first().map(String::as_str) == Some("_admin") {
         return hub::admin(&ctx, &segs[1..]);
     }
@@ -126,6 +137,7 @@ async fn api(ctx: &Ctx, segs: &[String]) -> Response {
         ("spaces", &Method::GET) if segs.len() == 2 && segs[1] == "templates" => {
             hub::space_templates(ctx)
         }
+        ("spaces", &Method::GET) if segs.len() == 2 && segs[1] == "hardware" => spaces::hardware(),
         ("settings", &Method::GET) if segs.get(1).map(String::as_str) == Some("repositories") => {
             hub::namespace_repositories(ctx, None)
         }
@@ -191,6 +203,11 @@ async fn repo_api(ctx: &Ctx, kind: RepoType, id: &str, rest: &[String]) -> Respo
             hub::space_secrets(ctx, id)
         }
         ("runtime", &Method::GET) if kind == RepoType::Space => hub::space_runtime_route(ctx, id),
+        ("pause" | "restart" | "hardware" | "sleeptime" | "dev-mode" | "logs", _)
+            if kind == RepoType::Space =>
+        {
+            spaces::route(ctx, id, action, &tail)
+        }
         ("leaderboard", &Method::GET) if kind == RepoType::Dataset => hub::leaderboard(ctx, id),
         ("auth-check", &Method::GET) => hub::auth_check(ctx, kind, id, tail == "write"),
         ("super-squash", &Method::POST) => {

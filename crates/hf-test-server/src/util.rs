@@ -70,6 +70,13 @@ pub(crate) fn now_secs() -> u64 {
         .unwrap_or(0)
 }
 
+pub(crate) fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
 /// `2024-01-02T03:04:05.000Z`
 pub(crate) fn iso8601(secs: u64) -> String {
     let days = (secs / 86_400) as i64;

@@ -9,6 +9,7 @@
 mod errors;
 mod retry;
 mod runtime;
+pub mod sse;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -10,13 +10,12 @@ use hf_hub::api::{
     ListDiscussionsOptions,
 };
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use crate::args::RepoArg;
 use crate::commands::Context;
 use crate::exit::UsageError;
 use crate::hints::HintExt as _;
-use crate::output::{Human, Render};
+use crate::output::{Human, Render, Report};
 
 /// `hf discussions <command>`.
 #[derive(Debug, clap::Args)]
@@ -236,51 +235,6 @@ impl Render for Details {
 
     fn quiet(&self) -> Vec<String> {
         vec![self.details.discussion.num.to_string()]
-    }
-}
-
-/// The result of a change, as Python's `out.result`: a message for people, the fields for
-/// programs (`--format json`), the first field alone in quiet mode.
-#[derive(Debug)]
-struct Changed {
-    message: String,
-    fields: Vec<(&'static str, Value)>,
-}
-
-impl Serialize for Changed {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let map: Map<String, Value> = self
-            .fields
-            .iter()
-            .filter(|(_, v)| !v.is_null())
-            .map(|(k, v)| ((*k).to_owned(), v.clone()))
-            .collect();
-        map.serialize(serializer)
-    }
-}
-
-fn plain(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-impl Render for Changed {
-    fn human(&self) -> Human {
-        let mut text = self.message.clone();
-        for (key, value) in self.fields.iter().filter(|(_, v)| !v.is_null()) {
-            text.push_str(&format!("\n  {key}: {}", plain(value)));
-        }
-        Human::Text(text)
-    }
-
-    fn quiet(&self) -> Vec<String> {
-        self.fields
-            .first()
-            .map(|(_, v)| plain(v))
-            .into_iter()
-            .collect()
     }
 }
 
@@ -514,7 +468,7 @@ pub(crate) async fn run(args: DiscussionsArgs, context: &mut Context) -> anyhow:
             let details = not_found_hint(api.discussion(&repo, a.num).await, &repo, a.num)?;
             let diff = details.diff.filter(|d| !d.is_empty());
             match context.output.format() {
-                crate::output::OutputFormat::Json => context.output.emit(&Changed {
+                crate::output::OutputFormat::Json => context.output.emit(&Report {
                     message: String::new(),
                     fields: vec![("num", a.num.into()), ("diff", diff.into())],
                 }),
@@ -538,7 +492,7 @@ pub(crate) async fn run(args: DiscussionsArgs, context: &mut Context) -> anyhow:
             } else {
                 "discussion"
             };
-            context.output.emit(&Changed {
+            context.output.emit(&Report {
                 message: format!("Created {kind} #{} on {}", d.num, repo.id),
                 fields: vec![
                     ("num", d.num.into()),
@@ -563,7 +517,7 @@ pub(crate) async fn run(args: DiscussionsArgs, context: &mut Context) -> anyhow:
                 &repo,
                 a.num,
             )?;
-            context.output.emit(&Changed {
+            context.output.emit(&Report {
                 message: format!("Commented on #{} in {}", a.num, repo.id),
                 fields: vec![("num", a.num.into()), ("repo", repo.id.to_string().into())],
             })
@@ -581,7 +535,7 @@ pub(crate) async fn run(args: DiscussionsArgs, context: &mut Context) -> anyhow:
                 &repo,
                 a.num,
             )?;
-            context.output.emit(&Changed {
+            context.output.emit(&Report {
                 message: format!(
                     "Edited comment {} on #{} in {}",
                     a.comment_id, a.num, repo.id
@@ -601,7 +555,7 @@ pub(crate) async fn run(args: DiscussionsArgs, context: &mut Context) -> anyhow:
                 &repo,
                 a.num,
             )?;
-            context.output.emit(&Changed {
+            context.output.emit(&Report {
                 message: format!("Renamed #{} in {}", a.num, repo.id),
                 fields: vec![
                     ("num", a.num.into()),
@@ -656,7 +610,7 @@ async fn status_change(a: StatusArgs, change: Change, context: &mut Context) -> 
         ));
     }
     not_found_hint(result, &repo, a.num)?;
-    context.output.emit(&Changed {
+    context.output.emit(&Report {
         message: format!("{done} #{} in {}", a.num, repo.id),
         fields: vec![("num", a.num.into()), ("repo", repo.id.to_string().into())],
     })
@@ -665,7 +619,6 @@ async fn status_change(a: StatusArgs, change: Change, context: &mut Context) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn image_references_to_attached_files_are_replaced_and_others_kept() {
@@ -700,15 +653,5 @@ mod tests {
             media_markdown("audio/wav", "u", "a"),
             "<audio controls src=\"u\"></audio>"
         );
-    }
-
-    #[test]
-    fn results_serialise_without_empty_fields_and_quiet_is_the_first() {
-        let changed = Changed {
-            message: "Created discussion #3 on a/b".into(),
-            fields: vec![("num", 3.into()), ("ref", Value::Null)],
-        };
-        assert_eq!(serde_json::to_value(&changed).unwrap(), json!({"num": 3}));
-        assert_eq!(changed.quiet(), vec!["3".to_owned()]);
     }
 }

@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::args::{TokenArg, parse_repo};
 use crate::commands::Context;
 use crate::exit::UsageError;
+use crate::hints::HintExt as _;
 use crate::output::{Human, OutputFormat, Render};
 
 /// `--sort` values, in Python's spelling (`trending_score`) or ours (`trending-score`).
@@ -218,6 +219,144 @@ enum SpacesCommand {
     /// Manage a Space's environment variables.
     #[command(subcommand)]
     Variables(VariablesCommand),
+    /// Pause a Space (it stops running, and billing, until restarted).
+    Pause(SpaceIdArgs),
+    /// Restart a Space (a rebuild); `hf spaces wait` waits until it runs.
+    Restart(RestartArgs),
+    /// List available hardware options for Spaces.
+    Hardware(HardwareArgs),
+    /// Update the settings of a Space (hardware, sleep time).
+    Settings(SpaceSettingsUpdateArgs),
+    /// Fetch the run or build logs of a Space.
+    Logs(LogsArgs),
+    /// Wait for a Space to finish building/starting; exits 0 only if it runs.
+    Wait(WaitArgs),
+    /// Enable or disable dev mode on a Space (enabling needs a PRO or Team & Enterprise plan).
+    DevMode(DevModeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct RestartArgs {
+    /// The Space id (e.g. `username/repo-name`).
+    space_id: String,
+    /// Rebuild the Space from scratch without using the build cache.
+    #[arg(long)]
+    factory_reboot: bool,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+#[derive(Debug, clap::Args)]
+struct HardwareArgs {
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+/// Python's flavors (`--hardware`); others are passed on for the Hub to judge.
+const HARDWARE_FLAVORS: &[&str] = &[
+    "cpu-basic",
+    "cpu-upgrade",
+    "zero-a10g",
+    "t4-small",
+    "t4-medium",
+    "l4x1",
+    "l4x4",
+    "l40sx1",
+    "l40sx4",
+    "l40sx8",
+    "a10g-small",
+    "a10g-large",
+    "a10g-largex2",
+    "a10g-largex4",
+    "a100-large",
+    "a100x4",
+    "a100x8",
+    "rtx-pro-6000",
+    "rtx-pro-6000x2",
+    "rtx-pro-6000x4",
+    "rtx-pro-6000x8",
+];
+
+#[derive(Debug, clap::Args)]
+struct SpaceSettingsUpdateArgs {
+    /// The Space id (e.g. `username/repo-name`).
+    space_id: String,
+    /// Idle time in seconds after which the Space goes to sleep. Use -1 to never sleep. Only
+    /// available on upgraded hardware.
+    #[arg(long, allow_negative_numbers = true, value_name = "SECONDS")]
+    sleep_time: Option<i64>,
+    /// Space hardware flavor (e.g. 'cpu-basic', 't4-medium', 'l4x4'). Run 'hf spaces
+    /// hardware' to list available options.
+    #[arg(long, value_name = "FLAVOR")]
+    hardware: Option<String>,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+#[derive(Debug, clap::Args)]
+struct LogsArgs {
+    /// The Space id (e.g. `username/repo-name`).
+    space_id: String,
+    /// Fetch the container build logs instead of the run logs. Useful when a Space is stuck
+    /// in BUILD_ERROR.
+    #[arg(long)]
+    build: bool,
+    /// Follow log output (stream until the server closes the stream). Without this flag,
+    /// only currently available logs are printed.
+    #[arg(short, long, conflicts_with = "tail")]
+    follow: bool,
+    /// Number of lines to show from the end of the logs.
+    #[arg(short = 'n', long, value_name = "N")]
+    tail: Option<usize>,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+#[derive(Debug, clap::Args)]
+struct WaitArgs {
+    /// The Space id (e.g. `username/repo-name`).
+    space_id: String,
+    /// Max time to wait: int with s (seconds, default), m (minutes), h (hours) or d (days).
+    #[arg(long, value_parser = parse_duration, value_name = "DURATION")]
+    timeout: Option<std::time::Duration>,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+#[derive(Debug, clap::Args)]
+struct DevModeArgs {
+    /// The Space id (e.g. `username/repo-name`).
+    space_id: String,
+    /// Stop dev mode.
+    #[arg(long, overrides_with = "no_stop")]
+    stop: bool,
+    /// Start dev mode (the default).
+    #[arg(long, overrides_with = "stop")]
+    no_stop: bool,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+/// `30`, `30s`, `5m`, `2h`, `1d` (Python's `--timeout`).
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&text[..i], c),
+        _ => (text, 's'),
+    };
+    let seconds: f64 = number
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+        .ok_or_else(|| format!("'{text}' is not a duration: use e.g. 90, 30s, 5m, 2h or 1d"))?;
+    let scale = match unit {
+        's' => 1.0,
+        'm' => 60.0,
+        'h' => 3600.0,
+        'd' => 86_400.0,
+        _ => return Err(format!("'{text}': the unit must be s, m, h or d")),
+    };
+    Ok(std::time::Duration::from_secs_f64(seconds * scale))
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -1132,7 +1271,289 @@ pub(crate) async fn run_spaces(args: SpacesArgs, context: &mut Context) -> anyho
         SpacesCommand::Variables(variables) => {
             space_settings_command(None, Some(variables), context).await
         }
+        command => space_runtime_command(command, context).await,
     }
+}
+
+/// The hardware catalogue, as Python's table.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+struct HardwareList {
+    items: Vec<hf_hub::api::SpaceHardware>,
+}
+
+impl Render for HardwareList {
+    fn human(&self) -> Human {
+        if self.items.is_empty() {
+            return Human::Text("No results found.".into());
+        }
+        let cost = |usd: f64, per: f64| {
+            if usd > 0.0 {
+                format!(
+                    "${:.prec$}",
+                    usd * per,
+                    prec = if per > 1.0 { 2 } else { 4 }
+                )
+            } else {
+                "free".to_owned()
+            }
+        };
+        Human::Table {
+            headers: [
+                "NAME",
+                "PRETTY NAME",
+                "CPU",
+                "RAM",
+                "ACCELERATOR",
+                "COST/MIN",
+                "COST/HOUR",
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            rows: self
+                .items
+                .iter()
+                .map(|h| {
+                    vec![
+                        h.name.clone(),
+                        h.pretty_name.clone(),
+                        h.cpu.clone(),
+                        h.ram.clone(),
+                        h.accelerator
+                            .as_ref()
+                            .map(|a| format!("{}x {} ({})", a.quantity, a.model, a.vram))
+                            .unwrap_or_default(),
+                        cost(h.unit_cost_usd, 1.0),
+                        cost(h.unit_cost_usd, 60.0),
+                    ]
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `hf spaces pause|restart|hardware|settings|logs|wait|dev-mode`.
+async fn space_runtime_command(
+    command: SpacesCommand,
+    context: &mut Context,
+) -> anyhow::Result<()> {
+    use crate::output::Report;
+    use serde_json::json;
+    let space = |id: &str| parse_repo(id, Some(RepoType::Space)).map(|r| r.id);
+    match command {
+        SpacesCommand::Pause(a) => {
+            let api = context.session.hub_api(a.token.flag())?;
+            let id = space(&a.space_id)?;
+            let runtime = api.pause_space(&id).await?;
+            context.output.emit(&Report {
+                message: format!("Space {id} paused"),
+                fields: vec![
+                    ("space_id", json!(id.to_string())),
+                    ("stage", json!(runtime.stage)),
+                ],
+            })?;
+            context
+                .output
+                .note(&format!("hint: `hf spaces restart {id}` starts it again"));
+            Ok(())
+        }
+        SpacesCommand::Restart(a) => {
+            let api = context.session.hub_api(a.token.flag())?;
+            let id = space(&a.space_id)?;
+            let runtime = api.restart_space(&id, a.factory_reboot).await?;
+            context.output.emit(&Report {
+                message: format!("Space {id} restart triggered"),
+                fields: vec![
+                    ("space_id", json!(id.to_string())),
+                    ("stage", json!(runtime.stage)),
+                    ("factory_reboot", json!(a.factory_reboot)),
+                ],
+            })?;
+            context
+                .output
+                .note(&format!("hint: `hf spaces wait {id}` waits until it runs"));
+            Ok(())
+        }
+        SpacesCommand::Hardware(a) => {
+            let api = context.session.hub_api(a.token.flag())?;
+            let items = api.list_space_hardware().await?;
+            context.output.emit(&HardwareList { items })
+        }
+        SpacesCommand::Settings(a) => {
+            let api = context.session.hub_api(a.token.flag())?;
+            let id = space(&a.space_id)?;
+            let runtime = match (&a.hardware, a.sleep_time) {
+                (Some(flavor), sleep) => {
+                    if !HARDWARE_FLAVORS.contains(&flavor.as_str()) {
+                        tracing::warn!(
+                            "'{flavor}' is not a flavor this version knows; sending it to the Hub as is (`hf spaces hardware` lists them)"
+                        );
+                    }
+                    api.request_space_hardware(&id, flavor, sleep).await?
+                }
+                (None, Some(seconds)) => api.set_space_sleep_time(&id, seconds).await?,
+                (None, None) => {
+                    return Err(UsageError(
+                        "nothing to change: pass --hardware FLAVOR and/or --sleep-time SECONDS"
+                            .into(),
+                    )
+                    .into());
+                }
+            };
+            if runtime.requested_hardware.as_deref().unwrap_or("cpu-basic") == "cpu-basic"
+                && a.sleep_time.is_some()
+            {
+                tracing::warn!(
+                    "a Space on the free cpu-basic hardware sleeps after 48 hours of inactivity whatever the sleep time; upgrade its hardware to choose"
+                );
+            }
+            context.output.emit(&Report {
+                message: format!("Space {id} settings updated"),
+                fields: vec![
+                    ("space_id", json!(id.to_string())),
+                    ("hardware", json!(runtime.requested_hardware)),
+                    ("sleep_time", json!(runtime.sleep_time)),
+                ],
+            })
+        }
+        SpacesCommand::Logs(a) => space_logs(a, context).await,
+        SpacesCommand::Wait(a) => {
+            let api = context.session.hub_api(a.token.flag())?;
+            let id = space(&a.space_id)?;
+            let output = &mut context.output;
+            let runtime = api
+                .wait_for_space(&id, a.timeout, std::time::Duration::from_millis(500), |r| {
+                    output.note(&format!("Space {id}: {}", r.stage));
+                })
+                .await?;
+            if runtime.is_settling() {
+                return Err(anyhow::anyhow!(
+                    "timed out waiting for Space {id}: still {}",
+                    runtime.stage
+                ))
+                .hint(format!(
+                    "`hf spaces logs {id} --build` shows how the build goes"
+                ));
+            }
+            if runtime.stage != "RUNNING" {
+                let hint = match runtime.stage.as_str() {
+                    "PAUSED" | "STOPPED" | "SLEEPING" => {
+                        format!("`hf spaces restart {id}` starts it again")
+                    }
+                    "BUILD_ERROR" => format!("`hf spaces logs {id} --build` shows why"),
+                    _ => format!("`hf spaces logs {id}` shows why"),
+                };
+                return Err(anyhow::anyhow!(
+                    "Space {id} is not running (stage {})",
+                    runtime.stage
+                ))
+                .hint(hint);
+            }
+            context.output.emit(&Report {
+                message: format!("Space {id} ready"),
+                fields: vec![
+                    ("space_id", json!(id.to_string())),
+                    ("stage", json!(runtime.stage)),
+                ],
+            })
+        }
+        SpacesCommand::DevMode(a) => {
+            let api = context.session.hub_api(a.token.flag())?;
+            let id = space(&a.space_id)?;
+            if a.stop {
+                api.set_space_dev_mode(&id, false).await?;
+                return context.output.emit(&Report {
+                    message: format!("Dev mode disabled for {id}"),
+                    fields: vec![
+                        ("space_id", json!(id.to_string())),
+                        ("dev_mode", json!(false)),
+                    ],
+                });
+            }
+            api.set_space_dev_mode(&id, true).await?;
+            let output = &mut context.output;
+            let runtime = api
+                .wait_for_space(&id, None, std::time::Duration::from_millis(500), |r| {
+                    output.note(&format!("Space {id}: {}", r.stage));
+                })
+                .await?;
+            if runtime.stage != "RUNNING" {
+                tracing::warn!("dev mode is not ready (stage {})", runtime.stage);
+            }
+            let info = api.space_info(&id, None).await?;
+            let subdomain = info
+                .extra
+                .get("subdomain")
+                .and_then(Value::as_str)
+                .map_or_else(|| id.to_string().replace('/', "-"), str::to_owned);
+            let folder = if info.sdk.as_deref() == Some("docker") {
+                ""
+            } else {
+                "/home/user/app"
+            };
+            let web = format!(
+                "{}/dev-mode/vscode-web{}",
+                api.repo_url(&hf_hub::Repo::new(id.clone(), RepoType::Space)),
+                if folder.is_empty() {
+                    String::new()
+                } else {
+                    format!("?folder={folder}")
+                }
+            );
+            context.output.emit(&Report {
+                message: format!("Dev mode enabled for {id} (it stops after 48 hours of inactivity: save your changes)"),
+                fields: vec![
+                    ("space_id", json!(id.to_string())),
+                    ("vscode_web", json!(web)),
+                    ("ssh", json!(format!("{subdomain}@ssh.hf.space"))),
+                    ("stage", json!(runtime.stage)),
+                ],
+            })
+        }
+        _ => unreachable!("the other Space commands are dispatched above"),
+    }
+}
+
+/// `hf spaces logs`: lines as they come (`--follow`), or the last `--tail N`.
+async fn space_logs(a: LogsArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let id = parse_repo(&a.space_id, Some(RepoType::Space))?.id;
+    let mut options = hf_hub::api::SpaceLogOptions::default();
+    options.build = a.build;
+    options.follow = a.follow;
+    let mut lines = api.space_logs(&id, options);
+    let json = context.output.format() == OutputFormat::Json;
+    let print = |output: &mut crate::output::Output, line: &hf_hub::api::SpaceLogLine| {
+        if json {
+            let event = serde_json::to_string(line).unwrap_or_default();
+            output.write_text(&format!("{event}\n"))
+        } else {
+            output.write_text(&format!("{}\n", line.data.trim()))
+        }
+    };
+    let mut tail = std::collections::VecDeque::new();
+    let mut found = false;
+    while let Some(line) = lines.try_next().await? {
+        found |= !line.data.trim().is_empty();
+        match a.tail {
+            Some(n) => {
+                tail.push_back(line);
+                if tail.len() > n {
+                    tail.pop_front();
+                }
+            }
+            None => print(&mut context.output, &line)?,
+        }
+    }
+    for line in &tail {
+        print(&mut context.output, line)?;
+    }
+    if !found && !a.build {
+        context.output.note(&format!(
+            "hint: no run logs for Space {id}; `hf spaces logs {id} --build` shows the build's"
+        ));
+    }
+    Ok(())
 }
 
 fn list_options(list: &ListArgs) -> ListReposOptions {

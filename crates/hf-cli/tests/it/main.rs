@@ -19,4 +19,5 @@ mod load;
 mod repos;
 mod secrets;
 mod security;
+mod spaces;
 mod upload;

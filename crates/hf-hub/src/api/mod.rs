@@ -10,6 +10,7 @@ mod listing;
 mod manage;
 pub(crate) mod pagination;
 mod refs;
+mod spaces;
 
 pub use discussions::{
     ATTACHMENT_EXTENSIONS, Discussion, DiscussionDetails, DiscussionEvent, DiscussionEventKind,
@@ -25,3 +26,4 @@ pub use manage::{
 };
 pub use pagination::ListingLimits;
 pub use refs::{CommitAuthor, GitCommit, GitRef, GitRefs};
+pub use spaces::{SpaceAccelerator, SpaceHardware, SpaceLogLine, SpaceLogOptions, SpaceRuntime};

@@ -8,4 +8,5 @@ mod hostile;
 #[allow(dead_code)]
 mod hostile_server;
 mod repos;
+mod spaces;
 mod upload;

@@ -1,4 +1,5 @@
-//! A small Server-Sent Events parser: bytes in (split anywhere), complete events out.
+//! A small Server-Sent Events parser: bytes in (split anywhere), complete events out. Model
+//! streams (`hf-inference`) and Space logs (`hf-hub`) both read through it.
 //!
 //! It follows the WHATWG rules that matter for model servers: lines end with `\n`, `\r\n`
 //! or `\r` (also when the `\r` and `\n` arrive in different chunks); `data:` lines of one
@@ -120,7 +121,7 @@ impl SseParser {
                 }
             }
             b"event" => self.event = Some(String::from_utf8_lossy(value).into_owned()),
-            // `id` and `retry` only matter for reconnecting, which a POST stream never does.
+            // `id` and `retry` only matter for reconnecting, which our callers do themselves.
             _ => {}
         }
         Ok(None)
