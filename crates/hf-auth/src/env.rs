@@ -92,6 +92,10 @@ registry! {
         "Base URL of the Inference Providers router.";
     HF_DATASET_VIEWER_URL = "HF_DATASET_VIEWER_URL", "hf-hub", "https://datasets-server.huggingface.co",
         "Base URL of the Dataset Viewer (`hf datasets parquet`); ours: Python's is fixed.";
+    HF_INFERENCE_ENDPOINTS_URL = "HF_INFERENCE_ENDPOINTS_URL", "hf-auth", "https://api.endpoints.huggingface.cloud/v2",
+        "Base URL of the Inference Endpoints API (`hf endpoints`); the token is sent there. Ours: Python's is fixed.";
+    HF_INFERENCE_CATALOG_URL = "HF_INFERENCE_CATALOG_URL", "hf-auth", "https://endpoints.huggingface.co/api/v1/catalog",
+        "Base URL of the Inference Endpoints catalog (`hf endpoints catalog`); the token is sent there. Ours: Python's is fixed.";
     COLUMNS = "COLUMNS", "hf-cli", "(the terminal's width, else 80)",
         "Width human tables are cut to (see `--no-truncate`).";
     NO_COLOR = "NO_COLOR", "hf-cli", "(unset)",

@@ -35,6 +35,19 @@
 //! | Hub | GET, POST | `/api/{t}/{repo}/discussions` | list (`type`, `status`, `author`, `p`; 50 a page: `{discussions, count, start}`); POST `{"title","description","pullRequest"}` opens one (a PR is a draft until a commit lands on `refs/pr/N`); a read token is refused |
 //! | Hub | GET | `/api/{t}/{repo}/discussions/{num}[?diff=1]` | details: `events` (comment, status-change, title-change, commit), `changes.base`, `filesWithConflicts`, `diff` |
 //! | Hub | POST | `/api/{t}/{repo}/discussions/{num}/{comment,title,status,merge}`, `…/comment/{id}/{edit,hide}` | `newMessage`, `newTitle`, `newStatus`, `updatedComment`; title and status: author or writer; merge (conflicts: 409) and hide: writer; edit: the comment's author |
+//! | Hub | GET, POST | `/api/collections` | list (`owner`, `item` as `models/{id}`..., `sort`, `limit`, `cursor`; 4 items each) / create `{title, namespace?, description?, private?}` (409 with `slug` for a title used) |
+//! | Hub | GET, PATCH, DELETE | `/api/collections/{slug}` | one collection / `{title?, description?, position?, private?, theme?}` -> `{data}` / delete; `collection.write` |
+//! | Hub | POST | `/api/collections/{slug}/items` | `{item: {id, type}, note?}`: the item must exist (404), once (409) |
+//! | Hub | PATCH, DELETE | `/api/collections/{slug}/items/{item_object_id}` | `{note?, position?}` / remove |
+//! | Hub | GET | `/api/papers/search?q&limit`, `/api/papers/{id}`, `/papers/{id}.md`, `/api/daily_papers` | the seeded papers (`date`, `week`, `month`, `submitter`, `sort`, `p`, `limit`) |
+//! | Hub | GET, POST | `/api/settings/webhooks` | the caller's webhooks / create `{watched, domains, url or jobSourceId, secret?, secrets?}` -> `{webhook}`; `user.webhooks.write` |
+//! | Hub | GET, POST, DELETE | `/api/settings/webhooks/{id}[/enable,/disable]` | `{webhook}` (its `secret` included, as the Hub does) / update / delete |
+//! | Hub | GET, POST | `/_endpoints/v2/endpoint/{ns}` | Inference Endpoints: `{items}` / deploy (hardware and quota checked; `pending`, `initializing`, then `running` after 900 ms) |
+//! | Hub | GET, PUT, DELETE | `/_endpoints/v2/endpoint/{ns}/{name}` | one (secret values masked) / partial update (`updating`) / delete |
+//! | Hub | POST | `/_endpoints/v2/endpoint/{ns}/{name}/{pause,resume,scale-to-zero}` | resume of a running one: 400 "already running" |
+//! | Hub | GET | `/_endpoints/v2/provider/{ns}` | hardware by vendor and region, with quotas |
+//! | Hub | GET, POST | `/_catalog/api/v1/catalog/list`, `/model/{repo}/deploy`, `/recipe/{id}/deploy` | the catalog (`accelerator`, `engine`, `license`, `task`, `search`, `limit`) and deploying from it -> `{endpoint}` |
+//! | Admin | POST | `/_admin/endpoint-state` | `{"namespace", "name", "state"}`: set an endpoint's state at once |
 //! | Hub | POST, GET | `/uploads`, `/uploads/{user}/{name}` | a discussion attachment (image, video, audio by `content-type`) -> its URL as text; served back |
 //! | Hub | GET | `/api/{t}/{repo}/auth-check[/write]` | read / write access check |
 //! | Hub | GET | `/api/{t}/{repo}/xet-read-token/{rev}`, `/xet-write-token/{rev}` | CAS access token (`accessToken`, `exp`, `casUrl`, `X-Xet-*` headers) |
@@ -62,20 +75,25 @@
 #![allow(clippy::result_large_err)] // handlers return `Result<_, Response>` by design
 
 // Floors, bottom up: `util` and `model` (data), `seed`, `respond` (context and shared answers),
-// the handlers (`hub`, `files`, `upload`, `inference`, `faults`), then `router` on top.
+// the handlers (`hub`, `files`, `upload`, `inference`, `faults`, `discussions`, `spaces`,
+// `collections`, `papers`, `webhooks`, `endpoints`), then `router` on top.
+mod collections;
 mod discussions;
+mod endpoints;
 mod faults;
 mod files;
 mod hub;
 mod inference;
 mod model;
 mod multipart;
+mod papers;
 mod respond;
 mod router;
 mod seed;
 mod spaces;
 mod upload;
 mod util;
+mod webhooks;
 mod xet;
 
 use std::fmt;
@@ -140,7 +158,8 @@ pub struct Tokens {
     pub write: String,
     /// `demo-user`, fine-grained `demo-fine-grained`: write only on `demo-user/scoped-model`.
     pub fine_grained: String,
-    /// `demo-user`, fine-grained `demo-org-write`: read+write on `demo-org` repos only.
+    /// `demo-user`, fine-grained `demo-org-write`: read+write on `demo-org` repos, collections
+    /// and Inference Endpoints only.
     pub org_write: String,
     /// Always answered with 401.
     pub expired: String,
@@ -401,6 +420,35 @@ impl TestServer {
     /// `xet-read-token`/`xet-write-token` name it.
     pub fn cas(&self) -> &str {
         &self.cas
+    }
+
+    /// The Inference Endpoints API's base URL on this server (`HF_INFERENCE_ENDPOINTS_URL`).
+    pub fn inference_endpoints(&self) -> String {
+        format!("{}/_endpoints/v2", self.endpoint)
+    }
+
+    /// The Inference Endpoints catalog's base URL on this server (`HF_INFERENCE_CATALOG_URL`).
+    pub fn inference_catalog(&self) -> String {
+        format!("{}/_catalog/api/v1/catalog", self.endpoint)
+    }
+
+    /// The value of the secret `key` of the Inference Endpoint `namespace/name` as it
+    /// arrived (answers mask secret values; tests check what was sent).
+    pub fn endpoint_secret(&self, namespace: &str, name: &str, key: &str) -> Option<String> {
+        let db = self.shared.db.lock().ok()?;
+        db.endpoints
+            .get(&(namespace.to_owned(), name.to_owned()))?
+            .spec["model"]["secrets"][key]
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    /// The secret of the webhook `id` as it arrived (a webhook's secret signs its payloads).
+    pub fn webhook_secret(&self, id: &str) -> Option<String> {
+        let db = self.shared.db.lock().ok()?;
+        db.webhooks.get(id)?.json["secret"]
+            .as_str()
+            .map(str::to_owned)
     }
 
     /// The server's fake tokens.

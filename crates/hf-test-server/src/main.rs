@@ -1,7 +1,7 @@
 //! `hf-test-server`: runs the fake Hub standalone.
 //!
 //! Prints one JSON line on stdout once both ports accept connections:
-//! `{"endpoint", "cdn", "cas", "tokens": {...}, "pid"}`, then serves until SIGTERM/SIGINT.
+//! `{"endpoint", "cdn", "cas", "inference_endpoints", "inference_catalog", "tokens": {...}, "pid"}`, then serves until SIGTERM/SIGINT.
 //! Logs go to stderr.
 
 use std::path::PathBuf;
@@ -76,10 +76,12 @@ fn main() -> std::process::ExitCode {
     // Written by hand to keep the documented key order.
     let q = |s: &str| serde_json::Value::from(s).to_string();
     let line = format!(
-        "{{\"endpoint\": {}, \"cdn\": {}, \"cas\": {}, \"tokens\": {{\"read\": {}, \"write\": {}, \"fine_grained\": {}, \"org_write\": {}, \"expired\": {}, \"admin\": {}}}, \"pid\": {}}}",
+        "{{\"endpoint\": {}, \"cdn\": {}, \"cas\": {}, \"inference_endpoints\": {}, \"inference_catalog\": {}, \"tokens\": {{\"read\": {}, \"write\": {}, \"fine_grained\": {}, \"org_write\": {}, \"expired\": {}, \"admin\": {}}}, \"pid\": {}}}",
         q(server.endpoint()),
         q(server.cdn()),
         q(server.cas()),
+        q(&server.inference_endpoints()),
+        q(&server.inference_catalog()),
         q(&t.read),
         q(&t.write),
         q(&t.fine_grained),

@@ -786,6 +786,67 @@ pub(crate) struct Db {
     pub(crate) grants: HashSet<(String, String)>,
     /// Files attached to discussions (`POST /uploads`): name → (content type, bytes).
     pub(crate) attachments: HashMap<String, (String, Bytes)>,
+    /// Collections by slug (`{owner}/{title-slug}-{24 hex}`).
+    pub(crate) collections: BTreeMap<String, CollectionRecord>,
+    /// Webhooks by id, each with its owner.
+    pub(crate) webhooks: BTreeMap<String, WebhookRecord>,
+    /// Inference Endpoints by (namespace, name).
+    pub(crate) endpoints: BTreeMap<(String, String), EndpointRecord>,
+}
+
+/// A collection as stored.
+#[derive(Clone, Debug)]
+pub(crate) struct CollectionRecord {
+    pub(crate) slug: String,
+    pub(crate) title: String,
+    pub(crate) owner: String,
+    pub(crate) description: Option<String>,
+    pub(crate) private: bool,
+    pub(crate) theme: String,
+    pub(crate) position: i64,
+    pub(crate) upvotes: i64,
+    pub(crate) last_updated_secs: u64,
+    pub(crate) items: Vec<CollectionItemRecord>,
+}
+
+/// One item of a collection, in order.
+#[derive(Clone, Debug)]
+pub(crate) struct CollectionItemRecord {
+    /// The item's id in the collection (`_id`).
+    pub(crate) object_id: String,
+    /// The repo id, paper id or collection slug.
+    pub(crate) id: String,
+    /// `model`, `dataset`, `space`, `paper`, `collection` or `bucket`.
+    pub(crate) kind: String,
+    pub(crate) note: Option<String>,
+}
+
+/// A webhook as stored: the Hub's JSON (`id`, `url` or `job`, `watched`, `domains`,
+/// `secret`, `disabled`) and the user it belongs to.
+#[derive(Clone, Debug)]
+pub(crate) struct WebhookRecord {
+    pub(crate) owner: String,
+    pub(crate) json: Value,
+}
+
+/// Where an Inference Endpoint is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EndpointPhase {
+    /// Deploying since the given time: `pending`, then `initializing`, then `running`.
+    Deploying { since_ms: u64, updating: bool },
+    /// Set at once (paused, scaledToZero, failed, running...).
+    Fixed(&'static str),
+}
+
+/// An Inference Endpoint as stored: its spec (the create payload, updated in place) and phase.
+#[derive(Clone, Debug)]
+pub(crate) struct EndpointRecord {
+    pub(crate) spec: Value,
+    pub(crate) phase: EndpointPhase,
+    pub(crate) created_secs: u64,
+    pub(crate) updated_secs: u64,
+    pub(crate) created_by: String,
+    pub(crate) updated_by: String,
 }
 
 impl Db {
@@ -907,6 +968,82 @@ impl Db {
                     ))
                 }
             }
+        }
+    }
+
+    /// May the caller change `what` (collections, endpoints, webhooks) owned by `namespace`?
+    /// A read token may not; a fine-grained one needs `permission` globally or scoped to the
+    /// namespace. Err = message for 403.
+    pub(crate) fn check_namespace_write(
+        &self,
+        caller: &Caller,
+        namespace: &str,
+        permission: &str,
+        what: &str,
+    ) -> Result<(), String> {
+        let Some(t) = caller.token() else {
+            return Err(format!("You must be authenticated to manage {what}"));
+        };
+        if !self.is_member(&t.user, namespace) {
+            return Err(format!(
+                "You don't have the rights to manage {what} of {namespace}: {} is not a member of {namespace}",
+                t.user
+            ));
+        }
+        match t.role {
+            Role::Write | Role::Admin => Ok(()),
+            Role::Read => Err(format!(
+                "You don't have the rights to manage {what} of {namespace}: this token has a read role (token \"{}\")",
+                t.display_name
+            )),
+            Role::FineGrained => {
+                let scoped = t.scopes.iter().any(|s| {
+                    matches!(s.kind, "user" | "org")
+                        && s.name == namespace
+                        && s.permissions.contains(&permission)
+                });
+                if scoped || t.global.contains(&permission) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "This fine-grained token (\"{}\") does not have the {permission} permission on {namespace}",
+                        t.display_name
+                    ))
+                }
+            }
+        }
+    }
+
+    /// May the caller read `what` of `namespace` (a member; a fine-grained token scoped to it
+    /// or with `permission` globally)? Err = message for 403.
+    pub(crate) fn check_namespace_read(
+        &self,
+        caller: &Caller,
+        namespace: &str,
+        permission: &str,
+        what: &str,
+    ) -> Result<(), String> {
+        let Some(t) = caller.token() else {
+            return Err(format!("You must be authenticated to read {what}"));
+        };
+        if !self.is_member(&t.user, namespace) {
+            return Err(format!(
+                "You don't have the rights to read {what} of {namespace}: {} is not a member of {namespace}",
+                t.user
+            ));
+        }
+        if t.role != Role::FineGrained
+            || t.global.contains(&permission)
+            || t.scopes
+                .iter()
+                .any(|s| matches!(s.kind, "user" | "org") && s.name == namespace)
+        {
+            Ok(())
+        } else {
+            Err(format!(
+                "This fine-grained token (\"{}\") does not have the {permission} permission on {namespace}",
+                t.display_name
+            ))
         }
     }
 

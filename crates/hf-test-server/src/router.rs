@@ -13,7 +13,10 @@ use crate::Shared;
 use crate::model::{Caller, Db, RepoType};
 use crate::respond::{Ctx, caller_from, invalid_credentials};
 use crate::util::{error_response, ok_json, parse_query, pct_decode, set_header, text_response};
-use crate::{discussions, files, hub, inference, spaces, upload, xet};
+use crate::{
+    collections, discussions, endpoints, files, hub, inference, papers, spaces, upload, webhooks,
+    xet,
+};
 use serde_json::json;
 
 /// Words that follow a repo id in `/api/{t}/{repo}/...`.
@@ -83,6 +86,11 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) ->
     {
         return spaces::admin(&ctx);
     }
+    if segs.first().map(String::as_str) == Some("_admin")
+        && segs.get(1).map(String::as_str) == Some("endpoint-state")
+    {
+        return endpoints::admin(&ctx);
+    }
     if segs.first().map(String::as_str) == Some("_admin") {
         return hub::admin(&ctx, &segs[1..]);
     }
@@ -94,6 +102,16 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) ->
         "api" => api(&ctx, &segs[1..]).await,
         "v1" | "hf-inference" => inference::dispatch(&ctx, &segs).await,
         "uploads" => discussions::attachment(&ctx, &segs),
+        // The Inference Endpoints API and catalog, served on this origin (see the start-up line).
+        "_endpoints" if segs.get(1).map(String::as_str) == Some("v2") => {
+            endpoints::api(&ctx, &segs[2..])
+        }
+        "_catalog" if segs.get(1..4) == Some(&["api".into(), "v1".into(), "catalog".into()]) => {
+            endpoints::catalog(&ctx, &segs[4..])
+        }
+        "papers" if segs.len() == 2 && segs[1].ends_with(".md") && ctx.method == Method::GET => {
+            papers::markdown(segs[1].trim_end_matches(".md"))
+        }
         // The Dataset Viewer's route, served on this origin (point HF_DATASET_VIEWER_URL here).
         "parquet" if segs.len() == 1 && ctx.method == Method::GET => hub::viewer_parquet(&ctx),
         "" => text_response(200, "hf-test-server"),
@@ -134,6 +152,13 @@ async fn api(ctx: &Ctx, segs: &[String]) -> Response {
         ("validate-yaml", &Method::POST) => ok_json(json!({})),
         ("agent-harnesses", _) => ok_json(json!({"standardEnvVars": [], "harnesses": {}})),
         ("repos", _) => hub::repos_admin(ctx, segs.get(1).map(String::as_str).unwrap_or("")),
+        ("collections", _) => collections::route(ctx, &segs[1..]),
+        ("papers", &Method::GET) if segs.len() == 2 && segs[1] == "search" => papers::search(ctx),
+        ("papers", &Method::GET) if segs.len() == 2 => papers::info(&segs[1]),
+        ("daily_papers", &Method::GET) if segs.len() == 1 => papers::daily(ctx),
+        ("settings", _) if segs.get(1).map(String::as_str) == Some("webhooks") => {
+            webhooks::route(ctx, &segs[2..])
+        }
         ("spaces", &Method::GET) if segs.len() == 2 && segs[1] == "templates" => {
             hub::space_templates(ctx)
         }

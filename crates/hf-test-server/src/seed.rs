@@ -644,7 +644,12 @@ pub(crate) fn build_db(seed: Seed) -> (Db, Tokens) {
     org.scopes = vec![Scope {
         kind: "org",
         name: "demo-org".into(),
-        permissions: vec!["repo.content.read", "repo.write"],
+        permissions: vec![
+            "repo.content.read",
+            "repo.write",
+            "collection.write",
+            "inference.endpoints.write",
+        ],
     }];
     db.tokens.insert(tokens.org_write.clone(), org);
     let mut expired = mk(Role::Write, "demo-expired");
@@ -668,6 +673,65 @@ pub(crate) fn build_db(seed: Seed) -> (Db, Tokens) {
     }
     (db, tokens)
 }
+
+/// A paper of the seed (papers are read-only: `/api/papers/...`, `/api/daily_papers`,
+/// `/papers/{id}.md`).
+#[derive(Debug)]
+pub(crate) struct SeedPaper {
+    pub(crate) id: &'static str,
+    pub(crate) title: &'static str,
+    pub(crate) summary: &'static str,
+    pub(crate) authors: &'static [&'static str],
+    /// When it was published (ISO 8601).
+    pub(crate) published_at: &'static str,
+    /// The day it was on the daily papers page (`YYYY-MM-DD`).
+    pub(crate) daily: &'static str,
+    pub(crate) submitter: &'static str,
+    pub(crate) upvotes: u64,
+    pub(crate) comments: u64,
+    /// The page as Markdown (`/papers/{id}.md`).
+    pub(crate) markdown: &'static str,
+}
+
+/// The seeded papers, newest first.
+pub(crate) const PAPERS: &[SeedPaper] = &[
+    SeedPaper {
+        id: "2611.01234",
+        title: "Chunked Transfers for Large Model Hubs",
+        summary: "We study content-defined chunking for distributing model weights and show that deduplicated uploads cut transfer volume by half.",
+        authors: &["Ada Demo", "Bo Example"],
+        published_at: "2026-11-30T09:00:00.000Z",
+        daily: "2026-12-01",
+        submitter: "demo-user",
+        upvotes: 42,
+        comments: 3,
+        markdown: "# Chunked Transfers for Large Model Hubs\n\n## Abstract\n\nWe study content-defined chunking for distributing model weights.\n\n## 1 Introduction\n\nModel hubs move petabytes a day.\n",
+    },
+    SeedPaper {
+        id: "2611.00042",
+        title: "Attention Is Still What You Need",
+        summary: "A short note revisiting attention mechanisms for small language models.",
+        authors: &["Cy Sample"],
+        published_at: "2026-11-28T12:00:00.000Z",
+        daily: "2026-12-01",
+        submitter: "other-user",
+        upvotes: 17,
+        comments: 0,
+        markdown: "# Attention Is Still What You Need\n\n## Abstract\n\nA short note revisiting attention.\n",
+    },
+    SeedPaper {
+        id: "2610.09999",
+        title: "Vision Language Models on a Budget",
+        summary: "Training vision language models on two GPUs with careful data curation.",
+        authors: &["Di Placeholder", "Ada Demo"],
+        published_at: "2026-10-20T08:30:00.000Z",
+        daily: "2026-10-21",
+        submitter: "demo-user",
+        upvotes: 88,
+        comments: 5,
+        markdown: "# Vision Language Models on a Budget\n\n## Abstract\n\nTraining vision language models on two GPUs.\n",
+    },
+];
 
 /// The `.gitattributes` blob for new repos (also present in the seed blob map).
 pub(crate) fn gitattributes_entry(commit: &str) -> (Entry, Bytes) {

@@ -46,6 +46,9 @@ pub const MAX_JSON_BODY: u64 = 64 * 1024 * 1024;
 pub struct HubConfig {
     endpoint: Url,
     trusted_origins: Vec<Url>,
+    /// The Inference Endpoints API and its catalog: Hugging Face services, sent the token.
+    inference_endpoints: Url,
+    inference_catalog: Url,
     /// Time allowed to open a connection.
     pub connect_timeout: Duration,
     /// Total time allowed for a metadata request (callers opt in with [`HubRequest::metadata_timeout`]).
@@ -73,6 +76,11 @@ impl HubConfig {
         Ok(Self {
             endpoint: parse_endpoint("endpoint", endpoint)?,
             trusted_origins: Vec::new(),
+            inference_endpoints: parse_endpoint(
+                "endpoint",
+                env::HF_INFERENCE_ENDPOINTS_URL.default,
+            )?,
+            inference_catalog: parse_endpoint("endpoint", env::HF_INFERENCE_CATALOG_URL.default)?,
             connect_timeout: DEFAULT_ETAG_TIMEOUT,
             metadata_timeout: DEFAULT_ETAG_TIMEOUT,
             read_timeout: DEFAULT_DOWNLOAD_TIMEOUT,
@@ -114,6 +122,13 @@ impl HubConfig {
             config.read_timeout = secs;
         }
         config.user_agent_origin = source.get(&env::HF_HUB_USER_AGENT_ORIGIN);
+        if let Some(url) = source.get(&env::HF_INFERENCE_ENDPOINTS_URL) {
+            config.inference_endpoints =
+                parse_endpoint(env::HF_INFERENCE_ENDPOINTS_URL.name, &url)?;
+        }
+        if let Some(url) = source.get(&env::HF_INFERENCE_CATALOG_URL) {
+            config.inference_catalog = parse_endpoint(env::HF_INFERENCE_CATALOG_URL.name, &url)?;
+        }
         for var in [
             &env::SSL_CERT_FILE,
             &env::REQUESTS_CA_BUNDLE,
@@ -151,6 +166,30 @@ impl HubConfig {
         Ok(())
     }
 
+    /// The Inference Endpoints API's base URL (`HF_INFERENCE_ENDPOINTS_URL`), which receives
+    /// the token as a Hub origin does.
+    #[must_use]
+    pub fn inference_endpoints_url(&self) -> &Url {
+        &self.inference_endpoints
+    }
+
+    /// The Inference Endpoints catalog's base URL (`HF_INFERENCE_CATALOG_URL`), which receives
+    /// the token as a Hub origin does.
+    #[must_use]
+    pub fn inference_catalog_url(&self) -> &Url {
+        &self.inference_catalog
+    }
+
+    /// Replaces the Inference Endpoints API and catalog base URLs.
+    ///
+    /// # Errors
+    /// When one is not an absolute `http`/`https` URL.
+    pub fn set_inference_endpoints_urls(&mut self, api: &str, catalog: &str) -> Result<(), Error> {
+        self.inference_endpoints = parse_endpoint("Inference Endpoints URL", api)?;
+        self.inference_catalog = parse_endpoint("Inference Endpoints catalog URL", catalog)?;
+        Ok(())
+    }
+
     /// Also send the token to `origin` (for example the Inference Providers router).
     ///
     /// # Errors
@@ -166,9 +205,14 @@ impl HubConfig {
     pub fn is_trusted(&self, url: &Url) -> bool {
         url.username().is_empty()
             && url.password().is_none()
-            && std::iter::once(&self.endpoint)
-                .chain(&self.trusted_origins)
-                .any(|trusted| trusted.origin() == url.origin())
+            && [
+                &self.endpoint,
+                &self.inference_endpoints,
+                &self.inference_catalog,
+            ]
+            .into_iter()
+            .chain(&self.trusted_origins)
+            .any(|trusted| trusted.origin() == url.origin())
     }
 }
 
@@ -488,6 +532,11 @@ impl HubClient {
     #[must_use]
     pub fn delete(&self, url: Url) -> HubRequest {
         self.request(Method::DELETE, url)
+    }
+    /// A `PATCH` request (not retried on error statuses unless marked idempotent).
+    #[must_use]
+    pub fn patch(&self, url: Url) -> HubRequest {
+        self.request(Method::PATCH, url)
     }
 }
 

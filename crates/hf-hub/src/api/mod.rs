@@ -1,16 +1,37 @@
 //! The Hub's JSON API: repo info and existence checks, repo management (create, delete,
-//! move, settings), branches and tags, discussions and pull requests, refs and commit history, and repo listings.
+//! move, settings), branches and tags, discussions and pull requests, refs and commit history,
+//! repo listings, Space runtimes, collections, papers, webhooks and Inference Endpoints.
 //!
 //! Every call is a method on [`HubApi`](crate::HubApi); paginated endpoints are
 //! returned as [`Stream`](futures_util::Stream)s that follow the `Link: rel="next"` header.
 
+mod collections;
 mod discussions;
+mod endpoints;
 mod info;
 mod listing;
 mod manage;
 pub(crate) mod pagination;
+mod papers;
 mod refs;
 mod spaces;
+mod webhooks;
+
+pub use collections::{
+    Collection, CollectionItem, CollectionItemType, CollectionSort, CollectionUpdate,
+    ListCollectionsOptions, MAX_COLLECTION_ITEMS,
+};
+pub use endpoints::{
+    CatalogDeploy, CatalogFilter, CatalogModel, CatalogRecipe, EndpointHardware, EndpointImage,
+    EndpointSpec, InferenceEndpoint, MASKED, MAX_ENDPOINT_LIST, RegistryPassword, ScalingMetric,
+};
+pub use papers::{
+    DailyPapersOptions, DailyPapersSort, MAX_PAPER_MARKDOWN_BYTES, MAX_PAPERS, Paper,
+};
+pub use webhooks::{
+    MAX_WATCHED, MAX_WEBHOOKS, WatchedItem, WatchedKind, Webhook, WebhookDomain, WebhookSecret,
+    WebhookSpec, WebhookTarget,
+};
 
 pub use discussions::{
     ATTACHMENT_EXTENSIONS, Discussion, DiscussionDetails, DiscussionEvent, DiscussionEventKind,
