@@ -338,6 +338,28 @@ pub(crate) fn inference_error(error: hf_inference::Error) -> anyhow::Error {
     }
 }
 
+/// `30`, `30s`, `5m`, `2h`, `1d` (Python's `--timeout`).
+pub(crate) fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => (&text[..i], c),
+        _ => (text, 's'),
+    };
+    let seconds: f64 = number
+        .parse()
+        .ok()
+        .filter(|n: &f64| n.is_finite() && *n >= 0.0)
+        .ok_or_else(|| format!("'{text}' is not a duration: use e.g. 90, 30s, 5m, 2h or 1d"))?;
+    let scale = match unit {
+        's' => 1.0,
+        'm' => 60.0,
+        'h' => 3600.0,
+        'd' => 86_400.0,
+        _ => return Err(format!("'{text}': the unit must be s, m, h or d")),
+    };
+    Ok(std::time::Duration::from_secs_f64(seconds * scale))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

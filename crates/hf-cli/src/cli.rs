@@ -35,6 +35,8 @@ pub(crate) enum Command {
     Cache(commands::cache::CacheArgs),
     /// Chat with a model through Inference Providers; the answer streams to stdout.
     Chat(commands::chat::ChatArgs),
+    /// Interact with collections on the Hub (list, info, create, update, delete, items).
+    Collections(commands::collections::CollectionsArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell) to stdout.
     Completion(commands::completion::CompletionArgs),
     /// Interact with datasets on the Hub (list, info, card).
@@ -43,12 +45,16 @@ pub(crate) enum Command {
     Discussions(commands::discussions::DiscussionsArgs),
     /// Download files from the Hub into the cache (or --local-dir) and print their path.
     Download(commands::download::DownloadArgs),
+    /// Manage Hugging Face Inference Endpoints (deploy, update, pause, resume, hardware, catalog).
+    Endpoints(commands::endpoints::EndpointsArgs),
     /// Print information about the environment (paths, endpoint, where a token would come from).
     Env(commands::env::EnvArgs),
     /// Run an inference task (classification, generation, embeddings, ...) on a hosted model.
     Infer(commands::infer::InferArgs),
     /// Interact with models on the Hub (list, info, card).
     Models(commands::listing::ModelsArgs),
+    /// Interact with papers on the Hub (daily papers, search, info, read).
+    Papers(commands::papers::PapersArgs),
     /// Manage repos on the Hub (create, delete, move, settings, branches, tags, delete files).
     Repos(commands::repos::ReposArgs),
     /// Interact with Spaces on the Hub (list, info, card, secrets, variables, runtime, logs).
@@ -57,6 +63,8 @@ pub(crate) enum Command {
     Upload(commands::upload::UploadArgs),
     /// Print the hf version.
     Version(commands::version::VersionArgs),
+    /// Manage webhooks on the Hub (list, info, create, update, enable, disable, delete).
+    Webhooks(commands::webhooks::WebhooksArgs),
     /// Legacy `huggingface-cli login` (same as `hf auth login`).
     #[command(hide = true)]
     Login(commands::auth::LoginArgs),

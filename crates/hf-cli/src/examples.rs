@@ -456,6 +456,202 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("version", &["hf version", "hf version --format json"]),
+    (
+        "collections",
+        &[
+            "hf collections ls --owner demo-org",
+            "hf collections create \"My Models\"",
+            "hf collections add-item demo-user/my-models-0123abcd gpt2 model",
+        ],
+    ),
+    (
+        "collections list",
+        &[
+            "hf collections ls",
+            "hf collections ls --owner nvidia",
+            "hf collections ls --item models/teknium/OpenHermes-2.5-Mistral-7B --limit 10",
+        ],
+    ),
+    (
+        "collections info",
+        &["hf collections info username/my-collection-slug"],
+    ),
+    (
+        "collections create",
+        &[
+            "hf collections create \"My Models\"",
+            "hf collections create \"My Models\" --description \"A collection of my favorite models\" --private",
+            "hf collections create \"Org Collection\" --namespace my-org",
+        ],
+    ),
+    (
+        "collections update",
+        &[
+            "hf collections update username/my-collection --title \"New Title\"",
+            "hf collections update username/my-collection --private --theme green",
+        ],
+    ),
+    (
+        "collections delete",
+        &[
+            "hf collections delete username/my-collection",
+            "hf collections delete username/my-collection --missing-ok",
+        ],
+    ),
+    (
+        "collections add-item",
+        &[
+            "hf collections add-item username/my-collection moonshotai/kimi-k2 model",
+            "hf collections add-item username/my-collection Qwen/DeepPlanning dataset --note \"Useful dataset\"",
+        ],
+    ),
+    (
+        "collections update-item",
+        &[
+            "hf collections update-item username/my-collection ITEM_OBJECT_ID --note \"Updated note\"",
+            "hf collections update-item username/my-collection ITEM_OBJECT_ID --position 0",
+        ],
+    ),
+    (
+        "collections delete-item",
+        &["hf collections delete-item username/my-collection ITEM_OBJECT_ID --missing-ok"],
+    ),
+    (
+        "endpoints",
+        &[
+            "hf endpoints ls",
+            "hf endpoints hardware --vendor aws --accelerator gpu",
+            "hf endpoints update my-endpoint --min-replica 2",
+        ],
+    ),
+    (
+        "endpoints list",
+        &["hf endpoints ls", "hf endpoints ls --namespace my-org"],
+    ),
+    ("endpoints describe", &["hf endpoints describe my-endpoint"]),
+    (
+        "endpoints deploy",
+        &[
+            "hf endpoints deploy my-endpoint --repo gpt2 --framework pytorch --accelerator cpu --instance-size x2 --instance-type intel-icl --region us-east-1 --vendor aws",
+            "hf endpoints deploy my-endpoint --repo openai/gpt-oss-120b --framework custom --engine vllm --custom-image vllm/vllm-openai:v0.23.0 --tensor-parallel-size 8 -s HF_TOKEN ...",
+        ],
+    ),
+    (
+        "endpoints update",
+        &[
+            "hf endpoints update my-endpoint --min-replica 2",
+            "hf endpoints update my-endpoint --instance-type nvidia-l4 --instance-size x1 --accelerator gpu --wait",
+        ],
+    ),
+    ("endpoints pause", &["hf endpoints pause my-endpoint"]),
+    (
+        "endpoints resume",
+        &[
+            "hf endpoints resume my-endpoint",
+            "hf endpoints resume my-endpoint --fail-if-already-running",
+        ],
+    ),
+    (
+        "endpoints scale-to-zero",
+        &["hf endpoints scale-to-zero my-endpoint"],
+    ),
+    (
+        "endpoints delete",
+        &["hf endpoints delete my-endpoint --yes"],
+    ),
+    (
+        "endpoints hardware",
+        &[
+            "hf endpoints hardware",
+            "hf endpoints hardware --vendor aws --accelerator gpu",
+        ],
+    ),
+    (
+        "endpoints catalog",
+        &[
+            "hf endpoints catalog ls",
+            "hf endpoints catalog deploy --repo meta-llama/Llama-3.2-1B-Instruct",
+        ],
+    ),
+    (
+        "endpoints catalog list",
+        &[
+            "hf endpoints catalog ls",
+            "hf endpoints catalog ls --engine vllm",
+        ],
+    ),
+    (
+        "endpoints catalog deploy",
+        &[
+            "hf endpoints catalog deploy --repo meta-llama/Llama-3.2-1B-Instruct",
+            "hf endpoints catalog deploy --recipe sizzling-biryani-g4xsi1ac",
+        ],
+    ),
+    (
+        "endpoints wait",
+        &[
+            "hf endpoints wait my-endpoint",
+            "hf endpoints wait my-endpoint --timeout 10m --namespace my-org",
+        ],
+    ),
+    (
+        "papers",
+        &[
+            "hf papers ls --date today",
+            "hf papers search \"vision language\"",
+            "hf papers read 2502.08025",
+        ],
+    ),
+    (
+        "papers list",
+        &[
+            "hf papers ls",
+            "hf papers ls --sort trending",
+            "hf papers ls --date 2025-01-23",
+            "hf papers ls --week 2025-W09",
+        ],
+    ),
+    (
+        "papers search",
+        &[
+            "hf papers search \"vision language\"",
+            "hf papers search \"attention mechanism\" --limit 10",
+            "hf papers search \"diffusion\" --format json",
+        ],
+    ),
+    ("papers info", &["hf papers info 2502.08025"]),
+    ("papers read", &["hf papers read 2502.08025"]),
+    (
+        "webhooks",
+        &[
+            "hf webhooks ls",
+            "hf webhooks create --watch model:bert-base-uncased --url https://example.com/hook",
+        ],
+    ),
+    (
+        "webhooks list",
+        &["hf webhooks ls", "hf webhooks ls --format json"],
+    ),
+    ("webhooks info", &["hf webhooks info WEBHOOK_ID"]),
+    (
+        "webhooks create",
+        &[
+            "hf webhooks create --watch model:bert-base-uncased --url https://example.com/hook",
+            "hf webhooks create --watch org:HuggingFaceH4 --watch user:julien-c --url https://example.com/hook --domain repo --secret WEBHOOK_SECRET",
+            "hf webhooks create --watch model:my-org/my-model --job-id 687f911eaea852de79c4a50a -s HF_TOKEN",
+        ],
+    ),
+    (
+        "webhooks update",
+        &[
+            "hf webhooks update WEBHOOK_ID --url https://new.example.com/hook",
+            "hf webhooks update WEBHOOK_ID --watch model:gpt2 --domain repo",
+            "hf webhooks update WEBHOOK_ID --secret-file ./webhook-secret",
+        ],
+    ),
+    ("webhooks enable", &["hf webhooks enable WEBHOOK_ID"]),
+    ("webhooks disable", &["hf webhooks disable WEBHOOK_ID"]),
+    ("webhooks delete", &["hf webhooks delete WEBHOOK_ID --yes"]),
 ];
 
 /// The help text's last section for `path`, if the table has one.

@@ -206,10 +206,30 @@ fn for_http(http: &HttpError) -> Option<String> {
              closing, reopening and renaming need the author or write access to the repo, \
              merging needs write access"
         ),
+        HttpErrorKind::Forbidden if is_collection_change(http) => format!(
+            "changing a collection needs a write token, or a fine-grained token with \
+             'collection.write' on its owner (an organisation token works only in its \
+             organisation), created at {TOKEN_SETTINGS_URL}"
+        ),
+        HttpErrorKind::Forbidden if http.url().contains("/api/settings/webhooks") => format!(
+            "webhooks belong to your user: use a write token (a read token lists them only), or a \
+             fine-grained token with 'user.webhooks.write' (organisation tokens have not), \
+             created at {TOKEN_SETTINGS_URL}"
+        ),
+        HttpErrorKind::Forbidden if is_inference_endpoints(http) => format!(
+            "Inference Endpoints of a namespace need a token of a member: a write token, or a \
+             fine-grained token with 'inference.endpoints.write' on that namespace (an \
+             organisation token works only with --namespace ORG), created at {TOKEN_SETTINGS_URL}"
+        ),
         HttpErrorKind::Forbidden => format!(
             "the token lacks the permission: use a write token, or a fine-grained token with \
              the needed scope, created at {TOKEN_SETTINGS_URL}"
         ),
+        HttpErrorKind::Conflict if is_inference_endpoints(http) && http.method() == "POST" => {
+            "an endpoint of that name exists in the namespace: pick another name, or change it \
+             with `hf endpoints update`"
+                .to_owned()
+        }
         HttpErrorKind::Conflict if is_create(http) => {
             "it already exists: pass --exist-ok to accept the existing one".to_owned()
         }
@@ -249,6 +269,24 @@ fn is_create(http: &HttpError) -> bool {
         && (http.url().contains("/api/repos/create")
             || http.url().contains("/branch/")
             || http.url().contains("/tag/"))
+}
+
+/// A change to a collection (not a read of one).
+fn is_collection_change(http: &HttpError) -> bool {
+    http.method() != "GET" && http.url().contains("/api/collections")
+}
+
+/// A call to the Inference Endpoints API or its catalog (their own base URLs, whose paths
+/// are `/endpoint/{ns}...`, `/provider/{ns}` and `.../catalog/...`).
+fn is_inference_endpoints(http: &HttpError) -> bool {
+    let url = http.url();
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |at| &after_scheme[at..]);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    !path.starts_with("/api/")
+        && (path.contains("/endpoint/")
+            || path.contains("/provider/")
+            || path.contains("/catalog/"))
 }
 
 /// A change to a discussion or pull request (or an attachment for one).

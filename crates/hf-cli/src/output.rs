@@ -524,3 +524,78 @@ impl Render for Report {
             .collect()
     }
 }
+
+/// A document Python prints with `out.dict`: indented JSON in every format (scripts parse
+/// it) but quiet, which prints its id.
+#[derive(Debug)]
+pub(crate) struct Document<T> {
+    /// What is printed.
+    pub(crate) value: T,
+    /// What `--format quiet` prints.
+    pub(crate) id: String,
+}
+
+impl<T: Serialize> Serialize for Document<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl<T: Serialize> Render for Document<T> {
+    fn human(&self) -> Human {
+        Human::Text(serde_json::to_string_pretty(&self.value).unwrap_or_default())
+    }
+
+    fn quiet(&self) -> Vec<String> {
+        vec![self.id.clone()]
+    }
+}
+
+/// A list Python prints with `out.table`: a table of chosen columns for people ("No results
+/// found." when empty), the items whole in JSON, one id a line in quiet mode.
+pub(crate) struct Listing<T> {
+    /// The items, serialised whole for `--format json`.
+    pub(crate) items: Vec<T>,
+    /// Column titles (Python's SCREAMING_SNAKE headers).
+    pub(crate) headers: &'static [&'static str],
+    /// One row's cells.
+    pub(crate) row: fn(&T) -> Vec<String>,
+    /// What `--format quiet` prints of an item.
+    pub(crate) id: fn(&T) -> String,
+}
+
+impl<T: Serialize> Serialize for Listing<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.items.serialize(serializer)
+    }
+}
+
+impl<T: Serialize> Render for Listing<T> {
+    fn human(&self) -> Human {
+        if self.items.is_empty() {
+            return Human::Text("No results found.".into());
+        }
+        Human::Table {
+            headers: self.headers.iter().map(|h| (*h).to_owned()).collect(),
+            rows: self.items.iter().map(self.row).collect(),
+        }
+    }
+
+    fn quiet(&self) -> Vec<String> {
+        self.items.iter().map(self.id).collect()
+    }
+}
+
+/// A table cell of a date-time: its day, as Python's tables show it.
+pub(crate) fn day(timestamp: &str) -> String {
+    timestamp.chars().take(10).collect()
+}
+
+/// A table cell of a flag: `✔` when set, empty otherwise (Python's tables).
+pub(crate) fn check(flag: bool) -> String {
+    if flag {
+        "✔".to_owned()
+    } else {
+        String::new()
+    }
+}

@@ -40,6 +40,10 @@ const GROUPS: &[&str] = &[
     "spaces wait",
     "spaces dev-mode",
     "discussions",
+    "collections",
+    "papers",
+    "webhooks",
+    "endpoints",
 ];
 
 /// What Python accepts and we do not (yet), as `command flag` (`command (page)` for a
@@ -87,10 +91,23 @@ struct Page {
     /// Values for the required positional arguments, in order.
     positionals: Vec<String>,
     flags: Vec<Flag>,
+    /// The usage line wraps onto the next one (more positionals there).
+    usage_continues: bool,
+    /// Past the `Examples` heading: wrapped example lines look like flags, and are not.
+    in_examples: bool,
 }
 
-/// A value our parser must accept for a positional argument named `name` in the usage line.
+/// A value our parser must accept for a positional argument named `name` in the usage line
+/// (`NAME:{a|b}`: a choice, the first).
 fn positional_value(name: &str) -> String {
+    if let Some((_, choices)) = name.split_once(":{") {
+        return choices
+            .trim_end_matches('}')
+            .split('|')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+    }
     match name.trim_end_matches("...") {
         "TO_ID" => "user/other",
         "BRANCH" => "dev",
@@ -150,6 +167,24 @@ fn pages(text: &str, groups: &[&str]) -> Vec<Page> {
                     .map(|word| positional_value(word))
                     .collect();
             }
+            page.usage_continues = true;
+            continue;
+        }
+        if page.usage_continues {
+            page.usage_continues = false;
+            if line.starts_with("      ") && !page.group {
+                page.positionals.extend(
+                    line.split_whitespace()
+                        .filter(|word| !word.starts_with('['))
+                        .map(positional_value),
+                );
+                continue;
+            }
+        }
+        if line == "Examples" {
+            page.in_examples = true;
+        }
+        if page.in_examples {
             continue;
         }
         // An option line: two spaces, then the spellings, then two spaces or the end.
@@ -227,8 +262,8 @@ fn every_python_flag_of_the_drop_in_groups_is_accepted() {
     let text = std::fs::read_to_string(HELP_FILE)
         .unwrap_or_else(|e| panic!("read Python's help tree at {HELP_FILE}: {e}"));
     let pages = pages(&text, GROUPS);
-    // The help file has 187 pages; these groups are 44 of them. Fewer means the parser broke.
-    assert!(pages.len() >= 44, "found only {} pages", pages.len());
+    // The help file has 187 pages; these groups are 106 of them. Fewer means the parser broke.
+    assert!(pages.len() >= 106, "found only {} pages", pages.len());
 
     let gaps: BTreeSet<String> = GAPS.iter().map(|(what, _)| (*what).to_owned()).collect();
     let mut refused: BTreeSet<String> = BTreeSet::new();
@@ -308,8 +343,13 @@ Options:
   --gated / --no-gated            Filter.
   -h, --human-readable            Sizes.
                                   -- not an option
+
+Examples
+  $ hf models list --sort likes
+  --limit 3
 $ hf repos tag create --help
 Usage: hf repos tag create [OPTIONS] REPO_ID TAG
+                           KIND:{model|dataset}
 $ hf jobs --help
 Usage: hf jobs [OPTIONS] COMMAND [ARGS]...
 ";
@@ -335,5 +375,5 @@ Usage: hf jobs [OPTIONS] COMMAND [ARGS]...
             (strings(&["-h", "--human-readable"]), None),
         ]
     );
-    assert_eq!(pages[1].positionals, strings(&["user/repo", "v1"]));
+    assert_eq!(pages[1].positionals, strings(&["user/repo", "v1", "model"]));
 }

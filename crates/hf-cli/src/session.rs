@@ -166,6 +166,87 @@ impl Session {
         Ok(None)
     }
 
+    /// Secrets from `--secrets` values and `--secrets-file` (`-`: stdin): a bare `NAME` from
+    /// [`Session::named_variable`], `NAME=value` on argv with the argv warning.
+    pub(crate) fn secrets(
+        &self,
+        values: &[String],
+        file: Option<&str>,
+    ) -> anyhow::Result<Vec<hf_hub::api::SpaceSecret>> {
+        let lookup = |name: &str| self.named_variable(name);
+        let pairs = crate::args::env_map(
+            values,
+            file,
+            &lookup,
+            &mut |key| {
+                tracing::warn!(
+                    "--secrets {key}=... puts the secret in the command line, where other users \
+                     of this machine can see it (ps, /proc); prefer --secrets {key} (from your \
+                     environment) or --secrets-file"
+                );
+            },
+            "secret",
+        )?;
+        Ok(pairs
+            .into_iter()
+            .map(|(key, value)| hf_hub::api::SpaceSecret::new(key, value))
+            .collect())
+    }
+
+    /// Variables from `--env` values and `--env-file` (`-`: stdin), a bare `NAME` from
+    /// [`Session::named_variable`].
+    pub(crate) fn variables(
+        &self,
+        values: &[String],
+        file: Option<&str>,
+    ) -> anyhow::Result<Vec<(String, String)>> {
+        let lookup = |name: &str| self.named_variable(name);
+        crate::args::env_map(values, file, &lookup, &mut |_| {}, "env")
+    }
+
+    /// A single secret value from `flag VALUE` or `flag-file PATH` (`-`: stdin): a `VALUE`
+    /// that names a variable set in your environment is read from it (as `--secrets NAME`);
+    /// any other value is taken as it is, with the argv warning.
+    pub(crate) fn secret_value(
+        &self,
+        flag: &str,
+        value: Option<&str>,
+        file: Option<&std::path::Path>,
+    ) -> anyhow::Result<Option<String>> {
+        if let Some(path) = file {
+            let mut text = String::new();
+            if path.as_os_str() == "-" {
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+                    anyhow::Error::new(e).context(format!("could not read {flag} from stdin"))
+                })?;
+            } else {
+                text = std::fs::read_to_string(path).map_err(|e| {
+                    anyhow::Error::new(e)
+                        .context(format!("could not read {flag}-file {}", path.display()))
+                })?;
+            }
+            let text = text.trim_end_matches(['\r', '\n']).to_owned();
+            if text.is_empty() {
+                return Err(UsageError(format!("{flag}-file {} is empty", path.display())).into());
+            }
+            return Ok(Some(text));
+        }
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        let is_name = !value.is_empty()
+            && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !value.starts_with(|c: char| c.is_ascii_digit());
+        if is_name && let Some(found) = self.named_variable(value)? {
+            return Ok(Some(found));
+        }
+        tracing::warn!(
+            "{flag} puts the secret in the command line, where other users of this machine can \
+             see it (ps, /proc); prefer {flag} NAME (read from your environment) or {flag}-file"
+        );
+        Ok(Some(value.to_owned()))
+    }
+
     /// The Space settings of `args` (`hf repos create|duplicate`), values resolved: a bare
     /// `NAME` from [`Session::named_variable`], a file (or stdin), `NAME=value` on argv with
     /// the argv warning for secrets.
@@ -179,34 +260,12 @@ impl Session {
             )
             .into());
         }
-        let lookup = |name: &str| self.named_variable(name);
-        let secrets = crate::args::env_map(
-            &args.secrets,
-            args.secrets_file.as_deref(),
-            &lookup,
-            &mut |key| {
-                tracing::warn!(
-                    "--secrets {key}=... puts the secret in the command line, where other users \
-                     of this machine can see it (ps, /proc); prefer --secrets {key} (from your \
-                     environment) or --secrets-file"
-                );
-            },
-            "secret",
-        )?;
-        let variables = crate::args::env_map(
-            &args.env,
-            args.env_file.as_deref(),
-            &lookup,
-            &mut |_| {},
-            "env",
-        )?;
+        let secrets = self.secrets(&args.secrets, args.secrets_file.as_deref())?;
+        let variables = self.variables(&args.env, args.env_file.as_deref())?;
         Ok(hf_hub::api::SpaceOptions {
             hardware: args.flavor.clone(),
             sleep_time: args.sleep_time,
-            secrets: secrets
-                .into_iter()
-                .map(|(key, value)| hf_hub::api::SpaceSecret::new(key, value))
-                .collect(),
+            secrets,
             variables: variables
                 .into_iter()
                 .map(|(key, value)| hf_hub::api::SpaceVariable { key, value })

@@ -7,15 +7,19 @@
 pub(crate) mod auth;
 pub(crate) mod cache;
 pub(crate) mod chat;
+pub(crate) mod collections;
 pub(crate) mod completion;
 pub(crate) mod discussions;
 pub(crate) mod download;
+pub(crate) mod endpoints;
 pub(crate) mod env;
 pub(crate) mod infer;
 pub(crate) mod listing;
+pub(crate) mod papers;
 pub(crate) mod repos;
 pub(crate) mod upload;
 pub(crate) mod version;
+pub(crate) mod webhooks;
 
 use crate::args::GlobalArgs;
 use crate::output::Output;

@@ -121,7 +121,8 @@ pub struct Collection {
     /// Its description.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    /// Its page on the Hub.
+    /// Its page on the Hub (not serialised: Python's dict of a collection has no `url`).
+    #[serde(skip_serializing)]
     pub url: String,
 }
 

@@ -1,0 +1,214 @@
+//! `hf papers list|search|info|read`: papers on the Hub, with Python's names, arguments and
+//! output.
+
+use hf_hub::api::{DailyPapersOptions, DailyPapersSort, Paper};
+
+use crate::args::TokenArg;
+use crate::commands::Context;
+use crate::hints::HintExt as _;
+use crate::output::{Document, Listing, day};
+
+/// `hf papers <command>`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PapersArgs {
+    #[command(subcommand)]
+    command: PapersCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum PapersCommand {
+    /// List daily papers on the Hub.
+    #[command(visible_alias = "ls")]
+    List(ListArgs),
+    /// Search papers on the Hub.
+    Search(SearchArgs),
+    /// Get info about a paper on the Hub.
+    Info(IdArgs),
+    /// Read a paper as markdown.
+    Read(IdArgs),
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum SortArg {
+    #[value(name = "publishedAt")]
+    PublishedAt,
+    #[value(name = "trending")]
+    Trending,
+}
+
+#[derive(Debug, clap::Args)]
+struct ListArgs {
+    /// Date in ISO format (YYYY-MM-DD) or 'today'.
+    #[arg(long)]
+    date: Option<String>,
+    /// ISO week to filter by, e.g. '2025-W09'.
+    #[arg(long)]
+    week: Option<String>,
+    /// Month to filter by in ISO format (YYYY-MM), e.g. '2025-02'.
+    #[arg(long)]
+    month: Option<String>,
+    /// Filter by username of the submitter.
+    #[arg(long)]
+    submitter: Option<String>,
+    /// Sort results.
+    #[arg(long, value_enum)]
+    sort: Option<SortArg>,
+    /// Limit the number of results.
+    #[arg(long, default_value_t = 50)]
+    limit: usize,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+#[derive(Debug, clap::Args)]
+struct SearchArgs {
+    /// Search query string.
+    query: String,
+    /// Limit the number of results.
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+#[derive(Debug, clap::Args)]
+struct IdArgs {
+    /// The arXiv paper ID (e.g. '2502.08025').
+    paper_id: String,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+/// Today's date (UTC), `YYYY-MM-DD`, for `--date today`.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// A 404 said as Python says it.
+fn found<T>(result: Result<T, hf_hub::Error>, id: &str) -> anyhow::Result<T> {
+    match result {
+        Err(e) if e.as_http().is_some_and(|h| h.status() == Some(404)) => {
+            Err(anyhow::anyhow!("Paper '{id}' not found on the Hub.")).hint(format!(
+                "check the arXiv id, or search: `hf papers search \"{id}\"`"
+            ))
+        }
+        other => Ok(other?),
+    }
+}
+
+/// `hf papers ...`.
+pub(crate) async fn run(args: PapersArgs, context: &mut Context) -> anyhow::Result<()> {
+    match args.command {
+        PapersCommand::List(a) => {
+            let api = context.session.hub_api(a.token.flag())?;
+            let mut options = DailyPapersOptions::default();
+            options.date = a.date.map(|d| {
+                if d.eq_ignore_ascii_case("today") {
+                    today()
+                } else {
+                    d
+                }
+            });
+            options.week = a.week;
+            options.month = a.month;
+            options.submitter = a.submitter;
+            options.sort = a.sort.map(|s| match s {
+                SortArg::PublishedAt => DailyPapersSort::PublishedAt,
+                SortArg::Trending => DailyPapersSort::Trending,
+            });
+            options.limit = Some(a.limit);
+            let items = api.list_daily_papers(&options).await?;
+            context.output.emit(&Listing {
+                items,
+                headers: &[
+                    "ID",
+                    "TITLE",
+                    "UPVOTES",
+                    "COMMENTS",
+                    "PUBLISHED_AT",
+                    "SUBMITTED_BY_NAME",
+                ],
+                row: |p: &Paper| {
+                    vec![
+                        p.id.clone(),
+                        p.title.clone().unwrap_or_default(),
+                        p.upvotes.map(|n| n.to_string()).unwrap_or_default(),
+                        p.comments.map(|n| n.to_string()).unwrap_or_default(),
+                        p.published_at.as_deref().map(day).unwrap_or_default(),
+                        p.submitted_by_name
+                            .clone()
+                            .or_else(|| p.submitted_by.clone())
+                            .unwrap_or_default(),
+                    ]
+                },
+                id: |p| p.id.clone(),
+            })
+        }
+        PapersCommand::Search(a) => {
+            let api = context.session.hub_api(a.token.flag())?;
+            let items = api.search_papers(&a.query, Some(a.limit)).await?;
+            context.output.emit(&Listing {
+                items,
+                headers: &["ID", "TITLE", "SUMMARY", "UPVOTES", "PUBLISHED_AT"],
+                row: |p: &Paper| {
+                    vec![
+                        p.id.clone(),
+                        p.title.clone().unwrap_or_default(),
+                        p.summary.clone().unwrap_or_default(),
+                        p.upvotes.map(|n| n.to_string()).unwrap_or_default(),
+                        p.published_at.as_deref().map(day).unwrap_or_default(),
+                    ]
+                },
+                id: |p| p.id.clone(),
+            })
+        }
+        PapersCommand::Info(a) => {
+            let api = context.session.hub_api(a.token.flag())?;
+            let value = found(api.paper(&a.paper_id).await, &a.paper_id)?;
+            let id = value.id.clone();
+            context.output.emit(&Document { value, id })
+        }
+        PapersCommand::Read(a) => {
+            let api = context.session.hub_api(a.token.flag())?;
+            let text = found(api.read_paper(&a.paper_id).await, &a.paper_id)?;
+            match context.output.format() {
+                crate::output::OutputFormat::Json => context.output.emit(&crate::output::Report {
+                    message: String::new(),
+                    fields: vec![("id", a.paper_id.into()), ("markdown", text.into())],
+                }),
+                crate::output::OutputFormat::Quiet => Ok(()),
+                _ => {
+                    let mut text = text;
+                    if !text.ends_with('\n') {
+                        text.push('\n');
+                    }
+                    context.output.write_text(&text)
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn today_is_a_date() {
+        let t = super::today();
+        assert_eq!(t.len(), 10, "{t}");
+        assert!(t.starts_with("20"), "{t}");
+    }
+}
