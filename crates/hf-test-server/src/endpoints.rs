@@ -831,16 +831,8 @@ pub(crate) fn admin(ctx: &Ctx) -> Response {
     ) else {
         return error(400, "expected {\"namespace\", \"name\", \"state\"}");
     };
-    let phase = match st {
-        "running" => EndpointPhase::Fixed("running"),
-        "failed" => EndpointPhase::Fixed("failed"),
-        "paused" => EndpointPhase::Fixed("paused"),
-        "scaledToZero" => EndpointPhase::Fixed("scaledToZero"),
-        "pending" => EndpointPhase::Deploying {
-            since_ms: now_ms(),
-            updating: false,
-        },
-        other => return error(400, &format!("unknown state '{other}'")),
+    let Some(phase) = EndpointPhase::set_to(st, now_ms()) else {
+        return error(400, &format!("unknown state '{st}'"));
     };
     let mut db = ctx.db();
     let Some(e) = db.endpoints.get_mut(&(ns.to_owned(), name.to_owned())) else {

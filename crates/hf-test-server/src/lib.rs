@@ -443,6 +443,24 @@ impl TestServer {
             .map(str::to_owned)
     }
 
+    /// Sets the state of the Inference Endpoint `namespace/name` at once (`running`, `failed`,
+    /// `paused`, `scaledToZero`; `pending` deploys again), as `/_admin/endpoint-state` does.
+    ///
+    /// # Panics
+    /// For another state (a mistake in the test).
+    pub fn set_endpoint_state(&self, namespace: &str, name: &str, state: &str) {
+        let Some(phase) = model::EndpointPhase::set_to(state, util::now_ms()) else {
+            panic!("unknown endpoint state {state:?}");
+        };
+        if let Ok(mut db) = self.shared.db.lock()
+            && let Some(e) = db
+                .endpoints
+                .get_mut(&(namespace.to_owned(), name.to_owned()))
+        {
+            e.phase = phase;
+        }
+    }
+
     /// The secret of the webhook `id` as it arrived (a webhook's secret signs its payloads).
     pub fn webhook_secret(&self, id: &str) -> Option<String> {
         let db = self.shared.db.lock().ok()?;

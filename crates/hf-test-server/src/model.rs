@@ -838,6 +838,24 @@ pub(crate) enum EndpointPhase {
     Fixed(&'static str),
 }
 
+impl EndpointPhase {
+    /// The phase an admin call sets: `running`, `failed`, `paused`, `scaledToZero` at once,
+    /// `pending` to deploy again from `now_ms`.
+    pub(crate) fn set_to(state: &str, now_ms: u64) -> Option<Self> {
+        Some(match state {
+            "running" => Self::Fixed("running"),
+            "failed" => Self::Fixed("failed"),
+            "paused" => Self::Fixed("paused"),
+            "scaledToZero" => Self::Fixed("scaledToZero"),
+            "pending" => Self::Deploying {
+                since_ms: now_ms,
+                updating: false,
+            },
+            _ => return None,
+        })
+    }
+}
+
 /// An Inference Endpoint as stored: its spec (the create payload, updated in place) and phase.
 #[derive(Clone, Debug)]
 pub(crate) struct EndpointRecord {

@@ -17,6 +17,8 @@ impl HubEnv {
         let server = TestServer::spawn(ServerConfig::default()).expect("start the test server");
         let mut env = TestEnv::new();
         env.endpoint(server.endpoint())
+            .set("HF_INFERENCE_ENDPOINTS_URL", server.inference_endpoints())
+            .set("HF_INFERENCE_CATALOG_URL", server.inference_catalog())
             .set("HF_TOKEN", token(server.tokens()));
         Self { env, server }
     }
