@@ -91,6 +91,8 @@ fn no_command_leaks_a_token_at_the_most_verbose_level() {
     let tokens = all_tokens(&server);
     let mut env = TestEnv::new();
     env.endpoint(server.endpoint())
+        .set("HF_INFERENCE_ENDPOINTS_URL", server.inference_endpoints())
+        .set("HF_INFERENCE_CATALOG_URL", server.inference_catalog())
         .set("RUST_LOG", "trace")
         .set("HF_DEBUG", "1")
         .set("RUST_BACKTRACE", "full");
@@ -237,6 +239,83 @@ fn no_command_leaks_a_token_at_the_most_verbose_level() {
             "1",
             "--yes",
         ],
+        vec!["-vvv", "collections", "create", "Hygiene"],
+        vec![
+            "-vvv",
+            "collections",
+            "ls",
+            "--owner",
+            "demo-user",
+            "--json",
+        ],
+        vec!["-vvv", "papers", "ls"],
+        vec!["-vvv", "papers", "read", "2611.01234"],
+        // A webhook whose signing secret is the token (`--secret HF_TOKEN`), and a Job
+        // webhook given the token as a Job secret: both go in request bodies only.
+        vec![
+            "-vvv",
+            "webhooks",
+            "create",
+            "--watch",
+            "user:demo-user",
+            "--url",
+            "https://example.invalid/hook",
+            "--secret",
+            "HF_TOKEN",
+        ],
+        vec![
+            "-vvv",
+            "webhooks",
+            "create",
+            "--watch",
+            "user:demo-user",
+            "--job-id",
+            "687f911eaea852de79c4a50a",
+            "-s",
+            "HF_TOKEN",
+        ],
+        vec!["-vvv", "webhooks", "ls", "--json"],
+        // An endpoint given the token as a secret and as a registry password.
+        vec![
+            "-vvv",
+            "endpoints",
+            "deploy",
+            "hygiene",
+            "--repo",
+            "demo-org/demo-model",
+            "--framework",
+            "custom",
+            "--accelerator",
+            "cpu",
+            "--instance-type",
+            "intel-icl",
+            "--instance-size",
+            "x1",
+            "--region",
+            "us-east-1",
+            "--vendor",
+            "aws",
+            "--custom-image",
+            "registry.example/app:1",
+            "--container-registry-username",
+            "me",
+            "--container-registry-password",
+            "HF_TOKEN",
+            "-s",
+            "HF_TOKEN",
+            "--wait",
+        ],
+        vec!["-vvv", "endpoints", "describe", "hygiene"],
+        vec!["-vvv", "endpoints", "ls", "--json"],
+        vec![
+            "-vvv",
+            "endpoints",
+            "update",
+            "hygiene",
+            "--min-replica",
+            "1",
+        ],
+        vec!["-vvv", "endpoints", "delete", "hygiene", "--yes"],
     ];
     let mut ran_ok = 0;
     for args in &commands {

@@ -3,6 +3,7 @@ mod blocking;
 mod cache;
 mod discussions;
 mod download;
+mod endpoints_and_curation;
 mod faults;
 mod hostile;
 #[allow(dead_code)]
