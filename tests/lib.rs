@@ -44,6 +44,9 @@ pub struct Target {
     pub public_repo: String,
     /// The Python client's `hf`, when the runner found it.
     pub python_hf: Option<PathBuf>,
+    /// The Inference Endpoints API and catalog base URLs (`HF_INFERENCE_ENDPOINTS_URL`,
+    /// `HF_INFERENCE_CATALOG_URL`), when the runner names them (the test server does).
+    pub inference_endpoints: Option<(String, String)>,
 }
 
 impl std::fmt::Debug for Target {
@@ -103,6 +106,8 @@ impl Target {
                 public_repo: var("HF_E2E_PUBLIC_REPO")
                     .unwrap_or_else(|| "openai-community/gpt2".to_owned()),
                 python_hf: var("HF_E2E_PYTHON_HF").map(PathBuf::from),
+                inference_endpoints: var("HF_E2E_INFERENCE_ENDPOINTS_URL")
+                    .zip(var("HF_E2E_INFERENCE_CATALOG_URL")),
             },
             None => {
                 let server = local_server();
@@ -115,6 +120,10 @@ impl Target {
                     test_server: true,
                     public_repo: "demo-org/demo-model".to_owned(),
                     python_hf: var("HF_E2E_PYTHON_HF").map(PathBuf::from),
+                    inference_endpoints: Some((
+                        server.inference_endpoints(),
+                        server.inference_catalog(),
+                    )),
                 }
             }
         })
@@ -190,6 +199,34 @@ impl Session {
         )
     }
 
+    /// The Python client's `hf` with its Inference Endpoints constants (fixed in Python)
+    /// pointed at [`Target::inference_endpoints`], run as `python -c`; `None` without the
+    /// Python CLI or those URLs.
+    pub fn python_hf_with_endpoints<I, S>(&self, args: I) -> Option<Invocation<'_>>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let python = self.target.python_hf.as_ref()?.with_file_name("python");
+        let (api, catalog) = self.target.inference_endpoints.clone()?;
+        let script = "import os, sys\n\
+            from huggingface_hub import constants\n\
+            constants.INFERENCE_ENDPOINTS_ENDPOINT = os.environ['HF_E2E_PY_ENDPOINTS']\n\
+            constants.INFERENCE_CATALOG_ENDPOINT = os.environ['HF_E2E_PY_CATALOG']\n\
+            from huggingface_hub.cli.hf import main\n\
+            sys.argv = ['hf'] + sys.argv[1:]\n\
+            sys.exit(main())\n";
+        let mut argv: Vec<std::ffi::OsString> = vec!["-c".into(), script.into()];
+        argv.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        Some(
+            self.program(&python, argv)
+                .env("HF_HUB_DISABLE_TELEMETRY", "1")
+                .env("HF_HUB_DISABLE_UPDATE_CHECK", "1")
+                .env("HF_E2E_PY_ENDPOINTS", api)
+                .env("HF_E2E_PY_CATALOG", catalog),
+        )
+    }
+
     fn program<I, S>(&self, program: &Path, args: I) -> Invocation<'_>
     where
         I: IntoIterator<Item = S>,
@@ -225,6 +262,11 @@ impl Session {
             // No keyring daemon is reachable from here; the token files are what we test.
             .env("DBUS_SESSION_BUS_ADDRESS", "disabled:")
             .current_dir(self.home());
+        if let Some((api, catalog)) = &self.target.inference_endpoints {
+            command
+                .env("HF_INFERENCE_ENDPOINTS_URL", api)
+                .env("HF_INFERENCE_CATALOG_URL", catalog);
+        }
         Invocation {
             session: self,
             command,

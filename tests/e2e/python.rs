@@ -412,3 +412,320 @@ fn a_space_restarted_by_one_client_is_waited_for_and_paused_by_the_other() {
     python(&["spaces", "wait", &space]).failure(1);
     ours(&["spaces", "wait", &space]).failure(1);
 }
+
+/// Runs ours and Python's with `token` in the environment.
+struct Both<'a> {
+    session: &'a Session,
+    token: String,
+}
+
+impl Both<'_> {
+    fn ours(&self, args: &[&str]) -> hf_e2e::Outcome {
+        self.session.hf(args).env("HF_TOKEN", &self.token).run()
+    }
+    fn python(&self, args: &[&str]) -> hf_e2e::Outcome {
+        self.session
+            .python_hf(args)
+            .expect("the Python CLI")
+            .env("HF_TOKEN", &self.token)
+            .run()
+    }
+    fn python_endpoints(&self, args: &[&str]) -> hf_e2e::Outcome {
+        self.session
+            .python_hf_with_endpoints(args)
+            .expect("the Python CLI and the Endpoints URLs")
+            .env("HF_TOKEN", &self.token)
+            .run()
+    }
+}
+
+#[test]
+fn collections_made_by_one_client_are_read_and_changed_by_the_other() {
+    let Some(session) = both("collections_made_by_one_client_are_read_and_changed_by_the_other")
+    else {
+        return;
+    };
+    let both = Both {
+        session: &session,
+        token: session.target().token().to_owned(),
+    };
+    let title = hf_e2e::unique_name("picks");
+    // Ours creates and adds a model with a note; Python reads both.
+    let slug = both
+        .ours(&["collections", "create", &title, "-q"])
+        .success()
+        .stdout
+        .trim()
+        .to_owned();
+    both.ours(&[
+        "collections",
+        "add-item",
+        &slug,
+        "demo-org/demo-model",
+        "model",
+        "--note",
+        "From ours",
+    ])
+    .success();
+    let info = both
+        .python(&["collections", "info", &slug, "--format", "json"])
+        .success()
+        .json();
+    assert_eq!(info["items"][0]["item_id"], "demo-org/demo-model", "{info}");
+    assert_eq!(info["items"][0]["note"], "From ours", "{info}");
+    // Python adds a paper and makes it private; ours sees that.
+    both.python(&["collections", "add-item", &slug, "2611.01234", "paper"])
+        .success();
+    both.python(&["collections", "update", &slug, "--private"])
+        .success();
+    let mine = both
+        .ours(&["collections", "info", &slug, "--json"])
+        .success()
+        .json();
+    assert_eq!(mine["private"], true, "{mine}");
+    assert_eq!(mine["items"][1]["item_id"], "2611.01234", "{mine}");
+    // Same keys as Python's dict of a collection.
+    let keys = |v: &serde_json::Value| {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect::<BTreeSet<_>>())
+            .unwrap_or_default()
+    };
+    let theirs = both
+        .python(&["collections", "info", &slug, "--format", "json"])
+        .success()
+        .json();
+    assert_eq!(keys(&mine), keys(&theirs), "ours: {mine}\nPython: {theirs}");
+    assert_eq!(keys(&mine["items"][0]), keys(&theirs["items"][0]));
+    // Python removes ours' item; ours deletes the collection; Python no longer finds it.
+    let object = mine["items"][0]["item_object_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    both.python(&["collections", "delete-item", &slug, &object])
+        .success();
+    let mine = both
+        .ours(&["collections", "info", &slug, "--json"])
+        .success()
+        .json();
+    assert_eq!(mine["items"].as_array().map(Vec::len), Some(1), "{mine}");
+    both.ours(&["collections", "delete", &slug]).success();
+    both.python(&["collections", "info", &slug]).failure(1);
+}
+
+#[test]
+fn papers_are_listed_searched_and_read_alike() {
+    let Some(session) = both("papers_are_listed_searched_and_read_alike") else {
+        return;
+    };
+    for args in [
+        &["papers", "ls", "-q"][..],
+        &["papers", "ls", "--week", "2026-W49", "-q"],
+        &[
+            "papers",
+            "ls",
+            "--submitter",
+            "demo-user",
+            "--sort",
+            "trending",
+            "-q",
+        ],
+        &["papers", "search", "vision", "-q"],
+    ] {
+        let (ours, python) = outputs(&session, args);
+        assert_eq!(ours, python, "{args:?}");
+        assert!(!ours.is_empty(), "{args:?}: nothing listed");
+    }
+    let (ours, python) = outputs(&session, &["papers", "read", "2611.01234"]);
+    assert_eq!(ours.trim_end(), python.trim_end());
+    let (ours, python) = outputs(
+        &session,
+        &["papers", "info", "2611.00042", "--format", "json"],
+    );
+    let (ours, python): (serde_json::Value, serde_json::Value) = (
+        serde_json::from_str(&ours).unwrap(),
+        serde_json::from_str(&python).unwrap(),
+    );
+    for key in ["id", "title", "summary", "upvotes", "comments"] {
+        assert_eq!(
+            ours[key], python[key],
+            "{key}: ours {ours}\nPython {python}"
+        );
+    }
+}
+
+#[test]
+fn webhooks_made_by_one_client_are_read_and_changed_by_the_other() {
+    let Some(session) = both("webhooks_made_by_one_client_are_read_and_changed_by_the_other")
+    else {
+        return;
+    };
+    let both = Both {
+        session: &session,
+        token: session.target().token().to_owned(),
+    };
+    let secret = "fake-interop-webhook-secret";
+    // Ours creates, the signing secret from the environment; Python reads it back.
+    let ours_id = session
+        .hf([
+            "webhooks",
+            "create",
+            "--watch",
+            "model:demo-org/demo-model",
+            "--url",
+            "https://example.invalid/ours",
+            "--secret",
+            "SIGNING",
+            "-q",
+        ])
+        .env("HF_TOKEN", &both.token)
+        .env("SIGNING", secret)
+        .run()
+        .success()
+        .stdout
+        .trim()
+        .to_owned();
+    let info = both
+        .python(&["webhooks", "info", &ours_id, "--format", "json"])
+        .success()
+        .json();
+    assert_eq!(info["secret"], secret, "the secret arrived: {info}");
+    assert_eq!(info["watched"][0]["name"], "demo-org/demo-model");
+    // Python creates one; ours lists both, disables Python's; Python sees it disabled.
+    let created = both
+        .python(&[
+            "webhooks",
+            "create",
+            "--watch",
+            "org:demo-org",
+            "--url",
+            "https://example.invalid/py",
+            "--format",
+            "json",
+        ])
+        .success()
+        .json();
+    let py_id = created["id"].as_str().unwrap().to_owned();
+    let listed = both.ours(&["webhooks", "ls", "-q"]).success().stdout;
+    assert!(
+        listed.contains(&ours_id) && listed.contains(&py_id),
+        "{listed}"
+    );
+    let shown = both
+        .ours(&["webhooks", "info", &ours_id, "--json"])
+        .success();
+    assert!(
+        !shown.stdout.contains(secret),
+        "ours never prints the secret"
+    );
+    both.ours(&["webhooks", "disable", &py_id]).success();
+    let info = both
+        .python(&["webhooks", "info", &py_id, "--format", "json"])
+        .success()
+        .json();
+    assert_eq!(info["disabled"], true, "{info}");
+    // Each deletes the other's.
+    both.python(&["webhooks", "delete", &ours_id, "--yes"])
+        .success();
+    both.ours(&["webhooks", "delete", &py_id, "--yes"])
+        .success();
+    let left = both.ours(&["webhooks", "ls", "-q"]).success().stdout;
+    assert!(!left.contains(&ours_id) && !left.contains(&py_id), "{left}");
+}
+
+#[test]
+fn endpoints_deployed_by_one_client_are_managed_by_the_other() {
+    let Some(session) = both("endpoints_deployed_by_one_client_are_managed_by_the_other") else {
+        return;
+    };
+    if session.target().inference_endpoints.is_none() {
+        hf_e2e::not_run("endpoints interop: the runner named no Inference Endpoints URLs");
+        return;
+    }
+    let both = Both {
+        session: &session,
+        token: session.target().token().to_owned(),
+    };
+    let digits: String = hf_e2e::unique_name("")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    let suffix = &digits[digits.len().saturating_sub(10)..];
+    let (ours_name, py_name) = (format!("ours-{suffix}"), format!("py-{suffix}"));
+    let hardware = [
+        "--accelerator",
+        "cpu",
+        "--instance-type",
+        "intel-icl",
+        "--instance-size",
+        "x1",
+        "--region",
+        "us-east-1",
+        "--vendor",
+        "aws",
+    ];
+    let deploy = |name: &str| {
+        let mut args = vec![
+            "endpoints",
+            "deploy",
+            name,
+            "--repo",
+            "demo-org/demo-model",
+            "--framework",
+            "pytorch",
+        ];
+        args.extend_from_slice(&hardware);
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    fn as_str(v: &[String]) -> Vec<&str> {
+        v.iter().map(String::as_str).collect()
+    }
+    // Ours deploys and waits; Python describes it running and pauses it.
+    let mut ours_deploy = deploy(&ours_name);
+    ours_deploy.extend(["-s".to_owned(), "HF_TOKEN".to_owned(), "--wait".to_owned()]);
+    both.ours(&as_str(&ours_deploy)).success();
+    let described = both
+        .python_endpoints(&["endpoints", "describe", &ours_name, "--format", "json"])
+        .success()
+        .json();
+    assert_eq!(described["status"]["state"], "running", "{described}");
+    assert!(
+        !described.to_string().contains(&both.token),
+        "the secret is not answered back"
+    );
+    both.python_endpoints(&["endpoints", "pause", &ours_name])
+        .success();
+    let mine = both
+        .ours(&["endpoints", "describe", &ours_name, "--json"])
+        .success()
+        .json();
+    assert_eq!(mine["status"]["state"], "paused", "{mine}");
+    // Python deploys; ours waits for it and scales it to zero; Python sees that.
+    both.python_endpoints(&as_str(&deploy(&py_name))).success();
+    both.ours(&["endpoints", "wait", &py_name, "--timeout", "60s"])
+        .success();
+    both.ours(&["endpoints", "scale-to-zero", &py_name])
+        .success();
+    let theirs = both
+        .python_endpoints(&["endpoints", "describe", &py_name, "--format", "json"])
+        .success()
+        .json();
+    assert_eq!(theirs["status"]["state"], "scaledToZero", "{theirs}");
+    // Both list both, with the same names in quiet output.
+    let ours_list = both.ours(&["endpoints", "ls", "-q"]).success().stdout;
+    let py_list = both
+        .python_endpoints(&["endpoints", "ls", "-q"])
+        .success()
+        .stdout;
+    for name in [&ours_name, &py_name] {
+        assert!(
+            ours_list.contains(name.as_str()) && py_list.contains(name.as_str()),
+            "ours: {ours_list}\nPython: {py_list}"
+        );
+    }
+    // Each deletes the other's.
+    both.python_endpoints(&["endpoints", "delete", &ours_name, "--yes"])
+        .success();
+    both.ours(&["endpoints", "delete", &py_name, "--yes"])
+        .success();
+    both.ours(&["endpoints", "describe", &ours_name]).failure(1);
+}

@@ -88,6 +88,8 @@ impl Drop for Server {
 #[derive(Debug)]
 struct ServerInfo {
     endpoint: String,
+    inference_endpoints: String,
+    inference_catalog: String,
     write_token: String,
     read_token: String,
 }
@@ -181,10 +183,14 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
             println!("endpoint: {} (hf-test-server)", info.endpoint);
             local_info = Some(ServerInfo {
                 endpoint: info.endpoint.clone(),
+                inference_endpoints: info.inference_endpoints.clone(),
+                inference_catalog: info.inference_catalog.clone(),
                 write_token: info.write_token.clone(),
                 read_token: info.read_token.clone(),
             });
             test.env("HF_ENDPOINT", &info.endpoint)
+                .env("HF_E2E_INFERENCE_ENDPOINTS_URL", &info.inference_endpoints)
+                .env("HF_E2E_INFERENCE_CATALOG_URL", &info.inference_catalog)
                 .env("HF_E2E_TOKEN", &info.write_token)
                 .env("HF_E2E_READ_TOKEN", &info.read_token)
                 .env("HF_E2E_WRITE", "1")
@@ -258,6 +264,8 @@ fn parse_start_line(line: &str) -> anyhow::Result<ServerInfo> {
     };
     Ok(ServerInfo {
         endpoint: text("/endpoint")?,
+        inference_endpoints: text("/inference_endpoints")?,
+        inference_catalog: text("/inference_catalog")?,
         write_token: text("/tokens/write")?,
         read_token: text("/tokens/read")?,
     })
