@@ -643,6 +643,150 @@ def run_all(server, tmp, mode):
 
     _()
 
+    @check("collections")
+    def _():
+        c = api.create_collection("Conformance picks", description="checked by Python")
+        expect(c.slug.startswith("demo-user/conformance-picks-") and c.url.endswith(c.slug), c)
+        again = api.create_collection("Conformance picks", exists_ok=True)
+        expect(again.slug == c.slug, (again.slug, c.slug))
+        c = api.add_collection_item(c.slug, "demo-org/demo-model", "model", note="first")
+        c = api.add_collection_item(c.slug, "2611.01234", "paper")
+        expect([i.item_id for i in c.items] == ["demo-org/demo-model", "2611.01234"], c.items)
+        expect(c.items[0].note == "first", c.items[0])
+        raises(HfHubHTTPError, api.add_collection_item, c.slug, "demo-org/demo-model", "model")
+        api.add_collection_item(c.slug, "demo-org/demo-model", "model", exists_ok=True)
+        raises(HfHubHTTPError, api.add_collection_item, c.slug, "demo-org/missing", "model")
+        api.update_collection_item(c.slug, c.items[1].item_object_id, position=0, note="now first")
+        c = api.get_collection(c.slug)
+        expect(c.items[0].item_id == "2611.01234" and c.items[0].note == "now first", c.items)
+        c = api.update_collection_metadata(c.slug, title="Renamed picks", private=True, theme="green")
+        expect(c.title == "Renamed picks" and c.private and c.theme == "green", c)
+        listed = list(api.list_collections(owner="demo-user", item="papers/2611.01234"))
+        expect([x.slug for x in listed] == [c.slug], listed)
+        raises(HfHubHTTPError, anon.get_collection, c.slug)
+        reader = HfApi(endpoint=server.endpoint, token=T["read"])
+        e = raises(HfHubHTTPError, reader.create_collection, "Nope")
+        expect(e.response.status_code == 403, e.response.status_code)
+        org = HfApi(endpoint=server.endpoint, token=T["org_write"])
+        e = raises(HfHubHTTPError, org.create_collection, "Nope", namespace="demo-user")
+        expect(e.response.status_code == 403, e.response.status_code)
+        expect(org.create_collection("Org picks", namespace="demo-org").owner["name"] == "demo-org", "org")
+        api.delete_collection_item(c.slug, c.items[0].item_object_id)
+        api.delete_collection_item(c.slug, c.items[0].item_object_id, missing_ok=True)
+        api.delete_collection(c.slug)
+        api.delete_collection(c.slug, missing_ok=True)
+        raises(HfHubHTTPError, api.get_collection, c.slug)
+
+    _()
+
+    @check("papers")
+    def _():
+        daily = list(anon.list_daily_papers(date="2026-12-01"))
+        expect([p.id for p in daily] == ["2611.01234", "2611.00042"], [p.id for p in daily])
+        expect(daily[0].title and daily[0].submitted_by.username == "demo-user", daily[0])
+        expect(daily[0].comments == 3 and daily[0].upvotes == 42, daily[0])
+        week = [p.id for p in anon.list_daily_papers(week="2026-W43")]
+        expect(week == ["2610.09999"], week)
+        found = [p.id for p in anon.list_papers(query="attention")]
+        expect(found == ["2611.00042"], found)
+        info = anon.paper_info("2610.09999")
+        expect(info.title == "Vision Language Models on a Budget" and len(info.authors) == 2, info)
+        expect(anon.read_paper("2610.09999").startswith("# Vision Language Models"), "markdown")
+        e = raises(HfHubHTTPError, anon.paper_info, "9999.99999")
+        expect(e.response.status_code == 404, e.response.status_code)
+
+    _()
+
+    @check("webhooks")
+    def _():
+        from huggingface_hub import WebhookWatchedItem
+
+        w = api.create_webhook(
+            url="https://example.invalid/hook",
+            watched=[WebhookWatchedItem(type="model", name="demo-org/demo-model")],
+            secret="fake-conformance-secret",
+        )
+        expect(w.domains == ["repo", "discussion"] and not w.disabled and w.secret == "fake-conformance-secret", w)
+        expect(api.get_webhook(w.id).url == "https://example.invalid/hook", "get")
+        expect(api.disable_webhook(w.id).disabled, "disabled")
+        expect(not api.enable_webhook(w.id).disabled, "enabled")
+        w2 = api.update_webhook(w.id, watched=[WebhookWatchedItem(type="org", name="demo-org")], domains=["repo"])
+        expect(w2.domains == ["repo"] and w2.watched[0].type == "org", w2)
+        job = api.create_webhook(job_id="687f911eaea852de79c4a50a", watched=[{"type": "user", "name": "demo-user"}], secrets={"K": "v"})
+        expect(job.url is None and job.job is not None, job)
+        expect({x.id for x in api.list_webhooks()} == {w.id, job.id}, "listed")
+        for token in ("read", "org_write"):
+            other = HfApi(endpoint=server.endpoint, token=T[token])
+            e = raises(HfHubHTTPError, other.create_webhook, url="https://x.invalid", watched=[{"type": "user", "name": "demo-user"}])
+            expect(e.response.status_code == 403, (token, e.response.status_code))
+        api.delete_webhook(w.id)
+        api.delete_webhook(job.id)
+        expect(api.list_webhooks() == [], "deleted")
+
+    _()
+
+    @check("inference_endpoints")
+    def _():
+        from huggingface_hub import constants
+
+        constants.INFERENCE_ENDPOINTS_ENDPOINT = server.info["inference_endpoints"]
+        constants.INFERENCE_CATALOG_ENDPOINT = server.info["inference_catalog"]
+        e = api.create_inference_endpoint(
+            "conf-one", repository="demo-org/demo-model", framework="pytorch", accelerator="cpu",
+            instance_size="x1", instance_type="intel-icl", region="us-east-1", vendor="aws",
+            secrets={"API_KEY": "fake-endpoint-secret"}, env={"MODE": "fast"},
+        )
+        expect(e.status == "pending" and e.namespace == "demo-user", e.raw)
+        expect("fake-endpoint-secret" not in json.dumps(e.raw), "secret answered back")
+
+        # `InferenceEndpoint.wait` polls with the default token (none here): poll with `api`.
+        def wait_running(name):
+            for _ in range(200):
+                got = api.get_inference_endpoint(name)
+                if got.status not in ("pending", "initializing", "updating"):
+                    return got
+                time.sleep(0.05)
+            raise AssertionError(f"{name} still {got.status}")
+
+        e = wait_running("conf-one")
+        expect(e.status == "running" and e.url, e.raw)
+        expect(api.pause_inference_endpoint("conf-one").status == "paused", "paused")
+        expect(api.resume_inference_endpoint("conf-one").status == "pending", "resumed")
+        wait_running("conf-one")
+        again = api.resume_inference_endpoint("conf-one")
+        expect(again.status == "running", "running_ok")
+        raises(HfHubHTTPError, api.resume_inference_endpoint, "conf-one", running_ok=False)
+        e = api.update_inference_endpoint("conf-one", min_replica=0, max_replica=2, scale_to_zero_timeout=15)
+        expect(e.status == "updating" and e.raw["compute"]["scaling"]["maxReplica"] == 2, e.raw)
+        expect(e.raw["compute"]["instanceType"] == "intel-icl", "partial update")
+        expect(api.scale_to_zero_inference_endpoint("conf-one").status == "scaledToZero", "scaled")
+        expect([x.name for x in api.list_inference_endpoints()] == ["conf-one"], "listed")
+        hardware = api.list_inference_endpoints_hardware()
+        expect(any(h.instance_type == "nvidia-l4" and h.status == "available" for h in hardware), hardware)
+        catalog = api.list_inference_catalog(engine="llamacpp")
+        expect([m.repo_id for m in catalog] == ["demo-org/tiny-gguf"] and len(catalog[0].recipes) == 2, catalog)
+        c = api.create_inference_endpoint_from_catalog(recipe_id="crispy-demo-cpu01", name="conf-cat")
+        expect(c.name == "conf-cat" and c.repository == "demo-org/demo-model", c.raw)
+        c = api.create_inference_endpoint_from_catalog("demo-org/tiny-gguf", gguf_file="tiny-Q4_K_M.gguf")
+        expect(c.name.startswith("tiny-gguf-"), c.name)
+        reader = HfApi(endpoint=server.endpoint, token=T["read"])
+        expect([x.name for x in reader.list_inference_endpoints()], "a read token lists")
+        err = raises(HfHubHTTPError, reader.pause_inference_endpoint, "conf-one")
+        expect(err.response.status_code == 403, err.response.status_code)
+        org = HfApi(endpoint=server.endpoint, token=T["org_write"])
+        err = raises(HfHubHTTPError, org.pause_inference_endpoint, "conf-one", namespace="demo-user")
+        expect(err.response.status_code == 403, err.response.status_code)
+        o = org.create_inference_endpoint(
+            "org-one", repository="demo-org/demo-model", framework="pytorch", accelerator="cpu",
+            instance_size="x1", instance_type="intel-icl", region="us-east-1", vendor="aws", namespace="demo-org",
+        )
+        expect(o.namespace == "demo-org", o.raw)
+        api.delete_inference_endpoint("conf-one")
+        err = raises(HfHubHTTPError, api.get_inference_endpoint, "conf-one")
+        expect(err.response.status_code == 404, err.response.status_code)
+
+    _()
+
     @check("list_user_repos")
     def _():
         mine = list(api.list_user_repos())

@@ -159,7 +159,14 @@ fn list(ctx: &Ctx) -> Response {
         .into_iter()
         .skip(start)
         .take(page)
-        .map(|c| collection_json(ctx, &db, c, LISTING_ITEMS))
+        .map(|c| {
+            let mut v = collection_json(ctx, &db, c, LISTING_ITEMS);
+            // The Hub's listing has no position (Python numbers the collections it lists).
+            if let Some(o) = v.as_object_mut() {
+                o.remove("position");
+            }
+            v
+        })
         .collect();
     let mut resp = ok_json(Value::Array(out));
     if start + page < total {

@@ -110,7 +110,7 @@ pub struct Collection {
     pub items: Vec<CollectionItem>,
     /// When it last changed (ISO 8601).
     pub last_updated: String,
-    /// Its position among its owner's collections.
+    /// Its position among its owner's collections (in a listing: its rank there).
     pub position: i64,
     /// Whether only members of the owner see it.
     pub private: bool,
