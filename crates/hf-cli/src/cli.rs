@@ -45,7 +45,7 @@ pub(crate) enum Command {
     Discussions(commands::discussions::DiscussionsArgs),
     /// Download files from the Hub into the cache (or --local-dir) and print their path.
     Download(commands::download::DownloadArgs),
-    /// Manage Hugging Face Inference Endpoints (deploy, update, pause, resume, hardware, catalog).
+    /// Manage Inference Endpoints (deploy, update, pause, resume, hardware, catalog).
     Endpoints(commands::endpoints::EndpointsArgs),
     /// Print information about the environment (paths, endpoint, where a token would come from).
     Env(commands::env::EnvArgs),
