@@ -168,14 +168,23 @@ const HARDWARE: &[Hardware] = &[
     ),
 ];
 
-/// Catalog models: repo, name, author, licence, task, recipes (id, accelerator, engine, GGUF file).
+/// A catalog recipe: id, accelerator, engine, GGUF file.
 type Recipe = (
     &'static str,
     &'static str,
     &'static str,
     Option<&'static str>,
 );
-const CATALOG: &[(&str, &str, &str, &str, &str, &[Recipe])] = &[
+/// A catalog model: repo, name, author, licence, task, recipes.
+type CatalogModel = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [Recipe],
+);
+const CATALOG: &[CatalogModel] = &[
     (
         "demo-org/demo-model",
         "demo-model",
@@ -431,7 +440,9 @@ fn provider(ctx: &Ctx, ns: &str) -> Response {
     if let Err(r) = check(ctx, &db, ns, false) {
         return r;
     }
-    let mut vendors: Vec<(String, Vec<(String, Vec<Value>)>)> = Vec::new();
+    // Vendor name, then its regions with their computes, in the table's order.
+    type Regions = Vec<(String, Vec<Value>)>;
+    let mut vendors: Vec<(String, Regions)> = Vec::new();
     for h in HARDWARE {
         let compute = json!({
             "id": format!("{}-{}-{}-{}-{}", h.0, h.1, h.2, h.3, h.4),

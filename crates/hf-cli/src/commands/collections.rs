@@ -312,10 +312,7 @@ pub(crate) async fn run(args: CollectionsArgs, context: &mut Context) -> anyhow:
             };
             context.output.emit(&Report {
                 message: "Collection created".into(),
-                fields: vec![
-                    ("slug", c.slug.clone().into()),
-                    ("url", c.url.clone().into()),
-                ],
+                fields: vec![("slug", c.slug.clone().into()), ("url", c.url.into())],
             })
         }
         CollectionsCommand::Update(a) => {
@@ -338,10 +335,7 @@ pub(crate) async fn run(args: CollectionsArgs, context: &mut Context) -> anyhow:
             )?;
             context.output.emit(&Report {
                 message: "Collection updated".into(),
-                fields: vec![
-                    ("slug", c.slug.clone().into()),
-                    ("url", c.url.clone().into()),
-                ],
+                fields: vec![("slug", c.slug.clone().into()), ("url", c.url.into())],
             })
         }
         CollectionsCommand::Delete(a) => {
@@ -385,10 +379,7 @@ pub(crate) async fn run(args: CollectionsArgs, context: &mut Context) -> anyhow:
             };
             context.output.emit(&Report {
                 message: "Item added to collection".into(),
-                fields: vec![
-                    ("slug", a.collection_slug.into()),
-                    ("url", c.url.clone().into()),
-                ],
+                fields: vec![("slug", a.collection_slug.into()), ("url", c.url.into())],
             })
         }
         CollectionsCommand::UpdateItem(a) => {

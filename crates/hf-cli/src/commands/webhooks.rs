@@ -238,7 +238,7 @@ pub(crate) async fn run(args: WebhooksArgs, context: &mut Context) -> anyhow::Re
             let w = api.create_webhook(&spec).await?;
             context.output.emit(&Report {
                 message: "Webhook created".into(),
-                fields: vec![("id", w.id.clone().into())],
+                fields: vec![("id", w.id.into())],
             })
         }
         WebhooksCommand::Update(a) => {
@@ -250,7 +250,7 @@ pub(crate) async fn run(args: WebhooksArgs, context: &mut Context) -> anyhow::Re
             )?;
             context.output.emit(&Report {
                 message: "Webhook updated".into(),
-                fields: vec![("id", w.id.clone().into())],
+                fields: vec![("id", w.id.into())],
             })
         }
         WebhooksCommand::Enable(a) => toggle(context, &a, true).await,
@@ -280,6 +280,6 @@ async fn toggle(context: &mut Context, a: &IdArgs, enabled: bool) -> anyhow::Res
             "Webhook disabled"
         }
         .into(),
-        fields: vec![("id", w.id.clone().into())],
+        fields: vec![("id", w.id.into())],
     })
 }

@@ -368,8 +368,10 @@ impl HubApi {
             // The 409 names the existing slug; finding it by title needs no body parsing.
             Err(e) if exists_ok && is_status(&e, 409) => {
                 use futures_util::TryStreamExt as _;
-                let mut options = ListCollectionsOptions::default();
-                options.owner = Some(namespace.clone());
+                let options = ListCollectionsOptions {
+                    owner: Some(namespace.clone()),
+                    ..ListCollectionsOptions::default()
+                };
                 let found = self
                     .list_collections(&options)?
                     .try_filter(|c| std::future::ready(c.title == title))

@@ -973,8 +973,10 @@ mod tests {
         assert_eq!(body["model"]["image"], json!({"huggingface": {}}));
         assert_eq!(body["compute"]["scaling"]["minReplica"], 1);
         assert_eq!(body["type"], "authenticated");
-        let mut update = EndpointSpec::default();
-        update.min_replica = Some(2);
+        let update = EndpointSpec {
+            min_replica: Some(2),
+            ..EndpointSpec::default()
+        };
         assert_eq!(
             update.body(None).unwrap(),
             json!({"compute": {"scaling": {"minReplica": 2}}})
