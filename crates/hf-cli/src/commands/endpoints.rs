@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use hf_hub::api::{
     CatalogDeploy, CatalogFilter, EndpointHardware, EndpointImage, EndpointSpec, InferenceEndpoint,
-    RegistryPassword, ScalingMetric,
+    ScalingMetric, SecretValue,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -512,7 +512,7 @@ fn apply_image(
     spec: &mut EndpointSpec,
     a: &ImageArgs,
     registry_username: Option<String>,
-    registry_password: Option<RegistryPassword>,
+    registry_password: Option<SecretValue>,
 ) -> anyhow::Result<()> {
     match &a.custom_image {
         None => {
@@ -783,7 +783,7 @@ pub(crate) async fn run(args: EndpointsArgs, context: &mut Context) -> anyhow::R
                     a.container_registry_password.as_deref(),
                     None,
                 )?
-                .map(RegistryPassword::new);
+                .map(SecretValue::new);
             apply_image(&mut spec, &a.image, a.container_registry_username, password)?;
             if a.secrets_file.as_deref() == Some("-") && a.env_file.as_deref() == Some("-") {
                 return Err(UsageError(

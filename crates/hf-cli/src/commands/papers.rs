@@ -79,25 +79,6 @@ struct IdArgs {
     token: TokenArg,
 }
 
-/// Today's date (UTC), `YYYY-MM-DD`, for `--date today`.
-fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
 /// A 404 said as Python says it.
 fn found<T>(result: Result<T, hf_hub::Error>, id: &str) -> anyhow::Result<T> {
     match result {
@@ -118,7 +99,7 @@ pub(crate) async fn run(args: PapersArgs, context: &mut Context) -> anyhow::Resu
             let mut options = DailyPapersOptions::default();
             options.date = a.date.map(|d| {
                 if d.eq_ignore_ascii_case("today") {
-                    today()
+                    crate::output::utc_today()
                 } else {
                     d
                 }
@@ -200,15 +181,5 @@ pub(crate) async fn run(args: PapersArgs, context: &mut Context) -> anyhow::Resu
                 }
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn today_is_a_date() {
-        let t = super::today();
-        assert_eq!(t.len(), 10, "{t}");
-        assert!(t.starts_with("20"), "{t}");
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use hf_hub::api::{WatchedItem, Webhook, WebhookDomain, WebhookSecret, WebhookSpec, WebhookTarget};
+use hf_hub::api::{SecretValue, WatchedItem, Webhook, WebhookDomain, WebhookSpec, WebhookTarget};
 use serde::Serialize;
 
 use crate::args::TokenArg;
@@ -186,7 +186,7 @@ fn spec_from(
             args.secret.as_deref(),
             args.secret_file.as_deref(),
         )?
-        .map(WebhookSecret::new);
+        .map(SecretValue::new);
     spec.job_secrets = context
         .session
         .secrets(&args.secrets, args.secrets_file.as_deref())?;

@@ -3,20 +3,7 @@
 //! deployed and waited for, updated, paused, resumed, scaled to zero and deleted; hardware
 //! and quota; the catalog; the refusals of read and organisation tokens.
 
-use crate::common::Outcome;
 use crate::upload::HubEnv;
-
-fn ok(hub: &HubEnv, args: &[&str]) -> Outcome {
-    let outcome = hub.run(args);
-    assert_eq!(outcome.code, Some(0), "{args:?}\n{}", outcome.transcript());
-    outcome
-}
-
-fn failed(hub: &HubEnv, args: &[&str]) -> Outcome {
-    let outcome = hub.run(args);
-    assert_eq!(outcome.code, Some(1), "{args:?}\n{}", outcome.transcript());
-    outcome
-}
 
 const CPU: &[&str] = &[
     "--accelerator",
@@ -51,22 +38,19 @@ fn an_endpoint_from_deploy_to_delete() {
     let mut hub = HubEnv::new(|t| &t.write);
     hub.env.set("REGISTRY_PASSWORD", "fake-registry-pass-31");
     let token = hub.server.tokens().write.clone();
-    let deployed = ok(
-        &hub,
-        &deploy(
-            "my-endpoint",
-            &[
-                "--task",
-                "text-classification",
-                "-e",
-                "MODE=fast",
-                "-s",
-                "HF_TOKEN",
-                "--wait",
-                "--json",
-            ],
-        ),
-    );
+    let deployed = hub.ok(&deploy(
+        "my-endpoint",
+        &[
+            "--task",
+            "text-classification",
+            "-e",
+            "MODE=fast",
+            "-s",
+            "HF_TOKEN",
+            "--wait",
+            "--json",
+        ],
+    ));
     // Each state on stderr while waiting, the running endpoint on stdout, its secret masked.
     for state in ["pending", "initializing", "running"] {
         assert!(
@@ -95,17 +79,16 @@ fn an_endpoint_from_deploy_to_delete() {
         "the secret arrived as the token"
     );
 
-    insta::assert_snapshot!(ok(&hub, &["endpoints", "ls", "--format", "human", "--no-truncate"]).stdout, @r"
+    insta::assert_snapshot!(hub.ok(&["endpoints", "ls", "--format", "human", "--no-truncate"]).stdout, @r"
     NAME         MODEL                STATUS   TASK                 FRAMEWORK  INSTANCE   VENDOR  REGION
     my-endpoint  demo-org/demo-model  running  text-classification  pytorch    intel-icl  aws     us-east-1
     ");
-    let described = ok(&hub, &["endpoints", "describe", "my-endpoint"]).json();
+    let described = hub.ok(&["endpoints", "describe", "my-endpoint"]).json();
     assert_eq!(described["compute"]["instanceSize"], "x2");
 
     // An update goes through `updating`; `wait` follows it.
-    let updated = ok(
-        &hub,
-        &[
+    let updated = hub
+        .ok(&[
             "endpoints",
             "update",
             "my-endpoint",
@@ -114,22 +97,18 @@ fn an_endpoint_from_deploy_to_delete() {
             "--max-replica",
             "2",
             "--json",
-        ],
-    )
-    .json();
+        ])
+        .json();
     assert_eq!(updated["status"]["state"], "updating", "{updated}");
     assert_eq!(updated["compute"]["scaling"]["minReplica"], 2);
-    let waited = ok(
-        &hub,
-        &[
-            "endpoints",
-            "wait",
-            "my-endpoint",
-            "--timeout",
-            "30s",
-            "--json",
-        ],
-    );
+    let waited = hub.ok(&[
+        "endpoints",
+        "wait",
+        "my-endpoint",
+        "--timeout",
+        "30s",
+        "--json",
+    ]);
     assert_eq!(waited.json()["status"], "running");
     assert!(
         waited.stderr.contains("Endpoint my-endpoint: updating"),
@@ -137,9 +116,9 @@ fn an_endpoint_from_deploy_to_delete() {
         waited.stderr
     );
 
-    let paused = ok(&hub, &["endpoints", "pause", "my-endpoint"]).json();
+    let paused = hub.ok(&["endpoints", "pause", "my-endpoint"]).json();
     assert_eq!(paused["status"]["state"], "paused");
-    let waited = failed(&hub, &["endpoints", "wait", "my-endpoint"]);
+    let waited = hub.fails(&["endpoints", "wait", "my-endpoint"]);
     assert!(
         waited
             .stderr
@@ -147,53 +126,49 @@ fn an_endpoint_from_deploy_to_delete() {
         "{}",
         waited.stderr
     );
-    let resumed = ok(&hub, &["endpoints", "resume", "my-endpoint"]).json();
+    let resumed = hub.ok(&["endpoints", "resume", "my-endpoint"]).json();
     assert_eq!(resumed["status"]["state"], "pending");
-    ok(&hub, &["endpoints", "wait", "my-endpoint"]);
+    hub.ok(&["endpoints", "wait", "my-endpoint"]);
     // Resuming a running endpoint is fine, unless asked to fail.
     assert_eq!(
-        ok(&hub, &["endpoints", "resume", "my-endpoint"]).json()["status"]["state"],
+        hub.ok(&["endpoints", "resume", "my-endpoint"]).json()["status"]["state"],
         "running"
     );
-    let refused = failed(
-        &hub,
-        &[
-            "endpoints",
-            "resume",
-            "my-endpoint",
-            "--fail-if-already-running",
-        ],
-    );
+    let refused = hub.fails(&[
+        "endpoints",
+        "resume",
+        "my-endpoint",
+        "--fail-if-already-running",
+    ]);
     assert!(
         refused.stderr.contains("already running"),
         "{}",
         refused.stderr
     );
-    let zero = ok(&hub, &["endpoints", "scale-to-zero", "my-endpoint"]).json();
+    let zero = hub
+        .ok(&["endpoints", "scale-to-zero", "my-endpoint"])
+        .json();
     assert_eq!(zero["status"]["state"], "scaledToZero");
 
     // A custom image with registry credentials: the password from the environment, masked back.
-    let custom = ok(
-        &hub,
-        &deploy(
-            "custom-one",
-            &[
-                "--custom-image",
-                "registry.example/app:1",
-                "--health-route",
-                "/ok",
-                "--port",
-                "8080",
-                "--container-registry-username",
-                "me",
-                "--container-registry-password",
-                "REGISTRY_PASSWORD",
-                "--container-command",
-                "python -m 'my app'",
-                "--json",
-            ],
-        ),
-    );
+    let custom = hub.ok(&deploy(
+        "custom-one",
+        &[
+            "--custom-image",
+            "registry.example/app:1",
+            "--health-route",
+            "/ok",
+            "--port",
+            "8080",
+            "--container-registry-username",
+            "me",
+            "--container-registry-password",
+            "REGISTRY_PASSWORD",
+            "--container-command",
+            "python -m 'my app'",
+            "--json",
+        ],
+    ));
     assert!(
         !custom.stdout.contains("fake-registry-pass-31"),
         "{}",
@@ -225,7 +200,7 @@ fn an_endpoint_from_deploy_to_delete() {
     );
 
     // A name taken, a failing endpoint, deleting.
-    let taken = failed(&hub, &deploy("my-endpoint", &[]));
+    let taken = hub.fails(&deploy("my-endpoint", &[]));
     assert!(
         taken.stderr.contains("conflict (409)") && taken.stderr.contains("hf endpoints update"),
         "{}",
@@ -233,7 +208,7 @@ fn an_endpoint_from_deploy_to_delete() {
     );
     hub.server
         .set_endpoint_state("demo-user", "custom-one", "failed");
-    let broken = failed(&hub, &["endpoints", "wait", "custom-one"]);
+    let broken = hub.fails(&["endpoints", "wait", "custom-one"]);
     assert!(
         broken.stderr.contains("is not running (state failed)"),
         "{}",
@@ -241,20 +216,18 @@ fn an_endpoint_from_deploy_to_delete() {
     );
     let unconfirmed = hub.run(&["endpoints", "delete", "my-endpoint"]);
     assert_eq!(unconfirmed.code, Some(2), "{}", unconfirmed.transcript());
-    let deleted = ok(
-        &hub,
-        &[
+    let deleted = hub
+        .ok(&[
             "endpoints",
             "delete",
             "my-endpoint",
             "--yes",
             "--format",
             "human",
-        ],
-    )
-    .stdout;
+        ])
+        .stdout;
     assert_eq!(deleted, "Deleted 'my-endpoint'.\n  name: my-endpoint\n");
-    let gone = failed(&hub, &["endpoints", "describe", "my-endpoint"]);
+    let gone = hub.fails(&["endpoints", "describe", "my-endpoint"]);
     assert!(
         gone.stderr.contains("`hf endpoints list` lists them"),
         "{}",
@@ -265,18 +238,15 @@ fn an_endpoint_from_deploy_to_delete() {
 #[test]
 fn hardware_quota_and_the_catalog() {
     let hub = HubEnv::new(|t| &t.write);
-    let hardware = ok(
-        &hub,
-        &[
-            "endpoints",
-            "hardware",
-            "--accelerator",
-            "gpu",
-            "--format",
-            "human",
-            "--no-truncate",
-        ],
-    );
+    let hardware = hub.ok(&[
+        "endpoints",
+        "hardware",
+        "--accelerator",
+        "gpu",
+        "--format",
+        "human",
+        "--no-truncate",
+    ]);
     insta::assert_snapshot!(hardware.stdout, @r"
     VENDOR  REGION     ACCELERATOR  INSTANCE_TYPE  INSTANCE_SIZE  MEMORY_GB  GPU_MEMORY_GB  PRICE_PER_HOUR  QUOTA  STATUS
     aws     us-east-1  gpu          nvidia-l4      x1             30         24             0.8             0/4    available
@@ -287,9 +257,9 @@ fn hardware_quota_and_the_catalog() {
         "{}",
         hardware.stderr
     );
-    let all = ok(&hub, &["endpoints", "hardware", "--all", "-q"]).stdout;
+    let all = hub.ok(&["endpoints", "hardware", "--all", "-q"]).stdout;
     assert_eq!(all.lines().count(), 8, "{all}");
-    let typo = ok(&hub, &["endpoints", "hardware", "--vendor", "azure"]);
+    let typo = hub.ok(&["endpoints", "hardware", "--vendor", "azure"]);
     assert!(
         typo.stderr
             .contains("No such hardware: --vendor 'azure' (valid: aws, gcp)."),
@@ -297,31 +267,28 @@ fn hardware_quota_and_the_catalog() {
         typo.stderr
     );
     // Eight A100s are over the quota of four.
-    let over = failed(
-        &hub,
-        &[
-            "endpoints",
-            "deploy",
-            "big",
-            "--repo",
-            "demo-org/demo-model",
-            "--framework",
-            "pytorch",
-            "--accelerator",
-            "gpu",
-            "--instance-type",
-            "nvidia-a100",
-            "--instance-size",
-            "x8",
-            "--region",
-            "us-east-1",
-            "--vendor",
-            "aws",
-        ],
-    );
+    let over = hub.fails(&[
+        "endpoints",
+        "deploy",
+        "big",
+        "--repo",
+        "demo-org/demo-model",
+        "--framework",
+        "pytorch",
+        "--accelerator",
+        "gpu",
+        "--instance-type",
+        "nvidia-a100",
+        "--instance-size",
+        "x8",
+        "--region",
+        "us-east-1",
+        "--vendor",
+        "aws",
+    ]);
     assert!(over.stderr.contains("Quota exceeded"), "{}", over.stderr);
 
-    insta::assert_snapshot!(ok(&hub, &["endpoints", "catalog", "ls", "--format", "human", "--no-truncate"]).stdout, @r"
+    insta::assert_snapshot!(hub.ok(&["endpoints", "catalog", "ls", "--format", "human", "--no-truncate"]).stdout, @r"
     REPO_ID              TASK                 LICENSE     ACCELERATOR  ENGINE    GGUF_FILE         RECIPE_ID
     demo-org/demo-model  text-classification  Apache 2.0  cpu          tei                         crispy-demo-cpu01
     demo-org/demo-model  text-classification  Apache 2.0  gpu          vllm                        crispy-demo-gpu01
@@ -329,16 +296,12 @@ fn hardware_quota_and_the_catalog() {
     demo-org/tiny-gguf   text-generation      MIT         cpu          llamacpp  tiny-Q8_0.gguf    sizzling-gguf-q8001
     ");
     assert_eq!(
-        ok(
-            &hub,
-            &["endpoints", "list-catalog", "--engine", "vllm", "-q"]
-        )
-        .stdout,
+        hub.ok(&["endpoints", "list-catalog", "--engine", "vllm", "-q"])
+            .stdout,
         "crispy-demo-gpu01\n"
     );
-    let from_recipe = ok(
-        &hub,
-        &[
+    let from_recipe = hub
+        .ok(&[
             "endpoints",
             "catalog",
             "deploy",
@@ -347,16 +310,14 @@ fn hardware_quota_and_the_catalog() {
             "--name",
             "tiny",
             "--json",
-        ],
-    )
-    .json();
+        ])
+        .json();
     assert_eq!(
         from_recipe["model"]["env"]["GGUF_FILE"], "tiny-Q8_0.gguf",
         "{from_recipe}"
     );
-    let from_repo = ok(
-        &hub,
-        &[
+    let from_repo = hub
+        .ok(&[
             "endpoints",
             "catalog",
             "deploy",
@@ -365,9 +326,8 @@ fn hardware_quota_and_the_catalog() {
             "--accelerator",
             "gpu",
             "--json",
-        ],
-    )
-    .json();
+        ])
+        .json();
     assert_eq!(
         from_repo["compute"]["instanceType"], "nvidia-l4",
         "{from_repo}"
@@ -387,9 +347,9 @@ fn hardware_quota_and_the_catalog() {
 fn read_and_organisation_tokens_are_refused_outside_their_rights() {
     let mut hub = HubEnv::new(|t| &t.read);
     // A read token of a member lists...
-    assert_eq!(ok(&hub, &["endpoints", "ls"]).stdout, "No results found.\n");
+    assert_eq!(hub.ok(&["endpoints", "ls"]).stdout, "No results found.\n");
     // ...and may not deploy.
-    let refused = failed(&hub, &deploy("e1", &[]));
+    let refused = hub.fails(&deploy("e1", &[]));
     assert!(
         refused.stderr.contains("read role")
             && refused.stderr.contains("'inference.endpoints.write'"),
@@ -399,7 +359,7 @@ fn read_and_organisation_tokens_are_refused_outside_their_rights() {
     // An organisation token: refused in the user's namespace, fine in its organisation.
     hub.env
         .set("HF_TOKEN", hub.server.tokens().org_write.clone());
-    let outside = failed(&hub, &deploy("e1", &[]));
+    let outside = hub.fails(&deploy("e1", &[]));
     assert!(
         outside
             .stderr
@@ -408,15 +368,18 @@ fn read_and_organisation_tokens_are_refused_outside_their_rights() {
         "{}",
         outside.stderr
     );
-    let inside = ok(&hub, &deploy("e1", &["--namespace", "demo-org", "--json"])).json();
+    let inside = hub
+        .ok(&deploy("e1", &["--namespace", "demo-org", "--json"]))
+        .json();
     assert_eq!(inside["status"]["state"], "pending");
     assert_eq!(
-        ok(&hub, &["endpoints", "ls", "--namespace", "demo-org", "-q"]).stdout,
+        hub.ok(&["endpoints", "ls", "--namespace", "demo-org", "-q"])
+            .stdout,
         "e1\n"
     );
     // Another user's namespace: not a member.
     hub.env.set("HF_TOKEN", hub.server.tokens().write.clone());
-    let stranger = failed(&hub, &["endpoints", "ls", "--namespace", "other-user"]);
+    let stranger = hub.fails(&["endpoints", "ls", "--namespace", "other-user"]);
     assert!(
         stranger.stderr.contains("is not a member of other-user"),
         "{}",

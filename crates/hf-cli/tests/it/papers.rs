@@ -1,28 +1,21 @@
 //! `hf papers ...` against the test server's seeded papers: daily papers by day, week, month
 //! and submitter, search, one paper, its page.
 
-use crate::common::Outcome;
 use crate::upload::HubEnv;
-
-fn ok(hub: &HubEnv, args: &[&str]) -> Outcome {
-    let outcome = hub.run(args);
-    assert_eq!(outcome.code, Some(0), "{args:?}\n{}", outcome.transcript());
-    outcome
-}
 
 #[test]
 fn daily_papers_search_info_and_read() {
     let mut hub = HubEnv::new(|t| &t.read);
     // Papers are public: no token needed.
     hub.env.unset("HF_TOKEN");
-    insta::assert_snapshot!(ok(&hub, &["papers", "ls", "--format", "human", "--no-truncate"]).stdout, @"
+    insta::assert_snapshot!(hub.ok(&["papers", "ls", "--format", "human", "--no-truncate"]).stdout, @"
     ID          TITLE                                   UPVOTES  COMMENTS  PUBLISHED_AT  SUBMITTED_BY_NAME
     2611.01234  Chunked Transfers for Large Model Hubs  42       3         2026-11-30    demo user
     2611.00042  Attention Is Still What You Need        17       0         2026-11-28    other user
     2610.09999  Vision Language Models on a Budget      88       5         2026-10-20    demo user
     ");
     let quiet = |args: &[&str]| {
-        ok(&hub, args)
+        hub.ok(args)
             .stdout
             .lines()
             .map(str::to_owned)
@@ -50,7 +43,7 @@ fn daily_papers_search_info_and_read() {
     );
     // `today` is a date (none were submitted today).
     assert_eq!(
-        ok(&hub, &["papers", "ls", "--date", "today"]).stdout,
+        hub.ok(&["papers", "ls", "--date", "today"]).stdout,
         "No results found.\n"
     );
     let bad_date = hub.run(&["papers", "ls", "--date", "yesterday"]);
@@ -65,18 +58,20 @@ fn daily_papers_search_info_and_read() {
         quiet(&["papers", "search", "attention", "-q"]),
         ["2611.00042"]
     );
-    let found = ok(&hub, &["papers", "search", "vision language", "--json"]).json();
+    let found = hub
+        .ok(&["papers", "search", "vision language", "--json"])
+        .json();
     assert_eq!(found[0]["id"], "2610.09999", "{found}");
     assert_eq!(
         found[0]["authors"],
         serde_json::json!(["Di Placeholder", "Ada Demo"])
     );
 
-    let info = ok(&hub, &["papers", "info", "2611.01234"]).json();
+    let info = hub.ok(&["papers", "info", "2611.01234"]).json();
     assert_eq!(info["title"], "Chunked Transfers for Large Model Hubs");
     assert_eq!(info["upvotes"], 42);
     assert_eq!(info["comments"], 3);
-    let page = ok(&hub, &["papers", "read", "2611.01234"]).stdout;
+    let page = hub.ok(&["papers", "read", "2611.01234"]).stdout;
     assert!(
         page.starts_with("# Chunked Transfers for Large Model Hubs\n\n## Abstract"),
         "{page}"

@@ -30,6 +30,20 @@ impl HubEnv {
         outcome
     }
 
+    /// Runs `hf`, failing the test unless it exits 0.
+    pub(crate) fn ok(&self, args: &[&str]) -> Outcome {
+        let outcome = self.run(args);
+        assert_eq!(outcome.code, Some(0), "{args:?}\n{}", outcome.transcript());
+        outcome
+    }
+
+    /// Runs `hf`, failing the test unless it exits 1 (a failure, not a usage error).
+    pub(crate) fn fails(&self, args: &[&str]) -> Outcome {
+        let outcome = self.run(args);
+        assert_eq!(outcome.code, Some(1), "{args:?}\n{}", outcome.transcript());
+        outcome
+    }
+
     pub(crate) fn assert_no_token(&self, outcome: &Outcome) {
         let t = self.server.tokens();
         for token in [

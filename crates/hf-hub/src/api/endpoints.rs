@@ -12,6 +12,7 @@ use serde::{Serialize, Serializer};
 use serde_json::{Map, Value, json};
 use url::Url;
 
+use crate::api::SecretValue;
 use crate::{Error, HubApi};
 
 /// The most endpoints, hardware entries or catalog models read from one answer.
@@ -141,29 +142,6 @@ fn mask_secrets(raw: &mut Value) {
     }
 }
 
-/// A secret that never prints: a registry password.
-#[derive(Clone, PartialEq, Eq)]
-pub struct RegistryPassword(String);
-
-impl RegistryPassword {
-    /// Wraps `value`.
-    #[must_use]
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-    /// The value, for the request; never for display.
-    #[must_use]
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for RegistryPassword {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("RegistryPassword(hidden)")
-    }
-}
-
 /// A container image to run instead of Hugging Face's managed one.
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
@@ -180,7 +158,7 @@ pub struct EndpointImage {
     /// Registry credentials (custom containers only).
     pub registry_username: Option<String>,
     /// The registry password (needs a user name).
-    pub registry_password: Option<RegistryPassword>,
+    pub registry_password: Option<SecretValue>,
     /// Accelerators one model copy is sharded across (vLLM, SGLang).
     pub tensor_parallel_size: Option<u32>,
     /// Model copies, one per accelerator (vLLM).

@@ -68,6 +68,37 @@ impl std::fmt::Debug for SpaceSecret {
     }
 }
 
+/// A secret value on its own (a webhook's signing secret, a registry password): `Debug` and
+/// `Serialize` show `(hidden)`; [`SecretValue::expose_secret`] is the only way to the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretValue(String);
+
+impl SecretValue {
+    /// Wraps `value`.
+    #[must_use]
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    /// The value, for the request that sends it; never for display.
+    #[must_use]
+    pub fn expose_secret(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretValue(hidden)")
+    }
+}
+
+impl serde::Serialize for SecretValue {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str("(hidden)")
+    }
+}
+
 /// A secret of a Space as the Hub lists it: its name, never its value.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct SpaceSecretInfo {

@@ -23,14 +23,14 @@ pub use collections::{
 };
 pub use endpoints::{
     CatalogDeploy, CatalogFilter, CatalogModel, CatalogRecipe, EndpointHardware, EndpointImage,
-    EndpointSpec, InferenceEndpoint, MASKED, MAX_ENDPOINT_LIST, RegistryPassword, ScalingMetric,
+    EndpointSpec, InferenceEndpoint, MASKED, MAX_ENDPOINT_LIST, ScalingMetric,
 };
 pub use papers::{
     DailyPapersOptions, DailyPapersSort, MAX_PAPER_MARKDOWN_BYTES, MAX_PAPERS, Paper,
 };
 pub use webhooks::{
-    MAX_WATCHED, MAX_WEBHOOKS, WatchedItem, WatchedKind, Webhook, WebhookDomain, WebhookSecret,
-    WebhookSpec, WebhookTarget,
+    MAX_WATCHED, MAX_WEBHOOKS, WatchedItem, WatchedKind, Webhook, WebhookDomain, WebhookSpec,
+    WebhookTarget,
 };
 
 pub use discussions::{
@@ -41,9 +41,9 @@ pub use discussions::{
 pub use info::{BlobLfsInfo, GatedMode, RepoInfo, Sibling};
 pub use listing::{LeaderboardEntry, ListReposOptions, ParquetFile, RepoSort, RepoStorage};
 pub use manage::{
-    CreateRepoOptions, CreatedRepo, DuplicateRepoOptions, Outcome, RepoSettings, SpaceOptions,
-    SpaceSecret, SpaceSecretInfo, SpaceTemplate, SpaceVariable, SpaceVariableInfo, SpaceVolume,
-    Visibility,
+    CreateRepoOptions, CreatedRepo, DuplicateRepoOptions, Outcome, RepoSettings, SecretValue,
+    SpaceOptions, SpaceSecret, SpaceSecretInfo, SpaceTemplate, SpaceVariable, SpaceVariableInfo,
+    SpaceVolume, Visibility,
 };
 pub use pagination::ListingLimits;
 pub use refs::{CommitAuthor, GitCommit, GitRef, GitRefs};

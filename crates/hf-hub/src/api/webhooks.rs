@@ -1,47 +1,17 @@
 //! Webhooks of the token's user (`/api/settings/webhooks...`): what they watch, where they
 //! send (a URL, or a Job to trigger), and the secret that signs their payloads, which is a
-//! [`WebhookSecret`] that never prints.
+//! [`SecretValue`] that never prints.
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::api::SecretValue;
 use crate::{Error, HubApi};
 
 /// The most webhooks read from one listing.
 pub const MAX_WEBHOOKS: usize = 1_000;
 /// The most watched items read from one webhook.
 pub const MAX_WATCHED: usize = 1_000;
-
-/// The secret a webhook signs its payloads with. `Debug` and `Serialize` show `(hidden)`;
-/// [`WebhookSecret::expose_secret`] is the only way to the value.
-#[derive(Clone, PartialEq, Eq)]
-pub struct WebhookSecret(String);
-
-impl WebhookSecret {
-    /// Wraps `value`.
-    #[must_use]
-    pub fn new(value: impl Into<String>) -> Self {
-        Self(value.into())
-    }
-
-    /// The value, for the request that sets it; never for display.
-    #[must_use]
-    pub fn expose_secret(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Debug for WebhookSecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("WebhookSecret(hidden)")
-    }
-}
-
-impl Serialize for WebhookSecret {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str("(hidden)")
-    }
-}
 
 /// What a webhook watches.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -151,7 +121,7 @@ impl WebhookDomain {
     }
 }
 
-/// A webhook, as the Hub describes it (its secret hidden: see [`WebhookSecret`]).
+/// A webhook, as the Hub describes it (its secret hidden: see [`SecretValue`]).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Webhook {
@@ -166,7 +136,7 @@ pub struct Webhook {
     /// What it reacts to.
     pub domains: Vec<String>,
     /// The secret that signs its payloads, if any.
-    pub secret: Option<WebhookSecret>,
+    pub secret: Option<SecretValue>,
     /// Whether it is disabled.
     pub disabled: bool,
 }
@@ -217,7 +187,7 @@ impl Webhook {
             secret: value["secret"]
                 .as_str()
                 .filter(|s| !s.is_empty())
-                .map(WebhookSecret::new),
+                .map(SecretValue::new),
             disabled: value["disabled"].as_bool().unwrap_or(false),
         })
     }
@@ -245,7 +215,7 @@ pub struct WebhookSpec {
     /// What it reacts to (all domains when empty on create).
     pub domains: Vec<WebhookDomain>,
     /// The secret that signs its payloads.
-    pub secret: Option<WebhookSecret>,
+    pub secret: Option<SecretValue>,
     /// Secrets of a Job webhook's Job, by name (only with [`WebhookTarget::Job`]).
     pub job_secrets: Vec<crate::api::SpaceSecret>,
 }
@@ -400,7 +370,7 @@ mod tests {
         let shown = format!("{w:?} {}", serde_json::to_string(&w).unwrap());
         assert!(!shown.contains("fake-webhook-secret-1234"), "{shown}");
         assert_eq!(
-            w.secret.as_ref().map(WebhookSecret::expose_secret),
+            w.secret.as_ref().map(SecretValue::expose_secret),
             Some("fake-webhook-secret-1234")
         );
     }

@@ -9,7 +9,7 @@ use hf_auth::http::HubConfig;
 use hf_hub::HubApi;
 use hf_hub::api::{
     CatalogDeploy, CatalogFilter, CollectionItemType, DailyPapersOptions, EndpointSpec,
-    ListCollectionsOptions, SpaceSecret, WebhookSecret, WebhookSpec, WebhookTarget,
+    ListCollectionsOptions, SecretValue, SpaceSecret, WebhookSpec, WebhookTarget,
 };
 use hf_test_server::{ServerConfig, TestServer};
 
@@ -243,10 +243,10 @@ async fn collections_papers_and_webhooks() {
     spec.watched
         .push("model:demo-org/demo-model".parse().unwrap());
     spec.target = Some(WebhookTarget::Url("https://example.invalid/h".into()));
-    spec.secret = Some(WebhookSecret::new("fake-lib-webhook-secret"));
+    spec.secret = Some(SecretValue::new("fake-lib-webhook-secret"));
     let w = api.create_webhook(&spec).await.unwrap();
     assert_eq!(
-        w.secret.as_ref().map(WebhookSecret::expose_secret),
+        w.secret.as_ref().map(SecretValue::expose_secret),
         Some("fake-lib-webhook-secret")
     );
     assert!(!format!("{w:?}").contains("fake-lib-webhook-secret"));
