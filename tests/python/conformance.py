@@ -787,6 +787,15 @@ def run_all(server, tmp, mode):
 
     _()
 
+    @check("spaces_semantic_search")
+    def _():
+        found = list(anon.search_spaces("gradio template"))
+        expect(found and found[0].id == "demo-org/gradio-template", [f.id for f in found])
+        expect(found[0].runtime.stage == "RUNNING" and found[0].semantic_relevancy_score == 1.0, found[0])
+        expect(list(anon.search_spaces("gradio", sdk=["docker"])) == [], "sdk filter")
+
+    _()
+
     @check("list_user_repos")
     def _():
         mine = list(api.list_user_repos())

@@ -324,10 +324,18 @@ mod tests {
     #[test]
     fn the_start_up_line_gives_endpoint_and_tokens() {
         let info = parse_start_line(
-            r#"{"endpoint":"http://127.0.0.1:4000","cdn":"http://127.0.0.1:4001","tokens":{"read":"hf_fakeread1","write":"hf_fakewrite1"},"pid":7}"#,
+            r#"{"endpoint":"http://127.0.0.1:4000","cdn":"http://127.0.0.1:4001","inference_endpoints":"http://127.0.0.1:4000/_endpoints/v2","inference_catalog":"http://127.0.0.1:4000/_catalog/api/v1/catalog","tokens":{"read":"hf_fakeread1","write":"hf_fakewrite1"},"pid":7}"#,
         )
         .expect("parse");
         assert_eq!(info.endpoint, "http://127.0.0.1:4000");
+        assert_eq!(
+            info.inference_endpoints,
+            "http://127.0.0.1:4000/_endpoints/v2"
+        );
+        assert_eq!(
+            info.inference_catalog,
+            "http://127.0.0.1:4000/_catalog/api/v1/catalog"
+        );
         assert_eq!(info.write_token, "hf_fakewrite1");
         assert_eq!(info.read_token, "hf_fakeread1");
         assert!(parse_start_line("listening on 4000").is_err());

@@ -457,6 +457,14 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     ("version", &["hf version", "hf version --format json"]),
     (
+        "spaces search",
+        &[
+            "hf spaces search \"generate image\"",
+            "hf spaces search \"identify objects in pictures\" --sdk gradio --limit 5",
+            "hf spaces search \"remove background from photo\" --description --json",
+        ],
+    ),
+    (
         "collections",
         &[
             "hf collections ls --owner demo-org",

@@ -29,6 +29,7 @@ const GROUPS: &[&str] = &[
     "spaces list",
     "spaces info",
     "spaces card",
+    "spaces search",
     // Issue 16's first pages, checked by the same rule.
     "spaces secrets",
     "spaces variables",

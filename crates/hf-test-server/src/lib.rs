@@ -27,6 +27,7 @@
 //! | Hub | GET | `/api/spaces/{repo}/runtime` | stage (a restart or hardware change: `BUILDING`, `APP_STARTING`, then `RUNNING` after 600 ms), hardware (`current`, `requested`), `gcTimeout` (sleep time), `devMode` |
 //! | Hub | POST | `/api/spaces/{repo}/{pause,restart[?factory=true],hardware,sleeptime,dev-mode}` | `{}`, `{}`, `{"flavor","sleepTimeSeconds"?}`, `{"seconds"}`, `{"enabled"}` -> the runtime; write access |
 //! | Hub | GET | `/api/spaces/{repo}/logs/{build,run}` | SSE `data: {"data","timestamp"}`; lines still due (a build in progress) arrive as they come; write access |
+//! | Hub | GET | `/api/spaces/semantic-search` | `q`, `filter`, `sdk`, `includeNonRunning`: Spaces whose id, title, tags and SDK hold the words, `semanticRelevancyScore` first |
 //! | Hub | GET | `/api/spaces/hardware` | the hardware catalogue (`name`, `prettyName`, `cpu`, `ram`, `accelerator`, `unitCostUSD`...) |
 //! | Admin | POST | `/_admin/space-stage` | `{"repo", "stage"?, "logs"?, "build"?}`: set a Space's stage at once, append log lines |
 //! | Hub | GET, POST, DELETE | `/api/spaces/{repo}/variables` | `{key: {value, updatedAt}}`; POST `{key, value}` / DELETE `{key}` need write access and answer the list |

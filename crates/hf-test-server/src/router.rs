@@ -163,6 +163,9 @@ async fn api(ctx: &Ctx, segs: &[String]) -> Response {
             hub::space_templates(ctx)
         }
         ("spaces", &Method::GET) if segs.len() == 2 && segs[1] == "hardware" => spaces::hardware(),
+        ("spaces", &Method::GET) if segs.len() == 2 && segs[1] == "semantic-search" => {
+            spaces::search(ctx)
+        }
         ("settings", &Method::GET) if segs.get(1).map(String::as_str) == Some("repositories") => {
             hub::namespace_repositories(ctx, None)
         }

@@ -1,6 +1,6 @@
 //! A Space's runtime: its stage (a restart or a hardware change builds for [`BUILD_MS`],
 //! then runs), pause, restart, hardware, sleep time, dev mode, the hardware catalogue, and
-//! the build and run logs as a Server-Sent Events stream.
+//! the build and run logs as a Server-Sent Events stream, and semantic search.
 //!
 //! Changing a Space needs write access to it; so does reading its logs (apps print secrets).
 
@@ -291,4 +291,81 @@ pub(crate) fn route(ctx: &Ctx, id: &str, action: &str, tail: &str) -> Response {
             &format!("Not found: {} {}", ctx.method, ctx.path),
         ),
     }
+}
+
+/// At most this many results from `/api/spaces/semantic-search`.
+const SEARCH_RESULTS: usize = 50;
+
+/// `GET /api/spaces/semantic-search?q&filter&sdk&includeNonRunning`: Spaces the caller can
+/// see whose id, title, tags and SDK hold the query's words, best match first (the score is
+/// the share of words found); running ones only unless `includeNonRunning`.
+pub(crate) fn search(ctx: &Ctx) -> Response {
+    let Some(query) = ctx
+        .q("q")
+        .map(str::to_lowercase)
+        .filter(|q| !q.trim().is_empty())
+    else {
+        return error_response(400, None, "\"q\" is required");
+    };
+    let words: Vec<&str> = query.split_whitespace().collect();
+    let (filters, sdks) = (ctx.q_all("filter"), ctx.q_all("sdk"));
+    let include_non_running = ctx.q_bool("includeNonRunning");
+    let db = ctx.db();
+    let now = now_ms();
+    let mut found: Vec<(f64, Value)> = db
+        .repos
+        .values()
+        .filter(|r| r.kind == RepoType::Space && db.can_read(&ctx.caller, r))
+        .filter(|r| filters.iter().all(|f| r.tags.contains(f)))
+        .filter(|r| sdks.is_empty() || r.sdk.as_ref().is_some_and(|s| sdks.contains(s)))
+        .filter(|r| include_non_running || r.space.stage_at(now) == "RUNNING")
+        .filter_map(|r| {
+            let name = r.id.rsplit('/').next().unwrap_or(&r.id);
+            let title = r
+                .card_data
+                .as_ref()
+                .and_then(|c| c["title"].as_str())
+                .unwrap_or(name)
+                .to_owned();
+            let text = format!(
+                "{} {} {} {}",
+                r.id.replace(['-', '_', '/'], " "),
+                title,
+                r.tags.join(" "),
+                r.sdk.clone().unwrap_or_default()
+            )
+            .to_lowercase();
+            let hits = words.iter().filter(|w| text.contains(*w)).count();
+            (hits > 0).then(|| {
+                let score = hits as f64 / words.len() as f64;
+                let v = json!({
+                    "id": r.id,
+                    "author": r.namespace(),
+                    "title": title,
+                    "emoji": r.card_data.as_ref().and_then(|c| c["emoji"].as_str()),
+                    "sdk": r.sdk,
+                    "likes": r.likes,
+                    "private": r.private,
+                    "tags": r.tags,
+                    "runtime": r.space.runtime_json(),
+                    "ai_short_description": format!("{title}: a {} Space", r.sdk.as_deref().unwrap_or("static")),
+                    "ai_category": "Other",
+                    "semanticRelevancyScore": score,
+                    "trendingScore": 0,
+                });
+                (score, v)
+            })
+        })
+        .collect();
+    found.sort_by(|a, b| {
+        b.0.total_cmp(&a.0)
+            .then_with(|| a.1["id"].as_str().cmp(&b.1["id"].as_str()))
+    });
+    ok_json(Value::Array(
+        found
+            .into_iter()
+            .take(SEARCH_RESULTS)
+            .map(|(_, v)| v)
+            .collect(),
+    ))
 }

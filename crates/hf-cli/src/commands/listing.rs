@@ -213,6 +213,8 @@ enum SpacesCommand {
     Info(InfoArgs),
     /// Get the card (README) of a Space on the Hub.
     Card(CardArgs),
+    /// Search Spaces on the Hub using semantic search.
+    Search(SpaceSearchArgs),
     /// Manage a Space's secrets (values are write-only: never shown).
     #[command(subcommand)]
     Secrets(SecretsCommand),
@@ -244,6 +246,49 @@ struct RestartArgs {
     factory_reboot: bool,
     #[command(flatten)]
     token: TokenArg,
+}
+
+#[derive(Debug, clap::Args)]
+struct SpaceSearchArgs {
+    /// Search query.
+    query: String,
+    /// Filter by tags (e.g. 'text-classification'). Can be used multiple times.
+    #[arg(long)]
+    filter: Vec<String>,
+    /// Filter by SDK (e.g. gradio, docker, static). Can be used multiple times.
+    #[arg(long)]
+    sdk: Vec<String>,
+    /// Include non-running spaces in results.
+    #[arg(long, overrides_with = "no_include_non_running")]
+    include_non_running: bool,
+    /// Only running spaces (the default).
+    #[arg(long, overrides_with = "include_non_running")]
+    no_include_non_running: bool,
+    /// Show AI-generated descriptions.
+    #[arg(long, overrides_with = "no_description")]
+    description: bool,
+    /// Do not show AI-generated descriptions (the default).
+    #[arg(long, overrides_with = "description")]
+    no_description: bool,
+    /// Limit the number of results.
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    #[command(flatten)]
+    token: TokenArg,
+}
+
+/// A row of `hf spaces search`, as Python's.
+#[derive(Debug, Serialize)]
+struct SpaceFound {
+    id: String,
+    title: String,
+    sdk: Option<String>,
+    likes: u64,
+    stage: Option<String>,
+    category: Option<String>,
+    score: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -1350,6 +1395,73 @@ async fn space_runtime_command(
             context
                 .output
                 .note(&format!("hint: `hf spaces wait {id}` waits until it runs"));
+            Ok(())
+        }
+        SpacesCommand::Search(a) => {
+            let api = context.session.hub_api(a.token.flag())?;
+            let mut options = hf_hub::api::SpaceSearchOptions::default();
+            options.filter = a.filter;
+            options.sdk = a.sdk;
+            options.include_non_running = a.include_non_running;
+            let items: Vec<SpaceFound> = api
+                .search_spaces(&a.query, &options)
+                .await?
+                .into_iter()
+                .take(a.limit)
+                .map(|r| SpaceFound {
+                    id: r.id,
+                    title: r.title,
+                    sdk: r.sdk,
+                    likes: r.likes,
+                    stage: r.stage,
+                    category: r.ai_category,
+                    score: r
+                        .semantic_relevancy_score
+                        .map(|s| (s * 100.0).round() / 100.0),
+                    description: if a.description {
+                        r.ai_short_description
+                    } else {
+                        None
+                    },
+                })
+                .collect();
+            let headers: &'static [&'static str] = if a.description {
+                &[
+                    "ID",
+                    "TITLE",
+                    "SDK",
+                    "LIKES",
+                    "STAGE",
+                    "CATEGORY",
+                    "SCORE",
+                    "DESCRIPTION",
+                ]
+            } else {
+                &["ID", "TITLE", "SDK", "LIKES", "STAGE", "CATEGORY", "SCORE"]
+            };
+            context.output.emit(&crate::output::Listing {
+                items,
+                headers,
+                row: |f: &SpaceFound| {
+                    let mut row = vec![
+                        f.id.clone(),
+                        f.title.clone(),
+                        f.sdk.clone().unwrap_or_default(),
+                        f.likes.to_string(),
+                        f.stage.clone().unwrap_or_default(),
+                        f.category.clone().unwrap_or_default(),
+                        f.score.map(|s| s.to_string()).unwrap_or_default(),
+                    ];
+                    row.extend(f.description.clone());
+                    row
+                },
+                id: |f| f.id.clone(),
+            })?;
+            if !a.description {
+                context
+                    .output
+                    .note("Use --description to show AI-generated descriptions.");
+            }
             Ok(())
         }
         SpacesCommand::Hardware(a) => {

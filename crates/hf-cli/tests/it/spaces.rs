@@ -142,3 +142,65 @@ fn a_space_is_restarted_waited_for_paused_and_its_logs_read() {
         );
     }
 }
+
+#[test]
+fn spaces_are_found_by_what_they_do() {
+    let hub = HubEnv::new(|t| &t.write);
+    for (id, sdk) in [
+        ("demo-user/image-maker", "gradio"),
+        ("demo-user/docs-site", "static"),
+    ] {
+        hub.ok(&["repos", "create", id, "--type", "space", "--sdk", sdk]);
+    }
+    let found = hub.ok(&["spaces", "search", "image maker", "-q"]).stdout;
+    assert_eq!(
+        found.lines().next(),
+        Some("demo-user/image-maker"),
+        "{found}"
+    );
+    let by_sdk = hub
+        .ok(&["spaces", "search", "demo", "--sdk", "static", "-q"])
+        .stdout;
+    assert_eq!(by_sdk, "demo-user/docs-site\n");
+    let shown = hub.ok(&[
+        "spaces",
+        "search",
+        "image maker",
+        "--format",
+        "human",
+        "--no-truncate",
+    ]);
+    assert!(
+        shown
+            .stderr
+            .contains("Use --description to show AI-generated descriptions."),
+        "{}",
+        shown.stderr
+    );
+    insta::assert_snapshot!(shown.stdout, @"
+    ID                     TITLE        SDK     LIKES  STAGE    CATEGORY  SCORE
+    demo-user/image-maker  image-maker  gradio  0      RUNNING  Other     1
+    ");
+    let described = hub
+        .ok(&["spaces", "search", "image maker", "--description", "--json"])
+        .json();
+    assert_eq!(
+        described[0]["description"], "image-maker: a gradio Space",
+        "{described}"
+    );
+    assert_eq!(described[0]["score"], 1.0);
+    // A paused Space is found only with --include-non-running.
+    hub.ok(&["spaces", "pause", "demo-user/image-maker"]);
+    let running = hub.ok(&["spaces", "search", "image maker", "-q"]).stdout;
+    assert!(!running.contains("image-maker"), "{running}");
+    let all = hub
+        .ok(&[
+            "spaces",
+            "search",
+            "image maker",
+            "--include-non-running",
+            "-q",
+        ])
+        .stdout;
+    assert!(all.contains("demo-user/image-maker"), "{all}");
+}

@@ -47,4 +47,7 @@ pub use manage::{
 };
 pub use pagination::ListingLimits;
 pub use refs::{CommitAuthor, GitCommit, GitRef, GitRefs};
-pub use spaces::{SpaceAccelerator, SpaceHardware, SpaceLogLine, SpaceLogOptions, SpaceRuntime};
+pub use spaces::{
+    SpaceAccelerator, SpaceHardware, SpaceLogLine, SpaceLogOptions, SpaceRuntime,
+    SpaceSearchOptions, SpaceSearchResult,
+};

@@ -90,6 +90,88 @@ pub struct SpaceHardware {
     pub unit_label: String,
 }
 
+/// The most results read from one semantic search.
+const MAX_SEARCH_RESULTS: usize = 1_000;
+
+/// A Space found by [`HubApi::search_spaces`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct SpaceSearchResult {
+    /// `owner/name`.
+    pub id: String,
+    /// Its owner.
+    pub author: String,
+    /// Its title.
+    pub title: String,
+    /// Its emoji.
+    pub emoji: Option<String>,
+    /// `gradio`, `docker`, `static`...
+    pub sdk: Option<String>,
+    /// Likes.
+    pub likes: u64,
+    /// Whether it is private.
+    pub private: bool,
+    /// Its tags.
+    pub tags: Vec<String>,
+    /// Its stage (`RUNNING`...), when the Hub said.
+    pub stage: Option<String>,
+    /// The Hub's AI-written one-line description.
+    pub ai_short_description: Option<String>,
+    /// The Hub's AI-chosen category.
+    pub ai_category: Option<String>,
+    /// How well it matches the query.
+    pub semantic_relevancy_score: Option<f64>,
+    /// Its trending score.
+    pub trending_score: Option<f64>,
+}
+
+impl SpaceSearchResult {
+    fn from_json(value: &Value) -> Result<Self, Error> {
+        let text = |key: &str| value[key].as_str().map(str::to_owned);
+        let id = text("id").ok_or_else(|| {
+            Error::Protocol("the Hub answered a search result without an id".into())
+        })?;
+        RepoId::new(&id).map_err(|_| {
+            Error::Protocol(format!("the Hub answered a malformed Space id {id:?}"))
+        })?;
+        Ok(Self {
+            author: text("author").unwrap_or_default(),
+            title: text("title").unwrap_or_default(),
+            emoji: text("emoji"),
+            sdk: text("sdk"),
+            likes: value["likes"].as_u64().unwrap_or(0),
+            private: value["private"].as_bool().unwrap_or(false),
+            tags: value["tags"]
+                .as_array()
+                .map(|t| {
+                    t.iter()
+                        .filter_map(|x| x.as_str().map(str::to_owned))
+                        .take(1_000)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            stage: value["runtime"]["stage"].as_str().map(str::to_owned),
+            ai_short_description: text("ai_short_description"),
+            ai_category: text("ai_category"),
+            semantic_relevancy_score: value["semanticRelevancyScore"].as_f64(),
+            trending_score: value["trendingScore"].as_f64(),
+            id,
+        })
+    }
+}
+
+/// What [`HubApi::search_spaces`] narrows to (all optional).
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct SpaceSearchOptions {
+    /// Spaces with every one of these tags.
+    pub filter: Vec<String>,
+    /// Spaces with one of these SDKs.
+    pub sdk: Vec<String>,
+    /// Also Spaces that are not running.
+    pub include_non_running: bool,
+}
+
 /// One line of a Space's build or run log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SpaceLogLine {
@@ -178,6 +260,43 @@ const FOLLOW_IDLE: Duration = Duration::from_secs(120);
 const FOLLOW_RETRIES: u32 = 5;
 
 impl HubApi {
+    /// `GET /api/spaces/semantic-search?q=`: Spaces that do what `query` says, best match
+    /// first.
+    ///
+    /// # Errors
+    /// Network failures; [`Error::Protocol`] for a malformed or oversized answer.
+    pub async fn search_spaces(
+        &self,
+        query: &str,
+        options: &SpaceSearchOptions,
+    ) -> Result<Vec<SpaceSearchResult>, Error> {
+        let mut url = self.http.url("/api/spaces/semantic-search")?;
+        {
+            let mut q = url.query_pairs_mut();
+            q.append_pair("q", query);
+            for f in &options.filter {
+                q.append_pair("filter", f);
+            }
+            for sdk in &options.sdk {
+                q.append_pair("sdk", sdk);
+            }
+            if options.include_non_running {
+                q.append_pair("includeNonRunning", "true");
+            }
+        }
+        let answer: Value = self.http.get(url).send_json().await?;
+        let list = answer.as_array().ok_or_else(|| {
+            Error::Protocol("the Hub answered a search that is not a list".into())
+        })?;
+        if list.len() > MAX_SEARCH_RESULTS {
+            return Err(Error::Protocol(format!(
+                "the Hub answered {} search results (at most {MAX_SEARCH_RESULTS} are read)",
+                list.len()
+            )));
+        }
+        list.iter().map(SpaceSearchResult::from_json).collect()
+    }
+
     /// `GET /api/spaces/{id}/runtime`.
     ///
     /// # Errors

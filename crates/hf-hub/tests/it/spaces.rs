@@ -147,3 +147,27 @@ async fn a_read_token_may_not_run_a_space_nor_read_its_logs() {
     assert!(err.http_kind().is_some(), "{err}");
     assert_eq!(writer.space_runtime(id).await.unwrap().stage, "RUNNING");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn spaces_are_found_by_semantic_search_with_their_filters() {
+    let server = TestServer::spawn(ServerConfig::default()).unwrap();
+    let api = api_for(&server, &server.tokens().read);
+    let found = api
+        .search_spaces(
+            "gradio template",
+            &hf_hub::api::SpaceSearchOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(found[0].id, "demo-org/gradio-template");
+    assert_eq!(found[0].stage.as_deref(), Some("RUNNING"));
+    assert_eq!(found[0].semantic_relevancy_score, Some(1.0));
+    let mut options = hf_hub::api::SpaceSearchOptions::default();
+    options.sdk = vec!["docker".into()];
+    assert!(
+        api.search_spaces("gradio", &options)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
