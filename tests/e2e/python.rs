@@ -731,3 +731,63 @@ fn endpoints_deployed_by_one_client_are_managed_by_the_other() {
         .success();
     both.ours(&["endpoints", "describe", &ours_name]).failure(1);
 }
+
+#[test]
+fn datasets_sql_gives_the_same_rows_as_python() {
+    let Some(session) = both("datasets_sql_gives_the_same_rows_as_python") else {
+        return;
+    };
+    // Python runs the DuckDB program when its duckdb package is absent; it sits beside its `hf`.
+    let venv_bin = session
+        .target()
+        .python_hf
+        .as_ref()
+        .and_then(|p| p.parent())
+        .unwrap()
+        .to_owned();
+    let duckdb = venv_bin.join("duckdb");
+    assert!(
+        duckdb.is_file(),
+        "{} is missing: pip install duckdb-cli (bash .ci/run does)",
+        duckdb.display()
+    );
+    let made = std::process::Command::new(&duckdb)
+        .current_dir(session.home())
+        .args([
+            "-c",
+            "COPY (SELECT range AS id, 'city ' || range AS name FROM range(4)) TO 'cities.parquet'",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let path = format!("{}:/usr/bin:/bin", venv_bin.display());
+    let query = "SELECT name, id * 10 AS tens FROM read_parquet('cities.parquet') ORDER BY id DESC";
+    for format in ["json", "quiet"] {
+        let ours = session
+            .hf(["datasets", "sql", query, "--format", format])
+            .env("PATH", &path)
+            .run()
+            .success();
+        let python = session
+            .python_hf(["datasets", "sql", query, "--format", format])
+            .expect("the Python CLI")
+            .env("PATH", &path)
+            .run()
+            .success();
+        if format == "json" {
+            assert_eq!(
+                ours.json(),
+                python.json(),
+                "ours: {}\nPython: {}",
+                ours.stdout,
+                python.stdout
+            );
+        } else {
+            assert_eq!(ours.stdout, python.stdout);
+        }
+    }
+}

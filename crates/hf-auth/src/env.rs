@@ -96,6 +96,8 @@ registry! {
         "Base URL of the Inference Endpoints API (`hf endpoints`); the token is sent there. Ours: Python's is fixed.";
     HF_INFERENCE_CATALOG_URL = "HF_INFERENCE_CATALOG_URL", "hf-auth", "https://endpoints.huggingface.co/api/v1/catalog",
         "Base URL of the Inference Endpoints catalog (`hf endpoints catalog`); the token is sent there. Ours: Python's is fixed.";
+    PATH = "PATH", "hf-cli", "(the system's)",
+        "Where `hf datasets sql` looks for the `duckdb` program, as Python does.";
     COLUMNS = "COLUMNS", "hf-cli", "(the terminal's width, else 80)",
         "Width human tables are cut to (see `--no-truncate`).";
     NO_COLOR = "NO_COLOR", "hf-cli", "(unset)",

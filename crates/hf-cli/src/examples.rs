@@ -457,6 +457,13 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     ("version", &["hf version", "hf version --format json"]),
     (
+        "datasets sql",
+        &[
+            "hf datasets sql \"SELECT COUNT(*) AS rows FROM read_parquet('https://huggingface.co/api/datasets/cfahlgren1/hub-stats/parquet/models/train/0.parquet')\"",
+            "hf datasets sql \"SELECT * FROM read_parquet('https://huggingface.co/api/datasets/cfahlgren1/hub-stats/parquet/models/train/0.parquet') LIMIT 5\" --format json",
+        ],
+    ),
+    (
         "spaces search",
         &[
             "hf spaces search \"generate image\"",

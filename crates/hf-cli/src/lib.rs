@@ -10,6 +10,7 @@
 mod args;
 mod cli;
 mod commands;
+mod duckdb;
 mod examples;
 mod exit;
 mod hints;

@@ -49,16 +49,7 @@ const GROUPS: &[&str] = &[
 
 /// What Python accepts and we do not (yet), as `command flag` (`command (page)` for a
 /// whole command), each with the reason; docs/coming-from-python.md says the same.
-const GAPS: &[(&str, &str)] = &[
-    (
-        "datasets sql (page)",
-        "runs DuckDB SQL over parquet files; not built",
-    ),
-    (
-        "repos list --explore",
-        "the interactive 3D city view: not built",
-    ),
-];
+const GAPS: &[(&str, &str)] = &[];
 
 /// Spellings that mean something else here, on purpose (docs/coming-from-python.md): not
 /// tried, since parsing or refusing them proves nothing.

@@ -81,6 +81,17 @@ enum DatasetsCommand {
     Leaderboard(LeaderboardArgs),
     /// List the Parquet files of a dataset (from the Dataset Viewer), with their URLs.
     Parquet(ParquetArgs),
+    /// Execute a raw SQL query with DuckDB against dataset parquet URLs (needs the `duckdb`
+    /// program on PATH, as Python's does without its `duckdb` package).
+    Sql(SqlArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct SqlArgs {
+    /// Raw SQL query to execute.
+    sql: String,
+    #[command(flatten)]
+    token: TokenArg,
 }
 
 #[derive(Debug, clap::Args)]
@@ -1257,6 +1268,23 @@ pub(crate) async fn run_datasets(args: DatasetsArgs, context: &mut Context) -> a
         }
         DatasetsCommand::Info(info) => info_command(repo_type, info, context).await,
         DatasetsCommand::Card(card) => card_command(repo_type, card, context).await,
+        DatasetsCommand::Sql(a) => {
+            let query = crate::duckdb::check_query(&a.sql)?;
+            let path = context.session.env().get(&hf_auth::env::PATH);
+            let Some(binary) = crate::duckdb::find(path.as_deref()) else {
+                return Err(anyhow::anyhow!("DuckDB is required for `hf datasets sql`.")).hint(
+                    "install the DuckDB program so that `duckdb` is on PATH (`pip install \
+                     duckdb-cli`, `brew install duckdb`, or https://duckdb.org/docs/installation)",
+                );
+            };
+            let token = context.session.token_or_flag(a.token.flag())?;
+            let endpoint = context.session.endpoint()?;
+            let rows = tokio::task::spawn_blocking(move || {
+                crate::duckdb::run(&binary, &query, token.as_ref(), &endpoint)
+            })
+            .await??;
+            context.output.emit(&rows)
+        }
         DatasetsCommand::Parquet(parquet) => {
             let (api, viewer) = context.session.dataset_viewer_api(parquet.token.flag())?;
             let repo = parse_repo(&parquet.dataset_id, Some(repo_type))?;

@@ -108,8 +108,97 @@ struct ListArgs {
     /// Show at most this many repos (0: all).
     #[arg(long, default_value_t = 30)]
     limit: usize,
+    /// Explore your repos as a 3D city: drawn as a skyline, one building a repo, its height
+    /// its storage (Python's is interactive; this one prints once).
+    #[arg(long)]
+    explore: bool,
     #[command(flatten)]
     token: TokenArg,
+}
+
+/// The most buildings in the skyline; smaller repos share the last one (as Python's city).
+const SKYLINE_BUILDINGS: usize = 30;
+/// The tallest building, in lines.
+const SKYLINE_HEIGHT: usize = 16;
+
+/// `hf repos list --explore`: the repos (largest first) as buildings whose height grows with
+/// the square root of their storage (Python's rule), a roof letter for their type, and a
+/// legend. Plain text: it works on any terminal and in a pipe.
+fn skyline(repos: &[hf_hub::api::RepoStorage]) -> String {
+    if repos.is_empty() {
+        return "No repositories found.\n".to_owned();
+    }
+    let mut sorted: Vec<&hf_hub::api::RepoStorage> = repos.iter().collect();
+    sorted.sort_by(|a, b| b.storage.cmp(&a.storage).then_with(|| a.id.cmp(&b.id)));
+    let mut buildings: Vec<(String, String, u64)> = sorted
+        .iter()
+        .take(SKYLINE_BUILDINGS)
+        .map(|r| (r.id.clone(), r.kind.clone(), r.storage))
+        .collect();
+    let rest = &sorted[buildings.len()..];
+    if !rest.is_empty() {
+        buildings.push((
+            format!("{} more repos", rest.len()),
+            "other".to_owned(),
+            rest.iter().map(|r| r.storage).sum(),
+        ));
+    }
+    let tallest = buildings.iter().map(|b| b.2).max().unwrap_or(0).max(1) as f64;
+    let heights: Vec<usize> = buildings
+        .iter()
+        .map(|b| {
+            let h = ((b.2 as f64 / tallest).sqrt() * SKYLINE_HEIGHT as f64).round() as usize;
+            h.clamp(1, SKYLINE_HEIGHT)
+        })
+        .collect();
+    let roof = |kind: &str| match kind {
+        "model" => 'M',
+        "dataset" => 'D',
+        "space" => 'S',
+        "bucket" => 'B',
+        _ => '+',
+    };
+    let mut out = String::new();
+    for level in (1..=SKYLINE_HEIGHT + 1).rev() {
+        let mut line = String::new();
+        for (i, b) in buildings.iter().enumerate() {
+            let h = heights[i];
+            let piece = if level == h + 1 {
+                format!(" {}{} ", roof(&b.1), roof(&b.1))
+            } else if level <= h {
+                " || ".to_owned()
+            } else {
+                "    ".to_owned()
+            };
+            line.push_str(&piece);
+        }
+        let line = line.trim_end();
+        if !line.is_empty() {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out.push_str(&"=".repeat(buildings.len() * 4));
+    out.push('\n');
+    let numbers: String = (1..=buildings.len()).map(|n| format!("{n:^4}")).collect();
+    out.push_str(numbers.trim_end());
+    out.push_str("\n\n");
+    let total: u64 = repos.iter().map(|r| r.storage).sum();
+    for (i, b) in buildings.iter().enumerate() {
+        out.push_str(&format!(
+            "{:>3}  {}  {:>9}  {}\n",
+            i + 1,
+            roof(&b.1),
+            crate::output::size_with_unit(b.2),
+            b.0
+        ));
+    }
+    out.push_str(&format!(
+        "\n{} repos, {} in all. Roofs: M model, D dataset, S space, B bucket.\n",
+        repos.len(),
+        crate::output::size_with_unit(total)
+    ));
+    out
 }
 
 /// `hf repos list`'s rows, as Python prints them.
@@ -703,6 +792,18 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
                 })
                 .try_collect()
                 .await?;
+            if a.explore {
+                if !matches!(
+                    context.output.format(),
+                    crate::output::OutputFormat::Human | crate::output::OutputFormat::Auto
+                ) {
+                    return Err(UsageError(
+                        "Repository exploration is only available in terminal.".into(),
+                    )
+                    .into());
+                }
+                return context.output.write_text(&skyline(&all));
+            }
             let total = all.len();
             let shown = if a.limit == 0 {
                 total

@@ -1029,3 +1029,179 @@ fn space_secrets_and_variables_are_managed_and_secret_values_never_shown() {
         assert!(refused.stderr.contains("hint:"), "{}", refused.stderr);
     }
 }
+
+/// The DuckDB program `.ci/run` installs (`duckdb-cli` in `.venv`), or one on PATH.
+fn duckdb_program() -> std::path::PathBuf {
+    let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/duckdb");
+    if venv.is_file() {
+        return venv;
+    }
+    #[allow(clippy::disallowed_methods, reason = "finds the test's own tool")]
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("duckdb"))
+        .find(|p| p.is_file())
+        .expect("the DuckDB program: `.venv/bin/pip install duckdb-cli` (bash .ci/run installs it)")
+}
+
+#[test]
+fn datasets_sql_runs_duckdb_on_parquet_and_prints_python_s_table() {
+    let duckdb = duckdb_program();
+    let mut hub = HubEnv::new(|t| &t.read);
+    // A real Parquet file, written by DuckDB itself.
+    let made = std::process::Command::new(&duckdb)
+        .current_dir(hub.env.root())
+        .args(["-c", "COPY (SELECT range AS id, 'row ' || range AS label, range % 2 = 0 AS even FROM range(5)) TO 'rows.parquet'"])
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let bin = duckdb.parent().unwrap().to_str().unwrap().to_owned();
+    hub.env.set("PATH", &bin);
+    let query = "SELECT label, id, even FROM read_parquet('rows.parquet') WHERE id < 3 ORDER BY id";
+    let table = hub
+        .ok(&["datasets", "sql", query, "--format", "human"])
+        .stdout;
+    insta::assert_snapshot!(table, @"
+    LABEL  ID  EVEN
+    row 0  0   ✔
+    row 1  1
+    row 2  2   ✔
+    ");
+    let json = hub.ok(&["datasets", "sql", query, "--json"]).stdout;
+    assert!(
+        json.contains(r#""label": "row 0","#),
+        "columns keep the query's order: {json}"
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&json).unwrap()[2]["id"],
+        2
+    );
+    assert_eq!(
+        hub.ok(&["datasets", "sql", query, "-q"]).stdout,
+        "row 0\nrow 1\nrow 2\n"
+    );
+    assert_eq!(
+        hub.ok(&[
+            "datasets",
+            "sql",
+            "SELECT * FROM read_parquet('rows.parquet') WHERE id > 9"
+        ])
+        .stdout,
+        "No results found.\n"
+    );
+    // Refused before DuckDB runs: an empty query, a dot command.
+    for bad in ["  ;  ", "SELECT 1;\n.shell touch pwned"] {
+        let refused = hub.run(&["datasets", "sql", bad]);
+        assert_eq!(refused.code, Some(2), "{}", refused.transcript());
+    }
+    assert!(!hub.env.path("pwned").exists());
+    // DuckDB's own error, as it said it.
+    let wrong = hub.fails(&["datasets", "sql", "SELEC 1"]);
+    assert!(wrong.stderr.contains("syntax error"), "{}", wrong.stderr);
+    // Without DuckDB: what to install.
+    hub.env.set("PATH", hub.env.path("empty").to_str().unwrap());
+    let missing = hub.fails(&["datasets", "sql", "SELECT 1"]);
+    assert!(
+        missing.stderr.contains("DuckDB is required")
+            && missing.stderr.contains("pip install duckdb-cli"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn datasets_sql_gives_duckdb_the_token_on_stdin_never_in_argv() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut hub = HubEnv::new(|t| &t.read);
+    let bin = hub.env.path("fake-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let record = hub.env.path("record");
+    let script = format!(
+        // `cat` by its path: PATH holds only this folder.
+        "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{0}.argv'\n/bin/cat > '{0}.stdin'\necho '[{{\"n\":1}}]'\n",
+        record.display()
+    );
+    std::fs::write(bin.join("duckdb"), script).unwrap();
+    std::fs::set_permissions(bin.join("duckdb"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    hub.env.set("PATH", bin.to_str().unwrap());
+    let query = "SELECT COUNT(*) AS n FROM 'hf://datasets/demo-org/demo-dataset/data/*.parquet'";
+    assert_eq!(hub.ok(&["datasets", "sql", query, "-q"]).stdout, "1\n");
+    let argv = std::fs::read_to_string(format!("{}.argv", record.display())).unwrap();
+    assert_eq!(argv, "-json\n");
+    let stdin = std::fs::read_to_string(format!("{}.stdin", record.display())).unwrap();
+    let token = hub.server.tokens().read.clone();
+    assert!(
+        stdin.starts_with(
+            ".output /dev/null\nCREATE OR REPLACE SECRET hf_hub_token (TYPE HTTP, BEARER_TOKEN '"
+        ) && stdin.contains(&format!("TOKEN '{token}')"))
+            && stdin.contains(&format!("SCOPE '{}'", hub.server.endpoint()))
+            && stdin.ends_with(&format!(".output\n{query};\n")),
+        "{}",
+        stdin.replace(&token, "<TOKEN>")
+    );
+    // A local file gets no secrets (creating them needs DuckDB's network extension).
+    hub.ok(&["datasets", "sql", "SELECT 1 AS n FROM 'local.parquet'"]);
+    let stdin = std::fs::read_to_string(format!("{}.stdin", record.display())).unwrap();
+    assert_eq!(stdin, "SELECT 1 AS n FROM 'local.parquet';\n");
+}
+
+#[test]
+fn repos_list_explore_draws_the_repos_as_a_skyline() {
+    let hub = HubEnv::new(|t| &t.write);
+    let city = hub
+        .ok(&[
+            "repos",
+            "list",
+            "--namespace",
+            "demo-org",
+            "--explore",
+            "--format",
+            "human",
+        ])
+        .stdout;
+    insta::assert_snapshot!(city, @"
+     MM
+     ||
+     ||
+     ||
+     ||  MM
+     ||  ||
+     ||  ||
+     ||  ||
+     ||  ||
+     ||  ||
+     ||  ||
+     ||  ||
+     ||  ||
+     ||  ||
+     ||  ||  DD  MM
+     ||  ||  ||  ||  MM  SS
+     ||  ||  ||  ||  ||  ||
+    ========================
+     1   2   3   4   5   6
+
+      1  M     5.2 MB  demo-org/xet-model
+      2  M     3.1 MB  demo-org/demo-model
+      3  D    68.8 KB  demo-org/demo-dataset
+      4  M    67.2 KB  demo-org/gated-model
+      5  M    20.9 KB  demo-org/many-files
+      6  S     1.7 KB  demo-org/gradio-template
+
+    6 repos, 8.6 MB in all. Roofs: M model, D dataset, S space, B bucket.
+    ");
+    // As Python: not for programs.
+    let refused = hub.run(&["repos", "list", "--explore", "--json"]);
+    assert_eq!(refused.code, Some(2), "{}", refused.transcript());
+    assert!(
+        refused
+            .stderr
+            .contains("Repository exploration is only available in terminal."),
+        "{}",
+        refused.stderr
+    );
+}
