@@ -788,3 +788,44 @@ fn datasets_sql_gives_the_same_rows_as_python() {
         }
     }
 }
+
+#[test]
+fn a_xet_file_downloaded_through_xet_by_both_clients_is_byte_identical() {
+    let Some(session) = both("a_xet_file_downloaded_through_xet_by_both_clients_is_byte_identical")
+    else {
+        return;
+    };
+    let token = session.target().token().to_owned();
+    let (ours_dir, python_dir) = (
+        session.home().join("ours-xet"),
+        session.home().join("python-xet"),
+    );
+    // Both with Xet on (Python's default with hf_xet; ours with the `xet` feature).
+    session
+        .hf([
+            "download",
+            "demo-org/xet-model",
+            "model.safetensors",
+            "--local-dir",
+        ])
+        .arg(&ours_dir)
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    session
+        .python_hf([
+            "download",
+            "demo-org/xet-model",
+            "model.safetensors",
+            "--local-dir",
+        ])
+        .expect("the Python CLI")
+        .arg(&python_dir)
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    let read = |dir: &std::path::Path| std::fs::read(dir.join("model.safetensors")).unwrap();
+    let (ours, python) = (read(&ours_dir), read(&python_dir));
+    assert!(ours.len() > 5 * 1024 * 1024, "{} bytes", ours.len());
+    assert!(ours == python, "the two downloads differ");
+}

@@ -83,7 +83,9 @@ registry! {
     HF_HUB_DISABLE_TELEMETRY = "HF_HUB_DISABLE_TELEMETRY", "hf-auth (HTTP core)", "false",
         "Accepted for compatibility; this client sends no telemetry.";
     HF_HUB_DISABLE_XET = "HF_HUB_DISABLE_XET", "hf-hub", "false",
-        "Accepted for compatibility; this client always uses plain HTTP and the LFS API.";
+        "Never use Xet: Xet files are downloaded through the bridge over HTTP (uploads use the LFS API either way).";
+    HF_XET_CACHE = "HF_XET_CACHE", "hf-hub", "$HF_HOME/xet",
+        "The Xet client's own cache (shards and staging), shared with Python's hf_xet.";
     HF_DEBUG = "HF_DEBUG", "hf-cli", "false",
         "When truthy, debug logging is enabled (tokens are never logged).";
     HF_HUB_VERBOSITY = "HF_HUB_VERBOSITY", "hf-cli", "warning",

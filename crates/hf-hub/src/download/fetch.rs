@@ -35,34 +35,57 @@ const WRITER_SLOTS: usize = 16;
 
 /// Where a file's bytes are fetched from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Source {
     /// A Hub URL: sent with the token, redirects followed (the token is dropped when they leave the Hub).
     Hub(Url),
     /// A CDN URL: never sent the token.
     Cdn(Url),
+    /// A file stored in Xet: reconstructed from the CAS (feature `xet`, unless
+    /// `HF_HUB_DISABLE_XET`), else fetched from `bridge` (the CDN URL the Hub redirected to).
+    Xet {
+        /// The file's Xet hash.
+        hash: String,
+        /// The Hub route that hands out CAS read tokens (`rel="xet-auth"`).
+        auth: Url,
+        /// Where the Hub redirected: the bridge, for clients without Xet.
+        bridge: Url,
+    },
 }
 
 impl Source {
     /// The source a HEAD's metadata points to.
     #[must_use]
     pub fn from_metadata(metadata: &FileMetadata) -> Self {
-        if metadata.on_cdn {
-            Self::Cdn(metadata.location.clone())
-        } else {
-            Self::Hub(metadata.location.clone())
+        match (&metadata.xet_hash, &metadata.xet_auth) {
+            (Some(hash), Some(auth)) if metadata.on_cdn => Self::Xet {
+                hash: hash.clone(),
+                auth: auth.clone(),
+                bridge: metadata.location.clone(),
+            },
+            _ if metadata.on_cdn => Self::Cdn(metadata.location.clone()),
+            _ => Self::Hub(metadata.location.clone()),
+        }
+    }
+
+    /// This source fetched over plain HTTP: a Xet file through its bridge.
+    fn over_http(&self) -> Self {
+        match self {
+            Self::Xet { bridge, .. } => Self::Cdn(bridge.clone()),
+            other => other.clone(),
         }
     }
 
     fn request(&self, http: &HubClient) -> HubRequest {
         match self {
             Self::Hub(url) => http.get(url.clone()),
-            Self::Cdn(url) => http.get(url.clone()).without_auth(),
+            Self::Cdn(url) | Self::Xet { bridge: url, .. } => http.get(url.clone()).without_auth(),
         }
     }
 
     fn url(&self) -> &Url {
         match self {
-            Self::Hub(url) | Self::Cdn(url) => url,
+            Self::Hub(url) | Self::Cdn(url) | Self::Xet { bridge: url, .. } => url,
         }
     }
 }
@@ -109,6 +132,26 @@ pub(crate) async fn fetch(
         std::fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
     }
     let progress = options.progress.clone();
+    #[cfg(feature = "xet")]
+    if let Source::Xet { hash, auth, .. } = source
+        && options.xet
+        && let Some(group) =
+            super::xet::download_group(http, auth, options.xet_cache_dir.as_deref()).await?
+    {
+        let result = from_xet(
+            &group,
+            hash,
+            size,
+            kind,
+            incomplete,
+            path,
+            progress.as_ref(),
+        )
+        .await;
+        progress.on_event(ProgressEvent::FileFinished { path: path.clone() });
+        return result;
+    }
+    let source = &source.over_http();
     let use_ranges = matches!(source, Source::Cdn(_))
         && size >= options.parallel_threshold()
         && options.ranges_allowed();
@@ -203,16 +246,14 @@ impl Writer {
     }
 }
 
-async fn sequential(
-    http: &HubClient,
-    source: &Source,
+/// Opens `incomplete` to append to what an earlier run left (its valid prefix, hashed
+/// again), positioned at its end.
+fn open_resumable(
+    incomplete: &Path,
     size: u64,
     kind: HashKind,
-    incomplete: &Path,
-    path: &Arc<str>,
-    progress: &dyn Progress,
-) -> Result<(FetchStats, String), Error> {
-    let mut offset = valid_prefix(incomplete, size);
+) -> Result<(File, ContentHasher, u64), Error> {
+    let offset = valid_prefix(incomplete, size);
     let mut file = OpenOptions::new()
         .create(true)
         .truncate(false)
@@ -227,6 +268,101 @@ async fn sequential(
     hash_prefix(&mut file, offset, &mut hasher).map_err(io_err("cannot read", incomplete))?;
     file.seek(SeekFrom::Start(offset))
         .map_err(io_err("cannot seek", incomplete))?;
+    Ok((file, hasher, offset))
+}
+
+/// Reconstructs the Xet file `hash` into `incomplete` from where an earlier run stopped, in
+/// order, through the same writer and hash as an HTTP stream.
+#[cfg(feature = "xet")]
+async fn from_xet(
+    group: &xet::xet_session::XetDownloadStreamGroup,
+    hash: &str,
+    size: u64,
+    kind: HashKind,
+    incomplete: &Path,
+    path: &Arc<str>,
+    progress: &dyn Progress,
+) -> Result<(FetchStats, String), Error> {
+    let (file, hasher, mut offset) = open_resumable(incomplete, size, kind)?;
+    let mut stats = FetchStats {
+        resumed_from: offset,
+        bytes_fetched: 0,
+        connections: 1,
+    };
+    progress.on_event(ProgressEvent::FileStarted {
+        path: path.clone(),
+        size,
+        resumed_from: offset,
+    });
+    let writer = Writer::spawn(file, hasher);
+    let xet_error = |e: &dyn std::fmt::Display, at: u64| {
+        Error::Protocol(format!(
+            "the Xet reconstruction of {path} failed after {at} of {size} bytes: {e}"
+        ))
+    };
+    if offset < size {
+        let range = (offset > 0).then_some(offset..size);
+        let mut stream = match group
+            .download_stream(super::xet::file_info(hash, size), range)
+            .await
+        {
+            Ok(stream) => stream,
+            Err(e) => {
+                writer.finish(incomplete).await?;
+                return Err(xet_error(&e, offset));
+            }
+        };
+        loop {
+            let bytes = match stream.next().await {
+                Ok(Some(bytes)) => bytes,
+                Ok(None) => break,
+                Err(e) => {
+                    writer.finish(incomplete).await?;
+                    return Err(xet_error(&e, offset));
+                }
+            };
+            let len = bytes.len() as u64;
+            if offset + len > size {
+                drop(writer.finish(incomplete).await);
+                let _ = std::fs::remove_file(incomplete);
+                return Err(Error::Protocol(format!(
+                    "Xet gave more than the {size} bytes announced for {path}; the partial file was deleted"
+                )));
+            }
+            if writer.tx.send(bytes).await.is_err() {
+                writer.finish(incomplete).await?;
+                return Err(Error::io(
+                    format!("cannot write {}", incomplete.display()),
+                    std::io::Error::other("the writer stopped"),
+                ));
+            }
+            offset += len;
+            stats.bytes_fetched += len;
+            progress.on_event(ProgressEvent::FileAdvanced {
+                path: path.clone(),
+                bytes: len,
+            });
+        }
+    }
+    let (_file, hasher) = writer.finish(incomplete).await?;
+    if offset != size {
+        return Err(Error::Protocol(format!(
+            "the Xet reconstruction of {path} ended after {offset} of {size} bytes"
+        )));
+    }
+    Ok((stats, hasher.finish()))
+}
+
+async fn sequential(
+    http: &HubClient,
+    source: &Source,
+    size: u64,
+    kind: HashKind,
+    incomplete: &Path,
+    path: &Arc<str>,
+    progress: &dyn Progress,
+) -> Result<(FetchStats, String), Error> {
+    let (file, hasher, mut offset) = open_resumable(incomplete, size, kind)?;
     let mut stats = FetchStats {
         resumed_from: offset,
         bytes_fetched: 0,

@@ -15,6 +15,8 @@ mod fetch;
 mod local_dir;
 mod options;
 mod tail;
+#[cfg(feature = "xet")]
+mod xet;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -50,6 +52,10 @@ pub struct FileMetadata {
     pub location: Url,
     /// Whether `location` is a CDN (fetched without the token) rather than the Hub itself.
     pub on_cdn: bool,
+    /// The file's Xet hash (`X-Xet-Hash`), when it is stored in Xet.
+    pub xet_hash: Option<String>,
+    /// The Hub route that hands out CAS read tokens for it (`Link: <..>; rel="xet-auth"`).
+    pub xet_auth: Option<Url>,
 }
 
 /// One file to fetch, with everything needed to place and verify it.
@@ -94,6 +100,23 @@ impl Planned {
             source: Some(source),
         })
     }
+}
+
+/// The `rel="xet-auth"` target of a `Link` header value (`<url>; rel="xet-auth", ...`).
+fn xet_auth_link(value: &str) -> Option<String> {
+    value.split(',').find_map(|part| {
+        let (target, params) = part.trim().split_once(';')?;
+        let is_auth = params
+            .split(';')
+            .any(|p| p.trim().replace(' ', "") == "rel=\"xet-auth\"");
+        is_auth.then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned()
+        })
+    })
 }
 
 impl HubApi {
@@ -155,12 +178,22 @@ impl HubApi {
             ),
             None => (response.url().clone(), false),
         };
+        let xet_hash = header("x-xet-hash")
+            .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+        let xet_auth = headers
+            .get_all("link")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(xet_auth_link)
+            .and_then(|link| response.url().join(&link).ok());
         Ok(FileMetadata {
             commit,
             etag,
             size,
             location,
             on_cdn,
+            xet_hash,
+            xet_auth,
         })
     }
 

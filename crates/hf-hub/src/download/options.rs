@@ -54,6 +54,12 @@ pub struct DownloadOptions {
     /// Never use the network: serve from the cache or fail saying what is missing
     /// (also implied by `HF_HUB_OFFLINE`, which the HTTP client carries).
     pub local_files_only: bool,
+    /// Reconstruct Xet files from the CAS (feature `xet`; off: through the bridge, as with
+    /// `HF_HUB_DISABLE_XET`).
+    pub xet: bool,
+    /// The Xet client's cache (`HF_XET_CACHE`, else `$HF_HOME/xet`; `None`: the Xet client's
+    /// own default). The first Xet download of a process fixes it for the process.
+    pub xet_cache_dir: Option<PathBuf>,
     /// Receives progress events.
     pub progress: SharedProgress,
 }
@@ -92,18 +98,26 @@ impl DownloadOptions {
             use_symlinks: true,
             force_download: false,
             local_files_only: false,
+            xet: cfg!(feature = "xet"),
+            xet_cache_dir: None,
             progress: no_progress(),
         }
     }
 
     /// Reads `HF_HUB_CACHE` (and `HF_HOME`...), `HF_HUB_DISABLE_SYMLINKS`, `HF_HUB_OFFLINE`,
-    /// `HF_HUB_DOWNLOAD_CONNECTIONS`, `HF_HUB_DOWNLOAD_CHUNK_SIZE` and `HF_HUB_LOCK_TIMEOUT`.
+    /// `HF_HUB_DOWNLOAD_CONNECTIONS`, `HF_HUB_DOWNLOAD_CHUNK_SIZE`, `HF_HUB_LOCK_TIMEOUT`,
+    /// `HF_HUB_DISABLE_XET` and `HF_XET_CACHE`.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] naming a malformed variable.
     pub fn from_env_source(source: &dyn EnvSource) -> Result<Self, Error> {
         let mut options = Self::new(hf_auth::paths::hub_cache_dir(source));
         options.use_symlinks = !source.flag(&env::HF_HUB_DISABLE_SYMLINKS);
+        options.xet = cfg!(feature = "xet") && !source.flag(&env::HF_HUB_DISABLE_XET);
+        options.xet_cache_dir = Some(source.get(&env::HF_XET_CACHE).map_or_else(
+            || hf_auth::paths::hf_home(source).join("xet"),
+            PathBuf::from,
+        ));
         options.local_files_only =
             source.flag(&env::HF_HUB_OFFLINE) || source.flag(&env::TRANSFORMERS_OFFLINE);
         if let Some(n) = parse_number(source, &env::HF_HUB_DOWNLOAD_CONNECTIONS)? {

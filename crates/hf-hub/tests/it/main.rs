@@ -11,3 +11,5 @@ mod hostile_server;
 mod repos;
 mod spaces;
 mod upload;
+#[cfg(feature = "xet")]
+mod xet;

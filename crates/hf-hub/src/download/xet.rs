@@ -1,0 +1,78 @@
+//! Xet downloads through Hugging Face's own client (`hf-xet`, the engine of Python's
+//! `hf_xet`), behind the `xet` feature: a file whose HEAD names its Xet hash and a
+//! `xet-auth` route on the Hub is reconstructed from the CAS instead of the bridge.
+//!
+//! The CAS token comes from that route (the Hub's token goes there, and only when the route is
+//! on a trusted origin); `hf-xet` refreshes it as it expires. Bytes arrive in order and go
+//! through the same writer and hash as every download: nothing enters the cache unverified.
+
+use std::sync::OnceLock;
+
+use hf_auth::http::HubClient;
+use url::Url;
+use xet::xet_session::{
+    HeaderMap, HeaderValue, XetDownloadStreamGroup, XetFileInfo, XetSession, XetSessionBuilder,
+    header,
+};
+
+use crate::Error;
+
+/// One session per process, on the caller's runtime (it holds HTTP pools and the chunk cache).
+static SESSION: OnceLock<XetSession> = OnceLock::new();
+
+fn xet_error(what: &str, error: impl std::fmt::Display) -> Error {
+    Error::Protocol(format!("Xet {what}: {error}"))
+}
+
+fn session(cache_dir: Option<&std::path::Path>) -> Result<&'static XetSession, Error> {
+    if let Some(session) = SESSION.get() {
+        return Ok(session);
+    }
+    let mut builder = XetSessionBuilder::new();
+    if let Some(dir) = cache_dir {
+        builder = builder.with_cache_dir(dir);
+    }
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        builder = builder.with_tokio_handle(handle);
+    }
+    let session = builder
+        .build()
+        .map_err(|e| xet_error("session could not start", e))?;
+    Ok(SESSION.get_or_init(|| session))
+}
+
+/// A download group whose CAS token comes from `auth` (the Hub's `xet-read-token` route),
+/// or `None` when `auth` is not on a trusted origin (then the file goes through the bridge).
+pub(crate) async fn download_group(
+    http: &HubClient,
+    auth: &Url,
+    cache_dir: Option<&std::path::Path>,
+) -> Result<Option<XetDownloadStreamGroup>, Error> {
+    if !http.config().is_trusted(auth) {
+        tracing::debug!(url = %hf_auth::redact_url(auth.as_str()), "Xet token route is not on the Hub: using the bridge");
+        return Ok(None);
+    }
+    let mut headers = HeaderMap::new();
+    if let Some(token) = http.token() {
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+            .map_err(|_| Error::Protocol("the token is not a valid header value".into()))?;
+        value.set_sensitive(true);
+        headers.insert(header::AUTHORIZATION, value);
+    }
+    if let Ok(agent) = HeaderValue::from_str(http.user_agent()) {
+        headers.insert(header::USER_AGENT, agent);
+    }
+    let group = session(cache_dir)?
+        .new_download_stream_group()
+        .map_err(|e| xet_error("download could not start", e))?
+        .with_token_refresh_url(auth.as_str(), headers)
+        .build()
+        .await
+        .map_err(|e| xet_error("token refused or CAS unreachable", e))?;
+    Ok(Some(group))
+}
+
+/// The file `hash` of `size` bytes, as `hf-xet` names it.
+pub(crate) fn file_info(hash: &str, size: u64) -> XetFileInfo {
+    XetFileInfo::new(hash.to_owned(), size)
+}
