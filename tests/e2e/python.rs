@@ -829,3 +829,57 @@ fn a_xet_file_downloaded_through_xet_by_both_clients_is_byte_identical() {
     assert!(ours.len() > 5 * 1024 * 1024, "{} bytes", ours.len());
     assert!(ours == python, "the two downloads differ");
 }
+
+#[test]
+fn files_uploaded_through_xet_by_one_client_are_downloaded_by_the_other() {
+    let Some(session) =
+        both("files_uploaded_through_xet_by_one_client_are_downloaded_by_the_other")
+    else {
+        return;
+    };
+    let token = session.target().token().to_owned();
+    let repo = format!("demo-user/{}", hf_e2e::unique_name("xet-up"));
+    let bytes = |seed: u32| -> Vec<u8> {
+        (0..2 * 1024 * 1024u32)
+            .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 11) as u8)
+            .collect()
+    };
+    let (ours_bytes, python_bytes) = (bytes(1), bytes(2));
+    std::fs::write(session.home().join("ours.bin"), &ours_bytes).unwrap();
+    std::fs::write(session.home().join("python.bin"), &python_bytes).unwrap();
+    let sent = session
+        .hf(["upload", &repo, "ours.bin", "--json"])
+        .env("HF_TOKEN", &token)
+        .run()
+        .success()
+        .json();
+    assert_eq!(sent["xet_files"], 1, "ours went through Xet: {sent}");
+    session
+        .python_hf(["upload", &repo, "python.bin"])
+        .expect("the Python CLI")
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    let (py_dir, our_dir) = (session.home().join("py-dl"), session.home().join("our-dl"));
+    session
+        .python_hf(["download", &repo, "ours.bin", "--local-dir"])
+        .expect("the Python CLI")
+        .arg(&py_dir)
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    session
+        .hf(["download", &repo, "python.bin", "--local-dir"])
+        .arg(&our_dir)
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    assert!(
+        std::fs::read(py_dir.join("ours.bin")).unwrap() == ours_bytes,
+        "Python read ours differently"
+    );
+    assert!(
+        std::fs::read(our_dir.join("python.bin")).unwrap() == python_bytes,
+        "ours read Python's differently"
+    );
+}

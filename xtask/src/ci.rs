@@ -1,7 +1,7 @@
 //! `cargo xtask ci`: every check CI runs, in order, with a summary at the end.
 //!
 //! Steps: `fmt` (rustfmt --check), `clippy` (all targets, warnings denied), `test`
-//! (`cargo test --workspace`), `doc` (rustdoc warnings denied), `deny` (licences, bans,
+//! (`cargo test --workspace`, then hf-hub without its `xet` feature), `doc` (rustdoc warnings denied), `deny` (licences, bans,
 //! sources; skipped with a note when cargo-deny is not installed), `codegen` (generated
 //! docs up to date), `api` (the public-API listing in `docs/api/` up to date), `conformance`
 //! (the Python client against hf-test-server, twice: with `hf_xet` as users run it, and with
@@ -130,12 +130,22 @@ fn run_step(step: &str) -> anyhow::Result<Outcome> {
             "warnings",
         ]))?,
         // --no-fail-fast: one CI log shows every failing test binary, not just the first.
-        "test" => util::run(&mut util::cargo(&[
-            "test",
-            "--workspace",
-            "--all-features",
-            "--no-fail-fast",
-        ]))?,
+        "test" => {
+            util::run(&mut util::cargo(&[
+                "test",
+                "--workspace",
+                "--all-features",
+                "--no-fail-fast",
+            ]))?;
+            // hf-hub without Xet: everything through LFS and the bridge.
+            util::run(&mut util::cargo(&[
+                "test",
+                "-p",
+                "hf-rs-hub",
+                "--no-default-features",
+                "--no-fail-fast",
+            ]))?;
+        }
         "doc" => util::run(
             util::cargo(&["doc", "--workspace", "--all-features", "--no-deps"])
                 .env("RUSTDOCFLAGS", "-Dwarnings"),

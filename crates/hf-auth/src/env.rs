@@ -83,7 +83,7 @@ registry! {
     HF_HUB_DISABLE_TELEMETRY = "HF_HUB_DISABLE_TELEMETRY", "hf-auth (HTTP core)", "false",
         "Accepted for compatibility; this client sends no telemetry.";
     HF_HUB_DISABLE_XET = "HF_HUB_DISABLE_XET", "hf-hub", "false",
-        "Never use Xet: Xet files are downloaded through the bridge over HTTP (uploads use the LFS API either way).";
+        "Never use Xet: Xet files are downloaded through the bridge over HTTP and uploads use the LFS API.";
     HF_XET_CACHE = "HF_XET_CACHE", "hf-hub", "$HF_HOME/xet",
         "The Xet client's own cache (shards and staging), shared with Python's hf_xet.";
     HF_DEBUG = "HF_DEBUG", "hf-cli", "false",

@@ -775,7 +775,10 @@ pub(crate) async fn run(args: ReposArgs, context: &mut Context) -> anyhow::Resul
                 url: None,
             }
         }
-        ReposCommand::DeleteFiles(a) => delete_files(&api, a).await?,
+        ReposCommand::DeleteFiles(a) => {
+            let options = UploadOptions::from_env_source(context.session.env());
+            delete_files(&api, a, &options).await?
+        }
         ReposCommand::Cp(a) => return copy(&api, a, context).await,
         ReposCommand::List(a) => {
             use futures_util::TryStreamExt as _;
@@ -962,7 +965,13 @@ async fn copy(api: &hf_hub::HubApi, args: CpArgs, context: &mut Context) -> anyh
         dst.path = target_path(&dst.path, &dst_raw, &name);
         let temp = tempfile::tempdir()?;
         let fetched = download(temp.path().to_path_buf()).await?;
-        upload_one(api, &dst, hf_hub::upload::UploadSource::Path(fetched)).await?;
+        upload_one(
+            api,
+            &dst,
+            hf_hub::upload::UploadSource::Path(fetched),
+            context,
+        )
+        .await?;
         return context.output.emit(&Copied {
             action: "Copied",
             src: src.to_string(),
@@ -1006,7 +1015,7 @@ async fn copy(api: &hf_hub::HubApi, args: CpArgs, context: &mut Context) -> anyh
             args.src.clone(),
         )
     };
-    upload_one(api, &dst, source).await?;
+    upload_one(api, &dst, source, context).await?;
     context.output.emit(&Copied {
         action: "Uploaded",
         src: shown,
@@ -1044,6 +1053,7 @@ async fn upload_one(
     api: &hf_hub::HubApi,
     dst: &hf_hub::repo::HfUri,
     source: hf_hub::upload::UploadSource,
+    context: &Context,
 ) -> anyhow::Result<()> {
     let commit = CommitOptions {
         message: format!("Upload {} with huggingface_hub", dst.path),
@@ -1057,13 +1067,17 @@ async fn upload_one(
         source,
         &dst.path,
         &commit,
-        &UploadOptions::default(),
+        &UploadOptions::from_env_source(context.session.env()),
     )
     .await?;
     Ok(())
 }
 
-async fn delete_files(api: &hf_hub::HubApi, args: DeleteFilesArgs) -> anyhow::Result<Done> {
+async fn delete_files(
+    api: &hf_hub::HubApi,
+    args: DeleteFilesArgs,
+    options: &UploadOptions,
+) -> anyhow::Result<Done> {
     let repo = args.repo.repo()?;
     let revision = args
         .revision
@@ -1106,7 +1120,7 @@ async fn delete_files(api: &hf_hub::HubApi, args: DeleteFilesArgs) -> anyhow::Re
         create_pr: args.create_pr,
     };
     let info = api
-        .create_commit(&repo, operations, &commit, &UploadOptions::default())
+        .create_commit(&repo, operations, &commit, options)
         .await?;
     Ok(Done {
         message: format!(

@@ -218,7 +218,7 @@ async fn upload_once(
                 .join("upload")
                 .join("parts")
         }),
-        ..UploadOptions::default()
+        ..UploadOptions::from_env_source(context.session.env())
     };
     // As the Python CLI: create the repo when missing (and the branch), then upload.
     let create = CreateRepoOptions {

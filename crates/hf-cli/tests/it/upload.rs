@@ -299,7 +299,9 @@ fn a_repo_id_without_namespace_is_the_users_own() {
 
 #[test]
 fn an_interrupted_file_upload_resumes_its_parts() {
-    let hub = HubEnv::new(|t| &t.write);
+    let mut hub = HubEnv::new(|t| &t.write);
+    // The LFS API's multipart path (a Hub without Xet, or Xet turned off, as here).
+    hub.env.set("HF_HUB_DISABLE_XET", "1");
     hub.server.set_multipart(256 * 1024, 256 * 1024);
     let content: Vec<u8> = (0..5 * 256 * 1024 + 7)
         .map(|i| (i * 31 % 251) as u8)
@@ -342,4 +344,33 @@ fn an_interrupted_file_upload_resumes_its_parts() {
         "only the missing part is sent again: {second:?}"
     );
     assert!(!first.contains(&second[0]));
+}
+
+#[test]
+fn uploads_go_through_xet_and_report_the_bytes_sent_and_deduplicated() {
+    let hub = HubEnv::new(|t| &t.write);
+    let content: Vec<u8> = (0..3 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    hub.write("a.bin", &content);
+    hub.write("b.bin", &content);
+    let first = hub
+        .ok(&["upload", "demo-user/xet-cli", "a.bin", "--json"])
+        .json();
+    assert_eq!(first["xet_files"], 1, "{first}");
+    assert_eq!(first["lfs_uploaded"], 0, "{first}");
+    assert!(first["bytes_uploaded"].as_u64().unwrap() > 0, "{first}");
+    // The same bytes under another name: nothing new to send.
+    let second = hub
+        .ok(&["upload", "demo-user/xet-cli", "b.bin", "--json"])
+        .json();
+    assert_eq!(second["bytes_uploaded"], 0, "{second}");
+    assert_eq!(second["bytes_deduplicated"], content.len(), "{second}");
+    assert!(
+        !hub.server
+            .requests()
+            .iter()
+            .any(|r| r.method == "PUT" && r.origin == Origin::Cdn),
+        "the LFS upload URLs were used"
+    );
 }

@@ -290,6 +290,9 @@ impl HubApi {
             lfs_uploaded: 0,
             lfs_already_present: 0,
             parts_resumed: 0,
+            xet_files: 0,
+            bytes_uploaded: 0,
+            bytes_deduplicated: 0,
         };
         if hashed.is_empty() && deletions.is_empty() {
             tracing::info!("no files have been modified since the last commit; no commit was made");
@@ -310,6 +313,24 @@ impl HubApi {
             })
             .collect();
         let lfs_ref = (!commit.create_pr).then_some(revision.as_str());
+        #[cfg(feature = "xet")]
+        let lfs = if options.xet && !lfs.is_empty() {
+            let (left, xet) = self
+                .upload_xet_objects(
+                    repo,
+                    &revision,
+                    commit.create_pr,
+                    dedup_objects(lfs),
+                    options.xet_cache_dir.as_deref(),
+                )
+                .await?;
+            report.xet_files = xet.files;
+            report.bytes_uploaded = xet.bytes_uploaded;
+            report.bytes_deduplicated = xet.bytes_deduplicated;
+            left
+        } else {
+            lfs
+        };
         let outcome = self
             .upload_lfs_objects(repo, lfs_ref, dedup_objects(lfs), options)
             .await?;

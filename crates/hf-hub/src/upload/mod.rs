@@ -16,6 +16,8 @@ mod files;
 mod folder;
 mod lfs;
 pub(crate) mod secrets;
+#[cfg(feature = "xet")]
+mod xet;
 
 use std::path::PathBuf;
 
@@ -132,6 +134,11 @@ pub struct UploadOptions {
     /// Where accepted multipart parts are remembered so that a re-run skips them.
     /// `upload_folder` defaults to `<folder>/.cache/huggingface/upload`; `None` elsewhere disables it.
     pub resume_dir: Option<PathBuf>,
+    /// Send large files through Xet (feature `xet`; off, or on a Hub without Xet: the LFS
+    /// API). `HF_HUB_DISABLE_XET` turns it off in the CLI.
+    pub xet: bool,
+    /// The Xet client's cache (`HF_XET_CACHE`; `None`: the Xet client's default).
+    pub xet_cache_dir: Option<PathBuf>,
     /// Receives hashing progress (bytes read from disk per file).
     pub hash_progress: SharedProgress,
     /// Receives upload progress (bytes sent per file, LFS objects and regular files).
@@ -148,8 +155,26 @@ impl Default for UploadOptions {
             parallel_files: 5,
             parallel_parts: 8,
             resume_dir: None,
+            xet: cfg!(feature = "xet"),
+            xet_cache_dir: None,
             hash_progress: no_progress(),
             upload_progress: no_progress(),
+        }
+    }
+}
+
+impl UploadOptions {
+    /// The defaults, with `HF_HUB_DISABLE_XET` (LFS only) and `HF_XET_CACHE` (else
+    /// `$HF_HOME/xet`) read from `source`.
+    #[must_use]
+    pub fn from_env_source(source: &dyn hf_auth::env::EnvSource) -> Self {
+        Self {
+            xet: cfg!(feature = "xet") && !source.flag(&hf_auth::env::HF_HUB_DISABLE_XET),
+            xet_cache_dir: Some(source.get(&hf_auth::env::HF_XET_CACHE).map_or_else(
+                || hf_auth::paths::hf_home(source).join("xet"),
+                PathBuf::from,
+            )),
+            ..Self::default()
         }
     }
 }
@@ -208,6 +233,12 @@ pub struct UploadReport {
     pub lfs_already_present: usize,
     /// Multipart parts not sent again because an earlier run had them accepted.
     pub parts_resumed: usize,
+    /// Files sent through Xet (feature `xet`) instead of the LFS API.
+    pub xet_files: usize,
+    /// Bytes of file data actually sent through Xet (new chunks).
+    pub bytes_uploaded: u64,
+    /// Bytes Xet did not send because the CAS (or this upload) already had them.
+    pub bytes_deduplicated: u64,
 }
 
 impl UploadReport {

@@ -150,6 +150,14 @@ fn quiet_options() -> UploadOptions {
     }
 }
 
+/// The LFS API's path (what a Hub or repo without Xet gets).
+fn lfs_options() -> UploadOptions {
+    UploadOptions {
+        xet: false,
+        ..quiet_options()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn folder_round_trip_with_regular_basic_and_multipart_files() {
     let server = TestServer::spawn(ServerConfig::default()).unwrap();
@@ -172,7 +180,7 @@ async fn folder_round_trip_with_regular_basic_and_multipart_files() {
         ..CommitOptions::default()
     };
     let report = api
-        .upload_folder(&repo, &upload, &commit, &quiet_options())
+        .upload_folder(&repo, &upload, &commit, &lfs_options())
         .await
         .unwrap();
     assert_eq!(report.commits.len(), 1);
@@ -413,6 +421,7 @@ async fn interrupted_multipart_upload_resumes_without_resending_accepted_parts()
     };
     let options = UploadOptions {
         parallel_parts: 2,
+        xet: false,
         ..UploadOptions::default()
     };
     let error = api

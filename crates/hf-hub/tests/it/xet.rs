@@ -117,3 +117,144 @@ async fn a_cut_reconstruction_is_retried_and_the_file_still_verifies() {
         "the fault was not met: {requests:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partial_xet_download_resumes_where_it_stopped() {
+    let server = server();
+    let api = api(&server, Some(&server.tokens().read));
+    let repo = model(XET_REPO);
+    let (full_cache, cache) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let whole = std::fs::read(
+        api.download_file(&repo, XET_FILE, None, &options(full_cache.path()))
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    let etag = api
+        .file_metadata(&repo, XET_FILE, "main")
+        .await
+        .unwrap()
+        .etag;
+    // An earlier run stopped after 1 MiB.
+    let blobs = cache
+        .path()
+        .join("models--demo-org--xet-model")
+        .join("blobs");
+    std::fs::create_dir_all(&blobs).unwrap();
+    let kept = 1024 * 1024;
+    std::fs::write(blobs.join(format!("{etag}.incomplete")), &whole[..kept]).unwrap();
+    server.clear_requests();
+    let pointer = api
+        .download_file(&repo, XET_FILE, None, &options(cache.path()))
+        .await
+        .unwrap();
+    assert!(
+        std::fs::read(&pointer).unwrap() == whole,
+        "the resumed file differs"
+    );
+    let requests = server.requests();
+    let asked: Vec<_> = by_origin(&requests, Origin::Cas)
+        .into_iter()
+        .filter(|r| r.path_and_query.contains("/reconstructions/"))
+        .collect();
+    assert!(
+        asked.iter().all(|r| r
+            .range
+            .as_deref()
+            .is_some_and(|range| range.starts_with(&format!("bytes={kept}-")))),
+        "the reconstruction was not asked from byte {kept}: {asked:?}"
+    );
+    assert!(!asked.is_empty());
+}
+
+/// Deterministic bytes that neither compress nor deduplicate by accident.
+fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut state = seed | 1;
+    (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_go_through_xet_and_send_only_new_chunks() {
+    use hf_hub::upload::{CommitOptions, UploadOptions, UploadSource};
+
+    let server = server();
+    let api = api(&server, Some(&server.tokens().write));
+    let repo = model("demo-user/xet-uploads");
+    api.create_repo(&repo, &hf_hub::api::CreateRepoOptions::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let size = 4 * 1024 * 1024;
+    let original = noise(7, size);
+    let first = dir.path().join("weights.bin");
+    std::fs::write(&first, &original).unwrap();
+    server.clear_requests();
+    let report = api
+        .upload_file(
+            &repo,
+            UploadSource::Path(first),
+            "weights.bin",
+            &CommitOptions::default(),
+            &UploadOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.xet_files, report.lfs_uploaded),
+        (1, 0),
+        "{report:?}"
+    );
+    assert!(report.bytes_uploaded >= size as u64 / 2, "{report:?}");
+    let requests = server.requests();
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.origin == Origin::Cdn && r.method == "PUT"),
+        "nothing went through the LFS upload URLs: {requests:?}"
+    );
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.origin == Origin::Cas && r.method == "POST"),
+        "{requests:?}"
+    );
+
+    // The same weights with 64 KiB changed in the middle: only the chunks around the change go.
+    let mut edited = original.clone();
+    edited[size / 2..size / 2 + 64 * 1024].copy_from_slice(&noise(99, 64 * 1024));
+    let second = dir.path().join("weights-v2.bin");
+    std::fs::write(&second, &edited).unwrap();
+    let report = api
+        .upload_file(
+            &repo,
+            UploadSource::Path(second),
+            "weights-v2.bin",
+            &CommitOptions::default(),
+            &UploadOptions::default(),
+        )
+        .await
+        .unwrap();
+    assert!(
+        report.bytes_uploaded < size as u64 / 4,
+        "sent {} of {size}: {report:?}",
+        report.bytes_uploaded
+    );
+    assert!(report.bytes_deduplicated > size as u64 / 2, "{report:?}");
+
+    // Both read back byte for byte (through Xet).
+    let cache = tempfile::tempdir().unwrap();
+    for (path, expected) in [("weights.bin", &original), ("weights-v2.bin", &edited)] {
+        let got = api
+            .download_file(&repo, path, None, &options(cache.path()))
+            .await
+            .unwrap();
+        assert!(std::fs::read(got).unwrap() == *expected, "{path} differs");
+    }
+}
