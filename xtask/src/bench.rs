@@ -18,8 +18,7 @@ use crate::demo::{Server, temp_dir};
 use crate::measure::{Timed, cpu_time, machine, median, secs, time_process};
 use crate::util;
 
-const USAGE: &str =
-    "usage: cargo xtask bench download [--wan] [--runs N] [--size-mib N] [--baseline PATH-TO-HF]";
+const USAGE: &str = "usage: cargo xtask bench download [--wan | --xet] [--runs N] [--size-mib N] [--baseline PATH-TO-HF]";
 
 /// Runs `cargo xtask bench <what>`.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
@@ -36,6 +35,8 @@ struct Settings {
     wan: bool,
     /// Another `hf` binary measured beside ours in the loopback scenarios.
     baseline: Option<PathBuf>,
+    /// The Xet scenarios: the large file seeded through Xet and both clients on Xet.
+    xet: bool,
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Settings> {
@@ -44,6 +45,7 @@ fn parse(args: &[String]) -> anyhow::Result<Settings> {
         size_mib: 1024,
         wan: false,
         baseline: None,
+        xet: false,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -55,6 +57,7 @@ fn parse(args: &[String]) -> anyhow::Result<Settings> {
             "--runs" => settings.runs = value()?.parse().context("--runs")?,
             "--size-mib" => settings.size_mib = value()?.parse().context("--size-mib")?,
             "--wan" => settings.wan = true,
+            "--xet" => settings.xet = true,
             "--baseline" => settings.baseline = Some(PathBuf::from(value()?)),
             other => bail!("unknown option '{other}'\n{USAGE}"),
         }
@@ -73,6 +76,8 @@ struct Contenders {
     python_hf: PathBuf,
     server: Server,
     work: PathBuf,
+    /// Both clients on Xet (Python's default with hf_xet); otherwise Python's is kept off it.
+    xet: bool,
 }
 
 impl Contenders {
@@ -99,7 +104,7 @@ impl Contenders {
             .args(args)
             .env("HF_ENDPOINT", &self.server.endpoint)
             .env("HF_HOME", hf_home)
-            .env("HF_HUB_DISABLE_XET", "1")
+            .env("HF_HUB_DISABLE_XET", if self.xet { "0" } else { "1" })
             .env("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             .env("HF_HUB_DISABLE_TELEMETRY", "1")
             .env("HF_HUB_DISABLE_UPDATE_CHECK", "1")
@@ -166,6 +171,7 @@ fn seed_large_file(
     server: &Server,
     work: &Path,
     size_mib: u64,
+    xet: bool,
 ) -> anyhow::Result<()> {
     let script = format!(
         "import random, os\n\
@@ -187,7 +193,7 @@ fn seed_large_file(
     let status = Command::new(python)
         .arg("-c")
         .arg(script)
-        .env("HF_HUB_DISABLE_XET", "1")
+        .env("HF_HUB_DISABLE_XET", if xet { "0" } else { "1" })
         .env("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         .env("HF_HOME", work.join("seed-home"))
         .status()
@@ -220,14 +226,17 @@ fn download(args: &[String]) -> anyhow::Result<()> {
     let work = temp_dir("bench")?;
     let result = (|| {
         let server = Server::start(&server_bin, &work.join("server-data"))?;
-        seed_large_file(&python_bin, &server, &work, settings.size_mib)?;
+        seed_large_file(&python_bin, &server, &work, settings.size_mib, settings.xet)?;
         let contenders = Contenders {
             hf,
             python_hf,
             server,
             work: work.clone(),
+            xet: settings.xet,
         };
-        if settings.wan {
+        if settings.xet {
+            measure_xet(&contenders, &settings)
+        } else if settings.wan {
             measure_wan(&contenders, &settings)
         } else {
             measure(&contenders, &settings)
@@ -235,6 +244,170 @@ fn download(args: &[String]) -> anyhow::Result<()> {
     })();
     let _ = std::fs::remove_dir_all(&work);
     result
+}
+
+/// The Xet scenarios, side by side with Python 2.4.0 on `hf_xet`: the seeded file (uploaded
+/// by Python through Xet) downloaded cold by both; a file of `size_mib`/4 uploaded by each, then
+/// uploaded again after 1 MiB in its middle changed (our bytes sent from `--json`), against
+/// our own full upload of it through LFS.
+fn measure_xet(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
+    let head = Command::new("curl")
+        .args([
+            "-sI",
+            &format!(
+                "{}/{LARGE_REPO}/resolve/main/{LARGE_FILE}",
+                c.server.endpoint
+            ),
+        ])
+        .output()?;
+    if !String::from_utf8_lossy(&head.stdout)
+        .to_ascii_lowercase()
+        .contains("x-xet-hash:")
+    {
+        bail!("the seeded file is not stored in Xet (no X-Xet-Hash): nothing to compare");
+    }
+    let runs = settings.runs;
+    let (mut ours, mut python) = (Runs::default(), Runs::default());
+    let mut peak_rss = 0;
+    for run in 0..runs {
+        println!("(x1) Xet download, run {}/{runs}", run + 1);
+        settle_disk();
+        let home = c.fresh_home("x-ours")?;
+        let timed = c.with_server_cpu(&mut c.ours(&home, &["download", LARGE_REPO, LARGE_FILE]))?;
+        peak_rss = peak_rss.max(timed.0.peak_rss_kib);
+        ours.push(timed);
+        let _ = std::fs::remove_dir_all(&home);
+        settle_disk();
+        let home = c.fresh_home("x-python")?;
+        python
+            .push(c.with_server_cpu(&mut c.python(&home, &["download", LARGE_REPO, LARGE_FILE]))?);
+        let _ = std::fs::remove_dir_all(&home);
+    }
+    // (x2) re-upload after a 1 MiB change in the middle, against a full LFS upload.
+    let size = (settings.size_mib / 4).max(8) * 1024 * 1024;
+    let file = c.work.join("edit.bin");
+    let mut data: Vec<u8> = (0..size)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let token = c.server.write_token.clone();
+    let (mut ours_first, mut ours_again, mut python_again, mut lfs_full) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut sent = Vec::new();
+    let mut upload_rss = 0;
+    for run in 0..runs {
+        println!("(x2) Xet re-upload, run {}/{runs}", run + 1);
+        data[..8].copy_from_slice(&(run as u64 + 1).to_le_bytes());
+        std::fs::write(&file, &data)?;
+        let home = c.fresh_home("u-ours")?;
+        let repo = format!("demo-user/bench-xet-ours-{run}");
+        let upload = |cmd: &mut Command| -> anyhow::Result<Timed> {
+            time_process(cmd.env("HF_TOKEN", &token))
+        };
+        ours_first.push(
+            upload(&mut c.ours(
+                &home,
+                &["upload", &repo, file.to_str().unwrap(), "edit.bin"],
+            ))?
+            .elapsed,
+        );
+        let py_repo = format!("demo-user/bench-xet-python-{run}");
+        let py_home = c.fresh_home("u-python")?;
+        upload(&mut c.python(
+            &py_home,
+            &["upload", &py_repo, file.to_str().unwrap(), "edit.bin"],
+        ))?;
+        let middle = (size / 2) as usize;
+        let patch: Vec<u8> = (0..1024 * 1024u32)
+            .map(|i| (i.wrapping_mul(40_503).wrapping_add(run as u32)) as u8)
+            .collect();
+        data[middle..middle + patch.len()].copy_from_slice(&patch);
+        std::fs::write(&file, &data)?;
+        let mut cmd = c.ours(
+            &home,
+            &[
+                "upload",
+                &repo,
+                file.to_str().unwrap(),
+                "edit.bin",
+                "--json",
+            ],
+        );
+        let started = Instant::now();
+        let output = cmd.env("HF_TOKEN", &token).output()?;
+        ours_again.push(started.elapsed());
+        if !output.status.success() {
+            bail!(
+                "our re-upload failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let report: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+        sent.push(report["bytes_uploaded"].as_u64().unwrap_or(u64::MAX));
+        python_again.push(
+            upload(&mut c.python(
+                &py_home,
+                &["upload", &py_repo, file.to_str().unwrap(), "edit.bin"],
+            ))?
+            .elapsed,
+        );
+        let lfs_home = c.fresh_home("u-lfs")?;
+        let lfs_repo = format!("demo-user/bench-lfs-{run}");
+        let timed = upload(
+            c.ours(
+                &lfs_home,
+                &["upload", &lfs_repo, file.to_str().unwrap(), "edit.bin"],
+            )
+            .env("HF_HUB_DISABLE_XET", "1"),
+        )?;
+        lfs_full.push(timed.elapsed);
+        upload_rss = upload_rss.max(timed.peak_rss_kib);
+        for dir in [home, py_home, lfs_home] {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+    let _ = std::fs::remove_file(&file);
+    sent.sort_unstable();
+    let sent_median = sent[sent.len() / 2];
+    let (o, p) = (ours.wall(), python.wall());
+    let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64().max(1e-9);
+    let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
+    let (again, py_again, full, first) = (
+        median(&mut ours_again),
+        median(&mut python_again),
+        median(&mut lfs_full),
+        median(&mut ours_first),
+    );
+    println!("\n{}", machine());
+    println!("Medians of {runs} runs; both clients on Xet (Python 2.4.0 with hf_xet).\n");
+    println!("| Scenario | hf (ours) | Python hf 2.4.0 | ours / Python | Target |");
+    println!("| --- | --- | --- | --- | --- |");
+    println!(
+        "| Xet download, one {} MiB file, cold cache | {} | {} | {:.2}x | <= 0.9x Python: {} |",
+        settings.size_mib,
+        secs(o),
+        secs(p),
+        ratio(o, p),
+        verdict(ratio(o, p) <= 0.9)
+    );
+    println!(
+        "| re-upload of {} MiB after 1 MiB changed | {} | {} | {:.2}x | sent {:.1} MiB (<= 16 MiB: {}); {:.1}x faster than our full LFS upload ({}; >= 10x: {}) |",
+        size / (1024 * 1024),
+        secs(again),
+        secs(py_again),
+        ratio(again, py_again),
+        sent_median as f64 / (1024.0 * 1024.0),
+        verdict(sent_median <= 16 * 1024 * 1024),
+        ratio(full, again),
+        secs(full),
+        verdict(ratio(full, again) >= 10.0)
+    );
+    println!("\nOur first Xet upload of that file: {}.", secs(first));
+    println!(
+        "Peak RSS of hf: {:.1} MiB during the download, {:.1} MiB during the LFS upload (target < 128 MiB).",
+        peak_rss as f64 / 1024.0,
+        upload_rss as f64 / 1024.0
+    );
+    Ok(())
 }
 
 /// Flushes dirty pages to disk (`sync`), so the next timed run does not pay for the last
