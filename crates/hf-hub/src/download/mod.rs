@@ -17,6 +17,8 @@ mod options;
 mod tail;
 #[cfg(feature = "xet")]
 mod xet;
+#[cfg(feature = "xet")]
+pub(crate) use xet::config as xet_config;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

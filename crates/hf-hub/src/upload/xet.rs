@@ -82,7 +82,7 @@ impl HubApi {
             tracing::debug!("the Hub has no Xet write route here; uploading through LFS");
             return Ok((objects, XetOutcome::default()));
         };
-        let mut builder = XetSessionBuilder::new();
+        let mut builder = XetSessionBuilder::new_with_config(crate::download::xet_config()?);
         if let Some(dir) = cache_dir {
             builder = builder.with_cache_dir(dir);
         }
