@@ -233,6 +233,35 @@ impl Writer {
         Self { tx, handle }
     }
 
+    /// Queues `bytes`, which start at `offset` of a `size`-byte file; `sender` names who sent
+    /// them in the error. On an error the writer is finished (and a file overrun deleted).
+    async fn push(
+        self,
+        bytes: Bytes,
+        offset: u64,
+        size: u64,
+        sender: &str,
+        incomplete: &Path,
+        path: &str,
+    ) -> Result<Self, Error> {
+        if offset + bytes.len() as u64 > size {
+            drop(self.finish(incomplete).await);
+            let _ = std::fs::remove_file(incomplete);
+            return Err(Error::Protocol(format!(
+                "{sender} sent more than the {size} bytes announced for {path}; the partial file was deleted"
+            )));
+        }
+        if self.tx.send(bytes).await.is_err() {
+            // The writer failed (disk full...): its error says why.
+            self.finish(incomplete).await?;
+            return Err(Error::io(
+                format!("cannot write {}", incomplete.display()),
+                std::io::Error::other("the writer stopped"),
+            ));
+        }
+        Ok(self)
+    }
+
     /// Flushes and returns the file and hasher.
     async fn finish(self, incomplete: &Path) -> Result<(File, ContentHasher), Error> {
         drop(self.tx);
@@ -294,7 +323,7 @@ async fn from_xet(
         size,
         resumed_from: offset,
     });
-    let writer = Writer::spawn(file, hasher);
+    let mut writer = Writer::spawn(file, hasher);
     let xet_error = |e: &dyn std::fmt::Display, at: u64| {
         Error::Protocol(format!(
             "the Xet reconstruction of {path} failed after {at} of {size} bytes: {e}"
@@ -322,20 +351,9 @@ async fn from_xet(
                 }
             };
             let len = bytes.len() as u64;
-            if offset + len > size {
-                drop(writer.finish(incomplete).await);
-                let _ = std::fs::remove_file(incomplete);
-                return Err(Error::Protocol(format!(
-                    "Xet gave more than the {size} bytes announced for {path}; the partial file was deleted"
-                )));
-            }
-            if writer.tx.send(bytes).await.is_err() {
-                writer.finish(incomplete).await?;
-                return Err(Error::io(
-                    format!("cannot write {}", incomplete.display()),
-                    std::io::Error::other("the writer stopped"),
-                ));
-            }
+            writer = writer
+                .push(bytes, offset, size, "Xet", incomplete, path)
+                .await?;
             offset += len;
             stats.bytes_fetched += len;
             progress.on_event(ProgressEvent::FileAdvanced {
@@ -425,21 +443,9 @@ async fn sequential(
             match chunk {
                 Ok(bytes) => {
                     let len = bytes.len() as u64;
-                    if offset + len > size {
-                        drop(writer.finish(incomplete).await);
-                        let _ = std::fs::remove_file(incomplete);
-                        return Err(Error::Protocol(format!(
-                            "the server sent more than the {size} bytes announced for {path}; the partial file was deleted"
-                        )));
-                    }
-                    if writer.tx.send(bytes).await.is_err() {
-                        // The writer failed (disk full...): its error says why.
-                        writer.finish(incomplete).await?;
-                        return Err(Error::io(
-                            format!("cannot write {}", incomplete.display()),
-                            std::io::Error::other("the writer stopped"),
-                        ));
-                    }
+                    writer = writer
+                        .push(bytes, offset, size, "the server", incomplete, path)
+                        .await?;
                     offset += len;
                     stats.bytes_fetched += len;
                     progress.on_event(ProgressEvent::FileAdvanced {

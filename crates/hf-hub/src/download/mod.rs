@@ -18,7 +18,7 @@ mod tail;
 #[cfg(feature = "xet")]
 mod xet;
 #[cfg(feature = "xet")]
-pub(crate) use xet::config as xet_config;
+pub(crate) use xet::{auth_headers as xet_auth_headers, new_session as new_xet_session, xet_error};
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

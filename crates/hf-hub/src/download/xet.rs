@@ -20,7 +20,7 @@ use crate::Error;
 /// One session per process, on the caller's runtime (it holds HTTP pools and the chunk cache).
 static SESSION: OnceLock<XetSession> = OnceLock::new();
 
-fn xet_error(what: &str, error: impl std::fmt::Display) -> Error {
+pub(crate) fn xet_error(what: &str, error: impl std::fmt::Display) -> Error {
     Error::Protocol(format!("Xet {what}: {error}"))
 }
 
@@ -37,10 +37,8 @@ pub(crate) fn config() -> Result<XetConfig, Error> {
     Ok(config.with_env_overrides())
 }
 
-fn session(cache_dir: Option<&std::path::Path>) -> Result<&'static XetSession, Error> {
-    if let Some(session) = SESSION.get() {
-        return Ok(session);
-    }
+/// A new Xet session with our settings, its cache in `cache_dir`, on the caller's runtime.
+pub(crate) fn new_session(cache_dir: Option<&std::path::Path>) -> Result<XetSession, Error> {
     let mut builder = XetSessionBuilder::new_with_config(config()?);
     if let Some(dir) = cache_dir {
         builder = builder.with_cache_dir(dir);
@@ -48,10 +46,33 @@ fn session(cache_dir: Option<&std::path::Path>) -> Result<&'static XetSession, E
     if let Ok(handle) = tokio::runtime::Handle::try_current() {
         builder = builder.with_tokio_handle(handle);
     }
-    let session = builder
+    builder
         .build()
-        .map_err(|e| xet_error("session could not start", e))?;
+        .map_err(|e| xet_error("session could not start", e))
+}
+
+fn session(cache_dir: Option<&std::path::Path>) -> Result<&'static XetSession, Error> {
+    if let Some(session) = SESSION.get() {
+        return Ok(session);
+    }
+    let session = new_session(cache_dir)?;
     Ok(SESSION.get_or_init(|| session))
+}
+
+/// The headers a token route is called with: the Hub's token (marked sensitive) and our
+/// user agent.
+pub(crate) fn auth_headers(http: &HubClient) -> Result<HeaderMap, Error> {
+    let mut headers = HeaderMap::new();
+    if let Some(token) = http.token() {
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+            .map_err(|_| Error::Protocol("the token is not a valid header value".into()))?;
+        value.set_sensitive(true);
+        headers.insert(header::AUTHORIZATION, value);
+    }
+    if let Ok(agent) = HeaderValue::from_str(http.user_agent()) {
+        headers.insert(header::USER_AGENT, agent);
+    }
+    Ok(headers)
 }
 
 /// A download group whose CAS token comes from `auth` (the Hub's `xet-read-token` route),
@@ -65,16 +86,7 @@ pub(crate) async fn download_group(
         tracing::debug!(url = %hf_auth::redact_url(auth.as_str()), "Xet token route is not on the Hub: using the bridge");
         return Ok(None);
     }
-    let mut headers = HeaderMap::new();
-    if let Some(token) = http.token() {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-            .map_err(|_| Error::Protocol("the token is not a valid header value".into()))?;
-        value.set_sensitive(true);
-        headers.insert(header::AUTHORIZATION, value);
-    }
-    if let Ok(agent) = HeaderValue::from_str(http.user_agent()) {
-        headers.insert(header::USER_AGENT, agent);
-    }
+    let headers = auth_headers(http)?;
     let group = session(cache_dir)?
         .new_download_stream_group()
         .map_err(|e| xet_error("download could not start", e))?

@@ -3,9 +3,11 @@
 //! xorbs and shards, then committed as LFS pointers, as Python's `hf_xet` does. A server
 //! without Xet (its write-token route answers 404) gets the LFS batch upload instead.
 
-use hf_auth::http::HubClient;
+use serde_json::Value;
 use url::Url;
-use xet::xet_session::{HeaderMap, HeaderValue, Sha256Policy, XetSessionBuilder, header};
+use xet::xet_session::Sha256Policy;
+
+use crate::download::{new_xet_session, xet_auth_headers, xet_error};
 
 use crate::repo::Repo;
 use crate::upload::UploadSource;
@@ -23,33 +25,15 @@ pub(crate) struct XetOutcome {
     pub(crate) bytes_deduplicated: u64,
 }
 
-fn xet_error(what: &str, error: impl std::fmt::Display) -> Error {
-    Error::Protocol(format!("Xet {what}: {error}"))
-}
-
-fn auth_headers(http: &HubClient) -> Result<HeaderMap, Error> {
-    let mut headers = HeaderMap::new();
-    if let Some(token) = http.token() {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-            .map_err(|_| Error::Protocol("the token is not a valid header value".into()))?;
-        value.set_sensitive(true);
-        headers.insert(header::AUTHORIZATION, value);
-    }
-    if let Ok(agent) = HeaderValue::from_str(http.user_agent()) {
-        headers.insert(header::USER_AGENT, agent);
-    }
-    Ok(headers)
-}
-
 impl HubApi {
-    /// The write-token route of `repo` at `revision` (`?create_pr=1` for a pull request), and
-    /// whether the Hub answers it (a 404: no Xet here).
+    /// The write-token route of `repo` at `revision` (`?create_pr=1` for a pull request) and
+    /// its first answer (CAS URL, token, expiry), or `None` when the Hub has no Xet (a 404).
     async fn xet_write_route(
         &self,
         repo: &Repo,
         revision: &str,
         create_pr: bool,
-    ) -> Result<Option<Url>, Error> {
+    ) -> Result<Option<(Url, String, String, u64)>, Error> {
         let mut url = self.http.url(&format!(
             "/api/{}/{}/xet-write-token/{}",
             repo.repo_type.plural(),
@@ -59,11 +43,26 @@ impl HubApi {
         if create_pr {
             url.set_query(Some("create_pr=1"));
         }
-        match self.http.get(url.clone()).send().await {
-            Ok(_) => Ok(Some(url)),
-            Err(e) if e.status() == Some(404) => Ok(None),
-            Err(e) => Err(e.into()),
+        let answer: Value = match self.http.get(url.clone()).send_json().await {
+            Ok(answer) => answer,
+            Err(e) if e.status() == Some(404) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let (Some(cas), Some(token), Some(exp)) = (
+            answer["casUrl"].as_str(),
+            answer["accessToken"].as_str(),
+            answer["exp"].as_u64(),
+        ) else {
+            return Err(Error::Protocol(
+                "the Xet write-token answer lacks casUrl, accessToken or exp".into(),
+            ));
+        };
+        if !Url::parse(cas).is_ok_and(|u| matches!(u.scheme(), "http" | "https")) {
+            return Err(Error::Protocol(
+                "the Xet write-token answer's casUrl is not an http(s) URL".into(),
+            ));
         }
+        Ok(Some((url, cas.to_owned(), token.to_owned(), exp)))
     }
 
     /// Uploads `objects` through Xet; returns the ones left for the LFS batch API (all of
@@ -78,24 +77,19 @@ impl HubApi {
         objects: Vec<LfsObject>,
         cache_dir: Option<&std::path::Path>,
     ) -> Result<(Vec<LfsObject>, XetOutcome), Error> {
-        let Some(route) = self.xet_write_route(repo, revision, create_pr).await? else {
+        let Some((route, cas, token, exp)) =
+            self.xet_write_route(repo, revision, create_pr).await?
+        else {
             tracing::debug!("the Hub has no Xet write route here; uploading through LFS");
             return Ok((objects, XetOutcome::default()));
         };
-        let mut builder = XetSessionBuilder::new_with_config(crate::download::xet_config()?);
-        if let Some(dir) = cache_dir {
-            builder = builder.with_cache_dir(dir);
-        }
-        if let Ok(handle) = tokio::runtime::Handle::try_current() {
-            builder = builder.with_tokio_handle(handle);
-        }
-        let session = builder
-            .build()
-            .map_err(|e| xet_error("session could not start", e))?;
-        let commit = session
+        // The first token is the one just fetched; hf-xet refreshes it through the route.
+        let commit = new_xet_session(cache_dir)?
             .new_upload_commit()
             .map_err(|e| xet_error("upload could not start", e))?
-            .with_token_refresh_url(route.as_str(), auth_headers(&self.http)?)
+            .with_endpoint(cas)
+            .with_token_info(token, exp)
+            .with_token_refresh_url(route.as_str(), xet_auth_headers(&self.http)?)
             .build()
             .await
             .map_err(|e| xet_error("token refused or CAS unreachable", e))?;
