@@ -139,6 +139,42 @@ impl Target {
         self.read_token.as_deref()
     }
 
+    /// How many requests the test server has recorded whose path contains `needle`, from
+    /// `GET /_admin/requests` (only meaningful against hf-test-server; tests running at the
+    /// same time add theirs, so `needle` should be unique to the caller).
+    pub fn recorded_requests_containing(&self, needle: &str) -> usize {
+        use std::io::{Read as _, Write as _};
+        let authority = self
+            .endpoint
+            .strip_prefix("http://")
+            .expect("the test server is plain HTTP on loopback")
+            .trim_end_matches('/');
+        let mut stream = std::net::TcpStream::connect(authority)
+            .unwrap_or_else(|e| panic!("cannot reach the test server at {authority}: {e}"));
+        // HTTP/1.0: the body ends with the connection, never chunked.
+        write!(
+            stream,
+            "GET /_admin/requests HTTP/1.0\r\nHost: {authority}\r\n\r\n"
+        )
+        .expect("send the admin request");
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .expect("read the admin response");
+        let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+        let requests: serde_json::Value =
+            serde_json::from_str(body).unwrap_or_else(|e| panic!("admin requests: {e}: {body}"));
+        requests.as_array().map_or(0, |all| {
+            all.iter()
+                .filter(|r| {
+                    r["path_and_query"]
+                        .as_str()
+                        .is_some_and(|path| path.contains(needle))
+                })
+                .count()
+        })
+    }
+
     /// Masks every token of this target in `text`.
     pub fn redact(&self, text: &str) -> String {
         let mut text = text.replace(&self.token, "hf_***");

@@ -883,3 +883,188 @@ fn files_uploaded_through_xet_by_one_client_are_downloaded_by_the_other() {
         "ours read Python's differently"
     );
 }
+
+/// `invocation` offline, and with an endpoint where no request can succeed (a closed port).
+fn offline(invocation: hf_e2e::Invocation<'_>) -> hf_e2e::Invocation<'_> {
+    invocation
+        .env("HF_HUB_OFFLINE", "1")
+        .env("HF_ENDPOINT", "http://127.0.0.1:9")
+}
+
+/// The shared Xet blob store file holding `bytes`, and its Xet hash.
+fn store_entry(hub: &std::path::Path, bytes: &[u8]) -> Option<(std::path::PathBuf, String)> {
+    let prefixes = std::fs::read_dir(hub.join("blobs")).ok()?;
+    for prefix in prefixes.flatten().filter(|p| p.path().is_dir()) {
+        for entry in std::fs::read_dir(prefix.path()).ok()?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.len() == 64
+                && entry
+                    .metadata()
+                    .is_ok_and(|m| m.len() == bytes.len() as u64)
+                && std::fs::read(entry.path()).is_ok_and(|b| b == bytes)
+            {
+                return Some((entry.path(), name));
+            }
+        }
+    }
+    None
+}
+
+#[test]
+fn both_clients_share_one_xet_blob_store_and_serve_each_others_downloads_offline() {
+    let Some(session) =
+        both("both_clients_share_one_xet_blob_store_and_serve_each_others_downloads_offline")
+    else {
+        return;
+    };
+    let token = session.target().token().to_owned();
+    let hub = session.home().join("hub");
+    let bytes = |seed: u32| -> Vec<u8> {
+        (0..3 * 1024 * 1024u32)
+            .map(|i| (i.wrapping_add(seed).wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect()
+    };
+    let (py_bytes, our_bytes) = (bytes(31), bytes(47));
+    std::fs::write(session.home().join("py.bin"), &py_bytes).unwrap();
+    std::fs::write(session.home().join("our.bin"), &our_bytes).unwrap();
+    // Two repos for each content (one Xet hash each): `-a` downloaded first, `-b` after.
+    let name = hf_e2e::unique_name("shared");
+    let repo = |which: &str| format!("demo-user/{name}-{which}");
+    for (which, file) in [
+        ("py-a", "py.bin"),
+        ("py-b", "py.bin"),
+        ("our-a", "our.bin"),
+        ("our-b", "our.bin"),
+    ] {
+        session
+            .hf(["upload", &repo(which), file, "weights.bin"])
+            .env("HF_TOKEN", &token)
+            .run()
+            .success();
+    }
+    let read_printed = |stdout: &str| {
+        // Ours prints the path; Python `path: <path>` under a heading.
+        let line = stdout.lines().rfind(|l| l.contains('/')).expect("a path");
+        let path = line.trim().trim_start_matches("path:").trim();
+        std::fs::read(path).unwrap_or_else(|e| panic!("the printed path {path}: {e}"))
+    };
+
+    // Python downloads through Xet into its shared store.
+    session
+        .python_hf(["download", &repo("py-a"), "weights.bin"])
+        .expect("the Python CLI")
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    let (py_payload, py_hash) =
+        store_entry(&hub, &py_bytes).expect("Python stored the file in the shared store");
+    // Ours serves it offline, through both links.
+    let served = offline(session.hf(["download", &repo("py-a"), "weights.bin"]))
+        .run()
+        .success();
+    assert!(
+        read_printed(&served.stdout) == py_bytes,
+        "ours read Python's download differently"
+    );
+    // And links a second repo's copy from Python's store without reconstructing it.
+    let before = session.target().recorded_requests_containing(&py_hash);
+    let linked = session
+        .hf(["download", &repo("py-b"), "weights.bin"])
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    assert!(read_printed(&linked.stdout) == py_bytes);
+    assert_eq!(
+        session.target().recorded_requests_containing(&py_hash),
+        before,
+        "ours fetched what Python's store already held"
+    );
+
+    // The reverse: ours downloads through Xet and publishes; Python serves it offline.
+    session
+        .hf(["download", &repo("our-a"), "weights.bin"])
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    let (our_payload, our_hash) =
+        store_entry(&hub, &our_bytes).expect("ours stored the file in the shared store");
+    let served = offline(
+        session
+            .python_hf(["download", &repo("our-a"), "weights.bin"])
+            .expect("the Python CLI"),
+    )
+    .run()
+    .success();
+    assert!(
+        read_printed(&served.stdout) == our_bytes,
+        "Python read our download differently"
+    );
+    let before = session.target().recorded_requests_containing(&our_hash);
+    session
+        .python_hf(["download", &repo("our-b"), "weights.bin"])
+        .expect("the Python CLI")
+        .env("HF_TOKEN", &token)
+        .run()
+        .success();
+    assert_eq!(
+        session.target().recorded_requests_containing(&our_hash),
+        before,
+        "Python fetched what our store already held"
+    );
+
+    // Four repos of 3 MiB each, two payloads on disk: the total counts each payload once.
+    let listed = session
+        .hf(["cache", "ls", "--format", "human"])
+        .run()
+        .success();
+    let expected_total = format!("{:.1}MB on disk", 2.0 * py_bytes.len() as f64 / 1e6);
+    assert!(
+        listed.stdout.contains(&expected_total) || listed.stderr.contains(&expected_total),
+        "expected '{expected_total}': {listed:?}"
+    );
+    session
+        .hf(["cache", "verify", &repo("py-b")])
+        .run()
+        .success();
+
+    // Removing one repo keeps the payload the other links to; the last one takes it.
+    session
+        .hf(["cache", "rm", &format!("model/{}", repo("py-a")), "--yes"])
+        .run()
+        .success();
+    assert!(py_payload.is_file(), "still linked from py-b");
+    let served = offline(
+        session
+            .python_hf(["download", &repo("py-b"), "weights.bin"])
+            .expect("the Python CLI"),
+    )
+    .run()
+    .success();
+    assert!(read_printed(&served.stdout) == py_bytes);
+    session
+        .hf(["cache", "rm", &format!("model/{}", repo("py-b")), "--yes"])
+        .run()
+        .success();
+    assert!(!py_payload.exists(), "collected with its last link");
+
+    // Python's `cache rm` and ours agree on the same store.
+    session
+        .python_hf(["cache", "rm", &format!("model/{}", repo("our-a")), "--yes"])
+        .expect("the Python CLI")
+        .run()
+        .success();
+    assert!(our_payload.is_file(), "still linked from our-b");
+    let served = offline(session.hf(["download", &repo("our-b"), "weights.bin"]))
+        .run()
+        .success();
+    assert!(read_printed(&served.stdout) == our_bytes);
+    // A repo folder removed by hand leaves its payload to `prune`.
+    std::fs::remove_dir_all(hub.join(format!("models--demo-user--{name}-our-b"))).unwrap();
+    let listed = session.hf(["cache", "ls"]).run().success();
+    assert!(
+        listed.stderr.contains("1 unreferenced shared blob"),
+        "{listed:?}"
+    );
+    session.hf(["cache", "prune", "--yes"]).run().success();
+    assert!(!our_payload.exists(), "pruned");
+}

@@ -84,6 +84,8 @@ registry! {
         "Accepted for compatibility; this client sends no telemetry.";
     HF_HUB_DISABLE_XET = "HF_HUB_DISABLE_XET", "hf-hub", "false",
         "Never use Xet: Xet files are downloaded through the bridge over HTTP and uploads use the LFS API.";
+    HF_HUB_DISABLE_SHARED_BLOBS = "HF_HUB_DISABLE_SHARED_BLOBS", "hf-hub", "false",
+        "Never use the cache-wide shared Xet blob store (`<cache>/blobs/`, shared with the Python client); also off with HF_HUB_DISABLE_XET.";
     HF_XET_CACHE = "HF_XET_CACHE", "hf-hub", "$HF_HOME/xet",
         "The Xet client's own cache (shards and staging), shared with Python's hf_xet.";
     HF_DEBUG = "HF_DEBUG", "hf-cli", "false",

@@ -526,6 +526,14 @@ fn list(args: &ListArgs, context: &mut Context) -> anyhow::Result<()> {
             count(info.warnings.len(), "inconsistency", "inconsistencies")
         );
     }
+    // Repo sizes count a shared Xet blob in each repo linking to it; the whole cache's total
+    // counts it once (and the store's unlinked files), as the Python client reports.
+    let whole_cache = !args.revisions && filters.is_empty() && args.limit.is_none();
+    let total = if whole_cache {
+        info.size_on_disk
+    } else {
+        entries.iter().map(|e| e.size_on_disk).sum()
+    };
     let summary = (!entries.is_empty()).then(|| {
         let repos: std::collections::BTreeSet<&str> =
             entries.iter().map(|e| e.id.as_str()).collect();
@@ -537,9 +545,20 @@ fn list(args: &ListArgs, context: &mut Context) -> anyhow::Result<()> {
                 "revision",
                 "revisions"
             ),
-            human_size(entries.iter().map(|e| e.size_on_disk).sum())
+            human_size(total)
         )
     });
+    if !info.unreferenced_shared.is_empty() {
+        context.output.note(&format!(
+            "Found {} totalling {}. Remove them with 'hf cache prune'.",
+            count(
+                info.unreferenced_shared.len(),
+                "unreferenced shared blob",
+                "unreferenced shared blobs"
+            ),
+            human_size(info.unreferenced_shared.iter().map(|(_, size)| size).sum())
+        ));
+    }
     context.output.emit(&Listing {
         cache_dir: info.root,
         entries,

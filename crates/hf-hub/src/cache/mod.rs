@@ -15,6 +15,7 @@
 mod lock;
 mod lookup;
 mod scan;
+pub(crate) mod shared_blobs;
 pub(crate) mod tree_cache;
 mod verify;
 

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
 
+use super::shared_blobs;
 use crate::Error;
 use crate::repo::{RepoId, RepoType, is_commit_hash};
 
@@ -22,6 +23,12 @@ pub struct CacheInfo {
     pub repos: Vec<CachedRepo>,
     /// Entries that do not look like a cached repo (reported, never deleted).
     pub warnings: Vec<String>,
+    /// Bytes on disk for the whole cache: each file of the shared Xet blob store counted
+    /// once, however many repos link to it (a repo's own size counts it in full).
+    pub size_on_disk: u64,
+    /// Files of the shared Xet blob store no repo links to any more (left when a repo folder
+    /// was deleted by hand or by an older client), with their sizes: `prune` removes them.
+    pub unreferenced_shared: Vec<(PathBuf, u64)>,
 }
 
 /// One cached repo.
@@ -47,6 +54,10 @@ pub struct CachedRepo {
     pub revisions: Vec<CachedRevision>,
     /// Partial downloads (`blobs/*.incomplete`).
     pub incomplete: Vec<PathBuf>,
+    /// Bytes held by this repo alone (not through the shared Xet blob store).
+    own_bytes: u64,
+    /// Its `blobs/<etag>` links into the shared Xet blob store, with their targets.
+    shared: Vec<(PathBuf, PathBuf)>,
 }
 
 /// One cached snapshot.
@@ -75,8 +86,12 @@ pub struct CachedFile {
     pub path: String,
     /// `snapshots/<commit>/<path>`.
     pub pointer: PathBuf,
-    /// The blob it resolves to (itself when it was copied instead of linked).
+    /// The blob it resolves to (itself when it was copied instead of linked; the shared Xet
+    /// blob store's file when the repo's blob links there).
     pub blob: PathBuf,
+    /// The repo's `blobs/<etag>` when it is a link into the shared Xet blob store (what a
+    /// deletion removes; the store's file goes once nothing links to it).
+    pub shared_link: Option<PathBuf>,
     /// Size in bytes.
     pub size: u64,
 }
@@ -154,7 +169,7 @@ fn scan(root: &Path, keep_files: bool) -> Result<CacheInfo, Error> {
         }
         folders.push((entry.path(), name));
     }
-    for (path, scanned) in scan_in_parallel(&folders, keep_files) {
+    for (path, scanned) in scan_in_parallel(root, &folders, keep_files) {
         match scanned {
             Ok(repo) => info.repos.push(repo),
             Err(why) => info.warnings.push(format!("{}: {why}", path.display())),
@@ -163,11 +178,19 @@ fn scan(root: &Path, keep_files: bool) -> Result<CacheInfo, Error> {
     info.repos.sort_by(|a, b| {
         (a.repo_type.as_str(), &a.repo_id).cmp(&(b.repo_type.as_str(), &b.repo_id))
     });
+    let store: u64 = shared_blobs::payloads(root)
+        .iter()
+        .filter_map(|p| std::fs::symlink_metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    info.size_on_disk = info.repos.iter().map(|r| r.own_bytes).sum::<u64>() + store;
+    info.unreferenced_shared = shared_blobs::unreferenced(root);
     Ok(info)
 }
 
 /// Scans each repo folder, spread over a few threads (a repo is the unit of work).
 fn scan_in_parallel(
+    root: &Path,
     folders: &[(PathBuf, String)],
     keep_files: bool,
 ) -> Vec<(PathBuf, Result<CachedRepo, String>)> {
@@ -178,7 +201,7 @@ fn scan_in_parallel(
     if threads <= 1 {
         return folders
             .iter()
-            .map(|(path, name)| (path.clone(), scan_repo(path, name, keep_files)))
+            .map(|(path, name)| (path.clone(), scan_repo(root, path, name, keep_files)))
             .collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -193,7 +216,7 @@ fn scan_in_parallel(
                             let Some((path, name)) = folders.get(i) else {
                                 break;
                             };
-                            mine.push((i, path.clone(), scan_repo(path, name, keep_files)));
+                            mine.push((i, path.clone(), scan_repo(root, path, name, keep_files)));
                         }
                         mine
                     })
@@ -276,9 +299,10 @@ impl Blobs {
 /// The blob a snapshot link points to: its target joined to the link's folder, then once more
 /// when that is a repo blob that is itself a link (the shared Xet store). One `readlink` per
 /// hop; `None` when the link cannot be read.
-fn resolve_pointer(pointer: &Path, blobs: &Blobs) -> Option<PathBuf> {
+fn resolve_pointer(pointer: &Path, blobs: &Blobs) -> Option<(PathBuf, Option<PathBuf>)> {
     let target = std::fs::read_link(pointer).ok()?;
     let mut path = lexical_join(pointer.parent().unwrap_or(Path::new("")), &target);
+    let first_link = blobs.is_link(&path).then(|| path.clone());
     for _ in 0..4 {
         if !blobs.is_link(&path) {
             break;
@@ -288,10 +312,15 @@ fn resolve_pointer(pointer: &Path, blobs: &Blobs) -> Option<PathBuf> {
         };
         path = lexical_join(path.parent().unwrap_or(Path::new("")), &next);
     }
-    Some(path)
+    Some((path, first_link))
 }
 
-fn scan_repo(dir: &Path, folder: &str, keep_files: bool) -> Result<CachedRepo, String> {
+fn scan_repo(
+    root: &Path,
+    dir: &Path,
+    folder: &str,
+    keep_files: bool,
+) -> Result<CachedRepo, String> {
     let (kind, rest) = folder
         .split_once("--")
         .ok_or("not a repo folder (expected type--name)")?;
@@ -325,6 +354,21 @@ fn scan_repo(dir: &Path, folder: &str, keep_files: bool) -> Result<CachedRepo, S
             }
         }
     }
+    // The links into the shared Xet store, checked as the Python client checks them.
+    let shared: Vec<(PathBuf, PathBuf)> = if shared_blobs::is_store(root) {
+        blobs
+            .links
+            .iter()
+            .filter_map(|name| {
+                let link = blobs.dir.join(name);
+                let target = shared_blobs::link_target(&link, root)?;
+                // Normalized as the resolved snapshot links are.
+                Some((link, lexical_join(&target, Path::new(""))))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     // Blobs outside `blobs/` (the shared store, or elsewhere), stat'ed once each.
     let mut outside: HashMap<PathBuf, Option<BlobStat>> = HashMap::new();
 
@@ -340,14 +384,14 @@ fn scan_repo(dir: &Path, folder: &str, keep_files: bool) -> Result<CachedRepo, S
             let mut last_modified = None;
             let mut revision_files = Vec::new();
             for (path, pointer, is_link) in files {
-                let blob = if is_link {
-                    let Some(blob) = resolve_pointer(&pointer, &blobs) else {
+                let (blob, link) = if is_link {
+                    let Some(resolved) = resolve_pointer(&pointer, &blobs) else {
                         continue;
                     };
-                    blob
+                    resolved
                 } else {
                     // Copied (no symlinks): the snapshot file is its own blob.
-                    pointer.clone()
+                    (pointer.clone(), None)
                 };
                 let stat = match blobs.stat(&blob) {
                     Some(stat) => stat,
@@ -364,6 +408,7 @@ fn scan_repo(dir: &Path, folder: &str, keep_files: bool) -> Result<CachedRepo, S
                     path,
                     pointer,
                     blob,
+                    shared_link: link.filter(|l| shared.iter().any(|(s, _)| s == l)),
                     size: stat.len,
                 });
             }
@@ -397,17 +442,23 @@ fn scan_repo(dir: &Path, folder: &str, keep_files: bool) -> Result<CachedRepo, S
         }
     }
     revisions.sort_by(|a, b| a.commit.cmp(&b.commit));
+    let incomplete_bytes = incomplete
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum::<u64>();
+    // What the shared store holds counts in the repo's size, but once for the whole cache.
+    let in_store: u64 = outside
+        .iter()
+        .filter(|(path, _)| shared.iter().any(|(_, target)| target == *path))
+        .filter_map(|(_, stat)| stat.map(|s| s.len))
+        .sum();
     let all_blobs: Vec<BlobStat> = blobs
         .files
         .into_values()
         .chain(outside.into_values().flatten())
         .collect();
-    let size_on_disk = all_blobs.iter().map(|b| b.len).sum::<u64>()
-        + incomplete
-            .iter()
-            .filter_map(|p| std::fs::metadata(p).ok())
-            .map(|m| m.len())
-            .sum::<u64>();
+    let size_on_disk = all_blobs.iter().map(|b| b.len).sum::<u64>() + incomplete_bytes;
     Ok(CachedRepo {
         repo_type,
         repo_id,
@@ -419,6 +470,8 @@ fn scan_repo(dir: &Path, folder: &str, keep_files: bool) -> Result<CachedRepo, S
         refs,
         revisions,
         incomplete,
+        own_bytes: size_on_disk - in_store,
+        shared,
     })
 }
 
@@ -469,7 +522,8 @@ impl CacheInfo {
             .find(|r| r.repo_type == repo_type && r.repo_id == repo_id)
     }
 
-    /// Deletes whole repos (their folder and lock folder).
+    /// Deletes whole repos (their folder and lock folder). A shared Xet blob they link to
+    /// goes too once no other repo links to it.
     ///
     /// # Errors
     /// When a folder cannot be removed.
@@ -479,17 +533,82 @@ impl CacheInfo {
         dry_run: bool,
     ) -> Result<DeleteSummary, Error> {
         let mut summary = DeleteSummary::default();
+        let doomed_links: HashSet<PathBuf> = repos
+            .iter()
+            .flat_map(|r| r.shared.iter().map(|(link, _)| link.clone()))
+            .collect();
+        let targets: BTreeSet<&PathBuf> = repos
+            .iter()
+            .flat_map(|r| r.shared.iter().map(|(_, target)| target))
+            .collect();
         for repo in repos {
             summary.paths.push(repo.path.clone());
-            summary.freed_bytes += repo.size_on_disk;
-            if !dry_run {
+            summary.freed_bytes += repo.own_bytes;
+        }
+        summary.freed_bytes += self.shared_freed(&targets, &doomed_links);
+        if !dry_run {
+            for repo in repos {
                 remove_dir(&repo.path)?;
                 if let Some(folder) = repo.path.file_name() {
                     let _ = std::fs::remove_dir_all(self.root.join(".locks").join(folder));
                 }
             }
+            self.collect_shared(&targets);
         }
         Ok(summary)
+    }
+
+    /// The bytes of the shared store's `targets` that removing `doomed_links` frees (a file
+    /// counts when every repo linking to it is among them).
+    fn shared_freed(&self, targets: &BTreeSet<&PathBuf>, doomed_links: &HashSet<PathBuf>) -> u64 {
+        targets
+            .iter()
+            .map(|target| shared_blobs::freed_if_deleted(target, doomed_links, &self.root))
+            .sum()
+    }
+
+    /// Removes the shared store's `targets` nothing links to any more.
+    fn collect_shared(&self, targets: &BTreeSet<&PathBuf>) {
+        for target in targets {
+            shared_blobs::collect(target, &self.root);
+        }
+    }
+
+    /// The removal plan for `doomed` files of `repo` while `kept` files stay: for each blob
+    /// no kept file uses, the repo's own blob (never a file outside the repo) or its link
+    /// into the shared store.
+    fn plan_files(
+        &self,
+        repo: &CachedRepo,
+        doomed: &[&CachedFile],
+        kept: &[&CachedFile],
+        summary: &mut DeleteSummary,
+    ) -> BTreeSet<PathBuf> {
+        // What a file holds on to: its shared link, else its blob.
+        let unit = |f: &CachedFile| f.shared_link.clone().unwrap_or_else(|| f.blob.clone());
+        let kept_units: HashSet<PathBuf> = kept.iter().map(|f| unit(f)).collect();
+        let blobs_dir = repo.path.join("blobs");
+        let mut freed_units = HashSet::new();
+        let mut doomed_links = HashSet::new();
+        let mut targets = BTreeSet::new();
+        for file in doomed {
+            let held = unit(file);
+            let ours = held == file.pointer || held.starts_with(&blobs_dir);
+            if !ours || kept_units.contains(&held) || !freed_units.insert(held.clone()) {
+                continue;
+            }
+            if file.shared_link.is_some() {
+                targets.insert(file.blob.clone());
+                doomed_links.insert(held.clone());
+            } else {
+                summary.freed_bytes += file.size;
+            }
+            if held != file.pointer {
+                summary.paths.push(held);
+            }
+        }
+        summary.freed_bytes += self.shared_freed(&targets.iter().collect(), &doomed_links);
+        targets
     }
 
     /// Deletes revisions (by commit hash) of one repo: their snapshot folders, the refs
@@ -512,48 +631,26 @@ impl CacheInfo {
         if !doomed.is_empty() && doomed.len() == repo.revisions.len() {
             return self.delete_repos(&[repo], dry_run);
         }
-        let kept_blobs: HashSet<&PathBuf> = repo
+        let kept: Vec<&CachedFile> = repo
             .revisions
             .iter()
             .filter(|r| !commits.contains(&r.commit.as_str()))
-            .flat_map(|r| r.files.iter().map(|f| &f.blob))
+            .flat_map(|r| r.files.iter())
             .collect();
         let mut summary = DeleteSummary::default();
-        let mut freed_blobs = HashSet::new();
-        // Blobs are resolved through the snapshot links: only ones inside this repo's `blobs/`
-        // may be removed (a link to a file elsewhere must not delete that file).
-        // Blob paths are resolved textually from the repo folder (see `resolve_pointer`).
-        let blobs_dir = repo.path.join("blobs");
         for revision in &doomed {
             summary.paths.push(revision.path.clone());
-            for file in &revision.files {
-                let ours = file.blob == file.pointer || file.blob.starts_with(&blobs_dir);
-                if ours && !kept_blobs.contains(&file.blob) && freed_blobs.insert(file.blob.clone())
-                {
-                    summary.freed_bytes += file.size;
-                    if file.blob != file.pointer {
-                        summary.paths.push(file.blob.clone());
-                    }
-                }
-            }
+        }
+        let files: Vec<&CachedFile> = doomed.iter().flat_map(|r| r.files.iter()).collect();
+        let targets = self.plan_files(repo, &files, &kept, &mut summary);
+        for revision in &doomed {
             for name in &revision.refs {
                 summary.paths.push(repo.path.join("refs").join(name));
             }
         }
         if !dry_run {
-            for path in &summary.paths {
-                if path.is_dir() {
-                    remove_dir(path)?;
-                } else {
-                    match std::fs::remove_file(path) {
-                        Ok(()) => {}
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(e) => {
-                            return Err(Error::io(format!("cannot remove {}", path.display()), e));
-                        }
-                    }
-                }
-            }
+            remove_paths(&summary.paths)?;
+            self.collect_shared(&targets.iter().collect());
         }
         Ok(summary)
     }
@@ -571,53 +668,31 @@ impl CacheInfo {
         dry_run: bool,
     ) -> Result<DeleteSummary, Error> {
         let path = path.trim_matches('/');
-        let doomed: Vec<&CachedFile> = repo
+        let (doomed, kept): (Vec<&CachedFile>, Vec<&CachedFile>) = repo
             .revisions
             .iter()
             .flat_map(|r| r.files.iter())
-            .filter(|f| f.path == path)
-            .collect();
+            .partition(|f| f.path == path);
         if doomed.is_empty() {
             return Err(Error::NotInCache {
                 message: format!("{path} of {} is not in the cache", repo.label()),
                 downloads_disabled: false,
             });
         }
-        let kept_blobs: HashSet<&PathBuf> = repo
-            .revisions
-            .iter()
-            .flat_map(|r| r.files.iter())
-            .filter(|f| f.path != path)
-            .map(|f| &f.blob)
-            .collect();
-        let blobs_dir = repo.path.join("blobs");
         let mut summary = DeleteSummary::default();
-        let mut freed_blobs = HashSet::new();
-        for file in doomed {
+        for file in &doomed {
             summary.paths.push(file.pointer.clone());
-            let ours = file.blob == file.pointer || file.blob.starts_with(&blobs_dir);
-            if ours && !kept_blobs.contains(&file.blob) && freed_blobs.insert(file.blob.clone()) {
-                summary.freed_bytes += file.size;
-                if file.blob != file.pointer {
-                    summary.paths.push(file.blob.clone());
-                }
-            }
         }
+        let targets = self.plan_files(repo, &doomed, &kept, &mut summary);
         if !dry_run {
-            for removed in &summary.paths {
-                match std::fs::remove_file(removed) {
-                    Ok(()) => {}
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                    Err(e) => {
-                        return Err(Error::io(format!("cannot remove {}", removed.display()), e));
-                    }
-                }
-            }
+            remove_paths(&summary.paths)?;
+            self.collect_shared(&targets.iter().collect());
         }
         Ok(summary)
     }
 
-    /// Removes revisions no ref points to, and partial downloads (`hf cache prune`).
+    /// Removes revisions no ref points to, partial downloads, and files of the shared Xet
+    /// blob store no repo links to (`hf cache prune`).
     ///
     /// # Errors
     /// When a path cannot be removed.
@@ -642,8 +717,34 @@ impl CacheInfo {
                 }
             }
         }
+        for (payload, size) in &self.unreferenced_shared {
+            total.paths.push(payload.clone());
+            total.freed_bytes += size;
+            if !dry_run {
+                // Checked again under the hash's lock: a link made since the scan keeps it.
+                shared_blobs::collect(payload, &self.root);
+            }
+        }
         Ok(total)
     }
+}
+
+/// Removes files and folders; a path already gone is fine.
+fn remove_paths(paths: &[PathBuf]) -> Result<(), Error> {
+    for path in paths {
+        if path.is_dir() && !path.is_symlink() {
+            remove_dir(path)?;
+        } else {
+            match std::fs::remove_file(path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(Error::io(format!("cannot remove {}", path.display()), e));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn remove_dir(path: &Path) -> Result<(), Error> {

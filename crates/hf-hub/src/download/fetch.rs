@@ -99,6 +99,8 @@ pub struct FetchStats {
     pub bytes_fetched: u64,
     /// The most parallel connections that ran at once (1 for a single stream).
     pub connections: usize,
+    /// Whether the bytes were reconstructed from the Xet CAS (not fetched over HTTP).
+    pub via_xet: bool,
 }
 
 /// `<incomplete>.progress`: how many leading bytes of a parallel download are known good.
@@ -317,6 +319,7 @@ async fn from_xet(
         resumed_from: offset,
         bytes_fetched: 0,
         connections: 1,
+        via_xet: true,
     };
     progress.on_event(ProgressEvent::FileStarted {
         path: path.clone(),
@@ -385,6 +388,7 @@ async fn sequential(
         resumed_from: offset,
         bytes_fetched: 0,
         connections: 1,
+        via_xet: false,
     };
     progress.on_event(ProgressEvent::FileStarted {
         path: path.clone(),
@@ -645,6 +649,7 @@ async fn parallel(
             resumed_from: prefix,
             bytes_fetched: fetched.load(Ordering::Relaxed),
             connections: width.peak().max(1),
+            via_xet: false,
         },
         digest.unwrap_or_default(),
     ))

@@ -233,6 +233,7 @@ pub(super) async fn snapshot(
                 etag: entry.etag().to_owned(),
                 size: entry.content_size(),
                 source: None,
+                xet_hash: None,
             });
         }
     }

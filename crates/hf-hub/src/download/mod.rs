@@ -27,7 +27,9 @@ use futures_util::{StreamExt as _, TryStreamExt as _};
 use hf_auth::http::Redirects;
 use url::Url;
 
-use crate::cache::{self, FileLock, RepoCache, blob_link_target, link_pointer, safe_relative_path};
+use crate::cache::{
+    self, FileLock, RepoCache, blob_link_target, link_pointer, safe_relative_path, shared_blobs,
+};
 use crate::patterns::PatternFilter;
 use crate::progress::ProgressEvent;
 use crate::repo::{DEFAULT_REVISION, Repo, is_commit_hash, validate_revision};
@@ -67,6 +69,8 @@ struct Planned {
     etag: String,
     size: u64,
     source: Option<Source>,
+    /// Its Xet hash, when it is stored in Xet (a key into the shared blob store).
+    xet_hash: Option<String>,
 }
 
 impl Planned {
@@ -100,6 +104,7 @@ impl Planned {
             etag: metadata.etag.clone(),
             size,
             source: Some(source),
+            xet_hash: metadata.xet_hash.clone(),
         })
     }
 }
@@ -396,6 +401,7 @@ impl HubApi {
                 etag: e.etag().to_owned(),
                 size: e.content_size(),
                 source: None,
+                xet_hash: e.xet_hash.clone(),
             })
             .collect();
         options.progress.on_event(ProgressEvent::Totals {
@@ -452,25 +458,66 @@ impl HubApi {
         cache.ensure_cachedir_tag();
         let _lock =
             FileLock::acquire(&cache.lock_path(&planned.etag), options.lock_timeout).await?;
+        // The cache-wide Xet store needs symlinks, as the Python client's does.
+        let shared_hash = planned.xet_hash.as_deref().filter(|h| {
+            options.shared_blobs && options.use_symlinks && shared_blobs::is_xet_hash(h)
+        });
         let fresh = options.force_download || !blob.exists();
+        let mut shared = false;
         if fresh {
-            let source = match &planned.source {
-                Some(source) => source.clone(),
-                None => self.source_for(repo, commit, planned, options).await?,
-            };
-            let incomplete = cache.incomplete_path(&planned.etag);
-            if options.force_download {
-                let _ = std::fs::remove_file(&incomplete);
+            if let Some(hash) = shared_hash
+                && !options.force_download
+                && shared_blobs::try_link(cache.root(), &blob, hash, planned.size)
+            {
+                // Another repo (or the Python client) already has these bytes.
+                shared = true;
+                options.progress.on_event(ProgressEvent::FileStarted {
+                    path: planned.path.clone(),
+                    size: planned.size,
+                    resumed_from: planned.size,
+                });
+                options.progress.on_event(ProgressEvent::FileFinished {
+                    path: planned.path.clone(),
+                });
+            } else {
+                let source = match &planned.source {
+                    Some(source) => source.clone(),
+                    None => self.source_for(repo, commit, planned, options).await?,
+                };
+                let incomplete = cache.incomplete_path(&planned.etag);
+                if options.force_download {
+                    let _ = std::fs::remove_file(&incomplete);
+                }
+                let stats = self
+                    .fetch_verified(&source, planned, &incomplete, options)
+                    .await?;
+                std::fs::rename(&incomplete, &blob).map_err(|e| {
+                    Error::io(format!("cannot move the download to {}", blob.display()), e)
+                })?;
+                let _ = std::fs::remove_file(fetch::progress_path(&incomplete));
+                // Only bytes Xet reconstructed (and we hashed) are shared, never the bridge's.
+                if let Some(hash) = shared_hash
+                    && stats.via_xet
+                {
+                    shared = shared_blobs::publish(
+                        cache.root(),
+                        &blob,
+                        hash,
+                        planned.size,
+                        options.force_download,
+                    )?;
+                }
             }
-            self.fetch_verified(&source, planned, &incomplete, options)
-                .await?;
-            std::fs::rename(&incomplete, &blob).map_err(|e| {
-                Error::io(format!("cannot move the download to {}", blob.display()), e)
-            })?;
-            let _ = std::fs::remove_file(fetch::progress_path(&incomplete));
         }
         // Without symlinks a fresh blob is moved into the snapshot (as the Python client does).
-        link_pointer(&pointer, &blob, &target, options.use_symlinks, fresh)?;
+        // A shared blob is a link: copied through, never moved away.
+        link_pointer(
+            &pointer,
+            &blob,
+            &target,
+            options.use_symlinks,
+            fresh && !shared,
+        )?;
         Ok(pointer)
     }
 

@@ -60,6 +60,11 @@ pub struct DownloadOptions {
     /// The Xet client's cache (`HF_XET_CACHE`, else `$HF_HOME/xet`; `None`: the Xet client's
     /// own default). The first Xet download of a process fixes it for the process.
     pub xet_cache_dir: Option<PathBuf>,
+    /// Share Xet files across cached repos through the cache-wide blob store the Python client
+    /// keeps (`<cache>/blobs/<h[:2]>/<xet_hash>`, with symlinks only): a file another repo
+    /// already has is linked instead of downloaded, and a Xet download is published there
+    /// (off: `HF_HUB_DISABLE_SHARED_BLOBS` or `HF_HUB_DISABLE_XET`).
+    pub shared_blobs: bool,
     /// Receives progress events.
     pub progress: SharedProgress,
 }
@@ -78,6 +83,8 @@ impl std::fmt::Debug for DownloadOptions {
             .field("use_symlinks", &self.use_symlinks)
             .field("force_download", &self.force_download)
             .field("local_files_only", &self.local_files_only)
+            .field("xet", &self.xet)
+            .field("shared_blobs", &self.shared_blobs)
             .finish_non_exhaustive()
     }
 }
@@ -100,13 +107,14 @@ impl DownloadOptions {
             local_files_only: false,
             xet: cfg!(feature = "xet"),
             xet_cache_dir: None,
+            shared_blobs: true,
             progress: no_progress(),
         }
     }
 
     /// Reads `HF_HUB_CACHE` (and `HF_HOME`...), `HF_HUB_DISABLE_SYMLINKS`, `HF_HUB_OFFLINE`,
     /// `HF_HUB_DOWNLOAD_CONNECTIONS`, `HF_HUB_DOWNLOAD_CHUNK_SIZE`, `HF_HUB_LOCK_TIMEOUT`,
-    /// `HF_HUB_DISABLE_XET` and `HF_XET_CACHE`.
+    /// `HF_HUB_DISABLE_XET`, `HF_HUB_DISABLE_SHARED_BLOBS` and `HF_XET_CACHE`.
     ///
     /// # Errors
     /// [`Error::InvalidInput`] naming a malformed variable.
@@ -114,6 +122,8 @@ impl DownloadOptions {
         let mut options = Self::new(hf_auth::paths::hub_cache_dir(source));
         options.use_symlinks = !source.flag(&env::HF_HUB_DISABLE_SYMLINKS);
         options.xet = cfg!(feature = "xet") && !source.flag(&env::HF_HUB_DISABLE_XET);
+        options.shared_blobs = !source.flag(&env::HF_HUB_DISABLE_SHARED_BLOBS)
+            && !source.flag(&env::HF_HUB_DISABLE_XET);
         options.xet_cache_dir = Some(source.get(&env::HF_XET_CACHE).map_or_else(
             || hf_auth::paths::hf_home(source).join("xet"),
             PathBuf::from,

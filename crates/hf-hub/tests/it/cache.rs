@@ -317,6 +317,105 @@ fn a_shared_xet_blob_store_is_followed_through_both_links() {
     let again = scan_cache(&roundabout).unwrap();
     assert_eq!(again.repos.len(), 2);
     assert_eq!(again.repos[0].size_on_disk, data.len() as u64);
+
+    // The whole cache counts the shared payload once.
+    assert_eq!(info.size_on_disk, data.len() as u64);
+    // Without a manifest nothing says who links to the payload: deleting every repo keeps it
+    // (a leak, never a deletion of something still linked), and frees nothing of it.
+    let payload = store.join(&xet_hash);
+    let freed = info.delete_repos(&[&info.repos[0]], true).unwrap();
+    assert_eq!(freed.freed_bytes, 0);
+    // With the manifest Python writes, the payload goes with the last repo linking to it.
+    std::fs::write(
+        store.join(format!("{xet_hash}.refs")),
+        format!("models--org--one/blobs/{etag}\nmodels--org--two/blobs/{etag}\n"),
+    )
+    .unwrap();
+    let info = scan_cache(&cache).unwrap();
+    let summary = info.delete_repos(&[&info.repos[0]], false).unwrap();
+    assert_eq!(summary.freed_bytes, 0, "the other repo still links to it");
+    assert!(payload.is_file());
+    let info = scan_cache(&cache).unwrap();
+    assert_eq!(info.repos.len(), 1);
+    let summary = info.delete_repos(&[&info.repos[0]], false).unwrap();
+    assert_eq!(summary.freed_bytes, data.len() as u64);
+    assert!(!payload.exists(), "collected with its last link");
+    assert!(!store.join(format!("{xet_hash}.refs")).exists());
+}
+
+/// A store the Python client filled serves our downloads of the same Xet file, in any repo:
+/// linked, not downloaded (with or without our `xet` feature).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_xet_file_in_the_shared_store_is_linked_instead_of_downloaded() {
+    let server = server();
+    let api = api(&server, Some(&server.tokens().read));
+    let repo = model("demo-org/xet-model");
+    let metadata = api
+        .file_metadata(&repo, "model.safetensors", "main")
+        .await
+        .unwrap();
+    let hash = metadata.xet_hash.clone().expect("a Xet file");
+    let elsewhere = tempfile::tempdir().unwrap();
+    let mut bridge_only = options(elsewhere.path());
+    bridge_only.xet = false;
+    let bytes = std::fs::read(
+        api.download_file(&repo, "model.safetensors", None, &bridge_only)
+            .await
+            .unwrap(),
+    )
+    .unwrap();
+    // The store as Python leaves it after downloading another repo's copy.
+    let cache = tempfile::tempdir().unwrap();
+    let prefix = cache.path().join("blobs").join(&hash[..2]);
+    std::fs::create_dir_all(&prefix).unwrap();
+    std::fs::write(cache.path().join("blobs/.huggingface-shared-blobs"), "1\n").unwrap();
+    std::fs::write(prefix.join(&hash), &bytes).unwrap();
+    std::fs::write(
+        prefix.join(format!("{hash}.refs")),
+        format!("models--other--copy/blobs/{}\n", metadata.etag),
+    )
+    .unwrap();
+    server.clear_requests();
+    let pointer = api
+        .download_file(&repo, "model.safetensors", None, &options(cache.path()))
+        .await
+        .unwrap();
+    assert!(std::fs::read(&pointer).unwrap() == bytes);
+    let requests = server.requests();
+    assert!(
+        requests.iter().all(|r| r.method == "HEAD"),
+        "only the HEAD was needed: {requests:?}"
+    );
+    let repo_blob = cache
+        .path()
+        .join("models--demo-org--xet-model/blobs")
+        .join(&metadata.etag);
+    assert!(
+        std::fs::symlink_metadata(&repo_blob)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let manifest = std::fs::read_to_string(prefix.join(format!("{hash}.refs"))).unwrap();
+    assert!(
+        manifest.ends_with(&format!(
+            "models--demo-org--xet-model/blobs/{}\n",
+            metadata.etag
+        )),
+        "{manifest}"
+    );
+    // A wrong-sized store entry is never used: the file is downloaded instead.
+    let other = tempfile::tempdir().unwrap();
+    let prefix = other.path().join("blobs").join(&hash[..2]);
+    std::fs::create_dir_all(&prefix).unwrap();
+    std::fs::write(other.path().join("blobs/.huggingface-shared-blobs"), "1\n").unwrap();
+    std::fs::write(prefix.join(&hash), b"truncated").unwrap();
+    let pointer = api
+        .download_file(&repo, "model.safetensors", None, &options(other.path()))
+        .await
+        .unwrap();
+    assert!(std::fs::read(&pointer).unwrap() == bytes);
 }
 
 fn sha256_hex(data: &[u8]) -> String {

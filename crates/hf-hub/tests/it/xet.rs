@@ -24,10 +24,15 @@ async fn a_xet_file_is_reconstructed_from_the_cas_and_verified() {
         .download_file(&model(XET_REPO), XET_FILE, None, &options(cache.path()))
         .await
         .unwrap();
-    let blob = std::fs::canonicalize(&pointer).unwrap();
-    let etag = blob.file_name().unwrap().to_string_lossy().into_owned();
+    // The snapshot links to `blobs/<etag>` (itself a link into the shared Xet store).
+    let etag = std::fs::read_link(&pointer)
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     assert_eq!(
-        hf_hub::hash::hash_file(&blob, HashKind::Sha256).unwrap(),
+        hf_hub::hash::hash_file(&pointer, HashKind::Sha256).unwrap(),
         etag
     );
     let requests = server.requests();
@@ -103,10 +108,14 @@ async fn a_cut_reconstruction_is_retried_and_the_file_still_verifies() {
         .download_file(&model(XET_REPO), XET_FILE, None, &options(cache.path()))
         .await
         .unwrap();
-    let blob = std::fs::canonicalize(&pointer).unwrap();
-    let etag = blob.file_name().unwrap().to_string_lossy().into_owned();
+    let etag = std::fs::read_link(&pointer)
+        .unwrap()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
     assert_eq!(
-        hf_hub::hash::hash_file(&blob, HashKind::Sha256).unwrap(),
+        hf_hub::hash::hash_file(&pointer, HashKind::Sha256).unwrap(),
         etag
     );
     let requests = server.requests();
@@ -257,4 +266,211 @@ async fn uploads_go_through_xet_and_send_only_new_chunks() {
             .unwrap();
         assert!(std::fs::read(got).unwrap() == *expected, "{path} differs");
     }
+}
+
+/// Uploads the same bytes to two new repos (through Xet, so one Xet hash) and returns them.
+async fn two_repos_with_one_file(
+    server: &hf_test_server::TestServer,
+    name: &str,
+    bytes: &[u8],
+) -> (hf_hub::Repo, hf_hub::Repo) {
+    use hf_hub::upload::{CommitOptions, UploadOptions, UploadSource};
+    let api = api(server, Some(&server.tokens().write));
+    let mut repos = Vec::new();
+    for suffix in ["a", "b"] {
+        let repo = model(&format!("demo-user/{name}-{suffix}"));
+        api.create_repo(&repo, &hf_hub::api::CreateRepoOptions::default())
+            .await
+            .unwrap();
+        let report = api
+            .upload_file(
+                &repo,
+                UploadSource::Bytes(bytes.to_vec().into()),
+                "weights.bin",
+                &CommitOptions::default(),
+                &UploadOptions::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(report.xet_files, 1, "{report:?}");
+        repos.push(repo);
+    }
+    let b = repos.pop().unwrap();
+    (repos.pop().unwrap(), b)
+}
+
+fn reconstructions(requests: &[RecordedRequest]) -> usize {
+    by_origin(requests, Origin::Cas)
+        .iter()
+        .filter(|r| r.path_and_query.contains("/reconstructions/"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_xet_download_goes_into_the_shared_store_and_a_second_repo_links_to_it() {
+    let server = server();
+    let bytes = noise(11, 3 * 1024 * 1024);
+    let (first, second) = two_repos_with_one_file(&server, "shared-store", &bytes).await;
+    let api = api(&server, Some(&server.tokens().read));
+    let cache = tempfile::tempdir().unwrap();
+    let root = cache.path();
+    let metadata = api
+        .file_metadata(&first, "weights.bin", "main")
+        .await
+        .unwrap();
+    let hash = metadata.xet_hash.clone().expect("a Xet file");
+
+    let pointer = api
+        .download_file(&first, "weights.bin", None, &options(root))
+        .await
+        .unwrap();
+    // The layout the Python client keeps: marker, payload, manifest, repo blob as a link.
+    assert_eq!(
+        std::fs::read_to_string(root.join("blobs/.huggingface-shared-blobs")).unwrap(),
+        "1\n"
+    );
+    let payload = root.join("blobs").join(&hash[..2]).join(&hash);
+    let meta = std::fs::symlink_metadata(&payload).unwrap();
+    assert!(meta.is_file(), "the payload is a regular file");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert_eq!(
+            meta.permissions().mode() & 0o222,
+            0,
+            "the payload is read-only"
+        );
+    }
+    let repo_blob = root
+        .join("models--demo-user--shared-store-a/blobs")
+        .join(&metadata.etag);
+    assert_eq!(
+        std::fs::read_link(&repo_blob).unwrap(),
+        std::path::Path::new("../../blobs")
+            .join(&hash[..2])
+            .join(&hash)
+    );
+    assert_eq!(
+        std::fs::read_to_string(
+            root.join("blobs")
+                .join(&hash[..2])
+                .join(format!("{hash}.refs"))
+        )
+        .unwrap(),
+        format!(
+            "models--demo-user--shared-store-a/blobs/{}\n",
+            metadata.etag
+        )
+    );
+    assert!(std::fs::read(&pointer).unwrap() == bytes);
+
+    // The second repo has the same bytes: linked from the store, nothing reconstructed.
+    server.clear_requests();
+    let pointer = api
+        .download_file(&second, "weights.bin", None, &options(root))
+        .await
+        .unwrap();
+    assert!(std::fs::read(&pointer).unwrap() == bytes);
+    assert_eq!(
+        reconstructions(&server.requests()),
+        0,
+        "{:?}",
+        server.requests()
+    );
+    let manifest = std::fs::read_to_string(
+        root.join("blobs")
+            .join(&hash[..2])
+            .join(format!("{hash}.refs")),
+    )
+    .unwrap();
+    assert_eq!(manifest.lines().count(), 2, "{manifest}");
+
+    // The cache counts the payload once in its total, and in full in each repo.
+    let info = hf_hub::cache::scan_cache(root).unwrap();
+    let size = bytes.len() as u64;
+    assert_eq!(info.repos.len(), 2);
+    assert!(
+        info.repos.iter().all(|r| r.size_on_disk == size),
+        "{info:?}"
+    );
+    assert_eq!(info.size_on_disk, size);
+    assert!(info.unreferenced_shared.is_empty());
+
+    // Deleting one repo keeps the payload the other links to, and frees nothing of it.
+    let a = info
+        .find_repo(hf_hub::RepoType::Model, "demo-user/shared-store-a")
+        .unwrap();
+    let freed = info.delete_repos(&[a], false).unwrap();
+    assert_eq!(freed.freed_bytes, 0, "{freed:?}");
+    assert!(payload.is_file());
+    assert!(std::fs::read(&pointer).unwrap() == bytes);
+    // Deleting the last one removes it, and its manifest.
+    let info = hf_hub::cache::scan_cache(root).unwrap();
+    let b = info
+        .find_repo(hf_hub::RepoType::Model, "demo-user/shared-store-b")
+        .unwrap();
+    let freed = info.delete_repos(&[b], false).unwrap();
+    assert_eq!(freed.freed_bytes, size, "{freed:?}");
+    assert!(!payload.exists());
+    assert!(
+        !root
+            .join("blobs")
+            .join(&hash[..2])
+            .join(format!("{hash}.refs"))
+            .exists()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn prune_removes_shared_blobs_nothing_links_to() {
+    let server = server();
+    let bytes = noise(12, 1024 * 1024);
+    let (first, _) = two_repos_with_one_file(&server, "orphaned", &bytes).await;
+    let api = api(&server, Some(&server.tokens().read));
+    let cache = tempfile::tempdir().unwrap();
+    let root = cache.path();
+    let hash = api
+        .file_metadata(&first, "weights.bin", "main")
+        .await
+        .unwrap()
+        .xet_hash
+        .unwrap();
+    api.download_file(&first, "weights.bin", None, &options(root))
+        .await
+        .unwrap();
+    // The repo folder deleted by hand: its payload is left behind, linked from nowhere.
+    std::fs::remove_dir_all(root.join("models--demo-user--orphaned-a")).unwrap();
+    let info = hf_hub::cache::scan_cache(root).unwrap();
+    let payload = root.join("blobs").join(&hash[..2]).join(&hash);
+    assert_eq!(
+        info.unreferenced_shared,
+        vec![(payload.clone(), bytes.len() as u64)]
+    );
+    assert_eq!(info.size_on_disk, bytes.len() as u64);
+    let preview = info.prune(true).unwrap();
+    assert!(
+        preview.paths.contains(&payload) && payload.exists(),
+        "{preview:?}"
+    );
+    let done = info.prune(false).unwrap();
+    assert_eq!(done.freed_bytes, bytes.len() as u64);
+    assert!(!payload.exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_shared_blobs_a_xet_download_stays_in_its_repo() {
+    let server = server();
+    let api = api(&server, Some(&server.tokens().read));
+    let cache = tempfile::tempdir().unwrap();
+    let mut off = options(cache.path());
+    off.shared_blobs = false;
+    let pointer = api
+        .download_file(&model(XET_REPO), XET_FILE, None, &off)
+        .await
+        .unwrap();
+    let blob = std::fs::canonicalize(&pointer).unwrap();
+    assert!(blob.starts_with(
+        std::fs::canonicalize(cache.path().join("models--demo-org--xet-model/blobs")).unwrap()
+    ));
+    assert!(!cache.path().join("blobs").exists());
 }
