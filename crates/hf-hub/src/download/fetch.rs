@@ -68,9 +68,13 @@ impl Source {
         }
     }
 
-    /// This source fetched over plain HTTP: a Xet file through its bridge.
-    fn over_http(&self) -> Self {
+    /// This source fetched over plain HTTP: a Xet file through its bridge (with the token
+    /// only when the bridge is the Hub's own resolve URL).
+    fn over_http(&self, http: &HubClient) -> Self {
         match self {
+            Self::Xet { bridge, .. } if http.config().is_trusted(bridge) => {
+                Self::Hub(bridge.clone())
+            }
             Self::Xet { bridge, .. } => Self::Cdn(bridge.clone()),
             other => other.clone(),
         }
@@ -153,7 +157,7 @@ pub(crate) async fn fetch(
         progress.on_event(ProgressEvent::FileFinished { path: path.clone() });
         return result;
     }
-    let source = &source.over_http();
+    let source = &source.over_http(http);
     let use_ranges = matches!(source, Source::Cdn(_))
         && size >= options.parallel_threshold()
         && options.ranges_allowed();

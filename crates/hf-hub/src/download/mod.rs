@@ -531,6 +531,24 @@ impl HubApi {
         planned: &Planned,
         options: &DownloadOptions,
     ) -> Result<Source, Error> {
+        // A Xet file of the listing is reconstructed straight away: its hash is all the CAS
+        // needs, and every file of the commit shares one token route (and one Xet group).
+        #[cfg(feature = "xet")]
+        if options.xet
+            && let Some(hash) = planned
+                .xet_hash
+                .as_deref()
+                .filter(|h| shared_blobs::is_xet_hash(h))
+        {
+            return Ok(Source::Xet {
+                hash: hash.to_owned(),
+                auth: self
+                    .http
+                    .url(&format!("{}/xet-read-token/{commit}", repo.api_path()))?,
+                // Should Xet not be used after all: the resolve URL, with the token.
+                bridge: self.http.url(&repo.resolve_path(commit, &planned.path))?,
+            });
+        }
         if planned.size >= options.parallel_threshold() && options.ranges_allowed() {
             let metadata = self.file_metadata(repo, &planned.path, commit).await?;
             if metadata.etag != planned.etag {

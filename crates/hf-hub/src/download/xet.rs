@@ -75,6 +75,30 @@ pub(crate) fn auth_headers(http: &HubClient) -> Result<HeaderMap, Error> {
     Ok(headers)
 }
 
+/// Download groups kept for reuse, by token route and caller: the files of one snapshot (one
+/// commit, one route) share a group, so one CAS token and one connection pool serve them all.
+/// Bounded; the oldest goes first.
+static GROUPS: std::sync::Mutex<Vec<(String, XetDownloadStreamGroup)>> =
+    std::sync::Mutex::new(Vec::new());
+const GROUPS_KEPT: usize = 8;
+
+/// Which caller a group was built for: the route, and a digest of the Hub token sent there
+/// (a group built with one user's token never serves another's downloads).
+fn group_key(http: &HubClient, auth: &Url) -> String {
+    use sha2::Digest as _;
+    let token = http
+        .token()
+        .map(|t| sha2::Sha256::digest(t.expose_secret().as_bytes()))
+        .map(|d| {
+            d.iter()
+                .take(16)
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    format!("{auth} {token}")
+}
+
 /// A download group whose CAS token comes from `auth` (the Hub's `xet-read-token` route),
 /// or `None` when `auth` is not on a trusted origin (then the file goes through the bridge).
 pub(crate) async fn download_group(
@@ -86,6 +110,16 @@ pub(crate) async fn download_group(
         tracing::debug!(url = %hf_auth::redact_url(auth.as_str()), "Xet token route is not on the Hub: using the bridge");
         return Ok(None);
     }
+    let key = group_key(http, auth);
+    let kept = GROUPS.lock().ok().and_then(|groups| {
+        groups
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, g)| g.clone())
+    });
+    if let Some(group) = kept {
+        return Ok(Some(group));
+    }
     let headers = auth_headers(http)?;
     let group = session(cache_dir)?
         .new_download_stream_group()
@@ -94,6 +128,12 @@ pub(crate) async fn download_group(
         .build()
         .await
         .map_err(|e| xet_error("token refused or CAS unreachable", e))?;
+    if let Ok(mut groups) = GROUPS.lock() {
+        if groups.len() >= GROUPS_KEPT {
+            groups.remove(0);
+        }
+        groups.push((key, group.clone()));
+    }
     Ok(Some(group))
 }
 

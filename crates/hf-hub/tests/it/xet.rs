@@ -474,3 +474,68 @@ async fn without_shared_blobs_a_xet_download_stays_in_its_repo() {
     ));
     assert!(!cache.path().join("blobs").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_reconstructs_its_xet_files_on_one_token_and_shares_them() {
+    use hf_hub::upload::{CommitOptions, UploadOptions, UploadSource};
+    let server = server();
+    let writer = api(&server, Some(&server.tokens().write));
+    let repo = model("demo-user/xet-snapshot");
+    writer
+        .create_repo(&repo, &hf_hub::api::CreateRepoOptions::default())
+        .await
+        .unwrap();
+    let files: Vec<(String, Vec<u8>)> = (0..3u64)
+        .map(|i| (format!("shard-{i}.bin"), noise(40 + 2 * i, 300 * 1024)))
+        .collect();
+    for (path, bytes) in &files {
+        let report = writer
+            .upload_file(
+                &repo,
+                UploadSource::Bytes(bytes.clone().into()),
+                path,
+                &CommitOptions::default(),
+                &UploadOptions::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(report.xet_files, 1, "{report:?}");
+    }
+    let reader = api(&server, Some(&server.tokens().read));
+    let cache = tempfile::tempdir().unwrap();
+    server.clear_requests();
+    let snapshot = reader
+        .snapshot_download(
+            &repo,
+            None,
+            &hf_hub::patterns::PatternFilter::default(),
+            &options(cache.path()),
+        )
+        .await
+        .unwrap();
+    for (path, bytes) in &files {
+        assert!(
+            std::fs::read(snapshot.join(path)).unwrap() == *bytes,
+            "{path}"
+        );
+    }
+    let requests = server.requests();
+    let tokens = requests
+        .iter()
+        .filter(|r| r.path_and_query.contains("/xet-read-token/"))
+        .count();
+    assert_eq!(tokens, 1, "one CAS token for the snapshot: {requests:?}");
+    assert_eq!(reconstructions(&requests), files.len(), "{requests:?}");
+    assert!(
+        !requests.iter().any(|r| r.method == "HEAD"
+            || (r.origin == Origin::Cdn && r.path_and_query.starts_with("/xet/"))),
+        "no HEAD and no bridge: {requests:?}"
+    );
+    // Each went through Xet, so each is in the shared store.
+    let shared = std::fs::read_dir(cache.path().join("models--demo-user--xet-snapshot/blobs"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_type().unwrap().is_symlink())
+        .count();
+    assert_eq!(shared, files.len());
+}
