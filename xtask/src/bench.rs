@@ -268,7 +268,7 @@ fn measure_xet(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
     }
     let runs = settings.runs;
     let (mut ours, mut python) = (Runs::default(), Runs::default());
-    let mut peak_rss = 0;
+    let (mut peak_rss, mut python_rss) = (0, 0);
     for run in 0..runs {
         println!("(x1) Xet download, run {}/{runs}", run + 1);
         settle_disk();
@@ -279,110 +279,24 @@ fn measure_xet(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
         let _ = std::fs::remove_dir_all(&home);
         settle_disk();
         let home = c.fresh_home("x-python")?;
-        python
-            .push(c.with_server_cpu(&mut c.python(&home, &["download", LARGE_REPO, LARGE_FILE]))?);
+        let timed =
+            c.with_server_cpu(&mut c.python(&home, &["download", LARGE_REPO, LARGE_FILE]))?;
+        python_rss = python_rss.max(timed.0.peak_rss_kib);
+        python.push(timed);
         let _ = std::fs::remove_dir_all(&home);
     }
-    // (x2) re-upload after a 1 MiB change in the middle, against a full LFS upload.
-    let size = (settings.size_mib / 4).max(8) * 1024 * 1024;
-    let file = c.work.join("edit.bin");
-    let mut data: Vec<u8> = (0..size)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
-    let token = c.server.write_token.clone();
-    let (mut ours_first, mut ours_again, mut python_again, mut lfs_full) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut sent = Vec::new();
-    let mut upload_rss = 0;
-    for run in 0..runs {
-        println!("(x2) Xet re-upload, run {}/{runs}", run + 1);
-        data[..8].copy_from_slice(&(run as u64 + 1).to_le_bytes());
-        std::fs::write(&file, &data)?;
-        let home = c.fresh_home("u-ours")?;
-        let repo = format!("demo-user/bench-xet-ours-{run}");
-        let upload = |cmd: &mut Command| -> anyhow::Result<Timed> {
-            time_process(cmd.env("HF_TOKEN", &token))
-        };
-        ours_first.push(
-            upload(&mut c.ours(
-                &home,
-                &["upload", &repo, file.to_str().unwrap(), "edit.bin"],
-            ))?
-            .elapsed,
-        );
-        let py_repo = format!("demo-user/bench-xet-python-{run}");
-        let py_home = c.fresh_home("u-python")?;
-        upload(&mut c.python(
-            &py_home,
-            &["upload", &py_repo, file.to_str().unwrap(), "edit.bin"],
-        ))?;
-        let middle = (size / 2) as usize;
-        let patch: Vec<u8> = (0..1024 * 1024u32)
-            .map(|i| (i.wrapping_mul(40_503).wrapping_add(run as u32)) as u8)
-            .collect();
-        data[middle..middle + patch.len()].copy_from_slice(&patch);
-        std::fs::write(&file, &data)?;
-        let mut cmd = c.ours(
-            &home,
-            &[
-                "upload",
-                &repo,
-                file.to_str().unwrap(),
-                "edit.bin",
-                "--json",
-            ],
-        );
-        let started = Instant::now();
-        let output = cmd.env("HF_TOKEN", &token).output()?;
-        ours_again.push(started.elapsed());
-        if !output.status.success() {
-            bail!(
-                "our re-upload failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        let report: serde_json::Value = serde_json::from_slice(&output.stdout)?;
-        sent.push(report["bytes_uploaded"].as_u64().unwrap_or(u64::MAX));
-        python_again.push(
-            upload(&mut c.python(
-                &py_home,
-                &["upload", &py_repo, file.to_str().unwrap(), "edit.bin"],
-            ))?
-            .elapsed,
-        );
-        let lfs_home = c.fresh_home("u-lfs")?;
-        let lfs_repo = format!("demo-user/bench-lfs-{run}");
-        let timed = upload(
-            c.ours(
-                &lfs_home,
-                &["upload", &lfs_repo, file.to_str().unwrap(), "edit.bin"],
-            )
-            .env("HF_HUB_DISABLE_XET", "1"),
-        )?;
-        lfs_full.push(timed.elapsed);
-        upload_rss = upload_rss.max(timed.peak_rss_kib);
-        for dir in [home, py_home, lfs_home] {
-            let _ = std::fs::remove_dir_all(dir);
-        }
-    }
-    let _ = std::fs::remove_file(&file);
-    sent.sort_unstable();
-    let sent_median = sent[sent.len() / 2];
+    let loopback = reupload(c, settings, false)?;
+    let wan = reupload(c, settings, true)?;
+    let fresh = fresh_upload(c, settings)?;
     let (o, p) = (ours.wall(), python.wall());
     let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64().max(1e-9);
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
-    let (again, py_again, full, first) = (
-        median(&mut ours_again),
-        median(&mut python_again),
-        median(&mut lfs_full),
-        median(&mut ours_first),
-    );
     println!("\n{}", machine());
     println!("Medians of {runs} runs; both clients on Xet (Python 2.4.0 with hf_xet).\n");
     println!("| Scenario | hf (ours) | Python hf 2.4.0 | ours / Python | Target |");
     println!("| --- | --- | --- | --- | --- |");
     println!(
-        "| Xet download, one {} MiB file, cold cache | {} | {} | {:.2}x | <= 0.9x Python: {} |",
+        "| (x1) Xet download, one {} MiB file, cold cache | {} | {} | {:.2}x | <= 0.9x Python: {} |",
         settings.size_mib,
         secs(o),
         secs(p),
@@ -390,23 +304,244 @@ fn measure_xet(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
         verdict(ratio(o, p) <= 0.9)
     );
     println!(
-        "| re-upload of {} MiB after 1 MiB changed | {} | {} | {:.2}x | sent {:.1} MiB (<= 16 MiB: {}); {:.1}x faster than our full LFS upload ({}; >= 10x: {}) |",
-        size / (1024 * 1024),
-        secs(again),
-        secs(py_again),
-        ratio(again, py_again),
-        sent_median as f64 / (1024.0 * 1024.0),
-        verdict(sent_median <= 16 * 1024 * 1024),
-        ratio(full, again),
-        secs(full),
-        verdict(ratio(full, again) >= 10.0)
+        "| (x3) Xet upload, one fresh {} MiB file | {} | {} | {:.2}x | <= 0.9x Python: {} |",
+        settings.size_mib,
+        secs(fresh.ours),
+        secs(fresh.python),
+        ratio(fresh.ours, fresh.python),
+        verdict(ratio(fresh.ours, fresh.python) <= 0.9)
     );
-    println!("\nOur first Xet upload of that file: {}.", secs(first));
+    for (label, figures) in [
+        ("loopback", &loopback),
+        (&*format!("uplink {} MB/s", WAN_UPLINK / 1_000_000), &wan),
+    ] {
+        println!(
+            "| (x2) re-upload of {} MiB after 1 MiB changed, {label} | {} | {} | {:.2}x | sent {:.1} MiB (<= 16 MiB: {}); {:.1}x faster than our full LFS upload ({}; >= 10x: {}) |",
+            figures.size / (1024 * 1024),
+            secs(figures.ours),
+            secs(figures.python),
+            ratio(figures.ours, figures.python),
+            figures.sent as f64 / (1024.0 * 1024.0),
+            verdict(figures.sent <= 16 * 1024 * 1024),
+            ratio(figures.lfs, figures.ours),
+            secs(figures.lfs),
+            verdict(ratio(figures.lfs, figures.ours) >= 10.0)
+        );
+    }
     println!(
-        "Peak RSS of hf: {:.1} MiB during the download, {:.1} MiB during the LFS upload (target < 128 MiB).",
-        peak_rss as f64 / 1024.0,
-        upload_rss as f64 / 1024.0
+        "\nFirst Xet upload of the {} MiB file (loopback): ours {}, Python {}.",
+        loopback.size / (1024 * 1024),
+        secs(loopback.first),
+        secs(loopback.python_first)
     );
+    let mib = |kib: u64| kib as f64 / 1024.0;
+    println!(
+        "Peak RSS (target < 128 MiB for ours): (x1) download: ours {:.1} MiB, Python {:.1} MiB; (x3) upload: ours {:.1} MiB, Python {:.1} MiB; (x2) re-upload: ours {:.1} MiB; our LFS upload {:.1} MiB.",
+        mib(peak_rss),
+        mib(python_rss),
+        mib(fresh.ours_rss),
+        mib(fresh.python_rss),
+        mib(loopback.ours_rss.max(wan.ours_rss)),
+        mib(loopback.lfs_rss)
+    );
+    Ok(())
+}
+
+/// Request bodies to the CAS and the LFS part URLs share this uplink in the WAN variant of
+/// (x2) (bytes per second, for all connections together, as a real upload link).
+const WAN_UPLINK: u64 = 20_000_000;
+
+/// Medians of one (x2) variant.
+struct Reupload {
+    size: u64,
+    first: Duration,
+    python_first: Duration,
+    ours: Duration,
+    python: Duration,
+    lfs: Duration,
+    sent: u64,
+    ours_rss: u64,
+    lfs_rss: u64,
+}
+
+/// (x2): a file of `size_mib`/4 uploaded through Xet by each client, then again after 1 MiB
+/// in its middle changed, against our own full upload of the changed file through LFS; with
+/// `wan`, the second uploads and the LFS one go through a shared uplink of [`WAN_UPLINK`].
+fn reupload(c: &Contenders, settings: &Settings, wan: bool) -> anyhow::Result<Reupload> {
+    let runs = settings.runs;
+    let size = (settings.size_mib / 4).max(8) * 1024 * 1024;
+    let file = c.work.join("edit.bin");
+    let mut data: Vec<u8> = (0..size)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let token = c.server.write_token.clone();
+    let variant = if wan { "wan" } else { "lo" };
+    let (mut first, mut python_first, mut ours, mut python, mut lfs) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut sent, mut ours_rss, mut lfs_rss) = (Vec::new(), 0, 0);
+    for run in 0..runs {
+        println!("(x2) Xet re-upload ({variant}), run {}/{runs}", run + 1);
+        data[..8].copy_from_slice(&(run as u64 + 1).to_le_bytes());
+        data[8] = u8::from(wan);
+        std::fs::write(&file, &data)?;
+        let home = c.fresh_home("u-ours")?;
+        let repo = format!("demo-user/bench-xet-ours-{variant}-{run}");
+        let upload = |cmd: &mut Command| -> anyhow::Result<Timed> {
+            time_process(cmd.env("HF_TOKEN", &token))
+        };
+        let path = file.to_str().unwrap_or_default();
+        first.push(upload(&mut c.ours(&home, &["upload", &repo, path, "edit.bin"]))?.elapsed);
+        let py_repo = format!("demo-user/bench-xet-python-{variant}-{run}");
+        let py_home = c.fresh_home("u-python")?;
+        python_first.push(
+            upload(&mut c.python(&py_home, &["upload", &py_repo, path, "edit.bin"]))?.elapsed,
+        );
+        let middle = (size / 2) as usize;
+        let patch: Vec<u8> = (0..1024 * 1024u32)
+            .map(|i| (i.wrapping_mul(40_503).wrapping_add(run as u32)) as u8)
+            .collect();
+        data[middle..middle + patch.len()].copy_from_slice(&patch);
+        std::fs::write(&file, &data)?;
+        if wan {
+            // Every request body to the CAS (xorbs go as presigned PUTs, shards as POSTs) and
+            // to the LFS part URLs (PUTs on the CDN origin).
+            for origin in ["Cas", "Cdn"] {
+                c.fault(&format!(
+                    "{{\"origin\": \"{origin}\", \"path_contains\": \"\", \"action\": {{\"UplinkBytesPerSec\": {WAN_UPLINK}}}}}"
+                ))?;
+            }
+        }
+        let mut cmd = c.ours(&home, &["upload", &repo, path, "edit.bin", "--json"]);
+        let report = json_of_timed(cmd.env("HF_TOKEN", &token))?;
+        ours.push(report.0.elapsed);
+        ours_rss = ours_rss.max(report.0.peak_rss_kib);
+        sent.push(report.1["bytes_uploaded"].as_u64().unwrap_or(u64::MAX));
+        python.push(
+            upload(&mut c.python(&py_home, &["upload", &py_repo, path, "edit.bin"]))?.elapsed,
+        );
+        let lfs_home = c.fresh_home("u-lfs")?;
+        let lfs_repo = format!("demo-user/bench-lfs-{variant}-{run}");
+        let timed = upload(
+            c.ours(&lfs_home, &["upload", &lfs_repo, path, "edit.bin"])
+                .env("HF_HUB_DISABLE_XET", "1"),
+        )?;
+        lfs.push(timed.elapsed);
+        lfs_rss = lfs_rss.max(timed.peak_rss_kib);
+        if wan {
+            c.clear_faults()?;
+        }
+        for dir in [home, py_home, lfs_home] {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+    let _ = std::fs::remove_file(&file);
+    sent.sort_unstable();
+    Ok(Reupload {
+        size,
+        first: median(&mut first),
+        python_first: median(&mut python_first),
+        ours: median(&mut ours),
+        python: median(&mut python),
+        lfs: median(&mut lfs),
+        sent: sent[sent.len() / 2],
+        ours_rss,
+        lfs_rss,
+    })
+}
+
+/// Runs `command` as [`time_process`] does, keeping its stdout as JSON.
+fn json_of_timed(command: &mut Command) -> anyhow::Result<(Timed, serde_json::Value)> {
+    let out = tempfile_path("report.json");
+    let file = std::fs::File::create(&out)?;
+    let timed = crate::measure::time_process_to(command, file.into())?;
+    let text = std::fs::read_to_string(&out)?;
+    let _ = std::fs::remove_file(&out);
+    Ok((
+        timed,
+        serde_json::from_str(&text).with_context(|| format!("not JSON: {text}"))?,
+    ))
+}
+
+fn tempfile_path(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("xtask-bench-{}-{name}", std::process::id()))
+}
+
+/// Medians of (x3).
+struct FreshUpload {
+    ours: Duration,
+    python: Duration,
+    ours_rss: u64,
+    python_rss: u64,
+}
+
+/// (x3): one fresh file of `size_mib` (new bytes for each client and run, so nothing
+/// deduplicates) uploaded through Xet by each client.
+fn fresh_upload(c: &Contenders, settings: &Settings) -> anyhow::Result<FreshUpload> {
+    let runs = settings.runs;
+    let size = settings.size_mib * 1024 * 1024;
+    let file = c.work.join("fresh.bin");
+    let token = c.server.write_token.clone();
+    let (mut ours, mut python, mut ours_rss, mut python_rss) = (Vec::new(), Vec::new(), 0, 0);
+    for run in 0..runs {
+        println!("(x3) Xet upload of a fresh file, run {}/{runs}", run + 1);
+        for (who, seed) in [
+            ("ours", 2 * run as u64 + 11),
+            ("python", 2 * run as u64 + 12),
+        ] {
+            write_noise(&file, size, seed)?;
+            settle_disk();
+            let home = c.fresh_home(&format!("f-{who}"))?;
+            let repo = format!("demo-user/bench-xet-fresh-{who}-{run}");
+            let args = [
+                "upload",
+                &repo,
+                file.to_str().unwrap_or_default(),
+                "fresh.bin",
+            ];
+            let mut cmd = if who == "ours" {
+                c.ours(&home, &args)
+            } else {
+                c.python(&home, &args)
+            };
+            let timed = time_process(cmd.env("HF_TOKEN", &token))?;
+            if who == "ours" {
+                ours.push(timed.elapsed);
+                ours_rss = ours_rss.max(timed.peak_rss_kib);
+            } else {
+                python.push(timed.elapsed);
+                python_rss = python_rss.max(timed.peak_rss_kib);
+            }
+            let _ = std::fs::remove_dir_all(&home);
+        }
+    }
+    let _ = std::fs::remove_file(&file);
+    Ok(FreshUpload {
+        ours: median(&mut ours),
+        python: median(&mut python),
+        ours_rss,
+        python_rss,
+    })
+}
+
+/// `size` bytes of xorshift noise (neither compressible nor deduplicable) into `path`.
+fn write_noise(path: &Path, size: u64, seed: u64) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut block = vec![0u8; 1 << 20];
+    let mut left = size;
+    while left > 0 {
+        for word in block.chunks_exact_mut(8) {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            word.copy_from_slice(&state.to_le_bytes());
+        }
+        let n = left.min(block.len() as u64) as usize;
+        out.write_all(&block[..n])?;
+        left -= n as u64;
+    }
+    out.flush()?;
     Ok(())
 }
 
@@ -662,6 +797,7 @@ impl Contenders {
         let status = Command::new("curl")
             .args(["-sf", "-X", "DELETE"])
             .arg(format!("{}/_admin/faults", self.server.endpoint))
+            .stdout(std::process::Stdio::null())
             .status()
             .context("could not run curl")?;
         if !status.success() {

@@ -21,7 +21,12 @@ pub(crate) struct Timed {
 
 /// Runs `command` to completion (stdout discarded, stderr kept for the error) and times it.
 pub(crate) fn time_process(command: &mut Command) -> anyhow::Result<Timed> {
-    command.stdout(Stdio::null()).stderr(Stdio::piped());
+    time_process_to(command, Stdio::null())
+}
+
+/// As [`time_process`], its stdout going to `stdout`.
+pub(crate) fn time_process_to(command: &mut Command, stdout: Stdio) -> anyhow::Result<Timed> {
+    command.stdout(stdout).stderr(Stdio::piped());
     let started = Instant::now();
     let mut child = command
         .spawn()

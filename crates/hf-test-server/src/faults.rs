@@ -69,6 +69,9 @@ pub enum FaultAction {
     LatencyMs(u64),
     /// Stream the body at most this many bytes per second.
     DripBytesPerSec(u64),
+    /// Read request bodies at most this many bytes per second in all: one uplink shared by
+    /// every matching request, however many run at once (a client's upload link).
+    UplinkBytesPerSec(u64),
     /// Flip bytes in the body (same length).
     CorruptBody,
     /// Answer `200` with the full body even to a `Range` request.
@@ -132,6 +135,7 @@ struct Plan {
     latency_ms: u64,
     cut_after: Option<u64>,
     drip: Option<u64>,
+    uplink: Option<u64>,
     corrupt: bool,
     ignore_range: bool,
 }
@@ -174,6 +178,7 @@ fn plan(shared: &Shared, origin: Origin, method: &str, pq: &str) -> Plan {
             FaultAction::CutBodyAfter(n) => plan.cut_after = Some(*n),
             FaultAction::LatencyMs(ms) => plan.latency_ms += ms,
             FaultAction::DripBytesPerSec(r) => plan.drip = Some((*r).max(1)),
+            FaultAction::UplinkBytesPerSec(r) => plan.uplink = Some((*r).max(1)),
             FaultAction::CorruptBody => plan.corrupt = true,
             FaultAction::IgnoreRange => plan.ignore_range = true,
         }
@@ -271,6 +276,10 @@ pub(crate) async fn layer(
         if plan.ignore_range {
             req.headers_mut().remove(header::RANGE);
         }
+        if let Some(rate) = plan.uplink {
+            let (parts, body) = req.into_parts();
+            req = Request::from_parts(parts, throttle_upload(body, rate, shared.clone()));
+        }
         next.run(req).await
     };
     let request_id = format!("Root=1-{}-{}", random_hex(8), random_hex(24));
@@ -305,6 +314,31 @@ pub(crate) async fn layer(
         done: false,
     };
     Response::from_parts(parts, wrap_body(body, ctl))
+}
+
+/// `body` read no faster than the shared uplink allows: each chunk books its transfer time on
+/// the one uplink clock (`Shared::uplink_free_at`) and is handed on when that time comes.
+fn throttle_upload(body: Body, rate: u64, shared: Arc<Shared>) -> Body {
+    let stream = body.into_data_stream();
+    let throttled =
+        futures_util::stream::unfold((stream, shared), move |(mut stream, shared)| async move {
+            let chunk = stream.next().await?;
+            if let Ok(bytes) = &chunk {
+                let due = {
+                    let now = tokio::time::Instant::now();
+                    let mut free_at = shared
+                        .uplink_free_at
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner);
+                    let start = (*free_at).max(now);
+                    *free_at = start + Duration::from_secs_f64(bytes.len() as f64 / rate as f64);
+                    *free_at
+                };
+                tokio::time::sleep_until(due).await;
+            }
+            Some((chunk, (stream, shared)))
+        });
+    Body::from_stream(throttled)
 }
 
 struct BodyCtl {

@@ -205,6 +205,8 @@ pub(crate) struct Shared {
     pub(crate) cdn_auth_violations: AtomicU64,
     pub(crate) upload: Mutex<UploadConfig>,
     pub(crate) log_requests: std::sync::atomic::AtomicBool,
+    /// When the simulated uplink (`FaultAction::UplinkBytesPerSec`) is next free.
+    pub(crate) uplink_free_at: Mutex<tokio::time::Instant>,
 }
 
 impl Shared {
@@ -324,6 +326,7 @@ impl TestServer {
                 chunk_size: DEFAULT_CHUNK_SIZE,
             }),
             log_requests: std::sync::atomic::AtomicBool::new(false),
+            uplink_free_at: Mutex::new(tokio::time::Instant::now()),
         });
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)

@@ -156,9 +156,16 @@ pub(crate) fn assert_cache_consistent(hub_cache: &Path) -> (usize, usize) {
             let meta = std::fs::symlink_metadata(&pointer).unwrap();
             if meta.file_type().is_symlink() {
                 let blob_name = resolved.file_name().unwrap().to_string_lossy().into_owned();
+                // A repo blob, or the shared Xet store's file (`blobs/<h[:2]>/<xet_hash>`).
+                let in_blobs = resolved.parent().unwrap().ends_with("blobs")
+                    || resolved
+                        .parent()
+                        .unwrap()
+                        .parent()
+                        .unwrap()
+                        .ends_with("blobs");
                 assert!(
-                    resolved.parent().unwrap().ends_with("blobs")
-                        && HashKind::of_etag(&blob_name).is_some(),
+                    in_blobs && HashKind::of_etag(&blob_name).is_some(),
                     "{} points at {}",
                     pointer.display(),
                     resolved.display()
@@ -240,6 +247,65 @@ fn a_parallel_download_killed_at_random_points_resumes_to_a_verified_file() {
 }
 
 #[test]
+fn a_xet_download_killed_at_random_points_resumes_to_a_verified_file() {
+    let mut dice = Dice::new("Xet download");
+    let server = TestServer::spawn(ServerConfig::default()).expect("server");
+    let mut env = TestEnv::new();
+    env.endpoint(server.endpoint());
+    // The CAS's xorb bytes trickle, so kills land inside the reconstruction.
+    server.add_fault(FaultRule {
+        origin: Some(Origin::Cas),
+        method: Some("GET".to_owned()),
+        path_contains: "/fetch_term".to_owned(),
+        action: FaultAction::DripBytesPerSec(512 * 1024),
+        times: None,
+    });
+    let args = ["download", "demo-org/xet-model", "model.safetensors"];
+    let mut kills = 0;
+    for _ in 0..4 {
+        server.clear_requests();
+        let child = spawn(&env, &args);
+        kills += usize::from(kill_after_request(
+            &server,
+            child,
+            ("GET", "/fetch_term"),
+            1,
+            dice.between(50, 3000),
+        ));
+        let partial = partial_bytes(&hub_cache(&env));
+        eprintln!("after a kill: {partial} partial bytes");
+        assert_cache_consistent(&hub_cache(&env));
+    }
+    assert!(kills > 0, "no kill landed while the download ran");
+    server.clear_faults();
+    let outcome = env.run(args);
+    assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
+    let path = PathBuf::from(outcome.stdout.trim());
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().len(),
+        5 * 1024 * 1024 + 4321
+    );
+    let (blobs, pointers) = assert_cache_consistent(&hub_cache(&env));
+    assert_eq!((blobs, pointers), (1, 1));
+    let partial: Vec<_> = files_under(&hub_cache(&env))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".incomplete"))
+        .collect();
+    assert!(partial.is_empty(), "{partial:?}");
+    // Verified, then shared: the repo's blob is a link into the store.
+    let blob = std::fs::read_link(&path).unwrap();
+    let repo_blob = path.parent().unwrap().join(blob);
+    assert!(
+        std::fs::symlink_metadata(&repo_blob)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "{} is not shared",
+        repo_blob.display()
+    );
+}
+
+#[test]
 fn a_snapshot_killed_at_random_points_never_shows_a_truncated_file() {
     let mut dice = Dice::new("snapshot");
     let server = TestServer::spawn(ServerConfig::default()).expect("server");
@@ -311,7 +377,18 @@ fn hf_tree(server: &TestServer, repo: &str) -> Vec<(String, u64)> {
 
 #[test]
 fn a_multi_commit_upload_killed_at_random_points_leaves_only_whole_commits() {
-    let mut dice = Dice::new("multi-commit upload");
+    multi_commit_upload_killed_at_random_points("multi-commit upload", false);
+}
+
+/// The same with every file binary (`*.bin`, LFS by the repo's `.gitattributes`): uploaded
+/// through Xet before each commit.
+#[test]
+fn a_multi_commit_xet_upload_killed_at_random_points_leaves_only_whole_commits() {
+    multi_commit_upload_killed_at_random_points("multi-commit Xet upload", true);
+}
+
+fn multi_commit_upload_killed_at_random_points(test: &str, binary: bool) {
+    let mut dice = Dice::new(test);
     let server = TestServer::spawn(ServerConfig::default()).expect("server");
     let mut env = TestEnv::new();
     env.endpoint(server.endpoint())
@@ -319,9 +396,18 @@ fn a_multi_commit_upload_killed_at_random_points_leaves_only_whole_commits() {
     // 1,200 files: three commits of at most 500 operations each.
     let folder = env.path("many");
     let mut expected = std::collections::BTreeMap::new();
-    for i in 0..1200 {
-        let rel = format!("part-{}/file-{i:04}.txt", i % 7);
-        let content = format!("file number {i}\n");
+    for i in 0..1200u32 {
+        let (rel, content) = if binary {
+            let bytes: Vec<u8> = (0..2048u32)
+                .map(|j| (j.wrapping_mul(2_654_435_761) ^ i.wrapping_mul(40_503)) as u8)
+                .collect();
+            (format!("part-{}/file-{i:04}.bin", i % 7), bytes)
+        } else {
+            (
+                format!("part-{}/file-{i:04}.txt", i % 7),
+                format!("file number {i}\n").into_bytes(),
+            )
+        };
         std::fs::create_dir_all(folder.join(&rel).parent().unwrap()).unwrap();
         std::fs::write(folder.join(&rel), &content).unwrap();
         expected.insert(rel, content.len() as u64);
@@ -381,6 +467,14 @@ fn a_multi_commit_upload_killed_at_random_points_leaves_only_whole_commits() {
         files, expected,
         "after the re-run the repo holds exactly the folder"
     );
+    if binary {
+        let xet = server
+            .requests()
+            .iter()
+            .filter(|r| r.origin == Origin::Cas && r.method == "POST")
+            .count();
+        assert!(xet > 0, "the binary files went through Xet");
+    }
 }
 
 /// Every file in the repo is one of the folder's files with its full content size: a commit

@@ -138,24 +138,40 @@ pub(crate) async fn fetch(
         std::fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
     }
     let progress = options.progress.clone();
+    // Xet first; when the CAS refuses or fails (after hf-xet's own retries), the bridge
+    // serves the same bytes over HTTP, resuming from what Xet already wrote (in order, so a
+    // valid prefix). Disk errors are not retried that way: they would fail again.
     #[cfg(feature = "xet")]
     if let Source::Xet { hash, auth, .. } = source
         && options.xet
-        && let Some(group) =
-            super::xet::download_group(http, auth, options.xet_cache_dir.as_deref()).await?
     {
-        let result = from_xet(
-            &group,
-            hash,
-            size,
-            kind,
-            incomplete,
-            path,
-            progress.as_ref(),
-        )
-        .await;
-        progress.on_event(ProgressEvent::FileFinished { path: path.clone() });
-        return result;
+        match super::xet::download_group(http, auth, options.xet_cache_dir.as_deref()).await {
+            Ok(Some(group)) => {
+                let result = from_xet(
+                    &group,
+                    hash,
+                    size,
+                    kind,
+                    incomplete,
+                    path,
+                    progress.as_ref(),
+                )
+                .await;
+                match result {
+                    Err(Error::Protocol(why)) => {
+                        tracing::warn!("{why}; continuing {path} through the Hub's HTTP bridge");
+                    }
+                    done => {
+                        progress.on_event(ProgressEvent::FileFinished { path: path.clone() });
+                        return done;
+                    }
+                }
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::warn!("{error}; downloading {path} through the Hub's HTTP bridge");
+            }
+        }
     }
     let source = &source.over_http(http);
     let use_ranges = matches!(source, Source::Cdn(_))

@@ -539,3 +539,136 @@ async fn a_snapshot_reconstructs_its_xet_files_on_one_token_and_shares_them() {
         .count();
     assert_eq!(shared, files.len());
 }
+
+fn fault(origin: Origin, method: &str, path: &str, action: FaultAction) -> FaultRule {
+    FaultRule {
+        origin: Some(origin),
+        method: Some(method.to_owned()),
+        path_contains: path.to_owned(),
+        action,
+        times: None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_hub_refuses_a_xet_token_the_bridge_serves_the_file() {
+    let server = server();
+    let api = api(&server, Some(&server.tokens().read));
+    let cache = tempfile::tempdir().unwrap();
+    server.add_fault(fault(
+        Origin::Hub,
+        "GET",
+        "/xet-read-token/",
+        FaultAction::StatusSequence(vec![403; 64]),
+    ));
+    server.clear_requests();
+    let pointer = api
+        .download_file(&model(XET_REPO), XET_FILE, None, &options(cache.path()))
+        .await
+        .unwrap();
+    let etag = std::fs::read_link(&pointer).unwrap();
+    assert_eq!(
+        hf_hub::hash::hash_file(&pointer, HashKind::Sha256).unwrap(),
+        etag.file_name().unwrap().to_string_lossy()
+    );
+    let requests = server.requests();
+    assert!(
+        by_origin(&requests, Origin::Cdn)
+            .iter()
+            .any(|r| r.path_and_query.starts_with("/xet/")),
+        "the bridge served it: {requests:?}"
+    );
+    // Not Xet-verified, so not published to the shared store.
+    assert!(!cache.path().join("blobs").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reconstruction_the_cas_refuses_is_finished_through_the_bridge() {
+    let server = server();
+    let api = api(&server, Some(&server.tokens().read));
+    let cache = tempfile::tempdir().unwrap();
+    server.add_fault(fault(
+        Origin::Cas,
+        "GET",
+        "/reconstructions/",
+        // Not retried by hf-xet (a 5xx is, with seconds of backoff).
+        FaultAction::StatusSequence(vec![403; 64]),
+    ));
+    let pointer = api
+        .download_file(&model(XET_REPO), XET_FILE, None, &options(cache.path()))
+        .await
+        .unwrap();
+    let etag = std::fs::read_link(&pointer).unwrap();
+    assert_eq!(
+        hf_hub::hash::hash_file(&pointer, HashKind::Sha256).unwrap(),
+        etag.file_name().unwrap().to_string_lossy()
+    );
+    assert!(
+        server
+            .requests()
+            .iter()
+            .any(|r| r.origin == Origin::Cdn && r.path_and_query.starts_with("/xet/")),
+        "the bridge finished it"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_xorb_upload_failed_once_is_retried_and_one_the_cas_refuses_commits_nothing() {
+    use hf_hub::upload::{CommitOptions, UploadOptions, UploadSource};
+    let server = server();
+    let api = api(&server, Some(&server.tokens().write));
+    let repo = model("demo-user/xet-upload-faults");
+    api.create_repo(&repo, &hf_hub::api::CreateRepoOptions::default())
+        .await
+        .unwrap();
+    let upload = |path: &'static str, seed: u64| {
+        let api = &api;
+        let repo = &repo;
+        async move {
+            api.upload_file(
+                repo,
+                UploadSource::Bytes(noise(seed, 2 * 1024 * 1024).into()),
+                path,
+                &CommitOptions::default(),
+                &UploadOptions::default(),
+            )
+            .await
+        }
+    };
+    // One refusal: hf-xet sends the xorb again.
+    server.add_fault(FaultRule {
+        times: Some(1),
+        ..fault(
+            Origin::Cas,
+            "PUT",
+            "/xorb-uploads/",
+            FaultAction::StatusSequence(vec![503]),
+        )
+    });
+    server.clear_requests();
+    let report = upload("first.bin", 21).await.unwrap();
+    assert_eq!(report.xet_files, 1, "{report:?}");
+    let requests = server.requests();
+    let xorb_posts: Vec<u16> = requests
+        .iter()
+        .filter(|r| r.origin == Origin::Cas && r.path_and_query.contains("/xorb-uploads/"))
+        .map(|r| r.status)
+        .collect();
+    assert!(
+        xorb_posts.first() == Some(&503) && xorb_posts.contains(&200),
+        "{xorb_posts:?} {requests:?}"
+    );
+    // A CAS that refuses the xorb: an error saying so, and no commit.
+    server.clear_faults();
+    server.add_fault(fault(
+        Origin::Cas,
+        "POST",
+        "/xorb-grants/",
+        FaultAction::StatusSequence(vec![403; 256]),
+    ));
+    let before = api.resolve_commit(&repo, "main").await.unwrap();
+    let error = upload("second.bin", 22).await.unwrap_err();
+    assert!(error.to_string().contains("Xet"), "{error}");
+    assert_eq!(api.resolve_commit(&repo, "main").await.unwrap(), before);
+    server.clear_faults();
+}

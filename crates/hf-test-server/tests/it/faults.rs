@@ -191,3 +191,36 @@ async fn faults() {
     .unwrap();
     assert_eq!(rule.action, FaultAction::CorruptBody);
 }
+
+/// Two uploads at once through a 1 MB/s uplink: together they take as long as their sum
+/// would alone (the budget is shared), not as long as one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_uplink_is_shared_by_the_requests_that_use_it() {
+    let s = server();
+    let c = client();
+    let e = s.endpoint();
+    s.add_fault(FaultRule {
+        origin: Some(Origin::Hub),
+        method: Some("POST".into()),
+        path_contains: "/api/".into(),
+        action: FaultAction::UplinkBytesPerSec(1_000_000),
+        times: None,
+    });
+    let body = vec![b'x'; 300_000];
+    let t0 = Instant::now();
+    let send = |path: &str| {
+        c.post(format!("{e}{path}"))
+            .header("content-type", "application/octet-stream")
+            .body(body.clone())
+            .send()
+    };
+    let (a, b) = tokio::join!(
+        send("/api/models/demo-org/demo-model/preupload/main"),
+        send("/api/models/demo-org/demo-model/preupload/main")
+    );
+    a.unwrap();
+    b.unwrap();
+    let took = t0.elapsed();
+    // 600 kB at 1 MB/s: 0.6 s shared; one alone would have been 0.3 s.
+    assert!(took >= Duration::from_millis(540), "{took:?}");
+}
