@@ -21,7 +21,7 @@ use crate::demo::{Server, temp_dir};
 use crate::measure::{Timed, cpu_time, machine, median, secs, time_process};
 use crate::util;
 
-const USAGE: &str = "usage: cargo xtask bench upload [--runs N] [--size-mib N] [--files N]";
+const USAGE: &str = "usage: cargo xtask bench upload [--xet] [--runs N] [--size-mib N] [--files N]";
 
 struct Settings {
     runs: usize,
@@ -130,8 +130,15 @@ impl Bench {
     }
 }
 
-/// Runs `cargo xtask bench upload ...`.
+/// Runs `cargo xtask bench upload ...`; with `--xet`, the Xet scenarios (uploads and the
+/// download, in one run: `bench download --xet`).
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
+    if args.iter().any(|a| a == "--xet") {
+        let forwarded: Vec<String> = std::iter::once("download".to_owned())
+            .chain(args.iter().cloned())
+            .collect();
+        return crate::bench::run(&forwarded);
+    }
     let settings = parse(args)?;
     let root = util::root();
     let python_hf = root.join(".venv/bin/hf");

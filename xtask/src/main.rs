@@ -51,12 +51,15 @@ tasks:
         the token guide's story against a local Hub (hf-test-server): log in, whoami, public,
         private and gated downloads, upload with the write token, refusal with the read token,
         one chat call; --check fails when a step does not go as told (CI runs it)
-  bench download [--runs N] [--size-mib N]
-        hf download vs the Python client vs curl on loopback (release builds; needs .venv and curl)
+  bench download [--wan | --xet] [--runs N] [--size-mib N]
+        hf download vs the Python client vs curl on loopback (release builds; needs .venv and curl);
+        --xet: both clients on Xet (download, fresh upload, re-upload after an edit on loopback
+        and on a 20 MB/s uplink)
   bench cache [--runs N] [--repos N] [--files N]
         hf cache ls vs du -sL vs the Python client over a generated cache (100 x 1,000 files)
-  bench upload [--runs N] [--size-mib N] [--files N]
-        hf upload vs the Python client (1 GiB file, 1000 small files) and hashing vs sha256sum
+  bench upload [--xet] [--runs N] [--size-mib N] [--files N]
+        hf upload vs the Python client (1 GiB file, 1000 small files) and hashing vs sha256sum;
+        --xet: the Xet scenarios of bench download --xet
   test-server [ARGS]...
         run hf-test-server with a temporary --data-dir; ARGS are passed through
   e2e [--bin PATH] [--endpoint URL] [--write] [--heavy] [-- FILTER...]
