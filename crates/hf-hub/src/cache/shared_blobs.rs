@@ -636,3 +636,122 @@ pub(crate) fn publish(
 pub(crate) fn collect(_store_path: &Path, _root: &Path) -> u64 {
     0
 }
+
+#[cfg(all(test, unix))]
+mod tests {
+    use std::os::unix::fs::symlink;
+    use std::path::Path;
+
+    use super::{
+        MARKER, collect, freed_if_deleted, is_store, link_target, publish, try_link, unreferenced,
+    };
+
+    const HASH: &str = "ab00000000000000000000000000000000000000000000000000000000000001";
+
+    fn marked(root: &Path) {
+        std::fs::create_dir_all(root.join("blobs/ab")).unwrap();
+        std::fs::write(root.join("blobs").join(MARKER), "1\n").unwrap();
+    }
+
+    #[test]
+    fn a_store_is_only_a_folder_with_the_right_marker() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        assert!(!is_store(root));
+        std::fs::create_dir_all(root.join("blobs")).unwrap();
+        std::fs::write(root.join("blobs").join(MARKER), "2\n").unwrap();
+        assert!(!is_store(root), "another layout version");
+        std::fs::remove_file(root.join("blobs").join(MARKER)).unwrap();
+        symlink("/etc/hostname", root.join("blobs").join(MARKER)).unwrap();
+        assert!(!is_store(root), "a linked marker");
+    }
+
+    #[test]
+    fn an_unmarked_folder_with_something_in_it_is_never_adopted() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        std::fs::create_dir_all(root.join("blobs")).unwrap();
+        std::fs::write(root.join("blobs/notes.txt"), "mine").unwrap();
+        let repo_blobs = root.join("models--a--b/blobs");
+        std::fs::create_dir_all(&repo_blobs).unwrap();
+        std::fs::write(repo_blobs.join("e"), "data").unwrap();
+        assert!(!publish(root, &repo_blobs.join("e"), HASH, 4, false).unwrap());
+        assert!(repo_blobs.join("e").is_file() && !repo_blobs.join("e").is_symlink());
+        assert!(!root.join("blobs").join(MARKER).exists());
+    }
+
+    #[test]
+    fn links_and_manifest_lines_that_point_elsewhere_are_never_followed() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("hub");
+        marked(&root);
+        let outside = temp.path().join("outside");
+        std::fs::write(&outside, "precious").unwrap();
+        let payload = root.join("blobs/ab").join(HASH);
+        std::fs::write(&payload, "data").unwrap();
+        // A repo blob linking out of the store is not a shared link.
+        let repo_blobs = root.join("models--a--b/blobs");
+        std::fs::create_dir_all(&repo_blobs).unwrap();
+        symlink("../../../outside", repo_blobs.join("e")).unwrap();
+        assert_eq!(link_target(&repo_blobs.join("e"), &root), None);
+        // Manifest lines out of the cache, absolute, or naming a non-link: none is a reference.
+        std::fs::write(
+            root.join("blobs/ab").join(format!("{HASH}.refs")),
+            format!(
+                "../outside\n{}\nmodels--a--b/blobs/../../../outside\nmodels--a--b/blobs/e\n",
+                outside.display()
+            ),
+        )
+        .unwrap();
+        assert_eq!(unreferenced(&root), vec![(payload.clone(), 4)]);
+        let doomed = std::collections::HashSet::new();
+        assert_eq!(freed_if_deleted(&payload, &doomed, &root), 0);
+        assert_eq!(collect(&payload, &root), 4);
+        assert!(!payload.exists());
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
+        assert!(repo_blobs.join("e").is_symlink(), "never touched");
+        // A path outside the store is never collected.
+        assert_eq!(collect(&outside, &root), 0);
+        assert!(outside.exists());
+    }
+
+    #[test]
+    fn a_planted_link_at_the_lock_or_manifest_is_refused() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path().join("hub");
+        marked(&root);
+        let target = temp.path().join("target");
+        std::fs::write(&target, "keep").unwrap();
+        std::fs::write(root.join("blobs/ab").join(HASH), "data").unwrap();
+        symlink(&target, root.join("blobs/ab").join(format!("{HASH}.lock"))).unwrap();
+        let blob = root.join("models--a--b/blobs/e");
+        assert!(!try_link(&root, &blob, HASH, 4));
+        assert!(!blob.exists());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+        // The lock is fine, the manifest is a link: no reference written through it.
+        std::fs::remove_file(root.join("blobs/ab").join(format!("{HASH}.lock"))).unwrap();
+        symlink(&target, root.join("blobs/ab").join(format!("{HASH}.refs"))).unwrap();
+        assert!(!try_link(&root, &blob, HASH, 4));
+        assert!(
+            std::fs::symlink_metadata(&blob).is_err(),
+            "no link left behind"
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
+    }
+
+    #[test]
+    fn a_wrong_sized_payload_is_not_linked() {
+        let temp = tempfile::tempdir().unwrap();
+        let root = temp.path();
+        marked(root);
+        std::fs::write(root.join("blobs/ab").join(HASH), "data").unwrap();
+        let blob = root.join("models--a--b/blobs/e");
+        assert!(!try_link(root, &blob, HASH, 5));
+        assert!(try_link(root, &blob, HASH, 4));
+        assert_eq!(std::fs::read_to_string(&blob).unwrap(), "data");
+        assert_eq!(
+            std::fs::read_to_string(root.join("blobs/ab").join(format!("{HASH}.refs"))).unwrap(),
+            "models--a--b/blobs/e\n"
+        );
+    }
+}

@@ -435,6 +435,8 @@ impl HubApi {
             // A gated repo may list its files and refuse them: say so as a single file would.
             return Err(errors::explain(self, repo, revision, None, error).await);
         }
+        // What a killed run may have left: never shown as a file of the snapshot.
+        cache::remove_stale_temps(&cache.snapshot_dir(&commit));
         cache.write_ref(revision, &commit)?;
         Ok(cache.snapshot_dir(&commit))
     }

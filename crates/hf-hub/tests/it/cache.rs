@@ -425,3 +425,30 @@ fn sha256_hex(data: &[u8]) -> String {
         .map(|b| format!("{b:02x}"))
         .collect()
 }
+
+/// A run killed between a temporary's creation and its rename leaves `.<name>.<pid>.<n>.tmp`
+/// in the snapshot; the next snapshot download removes it (its process is gone) and nothing
+/// else.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_killed_runs_temporary_is_removed_from_the_snapshot() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let repo = model("demo-org/demo-model");
+    let json = PatternFilter::new(Some(["*.json"]), Vec::<String>::new());
+    let snapshot = api
+        .snapshot_download(&repo, None, &json, &options(cache.path()))
+        .await
+        .unwrap();
+    // Above the largest pid Linux hands out (2^22), so never a live process.
+    let stale = snapshot.join(".config.json.4194399.3.tmp");
+    std::fs::write(&stale, "").unwrap();
+    let ours = snapshot.join(".notes.tmp");
+    std::fs::write(&ours, "mine").unwrap();
+    api.snapshot_download(&repo, None, &json, &options(cache.path()))
+        .await
+        .unwrap();
+    assert!(!stale.exists(), "the dead run's temporary is gone");
+    assert!(ours.exists(), "a file that is not one of ours is kept");
+}
