@@ -207,6 +207,29 @@ fn hub_cache(env: &TestEnv) -> PathBuf {
     env.hf_home().join("hub")
 }
 
+/// After the kills: the faults cleared, `args` run again to its end, and the cache holds the
+/// one file, whole (`size` bytes, verified by its name), and nothing partial.
+fn rerun_to_one_whole_file(
+    server: &TestServer,
+    env: &TestEnv,
+    args: &[&str],
+    size: u64,
+) -> PathBuf {
+    server.clear_faults();
+    let outcome = env.run(args);
+    assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
+    let path = PathBuf::from(outcome.stdout.trim());
+    assert_eq!(std::fs::metadata(&path).unwrap().len(), size);
+    let (blobs, pointers) = assert_cache_consistent(&hub_cache(env));
+    assert_eq!((blobs, pointers), (1, 1));
+    let partial: Vec<_> = files_under(&hub_cache(env))
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains(".incomplete"))
+        .collect();
+    assert!(partial.is_empty(), "{partial:?}");
+    path
+}
+
 #[test]
 fn a_parallel_download_killed_at_random_points_resumes_to_a_verified_file() {
     let mut dice = Dice::new("large download");
@@ -229,21 +252,7 @@ fn a_parallel_download_killed_at_random_points_resumes_to_a_verified_file() {
         assert_cache_consistent(&hub_cache(&env));
     }
     assert!(kills > 0, "no kill landed while the download ran");
-    server.clear_faults();
-    let outcome = env.run(args);
-    assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
-    let path = PathBuf::from(outcome.stdout.trim());
-    assert_eq!(
-        std::fs::metadata(&path).unwrap().len(),
-        3 * 1024 * 1024 + 1234
-    );
-    let (blobs, pointers) = assert_cache_consistent(&hub_cache(&env));
-    assert_eq!((blobs, pointers), (1, 1));
-    let partial: Vec<_> = files_under(&hub_cache(&env))
-        .into_iter()
-        .filter(|p| p.to_string_lossy().contains(".incomplete"))
-        .collect();
-    assert!(partial.is_empty(), "{partial:?}");
+    rerun_to_one_whole_file(&server, &env, &args, 3 * 1024 * 1024 + 1234);
 }
 
 #[test]
@@ -277,21 +286,7 @@ fn a_xet_download_killed_at_random_points_resumes_to_a_verified_file() {
         assert_cache_consistent(&hub_cache(&env));
     }
     assert!(kills > 0, "no kill landed while the download ran");
-    server.clear_faults();
-    let outcome = env.run(args);
-    assert_eq!(outcome.code, Some(0), "{}", outcome.transcript());
-    let path = PathBuf::from(outcome.stdout.trim());
-    assert_eq!(
-        std::fs::metadata(&path).unwrap().len(),
-        5 * 1024 * 1024 + 4321
-    );
-    let (blobs, pointers) = assert_cache_consistent(&hub_cache(&env));
-    assert_eq!((blobs, pointers), (1, 1));
-    let partial: Vec<_> = files_under(&hub_cache(&env))
-        .into_iter()
-        .filter(|p| p.to_string_lossy().contains(".incomplete"))
-        .collect();
-    assert!(partial.is_empty(), "{partial:?}");
+    let path = rerun_to_one_whole_file(&server, &env, &args, 5 * 1024 * 1024 + 4321);
     // Verified, then shared: the repo's blob is a link into the store.
     let blob = std::fs::read_link(&path).unwrap();
     let repo_blob = path.parent().unwrap().join(blob);

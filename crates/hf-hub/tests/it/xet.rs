@@ -10,6 +10,16 @@ use crate::download::{api, model, options, server};
 const XET_FILE: &str = "model.safetensors";
 const XET_REPO: &str = "demo-org/xet-model";
 
+/// The snapshot file's bytes hash to the blob name it links to (`blobs/<etag>`, itself a link
+/// into the shared Xet store when it was published there).
+fn assert_matches_its_etag(pointer: &std::path::Path) {
+    let etag = std::fs::read_link(pointer).unwrap();
+    assert_eq!(
+        hf_hub::hash::hash_file(pointer, HashKind::Sha256).unwrap(),
+        etag.file_name().unwrap().to_string_lossy()
+    );
+}
+
 fn by_origin(requests: &[RecordedRequest], origin: Origin) -> Vec<&RecordedRequest> {
     requests.iter().filter(|r| r.origin == origin).collect()
 }
@@ -25,16 +35,7 @@ async fn a_xet_file_is_reconstructed_from_the_cas_and_verified() {
         .await
         .unwrap();
     // The snapshot links to `blobs/<etag>` (itself a link into the shared Xet store).
-    let etag = std::fs::read_link(&pointer)
-        .unwrap()
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
-    assert_eq!(
-        hf_hub::hash::hash_file(&pointer, HashKind::Sha256).unwrap(),
-        etag
-    );
+    assert_matches_its_etag(&pointer);
     let requests = server.requests();
     let cas = by_origin(&requests, Origin::Cas);
     assert!(
@@ -108,16 +109,7 @@ async fn a_cut_reconstruction_is_retried_and_the_file_still_verifies() {
         .download_file(&model(XET_REPO), XET_FILE, None, &options(cache.path()))
         .await
         .unwrap();
-    let etag = std::fs::read_link(&pointer)
-        .unwrap()
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
-    assert_eq!(
-        hf_hub::hash::hash_file(&pointer, HashKind::Sha256).unwrap(),
-        etag
-    );
+    assert_matches_its_etag(&pointer);
     let requests = server.requests();
     assert!(
         requests.iter().any(|r| r.origin == Origin::Cas
@@ -566,11 +558,7 @@ async fn when_the_hub_refuses_a_xet_token_the_bridge_serves_the_file() {
         .download_file(&model(XET_REPO), XET_FILE, None, &options(cache.path()))
         .await
         .unwrap();
-    let etag = std::fs::read_link(&pointer).unwrap();
-    assert_eq!(
-        hf_hub::hash::hash_file(&pointer, HashKind::Sha256).unwrap(),
-        etag.file_name().unwrap().to_string_lossy()
-    );
+    assert_matches_its_etag(&pointer);
     let requests = server.requests();
     assert!(
         by_origin(&requests, Origin::Cdn)
@@ -598,11 +586,7 @@ async fn a_reconstruction_the_cas_refuses_is_finished_through_the_bridge() {
         .download_file(&model(XET_REPO), XET_FILE, None, &options(cache.path()))
         .await
         .unwrap();
-    let etag = std::fs::read_link(&pointer).unwrap();
-    assert_eq!(
-        hf_hub::hash::hash_file(&pointer, HashKind::Sha256).unwrap(),
-        etag.file_name().unwrap().to_string_lossy()
-    );
+    assert_matches_its_etag(&pointer);
     assert!(
         server
             .requests()
