@@ -568,6 +568,18 @@ async fn when_the_hub_refuses_a_xet_token_the_bridge_serves_the_file() {
     );
     // Not Xet-verified, so not published to the shared store.
     assert!(!cache.path().join("blobs").exists());
+    // A snapshot (no HEAD: the listing's hashes) falls back to the resolve URL, with the token.
+    let other = tempfile::tempdir().unwrap();
+    let snapshot = api
+        .snapshot_download(
+            &model(XET_REPO),
+            None,
+            &hf_hub::patterns::PatternFilter::default(),
+            &options(other.path()),
+        )
+        .await
+        .unwrap();
+    assert_matches_its_etag(&snapshot.join(XET_FILE));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
