@@ -328,8 +328,16 @@ fn measure_xet(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
             verdict(ratio(figures.lfs, figures.ours) >= 10.0)
         );
     }
+    let mib_of = |bytes: u64| bytes as f64 / (1024.0 * 1024.0);
     println!(
-        "\nFirst Xet upload of the {} MiB file (loopback): ours {}, Python {}.",
+        "\nBytes the CAS received for the re-upload (medians): loopback ours {:.2} MiB, Python {:.2} MiB; uplink ours {:.2} MiB, Python {:.2} MiB.",
+        mib_of(loopback.ours_received),
+        mib_of(loopback.python_received),
+        mib_of(wan.ours_received),
+        mib_of(wan.python_received)
+    );
+    println!(
+        "First Xet upload of the {} MiB file (loopback): ours {}, Python {}.",
         loopback.size / (1024 * 1024),
         secs(loopback.first),
         secs(loopback.python_first)
@@ -360,6 +368,9 @@ struct Reupload {
     python: Duration,
     lfs: Duration,
     sent: u64,
+    /// What the CAS received from each client's re-upload (request bodies: xorbs, shards).
+    ours_received: u64,
+    python_received: u64,
     ours_rss: u64,
     lfs_rss: u64,
 }
@@ -379,6 +390,7 @@ fn reupload(c: &Contenders, settings: &Settings, wan: bool) -> anyhow::Result<Re
     let (mut first, mut python_first, mut ours, mut python, mut lfs) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut sent, mut ours_rss, mut lfs_rss) = (Vec::new(), 0, 0);
+    let (mut ours_received, mut python_received) = (Vec::new(), Vec::new());
     for run in 0..runs {
         println!("(x2) Xet re-upload ({variant}), run {}/{runs}", run + 1);
         data[..8].copy_from_slice(&(run as u64 + 1).to_le_bytes());
@@ -412,13 +424,17 @@ fn reupload(c: &Contenders, settings: &Settings, wan: bool) -> anyhow::Result<Re
             }
         }
         let mut cmd = c.ours(&home, &["upload", &repo, path, "edit.bin", "--json"]);
+        c.clear_requests()?;
         let report = json_of_timed(cmd.env("HF_TOKEN", &token))?;
         ours.push(report.0.elapsed);
         ours_rss = ours_rss.max(report.0.peak_rss_kib);
         sent.push(report.1["bytes_uploaded"].as_u64().unwrap_or(u64::MAX));
+        ours_received.push(c.cas_bytes_received()?);
+        c.clear_requests()?;
         python.push(
             upload(&mut c.python(&py_home, &["upload", &py_repo, path, "edit.bin"]))?.elapsed,
         );
+        python_received.push(c.cas_bytes_received()?);
         let lfs_home = c.fresh_home("u-lfs")?;
         let lfs_repo = format!("demo-user/bench-lfs-{variant}-{run}");
         let timed = upload(
@@ -436,7 +452,11 @@ fn reupload(c: &Contenders, settings: &Settings, wan: bool) -> anyhow::Result<Re
     }
     let _ = std::fs::remove_file(&file);
     sent.sort_unstable();
+    ours_received.sort_unstable();
+    python_received.sort_unstable();
     Ok(Reupload {
+        ours_received: ours_received[ours_received.len() / 2],
+        python_received: python_received[python_received.len() / 2],
         size,
         first: median(&mut first),
         python_first: median(&mut python_first),
@@ -789,6 +809,44 @@ impl Contenders {
             .context("could not run curl")?;
         if !status.success() {
             bail!("the test server refused the fault {rule}");
+        }
+        Ok(())
+    }
+
+    /// Bytes the test server has read from request bodies to the CAS since its request log
+    /// was last cleared (what Xet clients uploaded: xorbs and shards).
+    fn cas_bytes_received(&self) -> anyhow::Result<u64> {
+        let output = Command::new("curl")
+            .args(["-sf"])
+            .arg(format!("{}/_admin/requests", self.server.endpoint))
+            .output()
+            .context("could not run curl")?;
+        if !output.status.success() {
+            bail!("could not read the test server's request log");
+        }
+        let requests: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+        Ok(requests
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| {
+                r["origin"]
+                    .as_str()
+                    .is_some_and(|o| o.eq_ignore_ascii_case("cas"))
+            })
+            .filter_map(|r| r["request_bytes"].as_u64())
+            .sum())
+    }
+
+    fn clear_requests(&self) -> anyhow::Result<()> {
+        let status = Command::new("curl")
+            .args(["-sf", "-X", "DELETE"])
+            .arg(format!("{}/_admin/requests", self.server.endpoint))
+            .stdout(std::process::Stdio::null())
+            .status()
+            .context("could not run curl")?;
+        if !status.success() {
+            bail!("could not clear the test server's request log");
         }
         Ok(())
     }

@@ -95,6 +95,9 @@ pub struct RecordedRequest {
     pub status: u16,
     /// Response body bytes actually sent so far.
     pub body_bytes: u64,
+    /// Request body bytes read so far (what a client uploaded).
+    #[serde(default)]
+    pub request_bytes: u64,
 }
 
 #[derive(Debug)]
@@ -106,6 +109,7 @@ pub(crate) struct RecordEntry {
     range: Option<String>,
     status: AtomicU16,
     body_bytes: AtomicU64,
+    request_bytes: AtomicU64,
 }
 
 impl RecordEntry {
@@ -118,6 +122,7 @@ impl RecordEntry {
             range: self.range.clone(),
             status: self.status.load(Ordering::SeqCst),
             body_bytes: self.body_bytes.load(Ordering::SeqCst),
+            request_bytes: self.request_bytes.load(Ordering::SeqCst),
         }
     }
 }
@@ -256,6 +261,7 @@ pub(crate) async fn layer(
             range,
             status: AtomicU16::new(0),
             body_bytes: AtomicU64::new(0),
+            request_bytes: AtomicU64::new(0),
         });
         if let Ok(mut r) = shared.requests.lock() {
             r.push(entry.clone());
@@ -279,6 +285,10 @@ pub(crate) async fn layer(
         if let Some(rate) = plan.uplink {
             let (parts, body) = req.into_parts();
             req = Request::from_parts(parts, throttle_upload(body, rate, shared.clone()));
+        }
+        if let Some(entry) = &record {
+            let (parts, body) = req.into_parts();
+            req = Request::from_parts(parts, count_upload(body, entry.clone()));
         }
         next.run(req).await
     };
@@ -339,6 +349,21 @@ fn throttle_upload(body: Body, rate: u64, shared: Arc<Shared>) -> Body {
             Some((chunk, (stream, shared)))
         });
     Body::from_stream(throttled)
+}
+
+/// `body`, its bytes counted into `entry` as they are read.
+fn count_upload(body: Body, entry: Arc<RecordEntry>) -> Body {
+    let stream = body.into_data_stream();
+    let counted = futures_util::stream::unfold((stream, entry), |(mut stream, entry)| async move {
+        let chunk = stream.next().await?;
+        if let Ok(bytes) = &chunk {
+            entry
+                .request_bytes
+                .fetch_add(bytes.len() as u64, Ordering::SeqCst);
+        }
+        Some((chunk, (stream, entry)))
+    });
+    Body::from_stream(counted)
 }
 
 struct BodyCtl {

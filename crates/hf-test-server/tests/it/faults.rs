@@ -223,4 +223,12 @@ async fn an_uplink_is_shared_by_the_requests_that_use_it() {
     let took = t0.elapsed();
     // 600 kB at 1 MB/s: 0.6 s shared; one alone would have been 0.3 s.
     assert!(took >= Duration::from_millis(540), "{took:?}");
+    // And each request's uploaded bytes are recorded.
+    let uploaded: Vec<u64> = s
+        .requests()
+        .iter()
+        .filter(|r| r.path_and_query.contains("/preupload/"))
+        .map(|r| r.request_bytes)
+        .collect();
+    assert_eq!(uploaded, vec![300_000, 300_000]);
 }
