@@ -369,6 +369,9 @@ fn scan_repo(
     } else {
         Vec::new()
     };
+    // Looked up once per file: sets, as a repo may hold hundreds of thousands.
+    let shared_links: HashSet<&PathBuf> = shared.iter().map(|(link, _)| link).collect();
+    let shared_targets: HashSet<&PathBuf> = shared.iter().map(|(_, target)| target).collect();
     // Blobs outside `blobs/` (the shared store, or elsewhere), stat'ed once each.
     let mut outside: HashMap<PathBuf, Option<BlobStat>> = HashMap::new();
 
@@ -408,7 +411,7 @@ fn scan_repo(
                     path,
                     pointer,
                     blob,
-                    shared_link: link.filter(|l| shared.iter().any(|(s, _)| s == l)),
+                    shared_link: link.filter(|l| shared_links.contains(l)),
                     size: stat.len,
                 });
             }
@@ -450,7 +453,7 @@ fn scan_repo(
     // What the shared store holds counts in the repo's size, but once for the whole cache.
     let in_store: u64 = outside
         .iter()
-        .filter(|(path, _)| shared.iter().any(|(_, target)| target == *path))
+        .filter(|(path, _)| shared_targets.contains(*path))
         .filter_map(|(_, stat)| stat.map(|s| s.len))
         .sum();
     let all_blobs: Vec<BlobStat> = blobs
