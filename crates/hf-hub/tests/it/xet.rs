@@ -542,17 +542,15 @@ fn fault(origin: Origin, method: &str, path: &str, action: FaultAction) -> Fault
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn when_the_hub_refuses_a_xet_token_the_bridge_serves_the_file() {
+/// Downloads the Xet fixture while `rule` makes Xet fail: the bridge must finish it, verified,
+/// and it is not published to the shared store (not Xet-verified).
+async fn the_bridge_finishes_despite(
+    rule: FaultRule,
+) -> (hf_test_server::TestServer, hf_hub::HubApi) {
     let server = server();
     let api = api(&server, Some(&server.tokens().read));
     let cache = tempfile::tempdir().unwrap();
-    server.add_fault(fault(
-        Origin::Hub,
-        "GET",
-        "/xet-read-token/",
-        FaultAction::StatusSequence(vec![403; 64]),
-    ));
+    server.add_fault(rule);
     server.clear_requests();
     let pointer = api
         .download_file(&model(XET_REPO), XET_FILE, None, &options(cache.path()))
@@ -566,8 +564,19 @@ async fn when_the_hub_refuses_a_xet_token_the_bridge_serves_the_file() {
             .any(|r| r.path_and_query.starts_with("/xet/")),
         "the bridge served it: {requests:?}"
     );
-    // Not Xet-verified, so not published to the shared store.
     assert!(!cache.path().join("blobs").exists());
+    (server, api)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_the_hub_refuses_a_xet_token_the_bridge_serves_the_file() {
+    let (_server, api) = the_bridge_finishes_despite(fault(
+        Origin::Hub,
+        "GET",
+        "/xet-read-token/",
+        FaultAction::StatusSequence(vec![403; 64]),
+    ))
+    .await;
     // A snapshot (no HEAD: the listing's hashes) falls back to the resolve URL, with the token.
     let other = tempfile::tempdir().unwrap();
     let snapshot = api
@@ -584,28 +593,14 @@ async fn when_the_hub_refuses_a_xet_token_the_bridge_serves_the_file() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_reconstruction_the_cas_refuses_is_finished_through_the_bridge() {
-    let server = server();
-    let api = api(&server, Some(&server.tokens().read));
-    let cache = tempfile::tempdir().unwrap();
-    server.add_fault(fault(
+    the_bridge_finishes_despite(fault(
         Origin::Cas,
         "GET",
         "/reconstructions/",
         // Not retried by hf-xet (a 5xx is, with seconds of backoff).
         FaultAction::StatusSequence(vec![403; 64]),
-    ));
-    let pointer = api
-        .download_file(&model(XET_REPO), XET_FILE, None, &options(cache.path()))
-        .await
-        .unwrap();
-    assert_matches_its_etag(&pointer);
-    assert!(
-        server
-            .requests()
-            .iter()
-            .any(|r| r.origin == Origin::Cdn && r.path_and_query.starts_with("/xet/")),
-        "the bridge finished it"
-    );
+    ))
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
