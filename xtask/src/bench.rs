@@ -409,8 +409,15 @@ fn reupload(c: &Contenders, settings: &Settings, wan: bool) -> anyhow::Result<Re
             upload(&mut c.python(&py_home, &["upload", &py_repo, path, "edit.bin"]))?.elapsed,
         );
         let middle = (size / 2) as usize;
-        let patch: Vec<u8> = (0..1024 * 1024u32)
-            .map(|i| (i.wrapping_mul(40_503).wrapping_add(run as u32)) as u8)
+        // Noise, so the new chunks neither compress nor deduplicate against each other.
+        let mut state = (run as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+        let patch: Vec<u8> = (0..1024 * 1024)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 24) as u8
+            })
             .collect();
         data[middle..middle + patch.len()].copy_from_slice(&patch);
         std::fs::write(&file, &data)?;
