@@ -381,10 +381,7 @@ struct Reupload {
 fn reupload(c: &Contenders, settings: &Settings, wan: bool) -> anyhow::Result<Reupload> {
     let runs = settings.runs;
     let size = (settings.size_mib / 4).max(8) * 1024 * 1024;
-    let file = c.work.join("edit.bin");
-    let mut data: Vec<u8> = (0..size)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
+    let (ours_file, py_file) = (c.work.join("edit-ours.bin"), c.work.join("edit-python.bin"));
     let token = c.server.write_token.clone();
     let variant = if wan { "wan" } else { "lo" };
     let (mut first, mut python_first, mut ours, mut python, mut lfs) =
@@ -393,34 +390,28 @@ fn reupload(c: &Contenders, settings: &Settings, wan: bool) -> anyhow::Result<Re
     let (mut ours_received, mut python_received) = (Vec::new(), Vec::new());
     for run in 0..runs {
         println!("(x2) Xet re-upload ({variant}), run {}/{runs}", run + 1);
-        data[..8].copy_from_slice(&(run as u64 + 1).to_le_bytes());
-        data[8] = u8::from(wan);
-        std::fs::write(&file, &data)?;
+        // Each client its own noise (seeded by run, variant and client): neither deduplicates
+        // against the other's upload, nor against another variant's.
+        let seed = |client: u64| run as u64 * 8 + u64::from(wan) * 4 + client;
+        write_noise(&ours_file, size, seed(1))?;
+        write_noise(&py_file, size, seed(2))?;
         let home = c.fresh_home("u-ours")?;
         let repo = format!("demo-user/bench-xet-ours-{variant}-{run}");
         let upload = |cmd: &mut Command| -> anyhow::Result<Timed> {
             time_process(cmd.env("HF_TOKEN", &token))
         };
-        let path = file.to_str().unwrap_or_default();
+        let path = ours_file.to_str().unwrap_or_default();
+        let py_path = py_file.to_str().unwrap_or_default();
         first.push(upload(&mut c.ours(&home, &["upload", &repo, path, "edit.bin"]))?.elapsed);
         let py_repo = format!("demo-user/bench-xet-python-{variant}-{run}");
         let py_home = c.fresh_home("u-python")?;
         python_first.push(
-            upload(&mut c.python(&py_home, &["upload", &py_repo, path, "edit.bin"]))?.elapsed,
+            upload(&mut c.python(&py_home, &["upload", &py_repo, py_path, "edit.bin"]))?.elapsed,
         );
-        let middle = (size / 2) as usize;
-        // Noise, so the new chunks neither compress nor deduplicate against each other.
-        let mut state = (run as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        let patch: Vec<u8> = (0..1024 * 1024)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                (state >> 24) as u8
-            })
-            .collect();
-        data[middle..middle + patch.len()].copy_from_slice(&patch);
-        std::fs::write(&file, &data)?;
+        // 1 MiB of new noise in the middle of each.
+        for (file, client) in [(&ours_file, 1), (&py_file, 2)] {
+            overwrite_with_noise(file, size / 2, 1024 * 1024, seed(client) + 1_000)?;
+        }
         if wan {
             // Every request body to the CAS (xorbs go as presigned PUTs, shards as POSTs) and
             // to the LFS part URLs (PUTs on the CDN origin).
@@ -439,7 +430,7 @@ fn reupload(c: &Contenders, settings: &Settings, wan: bool) -> anyhow::Result<Re
         ours_received.push(c.cas_bytes_received()?);
         c.clear_requests()?;
         python.push(
-            upload(&mut c.python(&py_home, &["upload", &py_repo, path, "edit.bin"]))?.elapsed,
+            upload(&mut c.python(&py_home, &["upload", &py_repo, py_path, "edit.bin"]))?.elapsed,
         );
         python_received.push(c.cas_bytes_received()?);
         let lfs_home = c.fresh_home("u-lfs")?;
@@ -457,7 +448,8 @@ fn reupload(c: &Contenders, settings: &Settings, wan: bool) -> anyhow::Result<Re
             let _ = std::fs::remove_dir_all(dir);
         }
     }
-    let _ = std::fs::remove_file(&file);
+    let _ = std::fs::remove_file(&ours_file);
+    let _ = std::fs::remove_file(&py_file);
     sent.sort_unstable();
     ours_received.sort_unstable();
     python_received.sort_unstable();
@@ -548,6 +540,30 @@ fn fresh_upload(c: &Contenders, settings: &Settings) -> anyhow::Result<FreshUplo
         ours_rss,
         python_rss,
     })
+}
+
+/// `len` bytes of `path` from `offset` replaced by noise (seeded by `seed`).
+fn overwrite_with_noise(path: &Path, offset: u64, len: u64, seed: u64) -> anyhow::Result<()> {
+    use std::io::{Seek as _, SeekFrom};
+    let patch = noise_bytes(len, seed);
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    file.seek(SeekFrom::Start(offset))?;
+    std::io::Write::write_all(&mut file, &patch)?;
+    Ok(())
+}
+
+/// `len` bytes of xorshift noise.
+fn noise_bytes(len: u64, seed: u64) -> Vec<u8> {
+    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let mut out = Vec::with_capacity(len as usize + 8);
+    while (out.len() as u64) < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        out.extend_from_slice(&state.to_le_bytes());
+    }
+    out.truncate(len as usize);
+    out
 }
 
 /// `size` bytes of xorshift noise (neither compressible nor deduplicable) into `path`.
