@@ -265,43 +265,28 @@ pub(crate) fn create_temp_beside(path: &Path) -> std::io::Result<(PathBuf, std::
     Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
 }
 
-/// Removes the temporaries of [`create_temp_beside`] (`.<name>.<pid>.<n>.tmp`) under `dir`
+/// Removes the temporaries of [`create_temp_beside`] (`.<name>.<pid>.<n>.tmp`) in `dir`
 /// whose process is gone: a process killed between a temporary's creation and its rename
-/// leaves one, and in a snapshot folder it would look like one more file. Linux only (the
-/// process check reads `/proc`); elsewhere nothing is removed.
+/// leaves one beside the file it was placing, and in a snapshot folder it would look like one
+/// more file. Linux only (the process check reads `/proc`); elsewhere nothing is removed.
 pub(crate) fn remove_stale_temps(dir: &Path) {
     #[cfg(target_os = "linux")]
-    {
-        let mut pending = vec![dir.to_owned()];
-        while let Some(folder) = pending.pop() {
-            let Ok(entries) = std::fs::read_dir(&folder) else {
-                continue;
-            };
-            for entry in entries.flatten() {
-                let Ok(kind) = entry.file_type() else {
-                    continue;
-                };
-                if kind.is_dir() {
-                    pending.push(entry.path());
-                    continue;
-                }
-                let name = entry.file_name();
-                let Some(pid) = name
-                    .to_str()
-                    .filter(|n| n.starts_with('.'))
-                    .and_then(|n| n.strip_suffix(".tmp"))
-                    .and_then(|n| {
-                        let (rest, counter) = n.rsplit_once('.')?;
-                        counter.parse::<u64>().ok()?;
-                        rest.rsplit_once('.')?.1.parse::<u32>().ok()
-                    })
-                else {
-                    continue;
-                };
-                if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
-                    let _ = std::fs::remove_file(entry.path());
-                }
-            }
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .filter(|n| n.starts_with('.'))
+            .and_then(|n| n.strip_suffix(".tmp"))
+            .and_then(|n| {
+                let (rest, counter) = n.rsplit_once('.')?;
+                counter.parse::<u64>().ok()?;
+                rest.rsplit_once('.')?.1.parse::<u32>().ok()
+            })
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
     #[cfg(not(target_os = "linux"))]

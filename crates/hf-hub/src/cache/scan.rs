@@ -169,7 +169,9 @@ fn scan(root: &Path, keep_files: bool) -> Result<CacheInfo, Error> {
         }
         folders.push((entry.path(), name));
     }
-    for (path, scanned) in scan_in_parallel(root, &folders, keep_files) {
+    // The shared Xet store is looked at once for the whole cache.
+    let store_marked = shared_blobs::is_store(root);
+    for (path, scanned) in scan_in_parallel(root, store_marked, &folders, keep_files) {
         match scanned {
             Ok(repo) => info.repos.push(repo),
             Err(why) => info.warnings.push(format!("{}: {why}", path.display())),
@@ -178,19 +180,17 @@ fn scan(root: &Path, keep_files: bool) -> Result<CacheInfo, Error> {
     info.repos.sort_by(|a, b| {
         (a.repo_type.as_str(), &a.repo_id).cmp(&(b.repo_type.as_str(), &b.repo_id))
     });
-    let store: u64 = shared_blobs::payloads(root)
-        .iter()
-        .filter_map(|p| std::fs::symlink_metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
+    let payloads = shared_blobs::payloads(root);
+    let store: u64 = payloads.iter().map(|(_, size)| size).sum();
     info.size_on_disk = info.repos.iter().map(|r| r.own_bytes).sum::<u64>() + store;
-    info.unreferenced_shared = shared_blobs::unreferenced(root);
+    info.unreferenced_shared = shared_blobs::unreferenced(&payloads, root);
     Ok(info)
 }
 
 /// Scans each repo folder, spread over a few threads (a repo is the unit of work).
 fn scan_in_parallel(
     root: &Path,
+    store_marked: bool,
     folders: &[(PathBuf, String)],
     keep_files: bool,
 ) -> Vec<(PathBuf, Result<CachedRepo, String>)> {
@@ -201,7 +201,12 @@ fn scan_in_parallel(
     if threads <= 1 {
         return folders
             .iter()
-            .map(|(path, name)| (path.clone(), scan_repo(root, path, name, keep_files)))
+            .map(|(path, name)| {
+                (
+                    path.clone(),
+                    scan_repo(root, store_marked, path, name, keep_files),
+                )
+            })
             .collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -216,7 +221,11 @@ fn scan_in_parallel(
                             let Some((path, name)) = folders.get(i) else {
                                 break;
                             };
-                            mine.push((i, path.clone(), scan_repo(root, path, name, keep_files)));
+                            mine.push((
+                                i,
+                                path.clone(),
+                                scan_repo(root, store_marked, path, name, keep_files),
+                            ));
                         }
                         mine
                     })
@@ -317,6 +326,7 @@ fn resolve_pointer(pointer: &Path, blobs: &Blobs) -> Option<(PathBuf, Option<Pat
 
 fn scan_repo(
     root: &Path,
+    store_marked: bool,
     dir: &Path,
     folder: &str,
     keep_files: bool,
@@ -355,7 +365,7 @@ fn scan_repo(
         }
     }
     // The links into the shared Xet store, checked as the Python client checks them.
-    let shared: Vec<(PathBuf, PathBuf)> = if shared_blobs::is_store(root) {
+    let shared: Vec<(PathBuf, PathBuf)> = if store_marked {
         blobs
             .links
             .iter()

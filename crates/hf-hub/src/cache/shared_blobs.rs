@@ -168,9 +168,9 @@ pub(crate) fn link_target(blob: &Path, root: &Path) -> Option<PathBuf> {
         .filter(|target| is_regular_file(target))
 }
 
-/// Every payload in the store (none when the store is not marked).
+/// Every payload in the store, with its size (none when the store is not marked).
 #[must_use]
-pub(crate) fn payloads(root: &Path) -> Vec<PathBuf> {
+pub(crate) fn payloads(root: &Path) -> Vec<(PathBuf, u64)> {
     if !is_store(root) {
         return Vec::new();
     }
@@ -191,8 +191,11 @@ pub(crate) fn payloads(root: &Path) -> Vec<PathBuf> {
         for entry in entries.flatten() {
             let file = entry.file_name();
             let Some(file) = file.to_str() else { continue };
-            if is_xet_hash(file) && file.starts_with(name) && is_regular_file(&entry.path()) {
-                found.push(entry.path());
+            if !is_xet_hash(file) || !file.starts_with(name) {
+                continue;
+            }
+            if let Some(meta) = lstat(&entry.path()).filter(|m| m.file_type().is_file()) {
+                found.push((entry.path(), meta.len()));
             }
         }
     }
@@ -233,17 +236,14 @@ fn references(store_path: &Path, root: &Path) -> Option<BTreeSet<PathBuf>> {
     Some(found)
 }
 
-/// Payloads no repo links to any more (left by a repo folder deleted by hand or by an older
-/// client), with their sizes: what `hf cache prune` collects.
+/// Of `payloads` (from [`payloads`]), those no repo links to any more (left by a repo folder
+/// deleted by hand or by an older client): what `hf cache prune` collects.
 #[must_use]
-pub(crate) fn unreferenced(root: &Path) -> Vec<(PathBuf, u64)> {
-    payloads(root)
-        .into_iter()
-        .filter(|payload| references(payload, root).is_some_and(|refs| refs.is_empty()))
-        .filter_map(|payload| {
-            let size = lstat(&payload)?.len();
-            Some((payload, size))
-        })
+pub(crate) fn unreferenced(payloads: &[(PathBuf, u64)], root: &Path) -> Vec<(PathBuf, u64)> {
+    payloads
+        .iter()
+        .filter(|(payload, _)| references(payload, root).is_some_and(|refs| refs.is_empty()))
+        .cloned()
         .collect()
 }
 
@@ -643,7 +643,8 @@ mod tests {
     use std::path::Path;
 
     use super::{
-        MARKER, collect, freed_if_deleted, is_store, link_target, publish, try_link, unreferenced,
+        MARKER, collect, freed_if_deleted, is_store, link_target, payloads, publish, try_link,
+        unreferenced,
     };
 
     const HASH: &str = "ab00000000000000000000000000000000000000000000000000000000000001";
@@ -703,7 +704,10 @@ mod tests {
             ),
         )
         .unwrap();
-        assert_eq!(unreferenced(&root), vec![(payload.clone(), 4)]);
+        assert_eq!(
+            unreferenced(&payloads(&root), &root),
+            vec![(payload.clone(), 4)]
+        );
         let doomed = std::collections::HashSet::new();
         assert_eq!(freed_if_deleted(&payload, &doomed, &root), 0);
         assert_eq!(collect(&payload, &root), 4);

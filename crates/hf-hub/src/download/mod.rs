@@ -435,8 +435,20 @@ impl HubApi {
             // A gated repo may list its files and refuse them: say so as a single file would.
             return Err(errors::explain(self, repo, revision, None, error).await);
         }
-        // What a killed run may have left: never shown as a file of the snapshot.
-        cache::remove_stale_temps(&cache.snapshot_dir(&commit));
+        // What a killed run may have left beside a file it was placing (so beside one that
+        // was missing here): never shown as a file of the snapshot.
+        let folders: std::collections::BTreeSet<PathBuf> = missing
+            .iter()
+            .filter_map(|p| {
+                cache
+                    .pointer_path(&commit, &p.path)
+                    .parent()
+                    .map(Path::to_owned)
+            })
+            .collect();
+        for folder in &folders {
+            cache::remove_stale_temps(folder);
+        }
         cache.write_ref(revision, &commit)?;
         Ok(cache.snapshot_dir(&commit))
     }

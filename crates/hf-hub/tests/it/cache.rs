@@ -427,8 +427,8 @@ fn sha256_hex(data: &[u8]) -> String {
 }
 
 /// A run killed between a temporary's creation and its rename leaves `.<name>.<pid>.<n>.tmp`
-/// in the snapshot; the next snapshot download removes it (its process is gone) and nothing
-/// else.
+/// beside the file it was placing; the next snapshot download, placing that file, removes it
+/// (its process is gone) and nothing else.
 #[cfg(target_os = "linux")]
 #[tokio::test]
 async fn a_killed_runs_temporary_is_removed_from_the_snapshot() {
@@ -441,7 +441,9 @@ async fn a_killed_runs_temporary_is_removed_from_the_snapshot() {
         .snapshot_download(&repo, None, &json, &options(cache.path()))
         .await
         .unwrap();
-    // Above the largest pid Linux hands out (2^22), so never a live process.
+    // A run killed while placing config.json: the placeholder is there, the file is not.
+    // The pid is above the largest Linux hands out (2^22), so never a live process.
+    std::fs::remove_file(snapshot.join("config.json")).unwrap();
     let stale = snapshot.join(".config.json.4194399.3.tmp");
     std::fs::write(&stale, "").unwrap();
     let ours = snapshot.join(".notes.tmp");
@@ -450,5 +452,6 @@ async fn a_killed_runs_temporary_is_removed_from_the_snapshot() {
         .await
         .unwrap();
     assert!(!stale.exists(), "the dead run's temporary is gone");
+    assert!(snapshot.join("config.json").is_file());
     assert!(ours.exists(), "a file that is not one of ours is kept");
 }

@@ -168,6 +168,16 @@ async fn a_partial_xet_download_resumes_where_it_stopped() {
     assert!(!asked.is_empty());
 }
 
+/// A new (Xet-enabled) repo `id` and a client holding the write token.
+async fn new_repo(server: &hf_test_server::TestServer, id: &str) -> (hf_hub::HubApi, hf_hub::Repo) {
+    let api = api(server, Some(&server.tokens().write));
+    let repo = model(id);
+    api.create_repo(&repo, &hf_hub::api::CreateRepoOptions::default())
+        .await
+        .unwrap();
+    (api, repo)
+}
+
 /// Deterministic bytes that neither compress nor deduplicate by accident.
 fn noise(seed: u64, len: usize) -> Vec<u8> {
     let mut state = seed | 1;
@@ -186,11 +196,7 @@ async fn uploads_go_through_xet_and_send_only_new_chunks() {
     use hf_hub::upload::{CommitOptions, UploadOptions, UploadSource};
 
     let server = server();
-    let api = api(&server, Some(&server.tokens().write));
-    let repo = model("demo-user/xet-uploads");
-    api.create_repo(&repo, &hf_hub::api::CreateRepoOptions::default())
-        .await
-        .unwrap();
+    let (api, repo) = new_repo(&server, "demo-user/xet-uploads").await;
     let dir = tempfile::tempdir().unwrap();
     let size = 4 * 1024 * 1024;
     let original = noise(7, size);
@@ -267,13 +273,9 @@ async fn two_repos_with_one_file(
     bytes: &[u8],
 ) -> (hf_hub::Repo, hf_hub::Repo) {
     use hf_hub::upload::{CommitOptions, UploadOptions, UploadSource};
-    let api = api(server, Some(&server.tokens().write));
     let mut repos = Vec::new();
     for suffix in ["a", "b"] {
-        let repo = model(&format!("demo-user/{name}-{suffix}"));
-        api.create_repo(&repo, &hf_hub::api::CreateRepoOptions::default())
-            .await
-            .unwrap();
+        let (api, repo) = new_repo(server, &format!("demo-user/{name}-{suffix}")).await;
         let report = api
             .upload_file(
                 &repo,
@@ -471,12 +473,7 @@ async fn without_shared_blobs_a_xet_download_stays_in_its_repo() {
 async fn a_snapshot_reconstructs_its_xet_files_on_one_token_and_shares_them() {
     use hf_hub::upload::{CommitOptions, UploadOptions, UploadSource};
     let server = server();
-    let writer = api(&server, Some(&server.tokens().write));
-    let repo = model("demo-user/xet-snapshot");
-    writer
-        .create_repo(&repo, &hf_hub::api::CreateRepoOptions::default())
-        .await
-        .unwrap();
+    let (writer, repo) = new_repo(&server, "demo-user/xet-snapshot").await;
     let files: Vec<(String, Vec<u8>)> = (0..3u64)
         .map(|i| (format!("shard-{i}.bin"), noise(40 + 2 * i, 300 * 1024)))
         .collect();
@@ -607,11 +604,7 @@ async fn a_reconstruction_the_cas_refuses_is_finished_through_the_bridge() {
 async fn a_xorb_upload_failed_once_is_retried_and_one_the_cas_refuses_commits_nothing() {
     use hf_hub::upload::{CommitOptions, UploadOptions, UploadSource};
     let server = server();
-    let api = api(&server, Some(&server.tokens().write));
-    let repo = model("demo-user/xet-upload-faults");
-    api.create_repo(&repo, &hf_hub::api::CreateRepoOptions::default())
-        .await
-        .unwrap();
+    let (api, repo) = new_repo(&server, "demo-user/xet-upload-faults").await;
     let upload = |path: &'static str, seed: u64| {
         let api = &api;
         let repo = &repo;
