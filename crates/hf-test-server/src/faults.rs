@@ -67,6 +67,9 @@ pub enum FaultAction {
     CutBodyAfter(u64),
     /// Wait this long before handling the request.
     LatencyMs(u64),
+    /// Send the headers at once, then wait this long before the first body byte (a CDN or
+    /// bridge that needs time to start each range).
+    FirstByteDelayMs(u64),
     /// Stream the body at most this many bytes per second.
     DripBytesPerSec(u64),
     /// Read request bodies at most this many bytes per second in all: one uplink shared by
@@ -138,6 +141,7 @@ struct Plan {
     status: Option<u16>,
     retry_after: Option<u64>,
     latency_ms: u64,
+    first_byte_delay_ms: u64,
     cut_after: Option<u64>,
     drip: Option<u64>,
     uplink: Option<u64>,
@@ -182,6 +186,7 @@ fn plan(shared: &Shared, origin: Origin, method: &str, pq: &str) -> Plan {
             }
             FaultAction::CutBodyAfter(n) => plan.cut_after = Some(*n),
             FaultAction::LatencyMs(ms) => plan.latency_ms += ms,
+            FaultAction::FirstByteDelayMs(ms) => plan.first_byte_delay_ms += ms,
             FaultAction::DripBytesPerSec(r) => plan.drip = Some((*r).max(1)),
             FaultAction::UplinkBytesPerSec(r) => plan.uplink = Some((*r).max(1)),
             FaultAction::CorruptBody => plan.corrupt = true,
@@ -315,6 +320,7 @@ pub(crate) async fn layer(
             .insert(header::CONTENT_LENGTH, HeaderValue::from(n));
     }
     let ctl = BodyCtl {
+        first_byte_delay: Duration::from_millis(plan.first_byte_delay_ms),
         cut_after: plan.cut_after,
         drip: plan.drip,
         corrupt: plan.corrupt,
@@ -367,6 +373,8 @@ fn count_upload(body: Body, entry: Arc<RecordEntry>) -> Body {
 }
 
 struct BodyCtl {
+    /// Waited once, before the first body byte.
+    first_byte_delay: Duration,
     cut_after: Option<u64>,
     drip: Option<u64>,
     corrupt: bool,
@@ -381,6 +389,9 @@ fn wrap_body(body: Body, ctl: BodyCtl) -> Body {
     let s = futures_util::stream::unfold((stream, ctl), |(mut stream, mut ctl)| async move {
         if ctl.done {
             return None;
+        }
+        if !ctl.first_byte_delay.is_zero() {
+            tokio::time::sleep(std::mem::take(&mut ctl.first_byte_delay)).await;
         }
         let mut chunk = match ctl.pending.pop_front() {
             Some(c) => c,

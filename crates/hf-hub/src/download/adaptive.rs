@@ -19,6 +19,8 @@ pub(crate) const RANGE_TICK: Duration = Duration::from_millis(125);
 pub(crate) const FILE_TICK: Duration = Duration::from_millis(100);
 /// The longest a waiting task sleeps before looking at the width again.
 const RECHECK: Duration = Duration::from_millis(50);
+/// A sample with nothing done is extended up to this long before it counts as a rate of zero.
+const LONGEST_SAMPLE: Duration = Duration::from_secs(10);
 /// A wider setting is kept only if it raised the rate by at least this factor.
 const GAIN: f64 = 1.15;
 /// A widening that nearly doubled the rate (the link scales linearly with width): the next
@@ -197,18 +199,30 @@ impl Width {
 
     /// Samples the work done every `tick` and moves the target as `ramp` decides, until
     /// dropped (run it beside the workers and abort it when they are done).
+    ///
+    /// A sample spans at least one tick and lasts until some work was done: on a link whose
+    /// first bytes take seconds, a tick with nothing done says nothing about the width (and
+    /// judged as a rate of zero it stopped the widening where it started). Each sample is
+    /// scaled to one tick's worth, so every sample compares with every other.
     pub(crate) async fn govern(self: Arc<Self>, mut ramp: Ramp, tick: Duration) {
         self.set_target(ramp.width());
         let mut last = self.done.load(Ordering::Acquire);
+        let mut since = tokio::time::Instant::now();
         loop {
             tokio::time::sleep(tick).await;
             let now = self.done.load(Ordering::Acquire);
-            let width = if self.trouble.swap(false, Ordering::AcqRel) {
+            let trouble = self.trouble.swap(false, Ordering::AcqRel);
+            let window = since.elapsed();
+            if now == last && !trouble && window < LONGEST_SAMPLE {
+                continue;
+            }
+            let width = if trouble {
                 ramp.trouble()
             } else {
-                ramp.observe((now - last) as f64)
+                ramp.observe((now - last) as f64 * tick.as_secs_f64() / window.as_secs_f64())
             };
             last = now;
+            since = tokio::time::Instant::now();
             if width != self.target.load(Ordering::Acquire) {
                 tracing::debug!(width, "transfers in flight");
             }

@@ -823,13 +823,18 @@ impl RangeJob {
             if pos >= end {
                 return Ok(());
             }
-            let response = self
+            piece.asking();
+            let request = self
                 .source
                 .request(&self.http)
                 .header("range", &format!("bytes={pos}-{}", end - 1))
-                .send()
-                .await
-                .map_err(|e| Fallback::Failed(e.into()))?;
+                .send();
+            // A stalled range is raced by a take-over: the one that delivers second is dropped
+            // here, its request and connection with it.
+            let response = tokio::select! {
+                response = request => response.map_err(|e| Fallback::Failed(e.into()))?,
+                () = piece.lost_race() => return Ok(()),
+            };
             if response.status().as_u16() != 206 {
                 return Err(Fallback::RangeIgnored);
             }
@@ -845,7 +850,15 @@ impl RangeJob {
             let mut broken = None;
             let mut received_now = 0u64;
             let mut complete = false;
-            while let Some(item) = stream.next().await {
+            loop {
+                let item = tokio::select! {
+                    item = stream.next() => item,
+                    () = piece.lost_race() => {
+                        complete = true;
+                        break;
+                    }
+                };
+                let Some(item) = item else { break };
                 match item {
                     Ok(bytes) => {
                         let len = bytes.len() as u64;

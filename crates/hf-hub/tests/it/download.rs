@@ -1365,3 +1365,107 @@ async fn a_rate_limited_range_stops_the_widening() {
     let limited = s.requests().iter().filter(|r| r.status == 429).count();
     assert_eq!(limited, 1);
 }
+
+/// `mib` MiB of bytes that differ from one MiB to the next (made a MiB at a time: a byte-wise
+/// generator takes seconds in a test build).
+fn varied_bytes(mib: usize) -> Vec<u8> {
+    let block: Vec<u8> = (0..1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let mut data = Vec::with_capacity(mib << 20);
+    for n in 0..mib {
+        let start = data.len();
+        data.extend_from_slice(&block);
+        data[start..start + 8].copy_from_slice(&(n as u64).to_le_bytes());
+    }
+    data
+}
+
+/// A 256 MiB file and a 200-file snapshot downloaded from a CDN whose first bytes come late
+/// (`action` on every CDN GET): each finishes, verified, with at most twice the requests it
+/// needs (one per 16 MiB range, one per file). The old fixed 300 ms stall rule handed every
+/// range over before its first byte and never finished.
+async fn slow_first_bytes_finish(action: FaultAction) {
+    let s = server();
+    let big = varied_bytes(256);
+    s.commit_files("model", "demo-user/far-away", &[("weights.bin", &big)])
+        .unwrap();
+    drop(big);
+    let small: Vec<(String, Vec<u8>)> = (0..200)
+        .map(|i| {
+            (
+                format!("shards/{i:03}.bin"),
+                format!("shard {i}\n").repeat(500).into_bytes(),
+            )
+        })
+        .collect();
+    let files: Vec<(&str, &[u8])> = small
+        .iter()
+        .map(|(path, data)| (path.as_str(), data.as_slice()))
+        .collect();
+    s.commit_files("model", "demo-user/far-shards", &files)
+        .unwrap();
+    s.add_fault(FaultRule {
+        origin: Some(Origin::Cdn),
+        method: Some("GET".to_owned()),
+        path_contains: String::new(),
+        action: action.clone(),
+        times: None,
+    });
+    let hub = api(&s, None);
+    let limit = std::time::Duration::from_secs(120);
+
+    let cache = tempfile::tempdir().unwrap();
+    let opts = options(cache.path());
+    let path = tokio::time::timeout(
+        limit,
+        hub.download_file(&model("demo-user/far-away"), "weights.bin", None, &opts),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("the 256 MiB download did not finish in {limit:?} ({action:?})"))
+    .unwrap();
+    assert_blob_verified(&path);
+    let ranges = cdn_gets(&s.requests()).len();
+    assert!(
+        (16..=32).contains(&ranges),
+        "{ranges} range requests for 16 ranges ({action:?})"
+    );
+
+    s.clear_requests();
+    let snapshot = tokio::time::timeout(
+        limit,
+        hub.snapshot_download(
+            &model("demo-user/far-shards"),
+            None,
+            &PatternFilter::default(),
+            &opts,
+        ),
+    )
+    .await
+    .unwrap_or_else(|_| panic!("the 200-file snapshot did not finish in {limit:?} ({action:?})"))
+    .unwrap();
+    for (path, data) in &small {
+        assert_eq!(&std::fs::read(snapshot.join(path)).unwrap(), data, "{path}");
+    }
+    let gets = cdn_gets(&s.requests()).len();
+    assert!(
+        (200..=400).contains(&gets),
+        "{gets} CDN requests for 200 files ({action:?})"
+    );
+    assert!(no_partial_files(cache.path()).is_empty());
+}
+
+#[tokio::test]
+async fn a_download_finishes_with_half_a_second_to_first_byte() {
+    slow_first_bytes_finish(FaultAction::LatencyMs(500)).await;
+}
+
+#[tokio::test]
+async fn a_download_finishes_with_two_seconds_to_first_byte() {
+    slow_first_bytes_finish(FaultAction::LatencyMs(2000)).await;
+}
+
+#[tokio::test]
+async fn a_download_finishes_when_each_range_needs_a_second_to_start() {
+    slow_first_bytes_finish(FaultAction::FirstByteDelayMs(1000)).await;
+}
