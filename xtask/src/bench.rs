@@ -7,6 +7,8 @@
 //! for (a), `curl` fetching the same CDN URL. It prints a Markdown table of medians and
 //! ratios, and our peak RSS during (a). `--baseline PATH` adds another `hf` binary (an
 //! older build) to the same loop, alternated with ours, for a before/after on one machine.
+//! `--wan` caps every CDN response and adds latency; `--first-byte-ms MS` answers every CDN GET
+//! `MS` late (a distant link), with the range requests ours made; `--xet` puts both on Xet.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,7 +20,7 @@ use crate::demo::{Server, temp_dir};
 use crate::measure::{Timed, cpu_time, machine, median, secs, time_process};
 use crate::util;
 
-const USAGE: &str = "usage: cargo xtask bench download [--wan | --xet] [--runs N] [--size-mib N] [--baseline PATH-TO-HF]";
+const USAGE: &str = "usage: cargo xtask bench download [--wan | --xet | --first-byte-ms MS] [--runs N] [--size-mib N] [--baseline PATH-TO-HF]";
 
 /// Runs `cargo xtask bench <what>`.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
@@ -37,6 +39,8 @@ struct Settings {
     baseline: Option<PathBuf>,
     /// The Xet scenarios: the large file seeded through Xet and both clients on Xet.
     xet: bool,
+    /// The large file from a CDN that answers every GET this many milliseconds late.
+    first_byte_ms: Option<u64>,
 }
 
 fn parse(args: &[String]) -> anyhow::Result<Settings> {
@@ -46,6 +50,7 @@ fn parse(args: &[String]) -> anyhow::Result<Settings> {
         wan: false,
         baseline: None,
         xet: false,
+        first_byte_ms: None,
     };
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -58,6 +63,9 @@ fn parse(args: &[String]) -> anyhow::Result<Settings> {
             "--size-mib" => settings.size_mib = value()?.parse().context("--size-mib")?,
             "--wan" => settings.wan = true,
             "--xet" => settings.xet = true,
+            "--first-byte-ms" => {
+                settings.first_byte_ms = Some(value()?.parse().context("--first-byte-ms")?);
+            }
             "--baseline" => settings.baseline = Some(PathBuf::from(value()?)),
             other => bail!("unknown option '{other}'\n{USAGE}"),
         }
@@ -234,7 +242,9 @@ fn download(args: &[String]) -> anyhow::Result<()> {
             work: work.clone(),
             xet: settings.xet,
         };
-        if settings.xet {
+        if let Some(ms) = settings.first_byte_ms {
+            measure_first_byte(&contenders, &settings, ms)
+        } else if settings.xet {
             measure_xet(&contenders, &settings)
         } else if settings.wan {
             measure_wan(&contenders, &settings)
@@ -812,6 +822,8 @@ fn count_files(dir: &Path) -> usize {
 const WAN_CAP: u64 = 20_000_000;
 /// Added to every request in the WAN many-files scenario.
 const WAN_LATENCY_MS: u64 = 30;
+/// The range size of our downloads (`hf_hub`'s default chunk size).
+const DEFAULT_RANGE: u64 = 16 * 1024 * 1024;
 
 impl Contenders {
     /// Sets a fault through the test server's admin API (as the conformance script does).
@@ -859,6 +871,30 @@ impl Contenders {
             })
             .filter_map(|r| r["request_bytes"].as_u64())
             .sum())
+    }
+
+    /// GETs the CDN origin has answered since the request log was last cleared.
+    fn cdn_gets(&self) -> anyhow::Result<usize> {
+        let output = Command::new("curl")
+            .args(["-sf"])
+            .arg(format!("{}/_admin/requests", self.server.endpoint))
+            .output()
+            .context("could not run curl")?;
+        if !output.status.success() {
+            bail!("could not read the test server's request log");
+        }
+        let requests: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+        Ok(requests
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|r| {
+                r["origin"]
+                    .as_str()
+                    .is_some_and(|o| o.eq_ignore_ascii_case("cdn"))
+                    && r["method"] == "GET"
+            })
+            .count())
     }
 
     fn clear_requests(&self) -> anyhow::Result<()> {
@@ -912,34 +948,42 @@ fn aria2c() -> anyhow::Result<PathBuf> {
     Ok(PathBuf::from("aria2c"))
 }
 
-/// The wide-area scenarios: the big file with every CDN response capped at 20 MB/s (so each
-/// connection is), against curl, aria2c -x 16 -s 16 and Python; then 1000 small files with
-/// 30 ms added to every request, against Python.
-fn measure_wan(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
-    let runs = settings.runs;
+/// The large file downloaded cold by each of the four contenders, `runs` times, under
+/// whatever faults are set.
+struct BigFile {
+    ours: Runs,
+    python: Runs,
+    curl: Runs,
+    aria: Runs,
+    peak_rss: u64,
+    /// The CDN GETs each of our runs made.
+    our_requests: Vec<usize>,
+}
+
+fn big_file_four_ways(c: &Contenders, runs: usize, label: &str) -> anyhow::Result<BigFile> {
     let aria2c = aria2c()?;
-    c.fault(&format!(
-        "{{\"origin\": \"Cdn\", \"method\": \"GET\", \"path_contains\": \"/lfs/\", \"action\": {{\"DripBytesPerSec\": {WAN_CAP}}}}}"
-    ))?;
-    let (mut ours, mut python, mut curl, mut aria) = (
-        Runs::default(),
-        Runs::default(),
-        Runs::default(),
-        Runs::default(),
-    );
-    let mut peak_rss = 0;
+    let mut big = BigFile {
+        ours: Runs::default(),
+        python: Runs::default(),
+        curl: Runs::default(),
+        aria: Runs::default(),
+        peak_rss: 0,
+        our_requests: Vec::new(),
+    };
     for run in 0..runs {
-        println!("(wan big) run {}/{runs}", run + 1);
+        println!("({label}) run {}/{runs}", run + 1);
         settle_disk();
         let home = c.fresh_home("w-ours")?;
+        c.clear_requests()?;
         let timed = c.with_server_cpu(&mut c.ours(&home, &["download", LARGE_REPO, LARGE_FILE]))?;
-        peak_rss = peak_rss.max(timed.0.peak_rss_kib);
-        ours.push(timed);
+        big.our_requests.push(c.cdn_gets()?);
+        big.peak_rss = big.peak_rss.max(timed.0.peak_rss_kib);
+        big.ours.push(timed);
         let _ = std::fs::remove_dir_all(&home);
         settle_disk();
         let home = c.fresh_home("w-aria")?;
         let url = c.cdn_url()?;
-        aria.push(
+        big.aria.push(
             c.with_server_cpu(
                 Command::new(&aria2c)
                     .args([
@@ -960,16 +1004,75 @@ fn measure_wan(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
         );
         let _ = std::fs::remove_dir_all(&home);
         settle_disk();
-        curl.push(c.curl_large("w-curl")?);
+        big.curl.push(c.curl_large("w-curl")?);
         let _ = std::fs::remove_dir_all(c.work.join("w-curl"));
         settle_disk();
         let home = c.fresh_home("w-python")?;
-        python
+        big.python
             .push(c.with_server_cpu(&mut c.python(&home, &["download", LARGE_REPO, LARGE_FILE]))?);
         for label in ["w-ours", "w-aria", "w-curl", "w-python"] {
             let _ = std::fs::remove_dir_all(c.work.join(label));
         }
     }
+    Ok(big)
+}
+
+/// The large file from a CDN whose first bytes come `ms` late (every CDN GET waits that long
+/// before its answer), against aria2c, curl and Python; with the range requests ours made
+/// (the minimum is one per 16 MiB range).
+fn measure_first_byte(c: &Contenders, settings: &Settings, ms: u64) -> anyhow::Result<()> {
+    c.fault(&format!(
+        "{{\"origin\": \"Cdn\", \"method\": \"GET\", \"path_contains\": \"\", \"action\": {{\"LatencyMs\": {ms}}}}}"
+    ))?;
+    let big = big_file_four_ways(c, settings.runs, "slow first byte")?;
+    c.clear_faults()?;
+    let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64().max(1e-9);
+    let (o, p, cu, a) = (
+        big.ours.wall(),
+        big.python.wall(),
+        big.curl.wall(),
+        big.aria.wall(),
+    );
+    let minimum = (settings.size_mib * 1024 * 1024).div_ceil(DEFAULT_RANGE);
+    println!("\n{}", machine());
+    println!(
+        "Medians of {} runs. Big file: {} MiB from a CDN that answers every GET {ms} ms late.\n",
+        settings.runs, settings.size_mib
+    );
+    println!(
+        "| hf (ours) | aria2c -x 16 -s 16 | curl | Python hf 2.4.0 | ours vs aria2c | Python / ours | our CDN requests (minimum {minimum}) |"
+    );
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    println!(
+        "| {} | {} | {} | {} | {:.2}x | {:.1}x | {:?} |",
+        secs(o),
+        secs(a),
+        secs(cu),
+        secs(p),
+        ratio(o, a),
+        ratio(p, o),
+        big.our_requests
+    );
+    println!("\nPeak RSS of hf: {:.1} MiB", big.peak_rss as f64 / 1024.0);
+    Ok(())
+}
+
+/// The wide-area scenarios: the big file with every CDN response capped at 20 MB/s (so each
+/// connection is), against curl, aria2c -x 16 -s 16 and Python; then 1000 small files with
+/// 30 ms added to every request, against Python.
+fn measure_wan(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
+    let runs = settings.runs;
+    c.fault(&format!(
+        "{{\"origin\": \"Cdn\", \"method\": \"GET\", \"path_contains\": \"/lfs/\", \"action\": {{\"DripBytesPerSec\": {WAN_CAP}}}}}"
+    ))?;
+    let BigFile {
+        mut ours,
+        mut python,
+        mut curl,
+        mut aria,
+        peak_rss,
+        ..
+    } = big_file_four_ways(c, runs, "wan big")?;
     c.clear_faults()?;
     c.fault(&format!(
         "{{\"path_contains\": \"\", \"action\": {{\"LatencyMs\": {WAN_LATENCY_MS}}}}}"
