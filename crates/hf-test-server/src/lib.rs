@@ -108,6 +108,42 @@ use axum::Router;
 
 pub use faults::{FaultAction, FaultRule, Origin, RecordedRequest};
 
+/// The Python reference client's interpreter, `.venv/bin/python` at the workspace root
+/// (`cargo xtask ci` creates it), through [`provisioned`]: `None` (skipped) when absent.
+#[must_use]
+pub fn python_client() -> Option<PathBuf> {
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
+    provisioned(
+        "the Python reference client in .venv (cargo xtask ci creates it)",
+        python.is_file().then_some(python),
+    )
+}
+
+/// A program the tests need that `cargo xtask ci` provisions (the Python client in `.venv`,
+/// `duckdb`, ...), as `found` by the caller. When it is absent, a test that needs it is
+/// skipped with a `skipped: ...` line on stderr, so a plain clone passes; under `CI` (set and
+/// not `false`), where it must have been provisioned, its absence fails the test instead.
+///
+/// # Panics
+/// When `found` is `None` under `CI`.
+#[must_use]
+pub fn provisioned(what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
+    if found.is_some() {
+        return found;
+    }
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the CI switch of the test suite itself"
+    )]
+    let on_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    assert!(!on_ci, "{what} is missing, and CI must have it");
+    #[allow(clippy::print_stderr, reason = "the test's own skip notice")]
+    {
+        eprintln!("skipped: {what} is missing");
+    }
+    None
+}
+
 use crate::faults::{ActiveFault, RecordEntry};
 use crate::model::{Blobs, Db};
 

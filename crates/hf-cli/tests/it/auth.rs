@@ -589,19 +589,10 @@ fn skip(why: &str) {
     eprintln!("skipped: {why}");
 }
 
-/// The venv with huggingface_hub 2.4.0 (`.ci/run` creates it).
+/// The venv with the Python reference client (`cargo xtask ci` creates it).
 fn python_venv() -> Option<PathBuf> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv");
-    let python = venv.join("bin/python");
-    if python.exists() {
-        Some(venv)
-    } else {
-        skip(&format!(
-            "no Python venv at {} (create it with `python3 -m venv .venv && .venv/bin/pip install huggingface_hub==2.4.0`)",
-            venv.display()
-        ));
-        None
-    }
+    let python = hf_test_server::python_client()?;
+    Some(python.parent()?.parent()?.to_path_buf())
 }
 
 /// A command for another program (Python, git) with the same hermetic environment as `hf`.

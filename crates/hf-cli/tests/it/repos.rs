@@ -1031,22 +1031,26 @@ fn space_secrets_and_variables_are_managed_and_secret_values_never_shown() {
 }
 
 /// The DuckDB program `.ci/run` installs (`duckdb-cli` in `.venv`), or one on PATH.
-fn duckdb_program() -> std::path::PathBuf {
+/// The DuckDB program `hf datasets sql` runs (`.venv/bin/duckdb`, or on `PATH`); `None` (the
+/// test skipped) when neither has it.
+fn duckdb_program() -> Option<std::path::PathBuf> {
     let venv = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/duckdb");
-    if venv.is_file() {
-        return venv;
-    }
     #[allow(clippy::disallowed_methods, reason = "finds the test's own tool")]
     let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .map(|dir| dir.join("duckdb"))
-        .find(|p| p.is_file())
-        .expect("the DuckDB program: `.venv/bin/pip install duckdb-cli` (bash .ci/run installs it)")
+    let found = std::iter::once(venv)
+        .chain(std::env::split_paths(&path).map(|dir| dir.join("duckdb")))
+        .find(|p| p.is_file());
+    hf_test_server::provisioned(
+        "the DuckDB program (`.venv/bin/pip install duckdb-cli`; cargo xtask ci installs it)",
+        found,
+    )
 }
 
 #[test]
 fn datasets_sql_runs_duckdb_on_parquet_and_prints_python_s_table() {
-    let duckdb = duckdb_program();
+    let Some(duckdb) = duckdb_program() else {
+        return;
+    };
     let mut hub = HubEnv::new(|t| &t.read);
     // A real Parquet file, written by DuckDB itself.
     let made = std::process::Command::new(&duckdb)

@@ -103,19 +103,7 @@ async fn verify_detects_tampered_blobs_online_and_offline() {
 }
 
 fn python() -> Option<std::path::PathBuf> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
-    if venv.exists() {
-        Some(venv)
-    } else {
-        #[allow(clippy::print_stderr)]
-        {
-            eprintln!(
-                "SKIPPED interop with the Python client: no venv at {} (.ci/run creates it)",
-                venv.display()
-            );
-        }
-        None
-    }
+    hf_test_server::python_client()
 }
 
 fn run_python(python: &Path, script: &str, env: &[(&str, &str)]) -> String {

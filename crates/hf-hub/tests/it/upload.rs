@@ -97,27 +97,17 @@ async fn download_with_our_client(
 }
 
 fn python() -> Option<PathBuf> {
-    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python");
-    python.exists().then_some(python)
+    hf_test_server::python_client()
 }
 
 /// Downloads `repo` with huggingface_hub 2.4.0 into `dest` (None when the venv is missing).
-#[expect(
-    clippy::print_stderr,
-    reason = "the skip must be visible in the test output"
-)]
 fn download_with_python(
     server: &TestServer,
     token: &str,
     repo_id: &str,
     dest: &Path,
 ) -> Option<()> {
-    let Some(python) = python() else {
-        eprintln!(
-            "SKIP python interop: /work/main/.venv (huggingface_hub==2.4.0) is missing; .ci/run creates it"
-        );
-        return None;
-    };
+    let python = python()?;
     let home = tempfile::tempdir().unwrap();
     let output = std::process::Command::new(python)
         .args([

@@ -10,19 +10,14 @@ use std::path::PathBuf;
 use base64::Engine;
 use serde_json::{Map, Value};
 
-/// The recorded-fixtures folder, or `None` (with a message) when it is absent.
-#[allow(clippy::print_stderr)] // the skip must be visible in the test output
+/// The recorded-fixtures folder, or `None` (skipped, said on stderr) when it is absent: it
+/// lives in `../shared` beside the repository, which a plain clone does not have (CI does).
 pub(crate) fn fixtures_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/recorded");
-    if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!(
-            "skipping: recorded fixtures not found at {} (they live in ../shared beside the repository)",
-            dir.display()
-        );
-        None
-    }
+    hf_test_server::provisioned(
+        "the recorded exchanges of ../shared/fixtures/recorded",
+        dir.is_dir().then_some(dir),
+    )
 }
 
 /// One recorded request/response pair.
