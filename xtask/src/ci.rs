@@ -20,6 +20,7 @@ use crate::util;
 
 const STEPS: &[&str] = &[
     "fmt",
+    "tidy",
     "clippy",
     "test",
     "doc",
@@ -120,6 +121,7 @@ fn parse_steps(value: &str) -> anyhow::Result<Vec<&'static str>> {
 fn run_step(step: &str) -> anyhow::Result<Outcome> {
     match step {
         "fmt" => util::run(&mut util::cargo(&["fmt", "--all", "--", "--check"]))?,
+        "tidy" => crate::tidy::run(&[])?,
         "clippy" => util::run(&mut util::cargo(&[
             "clippy",
             "--workspace",

@@ -11,6 +11,7 @@
 //! - `e2e [--bin PATH] [--endpoint URL] [--write]`: the end-to-end suite (see `e2e.rs`).
 //! - `fuzz [--time SECS] [--target NAME]...`: every fuzz target under `fuzz/` (see `fuzz.rs`).
 //! - `release [--dry-run] [--version X.Y.Z]`: the release checklist (see `release.rs`).
+//! - `tidy`: the house rules of docs/ARCHITECTURE.md that can be checked (see `tidy.rs`).
 //!
 //! xtask depends on no product crate: it only spawns cargo and binaries.
 
@@ -33,6 +34,7 @@ mod fuzz;
 mod measure;
 mod release;
 mod test_server;
+mod tidy;
 mod util;
 
 use std::process::ExitCode;
@@ -44,7 +46,7 @@ tasks:
   api [--check]
         list the public API of hf-auth, hf-rs-hub and hf-inference into docs/api/ (--check: fail when it changed)
   ci [--step STEP]... [--keep-going]
-        fmt, clippy, test, doc, deny, codegen, conformance (all by default, in this order)
+        fmt, tidy, clippy, test, doc, deny, codegen, conformance (all by default, in this order)
   codegen [--check]
         regenerate docs/reference/environment.md (--check: fail when it is out of date)
   demo [--keep] [--check]
@@ -69,6 +71,9 @@ tasks:
         run each fuzz target under fuzz/ for SECS (default 60); needs cargo-fuzz (installed if missing)
   release [--dry-run] [--version X.Y.Z] [--allow-dirty] [--ci] [--no-verify] [--offline]
         the release checklist: clean tree, ci, version bump, changelog, names, packaging, tag
+  tidy
+        the checkable house rules (crate edges, command imports, module circles, machine paths,
+        dead-code allows, issue numbers in comments, hint lines outside hints.rs)
 ";
 
 fn main() -> ExitCode {
@@ -91,6 +96,7 @@ fn main() -> ExitCode {
         Some("e2e") => e2e::run(&rest),
         Some("fuzz") => fuzz::run(&rest),
         Some("release") => release::run(&rest),
+        Some("tidy") => tidy::run(&rest),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

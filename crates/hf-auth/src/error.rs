@@ -77,7 +77,6 @@ impl Error {
         }
     }
 
-    #[allow(dead_code)] // used by the token-store modules
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {
         Self::Io {
             context: context.into(),

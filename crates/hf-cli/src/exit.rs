@@ -24,7 +24,6 @@ pub(crate) const USAGE: u8 = 2;
 /// A command-line mistake found after parsing (for example two options that
 /// cannot be combined in a way clap cannot express). Exits with [`USAGE`].
 #[derive(Debug)]
-#[allow(dead_code, reason = "used by commands added by later issues")]
 pub(crate) struct UsageError(pub(crate) String);
 
 impl fmt::Display for UsageError {
@@ -65,7 +64,7 @@ pub(crate) fn report(error: &anyhow::Error, stderr: &mut dyn Write) {
     let safe = hf_auth::sanitize::for_display;
     let _ = writeln!(stderr, "error: {}", safe(&chain_text(error)));
     for hint in crate::hints::for_error(error) {
-        let _ = writeln!(stderr, "hint: {}", safe(&hint));
+        let _ = writeln!(stderr, "{}", safe(&crate::hints::line(&hint)));
     }
 }
 

@@ -61,9 +61,31 @@ pub(crate) fn for_error(error: &anyhow::Error) -> Vec<String> {
     error.chain().find_map(for_cause).into_iter().collect()
 }
 
+/// A hint as the line it is printed as (`hint: ...`), on stderr under an error or a result.
+pub(crate) fn line(hint: &str) -> String {
+    format!("hint: {hint}")
+}
+
 /// Under a human table whose long cells were cut to the terminal's width.
 pub(crate) const TRUNCATED_VALUES: &str =
     "use `--no-truncate` or `--format json` to display full values";
+
+/// After a Space was paused.
+pub(crate) fn space_paused(id: &impl fmt::Display) -> String {
+    line(&format!("`hf spaces restart {id}` starts it again"))
+}
+
+/// After a Space's restart was triggered.
+pub(crate) fn space_restarting(id: &impl fmt::Display) -> String {
+    line(&format!("`hf spaces wait {id}` waits until it runs"))
+}
+
+/// When a Space has no run logs (it may never have built).
+pub(crate) fn space_without_run_logs(id: &impl fmt::Display) -> String {
+    line(&format!(
+        "no run logs for Space {id}; `hf spaces logs {id} --build` shows the build's"
+    ))
+}
 
 const LOG_IN: &str = "log in with `hf auth login`, or set HF_TOKEN";
 

@@ -75,7 +75,6 @@ pub(crate) enum Human {
     /// Aligned `key: value` lines.
     Fields(Vec<(String, String)>),
     /// A table with a header row; columns separated by two spaces.
-    #[allow(dead_code, reason = "for list commands added by later issues")]
     Table {
         /// Column titles.
         headers: Vec<String>,
@@ -188,7 +187,11 @@ impl Output {
             OutputFormat::Human | OutputFormat::Auto => {
                 let (mut text, cut) = render_human_within(&value.human(), self.width);
                 if cut {
-                    let _ = writeln!(self.notes, "hint: {}", crate::hints::TRUNCATED_VALUES);
+                    let _ = writeln!(
+                        self.notes,
+                        "{}",
+                        crate::hints::line(crate::hints::TRUNCATED_VALUES)
+                    );
                 }
                 if let Some(summary) = value.summary() {
                     text.push_str(&format!("\n{summary}\n"));

@@ -1,4 +1,4 @@
-//! Token discovery, storage and validation (issue 4), against real files in a temp
+//! Token discovery, storage and validation, against real files in a temp
 //! `HF_HOME` and the local test server.
 
 use std::path::Path;

@@ -1,5 +1,5 @@
 //! The HTTP core against a scripted local server: auth-header rules on redirects, retries,
-//! error mapping and offline mode (issue 2's acceptance).
+//! error mapping and offline mode.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

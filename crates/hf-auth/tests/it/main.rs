@@ -3,7 +3,6 @@
 mod auth;
 mod generated_docs;
 mod hostile;
-#[allow(dead_code)]
 #[path = "../../../hf-hub/tests/it/hostile_server.rs"]
 mod hostile_server;
 mod http;

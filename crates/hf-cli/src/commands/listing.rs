@@ -1403,9 +1403,7 @@ async fn space_runtime_command(
                     ("stage", json!(runtime.stage)),
                 ],
             })?;
-            context
-                .output
-                .note(&format!("hint: `hf spaces restart {id}` starts it again"));
+            context.output.note(&crate::hints::space_paused(&id));
             Ok(())
         }
         SpacesCommand::Restart(a) => {
@@ -1420,9 +1418,7 @@ async fn space_runtime_command(
                     ("factory_reboot", json!(a.factory_reboot)),
                 ],
             })?;
-            context
-                .output
-                .note(&format!("hint: `hf spaces wait {id}` waits until it runs"));
+            context.output.note(&crate::hints::space_restarting(&id));
             Ok(())
         }
         SpacesCommand::Search(a) => {
@@ -1667,9 +1663,9 @@ async fn space_logs(a: LogsArgs, context: &mut Context) -> anyhow::Result<()> {
         print(&mut context.output, line)?;
     }
     if !found && !a.build {
-        context.output.note(&format!(
-            "hint: no run logs for Space {id}; `hf spaces logs {id} --build` shows the build's"
-        ));
+        context
+            .output
+            .note(&crate::hints::space_without_run_logs(&id));
     }
     Ok(())
 }

@@ -29,7 +29,6 @@ use crate::session::Session;
 /// the stdout printer.
 pub(crate) struct Context {
     /// `--format`, `-v`, `-q`, `--env-file`.
-    #[allow(dead_code, reason = "read by commands added by later issues")]
     pub(crate) global: GlobalArgs,
     /// Settings, the token and the clients; commands never call `std::env`.
     pub(crate) session: Session,

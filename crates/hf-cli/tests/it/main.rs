@@ -12,7 +12,10 @@ mod download;
 mod endpoints;
 mod env;
 mod floor;
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "the raw server is shared with hf-hub's tests; this crate uses part of it"
+)]
 #[path = "../../../hf-hub/tests/it/hostile_server.rs"]
 mod hostile_server;
 mod inference;

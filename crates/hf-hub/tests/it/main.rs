@@ -6,7 +6,10 @@ mod download;
 mod endpoints_and_curation;
 mod faults;
 mod hostile;
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "shared with the other crates' tests, which read what this crate does not"
+)]
 mod hostile_server;
 mod repos;
 mod spaces;

@@ -5,7 +5,10 @@
 mod blocking;
 mod cassette;
 mod hostile;
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "the raw server is shared with hf-hub's tests; this crate uses part of it"
+)]
 #[path = "../../../hf-hub/tests/it/hostile_server.rs"]
 mod hostile_server;
 mod replay;
