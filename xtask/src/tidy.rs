@@ -642,7 +642,15 @@ fn text_rules(root: &Path, files: &[String]) -> Vec<Problem> {
                         .to_owned(),
                 );
             }
-            if rust && line.contains("allow(dead_code") {
+            // `allow(dead_code` on one line, or `allow(` with `dead_code` on the next.
+            let allows_dead_code = line.contains("allow(dead_code")
+                || (line.trim_start().starts_with("dead_code")
+                    && i > 0
+                    && text
+                        .lines()
+                        .nth(i - 1)
+                        .is_some_and(|l| l.trim_end().ends_with("allow(")));
+            if rust && allows_dead_code {
                 push(
                     file,
                     n,
@@ -895,7 +903,13 @@ mod tests {
                 ("docs/a.md".to_owned(), 1)
             ]
         );
-        assert_eq!(at(DEAD_CODE), [("crates/x/src/lib.rs".to_owned(), 1)]);
+        assert_eq!(
+            at(DEAD_CODE),
+            [
+                ("crates/x/src/lib.rs".to_owned(), 1),
+                ("crates/x/src/lib.rs".to_owned(), 6)
+            ]
+        );
         assert_eq!(at(ISSUES), [("crates/x/src/lib.rs".to_owned(), 3)]);
         assert_eq!(at(HINTS), [("crates/hf-cli/src/output.rs".to_owned(), 1)]);
     }

@@ -40,7 +40,7 @@ pub(crate) enum Command {
     /// Print a shell completion script (bash, zsh, fish, powershell) to stdout.
     Completion(commands::completion::CompletionArgs),
     /// Interact with datasets on the Hub (list, info, card).
-    Datasets(commands::listing::DatasetsArgs),
+    Datasets(commands::datasets::DatasetsArgs),
     /// Manage discussions and pull requests on the Hub.
     Discussions(commands::discussions::DiscussionsArgs),
     /// Download files from the Hub into the cache (or --local-dir) and print their path.
@@ -52,13 +52,13 @@ pub(crate) enum Command {
     /// Run an inference task (classification, generation, embeddings, ...) on a hosted model.
     Infer(commands::infer::InferArgs),
     /// Interact with models on the Hub (list, info, card).
-    Models(commands::listing::ModelsArgs),
+    Models(commands::models::ModelsArgs),
     /// Interact with papers on the Hub (daily papers, search, info, read).
     Papers(commands::papers::PapersArgs),
     /// Manage repos on the Hub (create, delete, move, settings, branches, tags, delete files).
     Repos(commands::repos::ReposArgs),
     /// Interact with Spaces on the Hub (list, info, card, secrets, variables, runtime, logs).
-    Spaces(commands::listing::SpacesArgs),
+    Spaces(commands::spaces::SpacesArgs),
     /// Upload a file or a folder to the Hub (creating the repo when missing).
     Upload(commands::upload::UploadArgs),
     /// Print the hf version.

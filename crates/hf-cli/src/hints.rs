@@ -80,6 +80,20 @@ pub(crate) fn space_restarting(id: &impl fmt::Display) -> String {
     line(&format!("`hf spaces wait {id}` waits until it runs"))
 }
 
+/// When `hf spaces wait` timed out while the Space was still building or starting.
+pub(crate) fn space_still_building(id: &impl fmt::Display) -> String {
+    format!("`hf spaces logs {id} --build` shows how the build goes")
+}
+
+/// When `hf spaces wait` saw the Space settle in another stage than running.
+pub(crate) fn space_not_running(id: &impl fmt::Display, stage: &str) -> String {
+    match stage {
+        "PAUSED" | "STOPPED" | "SLEEPING" => format!("`hf spaces restart {id}` starts it again"),
+        "BUILD_ERROR" => format!("`hf spaces logs {id} --build` shows why"),
+        _ => format!("`hf spaces logs {id}` shows why"),
+    }
+}
+
 /// When a Space has no run logs (it may never have built).
 pub(crate) fn space_without_run_logs(id: &impl fmt::Display) -> String {
     line(&format!(

@@ -19,6 +19,7 @@ mod output;
 mod progress;
 #[cfg(test)]
 mod python_flags;
+mod repo_views;
 mod session;
 mod token_flag;
 
@@ -143,9 +144,9 @@ async fn dispatch(command: Command, context: &mut Context) -> anyhow::Result<()>
         Command::Logout(args) => commands::auth::legacy_logout(&args, context),
         Command::Env(args) => commands::env::run(&args, context).await,
         Command::Infer(args) => commands::infer::run(args, context).await,
-        Command::Models(args) => commands::listing::run_models(args, context).await,
-        Command::Datasets(args) => commands::listing::run_datasets(args, context).await,
-        Command::Spaces(args) => commands::listing::run_spaces(args, context).await,
+        Command::Models(args) => commands::models::run_models(args, context).await,
+        Command::Datasets(args) => commands::datasets::run_datasets(args, context).await,
+        Command::Spaces(args) => commands::spaces::run_spaces(args, context).await,
         Command::Repos(args) => commands::repos::run(args, context).await,
         Command::Upload(args) => commands::upload::run(args, context).await,
         Command::Version(args) => commands::version::run(&args, context),

@@ -9,14 +9,16 @@ pub(crate) mod cache;
 pub(crate) mod chat;
 pub(crate) mod collections;
 pub(crate) mod completion;
+pub(crate) mod datasets;
 pub(crate) mod discussions;
 pub(crate) mod download;
 pub(crate) mod endpoints;
 pub(crate) mod env;
 pub(crate) mod infer;
-pub(crate) mod listing;
+pub(crate) mod models;
 pub(crate) mod papers;
 pub(crate) mod repos;
+pub(crate) mod spaces;
 pub(crate) mod upload;
 pub(crate) mod version;
 pub(crate) mod webhooks;
@@ -34,11 +36,7 @@ pub(crate) struct Context {
     pub(crate) session: Session,
     /// stdout, for data only.
     pub(crate) output: Output,
-    /// Whether the binary was started as `huggingface-cli`.
-    #[allow(
-        dead_code,
-        reason = "read by the legacy command mappings of later issues"
-    )]
+    /// Whether the binary was started as `huggingface-cli` (its completion script's name).
     pub(crate) legacy: bool,
 }
 

@@ -7,11 +7,6 @@
 //! snapshots its transcript (status, stdout, stderr) with temporary paths, ports,
 //! the version and the platform replaced by placeholders.
 
-#![allow(
-    dead_code,
-    reason = "helpers shared by many test modules; not all use all of them"
-)]
-
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
