@@ -264,152 +264,174 @@ fn not_found_hint<T>(result: Result<T, hf_hub::Error>, slug: &str) -> anyhow::Re
 /// `hf collections ...`.
 pub(crate) async fn run(args: CollectionsArgs, context: &mut Context) -> anyhow::Result<()> {
     match args.command {
-        CollectionsCommand::List(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let mut options = ListCollectionsOptions::default();
-            options.owner = a.owner;
-            options.item = a.item;
-            options.sort = a.sort.map(|s| match s {
-                SortArg::LastModified => CollectionSort::LastModified,
-                SortArg::Trending => CollectionSort::Trending,
-                SortArg::Upvotes => CollectionSort::Upvotes,
-            });
-            options.limit = Some(a.limit);
-            let items: Vec<Collection> = api.list_collections(&options)?.try_collect().await?;
-            context.output.emit(&Listing {
-                items,
-                headers: HEADERS,
-                row,
-                id: |c| c.slug.clone(),
-            })
-        }
-        CollectionsCommand::Info(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let value =
-                not_found_hint(api.collection(&a.collection_slug).await, &a.collection_slug)?;
-            let id = value.slug.clone();
-            context.output.emit(&Document { value, id })
-        }
-        CollectionsCommand::Create(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let c = api
-                .create_collection(
-                    &a.title,
-                    a.namespace.as_deref(),
-                    a.description.as_deref(),
-                    a.private,
-                    a.exists_ok,
-                )
-                .await;
-            let c = match c {
-                Err(e) if e.as_http().is_some_and(|h| h.status() == Some(409)) => {
-                    return Err(e).hint(
-                        "a collection of this title exists in the namespace: pass --exists-ok to \
-                         get it, or choose another title",
-                    );
-                }
-                other => other?,
-            };
-            context.output.emit(&Report {
-                message: "Collection created".into(),
-                fields: vec![("slug", c.slug.clone().into()), ("url", c.url.into())],
-            })
-        }
-        CollectionsCommand::Update(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let mut update = CollectionUpdate::default();
-            update.title = a.title;
-            update.description = a.description;
-            update.position = a.position;
-            update.private = if a.private {
-                Some(true)
-            } else if a.no_private {
-                Some(false)
-            } else {
-                None
-            };
-            update.theme = a.theme;
-            let c = not_found_hint(
-                api.update_collection(&a.collection_slug, &update).await,
-                &a.collection_slug,
-            )?;
-            context.output.emit(&Report {
-                message: "Collection updated".into(),
-                fields: vec![("slug", c.slug.clone().into()), ("url", c.url.into())],
-            })
-        }
-        CollectionsCommand::Delete(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            not_found_hint(
-                api.delete_collection(&a.collection_slug, a.missing_ok)
-                    .await,
-                &a.collection_slug,
-            )?;
-            context.output.emit(&Report {
-                message: "Collection deleted".into(),
-                fields: vec![("slug", a.collection_slug.into())],
-            })
-        }
-        CollectionsCommand::AddItem(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let result = api
-                .add_collection_item(
-                    &a.collection_slug,
-                    &a.item_id,
-                    a.item_type.api(),
-                    a.note.as_deref(),
-                    a.exists_ok,
-                )
-                .await;
-            let c = match result {
-                Err(e) if e.as_http().is_some_and(|h| h.status() == Some(409)) => {
-                    return Err(e).hint(
-                        "the item is already in the collection: pass --exists-ok to accept that",
-                    );
-                }
-                Err(e) if e.as_http().is_some_and(|h| h.status() == Some(404)) => {
-                    return Err(e).hint(format!(
-                        "check the collection slug and that {} '{}' exists on the Hub (and that \
-                         your token can see it)",
-                        a.item_type.api().as_str(),
-                        a.item_id
-                    ));
-                }
-                other => other?,
-            };
-            context.output.emit(&Report {
-                message: "Item added to collection".into(),
-                fields: vec![("slug", a.collection_slug.into()), ("url", c.url.into())],
-            })
-        }
-        CollectionsCommand::UpdateItem(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            not_found_hint(
-                api.update_collection_item(
-                    &a.collection_slug,
-                    &a.item_object_id,
-                    a.note.as_deref(),
-                    a.position,
-                )
-                .await,
-                &a.collection_slug,
-            )?;
-            context.output.emit(&Report {
-                message: "Item updated in collection".into(),
-                fields: vec![("slug", a.collection_slug.into())],
-            })
-        }
-        CollectionsCommand::DeleteItem(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            not_found_hint(
-                api.delete_collection_item(&a.collection_slug, &a.item_object_id, a.missing_ok)
-                    .await,
-                &a.collection_slug,
-            )?;
-            context.output.emit(&Report {
-                message: "Item deleted from collection".into(),
-                fields: vec![("slug", a.collection_slug.into())],
-            })
-        }
+        CollectionsCommand::List(a) => list(a, context).await,
+        CollectionsCommand::Info(a) => info(a, context).await,
+        CollectionsCommand::Create(a) => create(a, context).await,
+        CollectionsCommand::Update(a) => update(a, context).await,
+        CollectionsCommand::Delete(a) => delete(a, context).await,
+        CollectionsCommand::AddItem(a) => add_item(a, context).await,
+        CollectionsCommand::UpdateItem(a) => update_item(a, context).await,
+        CollectionsCommand::DeleteItem(a) => delete_item(a, context).await,
     }
+}
+
+/// `hf collections list`.
+async fn list(a: ListArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let mut options = ListCollectionsOptions::default();
+    options.owner = a.owner;
+    options.item = a.item;
+    options.sort = a.sort.map(|s| match s {
+        SortArg::LastModified => CollectionSort::LastModified,
+        SortArg::Trending => CollectionSort::Trending,
+        SortArg::Upvotes => CollectionSort::Upvotes,
+    });
+    options.limit = Some(a.limit);
+    let items: Vec<Collection> = api.list_collections(&options)?.try_collect().await?;
+    context.output.emit(&Listing {
+        items,
+        headers: HEADERS,
+        row,
+        id: |c| c.slug.clone(),
+    })
+}
+
+/// `hf collections info`.
+async fn info(a: SlugArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let value = not_found_hint(api.collection(&a.collection_slug).await, &a.collection_slug)?;
+    let id = value.slug.clone();
+    context.output.emit(&Document { value, id })
+}
+
+/// `hf collections create`.
+async fn create(a: CreateArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let c = api
+        .create_collection(
+            &a.title,
+            a.namespace.as_deref(),
+            a.description.as_deref(),
+            a.private,
+            a.exists_ok,
+        )
+        .await;
+    let c = match c {
+        Err(e) if e.as_http().is_some_and(|h| h.status() == Some(409)) => {
+            return Err(e).hint(
+                "a collection of this title exists in the namespace: pass --exists-ok to \
+                 get it, or choose another title",
+            );
+        }
+        other => other?,
+    };
+    context.output.emit(&Report {
+        message: "Collection created".into(),
+        fields: vec![("slug", c.slug.clone().into()), ("url", c.url.into())],
+    })
+}
+
+/// `hf collections update`.
+async fn update(a: UpdateArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let mut update = CollectionUpdate::default();
+    update.title = a.title;
+    update.description = a.description;
+    update.position = a.position;
+    update.private = if a.private {
+        Some(true)
+    } else if a.no_private {
+        Some(false)
+    } else {
+        None
+    };
+    update.theme = a.theme;
+    let c = not_found_hint(
+        api.update_collection(&a.collection_slug, &update).await,
+        &a.collection_slug,
+    )?;
+    context.output.emit(&Report {
+        message: "Collection updated".into(),
+        fields: vec![("slug", c.slug.clone().into()), ("url", c.url.into())],
+    })
+}
+
+/// `hf collections delete`.
+async fn delete(a: DeleteArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    not_found_hint(
+        api.delete_collection(&a.collection_slug, a.missing_ok)
+            .await,
+        &a.collection_slug,
+    )?;
+    context.output.emit(&Report {
+        message: "Collection deleted".into(),
+        fields: vec![("slug", a.collection_slug.into())],
+    })
+}
+
+/// `hf collections add-item`.
+async fn add_item(a: AddItemArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let result = api
+        .add_collection_item(
+            &a.collection_slug,
+            &a.item_id,
+            a.item_type.api(),
+            a.note.as_deref(),
+            a.exists_ok,
+        )
+        .await;
+    let c = match result {
+        Err(e) if e.as_http().is_some_and(|h| h.status() == Some(409)) => {
+            return Err(e)
+                .hint("the item is already in the collection: pass --exists-ok to accept that");
+        }
+        Err(e) if e.as_http().is_some_and(|h| h.status() == Some(404)) => {
+            return Err(e).hint(format!(
+                "check the collection slug and that {} '{}' exists on the Hub (and that \
+                 your token can see it)",
+                a.item_type.api().as_str(),
+                a.item_id
+            ));
+        }
+        other => other?,
+    };
+    context.output.emit(&Report {
+        message: "Item added to collection".into(),
+        fields: vec![("slug", a.collection_slug.into()), ("url", c.url.into())],
+    })
+}
+
+/// `hf collections update-item`.
+async fn update_item(a: UpdateItemArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    not_found_hint(
+        api.update_collection_item(
+            &a.collection_slug,
+            &a.item_object_id,
+            a.note.as_deref(),
+            a.position,
+        )
+        .await,
+        &a.collection_slug,
+    )?;
+    context.output.emit(&Report {
+        message: "Item updated in collection".into(),
+        fields: vec![("slug", a.collection_slug.into())],
+    })
+}
+
+/// `hf collections delete-item`.
+async fn delete_item(a: DeleteItemArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    not_found_hint(
+        api.delete_collection_item(&a.collection_slug, &a.item_object_id, a.missing_ok)
+            .await,
+        &a.collection_slug,
+    )?;
+    context.output.emit(&Report {
+        message: "Item deleted from collection".into(),
+        fields: vec![("slug", a.collection_slug.into())],
+    })
 }

@@ -428,146 +428,164 @@ fn not_found_hint<T>(result: Result<T, hf_hub::Error>, repo: &Repo, num: u64) ->
 /// `hf discussions ...`.
 pub(crate) async fn run(args: DiscussionsArgs, context: &mut Context) -> anyhow::Result<()> {
     match args.command {
-        DiscussionsCommand::List(a) => {
-            let repo = a.repo.repo()?;
-            let api = context.session.hub_api(a.repo.token.flag())?;
-            let mut options = ListDiscussionsOptions::default();
-            options.author = a.author.clone();
-            options.kind = match a.kind {
-                KindArg::All => None,
-                KindArg::Discussion => Some(DiscussionKind::Discussion),
-                KindArg::PullRequest => Some(DiscussionKind::PullRequest),
-            };
-            options.status = match a.status {
-                StatusArg::Open => Some(DiscussionStatusFilter::Open),
-                StatusArg::Closed => Some(DiscussionStatusFilter::Closed),
-                _ => None,
-            };
-            let wanted = match a.status {
-                StatusArg::Merged => Some(DiscussionStatus::Merged),
-                StatusArg::Draft => Some(DiscussionStatus::Draft),
-                _ => None,
-            };
-            let items: Vec<Discussion> = api
-                .list_discussions(&repo, &options)
-                .try_filter(|d| std::future::ready(wanted.is_none_or(|w| d.status == w)))
-                .take(a.limit)
-                .try_collect()
-                .await?;
-            context.output.emit(&DiscussionList { items })
-        }
-        DiscussionsCommand::Info(a) => {
-            let repo = a.repo.repo()?;
-            let api = context.session.hub_api(a.repo.token.flag())?;
-            let details = not_found_hint(api.discussion(&repo, a.num).await, &repo, a.num)?;
-            context.output.emit(&Details { details })
-        }
-        DiscussionsCommand::Diff(a) => {
-            let repo = a.repo.repo()?;
-            let api = context.session.hub_api(a.repo.token.flag())?;
-            let details = not_found_hint(api.discussion(&repo, a.num).await, &repo, a.num)?;
-            let diff = details.diff.filter(|d| !d.is_empty());
-            match context.output.format() {
-                crate::output::OutputFormat::Json => context.output.emit(&Report {
-                    message: String::new(),
-                    fields: vec![("num", a.num.into()), ("diff", diff.into())],
-                }),
-                crate::output::OutputFormat::Quiet => Ok(()),
-                _ => {
-                    let text = diff.unwrap_or_else(|| "No diff available.\n".to_owned());
-                    context.output.write_text(&text)
-                }
-            }
-        }
-        DiscussionsCommand::Create(a) => {
-            let repo = a.repo.repo()?;
-            let api = context.session.hub_api(a.repo.token.flag())?;
-            let body = read_body(&a.body)?.unwrap_or_default();
-            let description = with_attachments(&api, body, &a.body.attach).await?;
-            let d = api
-                .create_discussion(&repo, &a.title, &description, a.pull_request)
-                .await?;
-            let kind = if a.pull_request {
-                "pull request"
-            } else {
-                "discussion"
-            };
-            context.output.emit(&Report {
-                message: format!("Created {kind} #{} on {}", d.num, repo.id),
-                fields: vec![
-                    ("num", d.num.into()),
-                    ("url", d.url.clone().into()),
-                    ("ref", d.git_reference().into()),
-                ],
-            })
-        }
-        DiscussionsCommand::Comment(a) => {
-            let repo = a.repo.repo()?;
-            let api = context.session.hub_api(a.repo.token.flag())?;
-            let body = read_body(&a.body)?.unwrap_or_default();
-            let comment = with_attachments(&api, body, &a.body.attach).await?;
-            if comment.trim().is_empty() {
-                return Err(UsageError(
-                    "either --body, --body-file or --attach is required".into(),
-                )
-                .into());
-            }
-            not_found_hint(
-                api.comment_discussion(&repo, a.num, &comment).await,
-                &repo,
-                a.num,
-            )?;
-            context.output.emit(&Report {
-                message: format!("Commented on #{} in {}", a.num, repo.id),
-                fields: vec![("num", a.num.into()), ("repo", repo.id.to_string().into())],
-            })
-        }
-        DiscussionsCommand::Edit(a) => {
-            let repo = a.repo.repo()?;
-            let Some(body) = read_body(&a.body)? else {
-                return Err(UsageError("either --body or --body-file is required".into()).into());
-            };
-            let api = context.session.hub_api(a.repo.token.flag())?;
-            let content = with_attachments(&api, body, &a.body.attach).await?;
-            not_found_hint(
-                api.edit_discussion_comment(&repo, a.num, &a.comment_id, &content)
-                    .await,
-                &repo,
-                a.num,
-            )?;
-            context.output.emit(&Report {
-                message: format!(
-                    "Edited comment {} on #{} in {}",
-                    a.comment_id, a.num, repo.id
-                ),
-                fields: vec![
-                    ("num", a.num.into()),
-                    ("repo", repo.id.to_string().into()),
-                    ("comment_id", a.comment_id.clone().into()),
-                ],
-            })
-        }
-        DiscussionsCommand::Rename(a) => {
-            let repo = a.repo.repo()?;
-            let api = context.session.hub_api(a.repo.token.flag())?;
-            not_found_hint(
-                api.rename_discussion(&repo, a.num, &a.new_title).await,
-                &repo,
-                a.num,
-            )?;
-            context.output.emit(&Report {
-                message: format!("Renamed #{} in {}", a.num, repo.id),
-                fields: vec![
-                    ("num", a.num.into()),
-                    ("repo", repo.id.to_string().into()),
-                    ("title", a.new_title.trim().into()),
-                ],
-            })
-        }
+        DiscussionsCommand::List(a) => list(a, context).await,
+        DiscussionsCommand::Info(a) => info(a, context).await,
+        DiscussionsCommand::Diff(a) => diff(a, context).await,
+        DiscussionsCommand::Create(a) => create(a, context).await,
+        DiscussionsCommand::Comment(a) => comment(a, context).await,
+        DiscussionsCommand::Edit(a) => edit(a, context).await,
+        DiscussionsCommand::Rename(a) => rename(a, context).await,
         DiscussionsCommand::Close(a) => status_change(a, Change::Close, context).await,
         DiscussionsCommand::Reopen(a) => status_change(a, Change::Reopen, context).await,
         DiscussionsCommand::Merge(a) => status_change(a, Change::Merge, context).await,
     }
+}
+
+/// `hf discussions list`.
+async fn list(a: ListArgs, context: &mut Context) -> anyhow::Result<()> {
+    let repo = a.repo.repo()?;
+    let api = context.session.hub_api(a.repo.token.flag())?;
+    let mut options = ListDiscussionsOptions::default();
+    options.author = a.author.clone();
+    options.kind = match a.kind {
+        KindArg::All => None,
+        KindArg::Discussion => Some(DiscussionKind::Discussion),
+        KindArg::PullRequest => Some(DiscussionKind::PullRequest),
+    };
+    options.status = match a.status {
+        StatusArg::Open => Some(DiscussionStatusFilter::Open),
+        StatusArg::Closed => Some(DiscussionStatusFilter::Closed),
+        _ => None,
+    };
+    let wanted = match a.status {
+        StatusArg::Merged => Some(DiscussionStatus::Merged),
+        StatusArg::Draft => Some(DiscussionStatus::Draft),
+        _ => None,
+    };
+    let items: Vec<Discussion> = api
+        .list_discussions(&repo, &options)
+        .try_filter(|d| std::future::ready(wanted.is_none_or(|w| d.status == w)))
+        .take(a.limit)
+        .try_collect()
+        .await?;
+    context.output.emit(&DiscussionList { items })
+}
+
+/// `hf discussions info`.
+async fn info(a: NumArgs, context: &mut Context) -> anyhow::Result<()> {
+    let repo = a.repo.repo()?;
+    let api = context.session.hub_api(a.repo.token.flag())?;
+    let details = not_found_hint(api.discussion(&repo, a.num).await, &repo, a.num)?;
+    context.output.emit(&Details { details })
+}
+
+/// `hf discussions diff`.
+async fn diff(a: NumArgs, context: &mut Context) -> anyhow::Result<()> {
+    let repo = a.repo.repo()?;
+    let api = context.session.hub_api(a.repo.token.flag())?;
+    let details = not_found_hint(api.discussion(&repo, a.num).await, &repo, a.num)?;
+    let diff = details.diff.filter(|d| !d.is_empty());
+    match context.output.format() {
+        crate::output::OutputFormat::Json => context.output.emit(&Report {
+            message: String::new(),
+            fields: vec![("num", a.num.into()), ("diff", diff.into())],
+        }),
+        crate::output::OutputFormat::Quiet => Ok(()),
+        _ => {
+            let text = diff.unwrap_or_else(|| "No diff available.\n".to_owned());
+            context.output.write_text(&text)
+        }
+    }
+}
+
+/// `hf discussions create`.
+async fn create(a: CreateArgs, context: &mut Context) -> anyhow::Result<()> {
+    let repo = a.repo.repo()?;
+    let api = context.session.hub_api(a.repo.token.flag())?;
+    let body = read_body(&a.body)?.unwrap_or_default();
+    let description = with_attachments(&api, body, &a.body.attach).await?;
+    let d = api
+        .create_discussion(&repo, &a.title, &description, a.pull_request)
+        .await?;
+    let kind = if a.pull_request {
+        "pull request"
+    } else {
+        "discussion"
+    };
+    context.output.emit(&Report {
+        message: format!("Created {kind} #{} on {}", d.num, repo.id),
+        fields: vec![
+            ("num", d.num.into()),
+            ("url", d.url.clone().into()),
+            ("ref", d.git_reference().into()),
+        ],
+    })
+}
+
+/// `hf discussions comment`.
+async fn comment(a: CommentArgs, context: &mut Context) -> anyhow::Result<()> {
+    let repo = a.repo.repo()?;
+    let api = context.session.hub_api(a.repo.token.flag())?;
+    let body = read_body(&a.body)?.unwrap_or_default();
+    let comment = with_attachments(&api, body, &a.body.attach).await?;
+    if comment.trim().is_empty() {
+        return Err(UsageError("either --body, --body-file or --attach is required".into()).into());
+    }
+    not_found_hint(
+        api.comment_discussion(&repo, a.num, &comment).await,
+        &repo,
+        a.num,
+    )?;
+    context.output.emit(&Report {
+        message: format!("Commented on #{} in {}", a.num, repo.id),
+        fields: vec![("num", a.num.into()), ("repo", repo.id.to_string().into())],
+    })
+}
+
+/// `hf discussions edit`.
+async fn edit(a: EditArgs, context: &mut Context) -> anyhow::Result<()> {
+    let repo = a.repo.repo()?;
+    let Some(body) = read_body(&a.body)? else {
+        return Err(UsageError("either --body or --body-file is required".into()).into());
+    };
+    let api = context.session.hub_api(a.repo.token.flag())?;
+    let content = with_attachments(&api, body, &a.body.attach).await?;
+    not_found_hint(
+        api.edit_discussion_comment(&repo, a.num, &a.comment_id, &content)
+            .await,
+        &repo,
+        a.num,
+    )?;
+    context.output.emit(&Report {
+        message: format!(
+            "Edited comment {} on #{} in {}",
+            a.comment_id, a.num, repo.id
+        ),
+        fields: vec![
+            ("num", a.num.into()),
+            ("repo", repo.id.to_string().into()),
+            ("comment_id", a.comment_id.clone().into()),
+        ],
+    })
+}
+
+/// `hf discussions rename`.
+async fn rename(a: RenameArgs, context: &mut Context) -> anyhow::Result<()> {
+    let repo = a.repo.repo()?;
+    let api = context.session.hub_api(a.repo.token.flag())?;
+    not_found_hint(
+        api.rename_discussion(&repo, a.num, &a.new_title).await,
+        &repo,
+        a.num,
+    )?;
+    context.output.emit(&Report {
+        message: format!("Renamed #{} in {}", a.num, repo.id),
+        fields: vec![
+            ("num", a.num.into()),
+            ("repo", repo.id.to_string().into()),
+            ("title", a.new_title.trim().into()),
+        ],
+    })
 }
 
 #[derive(Debug, Clone, Copy)]

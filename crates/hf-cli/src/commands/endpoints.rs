@@ -704,195 +704,15 @@ async fn wait(
 )]
 pub(crate) async fn run(args: EndpointsArgs, context: &mut Context) -> anyhow::Result<()> {
     match args.command {
-        EndpointsCommand::List(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let items: Vec<EndpointRow> = api
-                .list_inference_endpoints(a.namespace.namespace.as_deref())
-                .await?
-                .iter()
-                .map(|e| EndpointRow {
-                    name: e.name().to_owned(),
-                    model: e.repository().to_owned(),
-                    status: e.status().to_owned(),
-                    task: e.task().unwrap_or_default().to_owned(),
-                    framework: e.framework().to_owned(),
-                    instance: e.instance_type().to_owned(),
-                    vendor: e.vendor().to_owned(),
-                    region: e.region().to_owned(),
-                })
-                .collect();
-            context.output.emit(&Listing {
-                items,
-                headers: &[
-                    "NAME",
-                    "MODEL",
-                    "STATUS",
-                    "TASK",
-                    "FRAMEWORK",
-                    "INSTANCE",
-                    "VENDOR",
-                    "REGION",
-                ],
-                row: |r: &EndpointRow| {
-                    vec![
-                        r.name.clone(),
-                        r.model.clone(),
-                        r.status.clone(),
-                        r.task.clone(),
-                        r.framework.clone(),
-                        r.instance.clone(),
-                        r.vendor.clone(),
-                        r.region.clone(),
-                    ]
-                },
-                id: |r| r.name.clone(),
-            })
-        }
-        EndpointsCommand::Describe(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let ns = a.namespace.namespace.as_deref();
-            let e = found(api.inference_endpoint(&a.name, ns).await, &a.name, ns)?;
-            context.output.emit(&document(e))
-        }
-        EndpointsCommand::Deploy(a) => {
-            let a = *a;
-            let mut spec = EndpointSpec::default();
-            spec.repository = Some(a.repo);
-            spec.framework = Some(a.framework);
-            spec.accelerator = Some(a.accelerator);
-            spec.instance_size = Some(a.instance_size);
-            spec.instance_type = Some(a.instance_type);
-            spec.region = Some(a.region);
-            spec.vendor = Some(a.vendor);
-            spec.task = a.task;
-            spec.revision = a.revision;
-            spec.min_replica = Some(a.min_replica);
-            spec.max_replica = Some(a.max_replica);
-            spec.endpoint_type = a.endpoint_type.map(|t| {
-                match t {
-                    TypeArg::Public => "public",
-                    TypeArg::Authenticated => "authenticated",
-                    TypeArg::Private => "private",
-                }
-                .to_owned()
-            });
-            let password = context
-                .session
-                .secret_value(
-                    "--container-registry-password",
-                    a.container_registry_password.as_deref(),
-                    None,
-                )?
-                .map(SecretValue::new);
-            apply_image(&mut spec, &a.image, a.container_registry_username, password)?;
-            if a.secrets_file.as_deref() == Some("-") && a.env_file.as_deref() == Some("-") {
-                return Err(UsageError(
-                    "--secrets-file - and --env-file - cannot both read stdin".into(),
-                )
-                .into());
-            }
-            spec.env = context.session.variables(&a.env, a.env_file.as_deref())?;
-            spec.secrets = context
-                .session
-                .secrets(&a.secrets, a.secrets_file.as_deref())?;
-            let api = context.session.hub_api(a.token.flag())?;
-            let ns = a.namespace.namespace.as_deref();
-            let mut e = api.create_inference_endpoint(&a.name, &spec, ns).await?;
-            if a.wait {
-                e = wait(context, &api, &a.name, Some(&e.namespace.clone()), None).await?;
-            } else {
-                context.output.note(&format!(
-                    "Use 'hf endpoints describe {}' to check the deployment status.",
-                    a.name
-                ));
-            }
-            context.output.emit(&document(e))
-        }
-        EndpointsCommand::Update(a) => {
-            let a = *a;
-            let mut spec = EndpointSpec::default();
-            spec.repository = a.repo;
-            spec.accelerator = a.accelerator;
-            spec.instance_size = a.instance_size;
-            spec.instance_type = a.instance_type;
-            spec.framework = a.framework;
-            spec.revision = a.revision;
-            spec.task = a.task;
-            spec.min_replica = a.min_replica;
-            spec.max_replica = a.max_replica;
-            apply_image(&mut spec, &a.image, None, None)?;
-            let api = context.session.hub_api(a.token.flag())?;
-            let ns = a.namespace.namespace.as_deref();
-            let mut e = found(
-                api.update_inference_endpoint(&a.name, &spec, ns).await,
-                &a.name,
-                ns,
-            )?;
-            if a.wait {
-                e = wait(context, &api, &a.name, Some(&e.namespace.clone()), None).await?;
-            }
-            context.output.emit(&document(e))
-        }
-        EndpointsCommand::Pause(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let ns = a.namespace.namespace.as_deref();
-            let e = found(api.pause_inference_endpoint(&a.name, ns).await, &a.name, ns)?;
-            context.output.emit(&document(e))
-        }
-        EndpointsCommand::ScaleToZero(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let ns = a.namespace.namespace.as_deref();
-            let e = found(
-                api.scale_to_zero_inference_endpoint(&a.name, ns).await,
-                &a.name,
-                ns,
-            )?;
-            context.output.emit(&document(e))
-        }
-        EndpointsCommand::Resume(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let ns = a.namespace.namespace.as_deref();
-            let e = found(
-                api.resume_inference_endpoint(&a.name, ns, !a.fail_if_already_running)
-                    .await,
-                &a.name,
-                ns,
-            )?;
-            context.output.emit(&document(e))
-        }
-        EndpointsCommand::Delete(a) => {
-            crate::args::require_yes(a.yes, &format!("deleting endpoint '{}'", a.name))?;
-            let api = context.session.hub_api(a.token.flag())?;
-            let ns = a.namespace.namespace.as_deref();
-            found(
-                api.delete_inference_endpoint(&a.name, ns).await,
-                &a.name,
-                ns,
-            )?;
-            context.output.emit(&Report {
-                message: format!("Deleted '{}'.", a.name),
-                fields: vec![("name", a.name.clone().into())],
-            })
-        }
-        EndpointsCommand::Wait(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let e = wait(
-                context,
-                &api,
-                &a.name,
-                a.namespace.namespace.as_deref(),
-                a.timeout,
-            )
-            .await?;
-            context.output.emit(&Report {
-                message: format!("Endpoint {} running", a.name),
-                fields: vec![
-                    ("name", a.name.clone().into()),
-                    ("status", e.status().into()),
-                    ("url", e.url().map(str::to_owned).into()),
-                ],
-            })
-        }
+        EndpointsCommand::List(a) => list(a, context).await,
+        EndpointsCommand::Describe(a) => describe(a, context).await,
+        EndpointsCommand::Deploy(a) => deploy(a, context).await,
+        EndpointsCommand::Update(a) => update(a, context).await,
+        EndpointsCommand::Pause(a) => pause(a, context).await,
+        EndpointsCommand::ScaleToZero(a) => scale_to_zero(a, context).await,
+        EndpointsCommand::Resume(a) => resume(a, context).await,
+        EndpointsCommand::Delete(a) => delete(a, context).await,
+        EndpointsCommand::Wait(a) => wait_command(a, context).await,
         EndpointsCommand::Hardware(a) => hardware(a, context).await,
         EndpointsCommand::Catalog(CatalogArgs {
             command: CatalogCommand::List(a),
@@ -900,40 +720,249 @@ pub(crate) async fn run(args: EndpointsArgs, context: &mut Context) -> anyhow::R
         | EndpointsCommand::ListCatalog(a) => catalog_list(a, context).await,
         EndpointsCommand::Catalog(CatalogArgs {
             command: CatalogCommand::Deploy(a),
-        }) => {
-            let what = match (a.repo, a.recipe) {
-                (Some(repo_id), None) => CatalogDeploy::Model {
-                    repo_id,
-                    accelerator: a.accelerator.map(|x| x.as_str().to_owned()),
-                    gguf_file: a.gguf_file,
-                },
-                (None, Some(recipe)) if a.accelerator.is_none() && a.gguf_file.is_none() => {
-                    CatalogDeploy::Recipe(recipe)
-                }
-                (None, Some(_)) => {
-                    return Err(UsageError(
-                        "--accelerator and --gguf-file go with --repo, not --recipe".into(),
-                    )
-                    .into());
-                }
-                _ => {
-                    return Err(UsageError(
-                        "Provide exactly one of --repo or --recipe. List recipes with 'hf endpoints catalog ls'.".into(),
-                    )
-                    .into());
-                }
-            };
-            let api = context.session.hub_api(a.token.flag())?;
-            let e = api
-                .deploy_from_catalog(&what, a.name.as_deref(), a.namespace.namespace.as_deref())
-                .await?;
-            context.output.note(&format!(
-                "Use 'hf endpoints describe {}' to check the deployment status.",
-                e.name()
-            ));
-            context.output.emit(&document(e))
-        }
+        }) => catalog_deploy(a, context).await,
     }
+}
+
+/// `hf endpoints list`.
+async fn list(a: NamespaceArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let items: Vec<EndpointRow> = api
+        .list_inference_endpoints(a.namespace.namespace.as_deref())
+        .await?
+        .iter()
+        .map(|e| EndpointRow {
+            name: e.name().to_owned(),
+            model: e.repository().to_owned(),
+            status: e.status().to_owned(),
+            task: e.task().unwrap_or_default().to_owned(),
+            framework: e.framework().to_owned(),
+            instance: e.instance_type().to_owned(),
+            vendor: e.vendor().to_owned(),
+            region: e.region().to_owned(),
+        })
+        .collect();
+    context.output.emit(&Listing {
+        items,
+        headers: &[
+            "NAME",
+            "MODEL",
+            "STATUS",
+            "TASK",
+            "FRAMEWORK",
+            "INSTANCE",
+            "VENDOR",
+            "REGION",
+        ],
+        row: |r: &EndpointRow| {
+            vec![
+                r.name.clone(),
+                r.model.clone(),
+                r.status.clone(),
+                r.task.clone(),
+                r.framework.clone(),
+                r.instance.clone(),
+                r.vendor.clone(),
+                r.region.clone(),
+            ]
+        },
+        id: |r| r.name.clone(),
+    })
+}
+
+/// `hf endpoints describe`.
+async fn describe(a: NameArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let ns = a.namespace.namespace.as_deref();
+    let e = found(api.inference_endpoint(&a.name, ns).await, &a.name, ns)?;
+    context.output.emit(&document(e))
+}
+
+/// `hf endpoints deploy`.
+async fn deploy(a: Box<DeployArgs>, context: &mut Context) -> anyhow::Result<()> {
+    let a = *a;
+    let mut spec = EndpointSpec::default();
+    spec.repository = Some(a.repo);
+    spec.framework = Some(a.framework);
+    spec.accelerator = Some(a.accelerator);
+    spec.instance_size = Some(a.instance_size);
+    spec.instance_type = Some(a.instance_type);
+    spec.region = Some(a.region);
+    spec.vendor = Some(a.vendor);
+    spec.task = a.task;
+    spec.revision = a.revision;
+    spec.min_replica = Some(a.min_replica);
+    spec.max_replica = Some(a.max_replica);
+    spec.endpoint_type = a.endpoint_type.map(|t| {
+        match t {
+            TypeArg::Public => "public",
+            TypeArg::Authenticated => "authenticated",
+            TypeArg::Private => "private",
+        }
+        .to_owned()
+    });
+    let password = context
+        .session
+        .secret_value(
+            "--container-registry-password",
+            a.container_registry_password.as_deref(),
+            None,
+        )?
+        .map(SecretValue::new);
+    apply_image(&mut spec, &a.image, a.container_registry_username, password)?;
+    if a.secrets_file.as_deref() == Some("-") && a.env_file.as_deref() == Some("-") {
+        return Err(
+            UsageError("--secrets-file - and --env-file - cannot both read stdin".into()).into(),
+        );
+    }
+    spec.env = context.session.variables(&a.env, a.env_file.as_deref())?;
+    spec.secrets = context
+        .session
+        .secrets(&a.secrets, a.secrets_file.as_deref())?;
+    let api = context.session.hub_api(a.token.flag())?;
+    let ns = a.namespace.namespace.as_deref();
+    let mut e = api.create_inference_endpoint(&a.name, &spec, ns).await?;
+    if a.wait {
+        e = wait(context, &api, &a.name, Some(&e.namespace.clone()), None).await?;
+    } else {
+        context.output.note(&format!(
+            "Use 'hf endpoints describe {}' to check the deployment status.",
+            a.name
+        ));
+    }
+    context.output.emit(&document(e))
+}
+
+/// `hf endpoints update`.
+async fn update(a: Box<UpdateArgs>, context: &mut Context) -> anyhow::Result<()> {
+    let a = *a;
+    let mut spec = EndpointSpec::default();
+    spec.repository = a.repo;
+    spec.accelerator = a.accelerator;
+    spec.instance_size = a.instance_size;
+    spec.instance_type = a.instance_type;
+    spec.framework = a.framework;
+    spec.revision = a.revision;
+    spec.task = a.task;
+    spec.min_replica = a.min_replica;
+    spec.max_replica = a.max_replica;
+    apply_image(&mut spec, &a.image, None, None)?;
+    let api = context.session.hub_api(a.token.flag())?;
+    let ns = a.namespace.namespace.as_deref();
+    let mut e = found(
+        api.update_inference_endpoint(&a.name, &spec, ns).await,
+        &a.name,
+        ns,
+    )?;
+    if a.wait {
+        e = wait(context, &api, &a.name, Some(&e.namespace.clone()), None).await?;
+    }
+    context.output.emit(&document(e))
+}
+
+/// `hf endpoints pause`.
+async fn pause(a: NameArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let ns = a.namespace.namespace.as_deref();
+    let e = found(api.pause_inference_endpoint(&a.name, ns).await, &a.name, ns)?;
+    context.output.emit(&document(e))
+}
+
+/// `hf endpoints scale-to-zero`.
+async fn scale_to_zero(a: NameArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let ns = a.namespace.namespace.as_deref();
+    let e = found(
+        api.scale_to_zero_inference_endpoint(&a.name, ns).await,
+        &a.name,
+        ns,
+    )?;
+    context.output.emit(&document(e))
+}
+
+/// `hf endpoints resume`.
+async fn resume(a: ResumeArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let ns = a.namespace.namespace.as_deref();
+    let e = found(
+        api.resume_inference_endpoint(&a.name, ns, !a.fail_if_already_running)
+            .await,
+        &a.name,
+        ns,
+    )?;
+    context.output.emit(&document(e))
+}
+
+/// `hf endpoints delete`.
+async fn delete(a: DeleteArgs, context: &mut Context) -> anyhow::Result<()> {
+    crate::args::require_yes(a.yes, &format!("deleting endpoint '{}'", a.name))?;
+    let api = context.session.hub_api(a.token.flag())?;
+    let ns = a.namespace.namespace.as_deref();
+    found(
+        api.delete_inference_endpoint(&a.name, ns).await,
+        &a.name,
+        ns,
+    )?;
+    context.output.emit(&Report {
+        message: format!("Deleted '{}'.", a.name),
+        fields: vec![("name", a.name.clone().into())],
+    })
+}
+
+/// `hf endpoints wait`.
+async fn wait_command(a: WaitArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let e = wait(
+        context,
+        &api,
+        &a.name,
+        a.namespace.namespace.as_deref(),
+        a.timeout,
+    )
+    .await?;
+    context.output.emit(&Report {
+        message: format!("Endpoint {} running", a.name),
+        fields: vec![
+            ("name", a.name.clone().into()),
+            ("status", e.status().into()),
+            ("url", e.url().map(str::to_owned).into()),
+        ],
+    })
+}
+
+/// `hf endpoints catalog deploy`: a model or a recipe of the Model Catalog.
+async fn catalog_deploy(a: CatalogDeployArgs, context: &mut Context) -> anyhow::Result<()> {
+    let what = match (a.repo, a.recipe) {
+        (Some(repo_id), None) => CatalogDeploy::Model {
+            repo_id,
+            accelerator: a.accelerator.map(|x| x.as_str().to_owned()),
+            gguf_file: a.gguf_file,
+        },
+        (None, Some(recipe)) if a.accelerator.is_none() && a.gguf_file.is_none() => {
+            CatalogDeploy::Recipe(recipe)
+        }
+        (None, Some(_)) => {
+            return Err(UsageError(
+                "--accelerator and --gguf-file go with --repo, not --recipe".into(),
+            )
+            .into());
+        }
+        _ => {
+            return Err(UsageError(
+                "Provide exactly one of --repo or --recipe. List recipes with 'hf endpoints catalog ls'.".into(),
+            )
+            .into());
+        }
+    };
+    let api = context.session.hub_api(a.token.flag())?;
+    let e = api
+        .deploy_from_catalog(&what, a.name.as_deref(), a.namespace.namespace.as_deref())
+        .await?;
+    context.output.note(&format!(
+        "Use 'hf endpoints describe {}' to check the deployment status.",
+        e.name()
+    ));
+    context.output.emit(&document(e))
 }
 
 async fn hardware(a: HardwareArgs, context: &mut Context) -> anyhow::Result<()> {
