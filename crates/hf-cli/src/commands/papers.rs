@@ -94,92 +94,104 @@ fn found<T>(result: Result<T, hf_hub::Error>, id: &str) -> anyhow::Result<T> {
 /// `hf papers ...`.
 pub(crate) async fn run(args: PapersArgs, context: &mut Context) -> anyhow::Result<()> {
     match args.command {
-        PapersCommand::List(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let mut options = DailyPapersOptions::default();
-            options.date = a.date.map(|d| {
-                if d.eq_ignore_ascii_case("today") {
-                    crate::output::utc_today()
-                } else {
-                    d
-                }
-            });
-            options.week = a.week;
-            options.month = a.month;
-            options.submitter = a.submitter;
-            options.sort = a.sort.map(|s| match s {
-                SortArg::PublishedAt => DailyPapersSort::PublishedAt,
-                SortArg::Trending => DailyPapersSort::Trending,
-            });
-            options.limit = Some(a.limit);
-            let items = api.list_daily_papers(&options).await?;
-            context.output.emit(&Listing {
-                items,
-                headers: &[
-                    "ID",
-                    "TITLE",
-                    "UPVOTES",
-                    "COMMENTS",
-                    "PUBLISHED_AT",
-                    "SUBMITTED_BY_NAME",
-                ],
-                row: |p: &Paper| {
-                    vec![
-                        p.id.clone(),
-                        p.title.clone().unwrap_or_default(),
-                        p.upvotes.map(|n| n.to_string()).unwrap_or_default(),
-                        p.comments.map(|n| n.to_string()).unwrap_or_default(),
-                        p.published_at.as_deref().map(day).unwrap_or_default(),
-                        p.submitted_by_name
-                            .clone()
-                            .or_else(|| p.submitted_by.clone())
-                            .unwrap_or_default(),
-                    ]
-                },
-                id: |p| p.id.clone(),
-            })
+        PapersCommand::List(a) => list(a, context).await,
+        PapersCommand::Search(a) => search(a, context).await,
+        PapersCommand::Info(a) => info(a, context).await,
+        PapersCommand::Read(a) => read(a, context).await,
+    }
+}
+
+/// `hf papers list`.
+async fn list(a: ListArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let mut options = DailyPapersOptions::default();
+    options.date = a.date.map(|d| {
+        if d.eq_ignore_ascii_case("today") {
+            crate::output::utc_today()
+        } else {
+            d
         }
-        PapersCommand::Search(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let items = api.search_papers(&a.query, Some(a.limit)).await?;
-            context.output.emit(&Listing {
-                items,
-                headers: &["ID", "TITLE", "SUMMARY", "UPVOTES", "PUBLISHED_AT"],
-                row: |p: &Paper| {
-                    vec![
-                        p.id.clone(),
-                        p.title.clone().unwrap_or_default(),
-                        p.summary.clone().unwrap_or_default(),
-                        p.upvotes.map(|n| n.to_string()).unwrap_or_default(),
-                        p.published_at.as_deref().map(day).unwrap_or_default(),
-                    ]
-                },
-                id: |p| p.id.clone(),
-            })
-        }
-        PapersCommand::Info(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let value = found(api.paper(&a.paper_id).await, &a.paper_id)?;
-            let id = value.id.clone();
-            context.output.emit(&Document { value, id })
-        }
-        PapersCommand::Read(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let text = found(api.read_paper(&a.paper_id).await, &a.paper_id)?;
-            match context.output.format() {
-                crate::output::OutputFormat::Json => context.output.emit(&crate::output::Report {
-                    message: String::new(),
-                    fields: vec![("id", a.paper_id.into()), ("markdown", text.into())],
-                }),
-                crate::output::OutputFormat::Quiet => Ok(()),
-                _ => {
-                    let mut text = text;
-                    if !text.ends_with('\n') {
-                        text.push('\n');
-                    }
-                    context.output.write_text(&text)
-                }
+    });
+    options.week = a.week;
+    options.month = a.month;
+    options.submitter = a.submitter;
+    options.sort = a.sort.map(|s| match s {
+        SortArg::PublishedAt => DailyPapersSort::PublishedAt,
+        SortArg::Trending => DailyPapersSort::Trending,
+    });
+    options.limit = Some(a.limit);
+    let items = api.list_daily_papers(&options).await?;
+    context.output.emit(&Listing {
+        items,
+        headers: &[
+            "ID",
+            "TITLE",
+            "UPVOTES",
+            "COMMENTS",
+            "PUBLISHED_AT",
+            "SUBMITTED_BY_NAME",
+        ],
+        row: |p: &Paper| {
+            vec![
+                p.id.clone(),
+                p.title.clone().unwrap_or_default(),
+                p.upvotes.map(|n| n.to_string()).unwrap_or_default(),
+                p.comments.map(|n| n.to_string()).unwrap_or_default(),
+                p.published_at.as_deref().map(day).unwrap_or_default(),
+                p.submitted_by_name
+                    .clone()
+                    .or_else(|| p.submitted_by.clone())
+                    .unwrap_or_default(),
+            ]
+        },
+        id: |p| p.id.clone(),
+    })
+}
+
+/// `hf papers search`.
+async fn search(a: SearchArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let items = api.search_papers(&a.query, Some(a.limit)).await?;
+    context.output.emit(&Listing {
+        items,
+        headers: &["ID", "TITLE", "SUMMARY", "UPVOTES", "PUBLISHED_AT"],
+        row: |p: &Paper| {
+            vec![
+                p.id.clone(),
+                p.title.clone().unwrap_or_default(),
+                p.summary.clone().unwrap_or_default(),
+                p.upvotes.map(|n| n.to_string()).unwrap_or_default(),
+                p.published_at.as_deref().map(day).unwrap_or_default(),
+            ]
+        },
+        id: |p| p.id.clone(),
+    })
+}
+
+/// `hf papers info`.
+async fn info(a: IdArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let value = found(api.paper(&a.paper_id).await, &a.paper_id)?;
+    let id = value.id.clone();
+    context.output.emit(&Document { value, id })
+}
+
+/// `hf papers read`.
+async fn read(a: IdArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let text = found(api.read_paper(&a.paper_id).await, &a.paper_id)?;
+    match context.output.format() {
+        crate::output::OutputFormat::Json => context.output.emit(&crate::output::Report {
+            message: String::new(),
+            fields: vec![("id", a.paper_id.into()), ("markdown", text.into())],
+        }),
+        crate::output::OutputFormat::Quiet => Ok(()),
+        _ => {
+            let mut text = text;
+            if !text.ends_with('\n') {
+                text.push('\n');
             }
+            context.output.write_text(&text)
         }
     }
 }

@@ -208,63 +208,78 @@ fn not_found_hint<T>(result: Result<T, hf_hub::Error>, id: &str) -> anyhow::Resu
 /// `hf webhooks ...`.
 pub(crate) async fn run(args: WebhooksArgs, context: &mut Context) -> anyhow::Result<()> {
     match args.command {
-        WebhooksCommand::List(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let items: Vec<Row> = api.list_webhooks().await?.iter().map(row).collect();
-            context.output.emit(&Listing {
-                items,
-                headers: &["ID", "URL", "DISABLED", "DOMAINS", "WATCHED"],
-                row: |r: &Row| {
-                    vec![
-                        r.id.clone(),
-                        r.url.clone(),
-                        check(r.disabled),
-                        r.domains.join(", "),
-                        r.watched.join(", "),
-                    ]
-                },
-                id: |r| r.id.clone(),
-            })
-        }
-        WebhooksCommand::Info(a) => {
-            let api = context.session.hub_api(a.token.flag())?;
-            let value = not_found_hint(api.webhook(&a.webhook_id).await, &a.webhook_id)?;
-            let id = value.id.clone();
-            context.output.emit(&Document { value, id })
-        }
-        WebhooksCommand::Create(a) => {
-            let spec = spec_from(context, &a.watch, &a.spec, true)?;
-            let api = context.session.hub_api(a.token.flag())?;
-            let w = api.create_webhook(&spec).await?;
-            context.output.emit(&Report {
-                message: "Webhook created".into(),
-                fields: vec![("id", w.id.into())],
-            })
-        }
-        WebhooksCommand::Update(a) => {
-            let spec = spec_from(context, &a.watch, &a.spec, false)?;
-            let api = context.session.hub_api(a.token.flag())?;
-            let w = not_found_hint(
-                api.update_webhook(&a.webhook_id, &spec).await,
-                &a.webhook_id,
-            )?;
-            context.output.emit(&Report {
-                message: "Webhook updated".into(),
-                fields: vec![("id", w.id.into())],
-            })
-        }
+        WebhooksCommand::List(a) => list(a, context).await,
+        WebhooksCommand::Info(a) => info(a, context).await,
+        WebhooksCommand::Create(a) => create(a, context).await,
+        WebhooksCommand::Update(a) => update(a, context).await,
         WebhooksCommand::Enable(a) => toggle(context, &a, true).await,
         WebhooksCommand::Disable(a) => toggle(context, &a, false).await,
-        WebhooksCommand::Delete(a) => {
-            crate::args::require_yes(a.yes, &format!("deleting webhook '{}'", a.webhook_id))?;
-            let api = context.session.hub_api(a.token.flag())?;
-            not_found_hint(api.delete_webhook(&a.webhook_id).await, &a.webhook_id)?;
-            context.output.emit(&Report {
-                message: "Webhook deleted".into(),
-                fields: vec![("id", a.webhook_id.into())],
-            })
-        }
+        WebhooksCommand::Delete(a) => delete(a, context).await,
     }
+}
+
+/// `hf webhooks list`.
+async fn list(a: TokenOnly, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let items: Vec<Row> = api.list_webhooks().await?.iter().map(row).collect();
+    context.output.emit(&Listing {
+        items,
+        headers: &["ID", "URL", "DISABLED", "DOMAINS", "WATCHED"],
+        row: |r: &Row| {
+            vec![
+                r.id.clone(),
+                r.url.clone(),
+                check(r.disabled),
+                r.domains.join(", "),
+                r.watched.join(", "),
+            ]
+        },
+        id: |r| r.id.clone(),
+    })
+}
+
+/// `hf webhooks info`.
+async fn info(a: IdArgs, context: &mut Context) -> anyhow::Result<()> {
+    let api = context.session.hub_api(a.token.flag())?;
+    let value = not_found_hint(api.webhook(&a.webhook_id).await, &a.webhook_id)?;
+    let id = value.id.clone();
+    context.output.emit(&Document { value, id })
+}
+
+/// `hf webhooks create`.
+async fn create(a: CreateArgs, context: &mut Context) -> anyhow::Result<()> {
+    let spec = spec_from(context, &a.watch, &a.spec, true)?;
+    let api = context.session.hub_api(a.token.flag())?;
+    let w = api.create_webhook(&spec).await?;
+    context.output.emit(&Report {
+        message: "Webhook created".into(),
+        fields: vec![("id", w.id.into())],
+    })
+}
+
+/// `hf webhooks update`.
+async fn update(a: UpdateArgs, context: &mut Context) -> anyhow::Result<()> {
+    let spec = spec_from(context, &a.watch, &a.spec, false)?;
+    let api = context.session.hub_api(a.token.flag())?;
+    let w = not_found_hint(
+        api.update_webhook(&a.webhook_id, &spec).await,
+        &a.webhook_id,
+    )?;
+    context.output.emit(&Report {
+        message: "Webhook updated".into(),
+        fields: vec![("id", w.id.into())],
+    })
+}
+
+/// `hf webhooks delete`.
+async fn delete(a: DeleteArgs, context: &mut Context) -> anyhow::Result<()> {
+    crate::args::require_yes(a.yes, &format!("deleting webhook '{}'", a.webhook_id))?;
+    let api = context.session.hub_api(a.token.flag())?;
+    not_found_hint(api.delete_webhook(&a.webhook_id).await, &a.webhook_id)?;
+    context.output.emit(&Report {
+        message: "Webhook deleted".into(),
+        fields: vec![("id", a.webhook_id.into())],
+    })
 }
 
 async fn toggle(context: &mut Context, a: &IdArgs, enabled: bool) -> anyhow::Result<()> {
