@@ -415,6 +415,22 @@ impl HubApi {
                 e,
             )
         })?;
+        // What a killed run left beside a file it was placing (so beside one missing here) is
+        // removed before this run places anything: never shown as a file of the snapshot.
+        // Before, not after: a later run killed too may place that file, and then nothing
+        // is missing there any more to point at the leftover.
+        let folders: std::collections::BTreeSet<PathBuf> = missing
+            .iter()
+            .filter_map(|p| {
+                cache
+                    .pointer_path(&commit, &p.path)
+                    .parent()
+                    .map(Path::to_owned)
+            })
+            .collect();
+        for folder in &folders {
+            cache::remove_stale_temps(folder);
+        }
         // Indexed rather than `.iter().map(|planned| ..)`: a closure over `&Planned` makes the
         // future not `Send` for every lifetime, so `tokio::spawn(snapshot_download(..))` failed.
         // As many files in flight as keep the rate rising (round trips bound small files).
@@ -434,20 +450,6 @@ impl HubApi {
         if let Err(error) = fetched {
             // A gated repo may list its files and refuse them: say so as a single file would.
             return Err(errors::explain(self, repo, revision, None, error).await);
-        }
-        // What a killed run may have left beside a file it was placing (so beside one that
-        // was missing here): never shown as a file of the snapshot.
-        let folders: std::collections::BTreeSet<PathBuf> = missing
-            .iter()
-            .filter_map(|p| {
-                cache
-                    .pointer_path(&commit, &p.path)
-                    .parent()
-                    .map(Path::to_owned)
-            })
-            .collect();
-        for folder in &folders {
-            cache::remove_stale_temps(folder);
         }
         cache.write_ref(revision, &commit)?;
         Ok(cache.snapshot_dir(&commit))

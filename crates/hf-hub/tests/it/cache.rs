@@ -443,3 +443,41 @@ async fn a_killed_runs_temporary_is_removed_from_the_snapshot() {
     assert!(snapshot.join("config.json").is_file());
     assert!(ours.exists(), "a file that is not one of ours is kept");
 }
+
+/// The leftover is removed before the next run places anything: a run that is itself
+/// interrupted (here: every CDN and resolve answer takes seconds, and the run is dropped)
+/// still took it away. Removed only at the end, it stayed for good once an interrupted run
+/// had placed the file (CI's kill test found an 82nd file that way).
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_killed_runs_temporary_is_removed_even_when_the_next_run_is_interrupted() {
+    let server = server();
+    let cache = tempfile::tempdir().unwrap();
+    let api = api(&server, None);
+    let repo = model("demo-org/demo-model");
+    let json = PatternFilter::new(Some(["*.json"]), Vec::<String>::new());
+    let snapshot = api
+        .snapshot_download(&repo, None, &json, &options(cache.path()))
+        .await
+        .unwrap();
+    // Its blob is gone too, so the next run has to fetch it.
+    let blob = std::fs::canonicalize(snapshot.join("config.json")).unwrap();
+    std::fs::remove_file(blob).unwrap();
+    std::fs::remove_file(snapshot.join("config.json")).unwrap();
+    let stale = snapshot.join(".config.json.4194399.7.tmp");
+    std::fs::write(&stale, "").unwrap();
+    server.add_fault(hf_test_server::FaultRule {
+        origin: None,
+        method: Some("GET".to_owned()),
+        path_contains: "/resolve/".to_owned(),
+        action: hf_test_server::FaultAction::LatencyMs(5_000),
+        times: None,
+    });
+    let interrupted = tokio::time::timeout(
+        std::time::Duration::from_millis(1_500),
+        api.snapshot_download(&repo, None, &json, &options(cache.path())),
+    )
+    .await;
+    assert!(interrupted.is_err(), "the run was meant to be cut short");
+    assert!(!stale.exists(), "the dead run's temporary is gone at the start");
+}
