@@ -11,7 +11,8 @@
 //!   by the tests that say "skipped" without it);
 //! - no `allow(dead_code)` (`#[expect]` fails when stale), no comment pointing at an issue
 //!   number;
-//! - every `hint:` line of hf-cli is written by its `hints` module.
+//! - every `hint:` line of hf-cli is written by its `hints` module;
+//! - no function of hf-cli over 100 lines, no file of a crate's `src/` over 1,000.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -48,6 +49,20 @@ const PATHS: &str = "machine-paths";
 const DEAD_CODE: &str = "allow-dead-code";
 const ISSUES: &str = "issue-comments";
 const HINTS: &str = "hint-lines";
+const LONG_FUNCTIONS: &str = "long-functions";
+const LONG_FILES: &str = "long-files";
+
+/// The longest a function of hf-cli may be: a command's verb reads at a glance.
+const MAX_FUNCTION_LINES: usize = 100;
+/// The longest a library source file may be.
+const MAX_FILE_LINES: usize = 1_000;
+/// Files over [`MAX_FILE_LINES`] when the rule was written, to be split; an entry fails once
+/// its file is short enough (remove it then).
+const KNOWN_LONG_FILES: &[&str] = &[
+    "crates/hf-auth/src/http/mod.rs",
+    "crates/hf-inference/src/client.rs",
+    "crates/hf-test-server/src/model.rs",
+];
 
 /// Runs `cargo xtask tidy`.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
@@ -72,6 +87,7 @@ pub(crate) fn check(root: &Path) -> anyhow::Result<Vec<Problem>> {
     problems.extend(command_imports(root, &files));
     problems.extend(module_circles(root, &files));
     problems.extend(text_rules(root, &files));
+    problems.extend(sizes(root, &files));
     problems.sort();
     Ok(problems)
 }
@@ -688,6 +704,75 @@ fn text_rules(root: &Path, files: &[String]) -> Vec<Problem> {
     problems
 }
 
+/// Functions of hf-cli over [`MAX_FUNCTION_LINES`], files of `crates/*/src` over
+/// [`MAX_FILE_LINES`] (but those listed in [`KNOWN_LONG_FILES`]).
+fn sizes(root: &Path, files: &[String]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let in_src =
+        |f: &&String| f.starts_with("crates/") && f.contains("/src/") && f.ends_with(".rs");
+    for file in files.iter().filter(in_src) {
+        let text = read(root, file);
+        let lines: Vec<&str> = text.lines().collect();
+        let known = KNOWN_LONG_FILES.contains(&file.as_str());
+        if lines.len() > MAX_FILE_LINES && !known {
+            problems.push(Problem {
+                file: file.clone(),
+                line: MAX_FILE_LINES + 1,
+                rule: LONG_FILES,
+                what: format!(
+                    "{} lines, over {MAX_FILE_LINES}: split it by concern",
+                    lines.len()
+                ),
+            });
+        }
+        if known && lines.len() <= MAX_FILE_LINES {
+            problems.push(Problem {
+                file: file.clone(),
+                line: 1,
+                rule: LONG_FILES,
+                what: "listed in KNOWN_LONG_FILES of xtask/src/tidy.rs but short enough now: remove it there".to_owned(),
+            });
+        }
+        if !file.starts_with("crates/hf-cli/src/") {
+            continue;
+        }
+        for (start, line) in lines.iter().enumerate() {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            let is_fn = [
+                "fn ",
+                "pub(crate) fn ",
+                "async fn ",
+                "pub(crate) async fn ",
+                "pub fn ",
+                "pub async fn ",
+            ]
+            .iter()
+            .any(|p| trimmed.starts_with(p));
+            if !is_fn || line.trim_end().ends_with(';') {
+                continue;
+            }
+            let closing = format!("{}}}", " ".repeat(indent));
+            let Some(end) = lines[start + 1..]
+                .iter()
+                .position(|l| l.trim_end() == closing)
+            else {
+                continue;
+            };
+            let length = end + 2;
+            if length > MAX_FUNCTION_LINES {
+                problems.push(Problem {
+                    file: file.clone(),
+                    line: start + 1,
+                    rule: LONG_FUNCTIONS,
+                    what: format!("a function of {length} lines, over {MAX_FUNCTION_LINES}: one function per step"),
+                });
+            }
+        }
+    }
+    problems
+}
+
 /// Whether a comment says `issue 12` / `issue #12` / `issues 3 and 4`.
 fn names_an_issue(comment: &str) -> bool {
     let lower = comment.to_ascii_lowercase();
@@ -864,6 +949,34 @@ mod tests {
     }
 
     #[test]
+    fn long_functions_of_the_cli_and_long_files_fail() {
+        let long_fn = format!("fn f() {{\n{}}}\n", "    let x = 1;\n".repeat(99));
+        let short_fn = format!("fn g() {{\n{}}}\n", "    let x = 1;\n".repeat(98));
+        let long_file = "// a line\n".repeat(1_001);
+        let tree = Tree::new(
+            "sizes",
+            &[
+                ("crates/hf-cli/src/a.rs", &format!("{short_fn}\n{long_fn}")),
+                ("crates/k/src/lib.rs", &long_fn),
+                ("crates/k/src/big.rs", &long_file),
+            ],
+        );
+        let files = walk(&tree.0, &tree.0);
+        let mut found: Vec<(String, usize, &str)> = sizes(&tree.0, &files)
+            .into_iter()
+            .map(|p| (p.file, p.line, p.rule))
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("crates/hf-cli/src/a.rs".to_owned(), 102, LONG_FUNCTIONS),
+                ("crates/k/src/big.rs".to_owned(), 1_001, LONG_FILES),
+            ]
+        );
+    }
+
+    #[test]
     fn machine_paths_dead_code_issue_comments_and_stray_hints_fail() {
         let tree = Tree::new(
             "text",
@@ -878,7 +991,7 @@ mod tests {
                 ),
                 (
                     "crates/x/src/lib.rs",
-                    "#[allow(dead_code)]\nfn f() {}\n// added for issue 12\n// an issue with 3 parts\n",
+                    "#[allow(dead_code)]\nfn f() {}\n// added for issue 12\n// an issue with 3 parts\n#[allow(\n    dead_code,\n)]\n",
                 ),
                 (
                     "crates/hf-cli/src/output.rs",

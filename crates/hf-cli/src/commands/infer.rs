@@ -233,23 +233,7 @@ async fn text_task(
     let model = args.model.as_str();
     let raw = args.parameters.as_deref();
     let value = match task {
-        Task::ChatCompletion => {
-            let mut request =
-                hf_inference::ChatCompletionRequest::new(vec![hf_inference::ChatMessage::user(
-                    input,
-                )]);
-            if let Some(raw) = raw {
-                let extra: serde_json::Map<String, Value> = serde_json::from_str(raw)
-                    .map_err(|e| UsageError(format!("--parameters must be a JSON object: {e}")))?;
-                request.extra = extra;
-            }
-            to_json(
-                &client
-                    .chat_completion(model, request)
-                    .await
-                    .map_err(inference_error)?,
-            )?
-        }
+        Task::ChatCompletion => chat_completion(client, model, raw, input).await?,
         Task::TextGeneration => to_json(
             &client
                 .text_generation(model, input, &parameters(raw)?)
@@ -325,6 +309,28 @@ async fn text_task(
         other => return Err(UsageError(format!("the {other} task takes a file, not text")).into()),
     };
     Ok(value)
+}
+
+/// A chat completion with `input` as the user's message; `--parameters` join the request.
+async fn chat_completion(
+    client: &InferenceClient,
+    model: &str,
+    raw: Option<&str>,
+    input: &str,
+) -> anyhow::Result<Value> {
+    let mut request =
+        hf_inference::ChatCompletionRequest::new(vec![hf_inference::ChatMessage::user(input)]);
+    if let Some(raw) = raw {
+        let extra: serde_json::Map<String, Value> = serde_json::from_str(raw)
+            .map_err(|e| UsageError(format!("--parameters must be a JSON object: {e}")))?;
+        request.extra = extra;
+    }
+    to_json(
+        &client
+            .chat_completion(model, request)
+            .await
+            .map_err(inference_error)?,
+    )
 }
 
 /// `--parameters` for zero-shot may omit `candidate_labels` (they come from `--labels`).

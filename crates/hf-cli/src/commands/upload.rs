@@ -220,31 +220,7 @@ async fn upload_once(
         }),
         ..UploadOptions::from_env_source(context.session.env())
     };
-    // As the Python CLI: create the repo when missing (and the branch), then upload.
-    let create = CreateRepoOptions {
-        visibility: args.private.then_some(Visibility::Private),
-        exist_ok: true,
-        space_sdk: (repo.repo_type == RepoType::Space).then(|| "gradio".to_owned()),
-        ..CreateRepoOptions::default()
-    };
-    if !api.repo_exists(repo).await? {
-        api.create_repo(repo, &create).await?;
-        tracing::info!("created {repo}");
-    }
-    if let Some(revision) = &args.revision
-        && !args.create_pr
-        && !hf_hub::repo::is_commit_hash(revision)
-    {
-        // As Python: only a revision that does not exist yet is created as a branch (so
-        // `--revision refs/pr/N` commits to the pull request).
-        match api.repo_info(repo, Some(revision), false).await {
-            Ok(_) => {}
-            Err(e) if e.http_kind() == Some(&hf_hub::HttpErrorKind::RevisionNotFound) => {
-                api.create_branch(repo, revision, None, true).await?;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+    ensure_repo_and_branch(api, args, repo).await?;
     let bars = progress::Bars::new(progress::wanted(
         context.output.format(),
         context.session.env(),
@@ -304,6 +280,40 @@ async fn upload_once(
         url,
         report,
     })
+}
+
+/// As the Python CLI: creates the repo when missing, and the branch `--revision` names when
+/// it does not exist yet.
+async fn ensure_repo_and_branch(
+    api: &HubApi,
+    args: &UploadArgs,
+    repo: &Repo,
+) -> anyhow::Result<()> {
+    let create = CreateRepoOptions {
+        visibility: args.private.then_some(Visibility::Private),
+        exist_ok: true,
+        space_sdk: (repo.repo_type == RepoType::Space).then(|| "gradio".to_owned()),
+        ..CreateRepoOptions::default()
+    };
+    if !api.repo_exists(repo).await? {
+        api.create_repo(repo, &create).await?;
+        tracing::info!("created {repo}");
+    }
+    if let Some(revision) = &args.revision
+        && !args.create_pr
+        && !hf_hub::repo::is_commit_hash(revision)
+    {
+        // As Python: only a revision that does not exist yet is created as a branch (so
+        // `--revision refs/pr/N` commits to the pull request).
+        match api.repo_info(repo, Some(revision), false).await {
+            Ok(_) => {}
+            Err(e) if e.http_kind() == Some(&hf_hub::HttpErrorKind::RevisionNotFound) => {
+                api.create_branch(repo, revision, None, true).await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -479,5 +479,8 @@ async fn a_killed_runs_temporary_is_removed_even_when_the_next_run_is_interrupte
     )
     .await;
     assert!(interrupted.is_err(), "the run was meant to be cut short");
-    assert!(!stale.exists(), "the dead run's temporary is gone at the start");
+    assert!(
+        !stale.exists(),
+        "the dead run's temporary is gone at the start"
+    );
 }

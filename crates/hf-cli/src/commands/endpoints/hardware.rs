@@ -79,10 +79,61 @@ pub(crate) async fn hardware(a: HardwareArgs, context: &mut Context) -> anyhow::
                 y.num_accelerators,
             ))
     });
-    let hint = if let Some(h) = visible.iter().find(|h| h.is_deployable()) {
+    let note = what_next(&a, &all, &matching, &visible);
+    let items: Vec<HardwareRow> = visible
+        .into_iter()
+        .map(|h| HardwareRow {
+            quota: format!("{}/{}", h.used_accelerators, h.max_accelerators),
+            hardware: h.clone(),
+        })
+        .collect();
+    context.output.emit(&Listing {
+        items,
+        headers: &[
+            "VENDOR",
+            "REGION",
+            "ACCELERATOR",
+            "INSTANCE_TYPE",
+            "INSTANCE_SIZE",
+            "MEMORY_GB",
+            "GPU_MEMORY_GB",
+            "PRICE_PER_HOUR",
+            "QUOTA",
+            "STATUS",
+        ],
+        row: |r: &HardwareRow| {
+            let h = &r.hardware;
+            vec![
+                h.vendor.clone(),
+                h.region.clone(),
+                h.accelerator.clone(),
+                h.instance_type.clone(),
+                h.instance_size.clone(),
+                h.memory_gb.to_string(),
+                h.gpu_memory_gb.map(|g| g.to_string()).unwrap_or_default(),
+                h.price_per_hour.to_string(),
+                r.quota.clone(),
+                h.status.clone(),
+            ]
+        },
+        id: |r| r.hardware.id.clone(),
+    })?;
+    context.output.note(&note);
+    Ok(())
+}
+
+/// The line under the table, as Python's: a deploy command for the first deployable
+/// instance, or why nothing is shown (the quota, `--all`, or which filter matched nothing).
+fn what_next(
+    a: &HardwareArgs,
+    all: &[EndpointHardware],
+    matching: &[&EndpointHardware],
+    visible: &[&EndpointHardware],
+) -> String {
+    if let Some(h) = visible.iter().find(|h| h.is_deployable()) {
         format!(
             "Deploy on one of these, e.g.: hf endpoints deploy my-endpoint --repo <repo> --framework <framework> \
-             --vendor {} --region {} --accelerator {} --instance-type {} --instance-size {}",
+         --vendor {} --region {} --accelerator {} --instance-type {} --instance-size {}",
             h.vendor, h.region, h.accelerator, h.instance_type, h.instance_size
         )
     } else if !visible.is_empty() {
@@ -127,45 +178,5 @@ pub(crate) async fn hardware(a: HardwareArgs, context: &mut Context) -> anyhow::
         } else {
             format!("No such hardware: {}.", unknown.join("; "))
         }
-    };
-    let items: Vec<HardwareRow> = visible
-        .into_iter()
-        .map(|h| HardwareRow {
-            quota: format!("{}/{}", h.used_accelerators, h.max_accelerators),
-            hardware: h.clone(),
-        })
-        .collect();
-    context.output.emit(&Listing {
-        items,
-        headers: &[
-            "VENDOR",
-            "REGION",
-            "ACCELERATOR",
-            "INSTANCE_TYPE",
-            "INSTANCE_SIZE",
-            "MEMORY_GB",
-            "GPU_MEMORY_GB",
-            "PRICE_PER_HOUR",
-            "QUOTA",
-            "STATUS",
-        ],
-        row: |r: &HardwareRow| {
-            let h = &r.hardware;
-            vec![
-                h.vendor.clone(),
-                h.region.clone(),
-                h.accelerator.clone(),
-                h.instance_type.clone(),
-                h.instance_size.clone(),
-                h.memory_gb.to_string(),
-                h.gpu_memory_gb.map(|g| g.to_string()).unwrap_or_default(),
-                h.price_per_hour.to_string(),
-                r.quota.clone(),
-                h.status.clone(),
-            ]
-        },
-        id: |r| r.hardware.id.clone(),
-    })?;
-    context.output.note(&hint);
-    Ok(())
+    }
 }

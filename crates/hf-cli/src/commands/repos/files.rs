@@ -108,93 +108,7 @@ pub(crate) async fn copy(
         .into());
     }
     if src_remote {
-        let src = file_uri(&args.src)?;
-        let name = match src.path.rsplit('/').next() {
-            Some(name) if !name.is_empty() && !args.src.ends_with('/') => name.to_owned(),
-            _ => {
-                return Err(UsageError(
-                    "the source must name a file, not a repo or a folder (use `hf download` \
-                     for folders)"
-                        .into(),
-                )
-                .into());
-            }
-        };
-        // Fetched next to where it goes (a temporary folder), so the final move is a rename.
-        let fetch_into = |dir: &std::path::Path| -> anyhow::Result<tempfile::TempDir> {
-            tempfile::Builder::new()
-                .prefix(".hf-cp-")
-                .tempdir_in(dir)
-                .map_err(|e| {
-                    anyhow::Error::new(e).context(format!(
-                        "could not create a temporary folder in {}",
-                        dir.display()
-                    ))
-                })
-        };
-        let options = context.session.download_options(None)?;
-        let download = |into: std::path::PathBuf| fetch(api, &options, &src, into);
-        if !dst_remote {
-            if args.dst.as_deref() == Some("-") {
-                let temp = tempfile::tempdir()?;
-                let path = download(temp.path().to_path_buf()).await?;
-                let mut file = std::fs::File::open(&path)?;
-                let mut buffer = vec![0u8; 1 << 20];
-                loop {
-                    let n = std::io::Read::read(&mut file, &mut buffer)?;
-                    if n == 0 {
-                        return Ok(());
-                    }
-                    context.output.write_raw(&buffer[..n])?;
-                }
-            }
-            let target = match args.dst.as_deref() {
-                None => std::path::PathBuf::from(&name),
-                Some(dst) if dst.ends_with('/') || std::path::Path::new(dst).is_dir() => {
-                    std::path::Path::new(dst).join(&name)
-                }
-                Some(dst) => std::path::PathBuf::from(dst),
-            };
-            let parent = target
-                .parent()
-                .filter(|p| !p.as_os_str().is_empty())
-                .map_or_else(
-                    || std::path::PathBuf::from("."),
-                    std::path::Path::to_path_buf,
-                );
-            std::fs::create_dir_all(&parent).map_err(|e| {
-                anyhow::Error::new(e).context(format!("could not create {}", parent.display()))
-            })?;
-            let temp = fetch_into(&parent)?;
-            let fetched = download(temp.path().to_path_buf()).await?;
-            std::fs::rename(&fetched, &target).map_err(|e| {
-                anyhow::Error::new(e)
-                    .context(format!("could not move the file to {}", target.display()))
-            })?;
-            return context.output.emit(&Copied {
-                action: "Downloaded",
-                src: src.to_string(),
-                dst: target.display().to_string(),
-            });
-        }
-        // Repo to repo.
-        let dst_raw = args.dst.clone().unwrap_or_default();
-        let mut dst = file_uri(&dst_raw)?;
-        dst.path = target_path(&dst.path, &dst_raw, &name);
-        let temp = tempfile::tempdir()?;
-        let fetched = download(temp.path().to_path_buf()).await?;
-        upload_one(
-            api,
-            &dst,
-            hf_hub::upload::UploadSource::Path(fetched),
-            context,
-        )
-        .await?;
-        return context.output.emit(&Copied {
-            action: "Copied",
-            src: src.to_string(),
-            dst: dst.to_string(),
-        });
+        return copy_from_repo(api, &args, dst_remote, context).await;
     }
     // Local file or stdin to a repo.
     let dst_raw = args.dst.clone().unwrap_or_default();
@@ -237,6 +151,102 @@ pub(crate) async fn copy(
     context.output.emit(&Copied {
         action: "Uploaded",
         src: shown,
+        dst: dst.to_string(),
+    })
+}
+
+/// `hf repos cp` from a repo file: to a local path, to stdout (`-`), or to another repo.
+async fn copy_from_repo(
+    api: &hf_hub::HubApi,
+    args: &CpArgs,
+    dst_remote: bool,
+    context: &mut Context,
+) -> anyhow::Result<()> {
+    let src = file_uri(&args.src)?;
+    let name = match src.path.rsplit('/').next() {
+        Some(name) if !name.is_empty() && !args.src.ends_with('/') => name.to_owned(),
+        _ => {
+            return Err(UsageError(
+                "the source must name a file, not a repo or a folder (use `hf download` \
+                 for folders)"
+                    .into(),
+            )
+            .into());
+        }
+    };
+    // Fetched next to where it goes (a temporary folder), so the final move is a rename.
+    let fetch_into = |dir: &std::path::Path| -> anyhow::Result<tempfile::TempDir> {
+        tempfile::Builder::new()
+            .prefix(".hf-cp-")
+            .tempdir_in(dir)
+            .map_err(|e| {
+                anyhow::Error::new(e).context(format!(
+                    "could not create a temporary folder in {}",
+                    dir.display()
+                ))
+            })
+    };
+    let options = context.session.download_options(None)?;
+    let download = |into: std::path::PathBuf| fetch(api, &options, &src, into);
+    if !dst_remote {
+        if args.dst.as_deref() == Some("-") {
+            let temp = tempfile::tempdir()?;
+            let path = download(temp.path().to_path_buf()).await?;
+            let mut file = std::fs::File::open(&path)?;
+            let mut buffer = vec![0u8; 1 << 20];
+            loop {
+                let n = std::io::Read::read(&mut file, &mut buffer)?;
+                if n == 0 {
+                    return Ok(());
+                }
+                context.output.write_raw(&buffer[..n])?;
+            }
+        }
+        let target = match args.dst.as_deref() {
+            None => std::path::PathBuf::from(&name),
+            Some(dst) if dst.ends_with('/') || std::path::Path::new(dst).is_dir() => {
+                std::path::Path::new(dst).join(&name)
+            }
+            Some(dst) => std::path::PathBuf::from(dst),
+        };
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or_else(
+                || std::path::PathBuf::from("."),
+                std::path::Path::to_path_buf,
+            );
+        std::fs::create_dir_all(&parent).map_err(|e| {
+            anyhow::Error::new(e).context(format!("could not create {}", parent.display()))
+        })?;
+        let temp = fetch_into(&parent)?;
+        let fetched = download(temp.path().to_path_buf()).await?;
+        std::fs::rename(&fetched, &target).map_err(|e| {
+            anyhow::Error::new(e)
+                .context(format!("could not move the file to {}", target.display()))
+        })?;
+        return context.output.emit(&Copied {
+            action: "Downloaded",
+            src: src.to_string(),
+            dst: target.display().to_string(),
+        });
+    }
+    // Repo to repo.
+    let dst_raw = args.dst.clone().unwrap_or_default();
+    let mut dst = file_uri(&dst_raw)?;
+    dst.path = target_path(&dst.path, &dst_raw, &name);
+    let temp = tempfile::tempdir()?;
+    let fetched = download(temp.path().to_path_buf()).await?;
+    upload_one(
+        api,
+        &dst,
+        hf_hub::upload::UploadSource::Path(fetched),
+        context,
+    )
+    .await?;
+    context.output.emit(&Copied {
+        action: "Copied",
+        src: src.to_string(),
         dst: dst.to_string(),
     })
 }

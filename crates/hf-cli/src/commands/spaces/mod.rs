@@ -8,8 +8,11 @@ use hf_hub::RepoType;
 
 use crate::commands::Context;
 use crate::repo_views::{self, CardArgs, InfoArgs, ListArgs};
-use runtime::*;
-use settings::*;
+use logs::LogsArgs;
+use runtime::{
+    DevModeArgs, HardwareArgs, RestartArgs, SpaceSearchArgs, SpaceSettingsUpdateArgs, WaitArgs,
+};
+use settings::{SecretsCommand, SpaceIdArgs, VariablesCommand};
 
 /// `hf spaces <command>`.
 #[derive(Debug, clap::Args)]
@@ -61,12 +64,8 @@ pub(crate) async fn run_spaces(args: SpacesArgs, context: &mut Context) -> anyho
         }
         SpacesCommand::Info(info) => repo_views::info_command(repo_type, info, context).await,
         SpacesCommand::Card(card) => repo_views::card_command(repo_type, card, context).await,
-        SpacesCommand::Secrets(secrets) => {
-            space_settings_command(Some(secrets), None, context).await
-        }
-        SpacesCommand::Variables(variables) => {
-            space_settings_command(None, Some(variables), context).await
-        }
+        SpacesCommand::Secrets(command) => settings::secrets(command, context).await,
+        SpacesCommand::Variables(command) => settings::variables(command, context).await,
         SpacesCommand::Search(a) => runtime::search(a, context).await,
         SpacesCommand::Pause(a) => runtime::pause(a, context).await,
         SpacesCommand::Restart(a) => runtime::restart(a, context).await,

@@ -116,25 +116,6 @@ pub(crate) struct SpaceSettingsUpdateArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub(crate) struct LogsArgs {
-    /// The Space id (e.g. `username/repo-name`).
-    pub(crate) space_id: String,
-    /// Fetch the container build logs instead of the run logs. Useful when a Space is stuck
-    /// in BUILD_ERROR.
-    #[arg(long)]
-    pub(crate) build: bool,
-    /// Follow log output (stream until the server closes the stream). Without this flag,
-    /// only currently available logs are printed.
-    #[arg(short, long, conflicts_with = "tail")]
-    pub(crate) follow: bool,
-    /// Number of lines to show from the end of the logs.
-    #[arg(short = 'n', long, value_name = "N")]
-    pub(crate) tail: Option<usize>,
-    #[command(flatten)]
-    pub(crate) token: TokenArg,
-}
-
-#[derive(Debug, clap::Args)]
 pub(crate) struct WaitArgs {
     /// The Space id (e.g. `username/repo-name`).
     pub(crate) space_id: String,

@@ -156,15 +156,11 @@ impl Render for SpaceSettingsChanged {
     }
 }
 
-/// `hf spaces secrets|variables ...`.
-pub(crate) async fn space_settings_command(
-    secrets: Option<SecretsCommand>,
-    variables: Option<VariablesCommand>,
-    context: &mut Context,
-) -> anyhow::Result<()> {
+/// `hf spaces secrets add|ls|delete` (values are write-only: never shown).
+pub(crate) async fn secrets(command: SecretsCommand, context: &mut Context) -> anyhow::Result<()> {
     let space_repo = |id: &str| parse_repo(id, Some(RepoType::Space));
-    match (secrets, variables) {
-        (Some(SecretsCommand::Add(args)), _) => {
+    match command {
+        SecretsCommand::Add(args) => {
             let settings = crate::args::SpaceSettingsArgs {
                 secrets: args.secrets,
                 secrets_file: args.secrets_file,
@@ -193,13 +189,13 @@ pub(crate) async fn space_settings_command(
                 keys,
             })
         }
-        (Some(SecretsCommand::List(args)), _) => {
+        SecretsCommand::List(args) => {
             let api = context.session.hub_api(args.token.flag())?;
             let repo = space_repo(&args.space_id)?;
             let list = api.list_space_secrets(&repo.id).await?;
             context.output.emit(&SpaceSettingsList::Secrets(list))
         }
-        (Some(SecretsCommand::Delete(args)), _) => {
+        SecretsCommand::Delete(args) => {
             crate::args::require_yes(args.yes, &format!("deleting the secret {}", args.key))?;
             let api = context.session.hub_api(args.token.flag())?;
             let repo = space_repo(&args.space_id)?;
@@ -210,7 +206,17 @@ pub(crate) async fn space_settings_command(
                 keys: vec![args.key],
             })
         }
-        (None, Some(VariablesCommand::Add(args))) => {
+    }
+}
+
+/// `hf spaces variables add|ls|delete`.
+pub(crate) async fn variables(
+    command: VariablesCommand,
+    context: &mut Context,
+) -> anyhow::Result<()> {
+    let space_repo = |id: &str| parse_repo(id, Some(RepoType::Space));
+    match command {
+        VariablesCommand::Add(args) => {
             let settings = crate::args::SpaceSettingsArgs {
                 env: args.env,
                 env_file: args.env_file,
@@ -240,13 +246,13 @@ pub(crate) async fn space_settings_command(
                 keys,
             })
         }
-        (None, Some(VariablesCommand::List(args))) => {
+        VariablesCommand::List(args) => {
             let api = context.session.hub_api(args.token.flag())?;
             let repo = space_repo(&args.space_id)?;
             let list = api.list_space_variables(&repo.id).await?;
             context.output.emit(&SpaceSettingsList::Variables(list))
         }
-        (None, Some(VariablesCommand::Delete(args))) => {
+        VariablesCommand::Delete(args) => {
             crate::args::require_yes(args.yes, &format!("deleting the variable {}", args.key))?;
             let api = context.session.hub_api(args.token.flag())?;
             let repo = space_repo(&args.space_id)?;
@@ -257,6 +263,5 @@ pub(crate) async fn space_settings_command(
                 keys: vec![args.key],
             })
         }
-        (None, None) => Ok(()),
     }
 }
