@@ -690,12 +690,15 @@ fn text_rules(root: &Path, files: &[String]) -> Vec<Problem> {
         }
         if file.starts_with("crates/hf-cli/src/") && rust && !file.ends_with("/hints.rs") {
             for (n, code) in code_lines(&text) {
-                if code.contains("\"hint:") || code.contains("\"hint: ") {
+                // A `hint:` line, or a hint's text handed to `.hint(..)` on the spot.
+                let literal = code.contains(".hint(\"") || code.contains(".hint(format!(");
+                if code.contains("\"hint:") || literal {
                     push(
                         file,
                         n,
                         HINTS,
-                        "a hint: line written outside crates/hf-cli/src/hints.rs".to_owned(),
+                        "a hint written outside crates/hf-cli/src/hints.rs (name it there)"
+                            .to_owned(),
                     );
                 }
             }
@@ -995,7 +998,7 @@ mod tests {
                 ),
                 (
                     "crates/hf-cli/src/output.rs",
-                    "fn f() { println!(\"hint: run it again\"); }\n#[cfg(test)]\nconst T: &str = \"hint: in a test\";\n",
+                    "fn f() { println!(\"hint: run it again\"); }\nfn g() { x.hint(\"do this\") }\nfn h() { x.hint(crate::hints::DO_THIS) }\n#[cfg(test)]\nconst T: &str = \"hint: in a test\";\n",
                 ),
                 (
                     "crates/hf-cli/src/hints.rs",
@@ -1024,6 +1027,12 @@ mod tests {
             ]
         );
         assert_eq!(at(ISSUES), [("crates/x/src/lib.rs".to_owned(), 3)]);
-        assert_eq!(at(HINTS), [("crates/hf-cli/src/output.rs".to_owned(), 1)]);
+        assert_eq!(
+            at(HINTS),
+            [
+                ("crates/hf-cli/src/output.rs".to_owned(), 1),
+                ("crates/hf-cli/src/output.rs".to_owned(), 2)
+            ]
+        );
     }
 }

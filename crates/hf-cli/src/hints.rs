@@ -70,6 +70,105 @@ pub(crate) fn line(hint: &str) -> String {
 pub(crate) const TRUNCATED_VALUES: &str =
     "use `--no-truncate` or `--format json` to display full values";
 
+/// How to get a token and which role fits which use, shown whenever the user has to go and
+/// get one.
+pub(crate) const ROLE_GUIDE: &str = "create one at https://huggingface.co/settings/tokens: a \"read\" token is \
+enough for downloads and inference; uploads and creating or deleting repos need a \"write\" token, \
+or a \"fine-grained\" one with write access to the repos or organizations concerned";
+
+/// When `hf auth login` has no terminal to prompt on.
+pub(crate) fn token_via_stdin() -> String {
+    format!(
+        "{ROLE_GUIDE}; then pass it with `hf auth login --token-stdin` (for example \
+         `hf auth login --token-stdin < token.txt`)"
+    )
+}
+
+/// When a stored token was named that is not there.
+pub(crate) const STORED_TOKENS: &str = "`hf auth list` shows the stored tokens";
+
+/// When `hf auth token` would print the token on a terminal.
+pub(crate) const TOKEN_ON_A_TERMINAL: &str =
+    "pipe it (`hf auth token | ...`), or pass --show to print it anyway";
+
+/// When `hf datasets sql` finds no DuckDB program.
+pub(crate) const INSTALL_DUCKDB: &str = "install the DuckDB program so that `duckdb` is on PATH (`pip install \
+     duckdb-cli`, `brew install duckdb`, or https://duckdb.org/docs/installation)";
+
+/// When a paper is not on the Hub.
+pub(crate) fn paper_not_found(id: &str) -> String {
+    format!("check the arXiv id, or search: `hf papers search \"{id}\"`")
+}
+
+/// When a webhook id is not one of the caller's.
+pub(crate) fn webhook_not_found(id: &str) -> String {
+    format!("'{id}' is not one of your webhooks: `hf webhooks list` lists them")
+}
+
+/// When the Hub refused to merge a pull request.
+pub(crate) fn merge_refused(repo: &impl fmt::Display, num: u64) -> String {
+    format!("`hf discussions info {repo} {num}` shows its state and conflicting files")
+}
+
+/// When a discussion number is not one of the repo's.
+pub(crate) fn discussion_not_found(num: u64, repo: &impl fmt::Display) -> String {
+    format!(
+        "#{num} is not a discussion of {repo}: `hf discussions list {repo} --status all` lists them"
+    )
+}
+
+/// When an Inference Endpoint is not in the namespace asked.
+pub(crate) fn endpoint_not_found(name: &str, namespace: Option<&str>) -> String {
+    let ns = namespace
+        .map(|n| format!(" --namespace {n}"))
+        .unwrap_or_default();
+    format!(
+        "no endpoint '{name}' there: `hf endpoints list{ns}` lists them (an organisation's \
+         endpoints need --namespace ORG)"
+    )
+}
+
+/// When waiting for an endpoint timed out.
+pub(crate) fn endpoint_still_settling(name: &str) -> String {
+    format!("`hf endpoints describe {name}` shows its state and message")
+}
+
+/// When an endpoint settled in another state than running.
+pub(crate) fn endpoint_not_running(name: &str, status: &str) -> String {
+    match status {
+        "paused" | "scaledToZero" => format!("`hf endpoints resume {name}` starts it"),
+        _ => format!(
+            "`hf endpoints describe {name}` shows the message; `hf endpoints update {name}` \
+             changes what it runs"
+        ),
+    }
+}
+
+/// When a collection of that title already exists.
+pub(crate) const COLLECTION_EXISTS: &str = "a collection of this title exists in the namespace: pass --exists-ok to \
+     get it, or choose another title";
+
+/// When the item is already in the collection.
+pub(crate) const ITEM_IN_COLLECTION: &str =
+    "the item is already in the collection: pass --exists-ok to accept that";
+
+/// When the collection or the item to add was not found.
+pub(crate) fn collection_item_not_found(kind: &str, id: &str) -> String {
+    format!(
+        "check the collection slug and that {kind} '{id}' exists on the Hub (and that \
+         your token can see it)"
+    )
+}
+
+/// When a collection (or its item) was not found.
+pub(crate) fn collection_not_found(slug: &str) -> String {
+    format!(
+        "check the slug '{slug}' (owner/title-id, as `hf collections list --owner OWNER` \
+         shows) and the item's object id (`hf collections info {slug}`); a private \
+         collection is visible to its owner's members only"
+    )
+}
+
 /// After a Space was paused.
 pub(crate) fn space_paused(id: &impl fmt::Display) -> String {
     line(&format!("`hf spaces restart {id}` starts it again"))

@@ -83,9 +83,8 @@ struct IdArgs {
 fn found<T>(result: Result<T, hf_hub::Error>, id: &str) -> anyhow::Result<T> {
     match result {
         Err(e) if e.as_http().is_some_and(|h| h.status() == Some(404)) => {
-            Err(anyhow::anyhow!("Paper '{id}' not found on the Hub.")).hint(format!(
-                "check the arXiv id, or search: `hf papers search \"{id}\"`"
-            ))
+            Err(anyhow::anyhow!("Paper '{id}' not found on the Hub."))
+                .hint(crate::hints::paper_not_found(id))
         }
         other => Ok(other?),
     }

@@ -198,9 +198,9 @@ fn spec_from(
 
 fn not_found_hint<T>(result: Result<T, hf_hub::Error>, id: &str) -> anyhow::Result<T> {
     match result {
-        Err(e) if e.as_http().is_some_and(|h| h.status() == Some(404)) => Err(e).hint(format!(
-            "'{id}' is not one of your webhooks: `hf webhooks list` lists them"
-        )),
+        Err(e) if e.as_http().is_some_and(|h| h.status() == Some(404)) => {
+            Err(e).hint(crate::hints::webhook_not_found(id))
+        }
         other => Ok(other?),
     }
 }

@@ -4,6 +4,7 @@
 use super::common::{env_token_set, join_or_none, storage_name, validate};
 use crate::commands::Context;
 use crate::hints::HintExt;
+use crate::hints::ROLE_GUIDE;
 use crate::output::{Human, Render};
 use anyhow::Context as _;
 use clap::Args;
@@ -13,11 +14,6 @@ use hf_auth::{Token, TokenSource};
 use serde::Serialize;
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::process::{Command as Process, Stdio};
-
-/// Which role fits which use, shown whenever the user has to go and get a token.
-pub(crate) const ROLE_GUIDE: &str = "create one at https://huggingface.co/settings/tokens: a \"read\" token is \
-enough for downloads and inference; uploads and creating or deleting repos need a \"write\" token, \
-or a \"fine-grained\" one with write access to the repos or organizations concerned";
 
 /// Options of `hf auth login`.
 #[derive(Debug, Args)]
@@ -106,7 +102,7 @@ pub(crate) async fn login(args: LoginArgs, context: &mut Context) -> anyhow::Res
         tracing::warn!("{notice}");
     }
     let Some(found) = resolution.found else {
-        return Err(anyhow::anyhow!("the token given is empty")).hint(ROLE_GUIDE);
+        return Err(anyhow::anyhow!("the token given is empty")).hint(crate::hints::ROLE_GUIDE);
     };
     let who = validate(context, &found)
         .await
@@ -158,10 +154,7 @@ pub(crate) fn prompt_for_token() -> anyhow::Result<Token> {
         return Err(anyhow::anyhow!(
             "no token given, and standard input is not a terminal to prompt on"
         ))
-        .hint(format!(
-            "{ROLE_GUIDE}; then pass it with `hf auth login --token-stdin` (for example \
-             `hf auth login --token-stdin < token.txt`)"
-        ));
+        .hint(crate::hints::token_via_stdin());
     }
     let mut stderr = std::io::stderr().lock();
     let _ = writeln!(

@@ -41,7 +41,7 @@ pub(crate) fn logout(args: &LogoutArgs, context: &mut Context) -> anyhow::Result
     let store = TokenStore::new(context.session.token_files());
     let outcome = store
         .logout(args.token_name.as_deref())
-        .hint("`hf auth list` shows the stored tokens")?;
+        .hint(crate::hints::STORED_TOKENS)?;
     for failure in &outcome.keyring_errors {
         tracing::warn!("could not delete the keyring entry {failure}");
     }

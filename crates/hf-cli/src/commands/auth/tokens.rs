@@ -167,9 +167,7 @@ pub(crate) fn switch(args: &SwitchArgs, context: &mut Context) -> anyhow::Result
             picked.as_str()
         }
     };
-    let storage = store
-        .switch(name)
-        .hint("`hf auth list` shows the stored tokens")?;
+    let storage = store.switch(name).hint(crate::hints::STORED_TOKENS)?;
     if args.add_to_git_credential {
         let found = context.session.token_on_purpose()?.clone().require()?;
         add_to_git_credential(context, &found.token);
@@ -253,7 +251,7 @@ pub(crate) fn token(args: &TokenArgs, context: &mut Context) -> anyhow::Result<(
         return Err(anyhow::anyhow!(
             "refusing to print the token to a terminal, where it would stay in the scrollback"
         ))
-        .hint("pipe it (`hf auth token | ...`), or pass --show to print it anyway");
+        .hint(crate::hints::TOKEN_ON_A_TERMINAL);
     }
     let found = context
         .session

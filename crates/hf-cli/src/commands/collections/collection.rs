@@ -146,10 +146,7 @@ pub(crate) async fn create(a: CreateArgs, context: &mut Context) -> anyhow::Resu
         .await;
     let c = match c {
         Err(e) if e.as_http().is_some_and(|h| h.status() == Some(409)) => {
-            return Err(e).hint(
-                "a collection of this title exists in the namespace: pass --exists-ok to \
-                 get it, or choose another title",
-            );
+            return Err(e).hint(crate::hints::COLLECTION_EXISTS);
         }
         other => other?,
     };

@@ -47,11 +47,9 @@ pub(crate) fn row(c: &Collection) -> Vec<String> {
 /// A collection (or an item in it) that is not there: say how to find the right one.
 pub(crate) fn not_found_hint<T>(result: Result<T, hf_hub::Error>, slug: &str) -> anyhow::Result<T> {
     match result {
-        Err(e) if e.as_http().is_some_and(|h| h.status() == Some(404)) => Err(e).hint(format!(
-            "check the slug '{slug}' (owner/title-id, as `hf collections list --owner OWNER` \
-             shows) and the item's object id (`hf collections info {slug}`); a private \
-             collection is visible to its owner's members only"
-        )),
+        Err(e) if e.as_http().is_some_and(|h| h.status() == Some(404)) => {
+            Err(e).hint(crate::hints::collection_not_found(slug))
+        }
         other => Ok(other?),
     }
 }

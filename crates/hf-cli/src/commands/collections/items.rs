@@ -98,15 +98,12 @@ pub(crate) async fn add_item(a: AddItemArgs, context: &mut Context) -> anyhow::R
         .await;
     let c = match result {
         Err(e) if e.as_http().is_some_and(|h| h.status() == Some(409)) => {
-            return Err(e)
-                .hint("the item is already in the collection: pass --exists-ok to accept that");
+            return Err(e).hint(crate::hints::ITEM_IN_COLLECTION);
         }
         Err(e) if e.as_http().is_some_and(|h| h.status() == Some(404)) => {
-            return Err(e).hint(format!(
-                "check the collection slug and that {} '{}' exists on the Hub (and that \
-                 your token can see it)",
+            return Err(e).hint(crate::hints::collection_item_not_found(
                 a.item_type.api().as_str(),
-                a.item_id
+                &a.item_id,
             ));
         }
         other => other?,

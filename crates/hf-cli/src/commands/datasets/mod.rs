@@ -73,10 +73,8 @@ pub(crate) async fn run_datasets(args: DatasetsArgs, context: &mut Context) -> a
             let query = crate::duckdb::check_query(&a.sql)?;
             let path = context.session.env().get(&hf_auth::env::PATH);
             let Some(binary) = crate::duckdb::find(path.as_deref()) else {
-                return Err(anyhow::anyhow!("DuckDB is required for `hf datasets sql`.")).hint(
-                    "install the DuckDB program so that `duckdb` is on PATH (`pip install \
-                     duckdb-cli`, `brew install duckdb`, or https://duckdb.org/docs/installation)",
-                );
+                return Err(anyhow::anyhow!("DuckDB is required for `hf datasets sql`."))
+                    .hint(crate::hints::INSTALL_DUCKDB);
             };
             let token = context.session.token_or_flag(a.token.flag())?;
             let endpoint = context.session.endpoint()?;

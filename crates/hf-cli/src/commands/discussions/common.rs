@@ -215,10 +215,7 @@ pub(crate) fn not_found_hint<T>(
                 )
             }) =>
         {
-            Err(e).hint(format!(
-                "#{num} is not a discussion of {}: `hf discussions list {} --status all` lists them",
-                repo.id, repo.id
-            ))
+            Err(e).hint(crate::hints::discussion_not_found(num, &repo.id))
         }
         other => Ok(other?),
     }

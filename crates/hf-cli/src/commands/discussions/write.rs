@@ -199,10 +199,7 @@ pub(crate) async fn status_change(
         .and_then(hf_hub::Error::as_http)
         .is_some_and(|h| *h.kind() == hf_hub::HttpErrorKind::Conflict);
     if conflict {
-        return Err(result.unwrap_err()).hint(format!(
-            "`hf discussions info {} {}` shows its state and conflicting files",
-            repo.id, a.num
-        ));
+        return Err(result.unwrap_err()).hint(crate::hints::merge_refused(&repo.id, a.num));
     }
     not_found_hint(result, &repo, a.num)?;
     context.output.emit(&Report {

@@ -64,13 +64,7 @@ pub(crate) fn found<T>(
 ) -> anyhow::Result<T> {
     match result {
         Err(e) if e.as_http().is_some_and(|h| h.status() == Some(404)) => {
-            let ns = namespace
-                .map(|n| format!(" --namespace {n}"))
-                .unwrap_or_default();
-            Err(e).hint(format!(
-                "no endpoint '{name}' there: `hf endpoints list{ns}` lists them (an organisation's \
-                 endpoints need --namespace ORG)"
-            ))
+            Err(e).hint(crate::hints::endpoint_not_found(name, namespace))
         }
         other => Ok(other?),
     }
@@ -104,23 +98,14 @@ pub(crate) async fn wait(
             "timed out waiting for endpoint {name}: still {}",
             endpoint.status()
         ))
-        .hint(format!(
-            "`hf endpoints describe {name}` shows its state and message"
-        ));
+        .hint(crate::hints::endpoint_still_settling(name));
     }
     if endpoint.status() != "running" {
-        let hint = match endpoint.status() {
-            "paused" | "scaledToZero" => format!("`hf endpoints resume {name}` starts it"),
-            _ => format!(
-                "`hf endpoints describe {name}` shows the message; `hf endpoints update {name}` \
-                 changes what it runs"
-            ),
-        };
         return Err(anyhow::anyhow!(
             "endpoint {name} is not running (state {})",
             endpoint.status()
         ))
-        .hint(hint);
+        .hint(crate::hints::endpoint_not_running(name, endpoint.status()));
     }
     Ok(endpoint)
 }
