@@ -2,6 +2,7 @@
 
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
+use url::Url;
 
 use super::retry::server_wait;
 use crate::error::{HttpError, HttpErrorKind};
@@ -31,7 +32,7 @@ pub async fn read_body_limited(response: reqwest::Response, limit: u64) -> Resul
                  (raise HF_HUB_DOWNLOAD_TIMEOUT on slow links)"
                     .to_owned()
             } else {
-                format!("the body could not be read: {}", super::error_chain(&e))
+                format!("the body could not be read: {}", error_chain(&e))
             }
         })?;
         if out.len() as u64 + chunk.len() as u64 > limit {
@@ -189,6 +190,103 @@ fn json_messages(json: &serde_json::Value) -> Vec<String> {
         );
     }
     out
+}
+
+pub(super) const CONNECT_FAILED: &str = "could not connect";
+
+/// What a certificate failure in `chain` (an error chain's text) means, in words.
+fn certificate_problem(chain: &str) -> Option<&'static str> {
+    if !chain.contains("certificate") {
+        return None;
+    }
+    let reasons = [
+        (
+            "UnknownIssuer",
+            "it is signed by an unknown certificate authority",
+        ),
+        (
+            "unknown issuer",
+            "it is signed by an unknown certificate authority",
+        ),
+        ("NotValidForName", "it is not valid for this host name"),
+        ("not valid for name", "it is not valid for this host name"),
+        ("Expired", "it has expired"),
+        ("expired", "it has expired"),
+        ("NotValidYet", "it is not valid yet"),
+        ("Revoked", "it has been revoked"),
+        ("BadSignature", "its signature is invalid"),
+        (
+            "UnsupportedSignatureAlgorithm",
+            "it uses an unsupported signature algorithm",
+        ),
+        ("InvalidPurpose", "it is not meant for a TLS server"),
+        ("BadEncoding", "it is malformed"),
+    ];
+    Some(
+        reasons
+            .iter()
+            .find(|(code, _)| chain.contains(code))
+            .map_or("it was not accepted", |(_, words)| words),
+    )
+}
+
+pub(super) fn transport_error(error: &reqwest::Error, method: &str, url: &str) -> HttpError {
+    let chain = error_chain(error);
+    if let Some(problem) = certificate_problem(&chain) {
+        let host = Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        return HttpError::new(HttpErrorKind::Certificate, method, url).with_detail(format!(
+            "the TLS certificate of {host} was refused: {problem} ({chain})"
+        ));
+    }
+    if error.is_timeout() {
+        HttpError::new(HttpErrorKind::Timeout, method, url).with_detail(
+            "no answer in time (raise HF_HUB_ETAG_TIMEOUT / HF_HUB_DOWNLOAD_TIMEOUT on slow links)",
+        )
+    } else if error.is_connect() {
+        HttpError::new(HttpErrorKind::Connection, method, url).with_detail(CONNECT_FAILED)
+    } else if error.is_builder() {
+        HttpError::new(HttpErrorKind::Request, method, url).with_detail(error_chain(error))
+    } else {
+        HttpError::new(HttpErrorKind::Connection, method, url).with_detail(error_chain(error))
+    }
+}
+
+/// The error and its causes on one line, with any URL query strings removed.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        parts.push(cause.to_string());
+        source = cause.source();
+    }
+    parts.dedup();
+    let joined = parts.join(": ");
+    // reqwest includes the full URL in its messages; signed query strings must not leak.
+    joined
+        .split_whitespace()
+        .map(|word| {
+            if word.contains("://") {
+                crate::error::redact_url(word.trim_matches(|c| c == '(' || c == ')'))
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Maps a transport error from a body stream (after the response started) to an [`HttpError`].
+#[must_use]
+pub fn stream_error(error: &reqwest::Error, method: &str, url: &str) -> HttpError {
+    if error.is_timeout() {
+        HttpError::new(HttpErrorKind::Timeout, method, url).with_detail("the transfer stalled")
+    } else {
+        HttpError::new(HttpErrorKind::Connection, method, url)
+            .with_detail(format!("the transfer broke off: {}", error_chain(error)))
+    }
 }
 
 #[cfg(test)]
