@@ -441,8 +441,6 @@ fn resolve<'a>(
 /// exactly (the files of the circle as the rule prints them), so a new circle fails, and so
 /// does an entry once its circle is broken (remove it then).
 const KNOWN_CIRCLES: &[&str] = &[
-    "crates/hf-hub/src/api/mod.rs, crates/hf-hub/src/api/listing.rs, crates/hf-hub/src/api/pagination.rs, crates/hf-hub/src/api/refs.rs, crates/hf-hub/src/tree.rs",
-    "crates/hf-hub/src/cache/mod.rs, crates/hf-hub/src/cache/lookup.rs, crates/hf-hub/src/cache/scan.rs, crates/hf-hub/src/cache/shared_blobs.rs, crates/hf-hub/src/cache/verify.rs",
     "crates/hf-hub/src/download/mod.rs, crates/hf-hub/src/download/adaptive.rs, crates/hf-hub/src/download/fetch.rs, crates/hf-hub/src/download/local_dir.rs",
     "crates/hf-hub/src/upload/mod.rs, crates/hf-hub/src/upload/commit.rs, crates/hf-hub/src/upload/files.rs, crates/hf-hub/src/upload/folder.rs, crates/hf-hub/src/upload/lfs.rs, crates/hf-hub/src/upload/secrets.rs",
     "crates/hf-test-server/src/model.rs, crates/hf-test-server/src/respond.rs, crates/hf-test-server/src/spaces.rs",
@@ -456,10 +454,28 @@ fn module_circles(root: &Path, files: &[String]) -> Vec<Problem> {
         let mut edges: BTreeMap<&Vec<String>, BTreeMap<&Vec<String>, usize>> = BTreeMap::new();
         for (module, file) in modules {
             let is_mod_rs = file.ends_with("/mod.rs") || file.ends_with("/lib.rs");
+            // Inside an inline `mod name { .. }` of the file, `super::` is the file's module.
+            let mut depth = 0usize;
+            let mut inline_until: Option<usize> = None;
             for (line, code) in code_lines(&read(root, file)) {
+                let opens_inline = inline_until.is_none() && starts_inline_module(&code);
+                let inside = inline_until.is_some() || opens_inline;
                 let mut targets: Vec<Vec<String>> = paths_after(&code, "crate::");
                 // `super::` climbs from the module a file is (`a/b.rs` is `a::b`: super is `a`).
-                let parent: Vec<String> = module[..module.len().saturating_sub(1)].to_vec();
+                let parent: Vec<String> = if inside {
+                    module.clone()
+                } else {
+                    module[..module.len().saturating_sub(1)].to_vec()
+                };
+                let code_only = strip_strings(&code);
+                let before = depth;
+                depth = (depth + code_only.matches('{').count())
+                    .saturating_sub(code_only.matches('}').count());
+                if opens_inline {
+                    inline_until = Some(before);
+                } else if inline_until.is_some_and(|d| depth <= d) {
+                    inline_until = None;
+                }
                 targets.extend(paths_after(&code, "super::").into_iter().map(|p| {
                     let mut full = parent.clone();
                     full.extend(p);
@@ -529,6 +545,43 @@ fn module_circles(root: &Path, files: &[String]) -> Vec<Problem> {
         }
     }
     problems
+}
+
+/// Whether a line opens an inline module (`mod name {`, `pub(crate) mod name {`).
+fn starts_inline_module(code: &str) -> bool {
+    let trimmed = code.trim_start();
+    let rest = trimmed
+        .strip_prefix("pub(crate) ")
+        .or_else(|| trimmed.strip_prefix("pub(super) "))
+        .or_else(|| trimmed.strip_prefix("pub "))
+        .unwrap_or(trimmed);
+    rest.strip_prefix("mod ")
+        .is_some_and(|r| r.trim_end().ends_with('{'))
+}
+
+/// A line with its string literals emptied (their braces are not code).
+fn strip_strings(code: &str) -> String {
+    let mut out = String::new();
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in code.chars() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_string = false;
+                out.push(c);
+            }
+            continue;
+        }
+        if c == '"' {
+            in_string = true;
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The strongly connected components of more than one node (Tarjan).
@@ -927,6 +980,12 @@ mod tests {
                     "// crate::c is not an import\nuse super::c::{C, D};\n",
                 ),
                 ("crates/k/src/c.rs", "fn f() -> crate::a::A { todo!() }\n"),
+                // In an inline module, `super::` is the file's own module: no edge to lib.rs's
+                // children from here.
+                (
+                    "crates/k/src/d.rs",
+                    "pub fn g() {}\nmod inner {\n    use super::g;\n}\nuse crate::a::A;\n",
+                ),
                 // A folder's mod.rs and a child using each other is a circle too.
                 ("crates/m/src/lib.rs", "mod f;\n"),
                 ("crates/m/src/f/mod.rs", "mod g;\nfn x() { g::run() }\n"),

@@ -4,10 +4,9 @@
 use futures_util::StreamExt as _;
 use hf_auth::http::stream_error;
 use serde::Deserialize;
-use url::Url;
 
-use crate::api::ListingLimits;
 use crate::api::pagination::ListingBudget;
+use crate::api::pagination::ListingLimits;
 use crate::repo::{Repo, encode_revision, validate_revision};
 use crate::{Error, HubApi};
 
@@ -87,23 +86,7 @@ async fn read_page(response: reqwest::Response, limit: u64) -> Result<Vec<u8>, E
     Ok(body)
 }
 
-/// The `rel="next"` target of a `Link` header, resolved against `base`.
-#[must_use]
-pub fn next_link(header: &str, base: &Url) -> Option<Url> {
-    header.split(',').find_map(|part| {
-        let mut pieces = part.split(';');
-        let target = pieces.next()?.trim().strip_prefix('<')?.strip_suffix('>')?;
-        let is_next = pieces.any(|p| {
-            let p = p.trim().replace(' ', "");
-            p.eq_ignore_ascii_case("rel=\"next\"") || p.eq_ignore_ascii_case("rel=next")
-        });
-        if is_next {
-            base.join(target).ok()
-        } else {
-            None
-        }
-    })
-}
+pub use crate::api::pagination::next_link;
 
 impl TreeEntry {
     /// Whether this is a file (not a directory).
@@ -217,6 +200,8 @@ impl HubApi {
 
 #[cfg(test)]
 mod tests {
+    use url::Url;
+
     use super::*;
 
     #[test]

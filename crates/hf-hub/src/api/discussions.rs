@@ -6,8 +6,8 @@ use hf_auth::http::read_body_limited;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::api::ListingLimits;
 use crate::api::pagination::ListingBudget;
+use crate::api::pagination::ListingLimits;
 use crate::repo::Repo;
 use crate::{Error, HubApi};
 

@@ -2,7 +2,7 @@
 
 use futures_util::stream::BoxStream;
 
-use crate::api::RepoInfo;
+use crate::api::info::RepoInfo;
 use crate::api::pagination::paginate;
 use crate::repo::RepoType;
 use crate::{Error, HubApi};

@@ -9,8 +9,6 @@ use url::Url;
 
 use crate::Error;
 
-pub(crate) use crate::tree::next_link;
-
 /// Bounds on one paginated listing, over all its pages. A server whose every page links to
 /// another (by accident or by design) would otherwise grow the process without end; past a
 /// bound the listing stops with [`Error::Protocol`] naming it.
@@ -181,6 +179,24 @@ fn decode_error(url: &Url, detail: &str) -> Error {
         "GET {}: {detail}",
         hf_auth::redact_url(url.as_str())
     ))
+}
+
+/// The `rel="next"` target of a `Link` header, resolved against `base`.
+#[must_use]
+pub fn next_link(header: &str, base: &Url) -> Option<Url> {
+    header.split(',').find_map(|part| {
+        let mut pieces = part.split(';');
+        let target = pieces.next()?.trim().strip_prefix('<')?.strip_suffix('>')?;
+        let is_next = pieces.any(|p| {
+            let p = p.trim().replace(' ', "");
+            p.eq_ignore_ascii_case("rel=\"next\"") || p.eq_ignore_ascii_case("rel=next")
+        });
+        if is_next {
+            base.join(target).ok()
+        } else {
+            None
+        }
+    })
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use hf_auth::env::{EnvSource, ProcessEnv};
 
-use super::{RepoCache, safe_relative_path};
+use super::layout::{RepoCache, safe_relative_path};
 use crate::repo::{DEFAULT_REVISION, Repo, RepoId, RepoType};
 
 /// The shared cache folder (`HF_HUB_CACHE`, else `$HF_HOME/hub`), for lookups.

@@ -7,7 +7,7 @@
 //! blob is stat'ed once, by the listing of `blobs/`; and repos are scanned in parallel.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use super::shared_blobs;
@@ -240,26 +240,6 @@ fn scan_in_parallel(
     results.into_iter().map(|(_, path, r)| (path, r)).collect()
 }
 
-/// `base/target` with `.` and `..` resolved textually (a `..` that cannot pop a name is kept).
-pub(super) fn lexical_join(base: &Path, target: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for component in base.join(target).components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => match out.components().next_back() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                // `/..` is `/`.
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(".."),
-            },
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 /// What a scan keeps of a blob's metadata (small: a cache has hundreds of thousands).
 #[derive(Debug, Clone, Copy)]
 struct BlobStat {
@@ -310,7 +290,7 @@ impl Blobs {
 /// hop; `None` when the link cannot be read.
 fn resolve_pointer(pointer: &Path, blobs: &Blobs) -> Option<(PathBuf, Option<PathBuf>)> {
     let target = std::fs::read_link(pointer).ok()?;
-    let mut path = lexical_join(pointer.parent().unwrap_or(Path::new("")), &target);
+    let mut path = super::layout::lexical_join(pointer.parent().unwrap_or(Path::new("")), &target);
     let first_link = blobs.is_link(&path).then(|| path.clone());
     for _ in 0..4 {
         if !blobs.is_link(&path) {
@@ -319,7 +299,7 @@ fn resolve_pointer(pointer: &Path, blobs: &Blobs) -> Option<(PathBuf, Option<Pat
         let Ok(next) = std::fs::read_link(&path) else {
             break;
         };
-        path = lexical_join(path.parent().unwrap_or(Path::new("")), &next);
+        path = super::layout::lexical_join(path.parent().unwrap_or(Path::new("")), &next);
     }
     Some((path, first_link))
 }
@@ -344,7 +324,7 @@ fn scan_repo(
 
     let mut blobs = Blobs {
         // Normalized as the resolved links are, so a root given as `a/../hub` still matches.
-        dir: lexical_join(dir, Path::new("blobs")),
+        dir: super::layout::lexical_join(dir, Path::new("blobs")),
         files: HashMap::new(),
         links: HashSet::new(),
     };
@@ -373,7 +353,7 @@ fn scan_repo(
                 let link = blobs.dir.join(name);
                 let target = shared_blobs::link_target(&link, root)?;
                 // Normalized as the resolved snapshot links are.
-                Some((link, lexical_join(&target, Path::new(""))))
+                Some((link, super::layout::lexical_join(&target, Path::new(""))))
             })
             .collect()
     } else {
@@ -770,12 +750,14 @@ fn remove_dir(path: &Path) -> Result<(), Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::lexical_join;
+    use crate::cache::layout::lexical_join;
     use std::path::{Path, PathBuf};
 
     #[test]
     fn links_are_joined_textually() {
-        let join = |base: &str, target: &str| lexical_join(Path::new(base), Path::new(target));
+        let join = |base: &str, target: &str| {
+            lexical_join(Path::new(base), Path::new(target))
+        };
         assert_eq!(
             join("/c/models--a--b/snapshots/123/sub", "../../../blobs/e"),
             PathBuf::from("/c/models--a--b/blobs/e")

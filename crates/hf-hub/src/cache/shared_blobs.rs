@@ -100,7 +100,7 @@ fn absolute(p: &Path) -> PathBuf {
     } else {
         std::env::current_dir().unwrap_or_default().join(p)
     };
-    super::scan::lexical_join(&joined, Path::new(""))
+    super::layout::lexical_join(&joined, Path::new(""))
 }
 
 /// `<repo-folder>/blobs/<name>` when `blob` is a repo blob of the cache at `root`.

@@ -119,7 +119,7 @@ pub(crate) fn write(folder: &Path, commit: &str, listing: &[TreeEntry]) {
     let path = listing_path(folder, commit);
     let written = serde_json::to_vec_pretty(&listing)
         .map_err(|e| crate::Error::Protocol(e.to_string()))
-        .and_then(|bytes| super::write_atomic(&path, &bytes))
+        .and_then(|bytes| super::layout::write_atomic(&path, &bytes))
         .and_then(|()| restrict(&path));
     if let Err(error) = written {
         tracing::debug!("could not write the tree cache {}: {error}", path.display());

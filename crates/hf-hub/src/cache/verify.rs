@@ -88,7 +88,7 @@ pub fn verify_repo(dir: &Path, remote: Option<&[TreeEntry]>) -> Result<VerifyRep
             None => std::fs::read_link(file)
                 .ok()
                 .map(|target| {
-                    super::scan::lexical_join(file.parent().unwrap_or(Path::new("")), &target)
+                    super::layout::lexical_join(file.parent().unwrap_or(Path::new("")), &target)
                 })
                 .filter(|blob| blob.parent().is_some_and(|p| p.ends_with("blobs")))
                 .and_then(|blob| blob.file_name().map(|n| n.to_string_lossy().into_owned())),
