@@ -755,9 +755,7 @@ mod tests {
 
     #[test]
     fn links_are_joined_textually() {
-        let join = |base: &str, target: &str| {
-            lexical_join(Path::new(base), Path::new(target))
-        };
+        let join = |base: &str, target: &str| lexical_join(Path::new(base), Path::new(target));
         assert_eq!(
             join("/c/models--a--b/snapshots/123/sub", "../../../blobs/e"),
             PathBuf::from("/c/models--a--b/blobs/e")

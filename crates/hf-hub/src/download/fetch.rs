@@ -12,13 +12,13 @@ use std::sync::{Arc, Condvar, Mutex};
 
 use bytes::Bytes;
 use futures_util::StreamExt as _;
-use hf_auth::http::{HubClient, HubRequest};
+use hf_auth::http::HubClient;
 use tokio::sync::mpsc;
-use url::Url;
 
 use super::adaptive::{RANGE_TICK, Ramp, Width};
+use super::options::DownloadOptions;
+use super::planned::Source;
 use super::tail::{Piece, Tail};
-use super::{DownloadOptions, FileMetadata};
 use crate::Error;
 use crate::hash::{ContentHasher, HashKind};
 use crate::progress::{Progress, ProgressEvent};
@@ -32,67 +32,6 @@ const RANGE_WRITE_BUFFER: usize = 128 * 1024;
 const TAIL_POLL: std::time::Duration = std::time::Duration::from_millis(100);
 /// Network chunks queued for the writer thread of a single stream.
 const WRITER_SLOTS: usize = 16;
-
-/// Where a file's bytes are fetched from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Source {
-    /// A Hub URL: sent with the token, redirects followed (the token is dropped when they leave the Hub).
-    Hub(Url),
-    /// A CDN URL: never sent the token.
-    Cdn(Url),
-    /// A file stored in Xet: reconstructed from the CAS (feature `xet`, unless
-    /// `HF_HUB_DISABLE_XET`), else fetched from `bridge` (the CDN URL the Hub redirected to).
-    Xet {
-        /// The file's Xet hash.
-        hash: String,
-        /// The Hub route that hands out CAS read tokens (`rel="xet-auth"`).
-        auth: Url,
-        /// Where the Hub redirected: the bridge, for clients without Xet.
-        bridge: Url,
-    },
-}
-
-impl Source {
-    /// The source a HEAD's metadata points to.
-    #[must_use]
-    pub fn from_metadata(metadata: &FileMetadata) -> Self {
-        match (&metadata.xet_hash, &metadata.xet_auth) {
-            (Some(hash), Some(auth)) if metadata.on_cdn => Self::Xet {
-                hash: hash.clone(),
-                auth: auth.clone(),
-                bridge: metadata.location.clone(),
-            },
-            _ if metadata.on_cdn => Self::Cdn(metadata.location.clone()),
-            _ => Self::Hub(metadata.location.clone()),
-        }
-    }
-
-    /// This source fetched over plain HTTP: a Xet file through its bridge (with the token
-    /// only when the bridge is the Hub's own resolve URL).
-    fn over_http(&self, http: &HubClient) -> Self {
-        match self {
-            Self::Xet { bridge, .. } if http.config().is_trusted(bridge) => {
-                Self::Hub(bridge.clone())
-            }
-            Self::Xet { bridge, .. } => Self::Cdn(bridge.clone()),
-            other => other.clone(),
-        }
-    }
-
-    fn request(&self, http: &HubClient) -> HubRequest {
-        match self {
-            Self::Hub(url) => http.get(url.clone()),
-            Self::Cdn(url) | Self::Xet { bridge: url, .. } => http.get(url.clone()).without_auth(),
-        }
-    }
-
-    fn url(&self) -> &Url {
-        match self {
-            Self::Hub(url) | Self::Cdn(url) | Self::Xet { bridge: url, .. } => url,
-        }
-    }
-}
 
 /// What a transfer did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -567,7 +506,7 @@ async fn parallel(
     file.set_len(size)
         .map_err(io_err("cannot size", incomplete))?;
     let progress_file = progress_path(incomplete);
-    super::write_atomic(&progress_file, prefix.to_string().as_bytes())?;
+    crate::cache::write_atomic(&progress_file, prefix.to_string().as_bytes())?;
     let file = Arc::new(file);
     options.progress.on_event(ProgressEvent::FileStarted {
         path: path.clone(),
@@ -752,12 +691,12 @@ fn write_at(file: &File, mut buf: &[u8], mut offset: u64) -> std::io::Result<()>
 const WIDE_START_CHUNKS: u64 = 16;
 
 /// The adaptive width a file with `chunks_left` ranges to fetch starts at: a long file starts
-/// at [`super::DEFAULT_CONNECTIONS`] (measured on loopback: 2 connections take 1.3x as long
+/// at [`super::options::DEFAULT_CONNECTIONS`] (measured on loopback: 2 connections take 1.3x as long
 /// as 4 on 1 GiB, and the ramp cannot tell in its first samples), a short one at 2, which it
 /// may finish before any widening pays off.
 fn adaptive_start(chunks_left: u64) -> usize {
     if chunks_left >= WIDE_START_CHUNKS {
-        super::DEFAULT_CONNECTIONS
+        super::options::DEFAULT_CONNECTIONS
     } else {
         2
     }
@@ -947,7 +886,7 @@ impl RangeJob {
         if let Some(contiguous) = advanced {
             self.state.1.notify_all();
             // Recorded after the bytes are written, so a killed process resumes from here.
-            super::write_atomic(&self.progress_file, contiguous.to_string().as_bytes())?;
+            crate::cache::write_atomic(&self.progress_file, contiguous.to_string().as_bytes())?;
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ mod errors;
 mod fetch;
 mod local_dir;
 mod options;
+mod planned;
 mod tail;
 #[cfg(feature = "xet")]
 mod xet;
@@ -25,7 +26,6 @@ use std::sync::Arc;
 
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use hf_auth::http::Redirects;
-use url::Url;
 
 use crate::cache::{
     self, FileLock, RepoCache, blob_link_target, link_pointer, safe_relative_path, shared_blobs,
@@ -37,77 +37,13 @@ use crate::tree::TreeEntry;
 use crate::{Error, HubApi};
 
 pub use crate::hash::{ContentHasher, HashKind};
-pub use fetch::{FetchStats, Source};
+pub use fetch::FetchStats;
 pub use options::{
     DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_FILES_IN_FLIGHT,
     DEFAULT_MAX_WORKERS, DownloadOptions,
 };
-
-/// What a HEAD on a resolve URL says about a file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileMetadata {
-    /// The commit the revision resolved to (`X-Repo-Commit`).
-    pub commit: String,
-    /// The blob id: sha256 for LFS files, git-sha1 otherwise (`X-Linked-Etag`, else `ETag`).
-    pub etag: String,
-    /// The content size (`X-Linked-Size`, else `Content-Length`).
-    pub size: Option<u64>,
-    /// Where the bytes are: the CDN location when the Hub redirected there.
-    pub location: Url,
-    /// Whether `location` is a CDN (fetched without the token) rather than the Hub itself.
-    pub on_cdn: bool,
-    /// The file's Xet hash (`X-Xet-Hash`), when it is stored in Xet.
-    pub xet_hash: Option<String>,
-    /// The Hub route that hands out CAS read tokens for it (`Link: <..>; rel="xet-auth"`).
-    pub xet_auth: Option<Url>,
-}
-
-/// One file to fetch, with everything needed to place and verify it.
-#[derive(Debug, Clone)]
-struct Planned {
-    path: Arc<str>,
-    etag: String,
-    size: u64,
-    source: Option<Source>,
-    /// Its Xet hash, when it is stored in Xet (a key into the shared blob store).
-    xet_hash: Option<String>,
-}
-
-impl Planned {
-    /// The one file a HEAD described: refused early when its etag cannot be verified or its
-    /// size is missing; a file not on the CDN is fetched at the commit the HEAD saw, so the
-    /// bytes match its etag.
-    fn from_head(
-        api: &HubApi,
-        repo: &Repo,
-        path: &str,
-        metadata: &FileMetadata,
-    ) -> Result<Self, Error> {
-        if HashKind::of_etag(&metadata.etag).is_none() {
-            return Err(Error::Protocol(format!(
-                "the Hub's etag for {path} ('{}') is not a sha256 or git-sha1, so the file cannot be verified",
-                metadata.etag
-            )));
-        }
-        let Some(size) = metadata.size else {
-            return Err(Error::Protocol(format!(
-                "the Hub did not send the size of {path}"
-            )));
-        };
-        let source = if metadata.on_cdn {
-            Source::from_metadata(metadata)
-        } else {
-            Source::Hub(api.http.url(&repo.resolve_path(&metadata.commit, path))?)
-        };
-        Ok(Self {
-            path: Arc::from(path),
-            etag: metadata.etag.clone(),
-            size,
-            source: Some(source),
-            xet_hash: metadata.xet_hash.clone(),
-        })
-    }
-}
+use planned::Planned;
+pub use planned::{FileMetadata, Source};
 
 /// The `rel="xet-auth"` target of a `Link` header value (`<url>; rel="xet-auth", ...`).
 fn xet_auth_link(value: &str) -> Option<String> {
@@ -633,8 +569,6 @@ pub fn normalize_etag(raw: &str) -> String {
         .trim_matches('"')
         .to_owned()
 }
-
-pub(crate) use cache::write_atomic;
 
 /// Records that `path` does not exist at the commit the Hub named (`.no_exist/<commit>/<path>`
 /// and `refs/<revision>`), as the Python client does, so offline lookups can tell "missing on
