@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use super::files::hash_source;
 use super::lfs::LfsObject;
 use super::secrets::{SecretScanner, findings_error};
-use super::{
+use super::types::{
     CommitInfo, CommitOperation, CommitOptions, UploadOptions, UploadReport, UploadSource,
 };
 use crate::hash::HashKind;

@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use bytes::Bytes;
 use tokio::io::{AsyncReadExt as _, AsyncSeekExt as _};
 
-use super::UploadSource;
 use super::secrets::{SecretFinding, SecretScanner};
+use super::types::UploadSource;
 use crate::Error;
 use crate::hash::{ContentHasher, HashKind};
 use crate::progress::{ProgressEvent, SharedProgress};

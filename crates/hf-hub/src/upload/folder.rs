@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use super::commit::normalize_path_in_repo;
-use super::{CommitOperation, CommitOptions, UploadOptions, UploadReport, UploadSource};
+use super::types::{CommitOperation, CommitOptions, UploadOptions, UploadReport, UploadSource};
 use crate::patterns::PatternFilter;
 use crate::repo::{DEFAULT_REVISION, Repo};
 use crate::{Error, HubApi};

@@ -14,7 +14,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use super::files::{RangeProgress, range_body};
-use super::{UploadOptions, UploadSource};
+use super::types::{UploadOptions, UploadSource};
 use crate::progress::ProgressEvent;
 use crate::repo::Repo;
 use crate::{Error, HubApi};

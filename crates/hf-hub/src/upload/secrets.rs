@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use memchr::memmem::Finder;
 
-use super::UploadSource;
+use super::types::UploadSource;
 use crate::Error;
 
 /// Read size of [`scan_for_secrets`].
