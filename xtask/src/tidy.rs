@@ -6,7 +6,8 @@
 //!   the table "Allowed edges" of docs/ARCHITECTURE.md lists;
 //! - a command module of hf-cli never imports another command module;
 //! - the library files of a crate do not import each other in a circle (the crate root and
-//!   its `error` module aside: any file may name the crate's error type and re-exports);
+//!   its `error` module aside: any file may name the crate's error type and re-exports; a
+//!   folder's `mod.rs` may use its children or be used by them, not both);
 //! - no absolute path of a machine, no path out of the repository (`../shared` is read only
 //!   by the tests that say "skipped" without it);
 //! - no `allow(dead_code)` (`#[expect]` fails when stale), no comment pointing at an issue
@@ -437,16 +438,8 @@ fn resolve<'a>(
         .find_map(|n| modules.get_key_value(&path[..n]).map(|(k, _)| k))
 }
 
-/// The circles that were there when this rule was written, to be broken one by one; listed
-/// exactly (the files of the circle as the rule prints them), so a new circle fails, and so
-/// does an entry once its circle is broken (remove it then).
-const KNOWN_CIRCLES: &[&str] = &[
-    "crates/hf-test-server/src/model.rs, crates/hf-test-server/src/respond.rs, crates/hf-test-server/src/spaces.rs",
-];
-
 fn module_circles(root: &Path, files: &[String]) -> Vec<Problem> {
     let mut problems = Vec::new();
-    let mut seen: BTreeSet<String> = BTreeSet::new();
     for modules in crate_modules(files).values() {
         // Edges between files, with the line of the first use.
         let mut edges: BTreeMap<&Vec<String>, BTreeMap<&Vec<String>, usize>> = BTreeMap::new();
@@ -513,10 +506,6 @@ fn module_circles(root: &Path, files: &[String]) -> Vec<Problem> {
         for circle in strongly_connected(modules.keys().collect(), &edges) {
             let names: Vec<&str> = circle.iter().map(|m| modules[*m].as_str()).collect();
             let listed = names.join(", ");
-            if KNOWN_CIRCLES.contains(&listed.as_str()) {
-                seen.insert(listed);
-                continue;
-            }
             let first = circle[0];
             let line = edges
                 .get(first)
@@ -528,17 +517,6 @@ fn module_circles(root: &Path, files: &[String]) -> Vec<Problem> {
                 line,
                 rule: CIRCLES,
                 what: format!("these files import each other in a circle: {listed}"),
-            });
-        }
-    }
-    // Only over a whole repository: a small tree has none of them.
-    if files.iter().any(|f| f == "xtask/src/tidy.rs") {
-        for stale in KNOWN_CIRCLES.iter().filter(|c| !seen.contains(**c)) {
-            problems.push(Problem {
-                file: "xtask/src/tidy.rs".to_owned(),
-                line: 1,
-                rule: CIRCLES,
-                what: format!("KNOWN_CIRCLES lists a circle that is gone (remove it): {stale}"),
             });
         }
     }

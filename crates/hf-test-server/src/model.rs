@@ -9,6 +9,9 @@ use serde_json::{Value, json};
 
 use crate::util::{git_blob_sha1, iso8601, lfs_pointer, now_secs, sha1_hex};
 
+/// How long a Space's (re)build takes, from `BUILDING` through `APP_STARTING` to `RUNNING`.
+pub(crate) const BUILD_MS: u64 = 600;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum RepoType {
     Model,
@@ -274,7 +277,7 @@ impl SpaceSettings {
     pub(crate) fn stage_at(&self, now_ms: u64) -> &'static str {
         match self.settles_at_ms {
             Some(at) if now_ms >= at => "RUNNING",
-            Some(at) if at - now_ms < crate::spaces::BUILD_MS / 5 => "APP_STARTING",
+            Some(at) if at - now_ms < BUILD_MS / 5 => "APP_STARTING",
             Some(_) => "BUILDING",
             None if self.stage.is_empty() => "RUNNING",
             None => self.stage,

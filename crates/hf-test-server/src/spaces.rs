@@ -11,12 +11,10 @@ use axum::http::Method;
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::model::{Repo, RepoType, SpaceLog};
+use crate::model::{BUILD_MS, Repo, RepoType, SpaceLog};
 use crate::respond::{Ctx, repo_not_found, writable};
 use crate::util::{error_response, iso8601, now_ms, ok_json, set_header};
 
-/// How long a (re)build takes, from `BUILDING` through `APP_STARTING` to `RUNNING`.
-pub(crate) const BUILD_MS: u64 = 600;
 /// The longest a followed log stream stays open.
 const FOLLOW_LIMIT: Duration = Duration::from_secs(30);
 
