@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 
@@ -928,26 +928,15 @@ fn insert_section(existing: &str, section: &str) -> String {
     }
 }
 
-/// Today's date (UTC) as YYYY-MM-DD, without a date library.
+/// Today's date (UTC) as YYYY-MM-DD.
 fn today() -> String {
-    let days = SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / 86_400);
-    civil_date(days)
-}
-
-/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
-fn civil_date(days: u64) -> String {
-    let z = days.cast_signed() + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    let date = time::OffsetDateTime::now_utc().date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 /// Asks the registry index cargo uses (`cargo info`, run outside the workspace so the
@@ -1353,8 +1342,9 @@ mod tests {
 
     #[test]
     fn dates_and_changelog_insertion() {
-        assert_eq!(civil_date(0), "1970-01-01");
-        assert_eq!(civil_date(20_420), "2025-11-28");
+        let today = today();
+        assert_eq!(today.len(), 10, "{today}");
+        assert_eq!(&today[4..5], "-", "{today}");
         let existing =
             "# Changelog\n\nIntro.\n\n## [Unreleased]\n\n## [0.1.0] - 2026-01-01\n\n- a\n";
         let updated = insert_section(existing, "## [0.2.0] - 2026-02-02\n\n- b\n");

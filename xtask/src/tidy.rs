@@ -13,7 +13,8 @@
 //! - no `allow(dead_code)` (`#[expect]` fails when stale), no comment pointing at an issue
 //!   number;
 //! - every `hint:` line of hf-cli is written by its `hints` module;
-//! - no function of hf-cli over 100 lines, no file of a crate's `src/` over 1,000.
+//! - no function of hf-cli over 100 lines, no file of a crate's `src/` over 1,000;
+//! - one home each: civil dates through the `time` crate, one advice-word list.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -51,6 +52,7 @@ const DEAD_CODE: &str = "allow-dead-code";
 const ISSUES: &str = "issue-comments";
 const HINTS: &str = "hint-lines";
 const LONG_FUNCTIONS: &str = "long-functions";
+const ONE_HOME: &str = "one-home";
 const LONG_FILES: &str = "long-files";
 
 /// The longest a function of hf-cli may be: a command's verb reads at a glance.
@@ -693,6 +695,23 @@ fn text_rules(root: &Path, files: &[String]) -> Vec<Problem> {
                         .lines()
                         .nth(i - 1)
                         .is_some_and(|l| l.trim_end().ends_with("allow(")));
+            if rust && line.contains("719_468") {
+                push(
+                    file,
+                    n,
+                    ONE_HOME,
+                    "civil-date arithmetic: dates go through the `time` crate".to_owned(),
+                );
+            }
+            if rust && line.contains("const ADVICE") && !file.starts_with("crates/hf-test-server/")
+            {
+                push(
+                    file,
+                    n,
+                    ONE_HOME,
+                    "an advice-word list: use hf_test_server::assert_no_advice".to_owned(),
+                );
+            }
             if rust && allows_dead_code {
                 push(
                     file,
@@ -1022,6 +1041,10 @@ mod tests {
                     "see /work/main/README.md\nor /home/you/.cache, ~/work/x.env (examples)\n",
                 ),
                 (
+                    "crates/x/src/date.rs",
+                    "let z = days + 719_468;\nconst ADVICE: &[&str] = &[];\n",
+                ),
+                (
                     "crates/x/tests/it/t.rs",
                     "const P: &str = \"../shared/x\";\nconst Q: &str = \"../../../etc\"; // test data\n",
                 ),
@@ -1060,6 +1083,13 @@ mod tests {
             ]
         );
         assert_eq!(at(ISSUES), [("crates/x/src/lib.rs".to_owned(), 3)]);
+        assert_eq!(
+            at(ONE_HOME),
+            [
+                ("crates/x/src/date.rs".to_owned(), 1),
+                ("crates/x/src/date.rs".to_owned(), 2)
+            ]
+        );
         assert_eq!(
             at(HINTS),
             [

@@ -364,30 +364,7 @@ pub fn redact_url(url: &str) -> String {
 mod tests {
     use super::*;
 
-    /// Words of advice: what to do belongs to the caller (the CLI's `hints`), not to a
-    /// library error's message.
-    const ADVICE: &[&str] = &[
-        "hint",
-        "run `",
-        "log in with",
-        "log in again",
-        "retry",
-        "try again",
-        "request access",
-        "check the",
-        "copy it",
-        "unset ",
-        "pass ",
-        "please",
-        "allow network",
-    ];
-
-    fn assert_no_advice(message: &str) {
-        let lower = message.to_lowercase();
-        for word in ADVICE {
-            assert!(!lower.contains(word), "advice ({word:?}) in: {message}");
-        }
-    }
+    use hf_test_server::assert_no_advice;
 
     #[test]
     fn messages_carry_facts_not_advice() {

@@ -603,25 +603,23 @@ impl<T: Serialize> Render for Listing<T> {
 /// The UTC date (`YYYY-MM-DD`) of a Unix time: the same on every machine, whatever its
 /// time zone.
 pub(crate) fn utc_date(unix: i64) -> String {
-    // Howard Hinnant's civil-from-days, on the proleptic Gregorian calendar.
-    let z = unix.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .map(|t| ymd(t.date()))
+        .unwrap_or_default()
 }
 
 /// Today's UTC date, `YYYY-MM-DD`.
 pub(crate) fn utc_today() -> String {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    utc_date(now)
+    ymd(time::OffsetDateTime::now_utc().date())
+}
+
+fn ymd(date: time::Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
 }
 
 /// A table cell of a date-time: its day, as Python's tables show it.

@@ -108,6 +108,38 @@ use axum::Router;
 
 pub use faults::{FaultAction, FaultRule, Origin, RecordedRequest};
 
+/// Words of advice. What to do belongs to the caller (hf-cli's `hints`), never to a library
+/// error's message: every library's tests check its messages against this one list.
+pub const ADVICE_WORDS: &[&str] = &[
+    "hint",
+    "run `",
+    "log in with",
+    "log in again",
+    "hf auth login",
+    "retry",
+    "try again",
+    "request access",
+    "check the",
+    "copy it",
+    "unset ",
+    "pass ",
+    "please",
+    "allow network",
+    "rename it",
+    "free some",
+];
+
+/// Fails when `message` gives advice (one of [`ADVICE_WORDS`], in any letter case).
+///
+/// # Panics
+/// When it does, naming the word.
+pub fn assert_no_advice(message: &str) {
+    let lower = message.to_lowercase();
+    for word in ADVICE_WORDS {
+        assert!(!lower.contains(word), "advice ({word:?}) in: {message}");
+    }
+}
+
 /// The Python reference client's interpreter, `.venv/bin/python` at the workspace root
 /// (`cargo xtask ci` creates it), through [`provisioned`]: `None` (skipped) when absent.
 #[must_use]

@@ -87,40 +87,14 @@ pub(crate) fn markdown(id: &str) -> Response {
     find(id).map_or_else(|| not_found(id), |p| text_response(200, p.markdown))
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-    era * 146_097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719_468
-}
-
-/// The year of a day counted from 1970-01-01 (the inverse's year part).
-fn year_of_days(days: i64) -> i64 {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let month_from_march = (5 * doy + 2) / 153;
-    yoe + era * 400 + i64::from(month_from_march >= 10)
-}
-
 /// ISO week (`2026-W48`) of a `YYYY-MM-DD` date.
 fn iso_week(date: &str) -> Option<String> {
-    let num = |r: std::ops::Range<usize>| date.get(r)?.parse::<i64>().ok();
-    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
+    fn num<T: std::str::FromStr>(date: &str, r: std::ops::Range<usize>) -> Option<T> {
+        date.get(r)?.parse().ok()
     }
-    let days = days_from_civil(y, m, d);
-    // 1970-01-01 was a Thursday; Monday is 0.
-    let weekday = (days + 3).rem_euclid(7);
-    // The ISO year is that of the week's Thursday; its week 1 holds its first Thursday.
-    let thursday = days - weekday + 3;
-    let year = year_of_days(thursday);
-    let week = (thursday - days_from_civil(year, 1, 1)) / 7 + 1;
+    let month = time::Month::try_from(num::<u8>(date, 5..7)?).ok()?;
+    let day = time::Date::from_calendar_date(num(date, 0..4)?, month, num(date, 8..10)?).ok()?;
+    let (year, week, _) = day.to_iso_week_date();
     Some(format!("{year}-W{week:02}"))
 }
 

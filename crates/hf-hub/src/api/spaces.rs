@@ -192,22 +192,31 @@ pub struct SpaceLogOptions {
     pub follow: bool,
 }
 
-/// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+/// Seconds since the epoch of a UTC date and time, `None` when it is no real one.
+fn utc_seconds(year: i32, month: u8, day: u8, h: u8, m: u8, s: u8) -> Option<i64> {
+    let date =
+        time::Date::from_calendar_date(year, time::Month::try_from(month).ok()?, day).ok()?;
+    let time = time::Time::from_hms(h, m, s).ok()?;
+    Some(
+        time::PrimitiveDateTime::new(date, time)
+            .assume_utc()
+            .unix_timestamp(),
+    )
 }
 
 /// Seconds since the epoch of `2026-12-03T13:06:50[.123]Z` (the fraction dropped).
 fn iso_seconds(text: &str) -> Option<i64> {
-    let num = |range: std::ops::Range<usize>| text.get(range)?.parse::<i64>().ok();
-    let days = days_from_civil(num(0..4)?, num(5..7)?, num(8..10)?);
-    Some(days * 86_400 + num(11..13)? * 3600 + num(14..16)? * 60 + num(17..19)?)
+    fn num<T: std::str::FromStr>(text: &str, range: std::ops::Range<usize>) -> Option<T> {
+        text.get(range)?.parse().ok()
+    }
+    utc_seconds(
+        num(text, 0..4)?,
+        num(text, 5..7)?,
+        num(text, 8..10)?,
+        num(text, 11..13)?,
+        num(text, 14..16)?,
+        num(text, 17..19)?,
+    )
 }
 
 /// Seconds since the epoch of an HTTP date (`Thu, 03 Dec 2026 13:06:50 GMT`).
@@ -220,17 +229,18 @@ fn http_date_seconds(text: &str) -> Option<i64> {
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ]
     .iter()
-    .position(|m| m == month)? as i64
-        + 1;
-    let hms: Vec<i64> = time.split(':').filter_map(|p| p.parse().ok()).collect();
+    .position(|m| m == month)?;
+    let hms: Vec<u8> = time.split(':').filter_map(|p| p.parse().ok()).collect();
     let [h, m, s] = hms.as_slice() else {
         return None;
     };
-    Some(
-        days_from_civil(year.parse().ok()?, month, day.parse().ok()?) * 86_400
-            + h * 3600
-            + m * 60
-            + s,
+    utc_seconds(
+        year.parse().ok()?,
+        u8::try_from(month + 1).ok()?,
+        day.parse().ok()?,
+        *h,
+        *m,
+        *s,
     )
 }
 
@@ -577,6 +587,28 @@ impl LogCursor {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn log_timestamps_and_http_dates_are_read_as_utc_seconds() {
+        let second = 1_796_303_210;
+        assert_eq!(super::iso_seconds("2026-12-03T13:06:50.123Z"), Some(second));
+        assert_eq!(super::iso_seconds("2026-12-03T13:06:50Z"), Some(second));
+        assert_eq!(
+            super::http_date_seconds("Thu, 03 Dec 2026 13:06:50 GMT"),
+            Some(second)
+        );
+        assert_eq!(
+            super::iso_seconds("2026-02-30T00:00:00Z"),
+            None,
+            "no such day"
+        );
+        assert_eq!(
+            super::http_date_seconds("Thu, 03 Foo 2026 13:06:50 GMT"),
+            None
+        );
+        assert_eq!(super::iso_seconds("garbage"), None);
+    }
+
     use super::*;
 
     #[test]

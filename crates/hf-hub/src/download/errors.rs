@@ -244,32 +244,7 @@ mod tests {
     use super::*;
     use crate::RepoId;
 
-    /// Words of advice: what to do belongs to the caller (the CLI's `hints`), not to a
-    /// library error's message.
-    const ADVICE: &[&str] = &[
-        "hint",
-        "run `",
-        "log in with",
-        "log in again",
-        "retry",
-        "try again",
-        "request access",
-        "check the",
-        "copy it",
-        "unset ",
-        "pass ",
-        "please",
-        "allow network",
-        "rename it",
-        "free some",
-    ];
-
-    fn assert_no_advice(message: &str) {
-        let lower = message.to_lowercase();
-        for word in ADVICE {
-            assert!(!lower.contains(word), "advice ({word:?}) in: {message}");
-        }
-    }
+    use hf_test_server::assert_no_advice;
 
     /// Every error kind that does not wrap a request (those: the test Hub tests in
     /// `tests/it/download.rs`), built the way the crate builds them.
