@@ -14,7 +14,8 @@
 //!   number;
 //! - every `hint:` line of hf-cli is written by its `hints` module;
 //! - no function of hf-cli over 100 lines, no file of a crate's `src/` over 1,000;
-//! - one home each: civil dates through the `time` crate, one advice-word list.
+//! - one home each: civil dates through the `time` crate, one advice-word list;
+//! - no command module reads the environment (the session resolves settings once).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -53,6 +54,7 @@ const ISSUES: &str = "issue-comments";
 const HINTS: &str = "hint-lines";
 const LONG_FUNCTIONS: &str = "long-functions";
 const ONE_HOME: &str = "one-home";
+const COMMAND_ENV: &str = "command-env";
 const LONG_FILES: &str = "long-files";
 
 /// The longest a function of hf-cli may be: a command's verb reads at a glance.
@@ -734,6 +736,23 @@ fn text_rules(root: &Path, files: &[String]) -> Vec<Problem> {
                 );
             }
         }
+        // Settings are resolved once, by the session; `hf env` reports them, its purpose.
+        if file.starts_with(COMMANDS_DIR) && rust && file != "crates/hf-cli/src/commands/env.rs" {
+            for (n, code) in code_lines(&text) {
+                if ["session.env()", "process_env()", "::from_env"]
+                    .iter()
+                    .any(|p| code.contains(p))
+                {
+                    push(
+                        file,
+                        n,
+                        COMMAND_ENV,
+                        "a command reads the environment: ask the session for the setting"
+                            .to_owned(),
+                    );
+                }
+            }
+        }
         if file.starts_with("crates/hf-cli/src/") && rust && !file.ends_with("/hints.rs") {
             for (n, code) in code_lines(&text) {
                 // A `hint:` line, or a hint's text handed to `.hint(..)` on the spot.
@@ -1060,6 +1079,10 @@ mod tests {
                     "crates/hf-cli/src/hints.rs",
                     "const H: &str = \"hint: fine here\";\n",
                 ),
+                (
+                    "crates/hf-cli/src/commands/a.rs",
+                    "fn f(c: &Context) { let e = c.session.env(); }\nfn g(c: &Context) { c.session.upload_options(); }\n",
+                ),
             ],
         );
         let at = |rule| -> Vec<(String, usize)> {
@@ -1083,6 +1106,10 @@ mod tests {
             ]
         );
         assert_eq!(at(ISSUES), [("crates/x/src/lib.rs".to_owned(), 3)]);
+        assert_eq!(
+            at(COMMAND_ENV),
+            [("crates/hf-cli/src/commands/a.rs".to_owned(), 1)]
+        );
         assert_eq!(
             at(ONE_HOME),
             [

@@ -14,6 +14,7 @@ use hf_auth::http::{HubClient, HubConfig};
 use hf_auth::store::TokenFiles;
 use hf_hub::HubApi;
 use hf_hub::download::DownloadOptions;
+use hf_hub::upload::UploadOptions;
 use hf_inference::{InferenceClient, Provider};
 
 use crate::args::{InferenceOptions, inference_error};
@@ -29,6 +30,10 @@ pub(crate) struct Session {
     token: OnceLock<Resolution>,
     /// The chain for commands about the token itself (`hf auth whoami`, `hf env`...).
     token_on_purpose: OnceLock<Resolution>,
+    /// The HTTP settings, read once (the CA bundle among them) for every client built.
+    hub_config: OnceLock<HubConfig>,
+    /// The upload settings, read once.
+    upload_options: OnceLock<UploadOptions>,
 }
 
 impl std::fmt::Debug for Session {
@@ -79,6 +84,8 @@ impl Session {
             settings: Settings { process, file },
             token: OnceLock::new(),
             token_on_purpose: OnceLock::new(),
+            hub_config: OnceLock::new(),
+            upload_options: OnceLock::new(),
         })
     }
 
@@ -274,9 +281,64 @@ impl Session {
         })
     }
 
-    /// The HTTP settings (endpoint, timeouts, offline, certificates).
+    /// The HTTP settings (endpoint, timeouts, offline, certificates), read from the
+    /// environment on first use and kept for the run.
     pub(crate) fn hub_config(&self) -> anyhow::Result<HubConfig> {
-        Ok(HubConfig::from_env_source(self.env())?)
+        if let Some(config) = self.hub_config.get() {
+            return Ok(config.clone());
+        }
+        let config = HubConfig::from_env_source(self.env())?;
+        Ok(self.hub_config.get_or_init(|| config).clone())
+    }
+
+    /// The upload settings (`HF_HUB_DISABLE_XET`, ...), read once.
+    pub(crate) fn upload_options(&self) -> UploadOptions {
+        self.upload_options
+            .get_or_init(|| UploadOptions::from_env_source(self.env()))
+            .clone()
+    }
+
+    /// `HF_HOME`, as the Python client finds it.
+    pub(crate) fn hf_home(&self) -> PathBuf {
+        hf_auth::paths::hf_home(self.env())
+    }
+
+    /// `path` as the user would write it (`~/.cache/...` rather than the absolute path).
+    pub(crate) fn display_path(&self, path: &Path) -> String {
+        hf_auth::paths::display_path(self.env(), path)
+    }
+
+    /// Whether progress bars are wanted for output in `format` (a terminal, and not turned
+    /// off by `HF_HUB_DISABLE_PROGRESS_BARS`).
+    pub(crate) fn progress_wanted(&self, format: crate::output::OutputFormat) -> bool {
+        crate::progress::wanted(format, self.env())
+    }
+
+    /// A token given on purpose (`hf auth login --token`, stdin), cleaned and checked as
+    /// discovery does, with this run's settings.
+    pub(crate) fn resolve_given_token(
+        &self,
+        options: &DiscoveryOptions,
+    ) -> anyhow::Result<Resolution> {
+        Ok(discovery::resolve(options, self.env())?)
+    }
+
+    /// The environment variable (`HF_TOKEN`, `HUGGING_FACE_HUB_TOKEN`) of the process that
+    /// holds a token and so overrides the stored ones, if any.
+    pub(crate) fn token_variable_set(&self) -> Option<&'static str> {
+        [&env::HF_TOKEN, &env::HUGGING_FACE_HUB_TOKEN]
+            .into_iter()
+            .find(|var| {
+                self.process_env()
+                    .get(var)
+                    .is_some_and(|v| !discovery::clean_secret(&v).0.expose_secret().is_empty())
+            })
+            .map(|var| var.name)
+    }
+
+    /// The `PATH` the programs `hf` runs are looked up on.
+    pub(crate) fn program_path(&self) -> Option<String> {
+        self.env().get(&env::PATH)
     }
 
     /// The Hub's base URL, without a trailing slash.

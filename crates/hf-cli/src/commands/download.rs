@@ -166,10 +166,7 @@ pub(crate) async fn run(args: DownloadArgs, context: &mut Context) -> anyhow::Re
         options.max_files_in_flight = options.max_workers;
     }
     options.local_files_only |= args.local_files_only;
-    let bars = progress::Bars::new(progress::wanted(
-        context.output.format(),
-        context.session.env(),
-    ));
+    let bars = progress::Bars::new(context.session.progress_wanted(context.output.format()));
     options.progress = bars.phase("Total");
     let revision = args.revision.as_deref();
     if args.dry_run {

@@ -213,18 +213,12 @@ async fn upload_once(
         allow_secrets: args.allow_secrets,
         // Accepted multipart parts of a single file are remembered under HF_HOME (a folder
         // upload keeps them in `<folder>/.cache/huggingface/upload`), so a re-run resumes.
-        resume_dir: matches!(target, Target::File { .. }).then(|| {
-            hf_auth::paths::hf_home(context.session.env())
-                .join("upload")
-                .join("parts")
-        }),
-        ..UploadOptions::from_env_source(context.session.env())
+        resume_dir: matches!(target, Target::File { .. })
+            .then(|| context.session.hf_home().join("upload").join("parts")),
+        ..context.session.upload_options()
     };
     ensure_repo_and_branch(api, args, repo).await?;
-    let bars = progress::Bars::new(progress::wanted(
-        context.output.format(),
-        context.session.env(),
-    ));
+    let bars = progress::Bars::new(context.session.progress_wanted(context.output.format()));
     let options = UploadOptions {
         hash_progress: bars.phase("hashing"),
         upload_progress: bars.phase("uploading"),

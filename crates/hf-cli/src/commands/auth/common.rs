@@ -2,8 +2,7 @@
 
 use crate::commands::Context;
 use hf_auth::TokenSource;
-use hf_auth::discovery::{self, Found};
-use hf_auth::env;
+use hf_auth::discovery::Found;
 use hf_auth::store::Storage;
 use hf_auth::whoami::{self, WhoAmI};
 
@@ -36,16 +35,7 @@ pub(crate) fn storage_name(storage: Storage) -> &'static str {
 
 /// Whether an environment variable holds a token that overrides the stored ones.
 pub(crate) fn env_token_set(context: &Context) -> Option<&'static str> {
-    [&env::HF_TOKEN, &env::HUGGING_FACE_HUB_TOKEN]
-        .into_iter()
-        .find(|var| {
-            context
-                .session
-                .process_env()
-                .get(var)
-                .is_some_and(|v| !discovery::clean_secret(&v).0.expose_secret().is_empty())
-        })
-        .map(|var| var.name)
+    context.session.token_variable_set()
 }
 
 pub(crate) fn join_or_none(items: &[String]) -> String {

@@ -8,7 +8,7 @@ use crate::hints::ROLE_GUIDE;
 use crate::output::{Human, Render};
 use anyhow::Context as _;
 use clap::Args;
-use hf_auth::discovery::{self, DiscoveryOptions};
+use hf_auth::discovery::DiscoveryOptions;
 use hf_auth::store::{Storage, TokenStore};
 use hf_auth::{Token, TokenSource};
 use serde::Serialize;
@@ -97,7 +97,7 @@ pub(crate) async fn login(args: LoginArgs, context: &mut Context) -> anyhow::Res
     let options = DiscoveryOptions::new()
         .explicit(Some(raw), source)
         .without_keyring();
-    let resolution = discovery::resolve(&options, context.session.env())?;
+    let resolution = context.session.resolve_given_token(&options)?;
     for notice in &resolution.notices {
         tracing::warn!("{notice}");
     }

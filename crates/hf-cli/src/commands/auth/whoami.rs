@@ -6,7 +6,6 @@ use crate::output::{Human, Render};
 use anyhow::Context as _;
 use clap::Args;
 use hf_auth::TokenSource;
-use hf_auth::paths;
 use serde::Serialize;
 
 /// Options of `hf auth whoami`.
@@ -130,10 +129,9 @@ pub(crate) async fn whoami(_args: &WhoamiArgs, context: &mut Context) -> anyhow:
         token_source: source_kind(&found.source),
         token_source_detail: match &found.source {
             // `~/.cache/huggingface/token` reads better than the absolute path.
-            TokenSource::TokenFile(path) => format!(
-                "from the token file {}",
-                paths::display_path(context.session.env(), path)
-            ),
+            TokenSource::TokenFile(path) => {
+                format!("from the token file {}", context.session.display_path(path))
+            }
             other => format!("from {other}"),
         },
     };

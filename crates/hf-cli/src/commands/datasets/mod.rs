@@ -71,7 +71,7 @@ pub(crate) async fn run_datasets(args: DatasetsArgs, context: &mut Context) -> a
         DatasetsCommand::Card(card) => repo_views::card_command(repo_type, card, context).await,
         DatasetsCommand::Sql(a) => {
             let query = crate::duckdb::check_query(&a.sql)?;
-            let path = context.session.env().get(&hf_auth::env::PATH);
+            let path = context.session.program_path();
             let Some(binary) = crate::duckdb::find(path.as_deref()) else {
                 return Err(anyhow::anyhow!("DuckDB is required for `hf datasets sql`."))
                     .hint(crate::hints::INSTALL_DUCKDB);

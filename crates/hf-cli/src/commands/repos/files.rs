@@ -77,7 +77,7 @@ pub(crate) async fn delete_files(
     context: &mut Context,
 ) -> anyhow::Result<()> {
     let done = {
-        let options = UploadOptions::from_env_source(context.session.env());
+        let options = context.session.upload_options();
         commit_deletions(api, a, &options).await?
     };
     context.output.emit(&done)
@@ -295,7 +295,7 @@ pub(crate) async fn upload_one(
         source,
         &dst.path,
         &commit,
-        &UploadOptions::from_env_source(context.session.env()),
+        &context.session.upload_options(),
     )
     .await?;
     Ok(())
