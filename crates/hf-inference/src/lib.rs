@@ -77,17 +77,18 @@ pub mod blocking;
 pub mod chat;
 mod client;
 mod error;
+mod routing;
 pub use hf_auth::http::sse;
 mod stream;
 pub mod tasks;
 
 pub use chat::{ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Role};
-pub use client::{
-    DEFAULT_READ_TIMEOUT, DEFAULT_ROUTER_URL, HF_INFERENCE, InferenceClient,
-    InferenceClientBuilder, Provider, ProviderMapping, RETIRED_INFERENCE_API_HOST,
+pub use client::{DEFAULT_READ_TIMEOUT, InferenceClient, InferenceClientBuilder};
+pub use error::{CallFacts, Error, ModelErrorKind};
+pub use routing::{
+    DEFAULT_ROUTER_URL, HF_INFERENCE, Provider, ProviderMapping, RETIRED_INFERENCE_API_HOST,
     retired_inference_api_model,
 };
-pub use error::{CallFacts, Error, ModelErrorKind};
 pub use stream::{ChatStream, EventStream, TextGenerationStream};
 
 /// Entry points for the fuzz targets under `fuzz/` only; not part of the supported API.
