@@ -61,11 +61,6 @@ const LONG_FILES: &str = "long-files";
 const MAX_FUNCTION_LINES: usize = 100;
 /// The longest a library source file may be.
 const MAX_FILE_LINES: usize = 1_000;
-/// Files over [`MAX_FILE_LINES`] when the rule was written, to be split; an entry fails once
-/// its file is short enough (remove it then).
-const KNOWN_LONG_FILES: &[&str] = &[
-    "crates/hf-test-server/src/model.rs",
-];
 
 /// Runs `cargo xtask tidy`.
 pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
@@ -772,7 +767,7 @@ fn text_rules(root: &Path, files: &[String]) -> Vec<Problem> {
 }
 
 /// Functions of hf-cli over [`MAX_FUNCTION_LINES`], files of `crates/*/src` over
-/// [`MAX_FILE_LINES`] (but those listed in [`KNOWN_LONG_FILES`]).
+/// [`MAX_FILE_LINES`].
 fn sizes(root: &Path, files: &[String]) -> Vec<Problem> {
     let mut problems = Vec::new();
     let in_src =
@@ -780,8 +775,7 @@ fn sizes(root: &Path, files: &[String]) -> Vec<Problem> {
     for file in files.iter().filter(in_src) {
         let text = read(root, file);
         let lines: Vec<&str> = text.lines().collect();
-        let known = KNOWN_LONG_FILES.contains(&file.as_str());
-        if lines.len() > MAX_FILE_LINES && !known {
+        if lines.len() > MAX_FILE_LINES {
             problems.push(Problem {
                 file: file.clone(),
                 line: MAX_FILE_LINES + 1,
@@ -790,14 +784,6 @@ fn sizes(root: &Path, files: &[String]) -> Vec<Problem> {
                     "{} lines, over {MAX_FILE_LINES}: split it by concern",
                     lines.len()
                 ),
-            });
-        }
-        if known && lines.len() <= MAX_FILE_LINES {
-            problems.push(Problem {
-                file: file.clone(),
-                line: 1,
-                rule: LONG_FILES,
-                what: "listed in KNOWN_LONG_FILES of xtask/src/tidy.rs but short enough now: remove it there".to_owned(),
             });
         }
         if !file.starts_with("crates/hf-cli/src/") {

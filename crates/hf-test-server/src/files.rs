@@ -10,7 +10,8 @@ use bytes::Bytes;
 use serde_json::{Value, json};
 
 use crate::Shared;
-use crate::model::{Blob, RepoType};
+use crate::blobs::Blob;
+use crate::model::RepoType;
 use crate::respond::{
     Ctx, RangeReq, content_type, entry_json, find_or_return, gated_error, next_link, parse_range,
     revision_not_found, sign, signed_url,

@@ -5,7 +5,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use crate::model::DEMO_MODELS;
+use crate::demo_models::DEMO_MODELS;
 use crate::model::{Caller, RepoType};
 use crate::respond::Ctx;
 use crate::util::{error_response, json_response, now_secs, ok_json, sha1_hex, sha256_hex};

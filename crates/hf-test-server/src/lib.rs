@@ -78,7 +78,9 @@
 // Floors, bottom up: `util` and `model` (data), `seed`, `respond` (context and shared answers),
 // the handlers (`hub`, `files`, `upload`, `inference`, `faults`, `discussions`, `spaces`,
 // `collections`, `papers`, `webhooks`, `endpoints`), then `router` on top.
+mod blobs;
 mod collections;
+mod demo_models;
 mod discussions;
 mod endpoints;
 mod faults;
@@ -176,8 +178,9 @@ pub fn provisioned(what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
     None
 }
 
+use crate::blobs::Blobs;
 use crate::faults::{ActiveFault, RecordEntry};
-use crate::model::{Blobs, Db};
+use crate::model::Db;
 
 /// What the server starts with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

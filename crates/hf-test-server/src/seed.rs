@@ -9,7 +9,7 @@ use std::sync::{Arc, OnceLock};
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use crate::model::DEMO_MODELS;
+use crate::demo_models::DEMO_MODELS;
 use crate::model::{Db, Entry, Gated, Org, Repo, RepoType, Role, Scope, TokenInfo, Tree, User};
 use crate::util::{git_blob_sha1, pseudo_random_bytes, random_alnum, sha256_hex};
 use crate::{Seed, Tokens};
