@@ -14,7 +14,8 @@
 //!   number;
 //! - every `hint:` line of hf-cli is written by its `hints` module;
 //! - no function of hf-cli over 100 lines, no file of a crate's `src/` over 1,000;
-//! - one home each: civil dates through the `time` crate, one advice-word list;
+//! - one home each: civil dates through the `time` crate, one advice-word list, one raw test
+//!   server (`hf_test_server::raw`);
 //! - no command module reads the environment (the session resolves settings once).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -1046,7 +1047,7 @@ mod tests {
                 ),
                 (
                     "crates/x/src/date.rs",
-                    "let z = days + 719_468;\nconst ADVICE: &[&str] = &[];\n",
+                    "let z = days + 719_468;\nconst ADVICE: &[&str] = &[];\nlet l = TcpListener::bind(a);\n",
                 ),
                 (
                     "crates/x/tests/it/t.rs",

@@ -90,6 +90,7 @@ mod inference;
 mod model;
 mod multipart;
 mod papers;
+pub mod raw;
 mod respond;
 mod router;
 mod seed;

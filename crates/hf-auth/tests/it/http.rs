@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 
 use hf_auth::http::{HubClient, HubConfig, Redirects, RetryPolicy};
 use hf_auth::{HttpErrorKind, Token};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use hf_test_server::raw::HostileServer;
 
 const FAKE_TOKEN: &str = "hf_fakeHTTPCOREtestTOKENxxxxxxxxxxxxx";
 
@@ -45,86 +44,40 @@ impl Reply {
     }
 }
 
-type Script = Arc<dyn Fn(&Seen, usize) -> Reply + Send + Sync>;
-
-/// A one-origin HTTP/1.1 server on 127.0.0.1 that answers each request with `script(request, index)`.
+/// A one-origin HTTP/1.1 server on 127.0.0.1 (the tests' raw server, `hf_test_server::raw`)
+/// that answers each request with `script(request, index)`.
 struct Scripted {
     base: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    accepted: Arc<AtomicUsize>,
+    server: HostileServer,
+}
+
+/// The parts of a request these tests look at.
+fn view(raw: &hf_test_server::raw::Seen) -> Seen {
+    Seen {
+        method: raw.method.clone(),
+        path: raw.target.clone(),
+        authorization: raw.header("authorization").map(str::to_owned),
+        user_agent: raw.header("user-agent").map(str::to_owned),
+    }
 }
 
 impl Scripted {
     async fn start(script: impl Fn(&Seen, usize) -> Reply + Send + Sync + 'static) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let accepted = Arc::new(AtomicUsize::new(0));
-        let script: Script = Arc::new(script);
-        let (seen2, accepted2) = (seen.clone(), accepted.clone());
-        tokio::spawn(async move {
-            loop {
-                let Ok((mut stream, _)) = listener.accept().await else {
-                    return;
-                };
-                accepted2.fetch_add(1, Ordering::SeqCst);
-                let (seen, script) = (seen2.clone(), script.clone());
-                tokio::spawn(async move {
-                    let mut buf = Vec::new();
-                    let mut chunk = [0u8; 4096];
-                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match stream.read(&mut chunk).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                        }
-                    }
-                    let head = String::from_utf8_lossy(&buf).to_string();
-                    let mut lines = head.split("\r\n");
-                    let mut first = lines.next().unwrap_or_default().split(' ');
-                    let method = first.next().unwrap_or_default().to_owned();
-                    let path = first.next().unwrap_or_default().to_owned();
-                    let mut request = Seen {
-                        method,
-                        path,
-                        authorization: None,
-                        user_agent: None,
-                    };
-                    for line in lines {
-                        if let Some((k, v)) = line.split_once(':') {
-                            match k.trim().to_ascii_lowercase().as_str() {
-                                "authorization" => {
-                                    request.authorization = Some(v.trim().to_owned());
-                                }
-                                "user-agent" => request.user_agent = Some(v.trim().to_owned()),
-                                _ => {}
-                            }
-                        }
-                    }
-                    let index = {
-                        let mut seen = seen.lock().unwrap();
-                        seen.push(request.clone());
-                        seen.len() - 1
-                    };
-                    let r = script(&request, index);
-                    let mut out = format!(
-                        "HTTP/1.1 {} X\r\nconnection: close\r\ncontent-length: {}\r\n",
-                        r.status,
-                        r.body.len()
-                    );
-                    for (k, v) in &r.headers {
-                        out.push_str(&format!("{k}: {v}\r\n"));
-                    }
-                    out.push_str("\r\n");
-                    out.push_str(&r.body);
-                    let _ = stream.write_all(out.as_bytes()).await;
-                    let _ = stream.shutdown().await;
-                });
-            }
-        });
+        let count = AtomicUsize::new(0);
+        let server = HostileServer::start(move |raw| {
+            let index = count.fetch_add(1, Ordering::SeqCst);
+            let r = script(&view(raw), index);
+            let headers: Vec<(&str, &str)> = r
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            hf_test_server::raw::Reply::new(r.status, &headers, r.body.into_bytes())
+        })
+        .await;
         Self {
-            base,
-            seen,
-            accepted,
+            base: server.url(),
+            server,
         }
     }
 
@@ -133,7 +86,7 @@ impl Scripted {
     }
 
     fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
+        self.server.seen().iter().map(view).collect()
     }
 }
 
@@ -447,7 +400,7 @@ async fn offline_mode_fails_before_any_connection() {
     assert!(err.to_string().contains("HF_HUB_OFFLINE"));
     tokio::time::sleep(Duration::from_millis(50)).await;
     assert_eq!(
-        hub.accepted.load(Ordering::SeqCst),
+        hub.server.connections(),
         0,
         "a connection was opened in offline mode"
     );

@@ -3,8 +3,7 @@
 mod auth;
 mod generated_docs;
 mod hostile;
-#[path = "../../../hf-hub/tests/it/hostile_server.rs"]
-mod hostile_server;
+use hf_test_server::raw as hostile_server;
 mod http;
 mod keyring;
 mod security;

@@ -12,12 +12,7 @@ mod download;
 mod endpoints;
 mod env;
 mod floor;
-#[expect(
-    dead_code,
-    reason = "the raw server is shared with hf-hub's tests; this crate uses part of it"
-)]
-#[path = "../../../hf-hub/tests/it/hostile_server.rs"]
-mod hostile_server;
+use hf_test_server::raw as hostile_server;
 mod inference;
 mod kill;
 mod load;

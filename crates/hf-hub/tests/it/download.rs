@@ -871,46 +871,29 @@ async fn local_dir_mode_writes_python_metadata() {
 }
 
 /// A hostile "Hub" that lists `../../x` and `/etc/evil` in a tree.
-fn hostile_server(paths: &'static [&'static str]) -> String {
-    use std::io::{BufRead as _, BufReader, Write as _};
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            loop {
-                let mut header = String::new();
-                if reader.read_line(&mut header).unwrap_or(0) == 0 || header == "\r\n" {
-                    break;
-                }
-            }
-            let body = if line.contains("/revision/") {
-                format!(r#"{{"sha":"{}"}}"#, "a".repeat(40))
-            } else if line.contains("/tree/") {
-                let items: Vec<String> = paths
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            r#"{{"type":"file","path":"{p}","oid":"{}","size":1}}"#,
-                            "b".repeat(40)
-                        )
-                    })
-                    .collect();
-                format!("[{}]", items.join(","))
-            } else {
-                "x".to_owned()
-            };
-            let mut stream = stream;
-            let _ = write!(
-                stream,
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-        }
-    });
-    format!("http://{addr}")
+async fn hostile_hub(paths: &'static [&'static str]) -> hf_test_server::raw::HostileServer {
+    use hf_test_server::raw::{HostileServer, Reply};
+    HostileServer::start(move |seen| {
+        let target = &seen.target;
+        let body = if target.contains("/revision/") {
+            format!(r#"{{"sha":"{}"}}"#, "a".repeat(40))
+        } else if target.contains("/tree/") {
+            let items: Vec<String> = paths
+                .iter()
+                .map(|p| {
+                    format!(
+                        r#"{{"type":"file","path":"{p}","oid":"{}","size":1}}"#,
+                        "b".repeat(40)
+                    )
+                })
+                .collect();
+            format!("[{}]", items.join(","))
+        } else {
+            "x".to_owned()
+        };
+        Reply::new(200, &[("content-type", "application/json")], body)
+    })
+    .await
 }
 
 #[tokio::test]
@@ -920,7 +903,8 @@ async fn unsafe_paths_in_a_listing_are_refused() {
         &["/etc/evil"][..],
         &["a/../../b"][..],
     ] {
-        let endpoint = hostile_server(paths);
+        let server = hostile_hub(paths).await;
+        let endpoint = server.url();
         let root = tempfile::tempdir().unwrap();
         let cache = root.path().join("cache");
         let local = root.path().join("local");

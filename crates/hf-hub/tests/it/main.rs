@@ -6,11 +6,7 @@ mod download;
 mod endpoints_and_curation;
 mod faults;
 mod hostile;
-#[expect(
-    dead_code,
-    reason = "shared with the other crates' tests, which read what this crate does not"
-)]
-mod hostile_server;
+use hf_test_server::raw as hostile_server;
 mod repos;
 mod spaces;
 mod upload;

@@ -5,12 +5,7 @@
 mod blocking;
 mod cassette;
 mod hostile;
-#[expect(
-    dead_code,
-    reason = "the raw server is shared with hf-hub's tests; this crate uses part of it"
-)]
-#[path = "../../../hf-hub/tests/it/hostile_server.rs"]
-mod hostile_server;
+use hf_test_server::raw as hostile_server;
 mod replay;
 mod replay_server;
 mod server;

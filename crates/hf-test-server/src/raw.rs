@@ -1,8 +1,8 @@
-//! A deliberately hostile HTTP/1.1 server for adversarial tests: every answer is scripted
-//! byte by byte (lying headers, endless or dripping bodies, stalls, redirect tricks), which a
-//! well-behaved framework would not let us send. It listens on 127.0.0.1 only, records every
-//! request it sees (headers included, so tests can prove where a token went), and stops when
-//! dropped. Shared by the hf-hub, hf-auth and hf-inference test binaries (`#[path]` include).
+//! The one raw HTTP/1.1 server of the tests: every answer is scripted byte by byte (lying
+//! headers, endless or dripping bodies, stalls, redirect tricks), which a well-behaved
+//! framework would not let us send. It listens on 127.0.0.1 only, records every request it
+//! sees (headers included, so tests can prove where a token went), and stops when dropped.
+//! The hostile-server tests of hf-auth, hf-hub, hf-inference and hf-cli use it.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -13,31 +13,41 @@ use tokio::net::{TcpListener, TcpStream};
 
 /// A request as the hostile server saw it.
 #[derive(Debug, Clone)]
-pub(crate) struct Seen {
-    pub(crate) method: String,
+pub struct Seen {
+    pub method: String,
     /// The request target (path and query).
-    pub(crate) target: String,
+    pub target: String,
     /// Header names are lower-cased.
-    pub(crate) headers: Vec<(String, String)>,
-    pub(crate) body: Vec<u8>,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
 }
 
 impl Seen {
-    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+    /// A header's value, its name in any letter case.
+    pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
-            .find(|(n, _)| n == name)
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
 
+    /// The body as JSON.
+    ///
+    /// # Panics
+    /// When it is not JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).expect("request body is JSON")
+    }
+
     /// The path without the query.
-    pub(crate) fn path(&self) -> &str {
+    pub fn path(&self) -> &str {
         self.target.split('?').next().unwrap_or_default()
     }
 }
 
 /// How the body after the head is produced.
-pub(crate) enum Body {
+#[derive(Debug)]
+pub enum Body {
     /// These bytes, then the connection is closed.
     Bytes(Vec<u8>),
     /// This chunk repeated until the client hangs up (close-delimited).
@@ -50,18 +60,24 @@ pub(crate) enum Body {
     },
     /// Nothing more is ever sent; the connection stays open until the client gives up.
     Stall,
+    /// These pieces, each flushed on its own (with a short pause every 16), so the client
+    /// sees a body split anywhere (an SSE event across reads).
+    Pieces(Vec<Vec<u8>>),
 }
 
 /// One scripted answer: the raw head (status line and headers, no final blank line) and a body.
-pub(crate) struct Reply {
-    pub(crate) head: String,
-    pub(crate) body: Body,
+#[derive(Debug)]
+pub struct Reply {
+    /// The status line and headers, without the final blank line.
+    pub head: String,
+    /// What follows the head.
+    pub body: Body,
 }
 
 impl Reply {
     /// `status` with these headers and body; `Content-Length` is added unless a header sets it
     /// (or says `Transfer-Encoding`), so a test can make it lie.
-    pub(crate) fn new(status: u16, headers: &[(&str, &str)], body: impl Into<Vec<u8>>) -> Self {
+    pub fn new(status: u16, headers: &[(&str, &str)], body: impl Into<Vec<u8>>) -> Self {
         let body = body.into();
         let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
         let mut has_length = false;
@@ -80,8 +96,21 @@ impl Reply {
         }
     }
 
+    /// `status` with these headers and `body` sent in pieces of `size` bytes, with its true
+    /// `Content-Length`.
+    pub fn in_pieces(status: u16, headers: &[(&str, &str)], body: &[u8], size: usize) -> Self {
+        let mut reply = Self::new(status, headers, Vec::new());
+        reply.head = reply.head.replacen(
+            "content-length: 0\r\n",
+            &format!("content-length: {}\r\n", body.len()),
+            1,
+        );
+        reply.body = Body::Pieces(body.chunks(size.max(1)).map(<[u8]>::to_vec).collect());
+        reply
+    }
+
     /// A JSON 200.
-    pub(crate) fn json(value: &serde_json::Value) -> Self {
+    pub fn json(value: &serde_json::Value) -> Self {
         Self::new(
             200,
             &[("content-type", "application/json")],
@@ -90,12 +119,12 @@ impl Reply {
     }
 
     /// A redirect to `location`.
-    pub(crate) fn redirect(status: u16, location: &str) -> Self {
+    pub fn redirect(status: u16, location: &str) -> Self {
         Self::new(status, &[("location", location)], Vec::new())
     }
 
     /// A head without a length (close-delimited body) followed by `body`.
-    pub(crate) fn streaming(status: u16, headers: &[(&str, &str)], body: Body) -> Self {
+    pub fn streaming(status: u16, headers: &[(&str, &str)], body: Body) -> Self {
         let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
         for (name, value) in headers {
             head.push_str(&format!("{name}: {value}\r\n"));
@@ -105,7 +134,7 @@ impl Reply {
     }
 
     /// Sends nothing at all after reading the request.
-    pub(crate) fn stall() -> Self {
+    pub fn stall() -> Self {
         Self {
             head: String::new(),
             body: Body::Stall,
@@ -130,10 +159,12 @@ fn reason(status: u16) -> &'static str {
 type Handler = Arc<dyn Fn(&Seen) -> Reply + Send + Sync>;
 
 /// The running server; stops when dropped.
-pub(crate) struct HostileServer {
+#[derive(Debug)]
+pub struct HostileServer {
     port: u16,
     seen: Arc<Mutex<Vec<Seen>>>,
     sent: Arc<AtomicU64>,
+    accepted: Arc<AtomicU64>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -145,23 +176,26 @@ impl Drop for HostileServer {
 
 impl HostileServer {
     /// Starts a server answering every request with `handler` (must be called inside a tokio runtime).
-    pub(crate) async fn start(handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Self {
+    pub async fn start(handler: impl Fn(&Seen) -> Reply + Send + Sync + 'static) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind 127.0.0.1");
         let port = listener.local_addr().expect("addr").port();
         let seen = Arc::new(Mutex::new(Vec::new()));
         let sent = Arc::new(AtomicU64::new(0));
+        let accepted = Arc::new(AtomicU64::new(0));
         let handler: Handler = Arc::new(handler);
         let task = {
             let seen = seen.clone();
             let sent = sent.clone();
+            let accepted = accepted.clone();
             tokio::spawn(async move {
                 let mut connections = tokio::task::JoinSet::new();
                 loop {
                     let Ok((socket, _)) = listener.accept().await else {
                         continue;
                     };
+                    accepted.fetch_add(1, Ordering::SeqCst);
                     let handler = handler.clone();
                     let seen = seen.clone();
                     let sent = sent.clone();
@@ -177,26 +211,32 @@ impl HostileServer {
             port,
             seen,
             sent,
+            accepted,
             task,
         }
     }
 
     /// `http://127.0.0.1:PORT`.
-    pub(crate) fn url(&self) -> String {
+    pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    pub(crate) fn port(&self) -> u16 {
+    pub fn port(&self) -> u16 {
         self.port
     }
 
     /// Every request seen so far.
-    pub(crate) fn seen(&self) -> Vec<Seen> {
+    pub fn seen(&self) -> Vec<Seen> {
         self.seen.lock().expect("lock").clone()
     }
 
+    /// Connections accepted so far (a connection that never sent a request counts too).
+    pub fn connections(&self) -> u64 {
+        self.accepted.load(Ordering::SeqCst)
+    }
+
     /// Body bytes written to clients so far.
-    pub(crate) fn body_bytes_sent(&self) -> u64 {
+    pub fn body_bytes_sent(&self) -> u64 {
         self.sent.load(Ordering::SeqCst)
     }
 }
@@ -244,6 +284,16 @@ async fn serve(
                     socket.flush().await?;
                     count(last.len());
                     tokio::time::sleep(every).await;
+                }
+            }
+        }
+        Body::Pieces(pieces) => {
+            for (i, piece) in pieces.iter().enumerate() {
+                socket.write_all(piece).await?;
+                socket.flush().await?;
+                count(piece.len());
+                if i % 16 == 0 {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
                 }
             }
         }
