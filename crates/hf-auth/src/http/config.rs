@@ -19,10 +19,10 @@ pub const DEFAULT_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(10);
 /// Redirect hops followed before giving up.
 pub const MAX_REDIRECTS: usize = 10;
 
-/// Largest JSON body [`HubRequest::send_json`] accepts (bounded memory against hostile servers).
+/// Largest JSON body [`HubRequest::send_json`](crate::http::HubRequest::send_json) accepts (bounded memory against hostile servers).
 pub const MAX_JSON_BODY: u64 = 64 * 1024 * 1024;
 
-/// Settings of a [`HubClient`]. Build with [`HubConfig::new`] or [`HubConfig::from_env`].
+/// Settings of a [`HubClient`](crate::http::HubClient). Build with [`HubConfig::new`] or [`HubConfig::from_env`].
 #[derive(Debug, Clone)]
 pub struct HubConfig {
     pub(super) endpoint: Url,
@@ -32,11 +32,11 @@ pub struct HubConfig {
     inference_catalog: Url,
     /// Time allowed to open a connection.
     pub connect_timeout: Duration,
-    /// Total time allowed for a metadata request (callers opt in with [`HubRequest::metadata_timeout`]).
+    /// Total time allowed for a metadata request (callers opt in with [`HubRequest::metadata_timeout`](crate::http::HubRequest::metadata_timeout)).
     pub metadata_timeout: Duration,
     /// Time a single read may stall.
     pub read_timeout: Duration,
-    /// When true, every request fails with [`HttpErrorKind::Offline`] before connecting.
+    /// When true, every request fails with [`HttpErrorKind::Offline`](crate::HttpErrorKind::Offline) before connecting.
     pub offline: bool,
     /// Retry behaviour.
     pub retry: RetryPolicy,

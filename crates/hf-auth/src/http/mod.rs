@@ -3,7 +3,7 @@
 //! It alone owns: the endpoint ([`HubConfig::endpoint`]), the User-Agent, when the
 //! `Authorization` header is attached (only to trusted Hub origins, never after a
 //! redirect has left them), timeouts, retries with backoff for idempotent requests,
-//! the mapping of error responses to [`HttpError`], and offline mode.
+//! the mapping of error responses to [`HttpError`](crate::HttpError), and offline mode.
 //! Crates above build requests with [`HubClient`] and never talk to `reqwest` directly.
 
 mod client;
