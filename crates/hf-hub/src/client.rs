@@ -10,7 +10,7 @@ use hf_auth::env::{EnvSource, ProcessEnv};
 use hf_auth::http::{HubClient, HubConfig};
 
 use crate::Error;
-use crate::download::DownloadOptions;
+use crate::download_options::DownloadOptions;
 
 /// A handle on the Hub: the HTTP core plus the settings this crate needs.
 /// Cheap to clone; clones share one connection pool.

@@ -43,6 +43,8 @@ pub mod blocking;
 pub mod cache;
 mod client;
 pub mod download;
+mod download_options;
+mod entry;
 mod error;
 pub mod handle;
 pub mod hash;

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::entry::{TreeEntry, TreeLfs};
 use crate::repo::is_commit_hash;
-use crate::tree::{TreeEntry, TreeLfs};
 
 const FORMAT_VERSION: u32 = 1;
 /// A listing file larger than this is not read (a real one is about 200 bytes per file).

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
+use crate::entry::TreeEntry;
 use crate::hash::{HashKind, hash_file};
-use crate::tree::TreeEntry;
 
 /// The result for one file.
 #[derive(Debug, Clone, PartialEq, Eq)]

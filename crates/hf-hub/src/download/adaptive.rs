@@ -243,7 +243,7 @@ pub(crate) async fn gated<F: std::future::Future>(width: &Arc<Width>, work: F) -
 /// The width of a snapshot's files for `options`, and its governor (already running) when
 /// the width may change. Abort the governor when the snapshot is done.
 pub(crate) fn files_in_flight(
-    options: &super::options::DownloadOptions,
+    options: &crate::download_options::DownloadOptions,
 ) -> (Arc<Width>, usize, Option<tokio::task::JoinHandle<()>>) {
     let start = options.max_workers.max(1);
     let ceiling = options.max_files_in_flight.max(start);

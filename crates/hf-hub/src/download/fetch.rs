@@ -16,10 +16,10 @@ use hf_auth::http::HubClient;
 use tokio::sync::mpsc;
 
 use super::adaptive::{RANGE_TICK, Ramp, Width};
-use super::options::DownloadOptions;
 use super::planned::Source;
 use super::tail::{Piece, Tail};
 use crate::Error;
+use crate::download_options::DownloadOptions;
 use crate::hash::{ContentHasher, HashKind};
 use crate::progress::{Progress, ProgressEvent};
 
@@ -691,12 +691,12 @@ fn write_at(file: &File, mut buf: &[u8], mut offset: u64) -> std::io::Result<()>
 const WIDE_START_CHUNKS: u64 = 16;
 
 /// The adaptive width a file with `chunks_left` ranges to fetch starts at: a long file starts
-/// at [`super::options::DEFAULT_CONNECTIONS`] (measured on loopback: 2 connections take 1.3x as long
+/// at [`crate::download_options::DEFAULT_CONNECTIONS`] (measured on loopback: 2 connections take 1.3x as long
 /// as 4 on 1 GiB, and the ramp cannot tell in its first samples), a short one at 2, which it
 /// may finish before any widening pays off.
 fn adaptive_start(chunks_left: u64) -> usize {
     if chunks_left >= WIDE_START_CHUNKS {
-        super::options::DEFAULT_CONNECTIONS
+        crate::download_options::DEFAULT_CONNECTIONS
     } else {
         2
     }

@@ -8,9 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use futures_util::{StreamExt as _, TryStreamExt as _};
 
 use super::errors;
-use super::options::DownloadOptions;
 use super::planned::Planned;
 use crate::cache::{FileLock, ensure_cachedir_tag, safe_relative_path, write_atomic};
+use crate::download_options::DownloadOptions;
 use crate::progress::ProgressEvent;
 use crate::repo::{Repo, is_commit_hash};
 use crate::tree::TreeEntry;

@@ -13,7 +13,6 @@ mod adaptive;
 mod errors;
 mod fetch;
 mod local_dir;
-mod options;
 mod planned;
 mod tail;
 #[cfg(feature = "xet")]
@@ -36,12 +35,12 @@ use crate::repo::{DEFAULT_REVISION, Repo, is_commit_hash, validate_revision};
 use crate::tree::TreeEntry;
 use crate::{Error, HubApi};
 
-pub use crate::hash::{ContentHasher, HashKind};
-pub use fetch::FetchStats;
-pub use options::{
+pub use crate::download_options::{
     DEFAULT_CHUNK_SIZE, DEFAULT_CONNECTIONS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_FILES_IN_FLIGHT,
     DEFAULT_MAX_WORKERS, DownloadOptions,
 };
+pub use crate::hash::{ContentHasher, HashKind};
+pub use fetch::FetchStats;
 use planned::Planned;
 pub use planned::{FileMetadata, Source};
 
