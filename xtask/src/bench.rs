@@ -851,19 +851,9 @@ impl Contenders {
     /// Bytes the test server has read from request bodies to the CAS since its request log
     /// was last cleared (what Xet clients uploaded: xorbs and shards).
     fn cas_bytes_received(&self) -> anyhow::Result<u64> {
-        let output = Command::new("curl")
-            .args(["-sf"])
-            .arg(format!("{}/_admin/requests", self.server.endpoint))
-            .output()
-            .context("could not run curl")?;
-        if !output.status.success() {
-            bail!("could not read the test server's request log");
-        }
-        let requests: serde_json::Value = serde_json::from_slice(&output.stdout)?;
-        Ok(requests
-            .as_array()
-            .into_iter()
-            .flatten()
+        Ok(self
+            .recorded_requests()?
+            .iter()
             .filter(|r| {
                 r["origin"]
                     .as_str()
@@ -875,6 +865,20 @@ impl Contenders {
 
     /// GETs the CDN origin has answered since the request log was last cleared.
     fn cdn_gets(&self) -> anyhow::Result<usize> {
+        Ok(self
+            .recorded_requests()?
+            .iter()
+            .filter(|r| {
+                r["origin"]
+                    .as_str()
+                    .is_some_and(|o| o.eq_ignore_ascii_case("cdn"))
+                    && r["method"] == "GET"
+            })
+            .count())
+    }
+
+    /// The test server's request log (`RecordedRequest` JSON objects).
+    fn recorded_requests(&self) -> anyhow::Result<Vec<serde_json::Value>> {
         let output = Command::new("curl")
             .args(["-sf"])
             .arg(format!("{}/_admin/requests", self.server.endpoint))
@@ -884,17 +888,7 @@ impl Contenders {
             bail!("could not read the test server's request log");
         }
         let requests: serde_json::Value = serde_json::from_slice(&output.stdout)?;
-        Ok(requests
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|r| {
-                r["origin"]
-                    .as_str()
-                    .is_some_and(|o| o.eq_ignore_ascii_case("cdn"))
-                    && r["method"] == "GET"
-            })
-            .count())
+        Ok(requests.as_array().cloned().unwrap_or_default())
     }
 
     fn clear_requests(&self) -> anyhow::Result<()> {
