@@ -23,11 +23,11 @@ pub struct TreeEntry {
     /// Xet hash, when the file is stored in Xet.
     #[serde(default, rename = "xetHash")]
     pub xet_hash: Option<String>,
-    /// The last commit that changed the path (only from [`HubApi::list_repo_tree_expanded`]).
+    /// The last commit that changed the path (only from [`HubApi::list_repo_tree_expanded`](crate::HubApi::list_repo_tree_expanded)).
     #[serde(default, rename = "lastCommit")]
     pub last_commit: Option<TreeLastCommit>,
     /// The Hub's security scan of a file, as sent (`status`, `avScan`, `pickleImportScan`;
-    /// only from [`HubApi::list_repo_tree_expanded`]).
+    /// only from [`HubApi::list_repo_tree_expanded`](crate::HubApi::list_repo_tree_expanded)).
     #[serde(default, rename = "securityFileStatus")]
     pub security: Option<serde_json::Value>,
 }
