@@ -414,6 +414,39 @@ fn sha256_hex(data: &[u8]) -> String {
         .collect()
 }
 
+/// A snapshot of demo-org/demo-model's JSON files as a killed run leaves it: config.json not
+/// placed (its blob gone too when `blob_gone`, so the next run must fetch it) and the dead
+/// run's temporary beside it. The pid is above the largest Linux hands out (2^22), so never a
+/// live process. Returns the API, repo, filter, snapshot folder and the temporary.
+#[cfg(target_os = "linux")]
+async fn snapshot_left_by_a_killed_run(
+    server: &hf_test_server::TestServer,
+    cache: &Path,
+    blob_gone: bool,
+) -> (
+    hf_hub::HubApi,
+    hf_hub::Repo,
+    PatternFilter,
+    std::path::PathBuf,
+    std::path::PathBuf,
+) {
+    let api = api(server, None);
+    let repo = model("demo-org/demo-model");
+    let json = PatternFilter::new(Some(["*.json"]), Vec::<String>::new());
+    let snapshot = api
+        .snapshot_download(&repo, None, &json, &options(cache))
+        .await
+        .unwrap();
+    if blob_gone {
+        let blob = std::fs::canonicalize(snapshot.join("config.json")).unwrap();
+        std::fs::remove_file(blob).unwrap();
+    }
+    std::fs::remove_file(snapshot.join("config.json")).unwrap();
+    let stale = snapshot.join(".config.json.4194399.3.tmp");
+    std::fs::write(&stale, "").unwrap();
+    (api, repo, json, snapshot, stale)
+}
+
 /// A run killed between a temporary's creation and its rename leaves `.<name>.<pid>.<n>.tmp`
 /// beside the file it was placing; the next snapshot download, placing that file, removes it
 /// (its process is gone) and nothing else.
@@ -422,18 +455,8 @@ fn sha256_hex(data: &[u8]) -> String {
 async fn a_killed_runs_temporary_is_removed_from_the_snapshot() {
     let server = server();
     let cache = tempfile::tempdir().unwrap();
-    let api = api(&server, None);
-    let repo = model("demo-org/demo-model");
-    let json = PatternFilter::new(Some(["*.json"]), Vec::<String>::new());
-    let snapshot = api
-        .snapshot_download(&repo, None, &json, &options(cache.path()))
-        .await
-        .unwrap();
-    // A run killed while placing config.json: the placeholder is there, the file is not.
-    // The pid is above the largest Linux hands out (2^22), so never a live process.
-    std::fs::remove_file(snapshot.join("config.json")).unwrap();
-    let stale = snapshot.join(".config.json.4194399.3.tmp");
-    std::fs::write(&stale, "").unwrap();
+    let (api, repo, json, snapshot, stale) =
+        snapshot_left_by_a_killed_run(&server, cache.path(), false).await;
     let ours = snapshot.join(".notes.tmp");
     std::fs::write(&ours, "mine").unwrap();
     api.snapshot_download(&repo, None, &json, &options(cache.path()))
@@ -445,27 +468,16 @@ async fn a_killed_runs_temporary_is_removed_from_the_snapshot() {
 }
 
 /// The leftover is removed before the next run places anything: a run that is itself
-/// interrupted (here: every CDN and resolve answer takes seconds, and the run is dropped)
-/// still took it away. Removed only at the end, it stayed for good once an interrupted run
-/// had placed the file (CI's kill test found an 82nd file that way).
+/// interrupted (here: every resolve answer takes seconds, and the run is dropped) still took
+/// it away. Removed only at the end, it stayed for good once an interrupted run had placed
+/// the file (CI's kill test found an 82nd file that way).
 #[cfg(target_os = "linux")]
 #[tokio::test]
 async fn a_killed_runs_temporary_is_removed_even_when_the_next_run_is_interrupted() {
     let server = server();
     let cache = tempfile::tempdir().unwrap();
-    let api = api(&server, None);
-    let repo = model("demo-org/demo-model");
-    let json = PatternFilter::new(Some(["*.json"]), Vec::<String>::new());
-    let snapshot = api
-        .snapshot_download(&repo, None, &json, &options(cache.path()))
-        .await
-        .unwrap();
-    // Its blob is gone too, so the next run has to fetch it.
-    let blob = std::fs::canonicalize(snapshot.join("config.json")).unwrap();
-    std::fs::remove_file(blob).unwrap();
-    std::fs::remove_file(snapshot.join("config.json")).unwrap();
-    let stale = snapshot.join(".config.json.4194399.7.tmp");
-    std::fs::write(&stale, "").unwrap();
+    let (api, repo, json, _, stale) =
+        snapshot_left_by_a_killed_run(&server, cache.path(), true).await;
     server.add_fault(hf_test_server::FaultRule {
         origin: None,
         method: Some("GET".to_owned()),
