@@ -57,6 +57,11 @@ const LONG_FUNCTIONS: &str = "long-functions";
 const ONE_HOME: &str = "one-home";
 const COMMAND_ENV: &str = "command-env";
 const LONG_FILES: &str = "long-files";
+const PUBLIC_API: &str = "public-api";
+
+/// Dependencies whose types must not be part of our crates' public API (their upgrades
+/// would break our users): the HTTP library hides behind `HubRequest`/`HubResponse`.
+const HIDDEN_DEPENDENCIES: &[&str] = &["reqwest::", "hyper::"];
 
 /// The longest a function of hf-cli may be: a command's verb reads at a glance.
 const MAX_FUNCTION_LINES: usize = 100;
@@ -64,10 +69,7 @@ const MAX_FUNCTION_LINES: usize = 100;
 const MAX_FILE_LINES: usize = 1_000;
 
 /// Runs `cargo xtask tidy`.
-pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    if let Some(arg) = args.first() {
-        bail!("unknown option '{arg}'\nusage: cargo xtask tidy");
-    }
+pub(crate) fn run() -> anyhow::Result<()> {
     let problems = check(&util::root())?;
     if problems.is_empty() {
         println!("tidy: every rule holds");
@@ -87,6 +89,7 @@ pub(crate) fn check(root: &Path) -> anyhow::Result<Vec<Problem>> {
     problems.extend(module_circles(root, &files));
     problems.extend(text_rules(root, &files));
     problems.extend(sizes(root, &files));
+    problems.extend(public_api(root, &files));
     problems.sort();
     Ok(problems)
 }
@@ -828,6 +831,31 @@ fn sizes(root: &Path, files: &[String]) -> Vec<Problem> {
 }
 
 /// Whether a comment says `issue 12` / `issue #12` / `issues 3 and 4`.
+/// The public API as `cargo xtask api` records it (`docs/api/*.txt`) names no type of a
+/// hidden dependency.
+fn public_api(root: &Path, files: &[String]) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for file in files {
+        if !(file.starts_with("docs/api/") && file.ends_with(".txt")) {
+            continue;
+        }
+        for (index, line) in read(root, file).lines().enumerate() {
+            if let Some(name) = HIDDEN_DEPENDENCIES.iter().find(|name| line.contains(*name)) {
+                problems.push(Problem {
+                    file: file.clone(),
+                    line: index + 1,
+                    rule: PUBLIC_API,
+                    what: format!(
+                        "the public API names a type of `{}`; wrap it in a type of ours",
+                        name.trim_end_matches(':')
+                    ),
+                });
+            }
+        }
+    }
+    problems
+}
+
 fn names_an_issue(comment: &str) -> bool {
     let lower = comment.to_ascii_lowercase();
     lower.match_indices("issue").any(|(at, _)| {
@@ -1034,6 +1062,26 @@ mod tests {
                 ("crates/k/src/big.rs".to_owned(), 1_001, LONG_FILES),
             ]
         );
+    }
+
+    #[test]
+    fn a_public_api_naming_the_http_library_fails() {
+        let tree = Tree::new(
+            "public-api",
+            &[
+                (
+                    "docs/api/k.txt",
+                    "pub fn ok(&self) -> HubResponse\npub fn send(self) -> reqwest::Response\n",
+                ),
+                ("crates/k/src/lib.rs", "pub fn f(_: reqwest::Body) {}\n"),
+            ],
+        );
+        let files = walk(&tree.0, &tree.0);
+        let found: Vec<(String, usize, &str)> = public_api(&tree.0, &files)
+            .into_iter()
+            .map(|p| (p.file, p.line, p.rule))
+            .collect();
+        assert_eq!(found, [("docs/api/k.txt".to_owned(), 2, PUBLIC_API)]);
     }
 
     #[test]

@@ -108,11 +108,11 @@ registry! {
         "When set to anything, output has no colour.";
     RUST_LOG = "RUST_LOG", "hf-cli", "(unset)",
         "tracing filter directives; overrides -v and HF_HUB_VERBOSITY.";
-    HTTPS_PROXY = "HTTPS_PROXY", "hf-auth (HTTP core, via reqwest)", "(unset)",
+    HTTPS_PROXY = "HTTPS_PROXY", "hf-auth (HTTP core)", "(unset)",
         "Proxy for HTTPS requests (also `https_proxy`, `ALL_PROXY`, `NO_PROXY`).";
-    HTTP_PROXY = "HTTP_PROXY", "hf-auth (HTTP core, via reqwest)", "(unset)",
+    HTTP_PROXY = "HTTP_PROXY", "hf-auth (HTTP core)", "(unset)",
         "Proxy for plain HTTP requests.";
-    NO_PROXY = "NO_PROXY", "hf-auth (HTTP core, via reqwest)", "(unset)",
+    NO_PROXY = "NO_PROXY", "hf-auth (HTTP core)", "(unset)",
         "Hosts that bypass the proxy.";
 }
 

@@ -229,11 +229,9 @@ async fn whoami_from(client: &HubClient, source: Option<&TokenSource>) -> Result
         .send()
         .await
     {
-        Ok(response) if response.status().is_redirection() => {
+        Ok(response) if response.is_redirection() => {
             let elsewhere = response
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
+                .header("location")
                 .and_then(|l| response.url().join(l).ok())
                 .map(|u| crate::redact_url(u.origin().ascii_serialization().as_str()))
                 .unwrap_or_default();
@@ -258,9 +256,10 @@ async fn whoami_from(client: &HubClient, source: Option<&TokenSource>) -> Result
     }
 }
 
-async fn decode_whoami(response: reqwest::Response) -> Result<WhoAmI, HttpError> {
+async fn decode_whoami(response: crate::http::HubResponse) -> Result<WhoAmI, HttpError> {
     let url = response.url().to_string();
-    let body = crate::http::read_body_limited(response, crate::http::MAX_JSON_BODY)
+    let body = response
+        .read_limited(crate::http::MAX_JSON_BODY)
         .await
         .map_err(|e| HttpError::new(HttpErrorKind::Decode, "GET", &url).with_detail(e))?;
     serde_json::from_slice(&body).map_err(|e| {

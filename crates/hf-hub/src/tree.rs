@@ -2,7 +2,6 @@
 //! paginated through the `Link: rel="next"` header.
 
 use futures_util::StreamExt as _;
-use hf_auth::http::stream_error;
 
 pub use crate::entry::{TreeEntry, TreeLastCommit, TreeLfs};
 
@@ -12,7 +11,7 @@ use crate::repo::{Repo, encode_revision, validate_revision};
 use crate::{Error, HubApi};
 
 /// Reads a page of at most `limit` bytes; a stalled or broken body keeps its HTTP error kind.
-async fn read_page(response: reqwest::Response, limit: u64) -> Result<Vec<u8>, Error> {
+async fn read_page(response: hf_auth::http::HubResponse, limit: u64) -> Result<Vec<u8>, Error> {
     let url = hf_auth::redact_url(response.url().as_str());
     if response.content_length().is_some_and(|len| len > limit) {
         return Err(Error::Protocol(format!(
@@ -22,7 +21,7 @@ async fn read_page(response: reqwest::Response, limit: u64) -> Result<Vec<u8>, E
     let mut body = Vec::new();
     let mut stream = response.bytes_stream();
     while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|e| Error::Http(stream_error(&e, "GET", &url)))?;
+        let chunk = chunk.map_err(Error::Http)?;
         if body.len() as u64 + chunk.len() as u64 > limit {
             return Err(Error::Protocol(format!(
                 "GET {url}: the listing page is larger than {limit} bytes"
@@ -96,9 +95,7 @@ impl HubApi {
             budget.before_page(&page)?;
             let response = self.http.get(page.clone()).idempotent(true).send().await?;
             next = response
-                .headers()
-                .get("link")
-                .and_then(|v| v.to_str().ok())
+                .header("link")
                 .and_then(|h| next_link(h, response.url()));
             let body = read_page(response, budget.page_byte_limit()).await?;
             let items: Vec<TreeEntry> = serde_json::from_slice(&body).map_err(|e| {

@@ -11,9 +11,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use hf_auth::discovery::{self, DiscoveryOptions};
 use hf_auth::env::{self, EnvSource};
-use hf_auth::http::{
-    FailedAttempt, HubClient, HubConfig, HubRequest, MAX_JSON_BODY, read_body_limited,
-};
+use hf_auth::http::{FailedAttempt, HubClient, HubConfig, HubRequest, HubResponse, MAX_JSON_BODY};
 use hf_auth::{Token, TokenSource};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -608,7 +606,7 @@ impl InferenceClient {
         payload: Payload,
         accept: Option<&str>,
         call: &CallFacts,
-    ) -> Result<reqwest::Response, Error> {
+    ) -> Result<HubResponse, Error> {
         let mut request = self.build_request(url, &payload, accept);
         if self.retry_transient {
             request = request.retry_status_when(worth_repeating);
@@ -658,11 +656,10 @@ pub(crate) enum TaskInput {
 /// The largest binary answer accepted (an image).
 pub(crate) const MAX_BINARY_BODY: u64 = 256 * 1024 * 1024;
 
-pub(crate) async fn decode_json<T: DeserializeOwned>(
-    response: reqwest::Response,
-) -> Result<T, Error> {
+pub(crate) async fn decode_json<T: DeserializeOwned>(response: HubResponse) -> Result<T, Error> {
     let url = response.url().to_string();
-    let body = read_body_limited(response, MAX_JSON_BODY)
+    let body = response
+        .read_limited(MAX_JSON_BODY)
         .await
         .map_err(|e| Error::decode(&url, e))?;
     let value: Value = serde_json::from_slice(&body).map_err(|e| {

@@ -10,12 +10,14 @@ use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
+use hf_auth::HttpError;
+
 use crate::chat::ChatCompletionChunk;
 use crate::error::{Error, ModelErrorKind};
 use crate::sse::{SseEvent, SseParser};
 use crate::tasks::types::TextGenerationStreamOutput;
 
-type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
+type ByteStream = Pin<Box<dyn Stream<Item = Result<Bytes, HttpError>> + Send>>;
 type ItemStream<T> = Pin<Box<dyn Stream<Item = Result<T, Error>> + Send>>;
 
 /// A stream of typed items decoded from a server-sent-events response.
@@ -65,14 +67,14 @@ struct State {
 
 impl<T: DeserializeOwned + Send + 'static> EventStream<T> {
     /// Decodes the events of a streaming response.
-    pub(crate) fn from_response(response: reqwest::Response) -> Self {
+    pub(crate) fn from_response(response: hf_auth::http::HubResponse) -> Self {
         let url = response.url().to_string();
         Self::from_bytes(response.bytes_stream(), url)
     }
 
     /// Decodes events from any byte stream (`url` names the source in errors).
     pub(crate) fn from_bytes(
-        bytes: impl Stream<Item = Result<Bytes, reqwest::Error>> + Send + 'static,
+        bytes: impl Stream<Item = Result<Bytes, HttpError>> + Send + 'static,
         url: String,
     ) -> Self {
         let state = State {
@@ -134,9 +136,8 @@ async fn next_item<T: DeserializeOwned>(state: &mut State) -> Option<Result<T, E
                     return Some(Err(Error::decode(&state.url, too_large.to_string())));
                 }
             },
-            Some(Err(error)) => {
+            Some(Err(http)) => {
                 state.ended = true;
-                let http = hf_auth::http::stream_error(&error, "POST", &state.url);
                 return Some(Err(Error::StreamBroken { source: http }));
             }
             None => {
@@ -261,7 +262,7 @@ mod tests {
     use futures_util::stream;
 
     fn stream_of(chunks: &[&str]) -> ChatStream {
-        let owned: Vec<Result<Bytes, reqwest::Error>> = chunks
+        let owned: Vec<Result<Bytes, HttpError>> = chunks
             .iter()
             .map(|c| Ok(Bytes::copy_from_slice(c.as_bytes())))
             .collect();

@@ -14,7 +14,10 @@ const ERROR_BODY_LIMIT: u64 = 64 * 1024;
 ///
 /// # Errors
 /// A message when the body is too large or the transfer breaks.
-pub async fn read_body_limited(response: reqwest::Response, limit: u64) -> Result<Bytes, String> {
+pub(crate) async fn read_body_limited(
+    response: reqwest::Response,
+    limit: u64,
+) -> Result<Bytes, String> {
     if let Some(len) = response.content_length()
         && len > limit
     {
@@ -46,7 +49,7 @@ pub async fn read_body_limited(response: reqwest::Response, limit: u64) -> Resul
 /// Turns a non-success response into a typed [`HttpError`], reading at most 64 KiB of its body.
 /// `sent_token` is the token the request carried: a server that echoes it back (in
 /// `X-Error-Message` or the body) has it masked in every text the error keeps.
-pub async fn error_from_response(
+pub(crate) async fn error_from_response(
     response: reqwest::Response,
     method: &str,
     sent_token: Option<&crate::Token>,
@@ -280,7 +283,7 @@ fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 
 /// Maps a transport error from a body stream (after the response started) to an [`HttpError`].
 #[must_use]
-pub fn stream_error(error: &reqwest::Error, method: &str, url: &str) -> HttpError {
+pub(crate) fn stream_error(error: &reqwest::Error, method: &str, url: &str) -> HttpError {
     if error.is_timeout() {
         HttpError::new(HttpErrorKind::Timeout, method, url).with_detail("the transfer stalled")
     } else {

@@ -10,6 +10,7 @@ mod client;
 mod config;
 mod errors;
 mod request;
+mod response;
 mod retry;
 mod runtime;
 pub mod sse;
@@ -19,9 +20,9 @@ pub use config::{
     DEFAULT_DOWNLOAD_TIMEOUT, DEFAULT_ENDPOINT, DEFAULT_ETAG_TIMEOUT, HubConfig, MAX_JSON_BODY,
     MAX_REDIRECTS,
 };
-pub use errors::stream_error;
-pub use errors::{error_from_response, read_body_limited};
-pub use request::{HubRequest, Redirects};
+pub use http::Method;
+pub use request::{HubRequest, OutgoingBody, Redirects};
+pub use response::HubResponse;
 pub use retry::{
     FailedAttempt, RetryObserver, RetryPolicy, RetryPredicate, observing_retries, parse_rate_limit,
     parse_retry_after,

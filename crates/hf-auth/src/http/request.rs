@@ -6,13 +6,15 @@ use super::config::MAX_JSON_BODY;
 use super::config::MAX_REDIRECTS;
 use super::errors::CONNECT_FAILED;
 use super::errors::error_from_response;
-use super::errors::read_body_limited;
 use super::errors::transport_error;
+use super::response::HubResponse;
 use super::retry::RetryPolicy;
 use crate::error::{HttpError, HttpErrorKind};
 use bytes::Bytes;
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, LOCATION};
-use reqwest::{Method, StatusCode};
+use futures_util::Stream;
+use http::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, LOCATION};
+use http::{Method, StatusCode};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
@@ -29,7 +31,38 @@ pub enum Redirects {
     Never,
 }
 
-pub(super) type BodyFactory = Arc<dyn Fn() -> reqwest::Body + Send + Sync>;
+pub(super) type BodyFactory = Arc<dyn Fn() -> OutgoingBody + Send + Sync>;
+
+/// A streamed request body, made afresh by [`HubRequest::body_fn`] for every attempt.
+pub enum OutgoingBody {
+    /// Bytes held in memory.
+    Bytes(Bytes),
+    /// Chunks read as they are sent (a file); an error aborts the request.
+    Stream(Pin<Box<dyn Stream<Item = std::io::Result<Bytes>> + Send + 'static>>),
+}
+
+impl std::fmt::Debug for OutgoingBody {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Bytes(bytes) => write!(f, "OutgoingBody::Bytes({} bytes)", bytes.len()),
+            Self::Stream(_) => f.write_str("OutgoingBody::Stream"),
+        }
+    }
+}
+
+impl OutgoingBody {
+    /// A body of chunks read as they are sent.
+    pub fn stream(chunks: impl Stream<Item = std::io::Result<Bytes>> + Send + 'static) -> Self {
+        Self::Stream(Box::pin(chunks))
+    }
+
+    fn into_body(self) -> reqwest::Body {
+        match self {
+            Self::Bytes(bytes) => reqwest::Body::from(bytes),
+            Self::Stream(chunks) => reqwest::Body::wrap_stream(chunks),
+        }
+    }
+}
 
 #[derive(Clone)]
 pub(super) enum RequestBody {
@@ -41,7 +74,7 @@ impl RequestBody {
     fn make(&self) -> reqwest::Body {
         match self {
             Self::Bytes(bytes) => reqwest::Body::from(bytes.clone()),
-            Self::Factory(make) => make(),
+            Self::Factory(make) => make().into_body(),
         }
     }
 }
@@ -113,7 +146,7 @@ impl HubRequest {
 
     /// A streamed body, re-created by `make` for every attempt (so retries can replay it).
     #[must_use]
-    pub fn body_fn(mut self, make: impl Fn() -> reqwest::Body + Send + Sync + 'static) -> Self {
+    pub fn body_fn(mut self, make: impl Fn() -> OutgoingBody + Send + Sync + 'static) -> Self {
         self.body = Some(RequestBody::Factory(Arc::new(make)));
         self
     }
@@ -167,7 +200,7 @@ impl HubRequest {
     ///
     /// # Errors
     /// Offline mode, transport failures after retries, and error statuses.
-    pub async fn send(self) -> Result<reqwest::Response, HttpError> {
+    pub async fn send(self) -> Result<HubResponse, HttpError> {
         let config = &self.client.inner.config;
         let policy = config.retry.clone();
         let mut attempt: u32 = 0;
@@ -186,7 +219,7 @@ impl HubRequest {
                 Ok(response) => {
                     let status = response.status();
                     if status.is_success() || status.is_redirection() {
-                        return Ok(response);
+                        return Ok(HubResponse::new(response, &self.method, &self.url));
                     }
                     let failed = super::retry::FailedAttempt {
                         status: status.as_u16(),
@@ -289,7 +322,8 @@ impl HubRequest {
         let method = self.method.to_string();
         let response = self.send().await?;
         let url = response.url().to_string();
-        let body = read_body_limited(response, MAX_JSON_BODY)
+        let body = response
+            .read_limited(MAX_JSON_BODY)
             .await
             .map_err(|e| HttpError::new(HttpErrorKind::Decode, &method, &url).with_detail(e))?;
         serde_json::from_slice(&body).map_err(|e| {

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use http::header::HeaderMap;
 
 /// How failed requests are retried: the one retry policy, as data. [`super::HubRequest::send`]
 /// applies it to every request (with [`super::HubRequest::retry_status_when`] for requests whose

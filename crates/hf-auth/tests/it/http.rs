@@ -130,7 +130,7 @@ async fn token_reaches_the_hub_but_never_another_origin_after_a_redirect() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.text().await.unwrap(), "blob");
+    assert_eq!(&response.read_limited(1024).await.unwrap()[..], b"blob");
 
     let hub_seen = hub.seen();
     assert_eq!(hub_seen.len(), 2, "relative redirect followed on the hub");
@@ -202,8 +202,8 @@ async fn userinfo_redirects_are_refused_and_cdn_redirects_can_be_stopped_at() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status().as_u16(), 302);
-    assert_eq!(response.headers()["x-linked-size"], "42");
+    assert_eq!(response.status(), 302);
+    assert_eq!(response.header("x-linked-size"), Some("42"));
 }
 
 #[tokio::test]

@@ -2,7 +2,6 @@
 //! comment, rename, close or reopen, merge; and attachments (`POST /uploads`) to embed in them.
 
 use futures_util::stream::{self, BoxStream, StreamExt as _};
-use hf_auth::http::read_body_limited;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -359,7 +358,8 @@ impl HubApi {
                     }
                     cursor.budget.before_page(&url)?;
                     let response = api.http.get(url).idempotent(true).send().await?;
-                    let body = read_body_limited(response, cursor.budget.page_byte_limit())
+                    let body = response
+                        .read_limited(cursor.budget.page_byte_limit())
                         .await
                         .map_err(|e| Error::Protocol(format!("the discussions page: {e}")))?;
                     #[derive(Deserialize)]
@@ -484,7 +484,8 @@ impl HubApi {
             request = request.json(&body);
         }
         let response = request.send().await?;
-        let body = read_body_limited(response, hf_auth::http::MAX_JSON_BODY)
+        let body = response
+            .read_limited(hf_auth::http::MAX_JSON_BODY)
             .await
             .map_err(|e| Error::Protocol(format!("the answer to {resource}: {e}")))?;
         Ok(serde_json::from_slice(&body).unwrap_or(Value::Null))
@@ -627,7 +628,8 @@ impl HubApi {
             .body(bytes)
             .send()
             .await?;
-        let body = read_body_limited(response, 64 * 1024)
+        let body = response
+            .read_limited(64 * 1024)
             .await
             .map_err(|e| Error::Protocol(format!("the attachment's URL: {e}")))?;
         let text = String::from_utf8_lossy(&body).trim().to_owned();

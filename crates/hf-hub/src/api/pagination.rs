@@ -3,7 +3,7 @@
 use std::collections::{HashSet, VecDeque};
 
 use futures_util::stream::{self, BoxStream, StreamExt as _};
-use hf_auth::http::{HubClient, MAX_JSON_BODY, read_body_limited};
+use hf_auth::http::{HubClient, MAX_JSON_BODY};
 use serde::de::DeserializeOwned;
 use url::Url;
 
@@ -162,11 +162,10 @@ async fn fetch_page<T: DeserializeOwned>(
 ) -> Result<(Vec<T>, Option<Url>, u64), Error> {
     let response = http.get(url.clone()).idempotent(true).send().await?;
     let next = response
-        .headers()
-        .get("link")
-        .and_then(|v| v.to_str().ok())
+        .header("link")
         .and_then(|h| next_link(h, response.url()));
-    let body = read_body_limited(response, byte_limit)
+    let body = response
+        .read_limited(byte_limit)
         .await
         .map_err(|e| decode_error(&url, &e))?;
     let items: Vec<T> = serde_json::from_slice(&body)

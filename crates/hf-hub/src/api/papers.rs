@@ -190,7 +190,8 @@ impl HubApi {
         check_paper_id(id)?;
         let url = self.http.url(&format!("/papers/{id}.md"))?;
         let response = self.http.get(url).send().await?;
-        let body = hf_auth::http::read_body_limited(response, MAX_PAPER_MARKDOWN_BYTES)
+        let body = response
+            .read_limited(MAX_PAPER_MARKDOWN_BYTES)
             .await
             .map_err(|e| Error::Protocol(format!("the paper's page: {e}")))?;
         String::from_utf8(body.to_vec())

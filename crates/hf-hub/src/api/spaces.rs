@@ -248,7 +248,7 @@ fn http_date_seconds(text: &str) -> Option<i64> {
 struct LogCursor {
     url: url::Url,
     follow: bool,
-    response: Option<BoxStream<'static, reqwest::Result<bytes::Bytes>>>,
+    response: Option<BoxStream<'static, Result<bytes::Bytes, hf_auth::HttpError>>>,
     parser: SseParser,
     /// Without follow: lines stamped after the server's clock at the answer (plus 1 s) are
     /// not yet "what is there" (Python's rule); the stream is left there.
@@ -496,9 +496,7 @@ impl HubApi {
                     let response = http.get(cursor.url.clone()).send().await?;
                     if !cursor.follow {
                         cursor.replay_end = response
-                            .headers()
-                            .get("date")
-                            .and_then(|d| d.to_str().ok())
+                            .header("date")
                             .and_then(http_date_seconds)
                             .map(|s| s + 1);
                     }
@@ -529,11 +527,7 @@ impl HubApi {
                     Ok(Some(Err(e))) => {
                         cursor.failures += 1;
                         if cursor.failures > FOLLOW_RETRIES {
-                            return Err(Error::Http(hf_auth::http::stream_error(
-                                &e,
-                                "GET",
-                                cursor.url.as_str(),
-                            )));
+                            return Err(Error::Http(e));
                         }
                         tokio::time::sleep(Duration::from_secs(u64::from(cursor.failures).min(10)))
                             .await;

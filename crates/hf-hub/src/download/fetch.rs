@@ -371,7 +371,7 @@ async fn sequential(
                 return Err(error.into());
             }
         };
-        let status = response.status().as_u16();
+        let status = response.status();
         if offset > 0 && status == 200 {
             // The server ignored Range: start over from byte 0.
             let (file, _) = writer.finish(incomplete).await?;
@@ -388,9 +388,7 @@ async fn sequential(
             writer = Writer::spawn(file, ContentHasher::new(kind, size));
         } else if status == 206 {
             let start = response
-                .headers()
-                .get("content-range")
-                .and_then(|v| v.to_str().ok())
+                .header("content-range")
                 .and_then(parse_content_range_start);
             if start != Some(offset) {
                 writer.finish(incomplete).await?;
@@ -399,7 +397,6 @@ async fn sequential(
                 )));
             }
         }
-        let method_url = source.url().to_string();
         let mut stream = response.bytes_stream();
         let mut broken = None;
         while let Some(chunk) = stream.next().await {
@@ -417,7 +414,7 @@ async fn sequential(
                     });
                 }
                 Err(error) => {
-                    broken = Some(hf_auth::http::stream_error(&error, "GET", &method_url));
+                    broken = Some(error);
                     break;
                 }
             }
@@ -756,7 +753,6 @@ impl RangeJob {
     async fn fetch_piece(&self, piece: &Piece) -> Result<(), Fallback> {
         let mut failures = 0u32;
         let mut buf: Vec<u8> = Vec::with_capacity(RANGE_WRITE_BUFFER);
-        let url = self.source.url().to_string();
         loop {
             let (mut pos, end) = piece.position();
             if pos >= end {
@@ -774,13 +770,11 @@ impl RangeJob {
                 response = request => response.map_err(|e| Fallback::Failed(e.into()))?,
                 () = piece.lost_race() => return Ok(()),
             };
-            if response.status().as_u16() != 206 {
+            if response.status() != 206 {
                 return Err(Fallback::RangeIgnored);
             }
             let answered = response
-                .headers()
-                .get("content-range")
-                .and_then(|v| v.to_str().ok())
+                .header("content-range")
                 .and_then(parse_content_range_start);
             if answered != Some(pos) {
                 return Err(Fallback::RangeIgnored);
@@ -825,7 +819,7 @@ impl RangeJob {
                         }
                     }
                     Err(error) => {
-                        broken = Some(hf_auth::http::stream_error(&error, "GET", &url));
+                        broken = Some(error);
                         break;
                     }
                 }

@@ -83,13 +83,7 @@ impl HubApi {
             .metadata_timeout()
             .send()
             .await?;
-        let headers = response.headers();
-        let header = |name: &str| {
-            headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
+        let header = |name: &str| response.header(name).map(str::to_owned);
         let missing = |what: &str| {
             Error::Protocol(format!(
                 "HEAD {} has no {what} header: the endpoint {} does not seem to be a Hugging Face Hub",
@@ -107,7 +101,7 @@ impl HubApi {
             .or_else(|| header("etag"))
             .ok_or_else(|| missing("ETag"))?;
         let etag = normalize_etag(&raw_etag);
-        let redirected = response.status().is_redirection();
+        let redirected = response.is_redirection();
         let size = header("x-linked-size")
             .or_else(|| (!redirected).then(|| header("content-length")).flatten())
             .and_then(|s| s.trim().parse().ok());
@@ -122,10 +116,8 @@ impl HubApi {
         };
         let xet_hash = header("x-xet-hash")
             .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()));
-        let xet_auth = headers
-            .get_all("link")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
+        let xet_auth = response
+            .header_values("link")
             .find_map(xet_auth_link)
             .and_then(|link| response.url().join(&link).ok());
         Ok(FileMetadata {

@@ -129,10 +129,4 @@ impl Source {
             Self::Cdn(url) | Self::Xet { bridge: url, .. } => http.get(url.clone()).without_auth(),
         }
     }
-
-    pub(super) fn url(&self) -> &Url {
-        match self {
-            Self::Hub(url) | Self::Cdn(url) | Self::Xet { bridge: url, .. } => url,
-        }
-    }
 }

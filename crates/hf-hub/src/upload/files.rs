@@ -1,6 +1,7 @@
 //! Reading what is uploaded: sizes and samples, hashes computed while streaming,
 //! and request bodies that stream a byte range of a file.
 
+use hf_auth::http::OutgoingBody;
 use std::io::{Read, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -249,7 +250,7 @@ pub(crate) fn range_body(
     offset: u64,
     len: u64,
     progress: RangeProgress,
-) -> reqwest::Body {
+) -> OutgoingBody {
     match source {
         UploadSource::Bytes(bytes) => {
             let start = usize::try_from(offset)
@@ -259,7 +260,7 @@ pub(crate) fn range_body(
                 .saturating_add(usize::try_from(len).unwrap_or(usize::MAX))
                 .min(bytes.len());
             progress.advance_to((end - start) as u64);
-            reqwest::Body::from(bytes.slice(start..end))
+            OutgoingBody::Bytes(bytes.slice(start..end))
         }
         UploadSource::Path(path) => {
             let state = RangeReader {
@@ -293,7 +294,7 @@ pub(crate) fn range_body(
                 state.progress.advance_to(state.sent);
                 Ok(Some((Bytes::from(buffer), state)))
             });
-            reqwest::Body::wrap_stream(stream)
+            OutgoingBody::stream(stream)
         }
     }
 }

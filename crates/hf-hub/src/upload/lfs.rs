@@ -360,17 +360,12 @@ impl HubApi {
                         .send()
                         .await
                         .inspect_err(|_| failed.store(true, Ordering::Relaxed))?;
-                    let etag = response
-                        .headers()
-                        .get("etag")
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_owned)
-                        .ok_or_else(|| {
-                            Error::Protocol(format!(
-                                "part {number} of {} was accepted without an ETag",
-                                object.path_in_repo
-                            ))
-                        })?;
+                    let etag = response.header("etag").map(str::to_owned).ok_or_else(|| {
+                        Error::Protocol(format!(
+                            "part {number} of {} was accepted without an ETag",
+                            object.path_in_repo
+                        ))
+                    })?;
                     state.record(number, &etag)?;
                     Ok::<(), Error>(())
                 }

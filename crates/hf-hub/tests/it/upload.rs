@@ -90,7 +90,7 @@ async fn download_with_our_client(
         .send()
         .await
         .unwrap()
-        .bytes()
+        .read_limited(u64::MAX)
         .await
         .unwrap()
         .to_vec()

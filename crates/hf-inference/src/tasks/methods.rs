@@ -4,7 +4,6 @@
 //! streaming) and text-to-image (a binary answer) add their own steps to the same transport.
 
 use bytes::Bytes;
-use hf_auth::http::read_body_limited;
 use serde_json::{Value, json};
 
 use super::types::{
@@ -324,12 +323,9 @@ impl InferenceClient {
             )
             .await?;
         let url = response.url().to_string();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let bytes = read_body_limited(response, MAX_BINARY_BODY)
+        let content_type = response.header("content-type").map(str::to_owned);
+        let bytes = response
+            .read_limited(MAX_BINARY_BODY)
             .await
             .map_err(|e| Error::decode(&url, e))?;
         if content_type
