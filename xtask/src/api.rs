@@ -25,13 +25,8 @@ const CRATES: &[(&str, &str, &str)] = &[
     ("hf-inference", "crates/hf-inference", "hf_inference"),
 ];
 
-/// Runs the task.
-pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => bail!("usage: cargo xtask api [--check]"),
-    };
+/// Runs the task; `check` fails when a file would change instead of writing it.
+pub(crate) fn run(check: bool) -> anyhow::Result<()> {
     let root = util::root();
     let mut stale = Vec::new();
     for (package, dir, name) in CRATES {

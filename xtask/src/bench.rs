@@ -20,63 +20,41 @@ use crate::demo::{Server, temp_dir};
 use crate::measure::{Timed, cpu_time, machine, median, secs, time_process};
 use crate::util;
 
-const USAGE: &str = "usage: cargo xtask bench download [--wan | --xet | --first-byte-ms MS] [--runs N] [--size-mib N] [--baseline PATH-TO-HF]";
-
-/// Runs `cargo xtask bench <what>`.
-pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    match args.first().map(String::as_str) {
-        Some("download") => download(&args[1..]),
-        _ => bail!("{USAGE}"),
-    }
-}
-
-struct Settings {
+/// `cargo xtask bench download`'s options.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Settings {
+    /// Runs of each scenario (the median is reported).
+    #[arg(long, default_value_t = 3, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     runs: usize,
+    /// The size of the large file.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
     size_mib: u64,
     /// The wide-area scenarios (per-connection cap, per-request latency) instead of loopback.
+    #[arg(long, conflicts_with_all = ["xet", "first_byte_ms"])]
     wan: bool,
-    /// Another `hf` binary measured beside ours in the loopback scenarios.
+    /// Another `hf` binary (an older build) measured beside ours in the loopback scenarios.
+    #[arg(long, value_name = "PATH-TO-HF")]
     baseline: Option<PathBuf>,
     /// The Xet scenarios: the large file seeded through Xet and both clients on Xet.
-    xet: bool,
+    #[arg(long, conflicts_with = "first_byte_ms")]
+    pub(crate) xet: bool,
     /// The large file from a CDN that answers every GET this many milliseconds late.
+    #[arg(long, value_name = "MS")]
     first_byte_ms: Option<u64>,
 }
 
-fn parse(args: &[String]) -> anyhow::Result<Settings> {
-    let mut settings = Settings {
-        runs: 3,
-        size_mib: 1024,
-        wan: false,
-        baseline: None,
-        xet: false,
-        first_byte_ms: None,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = || {
-            it.next()
-                .with_context(|| format!("{arg} needs a value\n{USAGE}"))
-        };
-        match arg.as_str() {
-            "--runs" => settings.runs = value()?.parse().context("--runs")?,
-            "--size-mib" => settings.size_mib = value()?.parse().context("--size-mib")?,
-            "--wan" => settings.wan = true,
-            "--xet" => settings.xet = true,
-            "--first-byte-ms" => {
-                settings.first_byte_ms = Some(value()?.parse().context("--first-byte-ms")?);
-            }
-            "--baseline" => settings.baseline = Some(PathBuf::from(value()?)),
-            other => bail!("unknown option '{other}'\n{USAGE}"),
+impl Settings {
+    /// The Xet scenarios with `runs` runs of a file of `size_mib` (`bench upload --xet`).
+    pub(crate) fn xet(runs: usize, size_mib: u64) -> Self {
+        Self {
+            runs,
+            size_mib,
+            wan: false,
+            baseline: None,
+            xet: true,
+            first_byte_ms: None,
         }
     }
-    settings.runs = settings.runs.max(1);
-    if let Some(baseline) = &settings.baseline
-        && !baseline.is_file()
-    {
-        bail!("--baseline {} is not a file", baseline.display());
-    }
-    Ok(settings)
 }
 
 struct Contenders {
@@ -216,8 +194,13 @@ fn seed_large_file(
     Ok(())
 }
 
-fn download(args: &[String]) -> anyhow::Result<()> {
-    let settings = parse(args)?;
+/// Runs `cargo xtask bench download`.
+pub(crate) fn download(settings: &Settings) -> anyhow::Result<()> {
+    if let Some(baseline) = &settings.baseline
+        && !baseline.is_file()
+    {
+        bail!("--baseline {} is not a file", baseline.display());
+    }
     let root = util::root();
     let python_bin = root.join(".venv/bin/python");
     let python_hf = root.join(".venv/bin/hf");
@@ -243,13 +226,13 @@ fn download(args: &[String]) -> anyhow::Result<()> {
             xet: settings.xet,
         };
         if let Some(ms) = settings.first_byte_ms {
-            measure_first_byte(&contenders, &settings, ms)
+            measure_first_byte(&contenders, settings, ms)
         } else if settings.xet {
-            measure_xet(&contenders, &settings)
+            measure_xet(&contenders, settings)
         } else if settings.wan {
-            measure_wan(&contenders, &settings)
+            measure_wan(&contenders, settings)
         } else {
-            measure(&contenders, &settings)
+            measure(&contenders, settings)
         }
     })();
     let _ = std::fs::remove_dir_all(&work);

@@ -9,47 +9,28 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 
 use crate::demo::temp_dir;
 use crate::measure::{Timed, machine, median, secs, time_process};
 use crate::util;
 
-const USAGE: &str = "usage: cargo xtask bench cache [--runs N] [--repos N] [--files N]";
-
-struct Settings {
+/// `cargo xtask bench cache`'s options.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Settings {
+    /// Runs of each tool (the median is reported).
+    #[arg(long, default_value_t = 3, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     runs: usize,
+    /// Repositories in the generated cache.
+    #[arg(long, default_value_t = 100, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     repos: usize,
+    /// Files per repository.
+    #[arg(long, default_value_t = 1000, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     files: usize,
 }
 
-fn parse(args: &[String]) -> anyhow::Result<Settings> {
-    let mut settings = Settings {
-        runs: 3,
-        repos: 100,
-        files: 1000,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut number = |what: &str| -> anyhow::Result<usize> {
-            it.next()
-                .and_then(|v| v.parse().ok())
-                .filter(|n| *n > 0)
-                .with_context(|| format!("{what} needs a positive number\n{USAGE}"))
-        };
-        match arg.as_str() {
-            "--runs" => settings.runs = number("--runs")?,
-            "--repos" => settings.repos = number("--repos")?,
-            "--files" => settings.files = number("--files")?,
-            other => bail!("unknown option '{other}'\n{USAGE}"),
-        }
-    }
-    Ok(settings)
-}
-
-/// Runs the benchmark.
-pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let settings = parse(args)?;
+/// Runs `cargo xtask bench cache`.
+pub(crate) fn run(settings: &Settings) -> anyhow::Result<()> {
     let root = util::root();
     let python_hf = root.join(".venv/bin/hf");
     if !python_hf.exists() {

@@ -15,41 +15,27 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{Context as _, bail};
+use anyhow::bail;
 
 use crate::demo::{Server, temp_dir};
 use crate::measure::{Timed, cpu_time, machine, median, secs, time_process};
 use crate::util;
 
-const USAGE: &str = "usage: cargo xtask bench upload [--xet] [--runs N] [--size-mib N] [--files N]";
-
-struct Settings {
+/// `cargo xtask bench upload`'s options.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Settings {
+    /// Runs of each scenario (the median is reported).
+    #[arg(long, default_value_t = 3, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
     runs: usize,
+    /// The size of the large file.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
     size_mib: u64,
+    /// The number of small files.
+    #[arg(long, default_value_t = 1000)]
     files: usize,
-}
-
-fn parse(args: &[String]) -> anyhow::Result<Settings> {
-    let mut settings = Settings {
-        runs: 3,
-        size_mib: 1024,
-        files: 1000,
-    };
-    let mut it = args.iter();
-    while let Some(arg) = it.next() {
-        let mut value = || {
-            it.next()
-                .with_context(|| format!("{arg} needs a value\n{USAGE}"))
-        };
-        match arg.as_str() {
-            "--runs" => settings.runs = value()?.parse().context("--runs")?,
-            "--size-mib" => settings.size_mib = value()?.parse().context("--size-mib")?,
-            "--files" => settings.files = value()?.parse().context("--files")?,
-            other => bail!("unknown option '{other}'\n{USAGE}"),
-        }
-    }
-    settings.runs = settings.runs.max(1);
-    Ok(settings)
+    /// The Xet scenarios instead (those of `bench download --xet`, uploads included).
+    #[arg(long)]
+    xet: bool,
 }
 
 /// Writes `size` pseudo-random bytes (xorshift, seeded) to `path` in 1 MiB blocks.
@@ -132,14 +118,13 @@ impl Bench {
 
 /// Runs `cargo xtask bench upload ...`; with `--xet`, the Xet scenarios (uploads and the
 /// download, in one run: `bench download --xet`).
-pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    if args.iter().any(|a| a == "--xet") {
-        let forwarded: Vec<String> = std::iter::once("download".to_owned())
-            .chain(args.iter().cloned())
-            .collect();
-        return crate::bench::run(&forwarded);
+pub(crate) fn run(settings: &Settings) -> anyhow::Result<()> {
+    if settings.xet {
+        return crate::bench::download(&crate::bench::Settings::xet(
+            settings.runs,
+            settings.size_mib,
+        ));
     }
-    let settings = parse(args)?;
     let root = util::root();
     let python_hf = root.join(".venv/bin/hf");
     if !python_hf.exists() {
@@ -162,7 +147,7 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
             server,
             work: work.clone(),
         };
-        measure(&bench, &settings)
+        measure(&bench, settings)
     })();
     let _ = std::fs::remove_dir_all(&work);
     result

@@ -39,34 +39,36 @@ enum Outcome {
     Failed(String),
 }
 
+/// `cargo xtask ci`'s options.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub(crate) struct Options {
+    /// Only these steps (repeatable, or comma-separated), in the order given.
+    #[arg(long = "step", value_name = "STEP", value_delimiter = ',', value_parser = clap::builder::PossibleValuesParser::new(STEPS))]
+    steps: Vec<String>,
+    /// Run the remaining steps after a failure (the default when `CI` is set).
+    #[arg(long)]
+    keep_going: bool,
+}
+
+impl Options {
+    /// The steps asked for, in the order given; every step when none was.
+    pub(crate) fn steps(&self) -> Vec<&str> {
+        if self.steps.is_empty() {
+            STEPS.to_vec()
+        } else {
+            self.steps.iter().map(String::as_str).collect()
+        }
+    }
+}
+
 /// Runs the selected steps.
-pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let mut selected: Vec<&str> = Vec::new();
+pub(crate) fn run(options: &Options) -> anyhow::Result<()> {
     // xtask is automation, not a library: it may read its own variables directly.
     #[allow(clippy::disallowed_methods)]
     // On CI every step runs, so one log shows every problem; locally the first failure stops.
-    let mut keep_going = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--keep-going" => keep_going = true,
-            "--step" => {
-                let Some(step) = args.next() else {
-                    bail!("--step needs a value: one of {}", STEPS.join(", "));
-                };
-                selected.extend(parse_steps(step)?);
-            }
-            other => match other.strip_prefix("--step=") {
-                Some(step) => selected.extend(parse_steps(step)?),
-                None => bail!(
-                    "unknown option '{other}' (usage: cargo xtask ci [--step STEP]... [--keep-going])"
-                ),
-            },
-        }
-    }
-    if selected.is_empty() {
-        selected = STEPS.to_vec();
-    }
+    let keep_going =
+        options.keep_going || std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    let selected = options.steps();
 
     let mut results: Vec<(&str, Outcome, f64)> = Vec::new();
     for step in selected {
@@ -103,25 +105,10 @@ pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn parse_steps(value: &str) -> anyhow::Result<Vec<&'static str>> {
-    value
-        .split(',')
-        .map(|name| {
-            STEPS
-                .iter()
-                .copied()
-                .find(|step| *step == name)
-                .ok_or_else(|| {
-                    anyhow::anyhow!("unknown step '{name}' (steps: {})", STEPS.join(", "))
-                })
-        })
-        .collect()
-}
-
 fn run_step(step: &str) -> anyhow::Result<Outcome> {
     match step {
         "fmt" => util::run(&mut util::cargo(&["fmt", "--all", "--", "--check"]))?,
-        "tidy" => crate::tidy::run(&[])?,
+        "tidy" => crate::tidy::run()?,
         "clippy" => util::run(&mut util::cargo(&[
             "clippy",
             "--workspace",
@@ -162,11 +149,14 @@ fn run_step(step: &str) -> anyhow::Result<Outcome> {
                 "deny", "check", "bans", "licenses", "sources",
             ]))?;
         }
-        "codegen" => crate::codegen::run(&["--check".to_owned()])?,
-        "api" => crate::api::run(&["--check".to_owned()])?,
+        "codegen" => crate::codegen::run(true)?,
+        "api" => crate::api::run(true)?,
         "conformance" => return conformance(),
-        "e2e" => crate::e2e::run(&[])?,
-        "demo" => crate::demo::run(&["--check".to_owned()])?,
+        "e2e" => crate::e2e::run(&crate::e2e::Options::default())?,
+        "demo" => crate::demo::run(crate::demo::Options {
+            keep: false,
+            check: true,
+        })?,
         "actionlint" => return actionlint(),
         other => bail!("unknown step '{other}'"),
     }

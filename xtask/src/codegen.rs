@@ -5,8 +5,6 @@
 //! hf-auth's test binary and `cli_reference` in hf-cli's. Without `HF_UPDATE_GENERATED`
 //! they compare, with it they write.
 
-use anyhow::bail;
-
 use crate::util;
 
 /// (package, test, generated file).
@@ -23,13 +21,8 @@ const GENERATORS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Runs the task.
-pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let check = match args {
-        [] => false,
-        [flag] if flag == "--check" => true,
-        _ => bail!("usage: cargo xtask codegen [--check]"),
-    };
+/// Runs the task; `check` fails when a file would change instead of writing it.
+pub(crate) fn run(check: bool) -> anyhow::Result<()> {
     for (package, test, file) in GENERATORS {
         let mut command = util::cargo(&[
             "test", "--quiet", "-p", package, "--test", "it", "--", "--exact", test,

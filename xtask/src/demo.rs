@@ -84,13 +84,19 @@ pub(crate) fn temp_dir(label: &str) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
+/// `cargo xtask demo`'s options.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub(crate) struct Options {
+    /// Keep the demo's folder (server data, homes) and print where it is.
+    #[arg(long)]
+    pub(crate) keep: bool,
+    /// Fail when a step does not go as the guide tells (CI runs it so).
+    #[arg(long)]
+    pub(crate) check: bool,
+}
+
 /// Runs `cargo xtask demo [--keep] [--check]`.
-pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let keep = args.iter().any(|a| a == "--keep");
-    let check = args.iter().any(|a| a == "--check");
-    if let Some(other) = args.iter().find(|a| *a != "--keep" && *a != "--check") {
-        bail!("unknown option '{other}' (usage: cargo xtask demo [--keep] [--check])");
-    }
+pub(crate) fn run(Options { keep, check }: Options) -> anyhow::Result<()> {
     let server_bin = util::build_binary("hf-test-server", "hf-test-server")?;
     let hf = util::build_binary("hf-rs-cli", "hf")?;
     let root = temp_dir("demo")?;

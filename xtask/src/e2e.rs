@@ -21,52 +21,24 @@ use anyhow::{Context, bail};
 
 use crate::util;
 
-const USAGE: &str =
-    "usage: cargo xtask e2e [--bin PATH] [--endpoint URL] [--write] [--heavy] [-- TEST_FILTER...]";
-
-#[derive(Debug, Default)]
-struct Options {
+/// `cargo xtask e2e`'s options.
+#[derive(Debug, Default, clap::Args)]
+pub(crate) struct Options {
+    /// The `hf` binary to test (built from this workspace by default).
+    #[arg(long, value_name = "PATH")]
     bin: Option<PathBuf>,
+    /// A Hub to test against instead of a local hf-test-server (with `HF_TOKEN`).
+    #[arg(long, value_name = "URL")]
     endpoint: Option<String>,
+    /// Also run the tests that write to the Hub.
+    #[arg(long)]
     write: bool,
     /// Also run the load tests at full size (`HF_HEAVY_TESTS=1`, see docs/reliability.md).
+    #[arg(long)]
     heavy: bool,
+    /// Test-name filters, passed to the test harness.
+    #[arg(last = true, value_name = "TEST_FILTER")]
     filters: Vec<String>,
-}
-
-fn parse(args: &[String]) -> anyhow::Result<Options> {
-    let mut options = Options::default();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--bin" => {
-                let value = args
-                    .next()
-                    .context(format!("--bin needs a path\n{USAGE}"))?;
-                options.bin = Some(PathBuf::from(value));
-            }
-            "--endpoint" => {
-                let value = args
-                    .next()
-                    .context(format!("--endpoint needs a URL\n{USAGE}"))?;
-                options.endpoint = Some(value.clone());
-            }
-            "--write" => options.write = true,
-            "--heavy" => options.heavy = true,
-            "--" => options.filters.extend(args.by_ref().cloned()),
-            "-h" | "--help" => bail!("{USAGE}"),
-            other => {
-                if let Some(value) = other.strip_prefix("--bin=") {
-                    options.bin = Some(PathBuf::from(value));
-                } else if let Some(value) = other.strip_prefix("--endpoint=") {
-                    options.endpoint = Some(value.to_owned());
-                } else {
-                    bail!("unknown option '{other}'\n{USAGE}");
-                }
-            }
-        }
-    }
-    Ok(options)
 }
 
 /// A started `hf-test-server`, stopped on drop.
@@ -95,8 +67,7 @@ struct ServerInfo {
 }
 
 /// Runs the task.
-pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let options = parse(args)?;
+pub(crate) fn run(options: &Options) -> anyhow::Result<()> {
     if options.heavy {
         // 100,000 cached files take minutes (mostly to build): not for every CI run.
         util::run(
@@ -300,25 +271,32 @@ fn executable_from_messages(messages: &str, bin: &str) -> Option<PathBuf> {
 mod tests {
     use super::*;
 
+    fn parse(args: &[&str]) -> Result<Options, clap::Error> {
+        #[derive(clap::Parser)]
+        struct Cli {
+            #[command(flatten)]
+            options: Options,
+        }
+        let argv = std::iter::once("e2e").chain(args.iter().copied());
+        <Cli as clap::Parser>::try_parse_from(argv).map(|cli| cli.options)
+    }
+
     #[test]
     fn options_are_parsed() {
-        let args: Vec<String> = [
+        let options = parse(&[
             "--bin",
             "target/release/hf",
             "--endpoint=https://hub.example",
             "--write",
             "--",
             "flow",
-        ]
-        .iter()
-        .map(|s| (*s).to_owned())
-        .collect();
-        let options = parse(&args).expect("parse");
+        ])
+        .expect("parse");
         assert_eq!(options.bin, Some(PathBuf::from("target/release/hf")));
         assert_eq!(options.endpoint.as_deref(), Some("https://hub.example"));
         assert!(options.write);
         assert_eq!(options.filters, vec!["flow".to_owned()]);
-        assert!(parse(&["--frobnicate".to_owned()]).is_err());
+        assert!(parse(&["--frobnicate"]).is_err());
     }
 
     #[test]

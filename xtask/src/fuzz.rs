@@ -14,30 +14,26 @@ use anyhow::{Context, bail};
 
 use crate::util::{cargo, describe, root, succeeds};
 
-pub(crate) fn run(args: &[String]) -> anyhow::Result<()> {
-    let mut seconds: u64 = 60;
-    let mut only: Vec<String> = Vec::new();
-    let mut sanitizer = "address".to_owned();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let mut value = |name: &str| {
-            args.next()
-                .cloned()
-                .with_context(|| format!("{name} needs a value"))
-        };
-        match arg.as_str() {
-            "--time" => {
-                seconds = value("--time")?
-                    .parse()
-                    .context("--time takes a number of seconds")?;
-            }
-            "--target" => only.push(value("--target")?),
-            "--sanitizer" => sanitizer = value("--sanitizer")?,
-            other => bail!(
-                "unknown option '{other}' (expected --time SECS, --target NAME, --sanitizer address|none)"
-            ),
-        }
-    }
+/// `cargo xtask fuzz`'s options.
+#[derive(Debug, Clone, clap::Args)]
+pub(crate) struct Options {
+    /// How long each target runs.
+    #[arg(long = "time", value_name = "SECS", default_value_t = 60)]
+    seconds: u64,
+    /// Only these targets (repeatable); all of `fuzz/` by default.
+    #[arg(long = "target", value_name = "NAME")]
+    only: Vec<String>,
+    /// The sanitizer cargo-fuzz builds with.
+    #[arg(long, default_value = "address", value_parser = ["address", "none"])]
+    sanitizer: String,
+}
+
+pub(crate) fn run(options: Options) -> anyhow::Result<()> {
+    let Options {
+        seconds,
+        only,
+        sanitizer,
+    } = options;
     let fuzz_dir = root().join("fuzz");
     let targets = targets(&fuzz_dir)?;
     let selected: Vec<&String> = if only.is_empty() {

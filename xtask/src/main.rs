@@ -1,17 +1,7 @@
 //! Project automation, run as `cargo xtask <task>` (alias in `.cargo/config.toml`).
 //!
-//! - `ci [--step NAME]... [--keep-going]`: what CI runs (see `ci.rs`).
-//! - `api [--check]`: the public-API listing in `docs/api/` (see `api.rs`).
-//! - `codegen [--check]`: regenerate (or check) `docs/reference/environment.md`.
-//! - `demo [--keep] [--check]`: the token guide's story against the local Hub (`demo.rs`).
-//! - `bench download`: download benchmark against the Python client and curl (`bench.rs`).
-//! - `bench cache`: cache scan benchmark against `du -sL` and the Python client (`bench_cache.rs`).
-//! - `bench upload`: upload benchmark against the Python client and sha256sum (`bench_upload.rs`).
-//! - `test-server [ARGS]...`: run the local Hub (`hf-test-server`) with a temporary data dir.
-//! - `e2e [--bin PATH] [--endpoint URL] [--write]`: the end-to-end suite (see `e2e.rs`).
-//! - `fuzz [--time SECS] [--target NAME]...`: every fuzz target under `fuzz/` (see `fuzz.rs`).
-//! - `release [--dry-run] [--version X.Y.Z]`: the release checklist (see `release.rs`).
-//! - `tidy`: the house rules of docs/ARCHITECTURE.md that can be checked (see `tidy.rs`).
+//! Each task is a module; `cargo xtask --help` lists them, with their options (parsed by
+//! clap from the `Options`/`Settings` struct of each module).
 //!
 //! xtask depends on no product crate: it only spawns cargo and binaries.
 
@@ -39,70 +29,77 @@ mod util;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: cargo xtask <task> [options]
+use clap::{Parser, Subcommand};
 
-tasks:
-  api [--check]
-        list the public API of hf-auth, hf-rs-hub and hf-inference into docs/api/ (--check: fail when it changed)
-  ci [--step STEP]... [--keep-going]
-        fmt, tidy, clippy, test, doc, deny, codegen, conformance (all by default, in this order)
-  codegen [--check]
-        regenerate docs/reference/environment.md (--check: fail when it is out of date)
-  demo [--keep] [--check]
-        the token guide's story against a local Hub (hf-test-server): log in, whoami, public,
-        private and gated downloads, upload with the write token, refusal with the read token,
-        one chat call; --check fails when a step does not go as told (CI runs it)
-  bench download [--wan | --xet] [--runs N] [--size-mib N]
-        hf download vs the Python client vs curl on loopback (release builds; needs .venv and curl);
-        --xet: both clients on Xet (download, fresh upload, re-upload after an edit on loopback
-        and on a 20 MB/s uplink)
-  bench cache [--runs N] [--repos N] [--files N]
-        hf cache ls vs du -sL vs the Python client over a generated cache (100 x 1,000 files)
-  bench upload [--xet] [--runs N] [--size-mib N] [--files N]
-        hf upload vs the Python client (1 GiB file, 1000 small files) and hashing vs sha256sum;
-        --xet: the Xet scenarios of bench download --xet
-  test-server [ARGS]...
-        run hf-test-server with a temporary --data-dir; ARGS are passed through
-  e2e [--bin PATH] [--endpoint URL] [--write] [--heavy] [-- FILTER...]
-        the end-to-end suite (tests/e2e) against hf-test-server, or against URL with HF_TOKEN
-        (--heavy: first the load tests at full size, HF_HEAVY_TESTS=1)
-  fuzz [--time SECS] [--target NAME]... [--sanitizer address|none]
-        run each fuzz target under fuzz/ for SECS (default 60); needs cargo-fuzz (installed if missing)
-  release [--dry-run] [--version X.Y.Z] [--allow-dirty] [--ci] [--no-verify] [--offline]
-        the release checklist: clean tree, ci, version bump, changelog, names, packaging, tag
-  tidy
-        the checkable house rules (crate edges, command imports, module circles, machine paths,
-        dead-code allows, issue numbers in comments, hint lines outside hints.rs)
-";
+/// Project automation for the hf workspace.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+enum Task {
+    /// List the public API of hf-auth, hf-rs-hub and hf-inference into docs/api/.
+    Api {
+        /// Fail when the listing changed instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// fmt, tidy, clippy, test, doc, deny, codegen, api, conformance, e2e, demo, actionlint
+    /// (all by default, in this order).
+    Ci(ci::Options),
+    /// Regenerate docs/reference/environment.md and the CLI reference.
+    Codegen {
+        /// Fail when a file is out of date instead of writing it.
+        #[arg(long)]
+        check: bool,
+    },
+    /// The token guide's story against a local Hub (hf-test-server): log in, whoami, public,
+    /// private and gated downloads, upload with the write token, refusal with the read token,
+    /// one chat call.
+    Demo(demo::Options),
+    /// Benchmarks side by side with the Python client, curl and aria2c (release builds).
+    #[command(subcommand)]
+    Bench(Bench),
+    /// Run hf-test-server with a temporary --data-dir; ARGS are passed through.
+    TestServer {
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGS"
+        )]
+        args: Vec<String>,
+    },
+    /// The end-to-end suite (tests/e2e) against hf-test-server, or against a Hub with HF_TOKEN.
+    E2e(e2e::Options),
+    /// Run each fuzz target under fuzz/ (needs cargo-fuzz; installed if missing).
+    Fuzz(fuzz::Options),
+    /// The release checklist: clean tree, ci, version bump, changelog, names, packaging, tag.
+    Release(release::Options),
+    /// The checkable house rules of docs/ARCHITECTURE.md.
+    Tidy,
+}
+
+#[derive(Debug, Subcommand)]
+enum Bench {
+    /// hf download vs the Python client, curl and aria2c (loopback, --wan, --xet, --first-byte-ms).
+    Download(bench::Settings),
+    /// hf cache ls vs du -sL vs the Python client over a generated cache.
+    Cache(bench_cache::Settings),
+    /// hf upload vs the Python client (a large file, many small files) and hashing vs sha256sum.
+    Upload(bench_upload::Settings),
+}
 
 fn main() -> ExitCode {
-    let mut args = std::env::args().skip(1);
-    let task = args.next();
-    let rest: Vec<String> = args.collect();
-    let result = match task.as_deref() {
-        Some("bench") if rest.first().map(String::as_str) == Some("upload") => {
-            bench_upload::run(&rest[1..])
-        }
-        Some("bench") if rest.first().map(String::as_str) == Some("cache") => {
-            bench_cache::run(&rest[1..])
-        }
-        Some("bench") => bench::run(&rest),
-        Some("api") => api::run(&rest),
-        Some("ci") => ci::run(&rest),
-        Some("codegen") => codegen::run(&rest),
-        Some("demo") => demo::run(&rest),
-        Some("test-server") => test_server::run(&rest),
-        Some("e2e") => e2e::run(&rest),
-        Some("fuzz") => fuzz::run(&rest),
-        Some("release") => release::run(&rest),
-        Some("tidy") => tidy::run(&rest),
-        Some("-h" | "--help" | "help") => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Some(other) => Err(anyhow::anyhow!("unknown task '{other}'\n\n{USAGE}")),
-        None => Err(anyhow::anyhow!("no task given\n\n{USAGE}")),
+    let result = match Task::parse() {
+        Task::Api { check } => api::run(check),
+        Task::Ci(options) => ci::run(&options),
+        Task::Codegen { check } => codegen::run(check),
+        Task::Demo(options) => demo::run(options),
+        Task::Bench(Bench::Download(settings)) => bench::download(&settings),
+        Task::Bench(Bench::Cache(settings)) => bench_cache::run(&settings),
+        Task::Bench(Bench::Upload(settings)) => bench_upload::run(&settings),
+        Task::TestServer { args } => test_server::run(&args),
+        Task::E2e(options) => e2e::run(&options),
+        Task::Fuzz(options) => fuzz::run(options),
+        Task::Release(options) => release::run(&options),
+        Task::Tidy => tidy::run(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -110,5 +107,35 @@ fn main() -> ExitCode {
             eprintln!("xtask: error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_task_tree_is_consistent() {
+        <Task as clap::CommandFactory>::command().debug_assert();
+    }
+
+    #[test]
+    fn bench_options_are_checked() {
+        assert!(Task::try_parse_from(["xtask", "bench", "download", "--runs", "0"]).is_err());
+        assert!(Task::try_parse_from(["xtask", "bench", "download", "--wan", "--xet"]).is_err());
+        assert!(Task::try_parse_from(["xtask", "bench", "cache", "--files", "0"]).is_err());
+        assert!(Task::try_parse_from(["xtask", "ci", "--step", "nope"]).is_err());
+        let Task::Ci(options) =
+            Task::try_parse_from(["xtask", "ci", "--step", "fmt,tidy", "--step=doc"]).unwrap()
+        else {
+            panic!("not ci");
+        };
+        assert_eq!(options.steps(), ["fmt", "tidy", "doc"]);
+        let Task::TestServer { args } =
+            Task::try_parse_from(["xtask", "test-server", "--port", "4000"]).unwrap()
+        else {
+            panic!("not test-server");
+        };
+        assert_eq!(args, ["--port", "4000"]);
     }
 }
