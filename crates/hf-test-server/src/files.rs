@@ -9,13 +9,13 @@ use axum::response::Response;
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use crate::Shared;
 use crate::blobs::Blob;
 use crate::model::RepoType;
 use crate::respond::{
     Ctx, RangeReq, content_type, entry_json, find_or_return, gated_error, next_link, parse_range,
     revision_not_found, sign, signed_url,
 };
+use crate::state::Shared;
 use crate::util::{error_response, now_secs, ok_json, parse_query, set_header};
 
 pub(crate) fn check_sig(

@@ -95,6 +95,7 @@ mod respond;
 mod router;
 mod seed;
 mod spaces;
+mod state;
 mod upload;
 mod util;
 mod webhooks;
@@ -110,6 +111,8 @@ use std::thread::JoinHandle;
 use axum::Router;
 
 pub use faults::{FaultAction, FaultRule, Origin, RecordedRequest};
+pub use seed::{Seed, Tokens};
+pub use state::{DEFAULT_CHUNK_SIZE, DEFAULT_MULTIPART_THRESHOLD};
 
 /// Words of advice. What to do belongs to the caller (hf-cli's `hints`), never to a library
 /// error's message: every library's tests check its messages against this one list.
@@ -180,17 +183,7 @@ pub fn provisioned(what: &str, found: Option<PathBuf>) -> Option<PathBuf> {
 }
 
 use crate::blobs::Blobs;
-use crate::faults::{ActiveFault, RecordEntry};
-use crate::model::Db;
-
-/// What the server starts with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Seed {
-    /// Users, orgs, tokens and the demo repos.
-    Demo,
-    /// Users, orgs and tokens, no repos.
-    Empty,
-}
+use crate::state::{Shared, UploadConfig};
 
 /// How to start a [`TestServer`].
 #[derive(Clone, Debug)]
@@ -218,106 +211,6 @@ impl Default for ServerConfig {
             cas_port: 0,
             seed: Seed::Demo,
             xet_by_default: true,
-        }
-    }
-}
-
-/// The fake tokens of a server (generated at start-up, different for every server).
-#[derive(Clone, PartialEq, Eq)]
-pub struct Tokens {
-    /// `demo-user`, role `read`, display name `demo-read`.
-    pub read: String,
-    /// `demo-user`, role `write`, display name `demo-write`.
-    pub write: String,
-    /// `demo-user`, fine-grained `demo-fine-grained`: write only on `demo-user/scoped-model`.
-    pub fine_grained: String,
-    /// `demo-user`, fine-grained `demo-org-write`: read+write on `demo-org` repos, collections
-    /// and Inference Endpoints only.
-    pub org_write: String,
-    /// Always answered with 401.
-    pub expired: String,
-    /// `demo-user`, legacy role `admin` (writes like `write`), display name `demo-admin`.
-    pub admin: String,
-}
-
-impl fmt::Debug for Tokens {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Tokens { .. }")
-    }
-}
-
-/// Upload knobs (LFS multipart threshold and part size).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct UploadConfig {
-    pub(crate) multipart_threshold: u64,
-    pub(crate) chunk_size: u64,
-}
-
-/// Default: objects of 8 MiB or more are uploaded in multipart.
-pub const DEFAULT_MULTIPART_THRESHOLD: u64 = 8 * 1024 * 1024;
-/// Default multipart part size: 5 MiB.
-pub const DEFAULT_CHUNK_SIZE: u64 = 5 * 1024 * 1024;
-
-/// State shared by all handlers.
-#[derive(Debug)]
-pub(crate) struct Shared {
-    pub(crate) endpoint: String,
-    pub(crate) cdn: String,
-    /// The CAS origin's URL (what `xet-*-token` answers as `casUrl`).
-    pub(crate) cas_url: String,
-    /// Set once the CAS has started (before the server accepts requests).
-    pub(crate) cas: OnceLock<xet::Cas>,
-    pub(crate) xet_by_default: bool,
-    pub(crate) secret: String,
-    pub(crate) db: Mutex<Db>,
-    pub(crate) blobs: Blobs,
-    pub(crate) assemblies: multipart::Assemblies,
-    pub(crate) faults: Mutex<Vec<ActiveFault>>,
-    pub(crate) requests: Mutex<Vec<Arc<RecordEntry>>>,
-    pub(crate) cdn_auth_violations: AtomicU64,
-    pub(crate) upload: Mutex<UploadConfig>,
-    pub(crate) log_requests: std::sync::atomic::AtomicBool,
-    /// When the simulated uplink (`FaultAction::UplinkBytesPerSec`) is next free.
-    pub(crate) uplink_free_at: Mutex<tokio::time::Instant>,
-}
-
-impl Shared {
-    pub(crate) fn add_fault(&self, rule: FaultRule) {
-        if let Ok(mut f) = self.faults.lock() {
-            f.push(ActiveFault { rule, applied: 0 });
-        }
-    }
-    pub(crate) fn clear_faults(&self) {
-        if let Ok(mut f) = self.faults.lock() {
-            f.clear();
-        }
-    }
-    pub(crate) fn requests(&self) -> Vec<RecordedRequest> {
-        self.requests
-            .lock()
-            .map(|r| r.iter().map(|e| e.snapshot()).collect())
-            .unwrap_or_default()
-    }
-    pub(crate) fn clear_requests(&self) {
-        if let Ok(mut r) = self.requests.lock() {
-            r.clear();
-        }
-    }
-    pub(crate) fn grant(&self, user: &str, repo_id: &str) {
-        if let Ok(mut db) = self.db.lock() {
-            db.grants.insert((user.to_owned(), repo_id.to_owned()));
-        }
-    }
-    pub(crate) fn upload_config(&self) -> UploadConfig {
-        self.upload.lock().map(|u| *u).unwrap_or(UploadConfig {
-            multipart_threshold: DEFAULT_MULTIPART_THRESHOLD,
-            chunk_size: DEFAULT_CHUNK_SIZE,
-        })
-    }
-    pub(crate) fn set_upload_config(&self, threshold: u64, chunk: u64) {
-        if let Ok(mut u) = self.upload.lock() {
-            u.multipart_threshold = threshold;
-            u.chunk_size = chunk.max(1);
         }
     }
 }

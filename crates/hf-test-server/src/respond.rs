@@ -11,8 +11,8 @@ use axum::response::Response;
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use crate::Shared;
 use crate::model::{Caller, Db, Discussion, Entry, EventData, Repo, RepoType};
+use crate::state::Shared;
 use crate::util::{
     error_response, iso8601, now_secs, pct_encode, set_header, sha256_hex, text_response,
 };

@@ -9,9 +9,9 @@ use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::response::Response;
 
-use crate::Shared;
 use crate::model::{Caller, Db, RepoType};
 use crate::respond::{Ctx, caller_from, invalid_credentials};
+use crate::state::Shared;
 use crate::util::{error_response, ok_json, parse_query, pct_decode, set_header, text_response};
 use crate::{
     collections, discussions, endpoints, files, hub, inference, papers, spaces, upload, webhooks,

@@ -4,6 +4,7 @@
 //! new server only clones a few maps.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::{Arc, OnceLock};
 
 use bytes::Bytes;
@@ -12,7 +13,39 @@ use serde_json::{Value, json};
 use crate::demo_models::DEMO_MODELS;
 use crate::model::{Db, Entry, Gated, Org, Repo, RepoType, Role, Scope, TokenInfo, Tree, User};
 use crate::util::{git_blob_sha1, pseudo_random_bytes, random_alnum, sha256_hex};
-use crate::{Seed, Tokens};
+
+/// What the server starts with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seed {
+    /// Users, orgs, tokens and the demo repos.
+    Demo,
+    /// Users, orgs and tokens, no repos.
+    Empty,
+}
+
+/// The fake tokens of a server (generated at start-up, different for every server).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Tokens {
+    /// `demo-user`, role `read`, display name `demo-read`.
+    pub read: String,
+    /// `demo-user`, role `write`, display name `demo-write`.
+    pub write: String,
+    /// `demo-user`, fine-grained `demo-fine-grained`: write only on `demo-user/scoped-model`.
+    pub fine_grained: String,
+    /// `demo-user`, fine-grained `demo-org-write`: read+write on `demo-org` repos, collections
+    /// and Inference Endpoints only.
+    pub org_write: String,
+    /// Always answered with 401.
+    pub expired: String,
+    /// `demo-user`, legacy role `admin` (writes like `write`), display name `demo-admin`.
+    pub admin: String,
+}
+
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Tokens { .. }")
+    }
+}
 
 pub(crate) const GITATTRIBUTES: &str = "*.7z filter=lfs diff=lfs merge=lfs -text
 *.arrow filter=lfs diff=lfs merge=lfs -text

@@ -9,7 +9,6 @@ use base64::Engine as _;
 use bytes::Bytes;
 use serde_json::{Value, json};
 
-use crate::Shared;
 use crate::model::{Entry, RefName, RepoType};
 use crate::multipart::Refusal;
 use crate::respond::{
@@ -17,6 +16,7 @@ use crate::respond::{
     writable,
 };
 use crate::seed::parse_card;
+use crate::state::Shared;
 use crate::util::{
     error_response, gitattributes_match, iso8601, json_response, now_secs, ok_json, set_header,
     sha256_hex,
