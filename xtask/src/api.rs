@@ -272,6 +272,16 @@ fn render_item(item: &syn::Item, public_types: &BTreeSet<String>) -> Option<Stri
         syn::Item::Mod(m) if is_public(&m.vis) => {
             format!("{}pub mod {}\n", attributes(&m.attrs), m.ident)
         }
+        syn::Item::Macro(m)
+            if m.ident.is_none()
+                && m.mac
+                    .path
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "setters") =>
+        {
+            setters(&m.mac.tokens.to_string())
+        }
         syn::Item::Macro(m) if m.ident.is_none() => {
             // An invocation that generates items (the blocking wrappers): list its input.
             let body = tidy(&m.mac.tokens.to_string());
@@ -387,4 +397,32 @@ fn tidy(tokens: &str) -> String {
     s.replace("->(", "-> (")
         .replace("=(", "= (")
         .replace("(mut self", "(self")
+}
+
+/// The methods `hf_hub`'s `setters!(Type { with_x => x: T, with_y => y: into U, })` writes,
+/// as they read in the documentation.
+fn setters(tokens: &str) -> String {
+    let tokens = tidy(tokens);
+    let Some((name, rest)) = tokens.split_once('{') else {
+        return format!("setters! {{ {tokens} }}\n");
+    };
+    let mut out = format!("impl {}\n", name.trim());
+    for entry in rest.trim_end_matches('}').split(',') {
+        let Some((setter, field)) = entry.split_once("=>") else {
+            continue;
+        };
+        let Some((_, ty)) = field.split_once(':') else {
+            continue;
+        };
+        let ty = ty.trim();
+        let ty = match ty.strip_prefix("into ") {
+            Some(ty) => format!("impl Into<{ty}>"),
+            None => ty.to_owned(),
+        };
+        out.push_str(&format!(
+            "    pub fn {}(self, value: {ty}) -> Self\n",
+            setter.trim()
+        ));
+    }
+    out
 }

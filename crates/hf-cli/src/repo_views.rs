@@ -590,15 +590,13 @@ pub(crate) fn card_text(content: &str) -> &str {
 }
 
 pub(crate) fn list_options(list: &ListArgs) -> ListReposOptions {
-    ListReposOptions {
-        search: list.search.clone(),
-        author: list.author.clone(),
-        filter: list.filter.clone(),
-        sort: list.sort.map(Into::into),
-        limit: Some(list.limit),
-        expand: list.expand.clone(),
-        ..ListReposOptions::default()
-    }
+    ListReposOptions::default()
+        .with_search(list.search.clone())
+        .with_author(list.author.clone())
+        .with_filter(list.filter.clone())
+        .with_sort(list.sort.map(Into::into))
+        .with_limit(Some(list.limit))
+        .with_expand(list.expand.clone())
 }
 
 /// What does not apply when listing files (`REPO_ID` given) or when listing repos.

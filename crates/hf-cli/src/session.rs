@@ -269,16 +269,17 @@ impl Session {
         }
         let secrets = self.secrets(&args.secrets, args.secrets_file.as_deref())?;
         let variables = self.variables(&args.env, args.env_file.as_deref())?;
-        Ok(hf_hub::api::SpaceOptions {
-            hardware: args.flavor.clone(),
-            sleep_time: args.sleep_time,
-            secrets,
-            variables: variables
-                .into_iter()
-                .map(|(key, value)| hf_hub::api::SpaceVariable { key, value })
-                .collect(),
-            volumes: args.volumes.clone(),
-        })
+        Ok(hf_hub::api::SpaceOptions::default()
+            .with_hardware(args.flavor.clone())
+            .with_sleep_time(args.sleep_time)
+            .with_secrets(secrets)
+            .with_variables(
+                variables
+                    .into_iter()
+                    .map(|(key, value)| hf_hub::api::SpaceVariable { key, value })
+                    .collect(),
+            )
+            .with_volumes(args.volumes.clone()))
     }
 
     /// The HTTP settings (endpoint, timeouts, offline, certificates), read from the

@@ -21,8 +21,10 @@ pub const DEFAULT_CHUNK_SIZE: u64 = 16 * 1024 * 1024;
 pub const DEFAULT_MAX_WORKERS: usize = 8;
 
 /// How downloads behave. Build with [`DownloadOptions::new`] or
-/// [`DownloadOptions::from_env_source`], then adjust the fields.
+/// [`DownloadOptions::from_env_source`], then chain the `with_*` setters
+/// (`DownloadOptions::new(dir).with_max_workers(4)`).
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct DownloadOptions {
     /// The shared cache root (`HF_HUB_CACHE`).
     pub cache_dir: PathBuf,
@@ -68,6 +70,24 @@ pub struct DownloadOptions {
     /// Receives progress events.
     pub progress: SharedProgress,
 }
+
+crate::setters::setters!(DownloadOptions {
+    with_cache_dir => cache_dir: into PathBuf,
+    with_local_dir => local_dir: Option<PathBuf>,
+    with_connections => connections: Option<usize>,
+    with_max_connections => max_connections: usize,
+    with_max_files_in_flight => max_files_in_flight: usize,
+    with_chunk_size => chunk_size: u64,
+    with_max_workers => max_workers: usize,
+    with_lock_timeout => lock_timeout: Option<Duration>,
+    with_use_symlinks => use_symlinks: bool,
+    with_force_download => force_download: bool,
+    with_local_files_only => local_files_only: bool,
+    with_xet => xet: bool,
+    with_xet_cache_dir => xet_cache_dir: Option<PathBuf>,
+    with_shared_blobs => shared_blobs: bool,
+    with_progress => progress: SharedProgress,
+});
 
 impl std::fmt::Debug for DownloadOptions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

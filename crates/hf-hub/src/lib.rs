@@ -51,6 +51,7 @@ pub mod hash;
 pub mod patterns;
 pub mod progress;
 pub mod repo;
+mod setters;
 pub mod tree;
 pub mod upload;
 

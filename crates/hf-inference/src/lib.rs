@@ -80,7 +80,7 @@ mod error;
 mod routing;
 pub use hf_auth::http::sse;
 mod stream;
-pub mod tasks;
+mod tasks;
 
 pub use chat::{ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatMessage, Role};
 pub use client::{DEFAULT_READ_TIMEOUT, InferenceClient, InferenceClientBuilder};

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hf_hub::api::{CreateRepoOptions, Visibility};
-use hf_hub::upload::{CommitOptions, FolderUpload, UploadOptions, UploadReport, UploadSource};
+use hf_hub::upload::{CommitOptions, FolderUpload, UploadReport, UploadSource};
 use hf_hub::{HubApi, Repo, RepoType};
 use serde::Serialize;
 
@@ -209,30 +209,28 @@ async fn upload_once(
     target: &Target,
     context: &mut Context,
 ) -> anyhow::Result<()> {
-    let options = UploadOptions {
-        allow_secrets: args.allow_secrets,
+    let options = context
+        .session
+        .upload_options()
+        .with_allow_secrets(args.allow_secrets)
         // Accepted multipart parts of a single file are remembered under HF_HOME (a folder
         // upload keeps them in `<folder>/.cache/huggingface/upload`), so a re-run resumes.
-        resume_dir: matches!(target, Target::File { .. })
-            .then(|| context.session.hf_home().join("upload").join("parts")),
-        ..context.session.upload_options()
-    };
+        .with_resume_dir(
+            matches!(target, Target::File { .. })
+                .then(|| context.session.hf_home().join("upload").join("parts")),
+        );
     ensure_repo_and_branch(api, args, repo).await?;
     let bars = progress::Bars::new(context.session.progress_wanted(context.output.format()));
-    let options = UploadOptions {
-        hash_progress: bars.phase("hashing"),
-        upload_progress: bars.phase("uploading"),
+    let options = options
+        .with_hash_progress(bars.phase("hashing"))
+        .with_upload_progress(bars.phase("uploading"))
         // Already checked above, before the repo was created.
-        check_permissions: false,
-        ..options
-    };
-    let commit = CommitOptions {
-        message: args.commit_message.clone().unwrap_or_default(),
-        description: args.commit_description.clone().unwrap_or_default(),
-        revision: args.revision.clone(),
-        parent_commit: None,
-        create_pr: args.create_pr,
-    };
+        .with_check_permissions(false);
+    let commit = CommitOptions::default()
+        .with_message(args.commit_message.clone().unwrap_or_default())
+        .with_description(args.commit_description.clone().unwrap_or_default())
+        .with_revision(args.revision.clone())
+        .with_create_pr(args.create_pr);
     let result = match target {
         Target::File {
             local,
@@ -283,12 +281,10 @@ async fn ensure_repo_and_branch(
     args: &UploadArgs,
     repo: &Repo,
 ) -> anyhow::Result<()> {
-    let create = CreateRepoOptions {
-        visibility: args.private.then_some(Visibility::Private),
-        exist_ok: true,
-        space_sdk: (repo.repo_type == RepoType::Space).then(|| "gradio".to_owned()),
-        ..CreateRepoOptions::default()
-    };
+    let create = CreateRepoOptions::default()
+        .with_visibility(args.private.then_some(Visibility::Private))
+        .with_exist_ok(true)
+        .with_space_sdk((repo.repo_type == RepoType::Space).then(|| "gradio".to_owned()));
     if !api.repo_exists(repo).await? {
         api.create_repo(repo, &create).await?;
         tracing::info!("created {repo}");

@@ -142,10 +142,7 @@ pub(crate) fn seed_repo(server: &TestServer, repo: &str, count: usize) {
                 )
             })
             .collect();
-        let commit = hf_hub::upload::CommitOptions {
-            message: "seed".to_owned(),
-            ..hf_hub::upload::CommitOptions::default()
-        };
+        let commit = hf_hub::upload::CommitOptions::default().with_message("seed".to_owned());
         api.create_commit(
             &repo,
             operations,

@@ -54,6 +54,7 @@ impl std::str::FromStr for RepoSort {
 
 /// Filters of [`HubApi::list_repos`].
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct ListReposOptions {
     /// Substring of the repo id.
     pub search: Option<String>,
@@ -82,6 +83,22 @@ pub struct ListReposOptions {
     /// Only models served by these inference providers (`all` for any).
     pub inference_provider: Vec<String>,
 }
+
+crate::setters::setters!(ListReposOptions {
+    with_search => search: Option<String>,
+    with_author => author: Option<String>,
+    with_filter => filter: Vec<String>,
+    with_sort => sort: Option<RepoSort>,
+    with_limit => limit: Option<usize>,
+    with_expand => expand: Vec<String>,
+    with_full => full: bool,
+    with_pipeline_tag => pipeline_tag: Option<String>,
+    with_gated => gated: Option<bool>,
+    with_apps => apps: Vec<String>,
+    with_num_parameters => num_parameters: Option<String>,
+    with_warm => warm: bool,
+    with_inference_provider => inference_provider: Vec<String>,
+});
 
 /// One row of a benchmark dataset's leaderboard ([`HubApi::dataset_leaderboard`]).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]

@@ -220,6 +220,7 @@ impl SpaceVolume {
 
 /// What a new Space (or a duplicated one) runs with; every field is optional.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct SpaceOptions {
     /// The hardware flavor (`cpu-basic`, `t4-medium`, `l4x4`...).
     pub hardware: Option<String>,
@@ -232,6 +233,14 @@ pub struct SpaceOptions {
     /// Volumes mounted in the container.
     pub volumes: Vec<SpaceVolume>,
 }
+
+crate::setters::setters!(SpaceOptions {
+    with_hardware => hardware: Option<String>,
+    with_sleep_time => sleep_time: Option<i64>,
+    with_secrets => secrets: Vec<SpaceSecret>,
+    with_variables => variables: Vec<SpaceVariable>,
+    with_volumes => volumes: Vec<SpaceVolume>,
+});
 
 impl SpaceOptions {
     /// Whether nothing is set.
@@ -277,6 +286,7 @@ impl SpaceOptions {
 
 /// Options of [`HubApi::create_repo`].
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct CreateRepoOptions {
     /// `Some(Private)` or `Some(Public)`; `None` leaves the Hub's default (public).
     pub visibility: Option<Visibility>,
@@ -295,6 +305,16 @@ pub struct CreateRepoOptions {
     pub space_template: Option<String>,
 }
 
+crate::setters::setters!(CreateRepoOptions {
+    with_visibility => visibility: Option<Visibility>,
+    with_exist_ok => exist_ok: bool,
+    with_space_sdk => space_sdk: Option<String>,
+    with_space => space: SpaceOptions,
+    with_resource_group_id => resource_group_id: Option<String>,
+    with_region => region: Option<String>,
+    with_space_template => space_template: Option<String>,
+});
+
 /// A Space the Hub offers as a template ([`HubApi::list_space_templates`]).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -312,6 +332,7 @@ pub struct SpaceTemplate {
 
 /// Options of [`HubApi::duplicate_repo`].
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct DuplicateRepoOptions {
     /// The copy's visibility (`None`: the Hub's default).
     pub visibility: Option<Visibility>,
@@ -322,6 +343,13 @@ pub struct DuplicateRepoOptions {
     /// The Enterprise resource group of the copy.
     pub resource_group_id: Option<String>,
 }
+
+crate::setters::setters!(DuplicateRepoOptions {
+    with_visibility => visibility: Option<Visibility>,
+    with_exist_ok => exist_ok: bool,
+    with_space => space: SpaceOptions,
+    with_resource_group_id => resource_group_id: Option<String>,
+});
 
 /// Whether a call with `exist_ok` / `missing_ok` changed anything: callers say "already
 /// exists" or "nothing to delete" rather than claim work that was not done.

@@ -35,7 +35,7 @@ const WRITER_SLOTS: usize = 16;
 
 /// What a transfer did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct FetchStats {
+pub(crate) struct FetchStats {
     /// Bytes already on disk from an earlier attempt.
     pub resumed_from: u64,
     /// Bytes received over the network.
@@ -44,6 +44,22 @@ pub struct FetchStats {
     pub connections: usize,
     /// Whether the bytes were reconstructed from the Xet CAS (not fetched over HTTP).
     pub via_xet: bool,
+}
+
+/// One file to fetch: what every fetch path needs.
+#[derive(Clone, Copy)]
+pub(crate) struct FetchJob<'a> {
+    pub(crate) http: &'a HubClient,
+    pub(crate) source: &'a Source,
+    /// The file's size, as the Hub announced it.
+    pub(crate) size: u64,
+    /// How its content is verified (sha256 for LFS, git SHA-1 for regular files).
+    pub(crate) kind: HashKind,
+    /// `<etag>.incomplete`, where the bytes go.
+    pub(crate) incomplete: &'a Path,
+    /// The path in the repo, for progress and errors.
+    pub(crate) path: &'a Arc<str>,
+    pub(crate) options: &'a DownloadOptions,
 }
 
 /// `<incomplete>.progress`: how many leading bytes of a parallel download are known good.
@@ -64,15 +80,16 @@ fn io_err(context: &str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
 
 /// Downloads `source` (`size` bytes) into `incomplete` and returns the stats and the hash of
 /// what is there. The caller compares the hash and deletes the file on a mismatch.
-pub(crate) async fn fetch(
-    http: &HubClient,
-    source: &Source,
-    size: u64,
-    kind: HashKind,
-    incomplete: &Path,
-    path: &Arc<str>,
-    options: &DownloadOptions,
-) -> Result<(FetchStats, String), Error> {
+pub(crate) async fn fetch(job: &FetchJob<'_>) -> Result<(FetchStats, String), Error> {
+    let FetchJob {
+        http,
+        source,
+        size,
+        incomplete,
+        path,
+        options,
+        ..
+    } = *job;
     if let Some(parent) = incomplete.parent() {
         std::fs::create_dir_all(parent).map_err(io_err("cannot create", parent))?;
     }
@@ -86,16 +103,7 @@ pub(crate) async fn fetch(
     {
         match super::xet::download_group(http, auth, options.xet_cache_dir.as_deref()).await {
             Ok(Some(group)) => {
-                let result = from_xet(
-                    &group,
-                    hash,
-                    size,
-                    kind,
-                    incomplete,
-                    path,
-                    progress.as_ref(),
-                )
-                .await;
+                let result = from_xet(job, &group, hash).await;
                 match result {
                     Err(Error::Protocol(why)) => {
                         tracing::warn!("{why}; continuing {path} through the Hub's HTTP bridge");
@@ -117,7 +125,7 @@ pub(crate) async fn fetch(
         && size >= options.parallel_threshold()
         && options.ranges_allowed();
     let parallel_result = if use_ranges {
-        Some(parallel(http, source, size, kind, incomplete, path, options).await)
+        Some(parallel(job, source).await)
     } else {
         None
     };
@@ -128,16 +136,7 @@ pub(crate) async fn fetch(
             if use_ranges {
                 tracing::debug!("the CDN ignored Range; downloading {path} as one stream");
             }
-            sequential(
-                http,
-                source,
-                size,
-                kind,
-                incomplete,
-                path,
-                progress.as_ref(),
-            )
-            .await
+            sequential(job, source).await
         }
     };
     progress.on_event(ProgressEvent::FileFinished { path: path.clone() });
@@ -265,14 +264,19 @@ fn open_resumable(
 /// order, through the same writer and hash as an HTTP stream.
 #[cfg(feature = "xet")]
 async fn from_xet(
+    job: &FetchJob<'_>,
     group: &xet::xet_session::XetDownloadStreamGroup,
     hash: &str,
-    size: u64,
-    kind: HashKind,
-    incomplete: &Path,
-    path: &Arc<str>,
-    progress: &dyn Progress,
 ) -> Result<(FetchStats, String), Error> {
+    let FetchJob {
+        size,
+        kind,
+        incomplete,
+        path,
+        options,
+        ..
+    } = *job;
+    let progress = options.progress.as_ref();
     let (file, hasher, mut offset) = open_resumable(incomplete, size, kind)?;
     let mut stats = FetchStats {
         resumed_from: offset,
@@ -303,25 +307,19 @@ async fn from_xet(
                 return Err(xet_error(&e, offset));
             }
         };
-        loop {
-            let bytes = match stream.next().await {
-                Ok(Some(bytes)) => bytes,
-                Ok(None) => break,
-                Err(e) => {
-                    writer.finish(incomplete).await?;
-                    return Err(xet_error(&e, offset));
-                }
-            };
-            let len = bytes.len() as u64;
-            writer = writer
-                .push(bytes, offset, size, "Xet", incomplete, path)
-                .await?;
-            offset += len;
-            stats.bytes_fetched += len;
-            progress.on_event(ProgressEvent::FileAdvanced {
-                path: path.clone(),
-                bytes: len,
-            });
+        let chunks = futures_util::stream::unfold(&mut stream, |stream| async move {
+            match stream.next().await {
+                Ok(Some(bytes)) => Some((Ok(bytes), stream)),
+                Ok(None) => None,
+                Err(e) => Some((Err(e), stream)),
+            }
+        });
+        let (done, broken) =
+            stream_into(job, writer, chunks, "Xet", &mut offset, &mut stats).await?;
+        writer = done;
+        if let Some(e) = broken {
+            writer.finish(incomplete).await?;
+            return Err(xet_error(&e, offset));
         }
     }
     let (_file, hasher) = writer.finish(incomplete).await?;
@@ -333,15 +331,18 @@ async fn from_xet(
     Ok((stats, hasher.finish()))
 }
 
-async fn sequential(
-    http: &HubClient,
-    source: &Source,
-    size: u64,
-    kind: HashKind,
-    incomplete: &Path,
-    path: &Arc<str>,
-    progress: &dyn Progress,
-) -> Result<(FetchStats, String), Error> {
+/// One stream (resumed with `Range` when it breaks off); `source` is the job's, over HTTP.
+async fn sequential(job: &FetchJob<'_>, source: &Source) -> Result<(FetchStats, String), Error> {
+    let FetchJob {
+        http,
+        size,
+        kind,
+        incomplete,
+        path,
+        options,
+        ..
+    } = *job;
+    let progress = options.progress.as_ref();
     let (file, hasher, mut offset) = open_resumable(incomplete, size, kind)?;
     let mut stats = FetchStats {
         resumed_from: offset,
@@ -397,28 +398,16 @@ async fn sequential(
                 )));
             }
         }
-        let mut stream = response.bytes_stream();
-        let mut broken = None;
-        while let Some(chunk) = stream.next().await {
-            match chunk {
-                Ok(bytes) => {
-                    let len = bytes.len() as u64;
-                    writer = writer
-                        .push(bytes, offset, size, "the server", incomplete, path)
-                        .await?;
-                    offset += len;
-                    stats.bytes_fetched += len;
-                    progress.on_event(ProgressEvent::FileAdvanced {
-                        path: path.clone(),
-                        bytes: len,
-                    });
-                }
-                Err(error) => {
-                    broken = Some(error);
-                    break;
-                }
-            }
-        }
+        let broken;
+        (writer, broken) = stream_into(
+            job,
+            writer,
+            response.bytes_stream(),
+            "the server",
+            &mut offset,
+            &mut stats,
+        )
+        .await?;
         if broken.is_none() && offset >= size {
             break;
         }
@@ -445,6 +434,37 @@ async fn sequential(
     }
     let (_file, hasher) = writer.finish(incomplete).await?;
     Ok((stats, hasher.finish()))
+}
+
+/// Writes `chunks` through `writer` from `*offset` on, counting them in `stats` and in the
+/// progress; stops at their end or at the first chunk that failed, whose error it returns
+/// (the caller decides: resume over HTTP, or give up on Xet).
+async fn stream_into<E>(
+    job: &FetchJob<'_>,
+    mut writer: Writer,
+    chunks: impl futures_util::Stream<Item = Result<Bytes, E>>,
+    sender: &str,
+    offset: &mut u64,
+    stats: &mut FetchStats,
+) -> Result<(Writer, Option<E>), Error> {
+    let mut chunks = std::pin::pin!(chunks);
+    while let Some(chunk) = chunks.next().await {
+        let bytes = match chunk {
+            Ok(bytes) => bytes,
+            Err(error) => return Ok((writer, Some(error))),
+        };
+        let len = bytes.len() as u64;
+        writer = writer
+            .push(bytes, *offset, job.size, sender, job.incomplete, job.path)
+            .await?;
+        *offset += len;
+        stats.bytes_fetched += len;
+        job.options.progress.on_event(ProgressEvent::FileAdvanced {
+            path: job.path.clone(),
+            bytes: len,
+        });
+    }
+    Ok((writer, None))
 }
 
 /// `bytes 100-199/1000` -> 100.
@@ -481,15 +501,16 @@ struct Watermark {
     aborted: bool,
 }
 
-async fn parallel(
-    http: &HubClient,
-    source: &Source,
-    size: u64,
-    kind: HashKind,
-    incomplete: &Path,
-    path: &Arc<str>,
-    options: &DownloadOptions,
-) -> Result<(FetchStats, String), Fallback> {
+async fn parallel(job: &FetchJob<'_>, source: &Source) -> Result<(FetchStats, String), Fallback> {
+    let FetchJob {
+        http,
+        size,
+        kind,
+        incomplete,
+        path,
+        options,
+        ..
+    } = *job;
     let chunk = options.chunk_size.max(64 * 1024);
     let chunks = size.div_ceil(chunk);
     let prefix = valid_prefix(incomplete, size) / chunk * chunk;

@@ -40,9 +40,10 @@ pub use crate::download_options::{
     DEFAULT_MAX_WORKERS, DownloadOptions,
 };
 pub use crate::hash::{ContentHasher, HashKind};
-pub use fetch::FetchStats;
+pub(crate) use fetch::FetchStats;
+pub use planned::FileMetadata;
 use planned::Planned;
-pub use planned::{FileMetadata, Source};
+pub(crate) use planned::Source;
 
 /// The `rel="xet-auth"` target of a `Link` header value (`<url>; rel="xet-auth", ...`).
 fn xet_auth_link(value: &str) -> Option<String> {
@@ -521,15 +522,15 @@ impl HubApi {
                 planned.path, planned.etag
             ))
         })?;
-        let (stats, actual) = fetch::fetch(
-            &self.http,
+        let (stats, actual) = fetch::fetch(&fetch::FetchJob {
+            http: &self.http,
             source,
-            planned.size,
+            size: planned.size,
             kind,
             incomplete,
-            &planned.path,
+            path: &planned.path,
             options,
-        )
+        })
         .await?;
         if actual != planned.etag {
             let _ = std::fs::remove_file(incomplete);
@@ -554,7 +555,7 @@ fn is_present(cache: &RepoCache, commit: &str, entry: &TreeEntry) -> bool {
 
 /// `W/"abc"` -> `abc`, as the Python client's `lstrip("W/").strip('"')`.
 #[must_use]
-pub fn normalize_etag(raw: &str) -> String {
+pub(crate) fn normalize_etag(raw: &str) -> String {
     raw.trim()
         .trim_start_matches(['W', '/'])
         .trim_matches('"')

@@ -79,7 +79,7 @@ impl Planned {
 /// Where a file's bytes are fetched from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Source {
+pub(crate) enum Source {
     /// A Hub URL: sent with the token, redirects followed (the token is dropped when they leave the Hub).
     Hub(Url),
     /// A CDN URL: never sent the token.
@@ -99,7 +99,7 @@ pub enum Source {
 impl Source {
     /// The source a HEAD's metadata points to.
     #[must_use]
-    pub fn from_metadata(metadata: &FileMetadata) -> Self {
+    pub(crate) fn from_metadata(metadata: &FileMetadata) -> Self {
         match (&metadata.xet_hash, &metadata.xet_auth) {
             (Some(hash), Some(auth)) if metadata.on_cdn => Self::Xet {
                 hash: hash.clone(),

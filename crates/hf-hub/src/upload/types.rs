@@ -82,6 +82,7 @@ impl CommitOperation {
 
 /// What the commit says and where it goes.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct CommitOptions {
     /// The summary (first line). Required by [`HubApi::create_commit`](crate::HubApi::create_commit).
     pub message: String,
@@ -95,8 +96,17 @@ pub struct CommitOptions {
     pub create_pr: bool,
 }
 
+crate::setters::setters!(CommitOptions {
+    with_message => message: into String,
+    with_description => description: into String,
+    with_revision => revision: Option<String>,
+    with_parent_commit => parent_commit: Option<String>,
+    with_create_pr => create_pr: bool,
+});
+
 /// How the upload behaves.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct UploadOptions {
     /// Upload even when the secret scan finds something (the findings are still returned in the error otherwise).
     pub allow_secrets: bool,
@@ -123,6 +133,20 @@ pub struct UploadOptions {
     /// Receives upload progress (bytes sent per file, LFS objects and regular files).
     pub upload_progress: SharedProgress,
 }
+
+crate::setters::setters!(UploadOptions {
+    with_allow_secrets => allow_secrets: bool,
+    with_check_permissions => check_permissions: bool,
+    with_max_operations_per_commit => max_operations_per_commit: usize,
+    with_max_regular_bytes_per_commit => max_regular_bytes_per_commit: u64,
+    with_parallel_files => parallel_files: usize,
+    with_parallel_parts => parallel_parts: usize,
+    with_resume_dir => resume_dir: Option<PathBuf>,
+    with_xet => xet: bool,
+    with_xet_cache_dir => xet_cache_dir: Option<PathBuf>,
+    with_hash_progress => hash_progress: SharedProgress,
+    with_upload_progress => upload_progress: SharedProgress,
+});
 
 impl Default for UploadOptions {
     fn default() -> Self {

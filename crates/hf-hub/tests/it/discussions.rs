@@ -13,11 +13,9 @@ use hf_test_server::{ServerConfig, TestServer};
 use crate::upload::{api_for, repo};
 
 fn to(revision: &str, message: &str) -> CommitOptions {
-    CommitOptions {
-        message: message.into(),
-        revision: Some(revision.into()),
-        ..CommitOptions::default()
-    }
+    CommitOptions::default()
+        .with_message(message)
+        .with_revision(Some(revision.into()))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -64,14 +64,8 @@ async fn a_failed_commit_in_a_multi_commit_upload_leaves_whole_commits_and_a_rer
         folder: folder.path().to_owned(),
         ..FolderUpload::default()
     };
-    let options = UploadOptions {
-        max_operations_per_commit: 25,
-        ..UploadOptions::default()
-    };
-    let commit = CommitOptions {
-        message: "split".to_owned(),
-        ..CommitOptions::default()
-    };
+    let options = UploadOptions::default().with_max_operations_per_commit(25);
+    let commit = CommitOptions::default().with_message("split".to_owned());
     // The first commit goes through, the second fails (POSTs are not retried).
     server.add_fault(commit_fault(FaultAction::StatusSequence(vec![0, 500]), 2));
     let error = api
@@ -110,10 +104,7 @@ async fn a_commit_whose_answer_is_cut_off_is_reported_and_safe_to_repeat() {
         folder: folder.path().to_owned(),
         ..FolderUpload::default()
     };
-    let commit = CommitOptions {
-        message: "cut".to_owned(),
-        ..CommitOptions::default()
-    };
+    let commit = CommitOptions::default().with_message("cut".to_owned());
     server.add_fault(commit_fault(FaultAction::CutBodyAfter(3), 1));
     let first = api
         .upload_folder(&repo, &upload, &commit, &UploadOptions::default())
@@ -147,11 +138,9 @@ async fn many_snapshot_downloads_of_one_repo_in_one_process_agree() {
     for i in 0..16 {
         let api = api.clone();
         let repo = repo.clone();
-        let options = DownloadOptions {
-            connections: Some(1 + i % 4),
-            chunk_size: 256 * 1024,
-            ..DownloadOptions::new(cache.path())
-        };
+        let options = DownloadOptions::new(cache.path())
+            .with_connections(Some(1 + i % 4))
+            .with_chunk_size(256 * 1024);
         tasks.spawn(async move {
             api.snapshot_download(&repo, None, &PatternFilter::default(), &options)
                 .await

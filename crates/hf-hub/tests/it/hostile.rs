@@ -318,10 +318,7 @@ async fn symlink_looking_and_conflicting_entries_never_escape_the_snapshot() {
         ("a/b".to_owned(), b"file under a".to_vec()),
     ]);
     let server = HostileServer::start(fake_hub(entries, files)).await;
-    let options = DownloadOptions {
-        max_workers: 1,
-        ..DownloadOptions::new(sandbox.cache())
-    };
+    let options = DownloadOptions::new(sandbox.cache()).with_max_workers(1);
     // "a" as a file and as a directory cannot both exist: an error, not a corrupt snapshot.
     let result = api_for(&server.url())
         .snapshot_download(&repo(), None, &PatternFilter::default(), &options)
@@ -503,10 +500,7 @@ async fn an_existing_cached_file_is_never_altered_by_a_bad_answer() {
         good_etag.clone(),
     ))
     .await;
-    let options = DownloadOptions {
-        force_download: true,
-        ..DownloadOptions::new(sandbox.cache())
-    };
+    let options = DownloadOptions::new(sandbox.cache()).with_force_download(true);
     let error = api_for(&server.url())
         .download_file(&repo(), "f.txt", Some(COMMIT), &options)
         .await
@@ -964,10 +958,7 @@ async fn stalled_answers_hit_the_read_timeout() {
 #[tokio::test]
 async fn unsafe_commit_paths_are_refused_before_any_request() {
     let server = HostileServer::start(|_req: &Seen| Reply::json(&json!({}))).await;
-    let commit = hf_hub::upload::CommitOptions {
-        message: "evil".to_owned(),
-        ..hf_hub::upload::CommitOptions::default()
-    };
+    let commit = hf_hub::upload::CommitOptions::default().with_message("evil".to_owned());
     for bad in [
         "../escape.txt",
         "a/../../escape.txt",

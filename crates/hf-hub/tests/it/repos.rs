@@ -17,10 +17,7 @@ async fn create_settings_move_and_delete() {
     let created = api
         .create_repo(
             &model,
-            &CreateRepoOptions {
-                visibility: Some(Visibility::Private),
-                ..CreateRepoOptions::default()
-            },
+            &CreateRepoOptions::default().with_visibility(Some(Visibility::Private)),
         )
         .await
         .unwrap();
@@ -35,13 +32,7 @@ async fn create_settings_move_and_delete() {
         .unwrap_err();
     assert_eq!(again.http_kind(), Some(&HttpErrorKind::Conflict), "{again}");
     let existing = api
-        .create_repo(
-            &model,
-            &CreateRepoOptions {
-                exist_ok: true,
-                ..CreateRepoOptions::default()
-            },
-        )
+        .create_repo(&model, &CreateRepoOptions::default().with_exist_ok(true))
         .await
         .unwrap();
     assert_eq!(existing.outcome, Outcome::AlreadySo, "nothing was created");
@@ -88,10 +79,7 @@ async fn create_settings_move_and_delete() {
     );
     api.create_repo(
         &space,
-        &CreateRepoOptions {
-            space_sdk: Some("gradio".into()),
-            ..CreateRepoOptions::default()
-        },
+        &CreateRepoOptions::default().with_space_sdk(Some("gradio".into())),
     )
     .await
     .unwrap();
@@ -203,10 +191,7 @@ async fn listings_filter_sort_limit_and_paginate() {
     let server = TestServer::spawn(ServerConfig::default()).unwrap();
     let api = api_for(&server, &server.tokens().write);
     let all: Vec<_> = api
-        .list_models(&ListReposOptions {
-            author: Some("demo-org".into()),
-            ..ListReposOptions::default()
-        })
+        .list_models(&ListReposOptions::default().with_author(Some("demo-org".into())))
         .unwrap()
         .try_collect()
         .await
@@ -215,12 +200,12 @@ async fn listings_filter_sort_limit_and_paginate() {
     assert!(all.iter().all(|m| m.id.starts_with("demo-org/")));
 
     let limited: Vec<_> = api
-        .list_models(&ListReposOptions {
-            author: Some("demo-org".into()),
-            sort: Some(RepoSort::Downloads),
-            limit: Some(2),
-            ..ListReposOptions::default()
-        })
+        .list_models(
+            &ListReposOptions::default()
+                .with_author(Some("demo-org".into()))
+                .with_sort(Some(RepoSort::Downloads))
+                .with_limit(Some(2)),
+        )
         .unwrap()
         .try_collect()
         .await
@@ -237,15 +222,15 @@ async fn listings_filter_sort_limit_and_paginate() {
 
     // Python's model filters reach the wire as Python sends them.
     let _: Vec<_> = api
-        .list_models(&ListReposOptions {
-            pipeline_tag: Some("text-classification".into()),
-            gated: Some(false),
-            apps: vec!["vllm".into()],
-            num_parameters: Some("min:6B,max:128B".into()),
-            warm: true,
-            inference_provider: vec!["together".into()],
-            ..ListReposOptions::default()
-        })
+        .list_models(
+            &ListReposOptions::default()
+                .with_pipeline_tag(Some("text-classification".into()))
+                .with_gated(Some(false))
+                .with_apps(vec!["vllm".into()])
+                .with_num_parameters(Some("min:6B,max:128B".into()))
+                .with_warm(true)
+                .with_inference_provider(vec!["together".into()]),
+        )
         .unwrap()
         .try_collect()
         .await
@@ -259,11 +244,11 @@ async fn listings_filter_sort_limit_and_paginate() {
     );
 
     let searched: Vec<_> = api
-        .list_models(&ListReposOptions {
-            search: Some("demo-model".into()),
-            filter: vec!["text-classification".into()],
-            ..ListReposOptions::default()
-        })
+        .list_models(
+            &ListReposOptions::default()
+                .with_search(Some("demo-model".into()))
+                .with_filter(vec!["text-classification".into()]),
+        )
         .unwrap()
         .try_collect()
         .await

@@ -15,10 +15,7 @@ async fn a_space_restarts_builds_runs_and_logs_it() {
     let server = TestServer::spawn(ServerConfig::default()).unwrap();
     let api = api_for(&server, &server.tokens().write);
     let space = repo("demo-user/runtime-app", RepoType::Space);
-    let options = CreateRepoOptions {
-        space_sdk: Some("gradio".into()),
-        ..CreateRepoOptions::default()
-    };
+    let options = CreateRepoOptions::default().with_space_sdk(Some("gradio".into()));
     api.create_repo(&space, &options).await.unwrap();
     let id = &space.id;
     assert_eq!(api.space_runtime(id).await.unwrap().stage, "RUNNING");
@@ -122,10 +119,7 @@ async fn a_read_token_may_not_run_a_space_nor_read_its_logs() {
     let server = TestServer::spawn(ServerConfig::default()).unwrap();
     let writer = api_for(&server, &server.tokens().write);
     let space = repo("demo-user/guarded-app", RepoType::Space);
-    let options = CreateRepoOptions {
-        space_sdk: Some("gradio".into()),
-        ..CreateRepoOptions::default()
-    };
+    let options = CreateRepoOptions::default().with_space_sdk(Some("gradio".into()));
     writer.create_repo(&space, &options).await.unwrap();
     let reader = api_for(&server, &server.tokens().read);
     let id = &space.id;

@@ -71,10 +71,7 @@ fn sample_folder(root: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 async fn create_private(api: &HubApi, repo: &Repo) {
-    let options = CreateRepoOptions {
-        visibility: Some(Visibility::Private),
-        ..CreateRepoOptions::default()
-    };
+    let options = CreateRepoOptions::default().with_visibility(Some(Visibility::Private));
     api.create_repo(repo, &options).await.unwrap();
 }
 
@@ -134,18 +131,12 @@ fn download_with_python(
 }
 
 fn quiet_options() -> UploadOptions {
-    UploadOptions {
-        parallel_parts: 4,
-        ..UploadOptions::default()
-    }
+    UploadOptions::default().with_parallel_parts(4)
 }
 
 /// The LFS API's path (what a Hub or repo without Xet gets).
 fn lfs_options() -> UploadOptions {
-    UploadOptions {
-        xet: false,
-        ..quiet_options()
-    }
+    quiet_options().with_xet(false)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -165,10 +156,7 @@ async fn folder_round_trip_with_regular_basic_and_multipart_files() {
         folder: dir.path().to_path_buf(),
         ..FolderUpload::default()
     };
-    let commit = CommitOptions {
-        message: "first upload".into(),
-        ..CommitOptions::default()
-    };
+    let commit = CommitOptions::default().with_message("first upload");
     let report = api
         .upload_folder(&repo, &upload, &commit, &lfs_options())
         .await
@@ -261,10 +249,7 @@ async fn create_pr_delete_patterns_and_parent_commit() {
         .create_commit(
             &repo,
             seed,
-            &CommitOptions {
-                message: "seed".into(),
-                ..CommitOptions::default()
-            },
+            &CommitOptions::default().with_message("seed"),
             &quiet_options(),
         )
         .await
@@ -278,12 +263,10 @@ async fn create_pr_delete_patterns_and_parent_commit() {
                 "data/pr.txt",
                 &b"from a PR\n"[..],
             )],
-            &CommitOptions {
-                message: "proposal".into(),
-                description: "please merge".into(),
-                create_pr: true,
-                ..CommitOptions::default()
-            },
+            &CommitOptions::default()
+                .with_message("proposal")
+                .with_description("please merge")
+                .with_create_pr(true),
             &quiet_options(),
         )
         .await
@@ -334,11 +317,9 @@ async fn create_pr_delete_patterns_and_parent_commit() {
         .create_commit(
             &repo,
             vec![CommitOperation::add_bytes("late.txt", &b"late\n"[..])],
-            &CommitOptions {
-                message: "late".into(),
-                parent_commit: Some(first.commit_oid.clone()),
-                ..CommitOptions::default()
-            },
+            &CommitOptions::default()
+                .with_message("late")
+                .with_parent_commit(Some(first.commit_oid.clone())),
             &quiet_options(),
         )
         .await
@@ -361,11 +342,9 @@ async fn create_pr_delete_patterns_and_parent_commit() {
                 CommitOperation::add_bytes("late.txt", &b"late\n"[..]),
                 CommitOperation::delete_folder("other"),
             ],
-            &CommitOptions {
-                message: "late".into(),
-                parent_commit: Some(head),
-                ..CommitOptions::default()
-            },
+            &CommitOptions::default()
+                .with_message("late")
+                .with_parent_commit(Some(head)),
             &quiet_options(),
         )
         .await
@@ -409,11 +388,9 @@ async fn interrupted_multipart_upload_resumes_without_resending_accepted_parts()
         folder: dir.path().to_path_buf(),
         ..FolderUpload::default()
     };
-    let options = UploadOptions {
-        parallel_parts: 2,
-        xet: false,
-        ..UploadOptions::default()
-    };
+    let options = UploadOptions::default()
+        .with_parallel_parts(2)
+        .with_xet(false);
     let error = api
         .upload_folder(&repo, &upload, &CommitOptions::default(), &options)
         .await
@@ -511,10 +488,7 @@ async fn secrets_are_refused_with_the_file_named_unless_allowed() {
         server.requests()
     );
 
-    let options = UploadOptions {
-        allow_secrets: true,
-        ..quiet_options()
-    };
+    let options = quiet_options().with_allow_secrets(true);
     api.upload_folder(&repo, &upload, &CommitOptions::default(), &options)
         .await
         .unwrap();
@@ -609,14 +583,8 @@ async fn large_uploads_are_split_into_bounded_commits_and_resume() {
         folder: dir.path().to_path_buf(),
         ..FolderUpload::default()
     };
-    let options = UploadOptions {
-        max_operations_per_commit: 10,
-        ..quiet_options()
-    };
-    let commit = CommitOptions {
-        message: "bulk".into(),
-        ..CommitOptions::default()
-    };
+    let options = quiet_options().with_max_operations_per_commit(10);
+    let commit = CommitOptions::default().with_message("bulk");
     // A first run stopped after 20 files (simulated with a pattern): two commits of 10.
     let partial = FolderUpload {
         allow_patterns: Some(vec!["f/00*".into(), "f/01*".into()]),

@@ -283,13 +283,12 @@ pub(crate) async fn upload_one(
     source: hf_hub::upload::UploadSource,
     context: &Context,
 ) -> anyhow::Result<()> {
-    let commit = CommitOptions {
-        message: format!("Upload {} with huggingface_hub", dst.path),
-        description: String::new(),
-        revision: dst.revision.clone(),
-        parent_commit: None,
-        create_pr: false,
-    };
+    let commit = CommitOptions::default()
+        .with_message(format!("Upload {} with huggingface_hub", dst.path))
+        .with_description(String::new())
+        .with_revision(dst.revision.clone())
+        .with_parent_commit(None)
+        .with_create_pr(false);
     api.upload_file(
         &dst.repo,
         source,
@@ -335,18 +334,17 @@ pub(crate) async fn commit_deletions(
         ));
     }
     let count = operations.len();
-    let commit = CommitOptions {
-        message: args.commit_message.unwrap_or_else(|| {
+    let commit = CommitOptions::default()
+        .with_message(args.commit_message.unwrap_or_else(|| {
             format!(
                 "Delete files {} with huggingface_hub",
                 args.patterns.join(" ")
             )
-        }),
-        description: args.commit_description.unwrap_or_default(),
-        revision: args.revision,
-        parent_commit: None,
-        create_pr: args.create_pr,
-    };
+        }))
+        .with_description(args.commit_description.unwrap_or_default())
+        .with_revision(args.revision)
+        .with_parent_commit(None)
+        .with_create_pr(args.create_pr);
     let info = api
         .create_commit(&repo, operations, &commit, options)
         .await?;

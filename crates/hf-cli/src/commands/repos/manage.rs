@@ -150,15 +150,14 @@ pub(crate) async fn create(
             _ => {}
         }
         spaces_only(&a.space, repo.repo_type)?;
-        let options = CreateRepoOptions {
-            visibility: a.visibility.choose(repo.repo_type)?,
-            exist_ok: a.exist_ok,
-            space_sdk: a.space_sdk,
-            space: context.session.space_options(&a.space)?,
-            resource_group_id: a.resource_group_id,
-            region: a.region,
-            space_template: a.template,
-        };
+        let options = CreateRepoOptions::default()
+            .with_visibility(a.visibility.choose(repo.repo_type)?)
+            .with_exist_ok(a.exist_ok)
+            .with_space_sdk(a.space_sdk)
+            .with_space(context.session.space_options(&a.space)?)
+            .with_resource_group_id(a.resource_group_id)
+            .with_region(a.region)
+            .with_space_template(a.template);
         let created = api.create_repo(&repo, &options).await?;
         Done {
             message: match created.outcome {
@@ -272,12 +271,11 @@ pub(crate) async fn duplicate(
         };
         let to = parse_repo(&to_id, Some(from.repo_type))?;
         spaces_only(&a.space, from.repo_type)?;
-        let options = DuplicateRepoOptions {
-            visibility: a.visibility.choose(from.repo_type)?,
-            exist_ok: a.exist_ok,
-            space: context.session.space_options(&a.space)?,
-            resource_group_id: a.resource_group_id,
-        };
+        let options = DuplicateRepoOptions::default()
+            .with_visibility(a.visibility.choose(from.repo_type)?)
+            .with_exist_ok(a.exist_ok)
+            .with_space(context.session.space_options(&a.space)?)
+            .with_resource_group_id(a.resource_group_id);
         let copied = api.duplicate_repo(&from, &to.id, &options).await?;
         Done {
             message: match copied.outcome {
