@@ -157,6 +157,7 @@ pub(crate) struct HttpErrorInner {
     pub(crate) retry_after: Option<Duration>,
     pub(crate) attempts: u32,
     pub(crate) token_sent: bool,
+    pub(crate) metadata_request: bool,
     pub(crate) detail: Option<String>,
 }
 
@@ -175,6 +176,7 @@ impl HttpError {
             retry_after: None,
             attempts: 1,
             token_sent: false,
+            metadata_request: false,
             detail: None,
         }))
     }
@@ -197,6 +199,21 @@ impl HttpError {
         error.0.retry_after = retry_after;
         error.0.token_sent = token_sent;
         error
+    }
+
+    /// Marks a synthetic failure as a metadata request's (see [`HttpError::metadata_request`]).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn synthetic_metadata_request(mut self) -> Self {
+        self.0.metadata_request = true;
+        self
+    }
+
+    /// Whether the request ran under the metadata time limit (`HF_HUB_ETAG_TIMEOUT`: API
+    /// calls and `HEAD`s that asked for it), not the transfer's read timeout.
+    #[must_use]
+    pub fn metadata_request(&self) -> bool {
+        self.0.metadata_request
     }
 
     pub(crate) fn with_detail(mut self, detail: impl Into<String>) -> Self {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use hf_hub::{Repo, RepoId, RepoType};
 
-use crate::exit::UsageError;
+use crate::command_error::UsageError;
 use crate::output::OutputFormat;
 
 /// The heading of the options every command accepts.
@@ -304,6 +304,55 @@ pub(crate) fn repo_type(raw: Option<&str>) -> anyhow::Result<Option<RepoType>> {
 /// A repo named with its type first (`model/gpt2`, see [`Repo::parse_typed`]).
 pub(crate) fn parse_typed_repo(raw: &str) -> anyhow::Result<Repo> {
     Repo::parse_typed(raw).map_err(|e| UsageError(e.to_string()).into())
+}
+
+/// What a commit says (`hf upload`, `hf repos delete-files`); each command adds its own
+/// `--no-create-pr` after it.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct CommitArgs {
+    /// The commit's summary.
+    #[arg(long)]
+    pub(crate) commit_message: Option<String>,
+    /// The commit's description.
+    #[arg(long)]
+    pub(crate) commit_description: Option<String>,
+    /// Open a pull request instead of committing to the branch.
+    #[arg(long, overrides_with = "no_create_pr")]
+    pub(crate) create_pr: bool,
+}
+
+impl CommitArgs {
+    /// The commit options for `revision`, with `default_message` when none was given.
+    pub(crate) fn options(
+        &self,
+        revision: Option<String>,
+        default_message: impl FnOnce() -> String,
+    ) -> hf_hub::upload::CommitOptions {
+        hf_hub::upload::CommitOptions::default()
+            .with_message(self.commit_message.clone().unwrap_or_else(default_message))
+            .with_description(self.commit_description.clone().unwrap_or_default())
+            .with_revision(revision)
+            .with_create_pr(self.create_pr)
+    }
+}
+
+/// `--cache-dir` of the commands that read or clean the cache.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct CacheDirArg {
+    /// Cache directory (default: $HF_HUB_CACHE).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+}
+
+/// `--dry-run`/`--no-dry-run` of the commands that delete.
+#[derive(Debug, Clone, Default, Args)]
+pub(crate) struct DeleteDryRunArgs {
+    /// Only show what would be deleted.
+    #[arg(long, overrides_with = "no_dry_run")]
+    pub(crate) dry_run: bool,
+    /// Delete (the default).
+    #[arg(long, overrides_with = "dry_run")]
+    pub(crate) no_dry_run: bool,
 }
 
 /// Options shared by `hf chat` and `hf infer`: where the call goes and who pays.

@@ -10,7 +10,7 @@ use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
 
-use crate::exit::UsageError;
+use crate::command_error::UsageError;
 use crate::output::{Human, Render, check, day};
 
 /// The most result bytes read back (a query can select a whole dataset).

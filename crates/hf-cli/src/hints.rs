@@ -11,6 +11,8 @@ use std::io;
 use hf_auth::discovery::TOKEN_SETTINGS_URL;
 use hf_auth::{HttpError, HttpErrorKind, TokenSource};
 
+use crate::operation::Operation;
+
 /// An error carrying a `hint:` line for the user.
 #[derive(Debug)]
 pub(crate) struct Hinted {
@@ -58,7 +60,12 @@ pub(crate) fn for_error(error: &anyhow::Error) -> Vec<String> {
     if !hints.is_empty() {
         return hints;
     }
-    error.chain().find_map(for_cause).into_iter().collect()
+    let operation = crate::operation::of(error);
+    error
+        .chain()
+        .find_map(|cause| for_cause(cause, operation))
+        .into_iter()
+        .collect()
 }
 
 /// A hint as the line it is printed as (`hint: ...`), on stderr under an error or a result.
@@ -202,18 +209,21 @@ pub(crate) fn space_without_run_logs(id: &impl fmt::Display) -> String {
 
 const LOG_IN: &str = "log in with `hf auth login`, or set HF_TOKEN";
 
-fn for_cause(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
+fn for_cause(
+    cause: &(dyn std::error::Error + 'static),
+    operation: Option<Operation>,
+) -> Option<String> {
     if let Some(error) = cause.downcast_ref::<hf_auth::Error>() {
-        return for_auth(error);
+        return for_auth(error, operation);
     }
     if let Some(error) = cause.downcast_ref::<hf_hub::Error>() {
-        return for_hub(error);
+        return for_hub(error, operation);
     }
     if let Some(error) = cause.downcast_ref::<hf_inference::Error>() {
         return for_inference(error);
     }
     if let Some(http) = cause.downcast_ref::<HttpError>() {
-        return for_http(http);
+        return for_http(http, operation);
     }
     if let Some(io) = cause.downcast_ref::<io::Error>()
         && io.kind() == io::ErrorKind::StorageFull
@@ -226,9 +236,9 @@ fn for_cause(cause: &(dyn std::error::Error + 'static)) -> Option<String> {
 const DISK_FULL: &str = "the disk is full: free some space (e.g. with `hf cache prune`) and run \
      again; a partial download resumes, and nothing unfinished was placed in the snapshot";
 
-fn for_auth(error: &hf_auth::Error) -> Option<String> {
+fn for_auth(error: &hf_auth::Error, operation: Option<Operation>) -> Option<String> {
     Some(match error {
-        hf_auth::Error::Http(http) => return for_http(http),
+        hf_auth::Error::Http(http) => return for_http(http, operation),
         hf_auth::Error::NoToken { .. } => LOG_IN.to_owned(),
         hf_auth::Error::TokenRejected { origin, .. } => {
             let fix = match origin {
@@ -261,10 +271,12 @@ fn for_auth(error: &hf_auth::Error) -> Option<String> {
     })
 }
 
-fn for_hub(error: &hf_hub::Error) -> Option<String> {
+fn for_hub(error: &hf_hub::Error, operation: Option<Operation>) -> Option<String> {
     Some(match error {
-        hf_hub::Error::Http(http) | hf_hub::Error::Hub { http, .. } => return for_http(http),
-        hf_hub::Error::Auth(auth) => return for_auth(auth),
+        hf_hub::Error::Http(http) | hf_hub::Error::Hub { http, .. } => {
+            return for_http(http, operation);
+        }
+        hf_hub::Error::Auth(auth) => return for_auth(auth, operation),
         hf_hub::Error::UnsafePath { path, .. } => format!(
             "no client writes that path; to download the rest of the repo, skip it with --exclude {}",
             shell_quote(path)
@@ -311,8 +323,9 @@ fn for_hub(error: &hf_hub::Error) -> Option<String> {
     })
 }
 
-/// Hub requests: what each kind of failure asks of the user.
-fn for_http(http: &HttpError) -> Option<String> {
+/// Hub requests: what each kind of failure asks of the user, during `operation` when the
+/// command said what it was doing.
+fn for_http(http: &HttpError, operation: Option<Operation>) -> Option<String> {
     let after = match http.attempts() {
         0 | 1 => String::new(),
         n => format!(" (gave up after {n} attempts)"),
@@ -335,37 +348,44 @@ fn for_http(http: &HttpError) -> Option<String> {
                 .unwrap_or_else(|| "the repo's page on the Hub".to_owned())
         ),
         HttpErrorKind::RevisionNotFound => "check the branch, tag or commit name".to_owned(),
-        HttpErrorKind::Forbidden if is_discussion(http) => format!(
+        HttpErrorKind::Forbidden if operation == Some(Operation::ChangeDiscussion) => format!(
             "opening and commenting needs a write token, or a fine-grained token with \
              'discussion.write' (or 'repo.write' on this repo), created at {TOKEN_SETTINGS_URL}; \
              closing, reopening and renaming need the author or write access to the repo, \
              merging needs write access"
         ),
-        HttpErrorKind::Forbidden if is_collection_change(http) => format!(
+        HttpErrorKind::Forbidden if operation == Some(Operation::ChangeCollection) => format!(
             "changing a collection needs a write token, or a fine-grained token with \
              'collection.write' on its owner (an organisation token works only in its \
              organisation), created at {TOKEN_SETTINGS_URL}"
         ),
-        HttpErrorKind::Forbidden if http.url().contains("/api/settings/webhooks") => format!(
+        HttpErrorKind::Forbidden if operation == Some(Operation::Webhooks) => format!(
             "webhooks belong to your user: use a write token (a read token lists them only), or a \
              fine-grained token with 'user.webhooks.write' (organisation tokens have not), \
              created at {TOKEN_SETTINGS_URL}"
         ),
-        HttpErrorKind::Forbidden if is_inference_endpoints(http) => format!(
-            "Inference Endpoints of a namespace need a token of a member: a write token, or a \
+        HttpErrorKind::Forbidden
+            if matches!(
+                operation,
+                Some(Operation::InferenceEndpoints | Operation::DeployEndpoint)
+            ) =>
+        {
+            format!(
+                "Inference Endpoints of a namespace need a token of a member: a write token, or a \
              fine-grained token with 'inference.endpoints.write' on that namespace (an \
              organisation token works only with --namespace ORG), created at {TOKEN_SETTINGS_URL}"
-        ),
+            )
+        }
         HttpErrorKind::Forbidden => format!(
             "the token lacks the permission: use a write token, or a fine-grained token with \
              the needed scope, created at {TOKEN_SETTINGS_URL}"
         ),
-        HttpErrorKind::Conflict if is_inference_endpoints(http) && http.method() == "POST" => {
+        HttpErrorKind::Conflict if operation == Some(Operation::DeployEndpoint) => {
             "an endpoint of that name exists in the namespace: pick another name, or change it \
              with `hf endpoints update`"
                 .to_owned()
         }
-        HttpErrorKind::Conflict if is_create(http) => {
+        HttpErrorKind::Conflict if operation == Some(Operation::Create) => {
             "it already exists: pass --exist-ok to accept the existing one".to_owned()
         }
         HttpErrorKind::Offline => "unset HF_HUB_OFFLINE to allow network access".to_owned(),
@@ -373,7 +393,7 @@ fn for_http(http: &HttpError) -> Option<String> {
              corporate certificate authority, point SSL_CERT_FILE (or REQUESTS_CA_BUNDLE) at its \
              PEM certificate bundle"
             .to_owned(),
-        HttpErrorKind::Timeout if is_metadata(http) => format!(
+        HttpErrorKind::Timeout if http.metadata_request() => format!(
             "the Hub did not answer in time{after}: raise HF_HUB_ETAG_TIMEOUT (seconds, default 10) \
              for metadata requests, or check the network and HF_ENDPOINT"
         ),
@@ -396,43 +416,6 @@ fn for_http(http: &HttpError) -> Option<String> {
         HttpErrorKind::Server => format!("the Hub failed{after}: try again later"),
         _ => return None,
     })
-}
-
-/// A POST that creates something (a repo, a branch, a tag): a 409 means it exists.
-fn is_create(http: &HttpError) -> bool {
-    http.method() == "POST"
-        && (http.url().contains("/api/repos/create")
-            || http.url().contains("/branch/")
-            || http.url().contains("/tag/"))
-}
-
-/// A change to a collection (not a read of one).
-fn is_collection_change(http: &HttpError) -> bool {
-    http.method() != "GET" && http.url().contains("/api/collections")
-}
-
-/// A call to the Inference Endpoints API or its catalog (their own base URLs, whose paths
-/// are `/endpoint/{ns}...`, `/provider/{ns}` and `.../catalog/...`).
-fn is_inference_endpoints(http: &HttpError) -> bool {
-    let url = http.url();
-    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let path = after_scheme.find('/').map_or("", |at| &after_scheme[at..]);
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    !path.starts_with("/api/")
-        && (path.contains("/endpoint/")
-            || path.contains("/provider/")
-            || path.contains("/catalog/"))
-}
-
-/// A change to a discussion or pull request (or an attachment for one).
-fn is_discussion(http: &HttpError) -> bool {
-    http.method() == "POST"
-        && (http.url().contains("/discussions") || http.url().ends_with("/uploads"))
-}
-
-/// A metadata request (API call or HEAD), whose timeout is `HF_HUB_ETAG_TIMEOUT`.
-fn is_metadata(http: &HttpError) -> bool {
-    http.method() == "HEAD" || http.url().contains("/api/")
 }
 
 /// Inference calls: the same failures read differently (permissions, providers, credits).
@@ -645,7 +628,12 @@ mod tests {
             "POST",
             "https://hub.example/api/repos/create",
         );
-        assert!(hint_for(conflict).contains("--exist-ok"));
+        // The command says it was creating; the URL alone says nothing.
+        let creating = crate::operation::OperationExt::doing(
+            Err::<(), _>(conflict),
+            crate::operation::Operation::Create,
+        );
+        assert!(for_error(&creating.unwrap_err())[0].contains("--exist-ok"));
         let commit_conflict = http(
             HttpErrorKind::Conflict,
             409,
@@ -660,7 +648,8 @@ mod tests {
             "https://hub.example/o/m/resolve/main/config.json",
             None,
             true,
-        );
+        )
+        .synthetic_metadata_request();
         assert!(hint_for(metadata).contains("HF_HUB_ETAG_TIMEOUT"));
         let transfer = HttpError::synthetic(
             HttpErrorKind::Timeout,

@@ -9,12 +9,13 @@
 
 mod args;
 mod cli;
+mod command_error;
 mod commands;
 mod duckdb;
 mod examples;
-mod exit;
 mod hints;
 mod logging;
+mod operation;
 mod output;
 mod progress;
 #[cfg(test)]
@@ -32,6 +33,7 @@ use clap::{CommandFactory, FromArgMatches};
 use hf_auth::env::{self, EnvSource, ProcessEnv};
 
 use crate::cli::{Cli, Command};
+use crate::command_error::{CommandError, ErrorKind};
 use crate::commands::Context;
 use crate::output::Output;
 use crate::session::Session;
@@ -63,7 +65,7 @@ where
         Err(error) => {
             // Help and --version land here too, with exit code 0; a closed stdout is ignored.
             let _ = error.print();
-            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(exit::USAGE));
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(command_error::USAGE));
         }
     };
 
@@ -77,12 +79,22 @@ where
         tracing::warn!("`huggingface-cli` is deprecated; use `hf` instead (same commands)");
     }
 
-    let result = tokio::runtime::Builder::new_multi_thread()
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|error| anyhow::Error::new(error).context("could not start the async runtime"))
-        .and_then(|runtime| {
-            let session = Session::new(Arc::new(process_env), cli.global.env_file.as_deref())?;
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            let error = CommandError::from(
+                anyhow::Error::new(error).context("could not start the async runtime"),
+            );
+            error.report(&mut std::io::stderr().lock());
+            return ExitCode::from(error.exit_code());
+        }
+    };
+    let result = Session::new(Arc::new(process_env), cli.global.env_file.as_deref())
+        .map_err(CommandError::from)
+        .and_then(|session| {
             let mut context = Context {
                 output: Output::stdout(
                     format.resolve(std::io::stdout().is_terminal()),
@@ -92,15 +104,33 @@ where
                 session,
                 legacy,
             };
-            runtime.block_on(dispatch(cli.command, &mut context))
+            runtime.block_on(until_interrupted(dispatch(cli.command, &mut context)))
         });
-
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) if exit::is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            exit::report(&error, &mut std::io::stderr().lock());
-            ExitCode::from(exit::exit_code(&error))
+            error.report(&mut std::io::stderr().lock());
+            if error.kind() == ErrorKind::Interrupted {
+                // Threads still hashing or writing are not waited for: partial files stay
+                // resumable, as after a kill.
+                runtime.shutdown_background();
+            }
+            ExitCode::from(error.exit_code())
+        }
+    }
+}
+
+/// Runs `command` until it ends or the user presses Ctrl-C. A command that handles Ctrl-C
+/// itself (`hf upload --every` stops between rounds) is polled first and ends on its own.
+async fn until_interrupted(
+    command: impl Future<Output = anyhow::Result<()>>,
+) -> Result<(), CommandError> {
+    tokio::select! {
+        biased;
+        result = command => result.map_err(CommandError::from),
+        // A failure to listen for Ctrl-C disables this branch (the default handler stays).
+        Ok(()) = tokio::signal::ctrl_c() => {
+            Err(CommandError::from(anyhow::Error::new(command_error::Interrupted)))
         }
     }
 }

@@ -9,8 +9,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::args::{TokenArg, parse_repo};
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::output::{Human, OutputFormat, Render};
 
 /// `--sort` values, in Python's spelling (`trending_score`) or ours (`trending-score`).

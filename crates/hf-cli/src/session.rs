@@ -18,7 +18,7 @@ use hf_hub::upload::UploadOptions;
 use hf_inference::{InferenceClient, Provider};
 
 use crate::args::{InferenceOptions, inference_error};
-use crate::exit::UsageError;
+use crate::command_error::UsageError;
 
 /// The name and version sent in the User-Agent of every request.
 const CALLER: (&str, &str) = ("hf-cli", env!("CARGO_PKG_VERSION"));

@@ -93,6 +93,8 @@ pub struct HubRequest {
     pub(super) headers: HeaderMap,
     pub(super) body: Option<RequestBody>,
     pub(super) timeout: Option<Duration>,
+    /// Whether `timeout` is the metadata time limit (the errors say so, for the hints).
+    pub(super) metadata: bool,
     pub(super) auth: bool,
     pub(super) idempotent: bool,
     pub(super) retry_status: Option<super::retry::RetryPredicate>,
@@ -162,7 +164,9 @@ impl HubRequest {
     #[must_use]
     pub fn metadata_timeout(self) -> Self {
         let timeout = self.client.inner.config.metadata_timeout;
-        self.timeout(timeout)
+        let mut request = self.timeout(timeout);
+        request.metadata = true;
+        request
     }
 
     /// Never sends the token, even to trusted origins (CDN and presigned URLs).
@@ -201,6 +205,14 @@ impl HubRequest {
     /// # Errors
     /// Offline mode, transport failures after retries, and error statuses.
     pub async fn send(self) -> Result<HubResponse, HttpError> {
+        let metadata = self.metadata;
+        self.send_with_retries().await.map_err(|mut error| {
+            error.0.metadata_request = metadata;
+            error
+        })
+    }
+
+    async fn send_with_retries(self) -> Result<HubResponse, HttpError> {
         let config = &self.client.inner.config;
         let policy = config.retry.clone();
         let mut attempt: u32 = 0;
@@ -443,6 +455,7 @@ impl HubClient {
             headers: HeaderMap::new(),
             body: None,
             timeout: None,
+            metadata: false,
             auth: true,
             idempotent,
             retry_status: None,

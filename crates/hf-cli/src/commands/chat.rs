@@ -9,8 +9,8 @@ use hf_inference::{ChatCompletionRequest, ChatMessage};
 use serde::Serialize;
 
 use crate::args::{InferenceOptions, inference_error};
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::output::{Human, OutputFormat, Render};
 
 /// Options of `hf chat`.

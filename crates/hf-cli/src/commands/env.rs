@@ -133,12 +133,12 @@ pub(crate) async fn run(args: &EnvArgs, context: &mut Context) -> anyhow::Result
                 report.token_source_detail = Some(found.source.to_string());
             }
         }
-        Err(error) => report.token_problem = Some(crate::exit::chain_text(&error)),
+        Err(error) => report.token_problem = Some(crate::command_error::chain_text(&error)),
     }
     if args.whoami {
         match owner(context).await {
             Ok(owner) => report.whoami = Some(owner),
-            Err(error) => report.whoami_error = Some(crate::exit::chain_text(&error)),
+            Err(error) => report.whoami_error = Some(crate::command_error::chain_text(&error)),
         }
     }
     context.output.emit(&report)

@@ -1,17 +1,18 @@
 //! `hf upload REPO_ID [LOCAL_PATH] [PATH_IN_REPO]` (also `huggingface-cli upload`):
 //! creates the repo when missing, uploads a file or a folder, prints the commit URL.
 
+use crate::args::CommitArgs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use hf_hub::api::{CreateRepoOptions, Visibility};
-use hf_hub::upload::{CommitOptions, FolderUpload, UploadReport, UploadSource};
+use hf_hub::upload::{FolderUpload, UploadReport, UploadSource};
 use hf_hub::{HubApi, Repo, RepoType};
 use serde::Serialize;
 
 use crate::args::{RepoTypeArg, TokenArg, parse_repo};
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::output::{Human, Render};
 use crate::progress;
 
@@ -46,15 +47,8 @@ pub(crate) struct UploadArgs {
     /// Delete remote files matching these patterns (under PATH_IN_REPO) in the same commit.
     #[arg(long, num_args = 1..)]
     delete: Vec<String>,
-    /// The commit's summary.
-    #[arg(long)]
-    commit_message: Option<String>,
-    /// The commit's description.
-    #[arg(long)]
-    commit_description: Option<String>,
-    /// Open a pull request instead of committing to the branch.
-    #[arg(long, overrides_with = "no_create_pr")]
-    create_pr: bool,
+    #[command(flatten)]
+    commit: CommitArgs,
     /// Commit to the branch (the default).
     #[arg(long, hide = true)]
     no_create_pr: bool,
@@ -226,11 +220,7 @@ async fn upload_once(
         .with_upload_progress(bars.phase("uploading"))
         // Already checked above, before the repo was created.
         .with_check_permissions(false);
-    let commit = CommitOptions::default()
-        .with_message(args.commit_message.clone().unwrap_or_default())
-        .with_description(args.commit_description.clone().unwrap_or_default())
-        .with_revision(args.revision.clone())
-        .with_create_pr(args.create_pr);
+    let commit = args.commit.options(args.revision.clone(), String::new);
     let result = match target {
         Target::File {
             local,
@@ -290,7 +280,7 @@ async fn ensure_repo_and_branch(
         tracing::info!("created {repo}");
     }
     if let Some(revision) = &args.revision
-        && !args.create_pr
+        && !args.commit.create_pr
         && !hf_hub::repo::is_commit_hash(revision)
     {
         // As Python: only a revision that does not exist yet is created as a branch (so
@@ -322,9 +312,7 @@ mod tests {
             include: Vec::new(),
             exclude: Vec::new(),
             delete: Vec::new(),
-            commit_message: None,
-            commit_description: None,
-            create_pr: false,
+            commit: CommitArgs::default(),
             no_create_pr: false,
             every: None,
             allow_secrets: false,

@@ -9,9 +9,10 @@ use hf_hub::api::{SecretValue, WatchedItem, Webhook, WebhookDomain, WebhookSpec,
 use serde::Serialize;
 
 use crate::args::TokenArg;
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::hints::HintExt as _;
+use crate::operation::{Operation, OperationExt as _};
 use crate::output::{Document, Listing, Report, check};
 
 /// `hf webhooks <command>`.
@@ -207,7 +208,7 @@ fn not_found_hint<T>(result: Result<T, hf_hub::Error>, id: &str) -> anyhow::Resu
 
 /// `hf webhooks ...`.
 pub(crate) async fn run(args: WebhooksArgs, context: &mut Context) -> anyhow::Result<()> {
-    match args.command {
+    let result = match args.command {
         WebhooksCommand::List(a) => list(a, context).await,
         WebhooksCommand::Info(a) => info(a, context).await,
         WebhooksCommand::Create(a) => create(a, context).await,
@@ -215,7 +216,8 @@ pub(crate) async fn run(args: WebhooksArgs, context: &mut Context) -> anyhow::Re
         WebhooksCommand::Enable(a) => toggle(context, &a, true).await,
         WebhooksCommand::Disable(a) => toggle(context, &a, false).await,
         WebhooksCommand::Delete(a) => delete(a, context).await,
-    }
+    };
+    result.doing(Operation::Webhooks)
 }
 
 /// `hf webhooks list`.

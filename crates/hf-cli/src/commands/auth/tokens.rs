@@ -2,8 +2,8 @@
 
 use super::common::{env_token_set, source_kind, storage_name};
 use super::login::add_to_git_credential;
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::hints::HintExt;
 use crate::output::{Human, Render};
 use anyhow::Context as _;

@@ -1,8 +1,8 @@
 //! What the `hf cache` verbs share: the cache folder, sizes and times as Python prints them,
 //! and the confirmation before deleting.
 
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::output::count;
 use hf_hub::cache::{CacheInfo, scan_cache};
 use std::io::{BufRead as _, IsTerminal as _, Write as _};

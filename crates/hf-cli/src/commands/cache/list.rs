@@ -1,8 +1,8 @@
 //! `hf cache ls`: repos (or revisions) with their sizes, filtered and sorted as Python's.
 
 use super::common::{ago, cache_root, human_size, unix};
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::output::{Human, Render, count};
 use clap::Args;
 use serde::Serialize;

@@ -3,6 +3,7 @@
 
 use super::common::{confirm, human_size, scan};
 use crate::args::parse_typed_repo;
+use crate::args::{CacheDirArg, DeleteDryRunArgs};
 use crate::commands::Context;
 use crate::output::{Human, Render, count};
 use clap::Args;
@@ -16,34 +17,24 @@ pub(crate) struct RmArgs {
     /// (`hf://models/org/name/path/to/file`) or revision hashes.
     #[arg(required = true)]
     pub(crate) targets: Vec<String>,
-    /// Cache directory (default: $HF_HUB_CACHE).
-    #[arg(long, value_name = "DIR")]
-    pub(crate) cache_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) cache: CacheDirArg,
     /// Do not ask for confirmation.
     #[arg(short, long)]
     pub(crate) yes: bool,
-    /// Only show what would be deleted.
-    #[arg(long, overrides_with = "no_dry_run")]
-    pub(crate) dry_run: bool,
-    /// Delete (the default).
-    #[arg(long, overrides_with = "dry_run")]
-    pub(crate) no_dry_run: bool,
+    #[command(flatten)]
+    pub(crate) dry_run: DeleteDryRunArgs,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct PruneArgs {
-    /// Cache directory (default: $HF_HUB_CACHE).
-    #[arg(long, value_name = "DIR")]
-    pub(crate) cache_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) cache: CacheDirArg,
     /// Do not ask for confirmation.
     #[arg(short, long)]
     pub(crate) yes: bool,
-    /// Only show what would be deleted.
-    #[arg(long, overrides_with = "no_dry_run")]
-    pub(crate) dry_run: bool,
-    /// Delete (the default).
-    #[arg(long, overrides_with = "dry_run")]
-    pub(crate) no_dry_run: bool,
+    #[command(flatten)]
+    pub(crate) dry_run: DeleteDryRunArgs,
 }
 
 #[derive(Debug, Serialize)]
@@ -111,7 +102,7 @@ pub(crate) fn cached_file<'a>(
 }
 
 pub(crate) fn rm(args: &RmArgs, context: &mut Context) -> anyhow::Result<()> {
-    let info = scan(context, args.cache_dir.clone())?;
+    let info = scan(context, args.cache.cache_dir.clone())?;
     let mut whole: Vec<&CachedRepo> = Vec::new();
     let mut revisions: Vec<(&CachedRepo, String)> = Vec::new();
     let mut files: Vec<(&CachedRepo, String)> = Vec::new();
@@ -161,7 +152,7 @@ pub(crate) fn rm(args: &RmArgs, context: &mut Context) -> anyhow::Result<()> {
     for (repo, path) in &files {
         merge(info.delete_file(repo, path, true)?);
     }
-    let proceed = !args.dry_run
+    let proceed = !args.dry_run.dry_run
         && !summary.paths.is_empty()
         && confirm(
             &format!(
@@ -188,9 +179,9 @@ pub(crate) fn rm(args: &RmArgs, context: &mut Context) -> anyhow::Result<()> {
 }
 
 pub(crate) fn prune(args: &PruneArgs, context: &mut Context) -> anyhow::Result<()> {
-    let info = scan(context, args.cache_dir.clone())?;
+    let info = scan(context, args.cache.cache_dir.clone())?;
     let preview = info.prune(true)?;
-    let proceed = !args.dry_run
+    let proceed = !args.dry_run.dry_run
         && !preview.paths.is_empty()
         && confirm(
             &format!(

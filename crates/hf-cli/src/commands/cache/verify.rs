@@ -1,5 +1,6 @@
 //! `hf cache verify`: the cached files of a repo re-hashed against the Hub (or the cache).
 
+use crate::args::CacheDirArg;
 use crate::args::{parse_repo, repo_type};
 use crate::commands::Context;
 use crate::output::{Human, Render, count};
@@ -20,9 +21,8 @@ pub(crate) struct VerifyArgs {
     /// Revision to verify (branch, tag or commit; default main).
     #[arg(long)]
     pub(crate) revision: Option<String>,
-    /// Cache directory (default: $HF_HUB_CACHE).
-    #[arg(long, value_name = "DIR")]
-    pub(crate) cache_dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) cache: CacheDirArg,
     /// Verify this directory instead of the cache.
     #[arg(long, value_name = "DIR")]
     pub(crate) local_dir: Option<PathBuf>,
@@ -99,7 +99,9 @@ pub(crate) async fn verify(args: VerifyArgs, context: &mut Context) -> anyhow::R
         .revision
         .clone()
         .unwrap_or_else(|| DEFAULT_REVISION.to_owned());
-    let options = context.session.download_options(args.cache_dir.clone())?;
+    let options = context
+        .session
+        .download_options(args.cache.cache_dir.clone())?;
     let offline = args.offline || options.local_files_only;
     let (dir, commit) = match &args.local_dir {
         Some(dir) => (dir.clone(), None),

@@ -6,9 +6,13 @@ mod common;
 mod items;
 
 use crate::commands::Context;
+use crate::operation::{Operation, OperationExt as _};
 use collection::{CreateArgs, DeleteArgs, ListArgs, UpdateArgs};
 use common::SlugArgs;
 use items::{AddItemArgs, DeleteItemArgs, UpdateItemArgs};
+
+/// What the verbs that change something were doing, for the hints.
+const CHANGE: Operation = Operation::ChangeCollection;
 
 /// `hf collections <command>`.
 #[derive(Debug, clap::Args)]
@@ -43,11 +47,11 @@ pub(crate) async fn run(args: CollectionsArgs, context: &mut Context) -> anyhow:
     match args.command {
         CollectionsCommand::List(a) => collection::list(a, context).await,
         CollectionsCommand::Info(a) => collection::info(a, context).await,
-        CollectionsCommand::Create(a) => collection::create(a, context).await,
-        CollectionsCommand::Update(a) => collection::update(a, context).await,
-        CollectionsCommand::Delete(a) => collection::delete(a, context).await,
-        CollectionsCommand::AddItem(a) => items::add_item(a, context).await,
-        CollectionsCommand::UpdateItem(a) => items::update_item(a, context).await,
-        CollectionsCommand::DeleteItem(a) => items::delete_item(a, context).await,
+        CollectionsCommand::Create(a) => collection::create(a, context).await.doing(CHANGE),
+        CollectionsCommand::Update(a) => collection::update(a, context).await.doing(CHANGE),
+        CollectionsCommand::Delete(a) => collection::delete(a, context).await.doing(CHANGE),
+        CollectionsCommand::AddItem(a) => items::add_item(a, context).await.doing(CHANGE),
+        CollectionsCommand::UpdateItem(a) => items::update_item(a, context).await.doing(CHANGE),
+        CollectionsCommand::DeleteItem(a) => items::delete_item(a, context).await.doing(CHANGE),
     }
 }

@@ -2,7 +2,7 @@
 //! a file or stdin (with its attachments uploaded), the confirmation and the not-found hint.
 
 use crate::args::RepoArg;
-use crate::exit::UsageError;
+use crate::command_error::UsageError;
 use crate::hints::HintExt as _;
 
 use hf_hub::Repo;

@@ -6,9 +6,13 @@ mod read;
 mod write;
 
 use crate::commands::Context;
+use crate::operation::{Operation, OperationExt as _};
 use common::NumArgs;
 use read::ListArgs;
 use write::{Change, CommentArgs, CreateArgs, EditArgs, RenameArgs, StatusArgs};
+
+/// What the verbs that change something were doing, for the hints.
+const CHANGE: Operation = Operation::ChangeDiscussion;
 
 /// `hf discussions <command>`.
 #[derive(Debug, clap::Args)]
@@ -48,12 +52,18 @@ pub(crate) async fn run(args: DiscussionsArgs, context: &mut Context) -> anyhow:
         DiscussionsCommand::List(a) => read::list(a, context).await,
         DiscussionsCommand::Info(a) => read::info(a, context).await,
         DiscussionsCommand::Diff(a) => read::diff(a, context).await,
-        DiscussionsCommand::Create(a) => write::create(a, context).await,
-        DiscussionsCommand::Comment(a) => write::comment(a, context).await,
-        DiscussionsCommand::Edit(a) => write::edit(a, context).await,
-        DiscussionsCommand::Rename(a) => write::rename(a, context).await,
-        DiscussionsCommand::Close(a) => write::status_change(a, Change::Close, context).await,
-        DiscussionsCommand::Reopen(a) => write::status_change(a, Change::Reopen, context).await,
-        DiscussionsCommand::Merge(a) => write::status_change(a, Change::Merge, context).await,
+        DiscussionsCommand::Create(a) => write::create(a, context).await.doing(CHANGE),
+        DiscussionsCommand::Comment(a) => write::comment(a, context).await.doing(CHANGE),
+        DiscussionsCommand::Edit(a) => write::edit(a, context).await.doing(CHANGE),
+        DiscussionsCommand::Rename(a) => write::rename(a, context).await.doing(CHANGE),
+        DiscussionsCommand::Close(a) => write::status_change(a, Change::Close, context)
+            .await
+            .doing(CHANGE),
+        DiscussionsCommand::Reopen(a) => write::status_change(a, Change::Reopen, context)
+            .await
+            .doing(CHANGE),
+        DiscussionsCommand::Merge(a) => write::status_change(a, Change::Merge, context)
+            .await
+            .doing(CHANGE),
     }
 }

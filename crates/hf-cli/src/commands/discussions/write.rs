@@ -2,8 +2,8 @@
 
 use super::common::{BodyArgs, confirm, not_found_hint, read_body, with_attachments};
 use crate::args::RepoArg;
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::hints::HintExt as _;
 use crate::output::Report;
 

@@ -2,8 +2,8 @@
 
 use super::common::{NamespaceOpt, document};
 use crate::args::TokenArg;
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::output::Listing;
 use hf_hub::api::{CatalogDeploy, CatalogFilter};
 use serde::Serialize;

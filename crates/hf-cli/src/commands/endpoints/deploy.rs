@@ -2,8 +2,8 @@
 
 use super::common::{NamespaceOpt, document, found, wait};
 use crate::args::TokenArg;
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use hf_hub::api::{EndpointImage, EndpointSpec, ScalingMetric, SecretValue};
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

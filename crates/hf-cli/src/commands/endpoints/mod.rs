@@ -8,6 +8,7 @@ mod hardware;
 mod lifecycle;
 
 use crate::commands::Context;
+use crate::operation::{Operation, OperationExt as _};
 use catalog::{CatalogDeployArgs, CatalogListArgs};
 use common::{NameArgs, NamespaceArgs};
 use deploy::{DeployArgs, UpdateArgs};
@@ -77,23 +78,30 @@ enum CatalogCommand {
     reason = "one arm per command page, each short"
 )]
 pub(crate) async fn run(args: EndpointsArgs, context: &mut Context) -> anyhow::Result<()> {
+    let manage = Operation::InferenceEndpoints;
     match args.command {
-        EndpointsCommand::List(a) => lifecycle::list(a, context).await,
-        EndpointsCommand::Describe(a) => lifecycle::describe(a, context).await,
-        EndpointsCommand::Deploy(a) => deploy::deploy(a, context).await,
-        EndpointsCommand::Update(a) => deploy::update(a, context).await,
-        EndpointsCommand::Pause(a) => lifecycle::pause(a, context).await,
-        EndpointsCommand::ScaleToZero(a) => lifecycle::scale_to_zero(a, context).await,
-        EndpointsCommand::Resume(a) => lifecycle::resume(a, context).await,
-        EndpointsCommand::Delete(a) => lifecycle::delete(a, context).await,
-        EndpointsCommand::Wait(a) => lifecycle::wait_command(a, context).await,
-        EndpointsCommand::Hardware(a) => hardware::hardware(a, context).await,
+        EndpointsCommand::List(a) => lifecycle::list(a, context).await.doing(manage),
+        EndpointsCommand::Describe(a) => lifecycle::describe(a, context).await.doing(manage),
+        EndpointsCommand::Deploy(a) => deploy::deploy(a, context)
+            .await
+            .doing(Operation::DeployEndpoint),
+        EndpointsCommand::Update(a) => deploy::update(a, context).await.doing(manage),
+        EndpointsCommand::Pause(a) => lifecycle::pause(a, context).await.doing(manage),
+        EndpointsCommand::ScaleToZero(a) => {
+            lifecycle::scale_to_zero(a, context).await.doing(manage)
+        }
+        EndpointsCommand::Resume(a) => lifecycle::resume(a, context).await.doing(manage),
+        EndpointsCommand::Delete(a) => lifecycle::delete(a, context).await.doing(manage),
+        EndpointsCommand::Wait(a) => lifecycle::wait_command(a, context).await.doing(manage),
+        EndpointsCommand::Hardware(a) => hardware::hardware(a, context).await.doing(manage),
         EndpointsCommand::Catalog(CatalogArgs {
             command: CatalogCommand::List(a),
         })
-        | EndpointsCommand::ListCatalog(a) => catalog::catalog_list(a, context).await,
+        | EndpointsCommand::ListCatalog(a) => catalog::catalog_list(a, context).await.doing(manage),
         EndpointsCommand::Catalog(CatalogArgs {
             command: CatalogCommand::Deploy(a),
-        }) => catalog::catalog_deploy(a, context).await,
+        }) => catalog::catalog_deploy(a, context)
+            .await
+            .doing(Operation::DeployEndpoint),
     }
 }

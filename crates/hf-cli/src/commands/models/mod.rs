@@ -2,8 +2,8 @@
 
 use hf_hub::RepoType;
 
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::repo_views::{self, CardArgs, InfoArgs, ListArgs};
 
 /// `hf models <command>`.

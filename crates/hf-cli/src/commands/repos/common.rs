@@ -1,7 +1,7 @@
 //! What several `hf repos` verbs share: the one-line result, visibility flags, Space-only flags.
 
 use crate::args::SpaceSettingsArgs;
-use crate::exit::UsageError;
+use crate::command_error::UsageError;
 use crate::output::{Human, Render};
 use hf_hub::api::Visibility;
 use serde::Serialize;

@@ -1,9 +1,10 @@
 //! `hf repos delete-files` and `hf repos cp`.
 
 use super::common::Done;
+use crate::args::CommitArgs;
 use crate::args::{RepoArg, TokenArg};
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::output::{Human, Render};
 use hf_hub::upload::{CommitOperation, CommitOptions, UploadOptions};
 use serde::Serialize;
@@ -56,15 +57,8 @@ pub(crate) struct DeleteFilesArgs {
     /// The branch to commit to.
     #[arg(long)]
     pub(crate) revision: Option<String>,
-    /// The commit's summary.
-    #[arg(long)]
-    pub(crate) commit_message: Option<String>,
-    /// The commit's description.
-    #[arg(long)]
-    pub(crate) commit_description: Option<String>,
-    /// Open a pull request instead of committing to the branch.
-    #[arg(long, overrides_with = "no_create_pr")]
-    pub(crate) create_pr: bool,
+    #[command(flatten)]
+    pub(crate) commit: CommitArgs,
     /// Commit to the branch (the default).
     #[arg(long, overrides_with = "create_pr")]
     pub(crate) no_create_pr: bool,
@@ -334,17 +328,12 @@ pub(crate) async fn commit_deletions(
         ));
     }
     let count = operations.len();
-    let commit = CommitOptions::default()
-        .with_message(args.commit_message.unwrap_or_else(|| {
-            format!(
-                "Delete files {} with huggingface_hub",
-                args.patterns.join(" ")
-            )
-        }))
-        .with_description(args.commit_description.unwrap_or_default())
-        .with_revision(args.revision)
-        .with_parent_commit(None)
-        .with_create_pr(args.create_pr);
+    let commit = args.commit.options(args.revision, || {
+        format!(
+            "Delete files {} with huggingface_hub",
+            args.patterns.join(" ")
+        )
+    });
     let info = api
         .create_commit(&repo, operations, &commit, options)
         .await?;

@@ -1,8 +1,8 @@
 //! `hf repos list` (storage per repo, or `--explore`'s skyline).
 
 use crate::args::TokenArg;
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::output::{Human, Render};
 use serde::Serialize;
 

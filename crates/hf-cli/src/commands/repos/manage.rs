@@ -2,8 +2,9 @@
 
 use super::common::{Done, VisibilityArgs, chosen_visibility, spaces_only};
 use crate::args::{RepoArg, RepoTypeArg, SpaceSettingsArgs, TokenArg, parse_repo, require_yes};
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
+use crate::operation::{Operation, OperationExt as _};
 use hf_hub::api::{CreateRepoOptions, DuplicateRepoOptions, GatedMode, Outcome, RepoSettings};
 
 #[derive(Debug, clap::Args)]
@@ -158,7 +159,10 @@ pub(crate) async fn create(
             .with_resource_group_id(a.resource_group_id)
             .with_region(a.region)
             .with_space_template(a.template);
-        let created = api.create_repo(&repo, &options).await?;
+        let created = api
+            .create_repo(&repo, &options)
+            .await
+            .doing(Operation::Create)?;
         Done {
             message: match created.outcome {
                 Outcome::Done => format!("Created {repo}"),

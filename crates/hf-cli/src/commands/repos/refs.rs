@@ -3,6 +3,7 @@
 use super::common::Done;
 use crate::args::{RepoArg, require_yes};
 use crate::commands::Context;
+use crate::operation::{Operation, OperationExt as _};
 use crate::output::{Human, Render};
 use hf_hub::api::{GitRef, Outcome};
 use serde::Serialize;
@@ -121,7 +122,8 @@ pub(crate) async fn branch_create(
         let repo = a.repo.repo()?;
         let outcome = api
             .create_branch(&repo, &a.branch, a.revision.as_deref(), a.exist_ok)
-            .await?;
+            .await
+            .doing(Operation::Create)?;
         Done {
             message: match outcome {
                 Outcome::Done => format!("Created branch {} on {repo}", a.branch),
@@ -169,7 +171,8 @@ pub(crate) async fn tag_create(
                 a.message.as_deref(),
                 a.exist_ok,
             )
-            .await?;
+            .await
+            .doing(Operation::Create)?;
         Done {
             message: match outcome {
                 Outcome::Done => format!("Created tag {} on {repo}", a.tag),

@@ -8,8 +8,8 @@ use serde_json::json;
 
 use super::settings::SpaceIdArgs;
 use crate::args::{TokenArg, parse_repo};
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::hints::HintExt as _;
 use crate::output::Report;
 use crate::output::{Human, Render};

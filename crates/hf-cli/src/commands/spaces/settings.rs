@@ -4,8 +4,8 @@ use hf_hub::RepoType;
 use serde::Serialize;
 
 use crate::args::{TokenArg, parse_repo};
+use crate::command_error::UsageError;
 use crate::commands::Context;
-use crate::exit::UsageError;
 use crate::output::{Human, Render};
 
 #[derive(Debug, clap::Subcommand)]
