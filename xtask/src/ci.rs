@@ -175,7 +175,7 @@ fn conformance() -> anyhow::Result<Outcome> {
     if !script.exists() {
         return skipped_or_failed("tests/python/conformance.py is missing".to_owned());
     }
-    let server = util::build_binary("hf-test-server", "hf-test-server")?;
+    let server = util::build_binary("hf-test-server")?;
     for mode in ["xet", "lfs"] {
         println!(
             "$ {} tests/python/conformance.py {} --mode {mode}",

@@ -97,8 +97,8 @@ pub(crate) struct Options {
 
 /// Runs `cargo xtask demo [--keep] [--check]`.
 pub(crate) fn run(Options { keep, check }: Options) -> anyhow::Result<()> {
-    let server_bin = util::build_binary("hf-test-server", "hf-test-server")?;
-    let hf = util::build_binary("hf-rs-cli", "hf")?;
+    let server_bin = util::build_binary("hf-test-server")?;
+    let hf = util::build_binary("hf")?;
     let root = temp_dir("demo")?;
     let result = demo(&server_bin, &hf, &root, check);
     if keep {

@@ -71,15 +71,10 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<()> {
     if options.heavy {
         // 100,000 cached files take minutes (mostly to build): not for every CI run.
         util::run(
-            util::cargo(&[
-                "test",
-                "-p",
-                "hf-rs-cli",
-                "--test",
-                "it",
-                "load::cache_ls_over_a_large_cache",
-            ])
-            .env("HF_HEAVY_TESTS", "1"),
+            util::cargo(&["test"])
+                .args(util::WORKSPACE)
+                .args(["--test", "it", "load::cache_ls_over_a_large_cache"])
+                .env("HF_HEAVY_TESTS", "1"),
         )?;
     }
     let bin = match &options.bin {
@@ -91,7 +86,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<()> {
             }
             path
         }
-        None => build_binary("hf")?,
+        None => util::build_binary("hf")?,
     };
     println!("hf binary: {}", bin.display());
     let version = Command::new(&bin)
@@ -103,7 +98,8 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<()> {
     }
     println!("{}", String::from_utf8_lossy(&version.stdout).trim());
 
-    let mut test = util::cargo(&["test", "-p", "hf-e2e", "--test", "e2e"]);
+    let mut test = util::cargo(&["test"]);
+    test.args(util::WORKSPACE).args(["--test", "e2e"]);
     test.env("HF_BIN", &bin);
     // The Python client's CLI, to compare outputs with (its .venv is what `cargo xtask ci`
     // creates for the conformance step; on CI a missing one is a failure, not a skip).
@@ -173,7 +169,7 @@ pub(crate) fn run(options: &Options) -> anyhow::Result<()> {
         test.arg("--").args(&options.filters);
     }
     // The suite's commands print tokens nowhere, but the environment is not echoed either.
-    println!("$ HF_BIN={} cargo test -p hf-e2e --test e2e", bin.display());
+    println!("$ {}", util::describe(&test));
     let status = test.status().context("could not run cargo test")?;
     if !status.success() {
         bail!("the end-to-end suite failed ({status})");
@@ -202,7 +198,7 @@ fn caller_token() -> Option<String> {
 
 /// Builds and starts `hf-test-server` with a fresh data dir; waits for its JSON line.
 fn start_server() -> anyhow::Result<(Server, ServerInfo)> {
-    let exe = build_binary("hf-test-server")?;
+    let exe = util::build_binary("hf-test-server")?;
     let data_dir = std::env::temp_dir().join(format!("hf-e2e-server-{}", std::process::id()));
     std::fs::create_dir_all(&data_dir)?;
     let mut child = Command::new(&exe)
@@ -240,31 +236,6 @@ fn parse_start_line(line: &str) -> anyhow::Result<ServerInfo> {
         write_token: text("/tokens/write")?,
         read_token: text("/tokens/read")?,
     })
-}
-
-/// Builds the workspace binary `bin` (whichever package has it: the CLI package's name
-/// differs from its folder on crates.io) and returns its path.
-fn build_binary(bin: &str) -> anyhow::Result<PathBuf> {
-    let mut command = util::cargo(&["build", "--bin", bin, "--message-format=json"]);
-    println!("$ {}", util::describe(&command));
-    let output = command
-        .stderr(Stdio::inherit())
-        .output()
-        .context("could not start cargo build")?;
-    if !output.status.success() {
-        bail!("building {bin} failed");
-    }
-    executable_from_messages(&String::from_utf8_lossy(&output.stdout), bin)
-        .with_context(|| format!("cargo did not report the {bin} executable"))
-}
-
-fn executable_from_messages(messages: &str, bin: &str) -> Option<PathBuf> {
-    messages
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|message| message["reason"] == "compiler-artifact")
-        .find(|message| message["target"]["name"] == bin)
-        .and_then(|message| message["executable"].as_str().map(PathBuf::from))
 }
 
 #[cfg(test)]

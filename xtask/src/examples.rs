@@ -175,6 +175,43 @@ struct Ran {
     last: String,
 }
 
+/// Every example of the workspace, built once with the CI test step's features (so, after
+/// it, nothing is built again; `cargo run -p` would build the libraries again), by name.
+fn built_examples() -> anyhow::Result<&'static std::collections::BTreeMap<String, PathBuf>> {
+    static BUILT: std::sync::OnceLock<std::collections::BTreeMap<String, PathBuf>> =
+        std::sync::OnceLock::new();
+    if let Some(built) = BUILT.get() {
+        return Ok(built);
+    }
+    let mut command = util::cargo(&["build"]);
+    command
+        .args(util::WORKSPACE)
+        .args(["--examples", "--message-format=json"]);
+    println!("$ {}", util::describe(&command));
+    let output = command
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("could not start cargo build")?;
+    if !output.status.success() {
+        anyhow::bail!("building the examples failed");
+    }
+    let built = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| {
+            m["reason"] == "compiler-artifact"
+                && m["target"]["kind"]
+                    .as_array()
+                    .is_some_and(|kinds| kinds.iter().any(|k| k == "example"))
+        })
+        .filter_map(|m| {
+            let name = m["target"]["name"].as_str()?.to_owned();
+            Some((name, PathBuf::from(m["executable"].as_str()?)))
+        })
+        .collect();
+    Ok(BUILT.get_or_init(|| built))
+}
+
 fn run_example(
     target: &Target<'_>,
     home: &Path,
@@ -182,22 +219,12 @@ fn run_example(
     args: &[&str],
     token: &str,
 ) -> anyhow::Result<Ran> {
-    let (_, dir, _) = EXAMPLES
-        .iter()
-        .find(|(n, _, _)| *n == name)
-        .context("unknown example")?;
-    let package = if *dir == "crates/hf-inference" {
-        "hf-inference"
-    } else {
-        "hf-rs-hub"
-    };
-    let mut cargo_args = vec!["run", "-q", "-p", package, "--example", name];
-    if name == "blocking_download" {
-        cargo_args.extend(["--features", "blocking"]);
-    }
-    println!("$ cargo {} -- {}", cargo_args.join(" "), args.join(" "));
-    cargo_args.push("--");
-    let output = util::cargo(&cargo_args)
+    let executable = built_examples()?
+        .get(name)
+        .cloned()
+        .with_context(|| format!("cargo built no example {name}"))?;
+    println!("$ {name} {}", args.join(" "));
+    let output = std::process::Command::new(executable)
         .args(args)
         .env("HF_ENDPOINT", target.endpoint)
         .env("HF_ROUTER_URL", target.endpoint)
