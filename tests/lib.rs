@@ -12,7 +12,7 @@
 //! | `HF_E2E_WRITE` | `1`: the tests that create repos and upload may run |
 //! | `HF_E2E_TEST_SERVER` | `1`: the endpoint is hf-test-server, its seeded repos exist |
 //! | `HF_E2E_PUBLIC_REPO` | a public model with a `config.json` on a real endpoint (default `openai-community/gpt2`) |
-//! | `HF_E2E_PYTHON_HF` | the Python client's `hf` (huggingface_hub 2.4.0), to compare outputs with |
+//! | `HF_E2E_PYTHON_HF` | the Python client's `hf` (huggingface_hub 2.5.0), to compare outputs with |
 //!
 //! Every command runs in a fresh, private `HF_HOME` with a cleared environment, so nothing
 //! from the developer's machine (token files, keyring, `HF_TOKEN`) leaks in or out. Tokens
@@ -143,27 +143,7 @@ impl Target {
     /// `GET /_admin/requests` (only meaningful against hf-test-server; tests running at the
     /// same time add theirs, so `needle` should be unique to the caller).
     pub fn recorded_requests_containing(&self, needle: &str) -> usize {
-        use std::io::{Read as _, Write as _};
-        let authority = self
-            .endpoint
-            .strip_prefix("http://")
-            .expect("the test server is plain HTTP on loopback")
-            .trim_end_matches('/');
-        let mut stream = std::net::TcpStream::connect(authority)
-            .unwrap_or_else(|e| panic!("cannot reach the test server at {authority}: {e}"));
-        // HTTP/1.0: the body ends with the connection, never chunked.
-        write!(
-            stream,
-            "GET /_admin/requests HTTP/1.0\r\nHost: {authority}\r\n\r\n"
-        )
-        .expect("send the admin request");
-        let mut response = String::new();
-        stream
-            .read_to_string(&mut response)
-            .expect("read the admin response");
-        let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
-        let requests: serde_json::Value =
-            serde_json::from_str(body).unwrap_or_else(|e| panic!("admin requests: {e}: {body}"));
+        let requests = self.admin("GET", "/_admin/requests", None);
         requests.as_array().map_or(0, |all| {
             all.iter()
                 .filter(|r| {
@@ -173,6 +153,52 @@ impl Target {
                 })
                 .count()
         })
+    }
+
+    /// A new token of `demo-user` with `role` (`read` or `write`), minted by the test server
+    /// (`POST /_admin/tokens`), for a test that revokes it.
+    pub fn mint_token(&self, role: &str) -> String {
+        let answer = self.admin(
+            "POST",
+            "/_admin/tokens",
+            Some(&serde_json::json!({ "role": role })),
+        );
+        answer["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("the test server minted no token: {answer}"))
+            .to_owned()
+    }
+
+    /// One call of the test server's admin API, its JSON answer.
+    fn admin(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> serde_json::Value {
+        use std::io::{Read as _, Write as _};
+        let authority = self
+            .endpoint
+            .strip_prefix("http://")
+            .expect("the test server is plain HTTP on loopback")
+            .trim_end_matches('/');
+        let mut stream = std::net::TcpStream::connect(authority)
+            .unwrap_or_else(|e| panic!("cannot reach the test server at {authority}: {e}"));
+        let body = body.map(ToString::to_string).unwrap_or_default();
+        // HTTP/1.0: the body ends with the connection, never chunked.
+        write!(
+            stream,
+            "{method} {path} HTTP/1.0\r\nHost: {authority}\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send the admin request");
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .expect("read the admin response");
+        let body = response.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("admin {path}: {e}: {body}"))
     }
 
     /// Masks every token of this target in `text`.

@@ -1,4 +1,4 @@
-//! The same listing through the Python client's `hf` (huggingface_hub 2.4.0) and ours, on
+//! The same listing through the Python client's `hf` (huggingface_hub 2.5.0) and ours, on
 //! the test server: quiet output gives the same ids, and JSON has Python's keys.
 
 use std::collections::BTreeSet;
@@ -32,6 +32,64 @@ fn outputs(session: &Session, args: &[&str]) -> (String, String) {
         .run()
         .success();
     (ours.stdout, python.stdout)
+}
+
+/// `hf auth revoke` by each client revokes a token the other then sees refused (Python
+/// 2.5's `revoke_tokens`, `POST /api/credentials/revoke` with no `Authorization`).
+#[test]
+fn a_token_revoked_by_one_client_is_refused_to_the_other() {
+    let Some(session) = both("a_token_revoked_by_one_client_is_refused_to_the_other") else {
+        return;
+    };
+    let target = session.target();
+    let by_python = target.mint_token("read");
+    let by_ours = target.mint_token("read");
+    for token in [&by_python, &by_ours] {
+        session
+            .hf(["auth", "whoami"])
+            .env("HF_TOKEN", token)
+            .run()
+            .success();
+    }
+    let python = session
+        .python_hf(["auth", "revoke", by_python.as_str()])
+        .expect("the Python CLI")
+        .run()
+        .success();
+    assert!(
+        python
+            .stdout
+            .contains("Revocation requested for 1 token(s)"),
+        "{}",
+        python.stdout
+    );
+    session
+        .hf(["auth", "whoami"])
+        .env("HF_TOKEN", &by_python)
+        .run()
+        .failure(1);
+
+    let ours = session
+        .hf(["auth", "revoke", "--from-file", "-"])
+        .stdin(&format!("leaked: {by_ours}\n"))
+        .run()
+        .success();
+    assert!(
+        ours.stdout.contains("Revocation requested for 1 token(s)"),
+        "{}",
+        ours.stdout
+    );
+    let refused = session
+        .python_hf(["auth", "whoami"])
+        .expect("the Python CLI")
+        .env("HF_TOKEN", &by_ours)
+        .run();
+    assert_ne!(
+        refused.code,
+        Some(0),
+        "Python still accepts the revoked token: {}",
+        refused.stdout
+    );
 }
 
 #[test]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Conformance check: the Python reference client (huggingface_hub 2.4.0) against hf-test-server.
+"""Conformance check: the Python reference client (huggingface_hub 2.5.0) against hf-test-server.
 
 Usage:
     python3 -m venv .venv && .venv/bin/pip install -r tests/python/requirements.txt
@@ -159,8 +159,9 @@ def run_all(server, tmp, mode):
 
     # Imported only now: huggingface_hub reads its constants at import time.
     import huggingface_hub
-    from huggingface_hub import HfApi, Volume, hf_hub_download, snapshot_download
+    from huggingface_hub import HfApi, Volume, hf_hub_download, revoke_tokens, snapshot_download
     from huggingface_hub.errors import (
+        EgressLimitError,
         EntryNotFoundError,
         GatedRepoError,
         HfHubHTTPError,
@@ -168,7 +169,7 @@ def run_all(server, tmp, mode):
         RevisionNotFoundError,
     )
 
-    expect(huggingface_hub.__version__ == "2.4.0", f"huggingface_hub {huggingface_hub.__version__}")
+    expect(huggingface_hub.__version__ == "2.5.0", f"huggingface_hub {huggingface_hub.__version__}")
     from huggingface_hub.utils._runtime import is_xet_available
 
     # The mode is what the client itself decides: no run can be Xet in name only.
@@ -710,7 +711,9 @@ def run_all(server, tmp, mode):
         expect(api.get_webhook(w.id).url == "https://example.invalid/hook", "get")
         expect(api.disable_webhook(w.id).disabled, "disabled")
         expect(not api.enable_webhook(w.id).disabled, "enabled")
-        w2 = api.update_webhook(w.id, watched=[WebhookWatchedItem(type="org", name="demo-org")], domains=["repo"])
+        w2 = api.update_webhook(
+            w.id, url="https://example.invalid/hook", watched=[WebhookWatchedItem(type="org", name="demo-org")], domains=["repo"]
+        )
         expect(w2.domains == ["repo"] and w2.watched[0].type == "org", w2)
         job = api.create_webhook(job_id="687f911eaea852de79c4a50a", watched=[{"type": "user", "name": "demo-user"}], secrets={"K": "v"})
         expect(job.url is None and job.job is not None, job)
@@ -858,6 +861,40 @@ def run_all(server, tmp, mode):
         statuses = [r["status"] for r in server.requests() if "/tree/" in r["path_and_query"]]
         expect(statuses == [429, 200], statuses)
         expect(time.time() - t0 >= 1.5, "did not wait for Retry-After")
+
+    _()
+
+    @check("egress_limit_error")
+    def _():
+        # A 402 with X-Error-Code EgressLimitReached is Python 2.5's EgressLimitError.
+        server.clear()
+        server.admin(
+            "POST",
+            "/_admin/faults",
+            {"origin": "Hub", "path_contains": "/resolve/main/README.md", "action": "EgressLimit", "times": 1},
+        )
+        e = raises(
+            EgressLimitError,
+            hf_hub_download,
+            "demo-org/demo-model",
+            "README.md",
+            token=T["read"],
+            cache_dir=tempfile.mkdtemp(dir=tmp),
+        )
+        expect("Egress limit reached" in str(e), str(e))
+
+    _()
+
+    @check("revoke_tokens")
+    def _():
+        # Anyone holding a token's value revokes it, sending no Authorization header.
+        minted = server.admin("POST", "/_admin/tokens", {"role": "read"})["token"]
+        expect(api.whoami(token=minted)["name"] == "demo-user", "the minted token is refused")
+        server.clear()
+        revoke_tokens([minted])
+        sent = [r for r in server.requests() if r["path_and_query"] == "/api/credentials/revoke"]
+        expect(len(sent) == 1 and not sent[0]["authorization"], sent)
+        raises(HfHubHTTPError, api.whoami, token=minted)
 
     _()
 

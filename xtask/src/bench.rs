@@ -3,7 +3,7 @@
 //! Against `hf-test-server` on loopback, side by side in one run, it times
 //! (a) one large LFS file into a cold cache, (b) a snapshot of 1000 small files,
 //! (c) re-running (b) with everything cached, for our `hf download` (release build), the
-//! Python `hf download` (huggingface_hub 2.4.0 from `.venv`, `HF_HUB_DISABLE_XET=1`) and,
+//! Python `hf download` (huggingface_hub 2.5.0 from `.venv`, `HF_HUB_DISABLE_XET=1`) and,
 //! for (a), `curl` fetching the same CDN URL. It prints a Markdown table of medians and
 //! ratios, and our peak RSS during (a). `--baseline PATH` adds another `hf` binary (an
 //! older build) to the same loop, alternated with ours, for a before/after on one machine.
@@ -239,7 +239,7 @@ pub(crate) fn download(settings: &Settings) -> anyhow::Result<()> {
     result
 }
 
-/// The Xet scenarios, side by side with Python 2.4.0 on `hf_xet`: the seeded file (uploaded
+/// The Xet scenarios, side by side with Python 2.5.0 on `hf_xet`: the seeded file (uploaded
 /// by Python through Xet) downloaded cold by both; a file of `size_mib`/4 uploaded by each, then
 /// uploaded again after 1 MiB in its middle changed (our bytes sent from `--json`), against
 /// our own full upload of it through LFS.
@@ -285,8 +285,8 @@ fn measure_xet(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
     let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64().max(1e-9);
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };
     println!("\n{}", machine());
-    println!("Medians of {runs} runs; both clients on Xet (Python 2.4.0 with hf_xet).\n");
-    println!("| Scenario | hf (ours) | Python hf 2.4.0 | ours / Python | Target |");
+    println!("Medians of {runs} runs; both clients on Xet (Python 2.5.0 with hf_xet).\n");
+    println!("| Scenario | hf (ours) | Python hf 2.5.0 | ours / Python | Target |");
     println!("| --- | --- | --- | --- | --- |");
     println!(
         "| (x1) Xet download, one {} MiB file, cold cache | {} | {} | {:.2}x | <= 0.9x Python: {} |",
@@ -665,7 +665,7 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
         settings.size_mib
     );
     println!(
-        "| Scenario | hf (ours) | Python hf 2.4.0 | curl | ours vs curl | Python / ours | Target |"
+        "| Scenario | hf (ours) | Python hf 2.5.0 | curl | ours vs curl | Python / ours | Target |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     println!(
@@ -708,7 +708,7 @@ fn measure(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
     println!("| --- | --- | --- | --- | --- |");
     for (name, runs) in [
         ("hf (ours)", &mut a_ours),
-        ("Python hf 2.4.0", &mut a_python),
+        ("Python hf 2.5.0", &mut a_python),
         ("curl", &mut a_curl),
     ] {
         let (client, server) = (runs.client_cpu(), runs.server_cpu());
@@ -1017,7 +1017,7 @@ fn measure_first_byte(c: &Contenders, settings: &Settings, ms: u64) -> anyhow::R
         settings.runs, settings.size_mib
     );
     println!(
-        "| hf (ours) | aria2c -x 16 -s 16 | curl | Python hf 2.4.0 | ours vs aria2c | Python / ours | our CDN requests (minimum {minimum}) |"
+        "| hf (ours) | aria2c -x 16 -s 16 | curl | Python hf 2.5.0 | ours vs aria2c | Python / ours | our CDN requests (minimum {minimum}) |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- |");
     println!(
@@ -1081,7 +1081,7 @@ fn measure_wan(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
         WAN_CAP / 1_000_000
     );
     println!(
-        "| Scenario | hf (ours) | aria2c -x 16 -s 16 | curl | Python hf 2.4.0 | ours vs aria2c | Python / ours | Target |"
+        "| Scenario | hf (ours) | aria2c -x 16 -s 16 | curl | Python hf 2.5.0 | ours vs aria2c | Python / ours | Target |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     println!(
@@ -1113,7 +1113,7 @@ fn measure_wan(c: &Contenders, settings: &Settings) -> anyhow::Result<()> {
         ("hf (ours)", &mut ours),
         ("aria2c", &mut aria),
         ("curl", &mut curl),
-        ("Python hf 2.4.0", &mut python),
+        ("Python hf 2.5.0", &mut python),
     ] {
         println!(
             "| {name} | {} | {} | {} |",

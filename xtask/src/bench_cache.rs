@@ -1,7 +1,7 @@
 //! `cargo xtask bench cache [--runs N] [--repos N] [--files N]`: how fast `hf cache ls` scans a
 //! large cache, side by side in one run with `du -sL` over the same tree (the filesystem's
 //! floor: one `stat` per file through its link) and the Python `hf cache ls` (huggingface_hub
-//! 2.4.0 from `.venv`). The cache is generated in the Python client's layout: `--repos` repos
+//! 2.5.0 from `.venv`). The cache is generated in the Python client's layout: `--repos` repos
 //! of `--files` files each (default 100 x 1,000 = 100,000 snapshot links), small blobs, one
 //! snapshot and `refs/main` per repo. Prints a Markdown table of medians, ratios and peak RSS.
 

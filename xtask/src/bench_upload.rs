@@ -2,7 +2,7 @@
 //!
 //! Against `hf-test-server` (release build) on loopback, side by side in one run, it times
 //! (a) uploading one large file (LFS, multipart) and (b) a folder of small files, for our
-//! `hf upload` (release build) and the Python `hf upload` (huggingface_hub 2.4.0 from
+//! `hf upload` (release build) and the Python `hf upload` (huggingface_hub 2.5.0 from
 //! `.venv`, `HF_HUB_DISABLE_XET=1`). Every upload gets fresh content, so the server's
 //! content-addressed store never lets one contender ride on another's upload.
 //! It also compares our hashing with `sha256sum` on the same file: (h) re-uploading a file
@@ -231,7 +231,7 @@ fn measure(b: &Bench, settings: &Settings) -> anyhow::Result<()> {
         "Medians of {runs} runs; {} MiB file for (a) and (h), {} files for (b).\n",
         settings.size_mib, settings.files
     );
-    println!("| Scenario | hf upload (ours) | Python hf upload 2.4.0 | Python / ours | Target |");
+    println!("| Scenario | hf upload (ours) | Python hf upload 2.5.0 | Python / ours | Target |");
     println!("| --- | --- | --- | --- | --- |");
     println!(
         "| (a) one {} MiB file (LFS multipart) | {} ({:.0} MiB/s) | {} ({:.0} MiB/s) | {:.1}x | >= 2x: {} |",
@@ -291,7 +291,7 @@ fn measure(b: &Bench, settings: &Settings) -> anyhow::Result<()> {
     println!("| --- | --- | --- | --- | --- |");
     for (name, runs) in [
         ("hf upload (ours)", &a_ours),
-        ("Python hf upload 2.4.0", &a_python),
+        ("Python hf upload 2.5.0", &a_python),
     ] {
         let client = median(&mut runs.iter().map(|r| r.0.cpu).collect::<Vec<_>>());
         let server = median(&mut runs.iter().map(|r| r.1).collect::<Vec<_>>());

@@ -117,6 +117,9 @@ pub enum HttpErrorKind {
     Unprocessable,
     /// 429: rate limited; see [`HttpError::retry_after`].
     RateLimited,
+    /// 402: the account's allowance or credits are used up. [`HttpError::error_code`]
+    /// `EgressLimitReached` means its download (egress) allowance for the last 30 days.
+    PaymentRequired,
     /// A 5xx answer.
     Server,
     /// Any other non-success status.
@@ -318,6 +321,7 @@ impl HttpError {
             HttpErrorKind::RangeNotSatisfiable => "requested range not satisfiable (416)",
             HttpErrorKind::Unprocessable => "unprocessable input (422)",
             HttpErrorKind::RateLimited => "rate limited (429)",
+            HttpErrorKind::PaymentRequired => "payment required (402)",
             HttpErrorKind::Server => "server error",
             HttpErrorKind::OtherStatus => "request failed",
             HttpErrorKind::Offline => "offline mode is enabled (HF_HUB_OFFLINE)",

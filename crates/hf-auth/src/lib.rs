@@ -49,6 +49,7 @@ mod error;
 pub mod http;
 pub mod keyring;
 pub mod paths;
+pub mod revoke;
 pub mod sanitize;
 pub mod store;
 mod token;

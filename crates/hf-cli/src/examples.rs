@@ -26,6 +26,14 @@ const EXAMPLES: &[(&str, &[&str])] = &[
         &["hf auth logout", "hf auth logout --token-name work"],
     ),
     (
+        "auth revoke",
+        &[
+            "hf auth revoke hf_xxx",
+            "hf auth revoke hf_xxx hf_yyy",
+            "hf auth revoke --from-file leaked.env",
+        ],
+    ),
+    (
         "auth whoami",
         &["hf auth whoami", "hf auth whoami --format json"],
     ),

@@ -413,10 +413,27 @@ fn for_http(http: &HttpError, operation: Option<Operation>) -> Option<String> {
                      logged-in requests get higher limits"
                 .to_owned(),
         },
+        HttpErrorKind::PaymentRequired if http.error_code() == Some("EgressLimitReached") => {
+            EGRESS_LIMIT.to_owned()
+        }
+        HttpErrorKind::PaymentRequired => format!(
+            "the account has no allowance or credits left for this (see the message above): \
+             check its usage and billing at {BILLING_URL}"
+        ),
         HttpErrorKind::Server => format!("the Hub failed{after}: try again later"),
         _ => return None,
     })
 }
+
+/// After a 402 `EgressLimitReached`: what Python's `EgressLimitError` stands for.
+const EGRESS_LIMIT: &str = "the account reached its download (egress) allowance for the last 30 \
+     days: wait until older downloads leave the window (the message above says how much was \
+     used), or raise the allowance with a PRO subscription or an organization plan \
+     (https://huggingface.co/pricing); files already in the cache stay usable offline \
+     (HF_HUB_OFFLINE=1)";
+
+/// Where an account's usage and billing are.
+const BILLING_URL: &str = "https://huggingface.co/settings/billing";
 
 /// Inference calls: the same failures read differently (permissions, providers, credits).
 fn for_inference(error: &hf_inference::Error) -> Option<String> {
@@ -461,6 +478,10 @@ fn for_inference(error: &hf_inference::Error) -> Option<String> {
              'Inference Providers' section of its model page, or let the router choose with \
              provider 'auto'",
             call.model, call.provider
+        ),
+        (_, Some(402)) => format!(
+            "the monthly inference credits are used up: buy credits or subscribe to PRO at \
+             {BILLING_URL}, or bill an organization with --bill-to"
         ),
         (_, Some(422)) => {
             "the server could not process these inputs or parameters (see its message above)"

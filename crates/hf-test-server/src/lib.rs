@@ -80,6 +80,7 @@
 // `collections`, `papers`, `webhooks`, `endpoints`), then `router` on top.
 mod blobs;
 mod collections;
+mod credentials;
 mod demo_models;
 mod discussions;
 mod endpoints;

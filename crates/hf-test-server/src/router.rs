@@ -14,8 +14,8 @@ use crate::respond::{Ctx, caller_from, invalid_credentials};
 use crate::state::Shared;
 use crate::util::{error_response, ok_json, parse_query, pct_decode, set_header, text_response};
 use crate::{
-    collections, discussions, endpoints, files, hub, inference, papers, spaces, upload, webhooks,
-    xet,
+    collections, credentials, discussions, endpoints, files, hub, inference, papers, spaces,
+    upload, webhooks, xet,
 };
 use serde_json::json;
 
@@ -91,6 +91,12 @@ pub(crate) async fn dispatch(State(shared): State<Arc<Shared>>, req: Request) ->
     {
         return endpoints::admin(&ctx);
     }
+    if segs.first().map(String::as_str) == Some("_admin")
+        && segs.get(1).map(String::as_str) == Some("tokens")
+        && ctx.method == Method::POST
+    {
+        return credentials::mint(&ctx);
+    }
     if segs.first().map(String::as_str) == Some("_admin") {
         return hub::admin(&ctx, &segs[1..]);
     }
@@ -150,6 +156,9 @@ async fn api(ctx: &Ctx, segs: &[String]) -> Response {
             None => error_response(401, None, "Invalid username or password."),
         },
         ("validate-yaml", &Method::POST) => ok_json(json!({})),
+        ("credentials", &Method::POST) if segs.get(1).map(String::as_str) == Some("revoke") => {
+            credentials::revoke(ctx)
+        }
         ("agent-harnesses", _) => ok_json(json!({"standardEnvVars": [], "harnesses": {}})),
         ("repos", _) => hub::repos_admin(ctx, segs.get(1).map(String::as_str).unwrap_or("")),
         ("collections", _) => collections::route(ctx, &segs[1..]),

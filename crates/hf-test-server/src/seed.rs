@@ -613,7 +613,8 @@ pub(crate) fn seed_blobs() -> Arc<HashMap<String, Bytes>> {
     seed_data().blobs.clone()
 }
 
-fn token(tag: &str) -> String {
+/// A new fake token value (`hf_fake<tag>` + random letters, 37 characters in all).
+pub(crate) fn token(tag: &str) -> String {
     let prefix = format!("hf_fake{tag}");
     let rest = 37 - prefix.len();
     prefix + &random_alnum(rest)

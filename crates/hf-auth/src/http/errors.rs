@@ -122,6 +122,7 @@ pub(crate) async fn error_from_response(
         (Some("RepoNotFound"), _) => HttpErrorKind::RepoNotFound,
         (_, 401) if is_repo_url && !invalid_credentials => HttpErrorKind::RepoNotFound,
         (_, 400) => HttpErrorKind::BadRequest,
+        (_, 402) => HttpErrorKind::PaymentRequired,
         (_, 401) => HttpErrorKind::Unauthorized,
         (_, 403) => HttpErrorKind::Forbidden,
         (_, 404) => HttpErrorKind::NotFound,

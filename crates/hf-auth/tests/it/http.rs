@@ -323,6 +323,7 @@ async fn error_codes_map_to_typed_errors_with_message_and_request_id() {
             "/rev" => (404, "RevisionNotFound"),
             "/entry" => (404, "EntryNotFound"),
             "/gated" => (403, "GatedRepo"),
+            "/egress" => (402, "EgressLimitReached"),
             _ => (401, ""),
         };
         let mut r = reply(status)
@@ -342,10 +343,15 @@ async fn error_codes_map_to_typed_errors_with_message_and_request_id() {
         ("/rev", HttpErrorKind::RevisionNotFound),
         ("/entry", HttpErrorKind::EntryNotFound),
         ("/gated", HttpErrorKind::GatedRepo),
+        ("/egress", HttpErrorKind::PaymentRequired),
         ("/whoami", HttpErrorKind::Unauthorized),
     ] {
         let err = client.get(hub.url(path)).send().await.unwrap_err();
         assert_eq!(err.kind(), &kind, "{path}");
+        if path == "/egress" {
+            assert_eq!(err.error_code(), Some("EgressLimitReached"));
+            assert_eq!(err.attempts(), 1, "a 402 is not retried");
+        }
         assert_eq!(
             err.server_message(),
             Some(format!("message for {path} body message").as_str())

@@ -1,5 +1,5 @@
 //! `hf auth ...` and the legacy `huggingface-cli login|whoami|logout`, against the local
-//! test server, plus interop with the Python client (huggingface_hub 2.4.0).
+//! test server, plus interop with the Python client (huggingface_hub 2.5.0).
 //!
 //! Every run goes through [`AuthEnv`], which fails the test if a seeded token shows up
 //! anywhere in stdout or stderr (only `hf auth token` may print one, on stdout).
@@ -405,6 +405,92 @@ fn rate_limits_say_when_to_retry() {
     });
     let outcome = auth.run(&["auth", "whoami"]);
     insta::assert_snapshot!("whoami_rate_limited", auth.transcript(&outcome));
+}
+
+/// `hf auth revoke --from-file`: every token written in a leaked file is revoked, sent with
+/// no `Authorization` header (not even the caller's own token), shown masked; the revoked
+/// token is refused after, the others still work.
+#[test]
+fn revoke_from_a_leaked_file_revokes_what_it_holds_and_nothing_else() {
+    let mut auth = AuthEnv::new();
+    let read = auth.server.tokens().read.clone();
+    let write = auth.server.tokens().write.clone();
+    // Logged in with the write token: revoking must not send (or revoke) it.
+    auth.env.set("HF_TOKEN", &write);
+    let leaked = auth.env.path("leaked.env");
+    std::fs::write(&leaked, format!("# oops\nHF_TOKEN={read}\nAGAIN={read}\n")).unwrap();
+    auth.server.clear_requests();
+    let outcome = auth.run_with_stdin(
+        &["auth", "revoke", "--from-file", "-", "--format", "json"],
+        &std::fs::read_to_string(&leaked).unwrap(),
+    );
+    assert_eq!(outcome.code, Some(0), "{}", auth.transcript(&outcome));
+    let report: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+    assert_eq!(report, serde_json::json!({"count": 1}));
+    assert!(
+        outcome
+            .stderr
+            .contains("found a Hugging Face token on line 2: hf_***"),
+        "{}",
+        auth.transcript(&outcome)
+    );
+    let revokes: Vec<_> = auth
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path_and_query == "/api/credentials/revoke")
+        .collect();
+    assert_eq!(revokes.len(), 1);
+    assert!(
+        !revokes[0].authorization,
+        "the revoke request carried a token"
+    );
+
+    auth.env.set("HF_TOKEN", &read);
+    let refused = auth.run(&["auth", "whoami"]);
+    assert_eq!(refused.code, Some(1), "{}", auth.transcript(&refused));
+    auth.env.set("HF_TOKEN", &write);
+    let still = auth.run(&["auth", "whoami"]);
+    assert_eq!(still.code, Some(0), "{}", auth.transcript(&still));
+
+    let nothing = auth.run(&["auth", "revoke", "--from-file", leaked.to_str().unwrap()]);
+    assert_eq!(
+        nothing.code,
+        Some(0),
+        "revoking twice is fine: {}",
+        auth.transcript(&nothing)
+    );
+    std::fs::write(&leaked, "nothing here\n").unwrap();
+    let empty = auth.run(&["auth", "revoke", "--from-file", leaked.to_str().unwrap()]);
+    assert_eq!(empty.code, Some(1), "{}", auth.transcript(&empty));
+    assert!(
+        empty.stderr.contains("no Hugging Face token"),
+        "{}",
+        empty.stderr
+    );
+    let none = auth.run(&["auth", "revoke"]);
+    assert_eq!(none.code, Some(2), "{}", auth.transcript(&none));
+}
+
+/// Tokens given as arguments (Python's way) work, with the argv warning first.
+#[test]
+fn revoke_arguments_work_and_warn_that_argv_is_visible() {
+    let auth = AuthEnv::new();
+    let fine = auth.server.tokens().fine_grained.clone();
+    // The token is on this test's command line on purpose: that is what is being tested.
+    let outcome = auth.env.run(["auth", "revoke", &fine]);
+    assert_eq!(outcome.code, Some(0), "{}", outcome.stderr);
+    assert!(
+        outcome
+            .stdout
+            .contains("Revocation requested for 1 token(s)")
+    );
+    assert!(
+        outcome.stderr.contains("prefer --from-file"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(!outcome.stderr.contains(&fine) && !outcome.stdout.contains(&fine));
 }
 
 #[test]

@@ -61,6 +61,34 @@ fn a_gated_whole_repo_download_gets_the_request_access_hint() {
     }
 }
 
+/// A 402 `EgressLimitReached` (Python 2.5's `EgressLimitError`) is its own failure, with the
+/// server's message and what to do.
+#[test]
+fn an_egress_limit_says_so_and_what_to_do() {
+    let hub = HubEnv::new(|t| &t.read);
+    hub.server.add_fault(fault(
+        Origin::Hub,
+        "HEAD",
+        "/resolve/main/README.md",
+        FaultAction::EgressLimit,
+    ));
+    let refused = hub.run(&["download", "demo-org/demo-model", "README.md"]);
+    assert_eq!(refused.code, Some(1), "{}", refused.transcript());
+    assert!(
+        refused.stderr.contains("payment required (402)")
+            && refused.stderr.contains("Egress limit reached"),
+        "{}",
+        refused.transcript()
+    );
+    let hints = hints(&refused);
+    assert_eq!(hints.len(), 1, "{}", refused.transcript());
+    assert!(
+        hints[0].contains("download (egress) allowance") && hints[0].contains("HF_HUB_OFFLINE=1"),
+        "{}",
+        refused.transcript()
+    );
+}
+
 #[test]
 fn a_conflicting_create_points_to_exist_ok_and_exist_ok_says_nothing_changed() {
     let hub = HubEnv::new(|t| &t.write);

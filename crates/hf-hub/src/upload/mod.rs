@@ -21,7 +21,7 @@ mod types;
 mod xet;
 
 pub use folder::{FORCED_IGNORE_PATTERNS, FolderUpload};
-pub use secrets::{SecretFinding, SecretScanner, scan_for_secrets};
+pub use secrets::{FoundToken, SecretFinding, SecretScanner, find_hub_tokens, scan_for_secrets};
 pub use types::{
     CommitInfo, CommitOperation, CommitOptions, UploadOptions, UploadReport, UploadSource,
 };

@@ -179,6 +179,99 @@ fn mask(secret: &[u8], keep: usize) -> String {
     format!("{shown}*** ({} characters)", secret.len())
 }
 
+/// A Hugging Face token written in a buffer.
+struct HubTokenSpan {
+    start: usize,
+    end: usize,
+    kind: &'static str,
+    /// Characters kept when it is masked (its prefix).
+    shown: usize,
+}
+
+/// The Hugging Face tokens of `buf` that start inside `starts`: `hf_` + 30 letters/digits,
+/// `hf_oauth_` + 20, `api_org_` + 30; not inside a word.
+fn hub_tokens(buf: &[u8], starts: std::ops::Range<usize>) -> Vec<HubTokenSpan> {
+    let region = &buf[..starts.end.min(buf.len())];
+    let boundary =
+        |start: usize| start == 0 || !(is_token_char(buf[start - 1]) || buf[start - 1] == b'_');
+    let run = |from: usize| {
+        buf[from..]
+            .iter()
+            .take_while(|b| is_token_char(**b))
+            .count()
+    };
+    let n = needles();
+    let mut found = Vec::new();
+    for start in n.hf.find_iter(region).filter(|s| *s >= starts.start) {
+        if !boundary(start) {
+            continue;
+        }
+        let body = start + 3;
+        if buf[body..].starts_with(b"oauth_") && run(body + 6) >= 20 {
+            let end = body + 6 + run(body + 6);
+            found.push(HubTokenSpan {
+                start,
+                end,
+                kind: "Hugging Face OAuth token",
+                shown: 9,
+            });
+        } else if run(body) >= 30 {
+            found.push(HubTokenSpan {
+                start,
+                end: body + run(body),
+                kind: "Hugging Face token",
+                shown: 3,
+            });
+        }
+    }
+    for start in n.org.find_iter(region).filter(|s| *s >= starts.start) {
+        let body = start + 8;
+        if boundary(start) && run(body) >= 30 {
+            found.push(HubTokenSpan {
+                start,
+                end: body + run(body),
+                kind: "Hugging Face organisation token",
+                shown: 8,
+            });
+        }
+    }
+    found.sort_by_key(|t| t.start);
+    found
+}
+
+/// A Hugging Face token found in a text by [`find_hub_tokens`].
+#[derive(Debug, Clone)]
+pub struct FoundToken {
+    /// The token (never printed: see [`Token`](hf_auth::Token)).
+    pub token: hf_auth::Token,
+    /// The 1-based line it is first on.
+    pub line: usize,
+    /// `Hugging Face token`, `Hugging Face OAuth token` or `Hugging Face organisation token`.
+    pub kind: &'static str,
+    /// The token masked (`hf_*** (37 characters)`), to show what was found.
+    pub masked: String,
+}
+
+/// Every Hugging Face token written in `text` (a leaked `.env`, a log), each once, in the
+/// order found: what the upload's secret scan looks for, with the values, to revoke them.
+#[must_use]
+pub fn find_hub_tokens(text: &[u8]) -> Vec<FoundToken> {
+    let mut found: Vec<FoundToken> = Vec::new();
+    for span in hub_tokens(text, 0..text.len()) {
+        let value = String::from_utf8_lossy(&text[span.start..span.end]);
+        if found.iter().any(|f| f.token.expose_secret() == value) {
+            continue;
+        }
+        found.push(FoundToken {
+            line: memchr::memchr_iter(b'\n', &text[..span.start]).count() + 1,
+            kind: span.kind,
+            masked: mask(&text[span.start..span.end], span.shown),
+            token: hf_auth::Token::new(value.into_owned()),
+        });
+    }
+    found
+}
+
 /// Reports the secrets of `buf` that start inside `starts`; `lines` newlines precede `buf`.
 fn scan_region(
     path: &str,
@@ -203,39 +296,13 @@ fn scan_region(
         }
     };
     let region = &buf[..starts.end.min(buf.len())];
-    let boundary =
-        |start: usize| start == 0 || !(is_token_char(buf[start - 1]) || buf[start - 1] == b'_');
-    let run = |from: usize| {
-        buf[from..]
-            .iter()
-            .take_while(|b| is_token_char(**b))
-            .count()
-    };
     let n = needles();
-    // Hugging Face tokens: `hf_` + 30 letters/digits, or `hf_oauth_` + 20; not inside a word.
-    for start in n.hf.find_iter(region).filter(|s| *s >= starts.start) {
-        if !boundary(start) {
-            continue;
-        }
-        let body = start + 3;
-        if buf[body..].starts_with(b"oauth_") && run(body + 6) >= 20 {
-            let end = body + 6 + run(body + 6);
-            push(start, "Hugging Face OAuth token", mask(&buf[start..end], 9));
-        } else if run(body) >= 30 {
-            let end = body + run(body);
-            push(start, "Hugging Face token", mask(&buf[start..end], 3));
-        }
-    }
-    for start in n.org.find_iter(region).filter(|s| *s >= starts.start) {
-        let body = start + 8;
-        if boundary(start) && run(body) >= 30 {
-            let end = body + run(body);
-            push(
-                start,
-                "Hugging Face organisation token",
-                mask(&buf[start..end], 8),
-            );
-        }
+    for token in hub_tokens(buf, starts.clone()) {
+        push(
+            token.start,
+            token.kind,
+            mask(&buf[token.start..token.end], token.shown),
+        );
     }
     // Private keys (PEM / OpenSSH): `-----BEGIN ` shortly before `PRIVATE KEY-----`.
     for at in n.pem.find_iter(region).filter(|s| *s >= starts.start) {
@@ -342,6 +409,39 @@ mod tests {
         assert!(
             !shown.contains(&token[3..]),
             "the secret must not be shown: {shown}"
+        );
+    }
+
+    #[test]
+    fn hub_tokens_are_found_with_their_values_once_each() {
+        // Built at run time so the repository holds nothing that looks like a token.
+        let user = format!("hf_{}", "aB3".repeat(12));
+        let org = format!("api_org_{}", "Zy9".repeat(11));
+        let oauth = format!("hf_oauth_{}", "q1W2e3R4".repeat(4));
+        let text = format!(
+            "HF_TOKEN={user}\n# again: {user}\nmy_{user}\nORG={org}\nlogin {oauth} ok\nhf_short\n"
+        );
+        let found = find_hub_tokens(text.as_bytes());
+        let seen: Vec<(&str, usize, &str)> = found
+            .iter()
+            .map(|f| (f.token.expose_secret(), f.line, f.kind))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (user.as_str(), 1, "Hugging Face token"),
+                (org.as_str(), 4, "Hugging Face organisation token"),
+                (oauth.as_str(), 5, "Hugging Face OAuth token"),
+            ]
+        );
+        assert!(
+            found
+                .iter()
+                .all(|f| !f.masked.contains(&f.token.expose_secret()[10..]))
+        );
+        assert!(
+            !format!("{found:?}").contains(&user),
+            "Debug never shows a token"
         );
     }
 

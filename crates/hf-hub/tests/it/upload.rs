@@ -97,7 +97,7 @@ fn python() -> Option<PathBuf> {
     hf_test_server::python_client()
 }
 
-/// Downloads `repo` with huggingface_hub 2.4.0 into `dest` (None when the venv is missing).
+/// Downloads `repo` with huggingface_hub 2.5.0 into `dest` (None when the venv is missing).
 fn download_with_python(
     server: &TestServer,
     token: &str,

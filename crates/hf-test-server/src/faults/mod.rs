@@ -75,6 +75,12 @@ fn plan(shared: &Shared, origin: Origin, method: &str, pq: &str) -> Plan {
             FaultAction::UplinkBytesPerSec(r) => plan.uplink = Some((*r).max(1)),
             FaultAction::CorruptBody => plan.corrupt = true,
             FaultAction::IgnoreRange => plan.ignore_range = true,
+            FaultAction::EgressLimit => {
+                if plan.status.is_some() {
+                    continue;
+                }
+                plan.status = Some(402);
+            }
         }
         f.applied += 1;
     }
@@ -95,6 +101,15 @@ fn fault_response(status: u16, retry_after: Option<u64>, path: &str) -> Response
         );
         set_header(&mut r, "x-error-message", &msg);
         return r;
+    }
+    if status == 402 {
+        // The Hub's answer once an account used its egress allowance (what Python 2.5 turns
+        // into `EgressLimitError`).
+        let msg = format!(
+            "Egress limit reached for url: {path}. You've downloaded 1.2 TB over the last 30 \
+             days, compared to your account's egress allowance of 1 TB."
+        );
+        return error_response(status, Some("EgressLimitReached"), &msg);
     }
     let msg = match status {
         429 => "You have exceeded our hourly quotas for action: api. Retry later.".to_owned(),

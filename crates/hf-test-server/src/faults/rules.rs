@@ -66,6 +66,9 @@ pub enum FaultAction {
     CorruptBody,
     /// Answer `200` with the full body even to a `Range` request.
     IgnoreRange,
+    /// 402 with `X-Error-Code: EgressLimitReached`: the account used its download (egress)
+    /// allowance, as the Hub answers then.
+    EgressLimit,
 }
 
 /// One request as seen by the server.

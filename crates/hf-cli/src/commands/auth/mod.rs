@@ -1,9 +1,10 @@
-//! `hf auth login|logout|whoami|list|switch|token` (and the legacy top-level `login`, `whoami`,
+//! `hf auth login|logout|revoke|whoami|list|switch|token` (and the legacy top-level `login`, `whoami`,
 //! `logout`): the clap tree and the dispatch; the verbs are in the files beside this one.
 
 mod common;
 mod login;
 mod logout;
+mod revoke;
 mod tokens;
 mod whoami;
 
@@ -11,6 +12,7 @@ use crate::commands::Context;
 use clap::{Args, Subcommand};
 pub(crate) use login::LoginArgs;
 pub(crate) use logout::LogoutArgs;
+use revoke::RevokeArgs;
 use tokens::{ListArgs, SwitchArgs, TokenArgs};
 pub(crate) use whoami::WhoamiArgs;
 
@@ -30,6 +32,9 @@ enum AuthCommand {
     Login(LoginArgs),
     /// Log out: forget one stored token, or all of them.
     Logout(LogoutArgs),
+    /// Revoke access tokens, e.g. leaked ones. No authentication needed: the owner of each
+    /// token is notified by email.
+    Revoke(RevokeArgs),
     /// Switch between stored access tokens.
     Switch(SwitchArgs),
     /// Print the current access token to stdout (for scripts).
@@ -44,6 +49,7 @@ pub(crate) async fn run(args: AuthArgs, context: &mut Context) -> anyhow::Result
         AuthCommand::List(args) => tokens::list(&args, context),
         AuthCommand::Login(args) => login::login(args, context).await,
         AuthCommand::Logout(args) => logout::logout(&args, context),
+        AuthCommand::Revoke(args) => revoke::revoke(args, context).await,
         AuthCommand::Switch(args) => tokens::switch(&args, context),
         AuthCommand::Token(args) => tokens::token(&args, context),
         AuthCommand::Whoami(args) => whoami::whoami(&args, context).await,
