@@ -41,6 +41,10 @@ pub(crate) struct Settings {
     /// The large file from a CDN that answers every GET this many milliseconds late.
     #[arg(long, value_name = "MS")]
     first_byte_ms: Option<u64>,
+    /// Instead: one small file (`hf download repo config.json`) with this many milliseconds
+    /// on every Hub request, to a cold cache and a warm one; round trips counted.
+    #[arg(long, value_name = "MS", conflicts_with_all = ["wan", "xet", "first_byte_ms"])]
+    small_file_ms: Option<u64>,
 }
 
 impl Settings {
@@ -53,6 +57,7 @@ impl Settings {
             baseline: None,
             xet: true,
             first_byte_ms: None,
+            small_file_ms: None,
         }
     }
 }
@@ -217,7 +222,9 @@ pub(crate) fn download(settings: &Settings) -> anyhow::Result<()> {
     let work = temp_dir("bench")?;
     let result = (|| {
         let server = Server::start(&server_bin, &work.join("server-data"))?;
-        seed_large_file(&python_bin, &server, &work, settings.size_mib, settings.xet)?;
+        if settings.small_file_ms.is_none() {
+            seed_large_file(&python_bin, &server, &work, settings.size_mib, settings.xet)?;
+        }
         let contenders = Contenders {
             hf,
             python_hf,
@@ -225,7 +232,9 @@ pub(crate) fn download(settings: &Settings) -> anyhow::Result<()> {
             work: work.clone(),
             xet: settings.xet,
         };
-        if let Some(ms) = settings.first_byte_ms {
+        if let Some(ms) = settings.small_file_ms {
+            measure_small_file(&contenders, settings, ms)
+        } else if let Some(ms) = settings.first_byte_ms {
             measure_first_byte(&contenders, settings, ms)
         } else if settings.xet {
             measure_xet(&contenders, settings)
@@ -997,6 +1006,80 @@ fn big_file_four_ways(c: &Contenders, runs: usize, label: &str) -> anyhow::Resul
 /// The large file from a CDN whose first bytes come `ms` late (every CDN GET waits that long
 /// before its answer), against aria2c, curl and Python; with the range requests ours made
 /// (the minimum is one per 16 MiB range).
+/// `hf download demo-org/demo-model config.json` with `ms` on every Hub request: each client
+/// to a cold cache (a fresh home each run) and then to that warm cache (the etag check),
+/// timed and with its requests counted from the test server's log.
+fn measure_small_file(c: &Contenders, settings: &Settings, ms: u64) -> anyhow::Result<()> {
+    const ARGS: &[&str] = &["download", "demo-org/demo-model", "config.json"];
+    c.fault(&format!(
+        "{{\"origin\": \"Hub\", \"path_contains\": \"\", \"action\": {{\"LatencyMs\": {ms}}}}}"
+    ))?;
+    // Per client: the median cold and warm times, and the requests of each kind of run.
+    struct Row {
+        who: &'static str,
+        cold: Duration,
+        cold_requests: usize,
+        warm: Duration,
+        warm_requests: usize,
+    }
+    let mut rows = Vec::new();
+    for who in ["hf (ours)", "Python hf 2.5.0"] {
+        let (mut cold, mut warm) = (Vec::new(), Vec::new());
+        let (mut cold_requests, mut warm_requests) = (0, 0);
+        for run in 0..settings.runs {
+            let home = c.fresh_home(&format!("small-{run}"))?;
+            let command = |home: &Path| {
+                if who.starts_with("hf") {
+                    c.ours(home, ARGS)
+                } else {
+                    c.python(home, ARGS)
+                }
+            };
+            for (times, requests) in [
+                (&mut cold, &mut cold_requests),
+                (&mut warm, &mut warm_requests),
+            ] {
+                c.clear_requests()?;
+                let timed = time_process(&mut command(&home))?;
+                times.push(timed.elapsed);
+                *requests = c.recorded_requests()?.len();
+            }
+        }
+        rows.push(Row {
+            who,
+            cold: median(&mut cold),
+            cold_requests,
+            warm: median(&mut warm),
+            warm_requests,
+        });
+    }
+    c.clear_faults()?;
+    println!("\n{}", machine());
+    println!(
+        "Medians of {} runs. `hf download demo-org/demo-model config.json`, {ms} ms on every Hub request.\n",
+        settings.runs
+    );
+    println!("| Client | cold cache | its requests | warm cache | its requests |");
+    println!("| --- | --- | --- | --- | --- |");
+    for row in &rows {
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            row.who,
+            secs(row.cold),
+            row.cold_requests,
+            secs(row.warm),
+            row.warm_requests
+        );
+    }
+    let ratio = |x: Duration, y: Duration| x.as_secs_f64() / y.as_secs_f64().max(1e-9);
+    println!(
+        "\nours / Python: cold {:.2}x, warm {:.2}x (target: at most 0.8x, no more round trips)",
+        ratio(rows[0].cold, rows[1].cold),
+        ratio(rows[0].warm, rows[1].warm)
+    );
+    Ok(())
+}
+
 fn measure_first_byte(c: &Contenders, settings: &Settings, ms: u64) -> anyhow::Result<()> {
     c.fault(&format!(
         "{{\"origin\": \"Cdn\", \"method\": \"GET\", \"path_contains\": \"\", \"action\": {{\"LatencyMs\": {ms}}}}}"

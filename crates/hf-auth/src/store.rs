@@ -325,6 +325,47 @@ impl TokenStore {
         Ok(Storage::Keyring)
     }
 
+    /// The secrets [`TokenStore::logout`] would remove for `name` (`None`: every stored token
+    /// and the active token file's), each once, without removing anything: what
+    /// `hf auth logout --revoke` revokes before it forgets them.
+    ///
+    /// # Errors
+    /// [`Error::UnknownTokenName`] when `name` is not stored; I/O errors; a keyring that
+    /// cannot be read.
+    pub fn secrets_to_remove(&self, name: Option<&str>) -> Result<Vec<Token>, Error> {
+        let stored = self.files.read_stored()?;
+        let mut secrets: Vec<Token> = Vec::new();
+        let mut keep = |token: Token| {
+            if !token.expose_secret().is_empty() && !secrets.contains(&token) {
+                secrets.push(token);
+            }
+        };
+        let entries: Vec<(&String, &StoredEntry)> = match name {
+            Some(name) => vec![
+                stored
+                    .entries
+                    .get_key_value(name)
+                    .ok_or_else(|| self.unknown(name))?,
+            ],
+            None => {
+                if let Some(raw) = self.files.read_active_raw()? {
+                    keep(crate::token::clean_secret(raw.expose_secret()).0);
+                }
+                stored.entries.iter().collect()
+            }
+        };
+        for (entry_name, entry) in entries {
+            let secret = match entry.keyring_service() {
+                Some(_) => self.keyring()?.get(entry_name)?,
+                None => entry.token(),
+            };
+            if let Some(token) = secret {
+                keep(token);
+            }
+        }
+        Ok(secrets)
+    }
+
     /// Removes the token `name`, or every stored token and the active token file when `None`
     /// (as the Python client's `logout`). Keyring entries of removed tokens are deleted too.
     ///

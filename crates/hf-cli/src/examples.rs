@@ -23,7 +23,11 @@ const EXAMPLES: &[(&str, &[&str])] = &[
     ),
     (
         "auth logout",
-        &["hf auth logout", "hf auth logout --token-name work"],
+        &[
+            "hf auth logout",
+            "hf auth logout --token-name work",
+            "hf auth logout --token-name leaked --revoke",
+        ],
     ),
     (
         "auth revoke",

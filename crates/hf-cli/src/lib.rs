@@ -171,7 +171,7 @@ async fn dispatch(command: Command, context: &mut Context) -> anyhow::Result<()>
         Command::Download(args) => commands::download::run(args, context).await,
         Command::Login(args) => commands::auth::legacy_login(args, context).await,
         Command::Whoami(args) => commands::auth::legacy_whoami(args, context).await,
-        Command::Logout(args) => commands::auth::legacy_logout(&args, context),
+        Command::Logout(args) => commands::auth::legacy_logout(&args, context).await,
         Command::Env(args) => commands::env::run(&args, context).await,
         Command::Infer(args) => commands::infer::run(args, context).await,
         Command::Models(args) => commands::models::run_models(args, context).await,

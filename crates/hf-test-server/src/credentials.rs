@@ -8,7 +8,7 @@
 use axum::response::Response;
 use serde_json::json;
 
-use crate::model::{Role, TokenInfo};
+use crate::model::{Db, Role, TokenInfo};
 use crate::respond::Ctx;
 use crate::seed;
 use crate::util::{error_response, ok_json};
@@ -18,13 +18,22 @@ pub(crate) fn mint(ctx: &Ctx) -> Response {
         Ok(body) => body,
         Err(response) => return response,
     };
-    let role = match body.get("role").and_then(|r| r.as_str()).unwrap_or("read") {
+    let role = body.get("role").and_then(|r| r.as_str()).unwrap_or("read");
+    match mint_token(&mut ctx.db(), role) {
+        Some(token) => ok_json(json!({ "token": token })),
+        None => error_response(400, None, &format!("unknown role '{role}'")),
+    }
+}
+
+/// A new token of `demo-user` with `role` (`read` or `write`); `None` for another role.
+pub(crate) fn mint_token(db: &mut Db, role: &str) -> Option<String> {
+    let role = match role {
         "read" => Role::Read,
         "write" => Role::Write,
-        other => return error_response(400, None, &format!("unknown role '{other}'")),
+        _ => return None,
     };
     let token = seed::token("minted");
-    ctx.db().tokens.insert(
+    db.tokens.insert(
         token.clone(),
         TokenInfo {
             user: "demo-user".into(),
@@ -36,7 +45,7 @@ pub(crate) fn mint(ctx: &Ctx) -> Response {
             expired: false,
         },
     );
-    ok_json(json!({ "token": token }))
+    Some(token)
 }
 
 /// The most tokens one request may name (the Python client sends batches of this size).

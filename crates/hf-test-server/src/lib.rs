@@ -483,6 +483,21 @@ impl TestServer {
     }
 
     /// Forgets the recorded requests.
+    /// A new token of `demo-user` with `role` (`read` or `write`), for a test that revokes
+    /// it without spoiling the seeded ones (`POST /_admin/tokens` over HTTP).
+    ///
+    /// # Panics
+    /// On another role.
+    #[must_use]
+    pub fn mint_token(&self, role: &str) -> String {
+        let mut db = match self.shared.db.lock() {
+            Ok(db) => db,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        credentials::mint_token(&mut db, role)
+            .unwrap_or_else(|| panic!("no such role to mint a token with: {role}"))
+    }
+
     pub fn clear_requests(&self) {
         self.shared.clear_requests();
     }

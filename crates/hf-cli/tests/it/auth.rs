@@ -472,6 +472,48 @@ fn revoke_from_a_leaked_file_revokes_what_it_holds_and_nothing_else() {
     assert_eq!(none.code, Some(2), "{}", auth.transcript(&none));
 }
 
+/// `hf auth logout --revoke` revokes the token it forgets (before forgetting it), and only
+/// that one.
+#[test]
+fn logout_revoke_revokes_the_token_it_removes() {
+    let mut auth = AuthEnv::new();
+    let minted = auth.server.mint_token("read");
+    let read = auth.server.tokens().read.clone();
+    // Stored under the names the Hub gives them: demo-minted and demo-read.
+    let login = auth.run_with_stdin(&["auth", "login", "--token-stdin"], &minted);
+    assert_eq!(login.code, Some(0), "{}", auth.transcript(&login));
+    let login = auth.run_with_stdin(&["auth", "login", "--token-stdin", "--force"], &read);
+    assert_eq!(login.code, Some(0), "{}", auth.transcript(&login));
+    let outcome = auth.run(&["auth", "logout", "--token-name", "demo-minted", "--revoke"]);
+    assert_eq!(outcome.code, Some(0), "{}", auth.transcript(&outcome));
+    assert!(
+        outcome
+            .stderr
+            .contains("Revocation requested for 1 token(s)."),
+        "{}",
+        auth.transcript(&outcome)
+    );
+    let listed = auth.run(&["auth", "list", "-q"]);
+    auth.env.set("HF_TOKEN", &minted);
+    assert_eq!(
+        auth.env.run(["auth", "whoami"]).code,
+        Some(1),
+        "the minted token still works"
+    );
+    auth.env.set("HF_TOKEN", &read);
+    assert_eq!(
+        auth.env.run(["auth", "whoami"]).code,
+        Some(0),
+        "the kept token was revoked"
+    );
+    assert_eq!(
+        listed.stdout.trim(),
+        "demo-read",
+        "{}",
+        auth.transcript(&listed)
+    );
+}
+
 /// Tokens given as arguments (Python's way) work, with the argv warning first.
 #[test]
 fn revoke_arguments_work_and_warn_that_argv_is_visible() {

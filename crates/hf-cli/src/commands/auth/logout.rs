@@ -5,6 +5,7 @@ use super::login::{git_credential, git_credential_helper_configured};
 use crate::commands::Context;
 use crate::hints::HintExt;
 use crate::output::{Human, Render};
+use anyhow::Context as _;
 use clap::Args;
 use hf_auth::store::TokenStore;
 use serde::Serialize;
@@ -15,6 +16,10 @@ pub(crate) struct LogoutArgs {
     /// Name of the token to log out from (default: all stored tokens).
     #[arg(long, value_name = "NAME")]
     pub(crate) token_name: Option<String>,
+    /// Also revoke the tokens removed, on the Hub (first: if the Hub refuses, nothing is
+    /// removed here, so it can be tried again).
+    #[arg(long)]
+    pub(crate) revoke: bool,
 }
 
 // ----- logout -----
@@ -37,8 +42,23 @@ impl Render for LogoutReport {
     }
 }
 
-pub(crate) fn logout(args: &LogoutArgs, context: &mut Context) -> anyhow::Result<()> {
+pub(crate) async fn logout(args: &LogoutArgs, context: &mut Context) -> anyhow::Result<()> {
     let store = TokenStore::new(context.session.token_files());
+    if args.revoke {
+        let secrets = store
+            .secrets_to_remove(args.token_name.as_deref())
+            .hint(crate::hints::STORED_TOKENS)?;
+        if !secrets.is_empty() {
+            let client = context.session.hub_client(None)?;
+            hf_auth::revoke::revoke_tokens(&client, &secrets)
+                .await
+                .context("the Hub did not revoke the tokens, so none was removed here")?;
+            context.output.note(&format!(
+                "Revocation requested for {} token(s).",
+                secrets.len()
+            ));
+        }
+    }
     let outcome = store
         .logout(args.token_name.as_deref())
         .hint(crate::hints::STORED_TOKENS)?;

@@ -48,7 +48,7 @@ pub(crate) async fn run(args: AuthArgs, context: &mut Context) -> anyhow::Result
     match args.command {
         AuthCommand::List(args) => tokens::list(&args, context),
         AuthCommand::Login(args) => login::login(args, context).await,
-        AuthCommand::Logout(args) => logout::logout(&args, context),
+        AuthCommand::Logout(args) => logout::logout(&args, context).await,
         AuthCommand::Revoke(args) => revoke::revoke(args, context).await,
         AuthCommand::Switch(args) => tokens::switch(&args, context),
         AuthCommand::Token(args) => tokens::token(&args, context),
@@ -67,6 +67,6 @@ pub(crate) async fn legacy_whoami(args: WhoamiArgs, context: &mut Context) -> an
 }
 
 /// Legacy `huggingface-cli logout`.
-pub(crate) fn legacy_logout(args: &LogoutArgs, context: &mut Context) -> anyhow::Result<()> {
-    logout::logout(args, context)
+pub(crate) async fn legacy_logout(args: &LogoutArgs, context: &mut Context) -> anyhow::Result<()> {
+    logout::logout(args, context).await
 }
