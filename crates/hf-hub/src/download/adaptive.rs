@@ -44,6 +44,9 @@ pub(crate) struct Ramp {
     settled: bool,
     /// The factor of the first widening, taken before any comparison is possible.
     first_step: usize,
+    /// Work per tick and per connection below which the link is judged capped per
+    /// connection (see [`Ramp::capped_below`]).
+    capped_below: Option<f64>,
 }
 
 impl Ramp {
@@ -57,7 +60,18 @@ impl Ramp {
             best_here: 0.0,
             settled: start >= ceiling,
             first_step: 2,
+            capped_below: None,
         }
+    }
+
+    /// When the first steady sample moves less than `per_connection` per tick and per
+    /// connection, the link caps each connection: the first widening goes straight to the
+    /// ceiling (a capped link scales with the width, and every step of the ramp costs
+    /// samples). A link that is merely slow in total gains nothing from it, and the next
+    /// judgement returns to the width before.
+    pub(crate) fn capped_below(mut self, per_connection: f64) -> Self {
+        self.capped_below = Some(per_connection);
+        self
     }
 
     /// The first widening multiplies by `factor` (it is blind anyway: there is nothing to
@@ -78,7 +92,17 @@ impl Ramp {
         }
         self.samples += 1;
         if self.samples == 1 {
-            // Transitional: connections opened during this tick.
+            // Transitional: connections opened during this tick. Even so, on a link that caps
+            // each connection, the very first tick already shows it (opening a connection
+            // costs less than a tick; a capped one then moves a fraction of what a free one
+            // does): go to the ceiling at once rather than one sample later.
+            if self.previous.is_none()
+                && self
+                    .capped_below
+                    .is_some_and(|limit| done_in_tick / (self.width as f64) < limit)
+            {
+                return self.jump_to_ceiling(done_in_tick);
+            }
             return self.width;
         }
         self.best_here = self.best_here.max(done_in_tick);
@@ -110,6 +134,16 @@ impl Ramp {
         self.width = (self.width * factor).min(self.ceiling);
         self.samples = 0;
         self.best_here = 0.0;
+        self.width
+    }
+
+    /// The first widening of a capped link: the ceiling, judged against `rate` next.
+    fn jump_to_ceiling(&mut self, rate: f64) -> usize {
+        self.previous = Some((rate, self.width));
+        self.width = self.ceiling;
+        self.samples = 0;
+        self.best_here = 0.0;
+        self.settled = self.width == self.previous.map_or(0, |(_, w)| w);
         self.width
     }
 
@@ -314,6 +348,37 @@ mod tests {
         // Where 8 already saturate, a blind first step to 32 is taken back.
         let width = settle(Ramp::new(8, 64).first_step(4), |_| 100.0);
         assert_eq!(width, 8);
+    }
+
+    /// Ticks until the width first changes, and the width it changes to.
+    fn first_widening(mut ramp: Ramp, rate: impl Fn(usize) -> f64) -> (u32, usize) {
+        let start = ramp.width();
+        for tick in 1..100 {
+            let width = ramp.observe(rate(ramp.width()));
+            if width != start {
+                return (tick, width);
+            }
+        }
+        (100, start)
+    }
+
+    #[test]
+    fn a_link_that_caps_each_connection_is_filled_in_one_step() {
+        // 20 MB/s per connection (2.5 MB per 125 ms tick), judged capped below 8 MB a tick:
+        // straight to the ceiling after the first tick.
+        let capped = |w: usize| 2.5e6 * w as f64;
+        let ramp = Ramp::new(4, 32).capped_below(8e6);
+        assert_eq!(first_widening(ramp.clone(), capped), (1, 32));
+        assert_eq!(settle(ramp, capped), 32);
+        // Loopback (a connection moves 100 MB a tick): the ordinary doubling, and it stops
+        // where more connections move nothing more.
+        let loopback = |w: usize| (100e6 * w as f64).min(400e6);
+        let ramp = Ramp::new(4, 32).capped_below(8e6);
+        assert_eq!(first_widening(ramp.clone(), loopback), (3, 8));
+        assert_eq!(settle(ramp, loopback), 4);
+        // A link slow in total (6 MB a tick whatever the width) looks capped: the jump is
+        // taken back at the next judgement.
+        assert_eq!(settle(Ramp::new(4, 32).capped_below(8e6), |_| 6e6), 4);
     }
 
     #[test]

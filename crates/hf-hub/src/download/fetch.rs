@@ -559,8 +559,10 @@ async fn parallel(job: &FetchJob<'_>, source: &Source) -> Result<(FetchStats, St
         Some(pinned) => (pinned.max(1), pinned.max(1)),
     };
     let width = Width::new(start);
-    let governor = (ceiling > start)
-        .then(|| tokio::spawn(width.clone().govern(Ramp::new(start, ceiling), RANGE_TICK)));
+    let governor = (ceiling > start).then(|| {
+        let ramp = Ramp::new(start, ceiling).capped_below(CAPPED_CONNECTION_PER_TICK);
+        tokio::spawn(width.clone().govern(ramp, RANGE_TICK))
+    });
     let tail = Arc::new(Tail::new());
     // One task per possible connection, but at least two, so a slow last range can be shared.
     let workers = (ceiling as u64).min(left.max(2)).max(1);
@@ -704,6 +706,13 @@ fn write_at(file: &File, mut buf: &[u8], mut offset: u64) -> std::io::Result<()>
     }
     Ok(())
 }
+
+/// A connection moving less than this per [`RANGE_TICK`] (64 MB/s) in the first samples says
+/// the link caps each connection (a CDN, a distant server): the first widening then goes
+/// straight to the ceiling instead of doubling. On loopback one connection moves gigabytes a
+/// second; a link whose total is that slow gains nothing from the jump and the next step
+/// comes back.
+const CAPPED_CONNECTION_PER_TICK: f64 = 64e6 * 0.125;
 
 /// A file of at least this many chunks starts at the old fixed width.
 const WIDE_START_CHUNKS: u64 = 16;
