@@ -61,6 +61,56 @@ fn a_gated_whole_repo_download_gets_the_request_access_hint() {
     }
 }
 
+/// Ctrl-C (SIGINT) ends a command at once with `error: interrupted` and exit code 130, the
+/// code shells report for a process the signal ended.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_a_command_with_130() {
+    let hub = HubEnv::new(|t| &t.read);
+    hub.server.add_fault(fault(
+        Origin::Hub,
+        "HEAD",
+        "/resolve/main/config.json",
+        FaultAction::LatencyMs(30_000),
+    ));
+    let child = hub
+        .env
+        .command(["download", "demo-org/demo-model", "config.json"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start hf");
+    // Once the request is at the server, the command is running (and listening for Ctrl-C).
+    let started = Instant::now();
+    while !hub
+        .server
+        .requests()
+        .iter()
+        .any(|r| r.path_and_query.contains("config.json"))
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "hf never asked"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let interrupted_at = Instant::now();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(sent.success());
+    let output = child.wait_with_output().expect("wait for hf");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("error: interrupted"), "{stderr}");
+    assert!(
+        interrupted_at.elapsed() < Duration::from_secs(10),
+        "it waited for the request: {:?}",
+        interrupted_at.elapsed()
+    );
+}
+
 /// A 402 `EgressLimitReached` (Python 2.5's `EgressLimitError`) is its own failure, with the
 /// server's message and what to do.
 #[test]
