@@ -844,13 +844,8 @@ impl Contenders {
     /// was last cleared (what Xet clients uploaded: xorbs and shards).
     fn cas_bytes_received(&self) -> anyhow::Result<u64> {
         Ok(self
-            .recorded_requests()?
+            .recorded_requests_to("cas")?
             .iter()
-            .filter(|r| {
-                r["origin"]
-                    .as_str()
-                    .is_some_and(|o| o.eq_ignore_ascii_case("cas"))
-            })
             .filter_map(|r| r["request_bytes"].as_u64())
             .sum())
     }
@@ -858,15 +853,21 @@ impl Contenders {
     /// GETs the CDN origin has answered since the request log was last cleared.
     fn cdn_gets(&self) -> anyhow::Result<usize> {
         Ok(self
-            .recorded_requests()?
+            .recorded_requests_to("cdn")?
             .iter()
-            .filter(|r| {
-                r["origin"]
-                    .as_str()
-                    .is_some_and(|o| o.eq_ignore_ascii_case("cdn"))
-                    && r["method"] == "GET"
-            })
+            .filter(|r| r["method"] == "GET")
             .count())
+    }
+
+    /// The recorded requests that reached `origin` (`hub`, `cdn` or `cas`).
+    fn recorded_requests_to(&self, origin: &str) -> anyhow::Result<Vec<serde_json::Value>> {
+        let mut requests = self.recorded_requests()?;
+        requests.retain(|r| {
+            r["origin"]
+                .as_str()
+                .is_some_and(|o| o.eq_ignore_ascii_case(origin))
+        });
+        Ok(requests)
     }
 
     /// The test server's request log (`RecordedRequest` JSON objects).

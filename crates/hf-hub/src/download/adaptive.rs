@@ -137,13 +137,13 @@ impl Ramp {
         self.width
     }
 
-    /// The first widening of a capped link: the ceiling, judged against `rate` next.
+    /// The first widening of a capped link: the ceiling, judged against `rate` next (a ramp
+    /// that starts at its ceiling is settled from the start and never gets here).
     fn jump_to_ceiling(&mut self, rate: f64) -> usize {
         self.previous = Some((rate, self.width));
         self.width = self.ceiling;
         self.samples = 0;
         self.best_here = 0.0;
-        self.settled = self.width == self.previous.map_or(0, |(_, w)| w);
         self.width
     }
 
